@@ -1,0 +1,39 @@
+"""Mini Market dashboard: a Dash app on a Flask server, built by create_app()."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from .config import Settings, load_settings
+
+__version__ = "1.0.0"
+
+
+def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
+    """Build the Flask server with every hook, the API and the Dash pages, in a fixed order."""
+    from . import api, auth, dashboard, data, errors, limits, logs, ops, security
+
+    settings = settings or load_settings(overrides)
+    server = Flask(__name__)
+    server.config["SETTINGS"] = settings
+    steps = (
+        logs.init_app,
+        data.init_app,
+        security.init_app,
+        auth.init_app,
+        limits.init_app,
+        ops.init_app,
+        api.init_app,
+        errors.init_app,
+        dashboard.init_app,
+    )
+    for step in steps:
+        step(server)
+    return server
+
+
+def get_settings(server: Flask) -> Settings:
+    """Return the settings the server was built with."""
+    return server.config["SETTINGS"]

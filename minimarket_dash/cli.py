@@ -1,0 +1,145 @@
+"""`minimarket-dash` command line: serve, seed, config."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+from .config import SettingsError, load_settings, sqlite_path
+
+GUNICORN_CONF = Path(__file__).resolve().parent / "gunicorn_conf.py"
+DEMO_LINES = 200_000
+
+
+def _iso_date(raw: str) -> date:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"fecha inválida {raw!r}: use AAAA-MM-DD") from None
+
+
+def _positive(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"se esperaba un entero, no {raw!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("debe ser mayor que cero")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of every command."""
+    parser = argparse.ArgumentParser(
+        prog="minimarket-dash", description="Dashboard de proveedores y stock del Mini Market."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMANDO")
+    serve = commands.add_parser("serve", help="sirve el dashboard con gunicorn")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=_positive, default=8080)
+    serve.add_argument("--workers", type=_positive, default=None)
+    serve.add_argument(
+        "--demo", action="store_true", help="carga datos de demostración si la base está vacía"
+    )
+    seed = commands.add_parser("seed", help="crea el esquema y carga datos de demostración")
+    seed.add_argument("--database-url", default=None)
+    seed.add_argument("--lines", type=_positive, default=1_000_000)
+    seed.add_argument("--seed", type=int, default=42)
+    seed.add_argument("--today", type=_iso_date, default=None)
+    seed.add_argument("--force", action="store_true", help="reemplaza los datos existentes")
+    commands.add_parser("config", help="muestra la configuración efectiva (sin secretos)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; configuration errors print one line and exit with 2."""
+    args = build_parser().parse_args(argv)
+    try:
+        handler = {"serve": _serve, "seed": _seed, "config": _config}[args.command]
+        return handler(args)
+    except SettingsError as exc:
+        print(f"Error de configuración: {exc}", file=sys.stderr)
+        return 2
+
+
+def _config(_args) -> int:
+    for name, value in load_settings().redacted().items():
+        print(f"{name}={value}")
+    return 0
+
+
+def _seed(args) -> int:
+    from .db import make_engine
+    from .demo import SeedError, seed_database
+
+    overrides = {"database_url": args.database_url} if args.database_url else {}
+    settings = load_settings(overrides)
+    _ensure_sqlite_folder(settings.database_url)
+    try:
+        report = seed_database(
+            make_engine(settings, writer=True),
+            lines=args.lines,
+            seed=args.seed,
+            today=args.today,
+            force=args.force,
+        )
+    except SeedError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"Listo: {report.lines:,} líneas, {report.orders:,} pedidos, "
+        f"{report.products:,} productos, "
+        f"{report.providers} proveedores, {report.movements:,} movimientos, "
+        f"{report.invoices:,} facturas en {report.seconds:.1f} s".replace(",", ".")
+    )
+    return 0
+
+
+def _ensure_sqlite_folder(database_url: str) -> None:
+    path = sqlite_path(database_url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+
+def _serve(args) -> int:
+    settings = load_settings()
+    if args.demo and _needs_demo_data(settings.database_url):
+        print("Cargando datos de demostración (primera vez)...", file=sys.stderr)
+        code = _seed(
+            argparse.Namespace(
+                database_url=None, lines=DEMO_LINES, seed=42, today=None, force=False
+            )
+        )
+        if code:
+            return code
+    os.environ["DASHBOARD_BIND"] = f"{args.host}:{args.port}"
+    if args.workers:
+        os.environ["DASHBOARD_WORKERS"] = str(args.workers)
+    load_settings()  # fail here, in one line, before gunicorn starts
+    command = [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF)]
+    command.append("minimarket_dash.wsgi:server")
+    os.execv(sys.executable, command)
+    return 0  # not reached
+
+
+def _needs_demo_data(database_url: str) -> bool:
+    """True when the URL is a SQLite file that is missing or has no orders."""
+    path = sqlite_path(database_url)
+    if path is None:
+        return False
+    if not path.exists() or path.stat().st_size == 0:
+        return True
+    import sqlite3
+
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+            return conn.execute("SELECT COUNT(*) FROM detalle_pedidos").fetchone()[0] == 0
+    except sqlite3.Error:
+        return True
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,288 @@
+"""Read every DASHBOARD_* setting once, typed and validated (override > environment > default)."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_PATH = Path("data") / "minimarket.db"  # relative to the working directory
+ROTATE_WHEN_VALUES = ("S", "M", "H", "D", "MIDNIGHT", "W0", "W1", "W2", "W3", "W4", "W5", "W6")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class SettingsError(ValueError):
+    """A setting has a value the program cannot run with; the message names the variable."""
+
+
+def _split_list(raw: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in raw.split(",") if item.strip())
+
+
+def _parse_bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on", "si", "sí"):
+        return True
+    if value in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError("un booleano: true o false")
+
+
+def _int_parser(minimum: int, maximum: int) -> Callable[[str], int]:
+    def parse(raw: str) -> int:
+        try:
+            value = int(raw.strip())
+        except ValueError:
+            raise ValueError(f"un entero entre {minimum} y {maximum}") from None
+        if not minimum <= value <= maximum:
+            raise ValueError(f"un entero entre {minimum} y {maximum}")
+        return value
+
+    return parse
+
+
+def _parse_database_url(raw: str) -> str:
+    try:
+        url = make_url(raw.strip())
+    except ArgumentError:
+        raise ValueError("una URL de SQLAlchemy (sqlite:///ruta.db o postgresql://...)") from None
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ValueError("una URL sqlite:// o postgresql://")
+    if url.get_backend_name() == "postgresql" and url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    return url.render_as_string(hide_password=False)
+
+
+def _parse_timezone(raw: str) -> str:
+    try:
+        ZoneInfo(raw.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError("una zona horaria IANA, p. ej. America/Argentina/Buenos_Aires") from None
+    return raw.strip()
+
+
+def _parse_storage_uri(raw: str) -> str:
+    value = raw.strip()
+    if not value.startswith(("memory://", "redis://", "rediss://")):
+        raise ValueError("memory:// o redis://host:puerto/db")
+    return value
+
+
+def _parse_optional_redis(raw: str) -> str | None:
+    value = raw.strip()
+    if not value:
+        return None
+    if not value.startswith(("redis://", "rediss://")):
+        raise ValueError("vacío o una URL redis://host:puerto/db")
+    return value
+
+
+def _parse_choice(choices: tuple[str, ...]) -> Callable[[str], str]:
+    def parse(raw: str) -> str:
+        value = raw.strip().upper()
+        if value not in choices:
+            raise ValueError("uno de " + ", ".join(choices))
+        return value
+
+    return parse
+
+
+def _parse_hosts(raw: str) -> tuple[str, ...]:
+    hosts = _split_list(raw)
+    if not hosts:
+        raise ValueError("una lista de hosts separada por comas, o *")
+    return hosts
+
+
+def _parse_origins(raw: str) -> tuple[str, ...]:
+    origins = _split_list(raw)
+    for origin in origins:
+        if origin != "*" and not origin.startswith(("http://", "https://")):
+            raise ValueError("orígenes http(s)://host[:puerto] separados por comas")
+    return tuple(origin.rstrip("/") for origin in origins)
+
+
+def _parse_keys(raw: str) -> tuple[str, ...]:
+    keys = _split_list(raw)
+    for key in keys:
+        if len(key) < 16:
+            raise ValueError("claves de al menos 16 caracteres, separadas por comas")
+    return keys
+
+
+def _parse_bind(raw: str) -> str:
+    host, sep, port = raw.strip().rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError("host:puerto, p. ej. 127.0.0.1:8080 o 0.0.0.0:8080")
+    return raw.strip()
+
+
+def _parse_worker_class(raw: str) -> str:
+    value = raw.strip().lower()
+    if value not in ("sync", "gthread"):
+        raise ValueError("sync o gthread")
+    return value
+
+
+@dataclass(frozen=True)
+class _Spec:
+    env: str
+    parse: Callable[[str], Any]
+    secret: bool = False
+
+
+def _spec(env: str, parse: Callable[[str], Any], *, secret: bool = False) -> dict:
+    return {"metadata": {"spec": _Spec(env, parse, secret)}}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Effective configuration of one app; build it with load_settings()."""
+
+    database_url: str = field(
+        default=f"sqlite:///{DEFAULT_DATABASE_PATH}",
+        **_spec("DASHBOARD_DATABASE_URL", _parse_database_url, secret=True),
+    )
+    api_keys: tuple[str, ...] = field(
+        default=(), **_spec("DASHBOARD_API_KEY", _parse_keys, secret=True)
+    )
+    allowed_hosts: tuple[str, ...] = field(
+        default=("*",), **_spec("DASHBOARD_ALLOWED_HOSTS", _parse_hosts)
+    )
+    force_https: bool = field(default=False, **_spec("DASHBOARD_FORCE_HTTPS", _parse_bool))
+    trusted_proxies: int = field(
+        default=0, **_spec("DASHBOARD_TRUSTED_PROXIES", _int_parser(0, 10))
+    )
+    enable_hsts: bool = field(default=False, **_spec("DASHBOARD_ENABLE_HSTS", _parse_bool))
+    cors_origins: tuple[str, ...] = field(
+        default=(), **_spec("DASHBOARD_CORS_ORIGINS", _parse_origins)
+    )
+    ratelimit_enabled: bool = field(
+        default=True, **_spec("DASHBOARD_RATELIMIT_ENABLED", _parse_bool)
+    )
+    ratelimit_max: int = field(
+        default=120, **_spec("DASHBOARD_RATELIMIT_MAX", _int_parser(1, 1_000_000))
+    )
+    ratelimit_window: int = field(
+        default=60, **_spec("DASHBOARD_RATELIMIT_WINDOW", _int_parser(1, 86_400))
+    )
+    ratelimit_storage_uri: str = field(
+        default="memory://",
+        **_spec("DASHBOARD_RATELIMIT_STORAGE_URI", _parse_storage_uri, secret=True),
+    )
+    log_dir: str = field(default="./logs", **_spec("DASHBOARD_LOG_DIR", str.strip))
+    log_level: str = field(
+        default="INFO", **_spec("DASHBOARD_LOG_LEVEL", _parse_choice(LOG_LEVELS))
+    )
+    log_rotate_when: str = field(
+        default="MIDNIGHT",
+        **_spec("DASHBOARD_LOG_ROTATE_WHEN", _parse_choice(ROTATE_WHEN_VALUES)),
+    )
+    log_backup_count: int = field(
+        default=7, **_spec("DASHBOARD_LOG_BACKUP_COUNT", _int_parser(0, 1000))
+    )
+    timezone: str = field(
+        default="America/Argentina/Buenos_Aires",
+        **_spec("DASHBOARD_TIMEZONE", _parse_timezone),
+    )
+    cache_ttl: int = field(default=60, **_spec("DASHBOARD_CACHE_TTL", _int_parser(0, 86_400)))
+    cache_url: str | None = field(
+        default=None, **_spec("DASHBOARD_CACHE_URL", _parse_optional_redis, secret=True)
+    )
+    statement_timeout_ms: int = field(
+        default=15_000, **_spec("DASHBOARD_STATEMENT_TIMEOUT_MS", _int_parser(100, 600_000))
+    )
+    bind: str = field(default="127.0.0.1:8080", **_spec("DASHBOARD_BIND", _parse_bind))
+    workers: int = field(default=2, **_spec("DASHBOARD_WORKERS", _int_parser(1, 64)))
+    threads: int = field(default=4, **_spec("DASHBOARD_THREADS", _int_parser(1, 64)))
+    worker_class: str = field(
+        default="gthread", **_spec("DASHBOARD_WORKER_CLASS", _parse_worker_class)
+    )
+    # Override-only (never from the environment): pins "now" for tests and reproducible demos.
+    fixed_now: datetime | None = None
+
+    def now(self) -> datetime:
+        """Return the current local time in the configured zone, naive like the stored data."""
+        if self.fixed_now is not None:
+            return self.fixed_now
+        return datetime.now(ZoneInfo(self.timezone)).replace(tzinfo=None, microsecond=0)
+
+    def redacted(self) -> dict[str, str]:
+        """Return env name -> printable value, with every secret hidden."""
+        shown = {}
+        for item in dataclasses.fields(self):
+            spec = item.metadata.get("spec")
+            if spec is None:
+                continue
+            value = getattr(self, item.name)
+            shown[spec.env] = _redact(item.name, value) if spec.secret else _show(value)
+        return shown
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, tuple):
+        return ",".join(value) if value else "(vacío)"
+    if value is None:
+        return "(vacío)"
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _redact(name: str, value: Any) -> str:
+    if name == "api_keys":
+        return f"({len(value)} clave(s) configurada(s))" if value else "(sin clave: API cerrada)"
+    if not value:
+        return "(vacío)"
+    try:
+        return make_url(value).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "***"
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Build Settings from overrides (field names), then DASHBOARD_* variables, then defaults."""
+    environ = os.environ if environ is None else environ
+    overrides = dict(overrides or {})
+    values: dict[str, Any] = {}
+    for item in dataclasses.fields(Settings):
+        spec = item.metadata.get("spec")
+        if item.name in overrides:
+            raw = overrides.pop(item.name)
+            values[item.name] = _parse_override(spec, raw)
+        elif spec is not None and spec.env in environ:
+            values[item.name] = _parse_env(spec, environ[spec.env])
+    if overrides:
+        raise SettingsError(f"ajustes desconocidos: {', '.join(sorted(overrides))}")
+    return Settings(**values)
+
+
+def _parse_env(spec: _Spec, raw: str) -> Any:
+    try:
+        return spec.parse(raw)
+    except ValueError as exc:
+        shown = "***" if spec.secret else repr(raw)
+        raise SettingsError(f"{spec.env}: valor inválido {shown}; se acepta {exc}") from None
+
+
+def _parse_override(spec: _Spec | None, raw: Any) -> Any:
+    if spec is None or not isinstance(raw, str):
+        return tuple(raw) if isinstance(raw, list) else raw
+    return _parse_env(spec, raw)
+
+
+def sqlite_path(database_url: str) -> Path | None:
+    """Return the file behind a sqlite URL, or None for other databases and in-memory ones."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database)

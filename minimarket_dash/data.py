@@ -1,0 +1,126 @@
+"""The app's door to the database: one engine per process, named metrics, errors as values."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+from flask import Flask, current_app
+from flask_caching import Cache
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from . import queries
+from .config import Settings
+from .db import make_engine, missing_schema, ping
+from .filters import Filters
+
+log = logging.getLogger("minimarket_dash.data")
+
+Metric = Callable[[Connection, Filters, datetime], pd.DataFrame]
+
+# One entry per metric of the API contract and the pages; pages and API share these.
+METRICS: dict[str, Metric] = {
+    "summary": lambda conn, f, now: queries.summary(conn, now),
+    "providers": lambda conn, f, now: queries.providers(conn, now),
+    "stock_timeline": queries.stock_timeline,
+    "top_products": lambda conn, f, now: queries.top_products(conn, f),
+    "monthly_orders": queries.monthly_orders,
+    "monthly_movements": queries.monthly_movements,
+    "stock_by_provider": lambda conn, f, now: queries.stock_by_provider(conn, f),
+    "weekly_sales": queries.weekly_sales,
+    "low_stock": lambda conn, f, now: queries.low_stock(conn, f.limit),
+    "provider_names": lambda conn, f, now: queries.provider_names(conn),
+}
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database could not answer; the cause is logged, never shown to clients."""
+
+
+@dataclass
+class DataState:
+    """What one server knows about its database."""
+
+    engine: Engine
+    settings: Settings
+    missing: list[str] | None  # None: could not be checked (database down at start)
+    cache: Cache
+
+
+def init_app(server: Flask) -> None:
+    """Create the engine and the result cache, and report missing tables at start."""
+    settings: Settings = server.config["SETTINGS"]
+    engine = make_engine(settings)
+    cache = Cache(config=_cache_config(settings))
+    cache.init_app(server)
+    state = DataState(engine=engine, settings=settings, missing=None, cache=cache)
+    state.missing = check_schema(state)
+    server.extensions["minimarket_data"] = state
+
+
+def _cache_config(settings: Settings) -> dict:
+    if settings.cache_ttl == 0:
+        return {"CACHE_TYPE": "NullCache"}
+    config = {"CACHE_DEFAULT_TIMEOUT": settings.cache_ttl, "CACHE_KEY_PREFIX": "mmdash:"}
+    if settings.cache_url:
+        return {**config, "CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": settings.cache_url}
+    return {**config, "CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 2000}
+
+
+def check_schema(state: DataState) -> list[str] | None:
+    """Return the missing tables/columns, logging them; None when the database is down."""
+    try:
+        missing = missing_schema(state.engine)
+    except SQLAlchemyError as exc:
+        log.error("base de datos inaccesible al iniciar: %s", type(exc).__name__)
+        return None
+    if missing:
+        log.error("faltan tablas o columnas en la base: %s", ", ".join(missing))
+    return missing
+
+
+def state_of(server: Flask | None = None) -> DataState:
+    """Return the data state of the given (or current) server."""
+    return (server or current_app).extensions["minimarket_data"]
+
+
+def fetch(name: str, filters: Filters | None = None, *, use_cache: bool = True) -> pd.DataFrame:
+    """Run metric `name` for filters on the current app's database (cached by filter)."""
+    state = state_of()
+    filters = filters or Filters()
+    key = f"{name}:{filters.cache_key()}"
+    if use_cache:
+        cached = state.cache.get(key)
+        if cached is not None:
+            return cached.copy()
+    frame = run_metric(state, name, filters)
+    if use_cache:
+        state.cache.set(key, frame)
+    return frame
+
+
+def run_metric(state: DataState, name: str, filters: Filters) -> pd.DataFrame:
+    """Run one metric uncached; database errors become DatabaseUnavailable."""
+    try:
+        with state.engine.connect() as conn:
+            return METRICS[name](conn, filters, state.settings.now())
+    except SQLAlchemyError as exc:
+        log.error("consulta %s falló: %s", name, type(exc).__name__, exc_info=True)
+        raise DatabaseUnavailable(name) from exc
+
+
+def health(server: Flask | None = None) -> tuple[bool, list[str]]:
+    """Return (database answers, missing tables) with one trivial query."""
+    state = state_of(server)
+    try:
+        ping(state.engine)
+    except SQLAlchemyError as exc:
+        log.warning("health: la base no responde: %s", type(exc).__name__)
+        return False, []
+    if state.missing is None or state.missing:
+        state.missing = check_schema(state)
+    return True, list(state.missing or [])

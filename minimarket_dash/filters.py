@@ -1,0 +1,127 @@
+"""The typed filter every query takes, and the one set of rules that parses it from text."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+# name -> (default, minimum, maximum); out-of-range values are clamped (API.md § Parameters).
+INT_RANGES: dict[str, tuple[int, int, int]] = {
+    "limit": (10, 1, 100),
+    "days": (7, 1, 90),
+    "months": (6, 1, 24),
+    "weeks": (8, 1, 52),
+}
+PROVEEDOR_MAX_LENGTH = 60
+_PROVEEDOR_DROP = re.compile(r"[^\w\s\-./]", re.UNICODE)
+_DATE_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class ParamError(ValueError):
+    """A request parameter is malformed; `param` names it and the message is for the client."""
+
+    def __init__(self, param: str, message: str):
+        super().__init__(message)
+        self.param = param
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a view asks for: an optional inclusive day range, a provider text and the sizes."""
+
+    start_date: date | None = None
+    end_date: date | None = None
+    proveedor: str | None = None
+    limit: int = INT_RANGES["limit"][0]
+    days: int = INT_RANGES["days"][0]
+    months: int = INT_RANGES["months"][0]
+    weeks: int = INT_RANGES["weeks"][0]
+
+    def date_bounds(self) -> tuple[datetime | None, datetime | None]:
+        """Return [start, end) timestamps; end is the midnight after end_date (inclusive day)."""
+        start = datetime.combine(self.start_date, datetime.min.time()) if self.start_date else None
+        end = (
+            datetime.combine(self.end_date + timedelta(days=1), datetime.min.time())
+            if self.end_date
+            else None
+        )
+        return start, end
+
+    def cache_key(self) -> str:
+        """Return a stable text form, the same for every spelling of the same filter."""
+        return "|".join(
+            str(value)
+            for value in (
+                self.start_date,
+                self.end_date,
+                fold_text(self.proveedor or ""),
+                self.limit,
+                self.days,
+                self.months,
+                self.weeks,
+            )
+        )
+
+
+def fold_text(value: str) -> str:
+    """Lower-case and strip accents, so `lacteos` matches `Lácteos`."""
+    decomposed = unicodedata.normalize("NFKD", value)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def clean_proveedor(raw: str | None) -> str | None:
+    """Apply API.md's provider text rule; None when nothing searchable remains."""
+    if raw is None:
+        return None
+    kept = _PROVEEDOR_DROP.sub("", raw)
+    kept = " ".join(kept.split())[:PROVEEDOR_MAX_LENGTH].strip()
+    return kept or None
+
+
+def parse_int(name: str, raw: str | None) -> int:
+    """Parse an integer parameter and clamp it to its range; 400 when not an integer."""
+    default, minimum, maximum = INT_RANGES[name]
+    if raw is None:
+        return default
+    text = raw.strip()
+    if not re.fullmatch(r"[+-]?\d{1,30}", text):
+        raise ParamError(name, f"El parámetro '{name}' debe ser un número entero.")
+    return max(minimum, min(maximum, int(text)))
+
+
+def parse_date(name: str, raw: str | None) -> date | None:
+    """Parse a strict `YYYY-MM-DD` calendar date; 400 naming the parameter otherwise."""
+    if raw is None:
+        return None
+    text = raw.strip()
+    try:
+        if not _DATE_SHAPE.match(text):
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ParamError(
+            name, f"El parámetro '{name}' debe ser una fecha válida AAAA-MM-DD."
+        ) from None
+
+
+def parse_filters(args: Mapping[str, str], allowed: tuple[str, ...] = ()) -> Filters:
+    """Build Filters from query-string values, reading only the parameters in `allowed`."""
+    values: dict = {}
+    for name in allowed:
+        raw = args.get(name)
+        if name in INT_RANGES:
+            values[name] = parse_int(name, raw)
+        elif name in ("start_date", "end_date"):
+            values[name] = parse_date(name, raw)
+        elif name == "proveedor":
+            values[name] = clean_proveedor(raw)
+    filters = Filters(**values)
+    if filters.start_date and filters.end_date and filters.start_date > filters.end_date:
+        raise ParamError(
+            "start_date", "El parámetro 'start_date' no puede ser posterior a 'end_date'."
+        )
+    return filters

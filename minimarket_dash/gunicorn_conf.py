@@ -1,0 +1,46 @@
+"""gunicorn settings: `gunicorn -c minimarket_dash/gunicorn_conf.py minimarket_dash.wsgi:server`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+
+from minimarket_dash.config import SettingsError, load_settings
+
+# Must be set before prometheus_client is imported anywhere (workers inherit it).
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="mmdash-prom-")
+
+try:
+    _settings = load_settings()
+except SettingsError as exc:
+    print(f"Error de configuración: {exc}", file=sys.stderr)
+    sys.exit(2)
+
+bind = _settings.bind
+workers = _settings.workers
+worker_class = _settings.worker_class
+threads = _settings.threads
+timeout = 60
+graceful_timeout = 30
+keepalive = 5
+accesslog = None  # the app writes one JSON line per request itself
+errorlog = "-"
+loglevel = "warning"
+proc_name = "minimarket-dash"
+
+
+def on_starting(server):
+    """Start with an empty metrics folder so counters of an earlier run do not leak in."""
+    folder = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder, exist_ok=True)
+
+
+def child_exit(server, worker):
+    """Mark a dead worker's metrics so live gauges stop counting it."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -1,0 +1,47 @@
+"""The one place where SQLite and PostgreSQL differ: date buckets, flags and text sorting."""
+
+from __future__ import annotations
+
+from sqlalchemy import Integer, String, cast, func, literal
+from sqlalchemy.sql.elements import ColumnElement
+
+
+def day_bucket(column, dialect: str) -> ColumnElement:
+    """Return `YYYY-MM-DD` of a timestamp column."""
+    if dialect == "sqlite":
+        return func.substr(column, 1, 10)
+    return func.to_char(column, "YYYY-MM-DD")
+
+
+def month_bucket(column, dialect: str) -> ColumnElement:
+    """Return `YYYY-MM` of a timestamp column."""
+    if dialect == "sqlite":
+        return func.substr(column, 1, 7)
+    return func.to_char(column, "YYYY-MM")
+
+
+def iso_week_bucket(column, dialect: str) -> ColumnElement:
+    """Return the ISO week `YYYY-Www` of a timestamp column (weeks start on Monday)."""
+    if dialect != "sqlite":
+        return func.to_char(column, 'IYYY-"W"IW')
+    # SQLite before 3.46 has no %G/%V: the ISO week is the one holding that week's Thursday.
+    thursday = func.date(column, "-3 days", "weekday 4")
+    week = (cast(func.strftime("%j", thursday), Integer) - 1) // 7 + 1
+    return func.printf("%s-W%02d", func.substr(thursday, 1, 4), week)
+
+
+def is_true(column) -> ColumnElement:
+    """Match a 0/1 flag whether it is stored as an integer or a boolean."""
+    return cast(column, Integer) == 1
+
+
+def sort_text(column, dialect: str) -> ColumnElement:
+    """Sort text by code point on both databases, so ties order the same everywhere."""
+    if dialect == "sqlite":
+        return column
+    return cast(column, String).collate("C")
+
+
+def as_text(value: str) -> ColumnElement:
+    """Return a typed text literal (PostgreSQL needs the type inside CASE and COALESCE)."""
+    return literal(value, String)
