@@ -1,7 +1,17 @@
-"""Placeholder being replaced in this session; see the module's final version."""
+"""Errors as JSON for /api/*, /metrics and /health, and as a Spanish page elsewhere."""
 
-from flask import Flask
+from __future__ import annotations
+
+from flask import Flask, Response, jsonify
+
+
+def json_error(status: int, code: str, message: str) -> Response:
+    """Return the contract's error body `{"error": code, "message": message}` with `status`."""
+    response = jsonify({"error": code, "message": message})
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def init_app(server: Flask) -> None:
-    """Do nothing yet."""
+    """Register the global error handlers (being completed in this session)."""
