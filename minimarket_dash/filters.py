@@ -17,7 +17,7 @@ INT_RANGES: dict[str, tuple[int, int, int]] = {
 }
 PROVEEDOR_MAX_LENGTH = 60
 _PROVEEDOR_DROP = re.compile(r"[^\w\s\-./]", re.UNICODE)
-_DATE_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class ParamError(ValueError):
@@ -88,7 +88,7 @@ def parse_int(name: str, raw: str | None) -> int:
     if raw is None:
         return default
     text = raw.strip()
-    if not re.fullmatch(r"[+-]?\d{1,30}", text):
+    if not re.fullmatch(r"[+-]?[0-9]{1,30}", text):
         raise ParamError(name, f"El parámetro '{name}' debe ser un número entero.")
     return max(minimum, min(maximum, int(text)))
 
@@ -99,7 +99,7 @@ def parse_date(name: str, raw: str | None) -> date | None:
         return None
     text = raw.strip()
     try:
-        if not _DATE_SHAPE.match(text):
+        if not _DATE_SHAPE.fullmatch(text):
             raise ValueError
         return date.fromisoformat(text)
     except ValueError:

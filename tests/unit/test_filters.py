@@ -1,0 +1,97 @@
+"""The parameter rules of API.md: clamping, strict dates, provider text."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from minimarket_dash.filters import (
+    Filters,
+    ParamError,
+    clean_proveedor,
+    fold_text,
+    parse_filters,
+)
+
+ALL = ("limit", "days", "months", "weeks", "start_date", "end_date", "proveedor")
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "expected"),
+    [
+        ("limit", "5", 5), ("limit", "0", 1), ("limit", "-3", 1), ("limit", "1000", 100),
+        ("limit", "99999999999999999999999", 100), ("days", "91", 90), ("days", " 3 ", 3),
+        ("months", "25", 24), ("weeks", "0", 1), ("weeks", "52", 52),
+    ],
+)
+def test_integers_are_clamped(name, raw, expected):
+    assert getattr(parse_filters({name: raw}, ALL), name) == expected
+
+
+@pytest.mark.parametrize("raw", ["abc", "1.5", "", "1e3", "0x10", "5 5", "٣"])
+@pytest.mark.parametrize("name", ["limit", "days", "months", "weeks"])
+def test_non_integers_are_refused_naming_the_parameter(name, raw):
+    with pytest.raises(ParamError) as error:
+        parse_filters({name: raw}, ALL)
+    assert error.value.param == name
+    assert name in error.value.message
+
+
+def test_defaults():
+    assert parse_filters({}, ALL) == Filters()
+    assert Filters() == Filters(limit=10, days=7, months=6, weeks=8)
+
+
+@pytest.mark.parametrize(
+    "raw", ["2026-02-30", "2026-13-01", "26-01-01", "2026/01/01", "", "20260101", "2026-1-1",
+            "2026-01-01T00:00", "hoy"]
+)
+@pytest.mark.parametrize("name", ["start_date", "end_date"])
+def test_bad_dates_are_refused_naming_the_parameter(name, raw):
+    with pytest.raises(ParamError) as error:
+        parse_filters({name: raw}, ALL)
+    assert error.value.param == name
+
+
+def test_start_after_end_is_refused():
+    with pytest.raises(ParamError) as error:
+        parse_filters({"start_date": "2026-03-02", "end_date": "2026-03-01"}, ALL)
+    assert error.value.param == "start_date"
+
+
+def test_end_date_bound_covers_the_whole_day():
+    start, end = Filters(start_date=date(2026, 3, 1), end_date=date(2026, 3, 31)).date_bounds()
+    assert start == datetime(2026, 3, 1)
+    assert end == datetime(2026, 4, 1)
+
+
+def test_parameters_not_allowed_are_ignored():
+    assert parse_filters({"limit": "nope"}, ("days",)) == Filters()
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("  Lácteos  ", "Lácteos"),
+        ("'; DROP TABLE pedidos; --", "DROP TABLE pedidos --"),
+        ("a<script>b", "ascriptb"),
+        ("Coca-Cola S.A./Sur_1", "Coca-Cola S.A./Sur_1"),
+        ("x" * 80, "x" * 60),
+        ("%%%", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_provider_text_rule(raw, expected):
+    assert clean_proveedor(raw) == expected
+
+
+def test_fold_text_ignores_accents_and_case():
+    assert fold_text("LÁCTEOS Ñandú") == fold_text("lacteos nandu")
+
+
+def test_cache_key_is_the_same_for_equal_filters():
+    a = parse_filters({"proveedor": "Lácteos", "limit": "500"}, ALL)
+    b = parse_filters({"proveedor": "lacteos ", "limit": "100"}, ALL)
+    assert a.cache_key() == b.cache_key()
