@@ -1,0 +1,154 @@
+"""The command line and the server on databases made by other tools."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+
+import pytest
+
+from minimarket_dash.cli import build_parser, main
+from tests.live import PROJECT_ROOT, start_live_server
+
+FOREIGN_SCHEMA = """
+CREATE TABLE proveedores (id INTEGER PRIMARY KEY, codigo TEXT UNIQUE, nombre TEXT, contacto TEXT,
+  telefono TEXT, email TEXT, direccion TEXT, activo BOOLEAN, fecha_registro DATETIME,
+  cuit TEXT);
+CREATE TABLE categorias (id INTEGER PRIMARY KEY, nombre TEXT, descripcion TEXT, activo INT);
+CREATE TABLE productos (id INTEGER PRIMARY KEY, nombre TEXT, descripcion TEXT,
+  categoria_id INT, proveedor_id INT, codigo_barras TEXT, precio_compra REAL,
+  precio_venta REAL, stock_actual INT, stock_minimo INT, activo INT, fecha_registro DATETIME);
+CREATE TABLE pedidos (id INTEGER PRIMARY KEY, proveedor_id INT, numero_pedido TEXT,
+  fecha_pedido TIMESTAMP, estado TEXT, total NUMERIC, observaciones TEXT,
+  fecha_entrega_esperada DATE, fecha_entrega_real DATE);
+CREATE TABLE detalle_pedidos (id INTEGER PRIMARY KEY, pedido_id INT, producto_nombre TEXT,
+  cantidad INT, precio_unitario NUMERIC, subtotal NUMERIC, observaciones TEXT);
+CREATE TABLE movimientos_stock (id INTEGER PRIMARY KEY, producto_id INT, producto_nombre TEXT,
+  tipo_movimiento TEXT, cantidad INT, precio_unitario NUMERIC, proveedor_id INT, origen TEXT,
+  destino TEXT, observaciones TEXT, fecha_movimiento TIMESTAMP, usuario TEXT);
+CREATE TABLE facturas_ocr (id INTEGER PRIMARY KEY, numero_factura TEXT, proveedor_original TEXT,
+  proveedor_asignado_id INT, fecha_factura DATE, total NUMERIC, contenido_ocr TEXT,
+  productos_json TEXT, procesado INT, fecha_procesamiento DATETIME);
+CREATE TABLE usuarios_pos (id INTEGER PRIMARY KEY, nombre TEXT);
+INSERT INTO proveedores VALUES (1, 'A1', 'Almacén Uno', '', '', '', '', 1,
+  '2025-01-01 10:00:00', '');
+INSERT INTO pedidos VALUES (1, 1, 'N1', '2026-03-01 10:00:00', 'recibido', 10, '', NULL, NULL);
+INSERT INTO detalle_pedidos VALUES (1, 1, 'Arroz 1 kg', 4, 2.5, 10, '');
+"""
+
+
+def _foreign_db(path, drop: str | None = None) -> str:
+    conn = sqlite3.connect(path)
+    conn.executescript(FOREIGN_SCHEMA)
+    if drop:
+        conn.execute(f"DROP TABLE {drop}")
+    conn.commit()
+    conn.close()
+    return f"sqlite:///{path}"
+
+
+def _get(url: str) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as error:
+        return error.code, json.load(error)
+
+
+def test_config_prints_every_variable_without_secrets(capsys, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_API_KEY", "una-clave-muy-secreta-123")
+    assert main(["config"]) == 0
+    out = capsys.readouterr().out
+    assert "DASHBOARD_API_KEY=(1 clave(s) configurada(s))" in out
+    assert "una-clave-muy-secreta" not in out
+    assert "DASHBOARD_RATELIMIT_MAX=120" in out
+
+
+def test_invalid_setting_stops_with_one_line():
+    result = subprocess.run(
+        [sys.executable, "-m", "minimarket_dash.cli", "config"],
+        env={"DASHBOARD_TRUSTED_PROXIES": "muchos", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "Error de configuración: DASHBOARD_TRUSTED_PROXIES: valor inválido 'muchos'; "
+        "se acepta un entero entre 0 y 10"
+    ]
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["serve", "--port", "abc"], ["serve", "--bogus"], ["seed", "--today", "2026-02-30"],
+     ["seed", "--lines", "0"], ["nada"]],
+)
+def test_bad_command_line_is_a_usage_error(argv, capsys):
+    with pytest.raises(SystemExit) as stop:
+        build_parser().parse_args(argv)
+    assert stop.value.code == 2
+    assert "usage:" in capsys.readouterr().err
+
+
+@pytest.mark.live
+def test_server_answers_health_on_a_database_it_did_not_create(tmp_path):
+    server = start_live_server({"DASHBOARD_DATABASE_URL": _foreign_db(tmp_path / "pos.db")})
+    try:
+        status, body = _get(server.url + "/health")
+    finally:
+        server.stop()
+    assert status == 200
+    assert body["status"] == "ok" and body["database"] == "ok"
+
+
+@pytest.mark.live
+def test_missing_table_is_named_by_health_and_at_start(tmp_path):
+    url = _foreign_db(tmp_path / "pos.db", drop="facturas_ocr")
+    server = start_live_server({"DASHBOARD_DATABASE_URL": url}, workers=1)
+    try:
+        status, body = _get(server.url + "/health")
+    finally:
+        server.stop()
+    assert status == 503
+    assert body["database"] == "error"
+    assert body["missing_tables"] == ["facturas_ocr"]
+    assert "facturas_ocr" in server.output() + _log_text(server)
+
+
+@pytest.mark.live
+def test_unreachable_database_still_serves_and_reports_503():
+    url = "postgresql://nadie@127.0.0.1:1/nada"
+    server = start_live_server({"DASHBOARD_DATABASE_URL": url}, workers=1)
+    try:
+        status, body = _get(server.url + "/health")
+        assert server.process.poll() is None
+    finally:
+        server.stop()
+    assert status == 503
+    assert body["status"] == "degraded"
+    assert "Traceback" not in json.dumps(body)
+
+
+def test_gunicorn_refuses_to_start_on_a_bad_setting(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "-c", "minimarket_dash/gunicorn_conf.py",
+         "minimarket_dash.wsgi:server"],
+        env={"DASHBOARD_WORKERS": "cero", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=PROJECT_ROOT,
+    )
+    assert result.returncode != 0
+    assert "DASHBOARD_WORKERS" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def _log_text(server) -> str:
+    return "".join(p.read_text(errors="replace") for p in server.log_dir.glob("*.log*"))
