@@ -90,12 +90,17 @@ def _seed(args) -> int:
         print(f"Error: {exc}", file=sys.stderr)
         return 1
     print(
-        f"Listo: {report.lines:,} líneas, {report.orders:,} pedidos, "
-        f"{report.products:,} productos, "
-        f"{report.providers} proveedores, {report.movements:,} movimientos, "
-        f"{report.invoices:,} facturas en {report.seconds:.1f} s".replace(",", ".")
+        f"Listo: {_miles(report.lines)} líneas, {_miles(report.orders)} pedidos, "
+        f"{_miles(report.products)} productos, {report.providers} proveedores, "
+        f"{_miles(report.movements)} movimientos, {_miles(report.invoices)} facturas "
+        f"en {report.seconds:.1f} s"
     )
     return 0
+
+
+def _miles(number: int) -> str:
+    """Format an integer with es-AR thousands separators (1.234.567)."""
+    return f"{number:,}".replace(",", ".")
 
 
 def _ensure_sqlite_folder(database_url: str) -> None:
