@@ -26,7 +26,7 @@ def needs_key(path: str) -> bool:
     """Tell whether a request path is protected by the API key."""
     if path in PUBLIC_API_PATHS:
         return False
-    return path.startswith("/api/") or path == "/metrics"
+    return path.startswith(("/api/", "/metrics/")) or path == "/metrics"
 
 
 def presented_key() -> str:
