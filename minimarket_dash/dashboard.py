@@ -1,16 +1,59 @@
-"""The Dash app mounted on the Flask server, with the pages of the top-level pages/ folder."""
+"""The Dash app mounted on the Flask server, its page shell, and the URL state of the pages."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import parse_qs, urlencode
+
 import dash
-from dash import html
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, _callback, _pages, html
 from flask import Flask
 
+from .components import navbar
 from .config import PROJECT_ROOT
+from .filters import Filters, ParamError, clean_proveedor, parse_date
+
+INDEX_STRING = """<!DOCTYPE html>
+<html lang="es-AR">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        <footer>
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </footer>
+    </body>
+</html>"""
+
+
+def _reset_dash_globals() -> None:
+    """Forget pages and callbacks a previous app of this process registered in Dash's globals."""
+    _pages.PAGE_REGISTRY.clear()
+    _callback.GLOBAL_CALLBACK_LIST.clear()
+    _callback.GLOBAL_CALLBACK_MAP.clear()
+    _callback.GLOBAL_INLINE_SCRIPTS.clear()
+
+
+def _adopt_page_callbacks(app: dash.Dash) -> None:
+    """Move the callbacks the pages just registered globally into this app, so a later app
+    (tests build several in one process) starts clean and this one keeps its own."""
+    app.callback_map.update(_callback.GLOBAL_CALLBACK_MAP)
+    app._callback_list.extend(_callback.GLOBAL_CALLBACK_LIST)
+    _callback.GLOBAL_CALLBACK_MAP.clear()
+    _callback.GLOBAL_CALLBACK_LIST.clear()
 
 
 def init_app(server: Flask) -> dash.Dash:
-    """Create the one Dash app of this process on `server`."""
+    """Create the Dash app of `server` with the pages of the top-level pages/ folder."""
+    _reset_dash_globals()
     app = dash.Dash(
         __name__,
         server=server,
@@ -19,7 +62,91 @@ def init_app(server: Flask) -> dash.Dash:
         assets_folder=str(PROJECT_ROOT / "assets"),
         title="Mini Market",
         update_title=None,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
-    app.layout = html.Div([html.H1("Mini Market"), dash.page_container])
+    app.index_string = INDEX_STRING
+    app.layout = shell
+    _adopt_page_callbacks(app)
+    _shell_callbacks(app)
     server.extensions["dash_app"] = app
     return app
+
+
+def shell() -> html.Div:
+    """Return the frame every page sits in: navigation bar, page, footer."""
+    return html.Div(
+        [
+            navbar(),
+            dbc.Container(dash.page_container, fluid="xl", className="page py-3", id="main"),
+            html.Footer(
+                "Mini Market · datos de pedidos, proveedores y stock",
+                className="text-muted small text-center py-3",
+            ),
+        ]
+    )
+
+
+def _shell_callbacks(app: dash.Dash) -> None:
+    @app.callback(
+        Output("nav-collapse", "is_open"),
+        Input("nav-toggler", "n_clicks"),
+        State("nav-collapse", "is_open"),
+        prevent_initial_call=True,
+    )
+    def toggle_menu(_clicks, is_open):
+        return not is_open
+
+
+@dataclass
+class UrlState:
+    """Filters read from a page's query string, with notices for the values that were ignored."""
+
+    filters: Filters = field(default_factory=Filters)
+    notices: list[str] = field(default_factory=list)
+
+
+def query_from_search(search: str | None) -> dict[str, str]:
+    """Parse `?a=1&b=2` into a dict of first values."""
+    parsed = parse_qs((search or "").lstrip("?"), keep_blank_values=True)
+    return {key: values[0] for key, values in parsed.items()}
+
+
+def _first(value: str | list[str] | None) -> str | None:
+    return value[0] if isinstance(value, list) else value
+
+
+def _read_date(name: str, raw: str | None, notices: list[str]) -> date | None:
+    if raw is None or not raw.strip():
+        return None
+    try:
+        return parse_date(name, raw)
+    except ParamError:
+        label = "desde" if name == "start_date" else "hasta"
+        notices.append(f"Se ignoró la fecha «{label}» del enlace ({raw[:20]!s}): no es AAAA-MM-DD.")
+        return None
+
+
+def url_state(query: dict) -> UrlState:
+    """Read start_date, end_date and proveedor leniently: bad values become notices."""
+    notices: list[str] = []
+    start = _read_date("start_date", _first(query.get("start_date")), notices)
+    end = _read_date("end_date", _first(query.get("end_date")), notices)
+    if start and end and start > end:
+        notices.append("Se ignoraron las fechas del enlace: «desde» es posterior a «hasta».")
+        start = end = None
+    raw_provider = _first(query.get("proveedor"))
+    proveedor = clean_proveedor(raw_provider)
+    if raw_provider and raw_provider.strip() and proveedor != " ".join(raw_provider.split()):
+        notices.append("Se quitaron caracteres no permitidos del proveedor del enlace.")
+    return UrlState(Filters(start_date=start, end_date=end, proveedor=proveedor), notices)
+
+
+def search_from_filters(filters: Filters) -> str:
+    """Write filters back as a query string (empty when there is nothing to say)."""
+    values = {
+        "start_date": filters.start_date.isoformat() if filters.start_date else None,
+        "end_date": filters.end_date.isoformat() if filters.end_date else None,
+        "proveedor": filters.proveedor,
+    }
+    kept = {key: value for key, value in values.items() if value}
+    return "?" + urlencode(kept) if kept else ""

@@ -1,0 +1,213 @@
+"""Shared Dash pieces: navigation, KPI cards, chart cards, downloads, banners and tables."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import dash_table, dcc, html
+
+from .charts import EMPTY_MESSAGE, FONT
+from .filters import Filters
+from .formatting import csv_text, fmt_pct
+
+NAV_ITEMS = (("Inicio", "/"), ("Proveedores", "/providers"), ("Análisis", "/analytics"))
+DB_ERROR = (
+    "No se pudo consultar la base de datos. Los datos pueden estar incompletos; "
+    "reintentá en unos minutos o avisá a sistemas."
+)
+# No mode bar (cleaner on phones); nothing in this config needs eval, so a strict CSP holds.
+GRAPH_CONFIG = {"displayModeBar": False, "responsive": True}
+NUMBER_FORMAT = {"locale": {"group": ".", "decimal": ","}, "specifier": ",d"}
+
+
+def navbar() -> dbc.Navbar:
+    """Return the top bar with the three pages (collapses into a menu on phones)."""
+    links = [
+        dbc.NavItem(dbc.NavLink(label, href=href, active="exact")) for label, href in NAV_ITEMS
+    ]
+    return dbc.Navbar(
+        dbc.Container(
+            [
+                dbc.NavbarBrand("Mini Market", href="/"),
+                html.Button(
+                    html.Span(className="navbar-toggler-icon"), id="nav-toggler",
+                    className="navbar-toggler", type="button",
+                    **{"aria-label": "Abrir el menú", "aria-controls": "nav-collapse"},
+                ),
+                dbc.Collapse(dbc.Nav(links, navbar=True), id="nav-collapse", navbar=True),
+            ],
+            fluid="xl",
+        ),
+        color="dark",
+        dark=True,
+        className="mb-2",
+    )
+
+
+def page_header(title: str, subtitle: str | None = None, extra=None) -> html.Div:
+    """Return a page title with an optional subtitle and right-hand controls."""
+    text = [html.H1(title, className="h3 mb-0")]
+    if subtitle:
+        text.append(html.P(subtitle, className="text-muted mb-0 small"))
+    return html.Div(
+        [html.Div(text), html.Div(extra or [], className="header-extra")],
+        className="d-flex flex-wrap justify-content-between align-items-end gap-2 mb-3",
+    )
+
+
+def db_banner(page: str) -> dbc.Alert:
+    """Return the page's hidden database-error banner (shown by flag_db_error)."""
+    return dbc.Alert(
+        DB_ERROR, id=f"{page}-db-banner", color="danger", is_open=False, className="mb-3"
+    )
+
+
+def flag_db_error(page: str) -> None:
+    """Open the page's database-error banner from inside any callback."""
+    dash.set_props(f"{page}-db-banner", {"is_open": True})
+
+
+def fetch_or_none(page: str, name: str, filters: Filters | None = None):
+    """Run a metric for a callback; on a database failure open the banner and return None."""
+    from . import data
+
+    try:
+        return data.fetch(name, filters)
+    except data.DatabaseUnavailable:
+        flag_db_error(page)
+        return None
+
+
+def now():
+    """Return the current app's "now" (fixed in tests), naive local time like the data."""
+    from flask import current_app
+
+    return current_app.config["SETTINGS"].now()
+
+
+def csv_download(frame, filename: str) -> dict:
+    """Return what dcc.Download needs to save the frame as a UTF-8 (BOM) CSV file."""
+    return dcc.send_string(csv_text(frame), filename, type="text/csv")
+
+
+def notice(messages: Sequence[str]) -> dbc.Alert | None:
+    """Return a warning listing ignored URL values, or None when there are none."""
+    if not messages:
+        return None
+    return dbc.Alert(
+        [html.Strong("Filtros del enlace ignorados: "), *[html.Div(m) for m in messages]],
+        color="warning", className="mb-3", dismissable=True,
+    )
+
+
+def delta_badge(change: float | None, up_is_good: bool = True) -> html.Span:
+    """Return ▲/▼ and the percent change, green when the change is good and red when bad."""
+    if change is None:
+        return html.Span("período anterior: 0", className="delta text-muted")
+    if round(change, 1) == 0:
+        return html.Span("= sin cambios", className="delta text-muted")
+    arrow = "▲" if change > 0 else "▼"
+    good = (change > 0) == up_is_good
+    sign = "+" if change > 0 else "−"
+    return html.Span(
+        f"{arrow} {sign}{fmt_pct(abs(change))}",
+        className=f"delta {'delta-good' if good else 'delta-bad'}",
+        title="respecto del período anterior de igual duración",
+    )
+
+
+def kpi_card(title: str, value: str, note: str | None = None, delta=None) -> dbc.Col:
+    """Return one KPI card: a label, a big figure, and a change or a note under it."""
+    body = [html.Div(title, className="kpi-title"), html.Div(value, className="kpi-value")]
+    if delta is not None:
+        body.append(delta)
+    if note:
+        body.append(html.Div(note, className="kpi-note text-muted"))
+    return dbc.Col(
+        dbc.Card(dbc.CardBody(body), className="kpi-card h-100"), xs=6, md=4, xl=3,
+        className="mb-3",
+    )
+
+
+def download_button(page: str, name: str, label: str = "CSV", title: str = "") -> html.Div:
+    """Return a small CSV download button and its dcc.Download (pattern-matching ids)."""
+    return html.Div(
+        [
+            html.Button(
+                ["⬇ ", label], id={"type": "dl-btn", "page": page, "name": name},
+                className="btn btn-link btn-sm p-0 download-btn", type="button",
+                title=f"Descargar {title or name} como CSV",
+                **{"aria-label": f"Descargar {title or name} como CSV"},
+            ),
+            dcc.Download(id={"type": "dl", "page": page, "name": name}),
+        ],
+        className="d-inline-block",
+    )
+
+
+def card(title: str, body, page: str, name: str | None = None, caption: str | None = None):
+    """Return a card with a title, an optional CSV button and a caption about its filters."""
+    header = [html.H2(title, className="h6 mb-0")]
+    if name:
+        header.append(download_button(page, name, title=title))
+    content = [body]
+    if caption:
+        content.insert(0, html.Div(caption, className="caption text-muted small mb-1"))
+    return dbc.Card(
+        [
+            dbc.CardHeader(header, className="d-flex justify-content-between align-items-center"),
+            dbc.CardBody(content, className="p-2"),
+        ],
+        className="h-100 chart-card",
+    )
+
+
+def graph(graph_id: str, label: str, height: int = 320) -> dcc.Loading:
+    """Return a chart area with a loading spinner; its callback fills the figure."""
+    chart = dcc.Graph(
+        id=graph_id, config=GRAPH_CONFIG, style={"minHeight": f"{height}px"}, className="chart"
+    )
+    return html.Div(
+        dcc.Loading(chart, type="default", color="#0072B2", delay_show=150),
+        role="figure", **{"aria-label": f"Gráfico: {label}"},
+    )
+
+
+def graph_card(page: str, name: str, title: str, graph_id: str, caption: str | None = None):
+    """Return a card holding one chart and its CSV button."""
+    return card(title, graph(graph_id, title), page, name, caption)
+
+
+def data_table(table_id: str, columns: Sequence[tuple[str, str, bool]], page_size: int = 10):
+    """Return a sortable, filterable DataTable; columns are (id, header, numeric)."""
+    return dash_table.DataTable(
+        id=table_id,
+        columns=[_column(column_id, name, numeric) for column_id, name, numeric in columns],
+        data=[],
+        sort_action="native",
+        filter_action="native",
+        filter_options={"case": "insensitive", "placeholder_text": "Filtrar…"},
+        page_action="native",
+        page_size=page_size,
+        style_table={"overflowX": "auto", "minWidth": "100%"},
+        style_cell={"fontFamily": FONT, "fontSize": "0.9rem", "padding": "4px 6px",
+                    "textAlign": "left", "whiteSpace": "normal", "height": "auto"},
+        style_cell_conditional=[
+            {"if": {"column_id": cid}, "textAlign": "right"} for cid, _, num in columns if num
+        ],
+        style_header={"fontWeight": "600", "backgroundColor": "#f3f5f7"},
+        css=[{"selector": ".dash-spreadsheet-menu", "rule": "display: none"}],
+    )
+
+
+def _column(column_id: str, name: str, numeric: bool) -> dict:
+    if numeric:
+        return {"id": column_id, "name": name, "type": "numeric", "format": NUMBER_FORMAT}
+    return {"id": column_id, "name": name, "type": "text"}
+
+
+def empty_state(message: str = EMPTY_MESSAGE) -> html.Div:
+    """Return the friendly text shown instead of an empty table."""
+    return html.Div(message, className="empty-state text-muted text-center py-3")

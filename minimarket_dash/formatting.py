@@ -1,0 +1,138 @@
+"""es-AR formats (1.234.567, $ 1.234,56, dd/mm/aaaa, Spanish months) and page CSV files."""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+
+from .filters import fold_text
+
+MONTHS = (
+    "enero", "febrero", "marzo", "abril", "mayo", "junio",
+    "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
+)
+MONTHS_SHORT = tuple(name[:3] for name in MONTHS)
+WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+BOM = "\ufeff"
+
+
+def _swap_separators(text: str) -> str:
+    """Turn Python's 1,234.5 into es-AR 1.234,5."""
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def fmt_int(value: float | int | None) -> str:
+    """Format a whole number with dots between thousands: 1.234.567."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return _swap_separators(f"{round(value):,d}")
+
+
+def fmt_number(value: float, decimals: int = 2) -> str:
+    """Format a decimal number the es-AR way: 1.234,56."""
+    return _swap_separators(f"{value:,.{decimals}f}")
+
+
+def fmt_money(value: float) -> str:
+    """Format pesos: $ 1.234,56 (negative: -$ 1.234,56)."""
+    sign = "-" if value < 0 else ""
+    return f"{sign}$ {fmt_number(abs(value), 2)}"
+
+
+def fmt_pct(value: float, decimals: int = 1) -> str:
+    """Format a percentage with a decimal comma: 12,5 %."""
+    return f"{fmt_number(value, decimals)} %"
+
+
+def fmt_date(value: date | datetime) -> str:
+    """Format a day as dd/mm/aaaa."""
+    return value.strftime("%d/%m/%Y")
+
+
+def fmt_time(value: datetime) -> str:
+    """Format a time of day as hh:mm (24 h)."""
+    return value.strftime("%H:%M")
+
+
+def month_label(year_month: str, short: bool = False) -> str:
+    """Turn `2026-03` into `marzo 2026` (or `mar 2026`)."""
+    year, month = year_month.split("-")
+    names = MONTHS_SHORT if short else MONTHS
+    return f"{names[int(month) - 1]} {year}"
+
+
+def day_label(iso_day: str | date) -> str:
+    """Turn `2026-03-15` into `15/03`, the short day of chart axes."""
+    day = date.fromisoformat(iso_day) if isinstance(iso_day, str) else iso_day
+    return day.strftime("%d/%m")
+
+
+def week_monday(iso_week: str) -> date:
+    """Return the Monday that starts ISO week `YYYY-Www`."""
+    year, week = iso_week.split("-W")
+    return date.fromisocalendar(int(year), int(week), 1)
+
+
+def iso_week(day: date) -> str:
+    """Return the ISO week `YYYY-Www` a day belongs to (weeks start on Monday)."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def iso_weeks(first: date, last: date) -> list[str]:
+    """Return every ISO week from the one holding `first` to the one holding `last`."""
+    monday = first - timedelta(days=first.weekday())
+    return [iso_week(monday + timedelta(weeks=n)) for n in range((last - monday).days // 7 + 1)]
+
+
+def week_label(iso_week: str) -> str:
+    """Turn `2026-W11` into `sem 11 (09/03)`: week number and its Monday."""
+    return f"sem {int(iso_week.split('-W')[1])} ({day_label(week_monday(iso_week))})"
+
+
+def long_date(value: date) -> str:
+    """Write a day in words: domingo 15 de marzo de 2026."""
+    return f"{WEEKDAYS[value.weekday()]} {value.day} de {MONTHS[value.month - 1]} de {value.year}"
+
+
+def pct_change(current: float, previous: float) -> float | None:
+    """Return the change from previous to current in percent; None when previous is zero."""
+    if not previous:
+        return None
+    return (current - previous) / previous * 100
+
+
+def last_days(today: date, days: int) -> tuple[date, date]:
+    """Return the inclusive day range of the last `days` days ending today."""
+    return today - timedelta(days=days - 1), today
+
+
+def neutralise(value: object) -> object:
+    """Prefix text that a spreadsheet would run as a formula with a quote (as the API does)."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """Return the frame as CSV text with a BOM, so Excel reads the accents as UTF-8."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(neutralise)
+    return BOM + safe.to_csv(index=False, lineterminator="\r\n")
+
+
+def slug(text: str) -> str:
+    """Return a file-name-safe form of text: `Lácteos del Sur` -> `lacteos-del-sur`."""
+    return re.sub(r"[^a-z0-9]+", "-", fold_text(text)).strip("-")
+
+
+def csv_filename(stem: str, *parts: object) -> str:
+    """Name a download after what it holds: `productos-top_2026-03-01_2026-03-14_lacteos.csv`."""
+    named = [slug(str(part)) if not isinstance(part, date) else part.isoformat() for part in parts]
+    return "_".join([stem, *[part for part in named if part]]) + ".csv"
