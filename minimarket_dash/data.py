@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pandas as pd
 from flask import Flask, current_app
@@ -34,6 +34,16 @@ METRICS: dict[str, Metric] = {
     "weekly_sales": queries.weekly_sales,
     "low_stock": lambda conn, f, now: queries.low_stock(conn, f.limit),
     "provider_names": lambda conn, f, now: queries.provider_names(conn),
+    # Pages: top providers of the last 30 days and the previous windows of the KPI changes.
+    "orders_by_provider_30d": lambda conn, f, now: queries.orders_by_provider(
+        conn, now - timedelta(days=30), now + timedelta(seconds=1), f.limit
+    ),
+    "activity_prev_30d": lambda conn, f, now: queries.activity_counts(
+        conn, now - timedelta(days=60), now - timedelta(days=30)
+    ),
+    "activity_prev_7d": lambda conn, f, now: queries.activity_counts(
+        conn, now - timedelta(days=14), now - timedelta(days=7)
+    ),
 }
 
 
