@@ -6,12 +6,16 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 
 from minimarket_dash.config import SettingsError, load_settings
 
 # Must be set before prometheus_client is imported anywhere (workers inherit it).
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="mmdash-prom-")
+
+# Every worker reports the uptime of the server, not its own (ops.uptime_seconds).
+os.environ.setdefault("MINIMARKET_DASH_STARTED_AT", str(time.time()))
 
 try:
     _settings = load_settings()
@@ -37,6 +41,20 @@ def on_starting(server):
     folder = os.environ["PROMETHEUS_MULTIPROC_DIR"]
     shutil.rmtree(folder, ignore_errors=True)
     os.makedirs(folder, exist_ok=True)
+    _warn_memory_rate_limit(server)
+
+
+def _warn_memory_rate_limit(server):
+    """Say once, at start, that memory:// rate limits are counted by each worker alone."""
+    uses_memory = _settings.ratelimit_storage_uri.startswith("memory://")
+    if _settings.ratelimit_enabled and uses_memory and server.cfg.workers > 1:
+        server.log.warning(
+            "DASHBOARD_RATELIMIT_STORAGE_URI=memory:// con %d workers: cada worker cuenta por "
+            "separado, así que un cliente puede hacer hasta %d veces DASHBOARD_RATELIMIT_MAX. "
+            "Use redis://... para un límite compartido entre workers e instancias.",
+            server.cfg.workers,
+            server.cfg.workers,
+        )
 
 
 def child_exit(server, worker):

@@ -1,7 +1,91 @@
-"""Placeholder being replaced in this session; see the module's final version."""
+"""Rate limits per client address: /api/* (DASHBOARD_RATELIMIT_*) and Dash callbacks (looser)."""
 
-from flask import Flask
+from __future__ import annotations
+
+import logging
+import time
+
+from flask import Flask, Response, request
+from flask_limiter import ApplicationLimit, Limiter, RequestLimit
+
+from . import errors
+from .config import Settings
+
+log = logging.getLogger("minimarket_dash.limits")
+
+CALLBACK_PATH = "/_dash-update-component"
+CALLBACK_FACTOR = 10  # a page fires several callbacks per view; one browser still cannot flood
+KEY_PREFIX = "mmdash"
+REDIS_OPTIONS = {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
+MESSAGE = "Demasiadas solicitudes desde esta dirección. Espere {seconds} s y vuelva a intentar."
+
+
+def client_address() -> str:
+    """Return the client address (the real one behind trusted proxies, thanks to ProxyFix)."""
+    return request.remote_addr or "127.0.0.1"
+
+
+def not_api() -> bool:
+    """Tell whether the request is outside /api/* (exempt from the API limit)."""
+    return not request.path.startswith("/api/")
+
+
+def not_callback() -> bool:
+    """Tell whether the request is not a Dash callback (exempt from the callback limit)."""
+    return request.path != CALLBACK_PATH
+
+
+def limit_strings(settings: Settings) -> tuple[str, str]:
+    """Return the API limit and the Dash callback limit as flask-limiter strings."""
+    window = settings.ratelimit_window
+    api = f"{settings.ratelimit_max} per {window} second"
+    callbacks = f"{settings.ratelimit_max * CALLBACK_FACTOR} per {window} second"
+    return api, callbacks
+
+
+def on_breach(limit: RequestLimit) -> object:
+    """Answer the contract's JSON 429 (flask-limiter then adds Retry-After and X-RateLimit-*)."""
+    wait = max(int(limit.reset_at - time.time()), 1)
+    log.warning("límite de solicitudes superado: %s", limit.limit)
+    return errors.json_error(429, "rate_limited", MESSAGE.format(seconds=wait))
+
+
+def keep_retry_after_on_429(response: Response) -> Response:
+    """Drop the Retry-After flask-limiter adds to every response; it only means something on 429."""
+    if response.status_code != 429:
+        response.headers.pop("Retry-After", None)
+    return response
+
+
+def build_limiter(settings: Settings) -> Limiter:
+    """Return a Limiter with one shared bucket per client for /api/* and one for callbacks."""
+    api, callbacks = limit_strings(settings)
+    uri = settings.ratelimit_storage_uri
+    return Limiter(
+        client_address,
+        application_limits=[
+            ApplicationLimit(api, scope="api", exempt_when=not_api),
+            ApplicationLimit(callbacks, scope="dash-callbacks", exempt_when=not_callback),
+        ],
+        storage_uri=uri,
+        storage_options=REDIS_OPTIONS if uri.startswith("redis") else {},
+        strategy="fixed-window",
+        headers_enabled=True,
+        key_prefix=KEY_PREFIX,
+        on_breach=on_breach,
+        # Redis down: keep serving, counting per worker, and log it (limits come back with it).
+        in_memory_fallback_enabled=True,
+        swallow_errors=True,
+    )
 
 
 def init_app(server: Flask) -> None:
-    """Do nothing yet."""
+    """Install flask-limiter on /api/* and on Dash's callback route (when enabled)."""
+    settings: Settings = server.config["SETTINGS"]
+    if not settings.ratelimit_enabled:
+        log.warning("límite de solicitudes desactivado (DASHBOARD_RATELIMIT_ENABLED=false)")
+        return
+    server.after_request(keep_retry_after_on_429)  # registered first, so it runs last
+    limiter = build_limiter(settings)
+    limiter.init_app(server)
+    server.extensions["minimarket_limiter"] = limiter

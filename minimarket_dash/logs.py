@@ -1,7 +1,148 @@
-"""Placeholder being replaced in this session; see the module's final version."""
+"""JSON logs to stdout and a time-rotated file, a request id per request, one access line each."""
 
-from flask import Flask
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+import time
+import uuid
+from datetime import datetime
+from pathlib import Path
+
+from concurrent_log_handler import ConcurrentTimedRotatingFileHandler
+from flask import Flask, Response, g, has_request_context, request
+
+from .config import Settings
+
+LOG_FILE = "dashboard.log"
+REQUEST_ID_HEADER = "X-Request-ID"
+REQUEST_ID_RE = re.compile(r"[A-Za-z0-9._-]{1,128}")
+REQUEST_FIELDS = ("request_id", "method", "route", "path", "status", "duration_ms", "client_ip")
+_OWNED = "_minimarket_dash_handler"  # marks the handlers this module installed on the root logger
+
+access_log = logging.getLogger("minimarket_dash.access")
+
+
+class JsonFormatter(logging.Formatter):
+    """Format a record as one JSON object per line, with the request's fields and no secrets."""
+
+    def __init__(self, secrets: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self.secrets = tuple(s for s in secrets if s)
+
+    def format(self, record: logging.LogRecord) -> str:
+        """Return the JSON line of `record` (no trailing newline)."""
+        line = {
+            "ts": iso_time(record.created),
+            "level": record.levelname,
+            "logger": record.name,
+            "msg": self.redact(record.getMessage()),
+        }
+        line.update(request_fields(record))
+        if record.exc_info:
+            line["exc"] = self.redact(self.formatException(record.exc_info))
+        return json.dumps(line, ensure_ascii=False, default=str)
+
+    def redact(self, text: str) -> str:
+        """Hide any configured API key that found its way into a message."""
+        for secret in self.secrets:
+            if secret in text:
+                text = text.replace(secret, "***")
+        return text
+
+
+def iso_time(created: float) -> str:
+    """Return an ISO-8601 local timestamp with milliseconds and the UTC offset."""
+    return datetime.fromtimestamp(created).astimezone().isoformat("T", "milliseconds")
+
+
+def request_fields(record: logging.LogRecord) -> dict:
+    """Return the request fields of a log line: from `extra`, else from the current request."""
+    fields = dict.fromkeys(REQUEST_FIELDS)
+    if has_request_context():
+        fields.update(
+            request_id=g.get("request_id"),
+            method=request.method,
+            route=route_of_request(),
+            path=request.path,
+            client_ip=request.remote_addr,
+        )
+    for name in REQUEST_FIELDS:
+        if name in record.__dict__:
+            fields[name] = record.__dict__[name]
+    return fields
+
+
+def route_of_request() -> str:
+    """Return the route label of the current request (the same one the metrics use)."""
+    from .ops import route
+
+    return route(request)
+
+
+def incoming_request_id() -> str | None:
+    """Return the client's X-Request-ID when it is 1-128 characters of [A-Za-z0-9._-]."""
+    value = request.headers.get(REQUEST_ID_HEADER)
+    if value and REQUEST_ID_RE.fullmatch(value):
+        return value
+    return None
+
+
+def start_request() -> None:
+    """Give the request its id and start its clock (first hook of every request)."""
+    g.request_started = time.perf_counter()
+    g.request_id = incoming_request_id() or uuid.uuid4().hex
+
+
+def finish_request(response: Response) -> Response:
+    """Echo the request id and write the access line (last after_request hook)."""
+    request_id = g.get("request_id") or uuid.uuid4().hex
+    response.headers[REQUEST_ID_HEADER] = request_id
+    started = g.get("request_started")
+    duration_ms = round((time.perf_counter() - started) * 1000, 2) if started else None
+    access_log.info(
+        "%s %s %s",
+        request.method,
+        request.path,
+        response.status_code,
+        extra={"status": response.status_code, "duration_ms": duration_ms},
+    )
+    return response
+
+
+def build_handlers(settings: Settings) -> list[logging.Handler]:
+    """Return the stdout handler and the multi-process-safe, time-rotated file handler."""
+    folder = Path(settings.log_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    file_handler = ConcurrentTimedRotatingFileHandler(
+        str(folder / LOG_FILE),
+        when=settings.log_rotate_when,
+        backupCount=settings.log_backup_count,
+        encoding="utf-8",
+    )
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stdout), file_handler]
+    formatter = JsonFormatter(settings.api_keys)
+    for handler in handlers:
+        handler.setFormatter(formatter)
+        setattr(handler, _OWNED, True)
+    return handlers
+
+
+def configure_logging(settings: Settings) -> None:
+    """Install this module's handlers on the root logger, replacing any earlier ones."""
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if getattr(h, _OWNED, False)]:
+        root.removeHandler(handler)
+        handler.close()
+    for handler in build_handlers(settings):
+        root.addHandler(handler)
+    root.setLevel(settings.log_level)
 
 
 def init_app(server: Flask) -> None:
-    """Do nothing yet."""
+    """Configure JSON logging (idempotent) and the request id and access-line hooks."""
+    configure_logging(server.config["SETTINGS"])
+    server.before_request(start_request)
+    server.after_request(finish_request)

@@ -1,15 +1,33 @@
-"""Operations endpoints: /health (no key) and /metrics (key)."""
+"""Operations endpoints: /health (no key) and /metrics (key), and the request metrics."""
 
 from __future__ import annotations
 
+import os
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
-from flask import Blueprint, Flask, jsonify
+from flask import Blueprint, Flask, Request, jsonify, request
 
-from . import __version__, data
+from . import __version__, auth, data
 
 bp = Blueprint("ops", __name__)
-_STARTED = time.monotonic()
+
+# gunicorn_conf sets this in the master so every worker reports the same server uptime.
+STARTED_AT_ENV = "MINIMARKET_DASH_STARTED_AT"
+_STARTED = float(os.environ.get(STARTED_AT_ENV) or time.time())
+
+DASH_INDEX_RULES = frozenset({"/", "/<path:path>"})
+UNKNOWN_PAGE = "dash_page_unknown"
+UNMATCHED = "unmatched"
+# Static files of Dash: many distinct URLs, no information worth a time series.
+UNTRACKED_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
+
+
+def uptime_seconds() -> float:
+    """Return the seconds since the server (the gunicorn master, or this process) started."""
+    return round(time.time() - _STARTED, 1)
 
 
 @bp.get("/health")
@@ -20,7 +38,7 @@ def health():
         "status": "ok" if answers and not missing else "degraded",
         "database": "ok" if answers and not missing else "error",
         "version": __version__,
-        "uptime_seconds": round(time.monotonic() - _STARTED, 1),
+        "uptime_seconds": uptime_seconds(),
     }
     if missing:
         body["missing_tables"] = missing
@@ -30,6 +48,135 @@ def health():
     return response
 
 
+def route(req: Request) -> str:
+    """Return the metric/log label of a request: its route template or its Dash page path."""
+    rule = req.url_rule
+    if rule is None:
+        return UNMATCHED
+    if rule.rule in DASH_INDEX_RULES:
+        return dash_page(req.path)
+    return rule.rule
+
+
+def dash_page(path: str) -> str:
+    """Return the registered Dash page path for `path`, or dash_page_unknown."""
+    import dash
+
+    wanted = path.rstrip("/") or "/"
+    for page in dash.page_registry.values():
+        if page.get("path") == wanted:
+            return wanted
+    return UNKNOWN_PAGE
+
+
+@dataclass
+class RequestMetrics:
+    """The contract's metric objects of one app."""
+
+    requests: Any
+    errors: Any
+    duration: Any
+    uptime: Any
+    rate_limited: Any
+    registry: Any = None  # None in multiprocess mode
+
+
+def make_metrics(registry) -> RequestMetrics:
+    """Create the contract's metrics in `registry` (None in multiprocess mode)."""
+    from prometheus_client import Counter, Gauge, Histogram
+
+    labels = ("method", "route", "status")
+    return RequestMetrics(
+        requests=Counter(
+            "dashboard_requests", "Solicitudes HTTP atendidas", labels, registry=registry
+        ),
+        errors=Counter("dashboard_errors", "Respuestas 5xx", labels, registry=registry),
+        duration=Histogram(
+            "dashboard_request_duration_seconds",
+            "Duración de las solicitudes HTTP en segundos",
+            labels,
+            registry=registry,
+        ),
+        uptime=Gauge(
+            "dashboard_uptime_seconds",
+            "Segundos desde el arranque del servidor",
+            registry=registry,
+            multiprocess_mode="max",
+        ),
+        rate_limited=Counter(
+            "dashboard_rate_limited", "Respuestas 429", ("route",), registry=registry
+        ),
+        registry=registry,
+    )
+
+
+def multiprocess() -> bool:
+    """Tell whether metrics are shared through PROMETHEUS_MULTIPROC_DIR (gunicorn workers)."""
+    return bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
+
+
+def tracked(req: Request) -> bool:
+    """Tell whether a request counts in the metrics (not Dash static files, not /metrics)."""
+    return not req.path.startswith(UNTRACKED_PREFIXES) and not hasattr(req, "prom_do_not_track")
+
+
+def recorder(metrics: RequestMetrics) -> Callable:
+    """Return the after_request hook that records one request in `metrics`."""
+    from flask import g
+
+    def record_request(response):
+        if not tracked(request):
+            return response
+        status = response.status_code
+        labels = (request.method, route(request), str(status))
+        started = g.get("request_started")
+        metrics.requests.labels(*labels).inc()
+        if started is not None:
+            metrics.duration.labels(*labels).observe(time.perf_counter() - started)
+        if status >= 500:
+            metrics.errors.labels(*labels).inc()
+        elif status == 429:
+            metrics.rate_limited.labels(labels[1]).inc()
+        return response
+
+    return record_request
+
+
+def scrape_view(metrics: RequestMetrics) -> Callable:
+    """Return the exporter's metrics_decorator: API key first, then refresh the uptime gauge."""
+
+    def decorate(view: Callable) -> Callable:
+        def refreshed(*args, **kwargs):
+            metrics.uptime.set(uptime_seconds())
+            return view(*args, **kwargs)
+
+        return auth.require_api_key(refreshed)
+
+    return decorate
+
+
+def exporter(metrics: RequestMetrics):
+    """Return the prometheus-flask-exporter object that serves /metrics for this app."""
+    from prometheus_flask_exporter import PrometheusMetrics
+    from prometheus_flask_exporter.multiprocess import GunicornInternalPrometheusMetrics
+
+    # The exporter's default metrics cannot carry the contract's names (dashboard_requests_total
+    # ...), so it only serves /metrics here; record_request records the contract's metrics.
+    options = {"export_defaults": False, "metrics_decorator": scrape_view(metrics)}
+    if multiprocess():
+        return GunicornInternalPrometheusMetrics(app=None, path="/metrics", **options)
+    return PrometheusMetrics(app=None, registry=metrics.registry, **options)
+
+
 def init_app(server: Flask) -> None:
-    """Register /health."""
+    """Register /health, /metrics (key) and the request metrics hook."""
+    from prometheus_client import CollectorRegistry
+
     server.register_blueprint(bp)
+    # One registry per app in a single process (tests build many apps); none with workers,
+    # where the values live in PROMETHEUS_MULTIPROC_DIR and are summed at scrape time.
+    registry = None if multiprocess() else CollectorRegistry(auto_describe=True)
+    metrics = make_metrics(registry)
+    exporter(metrics).init_app(server)
+    server.after_request(recorder(metrics))
+    server.extensions["minimarket_metrics"] = metrics
