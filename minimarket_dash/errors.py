@@ -87,12 +87,18 @@ def handle_http(exc: HTTPException):
     """Render werkzeug/Flask HTTP errors (404, 405, 429...) keeping their useful headers."""
     if exc.code is None or exc.code < 400:
         return exc  # redirects raised by routing (e.g. strict slashes) pass through
+    if _is_json(exc.response) and wants_json(request.path):
+        return exc.response  # already in the contract's shape (flask-limiter's on_breach)
     response = render(exc.code)
     source = exc.response if exc.response is not None else exc.get_response()
     for name in _KEPT_HEADERS:
         if name in source.headers:
             response.headers[name] = source.headers[name]
     return response
+
+
+def _is_json(response: Response | None) -> bool:
+    return response is not None and response.mimetype == "application/json"
 
 
 def handle_param(exc: ParamError) -> Response:
