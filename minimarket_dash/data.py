@@ -69,7 +69,22 @@ def init_app(server: Flask) -> None:
     cache.init_app(server)
     state = DataState(engine=engine, settings=settings, missing=None, cache=cache)
     state.missing = check_schema(state)
+    if state.missing == []:
+        _log_optimize_advice(engine)
     server.extensions["minimarket_data"] = state
+
+
+def _log_optimize_advice(engine: Engine) -> None:
+    from .optimize import advice
+
+    try:
+        missing = advice(engine)
+    except SQLAlchemyError:
+        return
+    if missing:
+        log.warning(
+            "consultas sin optimizar: `minimarket-dash optimize` agregaría %s", "; ".join(missing)
+        )
 
 
 def _cache_config(settings: Settings) -> dict:

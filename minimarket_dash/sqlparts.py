@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Integer, String, cast, func, literal
+from sqlalchemy import Date, Integer, String, cast, func, literal
 from sqlalchemy.sql.elements import ColumnElement
 
 
@@ -11,6 +11,13 @@ def day_bucket(column, dialect: str) -> ColumnElement:
     if dialect == "sqlite":
         return func.substr(column, 1, 10)
     return func.to_char(column, "YYYY-MM-DD")
+
+
+def day_value(column, dialect: str) -> ColumnElement:
+    """Return the calendar day of a timestamp column as the dialect stores dates."""
+    if dialect == "sqlite":
+        return func.substr(column, 1, 10)
+    return cast(column, Date)
 
 
 def month_bucket(column, dialect: str) -> ColumnElement:

@@ -1,0 +1,89 @@
+"""`minimarket-dash optimize`: the indexes (and helper summary tables) that make queries fast.
+
+Serving never writes; only this explicit command adds objects, all named `ix_mm_*` / `mm_*`,
+and never touches the minimarket's own tables' columns or rows.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine, inspect
+
+from . import summaries
+
+log = logging.getLogger("minimarket_dash.optimize")
+
+# (name, table, columns). Kept as plain specs: Index objects would attach to the schema's
+# tables and be created by every create_all, hiding what `optimize` adds.
+INDEXES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("ix_mm_pedidos_fecha", "pedidos", ("fecha_pedido", "proveedor_id")),
+    ("ix_mm_pedidos_proveedor_fecha", "pedidos", ("proveedor_id", "fecha_pedido")),
+    # Covering: top products and units per order read only the index, never the table.
+    ("ix_mm_detalle_pedido", "detalle_pedidos", ("pedido_id", "producto_nombre", "cantidad")),
+    (
+        "ix_mm_movimientos_fecha",
+        "movimientos_stock",
+        ("fecha_movimiento", "tipo_movimiento", "cantidad"),
+    ),
+    (
+        "ix_mm_movimientos_proveedor",
+        "movimientos_stock",
+        ("proveedor_id", "tipo_movimiento", "cantidad"),
+    ),
+)
+
+
+@dataclass
+class OptimizeReport:
+    """What one optimize run added."""
+
+    indexes_created: list[str]
+    summaries_from: datetime | None
+    summaries_until: datetime | None
+    seconds: float
+
+
+def missing_indexes(engine: Engine) -> list[str]:
+    """Return the names of the project's indexes that the database lacks."""
+    inspector = inspect(engine)
+    present: set[str] = set()
+    for table in {table for _, table, _ in INDEXES}:
+        present.update(item["name"] for item in inspector.get_indexes(table))
+    return [name for name, _, _ in INDEXES if name not in present]
+
+
+def create_indexes(engine: Engine) -> list[str]:
+    """Create the missing indexes; return the names created."""
+    missing = set(missing_indexes(engine))
+    created = []
+    with engine.begin() as conn:
+        for name, table, columns in INDEXES:
+            if name in missing:
+                conn.exec_driver_sql(f"CREATE INDEX {name} ON {table} ({', '.join(columns)})")
+                created.append(name)
+    return created
+
+
+def optimize(engine: Engine, now: datetime, *, full: bool = False, with_summaries: bool = True):
+    """Add the missing indexes and build or extend the summaries; return what was done."""
+    started = time.perf_counter()
+    created = create_indexes(engine)
+    span = summaries.build(engine, now, full=full) if with_summaries else (None, None)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE")
+    return OptimizeReport(created, span[0], span[1], time.perf_counter() - started)
+
+
+def advice(engine: Engine) -> list[str]:
+    """Return what `optimize` would add to this database (empty when nothing)."""
+    missing = missing_indexes(engine)
+    with engine.connect() as conn:
+        has_summaries = summaries.read_state(conn) is not None
+    found = [f"índices {', '.join(missing)}"] if missing else []
+    if not has_summaries:
+        found.append("tablas resumen mm_* de meses cerrados")
+    return found

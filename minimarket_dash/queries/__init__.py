@@ -1,0 +1,43 @@
+"""One function per metric: (connection, Filters, now) -> DataFrame, aggregated in the database.
+
+Pages and the API call these same functions (through minimarket_dash.data), so their numbers
+never differ. Functions with `use_summaries` read the helper tables of `optimize` for closed
+months when they exist and the minimarket's tables for the rest; the result is the same.
+"""
+
+from ._common import day_range, month_window_start, provider_ids, week_window_start
+from .orders import (
+    activity_counts,
+    monthly_orders,
+    orders_by_provider,
+    providers,
+    summary,
+    top_products,
+    weekly_sales,
+)
+from .stock import (
+    low_stock,
+    monthly_movements,
+    provider_names,
+    stock_by_provider,
+    stock_timeline,
+)
+
+__all__ = [
+    "activity_counts",
+    "day_range",
+    "low_stock",
+    "month_window_start",
+    "monthly_movements",
+    "monthly_orders",
+    "orders_by_provider",
+    "provider_ids",
+    "provider_names",
+    "providers",
+    "stock_by_provider",
+    "stock_timeline",
+    "summary",
+    "top_products",
+    "week_window_start",
+    "weekly_sales",
+]

@@ -1,0 +1,95 @@
+"""Pieces every metric shares: result frames, time windows, the provider filter, summaries."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+from sqlalchemy import Connection, false, select
+
+from ..db import proveedores
+from ..filters import Filters, fold_text
+from ..summaries import SummaryState, read_state
+
+
+def frame(conn: Connection, statement, columns: list[str]) -> pd.DataFrame:
+    """Run statement and return its rows as a DataFrame with the given columns."""
+    return pd.DataFrame(conn.execute(statement).fetchall(), columns=columns)
+
+
+def ints(data: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Make counting columns plain int64 (PostgreSQL sums arrive as Decimal)."""
+    for column in columns:
+        data[column] = data[column].fillna(0).astype("int64")
+    return data
+
+
+def summary_state(conn: Connection, use_summaries: bool) -> SummaryState | None:
+    """Return the summaries' watermark when they exist and may be used."""
+    return read_state(conn) if use_summaries else None
+
+
+def provider_ids(conn: Connection, text: str | None) -> list[int] | None:
+    """Return ids of providers whose name or code contains `text` (accent- and case-blind).
+
+    None means "no provider filter". The provider table is small, so folding accents in Python
+    works the same on SQLite and PostgreSQL without extensions.
+    """
+    if not text:
+        return None
+    needle = fold_text(text)
+    rows = conn.execute(select(proveedores.c.id, proveedores.c.nombre, proveedores.c.codigo))
+    return [
+        row.id
+        for row in rows
+        if needle in fold_text(row.nombre or "") or needle in fold_text(row.codigo or "")
+    ]
+
+
+def provider_condition(column, ids: list[int] | None) -> list:
+    """Return the WHERE conditions that keep only the given providers (none: no filter)."""
+    if ids is None:
+        return []
+    return [column.in_(ids)] if ids else [false()]
+
+
+def window(column, start: datetime | None, end: datetime | None) -> list:
+    """Return the conditions of the half-open window [start, end); None bounds are open."""
+    conditions = []
+    if start is not None:
+        conditions.append(column >= start)
+    if end is not None:
+        conditions.append(column < end)
+    return conditions
+
+
+def last_days(now: datetime, days: int) -> tuple[datetime, datetime]:
+    """Return [now - days, now] as a half-open window ending one second after now."""
+    return now - timedelta(days=days), now + timedelta(seconds=1)
+
+
+def month_window_start(now: datetime, months: int) -> datetime:
+    """Return the first day of the month `months - 1` months before now's month."""
+    index = now.year * 12 + (now.month - 1) - (months - 1)
+    return datetime(index // 12, index % 12 + 1, 1)
+
+
+def week_window_start(now: datetime, weeks: int) -> datetime:
+    """Return the Monday 00:00 that starts the oldest of the last `weeks` ISO weeks."""
+    monday = now.date() - timedelta(days=now.weekday())
+    return datetime.combine(monday - timedelta(weeks=weeks - 1), datetime.min.time())
+
+
+def filtered_window(
+    filters: Filters, default_start: datetime, now: datetime
+) -> tuple[datetime | None, datetime | None]:
+    """Return the filter's day range, or [default_start, now] when it names no dates."""
+    start, end = filters.date_bounds()
+    if start is None and end is None:
+        return default_start, now + timedelta(seconds=1)
+    return start, end
+
+
+def day_range(start: date, end: date) -> list[date]:
+    """Return every calendar day from start to end inclusive (for gap-free charts)."""
+    return [start + timedelta(days=offset) for offset in range((end - start).days + 1)]

@@ -1,0 +1,350 @@
+"""Order metrics: summary, providers, top products, monthly and weekly orders."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import Connection, case, func, select, union_all
+
+from ..db import detalle_pedidos as lines
+from ..db import facturas_ocr, movimientos_stock, pedidos, proveedores
+from ..filters import Filters
+from ..sqlparts import day_value, is_true, iso_week_bucket, month_bucket, sort_text
+from ..summaries import (
+    mm_pedidos_dia,
+    mm_producto_mes,
+    month_key,
+    split_days,
+    split_months,
+)
+from ._common import (
+    filtered_window,
+    frame,
+    ints,
+    last_days,
+    month_window_start,
+    provider_condition,
+    provider_ids,
+    summary_state,
+    week_window_start,
+    window,
+)
+
+
+def summary(conn: Connection, now: datetime, *, use_summaries: bool = True) -> pd.DataFrame:
+    """Return the one-row summary of /api/summary (top provider as two columns)."""
+    month_start, month_end = last_days(now, 30)
+    week_start, week_end = last_days(now, 7)
+    totals = _line_totals(conn, use_summaries)
+    counts = [
+        select(func.count()).where(is_true(proveedores.c.activo)).scalar_subquery()
+        .label("total_proveedores"),
+        select(func.coalesce(func.sum(totals.c.pedidos), 0)).scalar_subquery()
+        .label("total_pedidos"),
+        select(func.coalesce(func.sum(totals.c.unidades), 0)).scalar_subquery()
+        .label("total_productos_pedidos"),
+        select(func.count()).select_from(movimientos_stock).scalar_subquery()
+        .label("total_movimientos"),
+        select(func.count()).where(is_true(facturas_ocr.c.procesado)).scalar_subquery()
+        .label("facturas_procesadas"),
+        select(func.count()).where(*window(pedidos.c.fecha_pedido, month_start, month_end))
+        .scalar_subquery().label("pedidos_mes"),
+        select(func.count())
+        .where(*window(movimientos_stock.c.fecha_movimiento, week_start, week_end))
+        .scalar_subquery().label("movimientos_semana"),
+    ]
+    data = dict(conn.execute(select(*counts)).one()._mapping)
+    top = orders_by_provider(conn, month_start, month_end, limit=1)
+    data["proveedor_top_nombre"] = str(top.iloc[0]["nombre"]) if len(top) else "N/A"
+    data["proveedor_top_pedidos"] = int(top.iloc[0]["pedidos"]) if len(top) else 0
+    return ints(pd.DataFrame([data]), ["total_pedidos", "total_productos_pedidos"])
+
+
+def _line_totals(conn: Connection, use_summaries: bool):
+    """Distinct orders with lines and their units, as rows to add up (summary + live tail)."""
+    state = summary_state(conn, use_summaries)
+    since = state.hasta if state else None
+    live = (
+        select(
+            func.count(func.distinct(lines.c.pedido_id)).label("pedidos"),
+            func.sum(lines.c.cantidad).label("unidades"),
+        )
+        .join(pedidos, pedidos.c.id == lines.c.pedido_id)
+        .where(*window(pedidos.c.fecha_pedido, since, None))
+    )
+    if state is None:
+        return live.subquery()
+    stored = select(
+        func.sum(mm_pedidos_dia.c.pedidos_con_lineas).label("pedidos"),
+        func.sum(mm_pedidos_dia.c.unidades).label("unidades"),
+    )
+    return union_all(stored, live).subquery()
+
+
+def orders_by_provider(
+    conn: Connection, start: datetime, end: datetime, limit: int = 10
+) -> pd.DataFrame:
+    """Return active providers with orders in [start, end), most orders first."""
+    dialect = conn.dialect.name
+    count = func.count(pedidos.c.id).label("pedidos")
+    statement = (
+        select(proveedores.c.nombre, proveedores.c.codigo, count)
+        .join(pedidos, pedidos.c.proveedor_id == proveedores.c.id)
+        .where(is_true(proveedores.c.activo), *window(pedidos.c.fecha_pedido, start, end))
+        .group_by(proveedores.c.id, proveedores.c.nombre, proveedores.c.codigo)
+        .order_by(count.desc(), sort_text(proveedores.c.nombre, dialect))
+        .limit(limit)
+    )
+    return ints(frame(conn, statement, ["nombre", "codigo", "pedidos"]), ["pedidos"])
+
+
+def providers(conn: Connection, now: datetime, *, use_summaries: bool = True) -> pd.DataFrame:
+    """Return one row per active provider with its order KPIs (GET /api/providers)."""
+    dialect = conn.dialect.name
+    totals = _provider_totals(conn, use_summaries)
+    recent = _recent_orders(now)
+    total_pedidos = func.coalesce(totals.c.total_pedidos, 0)
+    statement = (
+        select(
+            proveedores.c.codigo,
+            proveedores.c.nombre,
+            total_pedidos.label("total_pedidos"),
+            func.coalesce(totals.c.total_productos, 0).label("total_productos"),
+            func.coalesce(recent.c.pedidos_semana, 0).label("pedidos_semana"),
+            func.coalesce(recent.c.pedidos_mes, 0).label("pedidos_mes"),
+        )
+        .outerjoin(totals, totals.c.proveedor_id == proveedores.c.id)
+        .outerjoin(recent, recent.c.proveedor_id == proveedores.c.id)
+        .where(is_true(proveedores.c.activo))
+        .order_by(total_pedidos.desc(), sort_text(proveedores.c.nombre, dialect))
+    )
+    columns = ["codigo", "nombre", "total_pedidos", "total_productos", "pedidos_semana",
+               "pedidos_mes"]
+    return ints(frame(conn, statement, columns), columns[2:])
+
+
+def _provider_totals(conn: Connection, use_summaries: bool):
+    """All-time orders and ordered units per provider (summary + live tail)."""
+    state = summary_state(conn, use_summaries)
+    since = state.hasta if state else None
+    live = (
+        select(
+            pedidos.c.proveedor_id,
+            func.count(func.distinct(pedidos.c.id)).label("total_pedidos"),
+            func.coalesce(func.sum(lines.c.cantidad), 0).label("total_productos"),
+        )
+        .select_from(pedidos.outerjoin(lines, lines.c.pedido_id == pedidos.c.id))
+        .where(*window(pedidos.c.fecha_pedido, since, None))
+        .group_by(pedidos.c.proveedor_id)
+    )
+    if state is None:
+        return live.subquery()
+    stored = select(
+        mm_pedidos_dia.c.proveedor_id,
+        func.sum(mm_pedidos_dia.c.pedidos).label("total_pedidos"),
+        func.sum(mm_pedidos_dia.c.unidades).label("total_productos"),
+    ).group_by(mm_pedidos_dia.c.proveedor_id)
+    both = union_all(stored, live).subquery()
+    return (
+        select(
+            both.c.proveedor_id,
+            func.sum(both.c.total_pedidos).label("total_pedidos"),
+            func.sum(both.c.total_productos).label("total_productos"),
+        )
+        .group_by(both.c.proveedor_id)
+        .subquery()
+    )
+
+
+def _recent_orders(now: datetime):
+    """Orders per provider in the last 7 and 30 days, read through the date index."""
+    week_start, end = last_days(now, 7)
+    month_start, _ = last_days(now, 30)
+    in_week = pedidos.c.fecha_pedido >= week_start
+    return (
+        select(
+            pedidos.c.proveedor_id,
+            func.sum(case((in_week, 1), else_=0)).label("pedidos_semana"),
+            func.count().label("pedidos_mes"),
+        )
+        .where(*window(pedidos.c.fecha_pedido, month_start, end))
+        .group_by(pedidos.c.proveedor_id)
+        .subquery()
+    )
+
+
+def top_products(conn: Connection, filters: Filters, *, use_summaries: bool = True) -> pd.DataFrame:
+    """Return the most ordered products in the filter, with the provider of most of their units."""
+    dialect = conn.dialect.name
+    ids = provider_ids(conn, filters.proveedor)
+    per_provider = _units_per_product_provider(conn, filters, ids, use_summaries)
+    rank = func.row_number().over(
+        partition_by=per_provider.c.producto,
+        order_by=(per_provider.c.unidades.desc(), sort_text(proveedores.c.nombre, dialect)),
+    )
+    ranked = (
+        select(per_provider, proveedores.c.nombre.label("proveedor"), rank.label("puesto"))
+        .outerjoin(proveedores, proveedores.c.id == per_provider.c.proveedor_id)
+        .subquery()
+    )
+    total = func.sum(ranked.c.unidades).label("cantidad_total")
+    statement = (
+        select(
+            ranked.c.producto,
+            total,
+            func.sum(ranked.c.ordenes).label("pedidos"),
+            func.max(case((ranked.c.puesto == 1, ranked.c.proveedor))).label("proveedor"),
+        )
+        .group_by(ranked.c.producto)
+        .order_by(total.desc(), sort_text(ranked.c.producto, dialect))
+        .limit(filters.limit)
+    )
+    columns = ["producto", "cantidad_total", "pedidos", "proveedor"]
+    return ints(frame(conn, statement, columns), ["cantidad_total", "pedidos"])
+
+
+def _units_per_product_provider(conn, filters: Filters, ids, use_summaries: bool):
+    """Units and distinct orders per (product, provider) in the filter.
+
+    Each order has one provider and one month, so distinct orders per (product, provider,
+    month) add up exactly; whole closed months come from the summary, the rest live.
+    """
+    start, end = filters.date_bounds()
+    state = summary_state(conn, use_summaries)
+    covered, raw = split_months(start, end, state.hasta) if state else (None, [(start, end)])
+    parts = [_live_units(conn, rng, ids) for rng in raw]
+    if covered:
+        parts.append(_stored_units(covered, ids))
+    both = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+    return (
+        select(
+            both.c.producto,
+            both.c.proveedor_id,
+            func.sum(both.c.unidades).label("unidades"),
+            func.sum(both.c.ordenes).label("ordenes"),
+        )
+        .group_by(both.c.producto, both.c.proveedor_id)
+        .subquery()
+    )
+
+
+def _live_units(conn, date_range, ids):
+    start, end = date_range
+    return (
+        select(
+            lines.c.producto_nombre.label("producto"),
+            pedidos.c.proveedor_id,
+            func.sum(lines.c.cantidad).label("unidades"),
+            func.count(func.distinct(lines.c.pedido_id)).label("ordenes"),
+        )
+        .join(pedidos, pedidos.c.id == lines.c.pedido_id)
+        .where(*window(pedidos.c.fecha_pedido, start, end),
+               *provider_condition(pedidos.c.proveedor_id, ids))
+        .group_by(lines.c.producto_nombre, pedidos.c.proveedor_id)
+    )
+
+
+def _stored_units(covered, ids):
+    first, last = covered
+    return (
+        select(
+            mm_producto_mes.c.producto_nombre.label("producto"),
+            mm_producto_mes.c.proveedor_id,
+            func.sum(mm_producto_mes.c.unidades).label("unidades"),
+            func.sum(mm_producto_mes.c.ordenes).label("ordenes"),
+        )
+        .where(
+            mm_producto_mes.c.mes >= month_key(first),
+            mm_producto_mes.c.mes < month_key(last),
+            *provider_condition(mm_producto_mes.c.proveedor_id, ids),
+        )
+        .group_by(mm_producto_mes.c.producto_nombre, mm_producto_mes.c.proveedor_id)
+    )
+
+
+def monthly_orders(conn: Connection, filters: Filters, now: datetime) -> pd.DataFrame:
+    """Return orders and distinct ordering providers per month (trends' pedidos_mensuales)."""
+    dialect = conn.dialect.name
+    start, end = filtered_window(filters, month_window_start(now, filters.months), now)
+    ids = provider_ids(conn, filters.proveedor)
+    mes = month_bucket(pedidos.c.fecha_pedido, dialect).label("mes")
+    statement = (
+        select(
+            mes,
+            func.count().label("pedidos"),
+            func.count(func.distinct(pedidos.c.proveedor_id)).label("proveedores_activos"),
+        )
+        .where(*window(pedidos.c.fecha_pedido, start, end),
+               *provider_condition(pedidos.c.proveedor_id, ids))
+        .group_by(mes)
+        .order_by(mes)
+    )
+    columns = ["mes", "pedidos", "proveedores_activos"]
+    return ints(frame(conn, statement, columns), columns[1:])
+
+
+def weekly_sales(
+    conn: Connection, filters: Filters, now: datetime, *, use_summaries: bool = True
+) -> pd.DataFrame:
+    """Return orders and ordered units per ISO week over the last `weeks` weeks, oldest first."""
+    dialect = conn.dialect.name
+    start, end = week_window_start(now, filters.weeks), last_days(now, 0)[1]
+    state = summary_state(conn, use_summaries)
+    covered, raw = split_days(start, end, state.hasta) if state else (None, [(start, end)])
+    parts = [_live_days(rng, dialect) for rng in raw]
+    if covered:
+        parts.append(_stored_days(covered))
+    days = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+    # Days first, weeks after: the ISO-week expression then runs once per day, not per order.
+    semana = iso_week_bucket(days.c.dia, dialect).label("semana")
+    statement = (
+        select(
+            semana,
+            func.sum(days.c.pedidos).label("pedidos"),
+            func.sum(days.c.productos).label("productos"),
+        )
+        .group_by(semana)
+        .order_by(semana)
+    )
+    columns = ["semana", "pedidos", "productos"]
+    return ints(frame(conn, statement, columns), ["pedidos", "productos"])
+
+
+def _live_days(date_range, dialect: str):
+    dia = day_value(pedidos.c.fecha_pedido, dialect).label("dia")
+    return (
+        select(
+            dia,
+            func.count(func.distinct(pedidos.c.id)).label("pedidos"),
+            func.coalesce(func.sum(lines.c.cantidad), 0).label("productos"),
+        )
+        .select_from(pedidos.outerjoin(lines, lines.c.pedido_id == pedidos.c.id))
+        .where(*window(pedidos.c.fecha_pedido, *date_range))
+        .group_by(dia)
+    )
+
+
+def _stored_days(covered):
+    first, last = covered
+    return (
+        select(
+            mm_pedidos_dia.c.dia,
+            func.sum(mm_pedidos_dia.c.pedidos).label("pedidos"),
+            func.sum(mm_pedidos_dia.c.unidades).label("productos"),
+        )
+        .where(mm_pedidos_dia.c.dia >= first.date(), mm_pedidos_dia.c.dia < last.date())
+        .group_by(mm_pedidos_dia.c.dia)
+    )
+
+
+def activity_counts(conn: Connection, start: datetime, end: datetime) -> pd.DataFrame:
+    """Return the orders and stock movements in [start, end) as one row (KPI comparisons)."""
+    statement = select(
+        select(func.count()).where(*window(pedidos.c.fecha_pedido, start, end))
+        .scalar_subquery().label("pedidos"),
+        select(func.count()).where(*window(movimientos_stock.c.fecha_movimiento, start, end))
+        .scalar_subquery().label("movimientos"),
+    )
+    return ints(frame(conn, statement, ["pedidos", "movimientos"]), ["pedidos", "movimientos"])
+

@@ -1,0 +1,183 @@
+"""Stock metrics: movement timeline, monthly movements, net stock per provider, alerts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import Connection, case, func, literal, select, union_all
+
+from ..db import movimientos_stock as moves
+from ..db import productos, proveedores
+from ..filters import Filters
+from ..sqlparts import day_bucket, is_true, month_bucket, sort_text
+from ..summaries import mm_movimientos_mes, month_key, split_months
+from ._common import (
+    filtered_window,
+    frame,
+    ints,
+    last_days,
+    month_window_start,
+    provider_condition,
+    provider_ids,
+    summary_state,
+    window,
+)
+
+
+def stock_timeline(conn: Connection, filters: Filters, now: datetime) -> pd.DataFrame:
+    """Return movements per day and kind over the last `days` days, newest day first."""
+    dialect = conn.dialect.name
+    day = day_bucket(moves.c.fecha_movimiento, dialect).label("fecha")
+    tipo = moves.c.tipo_movimiento.label("tipo")
+    statement = (
+        select(
+            day,
+            tipo,
+            func.count().label("movimientos"),
+            func.coalesce(func.sum(moves.c.cantidad), 0).label("productos"),
+        )
+        .where(*window(moves.c.fecha_movimiento, *last_days(now, filters.days)))
+        .group_by(day, tipo)
+        .order_by(day.desc(), sort_text(tipo, dialect))
+    )
+    columns = ["fecha", "tipo", "movimientos", "productos"]
+    return ints(frame(conn, statement, columns), ["movimientos", "productos"])
+
+
+def monthly_movements(
+    conn: Connection, filters: Filters, now: datetime, *, use_summaries: bool = True
+) -> pd.DataFrame:
+    """Return movements and units per month and kind (trends' movimientos_mensuales)."""
+    dialect = conn.dialect.name
+    start, end = filtered_window(filters, month_window_start(now, filters.months), now)
+    ids = provider_ids(conn, filters.proveedor)
+    parts = _movement_parts(conn, start, end, ids, use_summaries, by_month=True)
+    both = _union(parts)
+    statement = (
+        select(
+            both.c.mes,
+            both.c.tipo,
+            func.sum(both.c.movimientos).label("movimientos"),
+            func.sum(both.c.productos).label("productos"),
+        )
+        .group_by(both.c.mes, both.c.tipo)
+        .order_by(both.c.mes, sort_text(both.c.tipo, dialect))
+    )
+    columns = ["mes", "tipo", "movimientos", "productos"]
+    return ints(frame(conn, statement, columns), ["movimientos", "productos"])
+
+
+def stock_by_provider(
+    conn: Connection, filters: Filters, *, use_summaries: bool = True
+) -> pd.DataFrame:
+    """Return net stock (entradas - salidas + ajustes) per active provider, highest first."""
+    dialect = conn.dialect.name
+    parts = _movement_parts(conn, None, None, None, use_summaries, by_month=False)
+    both = _union(parts)
+    kind = func.lower(both.c.tipo)
+    signed = case(
+        (kind == "entrada", both.c.productos),
+        (kind == "salida", -both.c.productos),
+        (kind == "ajuste", both.c.productos),
+        else_=literal(0),
+    )
+    per_provider = (
+        select(both.c.proveedor_id, func.sum(signed).label("neto"))
+        .group_by(both.c.proveedor_id)
+        .subquery()
+    )
+    stock_total = func.coalesce(per_provider.c.neto, 0).label("stock_total")
+    statement = (
+        select(proveedores.c.codigo, proveedores.c.nombre, stock_total)
+        .outerjoin(per_provider, per_provider.c.proveedor_id == proveedores.c.id)
+        .where(is_true(proveedores.c.activo))
+        .order_by(stock_total.desc(), sort_text(proveedores.c.nombre, dialect))
+        .limit(filters.limit)
+    )
+    return ints(frame(conn, statement, ["codigo", "nombre", "stock_total"]), ["stock_total"])
+
+
+def _movement_parts(conn, start, end, ids, use_summaries: bool, *, by_month: bool) -> list:
+    """Movements per (month or provider, kind): closed months stored, the rest live."""
+    state = summary_state(conn, use_summaries)
+    covered, raw = split_months(start, end, state.hasta) if state else (None, [(start, end)])
+    parts = [_live_moves(rng, ids, conn.dialect.name, by_month) for rng in raw]
+    if covered:
+        parts.append(_stored_moves(covered, ids, by_month))
+    return parts
+
+
+def _live_moves(date_range, ids, dialect: str, by_month: bool):
+    start, end = date_range
+    key = (
+        month_bucket(moves.c.fecha_movimiento, dialect).label("mes")
+        if by_month
+        else moves.c.proveedor_id.label("proveedor_id")
+    )
+    tipo = moves.c.tipo_movimiento.label("tipo")
+    return (
+        select(
+            key,
+            tipo,
+            func.count().label("movimientos"),
+            func.coalesce(func.sum(moves.c.cantidad), 0).label("productos"),
+        )
+        .where(*window(moves.c.fecha_movimiento, start, end),
+               *provider_condition(moves.c.proveedor_id, ids))
+        .group_by(key, tipo)
+    )
+
+
+def _stored_moves(covered, ids, by_month: bool):
+    table = mm_movimientos_mes
+    key = table.c.mes.label("mes") if by_month else table.c.proveedor_id.label("proveedor_id")
+    tipo = table.c.tipo_movimiento.label("tipo")
+    first, last = covered
+    return (
+        select(
+            key,
+            tipo,
+            func.sum(table.c.movimientos).label("movimientos"),
+            func.sum(table.c.unidades).label("productos"),
+        )
+        .where(table.c.mes >= month_key(first), table.c.mes < month_key(last),
+               *provider_condition(table.c.proveedor_id, ids))
+        .group_by(key, tipo)
+    )
+
+
+def _union(parts: list):
+    return union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+
+
+def low_stock(conn: Connection, limit: int = 50) -> pd.DataFrame:
+    """Return active products below their minimum stock, emptiest (relative to minimum) first."""
+    dialect = conn.dialect.name
+    ratio = (productos.c.stock_actual * 1.0) / func.nullif(productos.c.stock_minimo, 0)
+    shortfall = productos.c.stock_minimo - productos.c.stock_actual
+    statement = (
+        select(
+            productos.c.nombre.label("producto"),
+            proveedores.c.nombre.label("proveedor"),
+            productos.c.stock_actual,
+            productos.c.stock_minimo,
+            shortfall.label("faltante"),
+        )
+        .outerjoin(proveedores, proveedores.c.id == productos.c.proveedor_id)
+        .where(productos.c.stock_actual < productos.c.stock_minimo, is_true(productos.c.activo))
+        .order_by(ratio.asc(), shortfall.desc(), sort_text(productos.c.nombre, dialect))
+        .limit(limit)
+    )
+    columns = ["producto", "proveedor", "stock_actual", "stock_minimo", "faltante"]
+    return ints(frame(conn, statement, columns), columns[2:])
+
+
+def provider_names(conn: Connection) -> pd.DataFrame:
+    """Return codigo and nombre of every active provider, by name (filter drop-downs)."""
+    statement = (
+        select(proveedores.c.codigo, proveedores.c.nombre)
+        .where(is_true(proveedores.c.activo))
+        .order_by(sort_text(proveedores.c.nombre, conn.dialect.name))
+    )
+    return frame(conn, statement, ["codigo", "nombre"])
