@@ -57,6 +57,19 @@ def _warn_memory_rate_limit(server):
         )
 
 
+def post_worker_init(worker):
+    """Run Dash's first-request setup once before serving: it is not thread-safe (gthread)."""
+    app = worker.wsgi
+    if not hasattr(app, "test_client"):
+        return
+    host = next((name for name in _settings.allowed_hosts if name != "*"), "localhost")
+    # /_favicon.ico passes every before_request hook (Dash's setup included) and is not counted
+    # in the metrics; https avoids the HTTPS redirect. The access log shows this request id.
+    app.test_client().get(
+        "/_favicon.ico", base_url=f"https://{host}", headers={"X-Request-ID": "gunicorn-warmup"}
+    )
+
+
 def child_exit(server, worker):
     """Mark a dead worker's metrics so live gauges stop counting it."""
     from prometheus_client import multiprocess
