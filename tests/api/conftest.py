@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import tempfile
 from collections.abc import Callable
 
 import pytest
+from flask import Flask
 
+from minimarket_dash import create_app
 from minimarket_dash.config import load_settings
 from minimarket_dash.db import create_schema, make_engine
-from tests.conftest import API_KEY
+from tests.conftest import API_KEY, TINY_NOW
 
 AUTH = {"X-API-Key": API_KEY}
 
@@ -33,6 +37,31 @@ def assert_error(response, status: int, code: str, param: str | None = None) -> 
         assert body["param"] == param
         assert param in body["message"]
     return body
+
+
+@functools.cache
+def shared_app(url: str) -> Flask:
+    """One read-only app per tiny database for the whole run (no rate limit, no environment)."""
+    overrides = {
+        "database_url": url,
+        "api_keys": (API_KEY,),
+        "fixed_now": TINY_NOW,
+        "ratelimit_enabled": False,
+        "log_dir": tempfile.mkdtemp(prefix="mmdash-api-logs-"),
+    }
+    return create_app(load_settings(overrides, environ={}))
+
+
+@pytest.fixture
+def client(tiny_url):
+    """A test client of the shared app over the tiny fixture, on SQLite and PostgreSQL."""
+    return shared_app(tiny_url).test_client()
+
+
+@pytest.fixture
+def sqlite_client(tiny_sqlite_url):
+    """A test client of the shared app over the tiny SQLite fixture (rules that ignore the DB)."""
+    return shared_app(tiny_sqlite_url).test_client()
 
 
 @pytest.fixture

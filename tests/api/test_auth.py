@@ -29,9 +29,9 @@ PROTECTED = [
 
 
 @pytest.fixture
-def client(make_app, tiny_sqlite_url):
-    """The key rule does not depend on the database: SQLite only."""
-    return make_app(database_url=tiny_sqlite_url, api_keys=(API_KEY,)).test_client()
+def client(sqlite_client):
+    """These rules do not depend on the database: SQLite only."""
+    return sqlite_client
 
 
 def assert_unauthorized(response) -> None:

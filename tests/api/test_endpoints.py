@@ -279,8 +279,8 @@ INT_ENDPOINTS = [
 
 @pytest.mark.parametrize(("param", "path"), INT_ENDPOINTS)
 @pytest.mark.parametrize("value", ["abc", "1.5", "", "1e3", "0x10", "%D9%A1", "10abc", "--1"])
-def test_non_integer_is_400_naming_the_parameter(client, param, path, value):
-    response = client.get(f"{path}?{param}={value}", headers=AUTH)
+def test_non_integer_is_400_naming_the_parameter(sqlite_client, param, path, value):
+    response = sqlite_client.get(f"{path}?{param}={value}", headers=AUTH)
     assert_error(response, 400, "bad_request", param=param)
 
 
@@ -294,8 +294,8 @@ DATE_ENDPOINTS = ["/api/top-products", "/api/trends", "/api/export/top-products.
     ["2026-02-30", "2026-13-01", "26-01-01", "", "2026-3-1", "2026-03-01T00:00",
      "20260301", "2026/03/01", "hoy", "2025-02-29"],
 )
-def test_bad_date_is_400_naming_the_parameter(client, path, param, value):
-    response = client.get(f"{path}?{param}={value}", headers=AUTH)
+def test_bad_date_is_400_naming_the_parameter(sqlite_client, path, param, value):
+    response = sqlite_client.get(f"{path}?{param}={value}", headers=AUTH)
     assert_error(response, 400, "bad_request", param=param)
 
 
@@ -303,6 +303,20 @@ def test_bad_date_is_400_naming_the_parameter(client, path, param, value):
 def test_start_after_end_is_400(client, path):
     response = client.get(f"{path}?start_date=2026-03-02&end_date=2026-03-01", headers=AUTH)
     assert_error(response, 400, "bad_request", param="start_date")
+
+
+@pytest.mark.parametrize("path", ["/api/top-products", "/api/trends"])
+@pytest.mark.parametrize(
+    "query",
+    ["end_date=9999-12-31", "start_date=0001-01-01", "start_date=9999-12-31&end_date=9999-12-31",
+     "start_date=0001-01-01&end_date=9999-12-31"],
+)
+def test_extreme_calendar_dates_are_valid(client, path, query):
+    body = get_json(client, f"{path}?{query}")
+    everything = get_json(client, f"{path}?start_date=1900-01-01&end_date=2100-01-01")
+    assert body in (everything, [], {"pedidos_mensuales": [], "movimientos_mensuales": []})
+    if query.startswith("start_date=0001") or query.startswith("end_date"):
+        assert body == everything
 
 
 def test_leap_day_is_a_real_date(client):

@@ -33,9 +33,9 @@ INTERNALS = ("Traceback", "sqlite", "postgres", "OperationalError", "SELECT", "/
 
 
 @pytest.fixture
-def client(make_app, tiny_sqlite_url):
-    """Routing and error rendering do not depend on the database: SQLite only."""
-    return make_app(database_url=tiny_sqlite_url, api_keys=(API_KEY,)).test_client()
+def client(sqlite_client):
+    """These rules do not depend on the database: SQLite only."""
+    return sqlite_client
 
 
 def assert_no_internals(response) -> None:
