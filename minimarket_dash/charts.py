@@ -42,12 +42,12 @@ def style(fig: go.Figure, height: int = 320, legend: bool = False) -> go.Figure:
     return fig
 
 
-def counts_axis(fig: go.Figure, peak: float, axis: str = "y") -> go.Figure:
+def counts_axis(fig: go.Figure, peak: float, axis: str = "yaxis") -> go.Figure:
     """Label a count axis with whole numbers only (no 2,5 pedidos on small ranges)."""
     settings = {"tickformat": ",d", "rangemode": "tozero"}
     if peak < 8:
         settings["dtick"] = 1
-    fig.update_layout({f"{axis}axis": settings})
+    fig.update_layout({axis: settings})
     return fig
 
 
@@ -72,7 +72,7 @@ def _hbar(labels: Sequence, values: Sequence, hover: str, **trace) -> go.Figure:
     height = max(220, 34 * len(labels) + 40)
     style(fig, height)
     fig.update_yaxes(autorange="reversed", type="category")
-    return counts_axis(fig, max((abs(v) for v in values), default=0), "x")
+    return counts_axis(fig, max((abs(v) for v in values), default=0), "xaxis")
 
 
 def orders_per_week(frame: pd.DataFrame, weeks: Sequence[str] | None = None) -> go.Figure:
@@ -189,7 +189,7 @@ def monthly_orders(frame: pd.DataFrame) -> go.Figure:
                 "showgrid": False},
     )
     fig.update_xaxes(type="category")
-    counts_axis(fig, frame["proveedores_activos"].max(), "y2")
+    counts_axis(fig, frame["proveedores_activos"].max(), "yaxis2")
     return counts_axis(fig, frame["pedidos"].max())
 
 

@@ -106,9 +106,9 @@ def pct_change(current: float, previous: float) -> float | None:
     return (current - previous) / previous * 100
 
 
-def last_days(today: date, days: int) -> tuple[date, date]:
-    """Return the inclusive day range of the last `days` days ending today."""
-    return today - timedelta(days=days - 1), today
+def last_days(today: date, days: int) -> list[date]:
+    """Return every calendar day of the last `days` days, ending today, oldest first."""
+    return [today - timedelta(days=offset) for offset in range(days - 1, -1, -1)]
 
 
 def neutralise(value: object) -> object:

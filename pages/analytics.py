@@ -59,7 +59,7 @@ def filter_bar(filters: Filters) -> dbc.Card:
     presets = html.Div(
         [dbc.Button(label, id={"type": "preset", "key": key}, outline=True, color="primary",
                     size="sm") for key, label in PRESETS],
-        className="presets d-flex flex-wrap", role="group",
+        className="presets d-flex flex-wrap", role="group", id="analytics-filter-presets",
         **{"aria-label": "Períodos rápidos"},
     )
     fields = [
