@@ -43,6 +43,11 @@ def limit_strings(settings: Settings) -> tuple[str, str]:
     return api, callbacks
 
 
+def unlimited_path() -> bool:
+    """Tell whether no limit applies, so flask-limiter skips its (costly) resolution."""
+    return not_api() and not_callback()
+
+
 def on_breach(limit: RequestLimit) -> object:
     """Answer the contract's JSON 429 (flask-limiter then adds Retry-After and X-RateLimit-*)."""
     wait = max(int(limit.reset_at - time.time()), 1)
@@ -87,5 +92,6 @@ def init_app(server: Flask) -> None:
         return
     server.after_request(keep_retry_after_on_429)  # registered first, so it runs last
     limiter = build_limiter(settings)
+    limiter.request_filter(unlimited_path)
     limiter.init_app(server)
     server.extensions["minimarket_limiter"] = limiter

@@ -20,6 +20,7 @@ LOG_FILE = "dashboard.log"
 REQUEST_ID_HEADER = "X-Request-ID"
 REQUEST_ID_RE = re.compile(r"[A-Za-z0-9._-]{1,128}")
 REQUEST_FIELDS = ("request_id", "method", "route", "path", "status", "duration_ms", "client_ip")
+_FORMATTED = "_minimarket_dash_json"  # the line, kept on the record for the second handler
 _OWNED = "_minimarket_dash_handler"  # marks the handlers this module installed on the root logger
 
 access_log = logging.getLogger("minimarket_dash.access")
@@ -33,7 +34,14 @@ class JsonFormatter(logging.Formatter):
         self.secrets = tuple(s for s in secrets if s)
 
     def format(self, record: logging.LogRecord) -> str:
-        """Return the JSON line of `record` (no trailing newline)."""
+        """Return the JSON line of `record` (no trailing newline), built once for all handlers."""
+        cached = record.__dict__.get(_FORMATTED)
+        if cached is None:
+            cached = record.__dict__[_FORMATTED] = self.render(record)
+        return cached
+
+    def render(self, record: logging.LogRecord) -> str:
+        """Build the JSON line of `record`."""
         line = {
             "ts": iso_time(record.created),
             "level": record.levelname,
