@@ -179,6 +179,7 @@ def openapi_document() -> Response:
     return response
 
 
+@bp.route("", methods=[*API_METHODS, *OTHER_METHODS])
 @bp.route("/", methods=[*API_METHODS, *OTHER_METHODS])
 @bp.route("/<path:rest>", methods=[*API_METHODS, *OTHER_METHODS])
 def unknown(rest: str = "") -> Response:

@@ -45,7 +45,7 @@ def assert_no_internals(response) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", ["/api/nope", "/api/", "/api/summary/", "/api/export/nope.csv", "/api/SUMMARY",
+    "path", ["/api/nope", "/api", "/api/", "/api/summary/", "/api/export/nope.csv", "/api/SUMMARY",
              "/api/export/weekly-sales.csv", "/api/%00"],
 )
 def test_unknown_api_path_is_json_404(client, path):
