@@ -86,7 +86,7 @@ def servers(tiny_sqlite_url, tmp_path_factory):
                                  "DASHBOARD_API_KEY": KEY, "DASHBOARD_RATELIMIT_MAX": "5"})
     try:
         degraded = start_live_server({"DASHBOARD_DATABASE_URL": f"sqlite:///{missing}",
-                                      "DASHBOARD_API_KEY": KEY})
+                                      "DASHBOARD_API_KEY": KEY}, workers=1)
     except Exception:
         healthy.stop()
         raise

@@ -77,7 +77,7 @@ def test_rotation_overlap_then_finish_and_restart(env_file):
     printed = started.stdout + started.stderr
     assert new not in printed and OLD not in printed
 
-    server = start_live_server(read_env(env_file))
+    server = start_live_server(read_env(env_file), workers=1)
     try:
         for key in (new, OLD):
             assert status(server.url + "/api/summary", key) == 200
@@ -98,7 +98,8 @@ def test_rotation_overlap_then_finish_and_restart(env_file):
     logs = server.output() + "".join(p.read_text(errors="replace")
                                      for p in server.log_dir.glob("*.log*"))
 
-    server = start_live_server(read_env(env_file))  # the restart: env read from the file again
+    # The restart: a new server with the environment read from the file again.
+    server = start_live_server(read_env(env_file), workers=1)
     try:
         assert status(server.url + "/api/summary", OLD) == 401
         assert status(server.url + "/metrics", OLD, bearer=True) == 401

@@ -61,7 +61,8 @@ def degraded(tmp_path_factory):
     """A server whose database does not exist (its /api/* answer 503), with HSTS on."""
     missing = tmp_path_factory.mktemp("nodb") / "absent" / "none.db"
     server = start_live_server({"DASHBOARD_DATABASE_URL": f"sqlite:///{missing}",
-                                "DASHBOARD_API_KEY": KEY, "DASHBOARD_ENABLE_HSTS": "true"})
+                                "DASHBOARD_API_KEY": KEY, "DASHBOARD_ENABLE_HSTS": "true"},
+                               workers=1)
     try:
         for _ in range(6):
             assert get(server.url + "/api/summary", KEY) == 503
