@@ -11,15 +11,17 @@ import shlex
 import shutil
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 import yaml
 
 from minimarket_dash.cli import build_parser
 from minimarket_dash.config import Settings, load_settings
-from tests.live import PROJECT_ROOT, start_live_server
+from tests.live import PROJECT_ROOT, free_port, start_live_server
 
 COMPOSE = PROJECT_ROOT / "docker-compose.dashboard.yml"
 ENV_EXAMPLE = PROJECT_ROOT / ".env.dashboard.example"
@@ -241,6 +243,78 @@ def test_healthcheck_probe_passes_where_plain_requests_get_400(tiny_sqlite_url):
         assert done.returncode == 0, done.stderr
     finally:
         server.stop()
+
+
+def dockerfile_instructions() -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) of the Dockerfile, continuation lines joined."""
+    text = re.sub(r"\\\n\s*", " ", DOCKERFILE.read_text())
+    found = []
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            word, _, rest = line.strip().partition(" ")
+            found.append((word, rest.strip()))
+    return found
+
+
+def copy_into_image(source: Path, app: Path, target: str) -> None:
+    """Do what `COPY source target` does with WORKDIR /app, where /app is `app`."""
+    destination = app / target.removeprefix("/app").lstrip("./")
+    if target.endswith("/"):
+        destination = destination / source.name
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    if source.is_dir():
+        shutil.copytree(source, destination, ignore=shutil.ignore_patterns("__pycache__"))
+    else:
+        shutil.copy(source, destination)
+
+
+@pytest.mark.live
+def test_image_layout_serves_pages_assets_and_health(tmp_path, tiny_sqlite_url):
+    """Without a Docker engine: lay out /app as the Dockerfile's COPY lines do, run its
+    ENTRYPOINT from its WORKDIR with its ENV, and probe it with its HEALTHCHECK command."""
+    steps = dockerfile_instructions()
+    app = tmp_path / "app"
+    app.mkdir()
+    for word, args in steps:
+        if word == "COPY":
+            *sources, target = args.split()
+            for source in sources:
+                copy_into_image(PROJECT_ROOT / source, app, target)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DASHBOARD_")}
+    for word, args in steps:
+        if word == "ENV":
+            env.update(pair.split("=", 1) for pair in shlex.split(args))
+    assert env["DASHBOARD_BIND"] == "0.0.0.0:8080"
+    port = free_port()
+    env.update({"DASHBOARD_BIND": f"127.0.0.1:{port}", "DASHBOARD_LOG_DIR": str(tmp_path),
+                "DASHBOARD_DATABASE_URL": tiny_sqlite_url, "DASHBOARD_WORKERS": "1",
+                "PYTHONPATH": str(app)})  # what `pip install -e .` in /app provides
+    root = subprocess.run([sys.executable, "-c", "from minimarket_dash import config; "
+                           "print(config.PROJECT_ROOT)"], cwd=app, env=env, text=True,
+                          capture_output=True, check=True)
+    assert root.stdout.strip() == str(app)  # pages/ and assets/ are looked up in /app
+    entrypoint = json.loads(next(args for word, args in steps if word == "ENTRYPOINT"))
+    assert entrypoint[0] == "gunicorn"
+    server = subprocess.Popen([sys.executable, "-m", *entrypoint], cwd=app, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        probe = next(args for word, args in steps if word == "HEALTHCHECK")
+        command = json.loads(probe.split(" CMD ", 1)[1])
+        command = [sys.executable if part == "python" else part for part in command]
+        command = [str(app / part.removeprefix("/app/")) if part.startswith("/app/") else part
+                   for part in command]
+        deadline = time.monotonic() + 60
+        while subprocess.run(command, env=env, capture_output=True).returncode != 0:
+            assert server.poll() is None and time.monotonic() < deadline, "never healthy"
+            time.sleep(0.5)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as page:
+            html = page.read().decode()
+        asset = re.search(r'href="(/assets/[^"]+)"', html).group(1)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{asset}", timeout=10) as answer:
+            assert answer.status == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=40)
 
 
 # --- RUNBOOK.md --------------------------------------------------------------------------------
