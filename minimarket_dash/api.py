@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -94,11 +92,7 @@ def json_response(body: object) -> Response:
 
 def request_filters(params: tuple[str, ...]) -> Filters:
     """Parse the request's query string (first value of each name wins; others ignored)."""
-    filters = parse_filters(request.args, params)
-    if filters.end_date == date.max:
-        # The exclusive bound after 9999-12-31 does not exist; no timestamp is that late anyway.
-        filters = dataclasses.replace(filters, end_date=date.max - timedelta(days=1))
-    return filters
+    return parse_filters(request.args, params)
 
 
 def summary_row() -> dict[str, object]:

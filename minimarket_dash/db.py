@@ -47,10 +47,11 @@ class LocalTimestamp(TypeDecorator):
     def process_bind_param(self, value, dialect):
         if value is None or dialect.name != "sqlite":
             return value
+        # isoformat, not strftime: it zero-pads years before 1000, keeping text order right.
         if isinstance(value, datetime):
-            return value.strftime(SQLITE_TIMESTAMP)
+            return value.replace(microsecond=0).isoformat(sep=" ")
         if isinstance(value, date):
-            return value.strftime("%Y-%m-%d 00:00:00")
+            return f"{value.isoformat()} 00:00:00"
         return value
 
     def process_result_value(self, value, dialect):

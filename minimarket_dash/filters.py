@@ -44,9 +44,10 @@ class Filters:
     def date_bounds(self) -> tuple[datetime | None, datetime | None]:
         """Return [start, end) timestamps; end is the midnight after end_date (inclusive day)."""
         start = datetime.combine(self.start_date, datetime.min.time()) if self.start_date else None
+        # date.max has no next day: that range simply has no upper bound.
         end = (
             datetime.combine(self.end_date + timedelta(days=1), datetime.min.time())
-            if self.end_date
+            if self.end_date and self.end_date < date.max
             else None
         )
         return start, end

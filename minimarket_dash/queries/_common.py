@@ -84,10 +84,9 @@ def filtered_window(
     filters: Filters, default_start: datetime, now: datetime
 ) -> tuple[datetime | None, datetime | None]:
     """Return the filter's day range, or [default_start, now] when it names no dates."""
-    start, end = filters.date_bounds()
-    if start is None and end is None:
+    if filters.start_date is None and filters.end_date is None:
         return default_start, now + timedelta(seconds=1)
-    return start, end
+    return filters.date_bounds()
 
 
 def day_range(start: date, end: date) -> list[date]:

@@ -95,3 +95,10 @@ def test_cache_key_is_the_same_for_equal_filters():
     a = parse_filters({"proveedor": "Lácteos", "limit": "500"}, ALL)
     b = parse_filters({"proveedor": "lacteos ", "limit": "100"}, ALL)
     assert a.cache_key() == b.cache_key()
+
+
+def test_extreme_dates_have_valid_bounds():
+    filters = parse_filters({"start_date": "0001-01-01", "end_date": "9999-12-31"}, ALL)
+    start, end = filters.date_bounds()
+    assert start == datetime(1, 1, 1)
+    assert end is None

@@ -213,3 +213,11 @@ def test_buckets_agree_with_python(tiny_engine, stamp, week, month):
     iso = datetime.fromisoformat(stamp).isocalendar()
     assert f"{iso.year}-W{iso.week:02d}" == week
     assert tuple(got) == (week, month)
+
+
+def test_extreme_date_range_is_all_time(tiny_engine):
+    filters = Filters(start_date=date(1, 1, 1), end_date=date(9999, 12, 31))
+    with tiny_engine.connect() as conn:
+        every = records(queries.top_products(conn, filters))
+        plain = records(queries.top_products(conn, Filters()))
+    assert every == plain
