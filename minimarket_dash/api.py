@@ -82,9 +82,14 @@ def records(frame: pd.DataFrame, fields: tuple[str, ...]) -> list[dict[str, obje
     ]
 
 
-def json_response(body: object) -> Response:
+def dumps(body: object) -> str:
     """Serialise without sorting keys, so field order follows API.md."""
-    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=native)
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=native)
+
+
+def json_response(body: object) -> Response:
+    """Return body as a JSON response (a str is taken as already serialised)."""
+    text = body if isinstance(body, str) else dumps(body)
     response = Response(text, mimetype="application/json")
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -114,34 +119,40 @@ def nest_summary(row: dict[str, object]) -> dict[str, object]:
 @bp.get("/summary")
 def summary() -> Response:
     """GET /api/summary."""
-    return json_response(nest_summary(summary_row()))
+    return json_response(data.remember("api:summary", lambda: dumps(nest_summary(summary_row()))))
 
 
 @bp.get("/trends")
 def trends() -> Response:
     """GET /api/trends: monthly orders and monthly movements for one filter."""
     filters = request_filters(("months", *DATED))
-    orders = data.fetch("monthly_orders", filters)
-    movements = data.fetch("monthly_movements", filters)
-    return json_response(
-        {
-            "pedidos_mensuales": records(orders, MONTHLY_ORDER_FIELDS),
-            "movimientos_mensuales": records(movements, MONTHLY_MOVEMENT_FIELDS),
-        }
+
+    def build() -> str:
+        orders = data.fetch("monthly_orders", filters)
+        movements = data.fetch("monthly_movements", filters)
+        return dumps(
+            {
+                "pedidos_mensuales": records(orders, MONTHLY_ORDER_FIELDS),
+                "movimientos_mensuales": records(movements, MONTHLY_MOVEMENT_FIELDS),
+            }
+        )
+
+    return json_response(data.remember(f"api:trends:{filters.cache_key()}", build))
+
+
+def listing_body(listing: Listing, filters: Filters, encode: Callable[[list], str]) -> str:
+    """Return the listing's rows for filters, encoded, from the cache when possible."""
+    key = f"api:{encode.__name__}:{listing.metric}:{filters.cache_key()}"
+    return data.remember(
+        key, lambda: encode(records(data.fetch(listing.metric, filters), listing.fields))
     )
-
-
-def listing_rows(listing: Listing) -> tuple[Filters, list[dict[str, object]]]:
-    """Parse the listing's parameters and run its metric."""
-    filters = request_filters(listing.params)
-    return filters, records(data.fetch(listing.metric, filters), listing.fields)
 
 
 def json_view(listing: Listing) -> Callable[[], Response]:
     """Build the JSON view of a list endpoint."""
 
     def view() -> Response:
-        return json_response(listing_rows(listing)[1])
+        return json_response(listing_body(listing, request_filters(listing.params), dumps))
 
     return view
 
@@ -149,11 +160,14 @@ def json_view(listing: Listing) -> Callable[[], Response]:
 def csv_view(name: str, listing: Listing) -> Callable[[], Response]:
     """Build the CSV export view of a list endpoint."""
 
+    def to_csv(rows: list) -> str:
+        return csvexport.to_csv(listing.fields, rows)
+
     def view() -> Response:
-        filters, rows = listing_rows(listing)
+        filters = request_filters(listing.params)
         parts = csvexport.filter_parts(filters) if listing.params else []
         filename = csvexport.file_name(name, _today(), parts)
-        return csvexport.csv_response(csvexport.to_csv(listing.fields, rows), filename)
+        return csvexport.csv_response(listing_body(listing, filters, to_csv), filename)
 
     return view
 
@@ -161,7 +175,9 @@ def csv_view(name: str, listing: Listing) -> Callable[[], Response]:
 @bp.get("/export/summary.csv")
 def summary_csv() -> Response:
     """GET /api/export/summary.csv: one row, flat proveedor_top_* columns."""
-    text = csvexport.to_csv(SUMMARY_FIELDS, [summary_row()])
+    text = data.remember(
+        "csv:summary", lambda: csvexport.to_csv(SUMMARY_FIELDS, [summary_row()])
+    )
     return csvexport.csv_response(text, csvexport.file_name("summary", _today()))
 
 

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 import pandas as pd
 from flask import Flask, current_app
@@ -19,6 +20,7 @@ from .db import make_engine, missing_schema, ping
 from .filters import Filters
 
 log = logging.getLogger("minimarket_dash.data")
+T = TypeVar("T")
 
 Metric = Callable[[Connection, Filters, datetime], pd.DataFrame]
 
@@ -126,6 +128,19 @@ def fetch(name: str, filters: Filters | None = None, *, use_cache: bool = True) 
     if use_cache:
         state.cache.set(key, frame)
     return frame
+
+
+def remember(key: str, build: Callable[[], T]) -> T:
+    """Return the cached value of key, building and caching it on a miss.
+
+    The API caches finished response bodies this way, so a cached request skips pandas too.
+    """
+    cache = state_of().cache
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value)
+    return value
 
 
 def run_metric(state: DataState, name: str, filters: Filters) -> pd.DataFrame:
