@@ -52,9 +52,13 @@ class LiveServer:
 
 
 def start_live_server(
-    env: dict[str, str] | None = None, *, workers: int = 2, wait: float = 60
+    env: dict[str, str] | None = None,
+    *,
+    workers: int = 2,
+    wait: float = 60,
+    app: str = "minimarket_dash.wsgi:server",
 ) -> LiveServer:
-    """Start gunicorn with `env` on a free port and wait until /health answers."""
+    """Start gunicorn running `app` with `env` on a free port; wait until /health answers."""
     port = free_port()
     log_dir = Path(tempfile.mkdtemp(prefix="mmdash-live-logs-"))
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("DASHBOARD_")}
@@ -71,7 +75,7 @@ def start_live_server(
     with open(output_path, "wb") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF),
-             "minimarket_dash.wsgi:server"],
+             app],
             cwd=PROJECT_ROOT,
             env=full_env,
             stdout=output,
