@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, text
 from minimarket_dash.config import load_settings
 from minimarket_dash.db import make_engine
 from minimarket_dash.demo import seed_database
-from minimarket_dash.optimize import optimize
+from minimarket_dash.optimize import advice, optimize
 
 DATA_DIR = Path(__file__).resolve().parent / ".data"
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -33,7 +33,19 @@ def ensure_dataset(kind: str, lines: int, today: date, *, optimized: bool = True
     if not _pg_exists(name):
         _pg_create(name)
         _fill(url, lines, today, optimized)
+    elif optimized:
+        _finish_optimize(url)
     return url
+
+
+def _finish_optimize(url: str) -> None:
+    """Complete an optimize that an earlier run did not finish."""
+    settings = load_settings({"database_url": url})
+    engine = make_engine(settings, writer=True)
+    if advice(engine):
+        result = optimize(engine, settings.now())
+        print(f"  optimize en {result.seconds:.1f} s")
+    engine.dispose()
 
 
 def _fill(url: str, lines: int, today: date, optimized: bool) -> None:

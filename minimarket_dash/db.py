@@ -243,6 +243,12 @@ def _sqlite_engine(settings: Settings, *, writer: bool) -> Engine:
     return engine
 
 
+def lift_statement_timeout(conn) -> None:
+    """Let this transaction run past the serving statement timeout (PostgreSQL; writers only)."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SET LOCAL statement_timeout = 0")
+
+
 def missing_schema(engine: Engine) -> list[str]:
     """Return the required tables (or table.column) the database lacks; empty when complete."""
     inspector = inspect(engine)

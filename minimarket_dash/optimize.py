@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import Engine, inspect
 
 from . import summaries
+from .db import lift_statement_timeout
 
 log = logging.getLogger("minimarket_dash.optimize")
 
@@ -27,7 +28,7 @@ INDEXES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (
         "ix_mm_movimientos_fecha",
         "movimientos_stock",
-        ("fecha_movimiento", "tipo_movimiento", "cantidad"),
+        ("fecha_movimiento", "tipo_movimiento", "cantidad", "proveedor_id"),
     ),
     (
         "ix_mm_movimientos_proveedor",
@@ -61,6 +62,7 @@ def create_indexes(engine: Engine) -> list[str]:
     missing = set(missing_indexes(engine))
     created = []
     with engine.begin() as conn:
+        lift_statement_timeout(conn)
         for name, table, columns in INDEXES:
             if name in missing:
                 conn.exec_driver_sql(f"CREATE INDEX {name} ON {table} ({', '.join(columns)})")
@@ -74,6 +76,7 @@ def optimize(engine: Engine, now: datetime, *, full: bool = False, with_summarie
     created = create_indexes(engine)
     span = summaries.build(engine, now, full=full) if with_summaries else (None, None)
     with engine.begin() as conn:
+        lift_statement_timeout(conn)
         conn.exec_driver_sql("ANALYZE")
     return OptimizeReport(created, span[0], span[1], time.perf_counter() - started)
 

@@ -28,7 +28,7 @@ from sqlalchemy import (
     select,
 )
 
-from .db import LocalDate, detalle_pedidos, movimientos_stock, pedidos
+from .db import LocalDate, detalle_pedidos, lift_statement_timeout, movimientos_stock, pedidos
 from .sqlparts import day_value, month_bucket
 
 helper_metadata = MetaData()
@@ -155,6 +155,7 @@ def build(engine: Engine, now: datetime, *, full: bool = False) -> tuple[datetim
     helper_metadata.create_all(engine)
     hasta = first_of_month(now)
     with engine.begin() as conn:
+        lift_statement_timeout(conn)
         state = read_state(conn)
         start = EARLIEST if full or state is None or state.hasta > hasta else state.hasta
         _clear(conn, start)
