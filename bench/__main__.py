@@ -39,6 +39,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--no-pages", action="store_true", help="skip the browser timings")
     parser.add_argument("--load-seconds", type=int, default=6)
     parser.add_argument("--cache-url", default=None, help="redis://… to share the cache")
+    parser.add_argument(
+        "--scale-out", action="store_true", help="also two instances (needs --cache-url)"
+    )
     return parser.parse_args(argv)
 
 
@@ -61,6 +64,10 @@ def main(argv=None) -> int:
     results["uncached"] = measure.uncached(env, today, args.requests, args.workers)
     results["cached"] = measure.cached(env, today, args.workers, args.load_seconds, API_KEY)
     results["http_floor"] = measure.http_floor(env, args.workers, args.load_seconds)
+    if args.scale_out:
+        results["scale_out"] = measure.scale_out(
+            env, today, args.workers, args.load_seconds, API_KEY
+        )
     if not args.no_pages:
         results["pages"] = measure.pages(env, today, args.workers)
     print_table(results)
@@ -101,6 +108,10 @@ def print_table(results: dict) -> None:
           f"p50 {results['http_floor']['p50']:.2f} ms")
     for name, rps in cached["throughput"].items():
         print(f"Carga {name:34} {rps:8,.0f} req/s = {100 * rps / floor_rps:5.1f} % del piso HTTP")
+    if "scale_out" in results:
+        scale = results["scale_out"]
+        print(f"Resumen en caché compartida (Redis): 1 instancia {scale['one']:,.0f} req/s, "
+              f"2 instancias {scale['two']:,.0f} req/s (mismos 2 núcleos)")
     print(f"Primera solicitud tras el arranque: {uncached['first_request']:.1f} ms")
     rss = cached["worker_rss_mb"]
     print(f"RSS de workers tras la carga: {', '.join(f'{v:.0f} MB' for v in rss)}")

@@ -9,6 +9,7 @@ import re
 import statistics
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -112,6 +113,24 @@ def cached(env: dict, today: date, workers: int, seconds: int, api_key: str) -> 
     finally:
         server.stop()
     return {"endpoints": endpoints, "throughput": throughput, "worker_rss_mb": rss}
+
+
+def scale_out(env: dict, today: date, workers: int, seconds: int, api_key: str) -> dict:
+    """Cached summary throughput of one instance, then of two sharing the Redis cache."""
+    shared = {**env, "DASHBOARD_CACHE_TTL": "600"}
+    path = cases.endpoints(today)["summary"](0)
+    first = start_live_server(shared, workers=workers)
+    try:
+        second = start_live_server(shared, workers=workers)
+        try:
+            one = wrk(first.url + path, api_key, seconds)
+            with ThreadPoolExecutor(2) as pool:
+                both = sum(pool.map(lambda s: wrk(s.url + path, api_key, seconds), (first, second)))
+        finally:
+            second.stop()
+    finally:
+        first.stop()
+    return {"one": one, "two": both}
 
 
 def http_floor(env: dict, workers: int, seconds: int) -> dict:
