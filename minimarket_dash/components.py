@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import dash_table, dcc, html
+from dash import Output, dash_table, dcc, html
 
 from .charts import EMPTY_MESSAGE, FONT
 from .filters import Filters
@@ -164,15 +164,27 @@ def card(title: str, body, page: str, name: str | None = None, caption: str | No
     )
 
 
-def graph(graph_id: str, label: str, height: int = 320) -> dcc.Loading:
-    """Return a chart area with a loading spinner; its callback fills the figure."""
-    chart = dcc.Graph(
-        id=graph_id, config=GRAPH_CONFIG, style={"minHeight": f"{height}px"}, className="chart"
-    )
+def graph(graph_id: str, label: str, height: int = 320) -> html.Div:
+    """Return a chart area with a loading spinner; its callback puts the chart in it.
+
+    The dcc.Graph only exists once its figure does: an empty Graph would be drawn once empty
+    and again with data, and drawing is most of a page's time on a phone.
+    """
+    box = html.Div(id=f"{graph_id}-box", style={"minHeight": f"{height}px"})
     return html.Div(
-        dcc.Loading(chart, type="default", color="#0072B2", delay_show=150),
+        dcc.Loading(box, type="default", color="#0072B2", delay_show=150),
         role="figure", **{"aria-label": f"Gráfico: {label}"},
     )
+
+
+def chart_output(graph_id: str) -> Output:
+    """Return the callback output that holds chart `graph_id`."""
+    return Output(f"{graph_id}-box", "children")
+
+
+def chart(graph_id: str, figure: dict) -> dcc.Graph:
+    """Return the chart itself, drawn once with its figure."""
+    return dcc.Graph(id=graph_id, figure=figure, config=GRAPH_CONFIG, className="chart")
 
 
 def graph_card(page: str, name: str, title: str, graph_id: str, caption: str | None = None):

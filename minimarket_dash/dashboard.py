@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlencode
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, _callback, _pages, html
+from dash import Input, Output, State, _callback, _pages, dcc, html
 from flask import Flask
 
 from .components import navbar
@@ -62,6 +62,9 @@ def init_app(server: Flask) -> dash.Dash:
         assets_folder=str(PROJECT_ROOT / "assets"),
         title="Mini Market",
         update_title=None,
+        # Charts are created by their callbacks (drawn once, with data), so their ids are not
+        # in the initial layouts; the browser tests cover every callback instead.
+        suppress_callback_exceptions=True,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.index_string = INDEX_STRING
@@ -77,6 +80,10 @@ def shell() -> html.Div:
     return html.Div(
         [
             navbar(),
+            # Not drawn: makes the browser fetch plotly.js while the page's data is queried,
+            # since the charts themselves only appear with their callbacks' figures.
+            dcc.Graph(id="plotly-preload", style={"display": "none"},
+                      config={"displayModeBar": False}),
             dbc.Container(dash.page_container, fluid="xl", className="page py-3", id="main"),
             html.Footer(
                 "Mini Market · datos de pedidos, proveedores y stock",

@@ -37,7 +37,10 @@ def layout(start_date=None, end_date=None, proveedor=None, **_other):
     state = url_state({"start_date": start_date, "end_date": end_date, "proveedor": proveedor})
     return html.Div(
         [
-            dcc.Location(id="analytics-url", refresh=False),
+            # The URL's filters as the initial `search`: the charts start loading as soon as the
+            # page renders, instead of after the location reports itself.
+            dcc.Location(id="analytics-url", refresh=False,
+                         search=search_from_filters(state.filters)),
             components.page_header("Análisis", "Filtrá por fechas y proveedor; el enlace "
                                    "guarda la vista para compartirla."),
             components.db_banner(PAGE),
@@ -143,11 +146,9 @@ def _charts() -> html.Div:
     Input("analytics-proveedor", "value"),
     Input({"type": "preset", "key": ALL}, "n_clicks"),
     Input("analytics-clear", "n_clicks"),
-    Input("analytics-top", "clickData"),
-    Input("analytics-stock", "clickData"),
     prevent_initial_call=True,
 )
-def sync(search, start, end, proveedor, _presets, _clear, top_click, stock_click):
+def sync(search, start, end, proveedor, _presets, _clear):
     """Keep the URL and the controls in step, whichever of them changed."""
     trigger = dash.ctx.triggered_id
     if trigger == "analytics-url":
@@ -157,7 +158,7 @@ def sync(search, start, end, proveedor, _presets, _clear, top_click, stock_click
                 filters.proveedor or "", components.notice(state.notices))
     controls = Filters(start_date=_day(start), end_date=_day(end),
                        proveedor=clean_proveedor(proveedor))
-    filters = _apply(trigger, _ordered(controls), top_click, stock_click)
+    filters = _apply(trigger, _ordered(controls))
     new_search = search_from_filters(filters)
     return (new_search if new_search != (search or "") else dash.no_update,
             _iso(filters.start_date), _iso(filters.end_date), filters.proveedor or "", None)
@@ -177,19 +178,45 @@ def _ordered(filters: Filters) -> Filters:
     return filters
 
 
-def _apply(trigger, filters: Filters, top_click, stock_click) -> Filters:
-    """Return the filters after the control that fired: a preset, clear or a bar click."""
+def _apply(trigger, filters: Filters) -> Filters:
+    """Return the filters after the control that fired: a preset, clear, or a date/provider."""
     if trigger == "analytics-clear":
         return Filters()
     if isinstance(trigger, dict) and trigger.get("type") == "preset":
         start, end = preset_range(trigger["key"], components.now().date())
         return replace(filters, start_date=start, end_date=end)
-    if trigger == "analytics-top" and top_click:
-        return replace(filters, proveedor=clean_proveedor(
-            top_click["points"][0]["customdata"][1]))
-    if trigger == "analytics-stock" and stock_click:
-        return replace(filters, proveedor=stock_click["points"][0]["customdata"][0])
     return filters
+
+
+@callback(
+    Output("analytics-url", "search", allow_duplicate=True),
+    Input("analytics-top", "clickData"),
+    State("analytics-url", "search"),
+    prevent_initial_call=True,
+)
+def filter_by_product_bar(click, search):
+    """Cross-filter: a product bar filters everything by that product's main provider."""
+    if not click:
+        return dash.no_update
+    return _with_provider(search, click["points"][0]["customdata"][1])
+
+
+@callback(
+    Output("analytics-url", "search", allow_duplicate=True),
+    Input("analytics-stock", "clickData"),
+    State("analytics-url", "search"),
+    prevent_initial_call=True,
+)
+def filter_by_provider_bar(click, search):
+    """Cross-filter: a provider bar filters everything by that provider."""
+    if not click:
+        return dash.no_update
+    return _with_provider(search, click["points"][0]["customdata"][0])
+
+
+def _with_provider(search: str | None, nombre: str) -> str:
+    filters = replace(_filters(search), proveedor=clean_proveedor(nombre))
+    return search_from_filters(filters)
 
 
 def _month_start(day: date, back: int) -> date:
@@ -296,7 +323,7 @@ def timeline_frame(filters: Filters):
 
 
 @callback(
-    Output("analytics-top", "figure"),
+    components.chart_output("analytics-top"),
     Output("analytics-top-table", "data"),
     Output("analytics-top-empty", "children"),
     Input("analytics-url", "search"),
@@ -305,47 +332,53 @@ def update_top(search):
     """Draw the top products and fill their table."""
     frame = top_frame(_filters(search))
     if frame is None or frame.empty:
-        return charts.empty_figure(), [], components.empty_state()
-    return charts.top_products(frame), frame.to_dict("records"), None
+        empty = components.chart("analytics-top", charts.empty_figure())
+        return empty, [], components.empty_state()
+    chart = components.chart("analytics-top", charts.top_products(frame))
+    return chart, frame.to_dict("records"), None
 
 
-def _figure(builder, frame, *args):
-    return charts.empty_figure() if frame is None else builder(frame, *args)
+def _figure(graph_id: str, builder, frame, *args):
+    figure = charts.empty_figure() if frame is None else builder(frame, *args)
+    return components.chart(graph_id, figure)
 
 
-@callback(Output("analytics-trends", "figure"), Input("analytics-url", "search"))
+@callback(components.chart_output("analytics-trends"), Input("analytics-url", "search"))
 def update_trends(search):
     """Draw orders and active providers per month."""
-    return _figure(charts.monthly_orders, trends_frame(_filters(search)))
+    return _figure("analytics-trends", charts.monthly_orders, trends_frame(_filters(search)))
 
 
-@callback(Output("analytics-movements", "figure"), Input("analytics-url", "search"))
+@callback(components.chart_output("analytics-movements"), Input("analytics-url", "search"))
 def update_movements(search):
     """Draw movements per month and kind."""
-    return _figure(charts.monthly_movements, movements_frame(_filters(search)))
+    frame = movements_frame(_filters(search))
+    return _figure("analytics-movements", charts.monthly_movements, frame)
 
 
-@callback(Output("analytics-stock", "figure"), Input("analytics-url", "search"))
+@callback(components.chart_output("analytics-stock"), Input("analytics-url", "search"))
 def update_stock(search):
     """Draw net stock per provider, outlining the selected one."""
     filters = _filters(search)
-    return _figure(charts.stock_by_provider, stock_frame(filters), filters.proveedor)
+    frame = stock_frame(filters)
+    return _figure("analytics-stock", charts.stock_by_provider, frame, filters.proveedor)
 
 
-@callback(Output("analytics-weekly", "figure"), Input("analytics-url", "search"))
+@callback(components.chart_output("analytics-weekly"), Input("analytics-url", "search"))
 def update_weekly(search):
     """Draw orders per ISO week, every week of the range shown (0 when none)."""
     frame = weekly_frame(_filters(search))
     if frame is None or frame.empty:
-        return charts.empty_figure()
+        return components.chart("analytics-weekly", charts.empty_figure())
     first, last = week_monday(frame["semana"].iloc[0]), week_monday(frame["semana"].iloc[-1])
-    return charts.orders_per_week(frame, iso_weeks(first, last))
+    figure = charts.orders_per_week(frame, iso_weeks(first, last))
+    return components.chart("analytics-weekly", figure)
 
 
-@callback(Output("analytics-timeline", "figure"), Input("analytics-url", "search"))
+@callback(components.chart_output("analytics-timeline"), Input("analytics-url", "search"))
 def update_timeline(search):
     """Draw the daily stock movement timeline."""
-    return _figure(charts.stock_timeline, timeline_frame(_filters(search)))
+    return _figure("analytics-timeline", charts.stock_timeline, timeline_frame(_filters(search)))
 
 
 # ---- Downloads: the chart's own frame, named after the filter.

@@ -158,31 +158,33 @@ def _alert_item(row) -> dbc.ListGroupItem:
     )
 
 
-@callback(Output("home-weekly", "figure"), Input("home-refresh", "n_intervals"))
+@callback(components.chart_output("home-weekly"), Input("home-refresh", "n_intervals"))
 def update_weekly(_n):
     """Draw orders per ISO week for the last 12 weeks."""
     frame = components.fetch_or_none(PAGE, "weekly_sales", Filters(weeks=WEEKS))
     if frame is None:
-        return charts.empty_figure()
+        return components.chart("home-weekly", charts.empty_figure())
     today = components.now().date()
-    return charts.orders_per_week(frame, iso_weeks(today - timedelta(weeks=WEEKS - 1), today))
+    weeks = iso_weeks(today - timedelta(weeks=WEEKS - 1), today)
+    return components.chart("home-weekly", charts.orders_per_week(frame, weeks))
 
 
-@callback(Output("home-movements", "figure"), Input("home-refresh", "n_intervals"))
+@callback(components.chart_output("home-movements"), Input("home-refresh", "n_intervals"))
 def update_movements(_n):
     """Draw stock movements per day and kind for the last 30 days."""
     frame = components.fetch_or_none(PAGE, "stock_timeline", Filters(days=DAYS))
     if frame is None:
-        return charts.empty_figure()
+        return components.chart("home-movements", charts.empty_figure())
     days = last_days(components.now().date(), DAYS + 1)
-    return charts.movements_per_day(frame, days)
+    return components.chart("home-movements", charts.movements_per_day(frame, days))
 
 
-@callback(Output("home-providers", "figure"), Input("home-refresh", "n_intervals"))
+@callback(components.chart_output("home-providers"), Input("home-refresh", "n_intervals"))
 def update_providers(_n):
     """Draw the providers with most orders in the last 30 days."""
     frame = components.fetch_or_none(PAGE, "orders_by_provider_30d", Filters(limit=10))
-    return charts.empty_figure() if frame is None else charts.top_providers(frame)
+    figure = charts.empty_figure() if frame is None else charts.top_providers(frame)
+    return components.chart("home-providers", figure)
 
 
 @callback(

@@ -64,7 +64,7 @@ def _providers():
 
 @callback(
     Output("providers-table", "data"),
-    Output("providers-chart", "figure"),
+    components.chart_output("providers-chart"),
     Output("providers-empty", "children"),
     Input("providers-load", "data"),
 )
@@ -73,9 +73,10 @@ def fill(_load):
     frame = _providers()
     if frame is None or frame.empty:
         message = "Sin datos." if frame is None else "No hay proveedores activos."
-        return [], charts.empty_figure(message), components.empty_state(message)
+        chart = components.chart("providers-chart", charts.empty_figure(message))
+        return [], chart, components.empty_state(message)
     rows = frame.assign(id=frame["nombre"]).to_dict("records")
-    return rows, charts.provider_orders(frame), None
+    return rows, components.chart("providers-chart", charts.provider_orders(frame)), None
 
 
 def analytics_href(nombre: str) -> str:
@@ -85,17 +86,26 @@ def analytics_href(nombre: str) -> str:
 
 @callback(
     Output("providers-nav", "href"),
-    Input("providers-chart", "clickData"),
     Input("providers-table", "active_cell"),
     prevent_initial_call=True,
 )
-def open_provider(click, cell):
-    """Open /analytics filtered by the provider clicked in the chart or the table."""
-    if dash.ctx.triggered_id == "providers-chart" and click:
-        return analytics_href(click["points"][0]["customdata"][0])
+def open_from_table(cell):
+    """Open /analytics filtered by the provider whose name was clicked in the table."""
     if cell and cell.get("column_id") == "nombre" and cell.get("row_id"):
         return analytics_href(cell["row_id"])
     return dash.no_update
+
+
+@callback(
+    Output("providers-nav", "href", allow_duplicate=True),
+    Input("providers-chart", "clickData"),
+    prevent_initial_call=True,
+)
+def open_from_chart(click):
+    """Open /analytics filtered by the provider clicked in the chart."""
+    if not click:
+        return dash.no_update
+    return analytics_href(click["points"][0]["customdata"][0])
 
 
 @callback(

@@ -48,7 +48,7 @@ def dash_app(make_app, tiny_sqlite_url) -> Callable:
 
 
 READY_JS = """
-const charts = document.querySelectorAll('.js-plotly-plot');
+const charts = document.querySelectorAll('#_pages_content .js-plotly-plot');
 for (const c of charts) {
   if (!c.querySelector('.main-svg')) return -1;
   const notes = (c.layout && c.layout.annotations) || [];
