@@ -105,9 +105,10 @@ def browser() -> webdriver.Chrome:
     for argument in ("--headless=new", "--no-sandbox", "--disable-gpu",
                      "--disable-dev-shm-usage", "--disable-background-networking",
                      "--disable-component-update", "--disable-sync", "--no-first-run",
-                     "--disable-quic", "--window-size=1366,900",
+                     "--disable-quic", "--window-size=1366,900", "--lang=es-AR",
                      f"--user-data-dir={tempfile.mkdtemp(prefix='mmdash-bench-')}"):
         options.add_argument(argument)
+    options.add_experimental_option("prefs", {"intl.accept_languages": "es-AR,es"})
     return webdriver.Chrome(options=options)
 
 
@@ -137,6 +138,30 @@ def measure(base_url: str, today: date, runs: int) -> list[tuple[str, list[float
         driver.quit()
 
 
+def screenshots(base_url: str, today: date, folder: Path) -> list[Path]:
+    """Save full-page screenshots of every page at 1366 px and at 390 px (a phone)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    driver, saved = browser(), []
+    try:
+        for _label, path, charts in pages(today):
+            name = "analytics-filtrado" if "proveedor" in path else (path.strip("/") or "home")
+            for width in (1366, 390):
+                driver.set_window_size(width, 900)
+                time_page(driver, base_url + path, charts)
+                height = driver.execute_script("return document.documentElement.scrollHeight")
+                driver.set_window_size(width, height)
+                time.sleep(0.8)  # let the responsive charts settle to the new size
+                height = driver.execute_script("return document.documentElement.scrollHeight")
+                driver.set_window_size(width, height)
+                time.sleep(0.5)
+                target = folder / f"{name}-{width}.png"
+                driver.save_screenshot(str(target))
+                saved.append(target)
+    finally:
+        driver.quit()
+    return saved
+
+
 def print_table(results: list[tuple[str, list[float]]], title: str) -> None:
     """Print one row per page: first load, median and worst of the other loads."""
     print(f"\n{title}")
@@ -157,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-cache", action="store_true", help="DASHBOARD_CACHE_TTL=0")
     parser.add_argument("--no-optimize", action="store_true", help="sin índices ni resúmenes")
+    parser.add_argument("--screenshots", type=Path, default=None,
+                        help="además guarda capturas de cada página en esta carpeta")
     args = parser.parse_args(argv)
     today = date.today()
     database = seeded_database(args.lines, today)
@@ -168,6 +195,9 @@ def main(argv: list[str] | None = None) -> int:
     server = start_live_server(env, workers=args.workers)
     try:
         results = measure(server.url, today, args.runs)
+        if args.screenshots:
+            for path in screenshots(server.url, today, args.screenshots):
+                print(f"captura: {path}", file=sys.stderr)
     finally:
         server.stop()
     cache = "sin caché" if args.no_cache else "caché de resultados 60 s"

@@ -12,7 +12,7 @@ from datetime import date
 
 import pandas as pd
 
-from .formatting import day_label, month_label, week_label
+from .formatting import day_label, month_label, week_label, week_monday
 
 Figure = dict
 # Okabe-Ito: distinguishable with every common colour-vision deficiency.
@@ -22,7 +22,7 @@ KIND_LABELS = {"entrada": "Entradas", "salida": "Salidas", "ajuste": "Ajustes"}
 KIND_SYMBOLS = {"entrada": "circle", "salida": "square", "ajuste": "diamond"}
 EMPTY_MESSAGE = "Sin datos para el período elegido"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
-LABEL_MAX = 26  # longer category names are cut on the axis (the hover shows them whole)
+LABEL_MAX = 22  # longer category names are cut on the axis (the hover shows them whole)
 
 
 def _axis(**extra) -> dict:
@@ -46,7 +46,8 @@ def layout(height: int = 320, legend: bool = False, **extra) -> dict:
         "height": height,
         "margin": margin,
         "showlegend": legend,
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0,
+                   "traceorder": "normal"},
         "hoverlabel": {"font": {"family": FONT}},
         "dragmode": False,
         "paper_bgcolor": "#fff",
@@ -57,12 +58,22 @@ def layout(height: int = 320, legend: bool = False, **extra) -> dict:
     }
 
 
+def nice_step(peak: float, ticks: int = 4) -> int:
+    """Return a whole tick step (1, 2, 5, 10, 20, 50...) giving about `ticks` ticks to peak."""
+    step = 1
+    while step * ticks < peak:
+        for factor in (2, 5 / 2, 2):
+            step = round(step * factor)
+            if step * ticks >= peak:
+                break
+    return step
+
+
 def counts_axis(fig: Figure, peak: float, axis: str = "yaxis") -> Figure:
-    """Label a count axis with whole numbers only (no 2,5 pedidos on small ranges)."""
+    """Label a count axis with whole, round numbers only (no 2,5 pedidos, no 10,67)."""
     settings = fig["layout"].setdefault(axis, _axis())
-    settings.update({"tickformat": ",d", "rangemode": "tozero"})
-    if peak < 8:
-        settings["dtick"] = 1
+    settings.update({"tickformat": ",d", "rangemode": "tozero", "tick0": 0,
+                     "dtick": nice_step(float(peak))})
     return fig
 
 
@@ -111,15 +122,18 @@ def orders_per_week(frame: pd.DataFrame, weeks: Sequence[str] | None = None) -> 
         return empty_figure()
     if weeks:
         frame = frame.set_index("semana").reindex(list(weeks)).fillna(0).reset_index()
+    frame = frame.assign(etiqueta=[week_label(week) for week in frame["semana"]])
     bar = {
-        "type": "bar", "x": [week_label(week) for week in frame["semana"]],
+        "type": "bar", "x": [day_label(week_monday(week)) for week in frame["semana"]],
         "y": _ints(frame["pedidos"]), "marker": {"color": PALETTE[0]},
-        "customdata": _customdata(frame.astype({"productos": "int64"}), ["semana", "productos"]),
-        "hovertemplate": "%{customdata[0]} · %{x}<br>Pedidos: %{y:,d}"
+        "customdata": _customdata(frame.astype({"productos": "int64"}),
+                                  ["etiqueta", "productos"]),
+        "hovertemplate": "%{customdata[0]}<br>Pedidos: %{y:,d}"
                          "<br>Unidades: %{customdata[1]:,d}<extra></extra>",
     }
     fig = {"data": [bar], "layout": layout(
-        xaxis=_axis(type="category", tickangle=-45), margin=_margin(bottom=90))}
+        xaxis=_axis(type="category", title={"text": "Semana (desde el lunes)"}),
+        margin=_margin(bottom=64))}
     return counts_axis(fig, frame["pedidos"].max())
 
 
@@ -147,7 +161,7 @@ def movements_per_day(frame: pd.DataFrame, days: Sequence[date] | None = None) -
     index = [d.isoformat() for d in days] if days else sorted(frame["fecha"].unique())
     wide = _by_kind(frame, "movimientos", index)
     fig = {"data": _kind_bars(wide, [day_label(day) for day in index]), "layout": layout(
-        legend=True, barmode="stack", xaxis=_axis(type="category", tickangle=-45),
+        legend=True, barmode="stack", xaxis=_axis(type="category"),
         margin=_margin(bottom=50, top=34))}
     return counts_axis(fig, wide.sum(axis=1).max())
 
@@ -206,7 +220,7 @@ def monthly_orders(frame: pd.DataFrame) -> Figure:
         legend=True, xaxis=_axis(type="category"), yaxis=_axis(title={"text": "Pedidos"}),
         yaxis2=_axis(title={"text": "Proveedores"}, overlaying="y", side="right",
                      showgrid=False),
-        margin=_margin(left=64, right=56, top=34),
+        margin=_margin(left=64, right=56, top=34, bottom=64),
     )}
     counts_axis(fig, frame["proveedores_activos"].max(), "yaxis2")
     return counts_axis(fig, frame["pedidos"].max())
@@ -220,7 +234,8 @@ def monthly_movements(frame: pd.DataFrame) -> Figure:
     wide = _by_kind(frame, "movimientos", months)
     labels = [month_label(month, short=True) for month in months]
     fig = {"data": _kind_bars(wide, labels), "layout": layout(
-        legend=True, barmode="group", xaxis=_axis(type="category"))}
+        legend=True, barmode="group", xaxis=_axis(type="category"),
+        margin=_margin(top=34, bottom=64))}
     return counts_axis(fig, wide.max().max())
 
 
@@ -252,6 +267,6 @@ def stock_timeline(frame: pd.DataFrame) -> Figure:
          "hovertemplate": f"%{{x}} · {KIND_LABELS[kind]}: %{{y:,d}} u.<extra></extra>"}
         for kind in KIND_COLORS
     ]
-    return {"data": lines, "layout": layout(
-        legend=True, xaxis=_axis(type="category", tickangle=-45),
-        margin=_margin(bottom=50, top=34))}
+    fig = {"data": lines, "layout": layout(
+        legend=True, xaxis=_axis(type="category"), margin=_margin(bottom=50, top=34))}
+    return counts_axis(fig, wide.abs().max().max())

@@ -90,8 +90,9 @@ def iso_weeks(first: date, last: date) -> list[str]:
 
 
 def week_label(iso_week: str) -> str:
-    """Turn `2026-W11` into `sem 11 (09/03)`: week number and its Monday."""
-    return f"sem {int(iso_week.split('-W')[1])} ({day_label(week_monday(iso_week))})"
+    """Turn `2026-W11` into `Semana 11 (desde el lunes 09/03)`."""
+    monday = day_label(week_monday(iso_week))
+    return f"Semana {int(iso_week.split('-W')[1])} (desde el lunes {monday})"
 
 
 def long_date(value: date) -> str:

@@ -108,10 +108,12 @@ def _charts() -> html.Div:
         ]),
         dbc.Row([
             dbc.Col(card(PAGE, "tendencia", "Pedidos y proveedores activos por mes",
-                         "analytics-trends", "Sin fechas: últimos 12 meses"), lg=6,
+                         "analytics-trends", "Período elegido (sin fechas: últimos 12 meses)"),
+                    lg=6,
                     className="mb-3"),
             dbc.Col(card(PAGE, "movimientos", "Movimientos de stock por mes y tipo",
-                         "analytics-movements", "Sin fechas: últimos 12 meses"), lg=6,
+                         "analytics-movements",
+                         "Período elegido (sin fechas: últimos 12 meses)"), lg=6,
                     className="mb-3"),
         ]),
         dbc.Row([

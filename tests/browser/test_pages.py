@@ -49,7 +49,7 @@ def test_home_shows_kpis_alerts_and_charts(dash_duo, dash_app):
     alerts = dash_duo.find_element("#home-alerts").text
     assert alerts.index("Yogur frutilla") < alerts.index("Leche entera") < alerts.index("Gaseosa")
     weekly = figure_data(dash_duo, "home-weekly")[0]
-    assert len(weekly["x"]) == 12 and weekly["x"][-1] == "sem 11 (09/03)"
+    assert len(weekly["x"]) == 12 and weekly["x"][-1] == "09/03"  # Monday of 2026-W11
     assert weekly["y"][-1] == 3  # orders 3, 2 and 7 of ISO week 2026-W11
     assert bars(dash_duo, "home-providers") == {"Bebidas Norte": 3, "Lácteos del Sur": 2}
     movements = {t["name"]: sum(t["y"]) for t in figure_data(dash_duo, "home-movements")}

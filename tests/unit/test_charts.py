@@ -91,7 +91,8 @@ def test_orders_per_week_labels_iso_weeks_and_fills_gaps():
     fig = build(charts.orders_per_week, WEEKLY, iso_weeks(date(2026, 1, 26), date(2026, 3, 15)))
     check_style(fig)
     (bar,) = fig.data
-    assert list(bar.x)[0] == "sem 5 (26/01)" and list(bar.x)[-1] == "sem 11 (09/03)"
+    assert list(bar.x)[0] == "26/01" and list(bar.x)[-1] == "09/03"  # the weeks' Mondays
+    assert bar.customdata[-1][0] == "Semana 11 (desde el lunes 09/03)"
     assert values(bar) == [1, 0, 0, 0, 0, 0, 3]
     assert fig.layout.yaxis.dtick == 1 and fig.layout.yaxis.tickformat == ",d"
 
@@ -162,5 +163,5 @@ def test_long_names_are_cut_on_the_axis_only():
     frame = pd.DataFrame([("Almacén Mayorista Río de la Plata S.R.L.", "P03", 5)],
                          columns=["nombre", "codigo", "pedidos"])
     fig = build(charts.top_providers, frame)
-    assert list(fig.layout.yaxis.ticktext) == ["Almacén Mayorista Río de…"]
+    assert list(fig.layout.yaxis.ticktext) == ["Almacén Mayorista Río…"]
     assert fig.data[0].customdata[0][0] == "Almacén Mayorista Río de la Plata S.R.L."

@@ -48,7 +48,7 @@ def test_iso_weeks_start_on_monday():
     assert fmt.iso_week(date(2026, 3, 15)) == "2026-W11"  # Sunday ends W11
     assert fmt.iso_week(date(2026, 3, 16)) == "2026-W12"
     assert fmt.week_monday("2026-W11") == date(2026, 3, 9)
-    assert fmt.week_label("2026-W11") == "sem 11 (09/03)"
+    assert fmt.week_label("2026-W11") == "Semana 11 (desde el lunes 09/03)"
     assert fmt.iso_weeks(date(2025, 12, 31), date(2026, 1, 12)) == [
         "2026-W01", "2026-W02", "2026-W03"]  # Dec 31, 2025 is in 2026-W01
 
