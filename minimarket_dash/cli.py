@@ -135,8 +135,11 @@ def _optimize(args) -> int:
         return 1
     created = ", ".join(report.indexes_created) or "ninguno (ya estaban)"
     print(f"Índices creados: {created}")
-    if report.summaries_until:
-        print(f"Tablas resumen al día hasta {report.summaries_until:%d/%m/%Y} (exclusive)")
+    if report.current:
+        print(
+            f"Tablas resumen: meses antes del {report.current.hasta:%d/%m/%Y}, "
+            f"días antes del {report.current.hasta_dia:%d/%m/%Y}"
+        )
     print(f"Listo en {report.seconds:.1f} s")
     return 0
 

@@ -195,7 +195,7 @@ def make_engine(settings: Settings, *, writer: bool = False) -> Engine:
     timeout = settings.statement_timeout_ms
     options = (
         f"-c statement_timeout={timeout} -c lock_timeout={timeout}"
-        f" -c timezone={settings.timezone}"
+        f" -c timezone={settings.timezone} -c jit=off"
     )
     if not writer:
         options += " -c default_transaction_read_only=on"

@@ -43,8 +43,8 @@ class OptimizeReport:
     """What one optimize run added."""
 
     indexes_created: list[str]
-    summaries_from: datetime | None
-    summaries_until: datetime | None
+    previous: summaries.SummaryState | None  # the watermarks the build started from
+    current: summaries.SummaryState | None
     seconds: float
 
 
@@ -74,11 +74,12 @@ def optimize(engine: Engine, now: datetime, *, full: bool = False, with_summarie
     """Add the missing indexes and build or extend the summaries; return what was done."""
     started = time.perf_counter()
     created = create_indexes(engine)
-    span = summaries.build(engine, now, full=full) if with_summaries else (None, None)
+    previous = summaries.build(engine, now, full=full) if with_summaries else None
     with engine.begin() as conn:
         lift_statement_timeout(conn)
         conn.exec_driver_sql("ANALYZE")
-    return OptimizeReport(created, span[0], span[1], time.perf_counter() - started)
+        current = summaries.read_state(conn)
+    return OptimizeReport(created, previous, current, time.perf_counter() - started)
 
 
 def advice(engine: Engine) -> list[str]:

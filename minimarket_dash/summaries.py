@@ -1,9 +1,10 @@
 """Helper summary tables for closed months, built by `optimize`, read beside the live tail.
 
-Every table covers orders and movements strictly before the watermark `hasta` (the first day
-of the month in which `optimize` last ran). Queries read the summary for whole covered periods
-and the minimarket's own tables for the rest, so new data is always visible at once; only
-rows changed retroactively in a closed month wait for the next `optimize`.
+Monthly tables cover everything before the watermark `hasta` (the first day of the month in
+which `optimize` last ran); the daily table covers everything before `hasta_dia` (midnight of
+that day). Queries read the summaries for whole covered periods and the minimarket's own tables
+for the rest, so new data is always visible at once; only rows changed retroactively in a
+covered period wait for the next `optimize`.
 """
 
 from __future__ import annotations
@@ -78,14 +79,16 @@ mm_movimientos_mes = Table(
 
 SUMMARY_TABLES = (mm_pedidos_dia, mm_producto_mes, mm_movimientos_mes)
 EARLIEST = datetime(1900, 1, 1)
+STATE_KEYS = ("hasta", "hasta_dia", "actualizado")
 LATEST = datetime(9999, 12, 31)
 
 
 @dataclass(frozen=True)
 class SummaryState:
-    """The watermark: summaries hold everything before `hasta`, built at `actualizado`."""
+    """The watermarks: monthly summaries end at `hasta`, the daily one at `hasta_dia`."""
 
     hasta: datetime
+    hasta_dia: datetime
     actualizado: datetime
 
 
@@ -94,12 +97,9 @@ def read_state(conn: Connection) -> SummaryState | None:
     if not inspect(conn).has_table("mm_estado"):
         return None
     values = dict(conn.execute(select(mm_estado.c.clave, mm_estado.c.valor)).all())
-    if "hasta" not in values or "actualizado" not in values:
+    if not set(STATE_KEYS) <= values.keys():
         return None
-    return SummaryState(
-        hasta=datetime.fromisoformat(values["hasta"]),
-        actualizado=datetime.fromisoformat(values["actualizado"]),
-    )
+    return SummaryState(**{key: datetime.fromisoformat(values[key]) for key in STATE_KEYS})
 
 
 def first_of_month(moment: datetime) -> datetime:
@@ -150,37 +150,42 @@ def month_key(moment: datetime) -> str:
     return moment.strftime("%Y-%m")
 
 
-def build(engine: Engine, now: datetime, *, full: bool = False) -> tuple[datetime, datetime]:
-    """Create or extend the summaries up to the first day of now's month; return the range."""
+def build(engine: Engine, now: datetime, *, full: bool = False) -> SummaryState:
+    """Create or extend the summaries (months before now's month, days before today)."""
     helper_metadata.create_all(engine)
-    hasta = first_of_month(now)
+    target = SummaryState(
+        hasta=first_of_month(now),
+        hasta_dia=datetime.combine(now.date(), datetime.min.time()),
+        actualizado=now.replace(microsecond=0),
+    )
     with engine.begin() as conn:
         lift_statement_timeout(conn)
         state = read_state(conn)
-        start = EARLIEST if full or state is None or state.hasta > hasta else state.hasta
-        _clear(conn, start)
+        if full or state is None or _later(state, target):
+            state = SummaryState(EARLIEST, EARLIEST, EARLIEST)
         dialect = conn.dialect.name
-        if start < hasta:
-            conn.execute(_orders_per_day(start, hasta, dialect))
-            conn.execute(_products_per_month(start, hasta, dialect))
-            conn.execute(_movements_per_month(start, hasta, dialect))
-        _save_state(conn, hasta, now)
-    return start, hasta
+        conn.execute(delete(mm_pedidos_dia).where(mm_pedidos_dia.c.dia >= state.hasta_dia.date()))
+        conn.execute(_orders_per_day(state.hasta_dia, target.hasta_dia, dialect))
+        for table in (mm_producto_mes, mm_movimientos_mes):
+            conn.execute(delete(table).where(table.c.mes >= month_key(state.hasta)))
+        conn.execute(_products_per_month(state.hasta, target.hasta, dialect))
+        conn.execute(_movements_per_month(state.hasta, target.hasta, dialect))
+        _save_state(conn, target)
+    return state
 
 
-def _clear(conn: Connection, start: datetime) -> None:
-    conn.execute(delete(mm_pedidos_dia).where(mm_pedidos_dia.c.dia >= start.date()))
-    conn.execute(delete(mm_producto_mes).where(mm_producto_mes.c.mes >= month_key(start)))
-    conn.execute(delete(mm_movimientos_mes).where(mm_movimientos_mes.c.mes >= month_key(start)))
+def _later(state: SummaryState, target: SummaryState) -> bool:
+    """True when the stored watermarks are ahead of now (a clock moved back): rebuild."""
+    return state.hasta > target.hasta or state.hasta_dia > target.hasta_dia
 
 
-def _save_state(conn: Connection, hasta: datetime, now: datetime) -> None:
+def _save_state(conn: Connection, state: SummaryState) -> None:
     conn.execute(delete(mm_estado))
     conn.execute(
         insert(mm_estado),
         [
-            {"clave": "hasta", "valor": hasta.isoformat(sep=" ")},
-            {"clave": "actualizado", "valor": now.replace(microsecond=0).isoformat(sep=" ")},
+            {"clave": key, "valor": getattr(state, key).isoformat(sep=" ")}
+            for key in STATE_KEYS
         ],
     )
 

@@ -12,6 +12,9 @@ from ..db import facturas_ocr, movimientos_stock, pedidos, proveedores
 from ..filters import Filters
 from ..sqlparts import day_value, is_true, iso_week_bucket, month_bucket, sort_text
 from ..summaries import (
+    LATEST,
+    SummaryState,
+    mm_movimientos_mes,
     mm_pedidos_dia,
     mm_producto_mes,
     month_key,
@@ -34,18 +37,16 @@ from ._common import (
 
 def summary(conn: Connection, now: datetime, *, use_summaries: bool = True) -> pd.DataFrame:
     """Return the one-row summary of /api/summary (top provider as two columns)."""
+    state = summary_state(conn, use_summaries)
     month_start, month_end = last_days(now, 30)
     week_start, week_end = last_days(now, 7)
-    totals = _line_totals(conn, use_summaries)
+    lines_total = _line_totals(state)
     counts = [
         select(func.count()).where(is_true(proveedores.c.activo)).scalar_subquery()
         .label("total_proveedores"),
-        select(func.coalesce(func.sum(totals.c.pedidos), 0)).scalar_subquery()
-        .label("total_pedidos"),
-        select(func.coalesce(func.sum(totals.c.unidades), 0)).scalar_subquery()
-        .label("total_productos_pedidos"),
-        select(func.count()).select_from(movimientos_stock).scalar_subquery()
-        .label("total_movimientos"),
+        func.coalesce(lines_total.c.pedidos, 0).label("total_pedidos"),
+        func.coalesce(lines_total.c.unidades, 0).label("total_productos_pedidos"),
+        _movement_count(state).label("total_movimientos"),
         select(func.count()).where(is_true(facturas_ocr.c.procesado)).scalar_subquery()
         .label("facturas_procesadas"),
         select(func.count()).where(*window(pedidos.c.fecha_pedido, month_start, month_end))
@@ -54,24 +55,24 @@ def summary(conn: Connection, now: datetime, *, use_summaries: bool = True) -> p
         .where(*window(movimientos_stock.c.fecha_movimiento, week_start, week_end))
         .scalar_subquery().label("movimientos_semana"),
     ]
-    data = dict(conn.execute(select(*counts)).one()._mapping)
+    data = dict(conn.execute(select(*counts).select_from(lines_total)).one()._mapping)
     top = orders_by_provider(conn, month_start, month_end, limit=1)
     data["proveedor_top_nombre"] = str(top.iloc[0]["nombre"]) if len(top) else "N/A"
     data["proveedor_top_pedidos"] = int(top.iloc[0]["pedidos"]) if len(top) else 0
-    return ints(pd.DataFrame([data]), ["total_pedidos", "total_productos_pedidos"])
+    columns = ["total_pedidos", "total_productos_pedidos", "total_movimientos"]
+    return ints(pd.DataFrame([data]), columns)
 
 
-def _line_totals(conn: Connection, use_summaries: bool):
-    """Distinct orders with lines and their units, as rows to add up (summary + live tail)."""
-    state = summary_state(conn, use_summaries)
-    since = state.hasta if state else None
+def _line_totals(state: SummaryState | None):
+    """One row: distinct orders with lines and their units (daily summary + live tail)."""
+    since = (state.hasta_dia, LATEST) if state else (None, None)
     live = (
         select(
             func.count(func.distinct(lines.c.pedido_id)).label("pedidos"),
             func.sum(lines.c.cantidad).label("unidades"),
         )
         .join(pedidos, pedidos.c.id == lines.c.pedido_id)
-        .where(*window(pedidos.c.fecha_pedido, since, None))
+        .where(*window(pedidos.c.fecha_pedido, *since))
     )
     if state is None:
         return live.subquery()
@@ -79,7 +80,20 @@ def _line_totals(conn: Connection, use_summaries: bool):
         func.sum(mm_pedidos_dia.c.pedidos_con_lineas).label("pedidos"),
         func.sum(mm_pedidos_dia.c.unidades).label("unidades"),
     )
-    return union_all(stored, live).subquery()
+    both = union_all(stored, live).subquery()
+    return select(
+        func.sum(both.c.pedidos).label("pedidos"), func.sum(both.c.unidades).label("unidades")
+    ).subquery()
+
+
+def _movement_count(state: SummaryState | None):
+    """All stock movements: the monthly summary plus the live tail."""
+    live = select(func.count()).select_from(movimientos_stock)
+    if state is None:
+        return live.scalar_subquery()
+    live = live.where(*window(movimientos_stock.c.fecha_movimiento, state.hasta, LATEST))
+    stored = select(func.coalesce(func.sum(mm_movimientos_mes.c.movimientos), 0))
+    return stored.scalar_subquery() + live.scalar_subquery()
 
 
 def orders_by_provider(
@@ -127,7 +141,7 @@ def providers(conn: Connection, now: datetime, *, use_summaries: bool = True) ->
 def _provider_totals(conn: Connection, use_summaries: bool):
     """All-time orders and ordered units per provider (summary + live tail)."""
     state = summary_state(conn, use_summaries)
-    since = state.hasta if state else None
+    since = (state.hasta_dia, LATEST) if state else (None, None)
     live = (
         select(
             pedidos.c.proveedor_id,
@@ -135,7 +149,7 @@ def _provider_totals(conn: Connection, use_summaries: bool):
             func.coalesce(func.sum(lines.c.cantidad), 0).label("total_productos"),
         )
         .select_from(pedidos.outerjoin(lines, lines.c.pedido_id == pedidos.c.id))
-        .where(*window(pedidos.c.fecha_pedido, since, None))
+        .where(*window(pedidos.c.fecha_pedido, *since))
         .group_by(pedidos.c.proveedor_id)
     )
     if state is None:
@@ -291,7 +305,7 @@ def weekly_sales(
     dialect = conn.dialect.name
     start, end = week_window_start(now, filters.weeks), last_days(now, 0)[1]
     state = summary_state(conn, use_summaries)
-    covered, raw = split_days(start, end, state.hasta) if state else (None, [(start, end)])
+    covered, raw = split_days(start, end, state.hasta_dia) if state else (None, [(start, end)])
     parts = [_live_days(rng, dialect) for rng in raw]
     if covered:
         parts.append(_stored_days(covered))

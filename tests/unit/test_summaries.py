@@ -112,7 +112,8 @@ def test_optimize_adds_indexes_and_reports_what_was_missing(tmp_path):
     assert len(advice(reader)) == 2
     report = optimize(writer, NOW)
     assert report.indexes_created == [name for name, _, _ in INDEXES]
-    assert report.summaries_until == datetime(2026, 3, 1)
+    assert report.current.hasta == datetime(2026, 3, 1)
+    assert report.current.hasta_dia == datetime(2026, 3, 18)
     assert advice(reader) == []
     assert optimize(writer, NOW).indexes_created == []
     tables = set(inspect(reader).get_table_names())
@@ -125,9 +126,11 @@ def test_incremental_refresh_extends_the_watermark(tmp_path):
     with reader.connect() as conn:
         assert read_state(conn).hasta == datetime(2025, 10, 1)
     report = optimize(writer, NOW)
-    assert report.summaries_from == datetime(2025, 10, 1)
+    assert report.previous.hasta == datetime(2025, 10, 1)
+    assert report.previous.hasta_dia == datetime(2025, 10, 5)
     with reader.connect() as conn:
         assert read_state(conn).hasta == datetime(2026, 3, 1)
+        assert read_state(conn).hasta_dia == datetime(2026, 3, 18)
     for name in METRICS:
         _assert_same(reader, name, Filters(limit=100, weeks=52))
 
