@@ -49,6 +49,11 @@ return performance.now();
 """
 
 
+# The window height that shows the whole page (the window is taller than its viewport).
+FULL_HEIGHT_JS = ("return document.documentElement.scrollHeight"
+                  " + window.outerHeight - window.innerHeight")
+
+
 def pages(today: date) -> list[tuple[str, str, int]]:
     """Return (label, path, number of charts) of every page measured."""
     start = (today - timedelta(days=29)).isoformat()
@@ -148,12 +153,9 @@ def screenshots(base_url: str, today: date, folder: Path) -> list[Path]:
             for width in (1366, 390):
                 driver.set_window_size(width, 900)
                 time_page(driver, base_url + path, charts)
-                height = driver.execute_script("return document.documentElement.scrollHeight")
-                driver.set_window_size(width, height)
-                time.sleep(0.8)  # let the responsive charts settle to the new size
-                height = driver.execute_script("return document.documentElement.scrollHeight")
-                driver.set_window_size(width, height)
-                time.sleep(0.5)
+                for _ in range(2):  # once to grow, once more after the charts resize
+                    driver.set_window_size(width, driver.execute_script(FULL_HEIGHT_JS))
+                    time.sleep(0.8)
                 target = folder / f"{name}-{width}.png"
                 driver.save_screenshot(str(target))
                 saved.append(target)
