@@ -1,0 +1,52 @@
+"""The Dash app can be built more than once per process; URL filter state is read leniently."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from minimarket_dash.dashboard import query_from_search, search_from_filters, url_state
+from minimarket_dash.filters import Filters
+
+
+def _callback_outputs(server) -> list[str]:
+    deps = server.test_client().get("/_dash-dependencies").get_json()
+    return [dep["output"] for dep in deps]
+
+
+def test_two_apps_in_one_process_each_keep_every_page_callback(make_app, tiny_sqlite_url):
+    first = make_app(database_url=tiny_sqlite_url)
+    second = make_app(database_url=tiny_sqlite_url)
+    for server in (first, second):
+        outputs = _callback_outputs(server)
+        assert any("analytics-top-box.children" in output for output in outputs)
+        assert any("home-weekly-box.children" in output for output in outputs)
+        assert len(outputs) == len(set(outputs))  # no callback registered twice
+        assert server.test_client().get("/analytics").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("query", "filters", "notices"),
+    [
+        ({"start_date": "2026-03-01", "end_date": "2026-03-14", "proveedor": " lacteos "},
+         Filters(date(2026, 3, 1), date(2026, 3, 14), "lacteos"), 0),
+        ({"start_date": "2026-02-30"}, Filters(), 1),
+        ({"start_date": "2026-03-14", "end_date": "2026-03-01"}, Filters(), 1),
+        ({"proveedor": "<script>"}, Filters(proveedor="script"), 1),
+        ({"proveedor": ["a", "b"]}, Filters(proveedor="a"), 0),
+        ({}, Filters(), 0),
+    ],
+)
+def test_url_state_ignores_bad_values_with_a_notice(query, filters, notices):
+    state = url_state(query)
+    assert state.filters == filters
+    assert len(state.notices) == notices
+
+
+def test_search_round_trip():
+    filters = Filters(date(2026, 3, 1), None, "Lácteos del Sur")
+    search = search_from_filters(filters)
+    assert search == "?start_date=2026-03-01&proveedor=L%C3%A1cteos+del+Sur"
+    assert url_state(query_from_search(search)).filters == filters
+    assert search_from_filters(Filters()) == ""
