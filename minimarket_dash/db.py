@@ -193,9 +193,11 @@ def make_engine(settings: Settings, *, writer: bool = False) -> Engine:
     if url.get_backend_name() == "sqlite":
         return _sqlite_engine(settings, writer=writer)
     timeout = settings.statement_timeout_ms
+    # Planner settings for short aggregates on SSDs: JIT compiling cost seconds on 10M lines
+    # and random_page_cost=4 turned index-only joins into full scans (bench/NOTES.md).
     options = (
         f"-c statement_timeout={timeout} -c lock_timeout={timeout}"
-        f" -c timezone={settings.timezone} -c jit=off"
+        f" -c timezone={settings.timezone} -c jit=off -c random_page_cost=1.1 -c work_mem=32MB"
     )
     if not writer:
         options += " -c default_transaction_read_only=on"

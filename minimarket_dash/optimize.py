@@ -38,6 +38,17 @@ INDEXES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 
 
+TABLES_TO_VACUUM = (
+    "pedidos",
+    "detalle_pedidos",
+    "movimientos_stock",
+    "productos",
+    "proveedores",
+    "facturas_ocr",
+    *(table.name for table in summaries.SUMMARY_TABLES),
+)
+
+
 @dataclass
 class OptimizeReport:
     """What one optimize run added."""
@@ -75,11 +86,22 @@ def optimize(engine: Engine, now: datetime, *, full: bool = False, with_summarie
     started = time.perf_counter()
     created = create_indexes(engine)
     previous = summaries.build(engine, now, full=full) if with_summaries else None
-    with engine.begin() as conn:
-        lift_statement_timeout(conn)
-        conn.exec_driver_sql("ANALYZE")
+    refresh_statistics(engine)
+    with engine.connect() as conn:
         current = summaries.read_state(conn)
     return OptimizeReport(created, previous, current, time.perf_counter() - started)
+
+
+def refresh_statistics(engine: Engine) -> None:
+    """ANALYZE; on PostgreSQL also VACUUM, so index-only scans skip the table (visibility map)."""
+    if engine.dialect.name != "postgresql":
+        with engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("SET statement_timeout = 0")
+        for table in TABLES_TO_VACUUM:
+            conn.exec_driver_sql(f"VACUUM (ANALYZE) {table}")
 
 
 def advice(engine: Engine) -> list[str]:

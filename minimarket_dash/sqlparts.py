@@ -13,6 +13,23 @@ def day_bucket(column, dialect: str) -> ColumnElement:
     return func.to_char(column, "YYYY-MM-DD")
 
 
+_UNITS = {"day": (10, "YYYY-MM-DD"), "month": (7, "YYYY-MM")}
+
+
+def grouped(column, unit: str, dialect: str) -> tuple[ColumnElement, ColumnElement]:
+    """Return (GROUP BY key, its text label) for day or month buckets of a timestamp.
+
+    PostgreSQL groups by date_trunc and formats only the grouped rows: to_char on every row
+    cost more than the aggregate itself on 10M lines.
+    """
+    length, pattern = _UNITS[unit]
+    if dialect == "sqlite":
+        key = func.substr(column, 1, length)
+        return key, key
+    key = func.date_trunc(unit, column)
+    return key, func.to_char(key, pattern)
+
+
 def day_value(column, dialect: str) -> ColumnElement:
     """Return the calendar day of a timestamp column as the dialect stores dates."""
     if dialect == "sqlite":

@@ -30,7 +30,7 @@ from sqlalchemy import (
 )
 
 from .db import LocalDate, detalle_pedidos, lift_statement_timeout, movimientos_stock, pedidos
-from .sqlparts import day_value, month_bucket
+from .sqlparts import day_value, grouped
 
 helper_metadata = MetaData()
 
@@ -215,10 +215,10 @@ def _orders_per_day(start: datetime, end: datetime, dialect: str):
 
 
 def _products_per_month(start: datetime, end: datetime, dialect: str):
-    mes = month_bucket(pedidos.c.fecha_pedido, dialect)
+    month, label = grouped(pedidos.c.fecha_pedido, "month", dialect)
     source = (
         select(
-            mes,
+            label,
             detalle_pedidos.c.producto_nombre,
             pedidos.c.proveedor_id,
             func.sum(detalle_pedidos.c.cantidad),
@@ -226,24 +226,24 @@ def _products_per_month(start: datetime, end: datetime, dialect: str):
         )
         .join(pedidos, pedidos.c.id == detalle_pedidos.c.pedido_id)
         .where(_in_range(pedidos.c.fecha_pedido, start, end))
-        .group_by(mes, detalle_pedidos.c.producto_nombre, pedidos.c.proveedor_id)
+        .group_by(month, detalle_pedidos.c.producto_nombre, pedidos.c.proveedor_id)
     )
     columns = ["mes", "producto_nombre", "proveedor_id", "unidades", "ordenes"]
     return insert(mm_producto_mes).from_select(columns, source)
 
 
 def _movements_per_month(start: datetime, end: datetime, dialect: str):
-    mes = month_bucket(movimientos_stock.c.fecha_movimiento, dialect)
+    month, label = grouped(movimientos_stock.c.fecha_movimiento, "month", dialect)
     source = (
         select(
-            mes,
+            label,
             movimientos_stock.c.proveedor_id,
             movimientos_stock.c.tipo_movimiento,
             func.count(),
             func.coalesce(func.sum(movimientos_stock.c.cantidad), 0),
         )
         .where(_in_range(movimientos_stock.c.fecha_movimiento, start, end))
-        .group_by(mes, movimientos_stock.c.proveedor_id, movimientos_stock.c.tipo_movimiento)
+        .group_by(month, movimientos_stock.c.proveedor_id, movimientos_stock.c.tipo_movimiento)
     )
     columns = ["mes", "proveedor_id", "tipo_movimiento", "movimientos", "unidades"]
     return insert(mm_movimientos_mes).from_select(columns, source)

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, case, func, select, union_all
 from ..db import detalle_pedidos as lines
 from ..db import facturas_ocr, movimientos_stock, pedidos, proveedores
 from ..filters import Filters
-from ..sqlparts import day_value, is_true, iso_week_bucket, month_bucket, sort_text
+from ..sqlparts import day_value, grouped, is_true, iso_week_bucket, sort_text
 from ..summaries import (
     LATEST,
     SummaryState,
@@ -282,17 +282,17 @@ def monthly_orders(conn: Connection, filters: Filters, now: datetime) -> pd.Data
     dialect = conn.dialect.name
     start, end = filtered_window(filters, month_window_start(now, filters.months), now)
     ids = provider_ids(conn, filters.proveedor)
-    mes = month_bucket(pedidos.c.fecha_pedido, dialect).label("mes")
+    month, label = grouped(pedidos.c.fecha_pedido, "month", dialect)
     statement = (
         select(
-            mes,
+            label.label("mes"),
             func.count().label("pedidos"),
             func.count(func.distinct(pedidos.c.proveedor_id)).label("proveedores_activos"),
         )
         .where(*window(pedidos.c.fecha_pedido, start, end),
                *provider_condition(pedidos.c.proveedor_id, ids))
-        .group_by(mes)
-        .order_by(mes)
+        .group_by(month)
+        .order_by(month)
     )
     columns = ["mes", "pedidos", "proveedores_activos"]
     return ints(frame(conn, statement, columns), columns[1:])

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, case, func, literal, select, union_all
 from ..db import movimientos_stock as moves
 from ..db import productos, proveedores
 from ..filters import Filters
-from ..sqlparts import day_bucket, is_true, month_bucket, sort_text
+from ..sqlparts import grouped, is_true, sort_text
 from ..summaries import mm_movimientos_mes, month_key, split_months
 from ._common import (
     filtered_window,
@@ -28,12 +28,12 @@ from ._common import (
 def stock_timeline(conn: Connection, filters: Filters, now: datetime) -> pd.DataFrame:
     """Return movements per day and kind over the last `days` days, newest day first."""
     dialect = conn.dialect.name
-    day = day_bucket(moves.c.fecha_movimiento, dialect).label("fecha")
-    tipo = moves.c.tipo_movimiento.label("tipo")
+    day, label = grouped(moves.c.fecha_movimiento, "day", dialect)
+    tipo = moves.c.tipo_movimiento
     statement = (
         select(
-            day,
-            tipo,
+            label.label("fecha"),
+            tipo.label("tipo"),
             func.count().label("movimientos"),
             func.coalesce(func.sum(moves.c.cantidad), 0).label("productos"),
         )
@@ -110,16 +110,16 @@ def _movement_parts(conn, start, end, ids, use_summaries: bool, *, by_month: boo
 
 def _live_moves(date_range, ids, dialect: str, by_month: bool):
     start, end = date_range
-    key = (
-        month_bucket(moves.c.fecha_movimiento, dialect).label("mes")
-        if by_month
-        else moves.c.proveedor_id.label("proveedor_id")
-    )
-    tipo = moves.c.tipo_movimiento.label("tipo")
+    if by_month:
+        key, label = grouped(moves.c.fecha_movimiento, "month", dialect)
+        shown = label.label("mes")
+    else:
+        key = shown = moves.c.proveedor_id
+    tipo = moves.c.tipo_movimiento
     return (
         select(
-            key,
-            tipo,
+            shown,
+            tipo.label("tipo"),
             func.count().label("movimientos"),
             func.coalesce(func.sum(moves.c.cantidad), 0).label("productos"),
         )
