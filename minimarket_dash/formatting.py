@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import math
-import re
 from datetime import date, datetime, timedelta
 
 import pandas as pd
 
-from .filters import fold_text
+from .csvexport import neutralise, slug  # the API's rules, so page and API files agree
 
 MONTHS = (
     "enero", "febrero", "marzo", "abril", "mayo", "junio",
@@ -16,7 +15,6 @@ MONTHS = (
 )
 MONTHS_SHORT = tuple(name[:3] for name in MONTHS)
 WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
-FORMULA_PREFIXES = ("=", "+", "-", "@")
 BOM = "\ufeff"
 
 
@@ -112,13 +110,6 @@ def last_days(today: date, days: int) -> list[date]:
     return [today - timedelta(days=offset) for offset in range(days - 1, -1, -1)]
 
 
-def neutralise(value: object) -> object:
-    """Prefix text that a spreadsheet would run as a formula with a quote (as the API does)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 def csv_text(frame: pd.DataFrame) -> str:
     """Return the frame as CSV text with a BOM, so Excel reads the accents as UTF-8."""
     safe = frame.copy()
@@ -126,11 +117,6 @@ def csv_text(frame: pd.DataFrame) -> str:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
             safe[column] = safe[column].map(neutralise)
     return BOM + safe.to_csv(index=False, lineterminator="\r\n")
-
-
-def slug(text: str) -> str:
-    """Return a file-name-safe form of text: `Lácteos del Sur` -> `lacteos-del-sur`."""
-    return re.sub(r"[^a-z0-9]+", "-", fold_text(text)).strip("-")
 
 
 def csv_filename(stem: str, *parts: object) -> str:

@@ -10,6 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, MATCH, Input, Output, State, callback, dcc, html
 
 from minimarket_dash import charts, components
+from minimarket_dash.csvexport import filter_parts
 from minimarket_dash.dashboard import query_from_search, search_from_filters, url_state
 from minimarket_dash.filters import Filters, clean_proveedor
 from minimarket_dash.formatting import csv_filename, fmt_date, iso_weeks, week_monday
@@ -409,6 +410,4 @@ def download(_clicks, search):
     frame = builder(filters)
     if frame is None:
         return dash.no_update
-    name = csv_filename(stem, filters.start_date or "", filters.end_date or "",
-                        filters.proveedor or "")
-    return components.csv_download(frame, name)
+    return components.csv_download(frame, csv_filename(stem, *filter_parts(filters)))

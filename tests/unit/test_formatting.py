@@ -71,3 +71,4 @@ def test_csv_filename_names_the_filters():
     name = fmt.csv_filename("productos-top", date(2026, 3, 1), date(2026, 3, 14), "Lácteos del Sur")
     assert name == "productos-top_2026-03-01_2026-03-14_lacteos-del-sur.csv"
     assert fmt.csv_filename("resumen", "", "", "") == "resumen.csv"
+    assert fmt.csv_filename("semanas", "desde-2026-03-01") == "semanas_desde-2026-03-01.csv"
