@@ -119,7 +119,7 @@ def _charts() -> html.Div:
         ]),
         dbc.Row([
             dbc.Col(card(PAGE, "semanas", "Pedidos por semana ISO", "analytics-weekly",
-                         "Semanas de lunes a domingo (hasta 52) · todos los proveedores"),
+                         "Semanas de lunes a domingo del período (sin fechas: últimas 12)"),
                     lg=6, className="mb-3"),
             dbc.Col(card(PAGE, "stock-proveedor", "Stock neto por proveedor", "analytics-stock",
                          "Entradas − salidas + ajustes, histórico · clic: filtra por él"),
@@ -128,7 +128,7 @@ def _charts() -> html.Div:
         dbc.Row([
             dbc.Col(card(PAGE, "linea-stock", "Línea de tiempo de movimientos de stock",
                          "analytics-timeline",
-                         "Unidades por día (hasta 90 días) · todos los proveedores"),
+                         "Unidades por día del período (sin fechas: últimos 30 días)"),
                     className="mb-3"),
         ]),
     ])
@@ -293,32 +293,15 @@ def stock_frame(_filters: Filters):
 
 
 def weekly_frame(filters: Filters):
-    """ISO weeks from the week of start_date (or the last 12) up to end_date."""
-    today = components.now().date()
-    weeks = DEFAULT_WEEKS
-    if filters.start_date:
-        first = filters.start_date - timedelta(days=filters.start_date.weekday())
-        weeks = max(1, min(52, (today - first).days // 7 + 1))
-    frame = components.fetch_or_none(PAGE, "weekly_sales", Filters(weeks=weeks))
-    if frame is None or not filters.end_date:
-        return frame
-    keep = [week_monday(week) <= filters.end_date for week in frame["semana"]]
-    return frame[keep].reset_index(drop=True)
+    """ISO weeks of the chosen dates and provider (the last 12 weeks without dates)."""
+    return components.fetch_or_none(PAGE, "weekly_sales", replace(filters, weeks=DEFAULT_WEEKS))
 
 
 def timeline_frame(filters: Filters):
-    """Days from start_date (or the last 30, at most 90) up to end_date, oldest first."""
-    today = components.now().date()
-    days = DEFAULT_DAYS
-    if filters.start_date:
-        days = max(1, min(90, (today - filters.start_date).days + 1))
-    frame = components.fetch_or_none(PAGE, "stock_timeline", Filters(days=days))
+    """Movements per day of the chosen dates and provider (the last 30 days without dates)."""
+    frame = components.fetch_or_none(PAGE, "stock_timeline", replace(filters, days=DEFAULT_DAYS))
     if frame is None:
         return None
-    keep = frame["fecha"] >= _iso(filters.start_date) if filters.start_date else True
-    if filters.end_date:
-        keep = keep & (frame["fecha"] <= _iso(filters.end_date))
-    frame = frame[keep] if filters.start_date or filters.end_date else frame
     return frame.sort_values(["fecha", "tipo"]).reset_index(drop=True)
 
 

@@ -301,14 +301,19 @@ def monthly_orders(conn: Connection, filters: Filters, now: datetime) -> pd.Data
 def weekly_sales(
     conn: Connection, filters: Filters, now: datetime, *, use_summaries: bool = True
 ) -> pd.DataFrame:
-    """Return orders and ordered units per ISO week over the last `weeks` weeks, oldest first."""
+    """Return orders and units per ISO week, oldest first.
+
+    The window is the last `weeks` weeks, or the filter's dates when it has them (the pages);
+    the provider text narrows it to matching providers.
+    """
     dialect = conn.dialect.name
-    start, end = week_window_start(now, filters.weeks), last_days(now, 0)[1]
+    start, end = filtered_window(filters, week_window_start(now, filters.weeks), now)
+    ids = provider_ids(conn, filters.proveedor)
     state = summary_state(conn, use_summaries)
     covered, raw = split_days(start, end, state.hasta_dia) if state else (None, [(start, end)])
-    parts = [_live_days(rng, dialect) for rng in raw]
+    parts = [_live_days(rng, ids, dialect) for rng in raw]
     if covered:
-        parts.append(_stored_days(covered))
+        parts.append(_stored_days(covered, ids))
     days = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
     # Days first, weeks after: the ISO-week expression then runs once per day, not per order.
     semana = iso_week_bucket(days.c.dia, dialect).label("semana")
@@ -325,7 +330,7 @@ def weekly_sales(
     return ints(frame(conn, statement, columns), ["pedidos", "productos"])
 
 
-def _live_days(date_range, dialect: str):
+def _live_days(date_range, ids, dialect: str):
     dia = day_value(pedidos.c.fecha_pedido, dialect).label("dia")
     return (
         select(
@@ -334,12 +339,13 @@ def _live_days(date_range, dialect: str):
             func.coalesce(func.sum(lines.c.cantidad), 0).label("productos"),
         )
         .select_from(pedidos.outerjoin(lines, lines.c.pedido_id == pedidos.c.id))
-        .where(*window(pedidos.c.fecha_pedido, *date_range))
+        .where(*window(pedidos.c.fecha_pedido, *date_range),
+               *provider_condition(pedidos.c.proveedor_id, ids))
         .group_by(dia)
     )
 
 
-def _stored_days(covered):
+def _stored_days(covered, ids):
     first, last = covered
     return (
         select(
@@ -347,7 +353,8 @@ def _stored_days(covered):
             func.sum(mm_pedidos_dia.c.pedidos).label("pedidos"),
             func.sum(mm_pedidos_dia.c.unidades).label("productos"),
         )
-        .where(mm_pedidos_dia.c.dia >= first.date(), mm_pedidos_dia.c.dia < last.date())
+        .where(mm_pedidos_dia.c.dia >= first.date(), mm_pedidos_dia.c.dia < last.date(),
+               *provider_condition(mm_pedidos_dia.c.proveedor_id, ids))
         .group_by(mm_pedidos_dia.c.dia)
     )
 

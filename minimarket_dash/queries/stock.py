@@ -26,8 +26,16 @@ from ._common import (
 
 
 def stock_timeline(conn: Connection, filters: Filters, now: datetime) -> pd.DataFrame:
-    """Return movements per day and kind over the last `days` days, newest day first."""
+    """Return movements per day and kind, newest day first.
+
+    The window is the last `days` days, or the filter's dates when it has them (the pages);
+    the provider text narrows it to matching providers.
+    """
     dialect = conn.dialect.name
+    start, end = last_days(now, filters.days)
+    if filters.start_date or filters.end_date:
+        start, end = filters.date_bounds()
+    ids = provider_ids(conn, filters.proveedor)
     day, label = grouped(moves.c.fecha_movimiento, "day", dialect)
     tipo = moves.c.tipo_movimiento
     statement = (
@@ -37,7 +45,8 @@ def stock_timeline(conn: Connection, filters: Filters, now: datetime) -> pd.Data
             func.count().label("movimientos"),
             func.coalesce(func.sum(moves.c.cantidad), 0).label("productos"),
         )
-        .where(*window(moves.c.fecha_movimiento, *last_days(now, filters.days)))
+        .where(*window(moves.c.fecha_movimiento, start, end),
+               *provider_condition(moves.c.proveedor_id, ids))
         .group_by(day, tipo)
         .order_by(day.desc(), sort_text(tipo, dialect))
     )

@@ -221,3 +221,39 @@ def test_extreme_date_range_is_all_time(tiny_engine):
         every = records(queries.top_products(conn, filters))
         plain = records(queries.top_products(conn, Filters()))
     assert every == plain
+
+
+def test_weekly_sales_by_provider(tiny_engine):
+    with tiny_engine.connect() as conn:
+        rows = records(queries.weekly_sales(conn, Filters(weeks=2, proveedor="sur"), NOW))
+    assert rows == [{"semana": "2026-W11", "pedidos": 2, "productos": 19}]  # orders 1 and 2
+
+
+def test_weekly_sales_follows_explicit_dates(tiny_engine):
+    filters = Filters(start_date=date(2026, 3, 1), end_date=date(2026, 3, 15))
+    with tiny_engine.connect() as conn:
+        rows = records(queries.weekly_sales(conn, filters, NOW))
+    assert rows == [
+        {"semana": "2026-W09", "pedidos": 1, "productos": 2},  # order 6, Sunday March 1
+        {"semana": "2026-W10", "pedidos": 1, "productos": 15},  # order 3
+        {"semana": "2026-W11", "pedidos": 4, "productos": 20},  # orders 1, 2, 7 and 8
+    ]
+
+
+def test_stock_timeline_by_provider(tiny_engine):
+    with tiny_engine.connect() as conn:
+        rows = records(queries.stock_timeline(conn, Filters(days=7, proveedor="norte"), NOW))
+    assert [(r["fecha"], r["tipo"], r["movimientos"], r["productos"]) for r in rows] == [
+        ("2026-03-09", "entrada", 1, 30),
+        ("2026-03-08", "salida", 1, 10),
+    ]
+
+
+def test_stock_timeline_follows_explicit_dates(tiny_engine):
+    filters = Filters(start_date=date(2026, 1, 1), end_date=date(2026, 2, 28))
+    with tiny_engine.connect() as conn:
+        rows = records(queries.stock_timeline(conn, filters, NOW))
+    assert [(r["fecha"], r["tipo"], r["productos"]) for r in rows] == [
+        ("2026-02-01", "entrada", 7),
+        ("2026-01-15", "ajuste", 3),
+    ]

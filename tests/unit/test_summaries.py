@@ -102,8 +102,8 @@ days = st.dates(min_value=date(2024, 1, 1), max_value=date(2026, 4, 30))
 def test_any_date_range_gives_the_same_top_products(optimized_sqlite, first, second, text):
     start, end = sorted((first, second))
     filters = Filters(start_date=start, end_date=end, proveedor=text, limit=100)
-    _assert_same(optimized_sqlite, "top_products", filters)
-    _assert_same(optimized_sqlite, "monthly_movements", filters)
+    for name in ("top_products", "monthly_movements", "weekly_sales"):
+        _assert_same(optimized_sqlite, name, filters)
 
 
 def test_optimize_adds_indexes_and_reports_what_was_missing(tmp_path):
