@@ -27,6 +27,8 @@ def ensure_dataset(kind: str, lines: int, today: date, *, optimized: bool = True
             for old in DATA_DIR.glob(f"bench-{lines}-*-{suffix}.db*"):
                 old.unlink()
             _fill(url, lines, today, optimized)
+        elif optimized:
+            _finish_optimize(url)
         return url
     name = f"mmbench_{lines}_{today:%Y%m%d}_{suffix}"
     url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"

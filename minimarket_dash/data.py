@@ -36,6 +36,7 @@ METRICS: dict[str, Metric] = {
     "weekly_sales": queries.weekly_sales,
     "low_stock": lambda conn, f, now: queries.low_stock(conn, f.limit),
     "provider_names": lambda conn, f, now: queries.provider_names(conn),
+    "summary_state": lambda conn, f, now: queries.summary_freshness(conn),
     # Pages: top providers of the last 30 days and the previous windows of the KPI changes.
     "orders_by_provider_30d": lambda conn, f, now: queries.orders_by_provider(
         conn, now - timedelta(days=30), now + timedelta(seconds=1), f.limit
@@ -91,8 +92,12 @@ def _log_optimize_advice(engine: Engine) -> None:
 
 def _cache_config(settings: Settings) -> dict:
     if settings.cache_ttl == 0:
-        return {"CACHE_TYPE": "NullCache"}
-    config = {"CACHE_DEFAULT_TIMEOUT": settings.cache_ttl, "CACHE_KEY_PREFIX": "mmdash:"}
+        return {"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True}
+    config = {
+        "CACHE_DEFAULT_TIMEOUT": settings.cache_ttl,
+        "CACHE_KEY_PREFIX": "mmdash:",
+        "CACHE_NO_NULL_WARNING": True,
+    }
     if settings.cache_url:
         return {**config, "CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": settings.cache_url}
     return {**config, "CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 2000}

@@ -91,13 +91,22 @@ def toggle_refresh(enabled):
 )
 def update_kpis(_n):
     """Fill the KPI cards from /api/summary's figures and their previous periods."""
-    stamp = f"Actualizado {fmt_time(components.now())}"
+    stamp = f"Actualizado {fmt_time(components.now())}" + _history_note()
     summary = components.fetch_or_none(PAGE, "summary")
     if summary is None:
         return [components.empty_state("Sin datos: la base no respondió.")], stamp
     month = components.fetch_or_none(PAGE, "activity_prev_30d")
     week = components.fetch_or_none(PAGE, "activity_prev_7d")
     return kpi_cards(summary.iloc[0], month, week), stamp
+
+
+def _history_note() -> str:
+    """Say when the history summaries were built (`optimize`), when they exist."""
+    state = components.fetch_or_none(PAGE, "summary_state")
+    if state is None or state.empty:
+        return ""
+    built = state.iloc[0]["actualizado"]
+    return f" · históricos al {built:%d/%m} {fmt_time(built)}"
 
 
 def _previous(frame, column: str):

@@ -5,7 +5,13 @@ never differ. Functions with `use_summaries` read the helper tables of `optimize
 months when they exist and the minimarket's tables for the rest; the result is the same.
 """
 
-from ._common import day_range, month_window_start, provider_ids, week_window_start
+from ._common import (
+    day_range,
+    month_window_start,
+    provider_ids,
+    summary_freshness,
+    week_window_start,
+)
 from .orders import (
     activity_counts,
     monthly_orders,
@@ -37,6 +43,7 @@ __all__ = [
     "stock_by_provider",
     "stock_timeline",
     "summary",
+    "summary_freshness",
     "top_products",
     "week_window_start",
     "weekly_sales",

@@ -29,6 +29,13 @@ def summary_state(conn: Connection, use_summaries: bool) -> SummaryState | None:
     return read_state(conn) if use_summaries else None
 
 
+def summary_freshness(conn: Connection) -> pd.DataFrame:
+    """Return when `optimize` last built the summaries (no rows when it never did)."""
+    state = read_state(conn)
+    rows = [{"actualizado": state.actualizado, "hasta_dia": state.hasta_dia}] if state else []
+    return pd.DataFrame(rows, columns=["actualizado", "hasta_dia"])
+
+
 def provider_ids(conn: Connection, text: str | None) -> list[int] | None:
     """Return ids of providers whose name or code contains `text` (accent- and case-blind).
 

@@ -152,3 +152,14 @@ def test_split_days_covers_whole_days_before_the_watermark():
     assert covered == (datetime(2026, 2, 23), hasta)
     assert raw == [(hasta, end)]
     assert split_days(hasta + timedelta(days=2), end, hasta)[0] is None
+
+
+def test_freshness_is_reported_only_after_optimize(tmp_path):
+    writer, reader = _seeded(f"sqlite:///{tmp_path / 'fresh.db'}")
+    with reader.connect() as conn:
+        assert queries.summary_freshness(conn).empty
+    optimize(writer, NOW)
+    with reader.connect() as conn:
+        row = queries.summary_freshness(conn).iloc[0]
+    assert row["actualizado"] == NOW.replace(microsecond=0)
+    assert row["hasta_dia"] == datetime(2026, 3, 18)
