@@ -40,7 +40,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--load-seconds", type=int, default=6)
     parser.add_argument("--cache-url", default=None, help="redis://… to share the cache")
     parser.add_argument(
-        "--scale-out", action="store_true", help="also two instances (needs --cache-url)"
+        "--scale-out",
+        metavar="REDIS_URL",
+        default=None,
+        help="also measure one and two instances sharing this Redis (e.g. redis://127.0.0.1/11)",
     )
     return parser.parse_args(argv)
 
@@ -66,7 +69,7 @@ def main(argv=None) -> int:
     results["http_floor"] = measure.http_floor(env, args.workers, args.load_seconds)
     if args.scale_out:
         results["scale_out"] = measure.scale_out(
-            env, today, args.workers, args.load_seconds, API_KEY
+            env, today, args.workers, args.load_seconds, API_KEY, args.scale_out
         )
     if not args.no_pages:
         results["pages"] = measure.pages(env, today, args.workers)

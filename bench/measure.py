@@ -115,9 +115,11 @@ def cached(env: dict, today: date, workers: int, seconds: int, api_key: str) -> 
     return {"endpoints": endpoints, "throughput": throughput, "worker_rss_mb": rss}
 
 
-def scale_out(env: dict, today: date, workers: int, seconds: int, api_key: str) -> dict:
+def scale_out(
+    env: dict, today: date, workers: int, seconds: int, api_key: str, cache_url: str
+) -> dict:
     """Cached summary throughput of one instance, then of two sharing the Redis cache."""
-    shared = {**env, "DASHBOARD_CACHE_TTL": "600"}
+    shared = {**env, "DASHBOARD_CACHE_TTL": "600", "DASHBOARD_CACHE_URL": cache_url}
     path = cases.endpoints(today)["summary"](0)
     first = start_live_server(shared, workers=workers)
     try:
