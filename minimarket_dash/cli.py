@@ -161,12 +161,17 @@ def _serve(args) -> int:
         )
         if code:
             return code
+        code = _optimize(argparse.Namespace(database_url=None, full=False, no_summaries=False))
+        if code:
+            return code
     os.environ["DASHBOARD_BIND"] = f"{args.host}:{args.port}"
     if args.workers:
         os.environ["DASHBOARD_WORKERS"] = str(args.workers)
     load_settings()  # fail here, in one line, before gunicorn starts
     command = [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF)]
     command.append("minimarket_dash.wsgi:server")
+    sys.stdout.flush()  # exec discards unflushed output (lost when stdout is a pipe or file)
+    sys.stderr.flush()
     os.execv(sys.executable, command)
     return 0  # not reached
 

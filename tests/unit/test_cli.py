@@ -152,3 +152,43 @@ def test_gunicorn_refuses_to_start_on_a_bad_setting(tmp_path):
 
 def _log_text(server) -> str:
     return "".join(p.read_text(errors="replace") for p in server.log_dir.glob("*.log*"))
+
+
+@pytest.mark.live
+def test_serve_demo_seeds_optimizes_and_serves(tmp_path):
+    from minimarket_dash.config import load_settings
+    from minimarket_dash.db import make_engine
+    from minimarket_dash.optimize import advice
+    from tests.live import free_port
+
+    port = free_port()
+    env = {"PATH": "/usr/bin:/bin", "DASHBOARD_LOG_DIR": str(tmp_path / "logs")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "minimarket_dash.cli", "serve", "--demo", "--port", str(port),
+         "--workers", "1"],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    try:
+        status, body = _wait_for_health(f"http://127.0.0.1:{port}/health", process)
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=40)[0].decode()
+    assert status == 200 and body["database"] == "ok"
+    assert "Listo: 200.000 líneas" in output
+    database = tmp_path / "data" / "minimarket.db"
+    engine = make_engine(load_settings({"database_url": f"sqlite:///{database}"}))
+    assert advice(engine) == []  # indexes and summaries are in place
+    engine.dispose()
+
+
+def _wait_for_health(url: str, process, seconds: float = 90) -> tuple[int, dict]:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "serve --demo exited early"
+        try:
+            return _get(url)
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError("serve --demo did not answer /health in time")
