@@ -57,10 +57,10 @@ def page_header(title: str, subtitle: str | None = None, extra=None) -> html.Div
     )
 
 
-def db_banner(page: str) -> dbc.Alert:
-    """Return the page's hidden database-error banner (shown by flag_db_error)."""
+def db_banner(page: str, is_open: bool = False) -> dbc.Alert:
+    """Return the page's database-error banner, hidden unless is_open (see flag_db_error)."""
     return dbc.Alert(
-        DB_ERROR, id=f"{page}-db-banner", color="danger", is_open=False, className="mb-3"
+        DB_ERROR, id=f"{page}-db-banner", color="danger", is_open=is_open, className="mb-3"
     )
 
 
@@ -69,14 +69,23 @@ def flag_db_error(page: str) -> None:
     dash.set_props(f"{page}-db-banner", {"is_open": True})
 
 
-def fetch_or_none(page: str, name: str, filters: Filters | None = None):
-    """Run a metric for a callback; on a database failure open the banner and return None."""
+def fetch_or_none(
+    page: str, name: str, filters: Filters | None = None, failures: list[str] | None = None
+):
+    """Run a metric; on a database failure return None and open the page's banner.
+
+    A callback opens the banner with set_props; a layout that builds its panels itself passes
+    `failures` instead, gets the failed metric names appended, and renders the banner open.
+    """
     from . import data
 
     try:
         return data.fetch(name, filters)
     except data.DatabaseUnavailable:
-        flag_db_error(page)
+        if failures is None:
+            flag_db_error(page)
+        else:
+            failures.append(name)
         return None
 
 
@@ -164,13 +173,14 @@ def card(title: str, body, page: str, name: str | None = None, caption: str | No
     )
 
 
-def graph(graph_id: str, label: str, height: int = 320) -> html.Div:
-    """Return a chart area with a loading spinner; its callback puts the chart in it.
+def graph(graph_id: str, label: str, height: int = 320, content=None) -> html.Div:
+    """Return a chart area with a loading spinner, holding `content` (the chart) if given.
 
     The dcc.Graph only exists once its figure does: an empty Graph would be drawn once empty
-    and again with data, and drawing is most of a page's time on a phone.
+    and again with data, and drawing is most of a page's time on a phone. A page either builds
+    the chart in its layout (`content`) or has a callback put it in the box.
     """
-    box = html.Div(id=f"{graph_id}-box", style={"minHeight": f"{height}px"})
+    box = html.Div(content, id=f"{graph_id}-box", style={"minHeight": f"{height}px"})
     return html.Div(
         dcc.Loading(box, type="default", color="#0072B2", delay_show=150),
         role="figure", **{"aria-label": f"Gráfico: {label}"},
@@ -187,9 +197,11 @@ def chart(graph_id: str, figure: dict) -> dcc.Graph:
     return dcc.Graph(id=graph_id, figure=figure, config=GRAPH_CONFIG, className="chart")
 
 
-def graph_card(page: str, name: str, title: str, graph_id: str, caption: str | None = None):
-    """Return a card holding one chart and its CSV button."""
-    return card(title, graph(graph_id, title), page, name, caption)
+def graph_card(
+    page: str, name: str, title: str, graph_id: str, caption: str | None = None, content=None
+):
+    """Return a card holding one chart (or its empty box, see graph) and its CSV button."""
+    return card(title, graph(graph_id, title, content=content), page, name, caption)
 
 
 def data_table(table_id: str, columns: Sequence[tuple[str, str, bool]], page_size: int = 10):

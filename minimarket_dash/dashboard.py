@@ -62,8 +62,8 @@ def init_app(server: Flask) -> dash.Dash:
         assets_folder=str(PROJECT_ROOT / "assets"),
         title="Mini Market",
         update_title=None,
-        # Charts are created by their callbacks (drawn once, with data), so their ids are not
-        # in the initial layouts; the browser tests cover every callback instead.
+        # Most charts are created by their callbacks (drawn once, with data), so their ids are
+        # not in the initial layouts; the browser tests cover every callback instead.
         suppress_callback_exceptions=True,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
@@ -81,7 +81,8 @@ def shell() -> html.Div:
         [
             navbar(),
             # Not drawn: makes the browser fetch plotly.js while the page's data is queried,
-            # since the charts themselves only appear with their callbacks' figures.
+            # since the charts themselves only appear with their figures (in Inicio's layout
+            # response, or from the callbacks of the other pages).
             dcc.Graph(id="plotly-preload", style={"display": "none"},
                       config={"displayModeBar": False}),
             dbc.Container(dash.page_container, fluid="xl", className="page py-3", id="main"),

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 import dash
 import dash_bootstrap_components as dbc
 from dash import MATCH, Input, Output, callback, dcc, html
+from flask import has_request_context
 
 from minimarket_dash import charts, components
 from minimarket_dash.filters import Filters
@@ -26,6 +28,8 @@ WEEKS = 12
 DAYS = 30
 ALERTS_SHOWN = 8
 REFRESH_MS = 5 * 60 * 1000
+# The panels the layout fills and the auto-refresh rebuilds, in the refresh callback's order.
+PANELS = ("kpis", "updated", "alerts", "weekly", "movements", "providers")
 # name -> (metric, filters, file stem) of each CSV download of this page.
 DOWNLOADS = {
     "resumen": ("summary", Filters(), "resumen"),
@@ -37,10 +41,19 @@ DOWNLOADS = {
 
 
 def layout(**_query):
-    """Return the home page; its callbacks fill every panel."""
+    """Return the home page with every panel already filled (one round trip, no callback chain).
+
+    Dash also calls this once outside any request to build its validation layout: the panels
+    stay empty then, since there is no app to ask for data.
+    """
+    failures: list[str] = []
+    if has_request_context():
+        panels = build_panels(partial(components.fetch_or_none, PAGE, failures=failures))
+    else:
+        panels = dict.fromkeys(PANELS)
     refresh = html.Div(
         [
-            html.Span(id="home-updated", className="text-muted small me-3"),
+            html.Span(panels["updated"], id="home-updated", className="text-muted small me-3"),
             dbc.Switch(id="home-auto", label="Actualizar cada 5 min", value=False,
                        className="d-inline-block small mb-0"),
         ],
@@ -50,35 +63,51 @@ def layout(**_query):
         [
             dcc.Interval(id="home-refresh", interval=REFRESH_MS, disabled=True),
             components.page_header("Inicio", "Resumen de pedidos, proveedores y stock", refresh),
-            components.db_banner(PAGE),
+            components.db_banner(PAGE, is_open=bool(failures)),
             html.Div(components.download_button(PAGE, "resumen", "CSV del resumen"),
                      className="text-end mb-1"),
-            dcc.Loading(dbc.Row(id="home-kpis", className="g-2"), delay_show=150),
+            dcc.Loading(dbc.Row(panels["kpis"], id="home-kpis", className="g-2"),
+                        delay_show=150),
             dbc.Row([
-                dbc.Col(_alerts_card(), lg=5, className="mb-3"),
+                dbc.Col(_alerts_card(panels["alerts"]), lg=5, className="mb-3"),
                 dbc.Col(components.graph_card(
                     PAGE, "semanas", "Pedidos por semana", "home-weekly",
-                    f"Últimas {WEEKS} semanas (lunes a domingo)"), lg=7, className="mb-3"),
+                    f"Últimas {WEEKS} semanas (lunes a domingo)", panels["weekly"]),
+                    lg=7, className="mb-3"),
             ]),
             dbc.Row([
                 dbc.Col(components.graph_card(
                     PAGE, "movimientos", "Movimientos de stock por día", "home-movements",
-                    f"Últimos {DAYS} días, por tipo"), lg=7, className="mb-3"),
+                    f"Últimos {DAYS} días, por tipo", panels["movements"]),
+                    lg=7, className="mb-3"),
                 dbc.Col(components.graph_card(
                     PAGE, "proveedores", "Proveedores con más pedidos", "home-providers",
-                    "Últimos 30 días"), lg=5, className="mb-3"),
+                    "Últimos 30 días", panels["providers"]), lg=5, className="mb-3"),
             ]),
         ]
     )
 
 
-def _alerts_card():
-    body = dcc.Loading(html.Div(id="home-alerts"), delay_show=150)
+def _alerts_card(content=None):
+    body = dcc.Loading(html.Div(content, id="home-alerts"), delay_show=150)
     return components.card("Stock bajo el mínimo", body, PAGE, "alertas",
                            "Productos con stock actual menor al mínimo, los más críticos primero")
 
 
-@callback(Output("home-refresh", "disabled"), Input("home-auto", "value"))
+def build_panels(fetch) -> dict:
+    """Return the content of every panel (see PANELS), reading metrics with `fetch`."""
+    return {
+        "kpis": kpis(fetch),
+        "updated": f"Actualizado {fmt_time(components.now())}" + _history_note(fetch),
+        "alerts": alerts(fetch),
+        "weekly": weekly_chart(fetch),
+        "movements": movements_chart(fetch),
+        "providers": providers_chart(fetch),
+    }
+
+
+@callback(Output("home-refresh", "disabled"), Input("home-auto", "value"),
+          prevent_initial_call=True)
 def toggle_refresh(enabled):
     """Turn the 5-minute auto-refresh on or off."""
     return not enabled
@@ -87,22 +116,32 @@ def toggle_refresh(enabled):
 @callback(
     Output("home-kpis", "children"),
     Output("home-updated", "children"),
+    Output("home-alerts", "children"),
+    components.chart_output("home-weekly"),
+    components.chart_output("home-movements"),
+    components.chart_output("home-providers"),
     Input("home-refresh", "n_intervals"),
+    prevent_initial_call=True,
 )
-def update_kpis(_n):
-    """Fill the KPI cards from /api/summary's figures and their previous periods."""
-    stamp = f"Actualizado {fmt_time(components.now())}" + _history_note()
-    summary = components.fetch_or_none(PAGE, "summary")
+def refresh(_n):
+    """Rebuild every panel on the auto-refresh tick (the layout brings the first ones)."""
+    panels = build_panels(partial(components.fetch_or_none, PAGE))
+    return tuple(panels[name] for name in PANELS)
+
+
+def kpis(fetch) -> list:
+    """Return the KPI cards from /api/summary's figures and their previous periods."""
+    summary = fetch("summary")
     if summary is None:
-        return [components.empty_state("Sin datos: la base no respondió.")], stamp
-    month = components.fetch_or_none(PAGE, "activity_prev_30d")
-    week = components.fetch_or_none(PAGE, "activity_prev_7d")
-    return kpi_cards(summary.iloc[0], month, week), stamp
+        return [components.empty_state("Sin datos: la base no respondió.")]
+    month = fetch("activity_prev_30d")
+    week = fetch("activity_prev_7d")
+    return kpi_cards(summary.iloc[0], month, week)
 
 
-def _history_note() -> str:
+def _history_note(fetch) -> str:
     """Say when the history summaries were built (`optimize`), when they exist."""
-    state = components.fetch_or_none(PAGE, "summary_state")
+    state = fetch("summary_state")
     if state is None or state.empty:
         return ""
     built = state.iloc[0]["actualizado"]
@@ -137,10 +176,9 @@ def _change(current, previous):
     return None if previous is None else pct_change(float(current), float(previous))
 
 
-@callback(Output("home-alerts", "children"), Input("home-refresh", "n_intervals"))
-def update_alerts(_n):
+def alerts(fetch):
     """List the products below their minimum stock, worst first."""
-    frame = components.fetch_or_none(PAGE, "low_stock", Filters(limit=100))
+    frame = fetch("low_stock", Filters(limit=100))
     if frame is None or frame.empty:
         text = "Sin datos." if frame is None else "Ningún producto está bajo su stock mínimo."
         return components.empty_state(text)
@@ -167,10 +205,9 @@ def _alert_item(row) -> dbc.ListGroupItem:
     )
 
 
-@callback(components.chart_output("home-weekly"), Input("home-refresh", "n_intervals"))
-def update_weekly(_n):
+def weekly_chart(fetch):
     """Draw orders per ISO week for the last 12 weeks."""
-    frame = components.fetch_or_none(PAGE, "weekly_sales", Filters(weeks=WEEKS))
+    frame = fetch("weekly_sales", Filters(weeks=WEEKS))
     if frame is None:
         return components.chart("home-weekly", charts.empty_figure())
     today = components.now().date()
@@ -178,20 +215,18 @@ def update_weekly(_n):
     return components.chart("home-weekly", charts.orders_per_week(frame, weeks))
 
 
-@callback(components.chart_output("home-movements"), Input("home-refresh", "n_intervals"))
-def update_movements(_n):
+def movements_chart(fetch):
     """Draw stock movements per day and kind for the last 30 days."""
-    frame = components.fetch_or_none(PAGE, "stock_timeline", Filters(days=DAYS))
+    frame = fetch("stock_timeline", Filters(days=DAYS))
     if frame is None:
         return components.chart("home-movements", charts.empty_figure())
     days = last_days(components.now().date(), DAYS + 1)
     return components.chart("home-movements", charts.movements_per_day(frame, days))
 
 
-@callback(components.chart_output("home-providers"), Input("home-refresh", "n_intervals"))
-def update_providers(_n):
+def providers_chart(fetch):
     """Draw the providers with most orders in the last 30 days."""
-    frame = components.fetch_or_none(PAGE, "orders_by_provider_30d", Filters(limit=10))
+    frame = fetch("orders_by_provider_30d", Filters(limit=10))
     figure = charts.empty_figure() if frame is None else charts.top_providers(frame)
     return components.chart("home-providers", figure)
 

@@ -50,3 +50,45 @@ def test_search_round_trip():
     assert search == "?start_date=2026-03-01&proveedor=L%C3%A1cteos+del+Sur"
     assert url_state(query_from_search(search)).filters == filters
     assert search_from_filters(Filters()) == ""
+
+
+def _refresh_home(server) -> dict:
+    """Fire Inicio's auto-refresh callback once, as the browser does on an interval tick."""
+    deps = server.test_client().get("/_dash-dependencies").get_json()
+    dep = next(d for d in deps if d["inputs"] == [{"id": "home-refresh",
+                                                   "property": "n_intervals"}])
+    outputs = [dict(zip(("id", "property"), o.rsplit(".", 1), strict=True))
+               for o in dep["output"].strip(".").split("...")]
+    body = {"output": dep["output"], "outputs": outputs, "state": [],
+            "inputs": [{"id": "home-refresh", "property": "n_intervals", "value": 1}],
+            "changedPropIds": ["home-refresh.n_intervals"]}
+    response = server.test_client().post("/_dash-update-component", json=body)
+    assert response.status_code == 200, response.data[:300]
+    return response.get_json()
+
+
+def test_home_auto_refresh_rebuilds_every_panel(make_app, tiny_sqlite_url):
+    reply = _refresh_home(make_app(database_url=tiny_sqlite_url, cache_ttl=0))
+    panels = reply["response"]
+    assert set(panels) == {"home-kpis", "home-updated", "home-alerts", "home-weekly-box",
+                           "home-movements-box", "home-providers-box"}
+    assert panels["home-updated"]["children"] == "Actualizado 12:00"
+    assert len(panels["home-kpis"]["children"]) == 8
+    assert panels["home-weekly-box"]["children"]["props"]["id"] == "home-weekly"
+    assert "sideUpdate" not in reply
+
+
+def test_home_auto_refresh_opens_the_banner_when_the_database_fails(make_app):
+    reply = _refresh_home(make_app(database_url="sqlite:////nonexistent/x.db", cache_ttl=0))
+    assert reply["sideUpdate"] == {"home-db-banner": {"is_open": True}}
+    assert "Sin datos" in str(reply["response"]["home-alerts"]["children"])
+
+
+def test_home_layout_outside_a_request_has_empty_panels(make_app, tiny_sqlite_url):
+    import sys
+
+    make_app(database_url=tiny_sqlite_url)
+    home = next(m for name, m in sys.modules.items() if name.endswith("pages.home"))
+    page = home.layout()  # how Dash builds its validation layout: no app, no request
+    assert page["home-kpis"].children is None and page["home-weekly-box"].children is None
+    assert page["home-db-banner"].is_open is False
