@@ -19,7 +19,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.options import Options  # noqa: E402
 
+from minimarket_dash.config import load_settings  # noqa: E402
 from tests.live import start_live_server  # noqa: E402
 
 DATA_DIR = ROOT / "bench" / ".data"
@@ -71,7 +72,6 @@ def seeded_database(lines: int, today: date) -> Path:
     path = DATA_DIR / f"pages-{lines}-{today.isoformat()}.db"
     if path.exists():
         return path
-    from minimarket_dash.config import load_settings
     from minimarket_dash.db import make_engine
     from minimarket_dash.demo import seed_database
 
@@ -89,15 +89,15 @@ def seeded_database(lines: int, today: date) -> Path:
 def optimized_copy(path: Path) -> Path:
     """Return a copy of the database after `minimarket-dash optimize` (indexes, summaries)."""
     target = path.with_name(path.stem + "-optimize.db")
-    from minimarket_dash.config import load_settings
     from minimarket_dash.db import make_engine
     from minimarket_dash.optimize import optimize
 
     if not target.exists():
         shutil.copyfile(path, target)
     # Every run: optimize only adds what is missing, and keeps up with new summary tables.
-    engine = make_engine(load_settings({"database_url": f"sqlite:///{target}"}), writer=True)
-    report = optimize(engine, datetime.now())
+    settings = load_settings({"database_url": f"sqlite:///{target}"})
+    engine = make_engine(settings, writer=True)
+    report = optimize(engine, settings.now())  # the app's zone, as `minimarket-dash optimize`
     engine.dispose()
     print(f"optimize: {len(report.indexes_created)} índices en {report.seconds:.0f} s",
           file=sys.stderr)
@@ -187,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--screenshots", type=Path, default=None,
                         help="además guarda capturas de cada página en esta carpeta")
     args = parser.parse_args(argv)
-    today = date.today()
+    today = load_settings().now().date()
     database = seeded_database(args.lines, today)
     if not args.no_optimize:
         database = optimized_copy(database)
