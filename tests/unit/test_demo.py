@@ -15,7 +15,8 @@ from sqlalchemy import insert, text
 
 from minimarket_dash.config import load_settings
 from minimarket_dash.db import make_engine
-from minimarket_dash.demo import TABLE_ORDER, SeedError, _csv_block, seed_database
+from minimarket_dash.demo import TABLE_ORDER, SeedError, seed_database
+from minimarket_dash.demo.load import _csv_block
 from minimarket_dash.summaries import helper_metadata, mm_estado, read_state
 from tests.conftest import postgres_database
 
