@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import Connection, false, select
+from sqlalchemy import Connection, false, select, union_all
 
 from ..db import proveedores
 from ..filters import Filters, fold_text
@@ -22,6 +22,11 @@ def ints(data: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     for column in columns:
         data[column] = data[column].fillna(0).astype("int64")
     return data
+
+
+def union_of(parts: list):
+    """Return the parts (summary and live selects) as one subquery, UNION ALL when several."""
+    return union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
 
 
 def summary_state(conn: Connection, use_summaries: bool) -> SummaryState | None:

@@ -30,6 +30,7 @@ from ._common import (
     provider_condition,
     provider_ids,
     summary_state,
+    union_of,
     week_window_start,
     window,
 )
@@ -230,7 +231,7 @@ def _units_per_product_provider(conn, filters: Filters, ids, use_summaries: bool
     parts = [_live_units(conn, rng, ids) for rng in raw]
     if covered:
         parts.append(_stored_units(covered, ids))
-    both = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+    both = union_of(parts)
     return (
         select(
             both.c.producto,
@@ -314,7 +315,7 @@ def weekly_sales(
     parts = [_live_days(rng, ids, dialect) for rng in raw]
     if covered:
         parts.append(_stored_days(covered, ids))
-    days = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+    days = union_of(parts)
     # Days first, weeks after: the ISO-week expression then runs once per day, not per order.
     semana = iso_week_bucket(days.c.dia, dialect).label("semana")
     statement = (

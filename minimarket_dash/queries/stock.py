@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Connection, case, func, literal, select, union_all
+from sqlalchemy import Connection, case, func, literal, select
 
 from ..db import movimientos_stock as moves
 from ..db import productos, proveedores
@@ -21,6 +21,7 @@ from ._common import (
     provider_condition,
     provider_ids,
     summary_state,
+    union_of,
     window,
 )
 
@@ -62,7 +63,7 @@ def monthly_movements(
     start, end = filtered_window(filters, month_window_start(now, filters.months), now)
     ids = provider_ids(conn, filters.proveedor)
     parts = _movement_parts(conn, start, end, ids, use_summaries, by_month=True)
-    both = _union(parts)
+    both = union_of(parts)
     statement = (
         select(
             both.c.mes,
@@ -83,7 +84,7 @@ def stock_by_provider(
     """Return net stock (entradas - salidas + ajustes) per active provider, highest first."""
     dialect = conn.dialect.name
     parts = _movement_parts(conn, None, None, None, use_summaries, by_month=False)
-    both = _union(parts)
+    both = union_of(parts)
     kind = func.lower(both.c.tipo)
     signed = case(
         (kind == "entrada", both.c.productos),
@@ -154,10 +155,6 @@ def _stored_moves(covered, ids, by_month: bool):
                *provider_condition(table.c.proveedor_id, ids))
         .group_by(key, tipo)
     )
-
-
-def _union(parts: list):
-    return union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
 
 
 def low_stock(conn: Connection, limit: int = 50) -> pd.DataFrame:

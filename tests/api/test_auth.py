@@ -9,20 +9,12 @@ import pytest
 
 from minimarket_dash import auth
 from tests.api.conftest import assert_error
+from tests.api.test_errors import DATA_ENDPOINTS
 from tests.conftest import API_KEY
 
 OTHER_KEY = "second-key-abcdefghijklmnop"
 PROTECTED = [
-    "/api/summary",
-    "/api/providers",
-    "/api/stock-timeline",
-    "/api/top-products",
-    "/api/trends",
-    "/api/stock-by-provider",
-    "/api/weekly-sales",
-    "/api/export/summary.csv",
-    "/api/export/providers.csv",
-    "/api/export/top-products.csv",
+    *DATA_ENDPOINTS,
     "/api/does-not-exist",  # no key: 401 before anything tells whether it exists
     "/metrics",
 ]

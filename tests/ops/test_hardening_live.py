@@ -27,25 +27,13 @@ from tests.ops.hardening import (
     start_app,
     worker_pids_with_metrics,
 )
+from tests.unit.test_logs import FIELDS
 
 pytestmark = pytest.mark.live
 
 REDIS_URL = "redis://127.0.0.1:6379/13"
 KEY = {"X-API-Key": API_KEY}
 ORIGIN = "https://panel.example"
-LOG_FIELDS = {
-    "ts",
-    "level",
-    "logger",
-    "msg",
-    "request_id",
-    "method",
-    "route",
-    "path",
-    "status",
-    "duration_ms",
-    "client_ip",
-}
 
 
 @pytest.fixture(scope="module")
@@ -185,7 +173,7 @@ def test_json_logs_carry_the_request_id_and_no_secret(server):
     time.sleep(0.3)
     lines = json_lines(server.log_dir)
     [line] = [entry for entry in lines if entry["request_id"] == request_id]
-    assert set(line) == LOG_FIELDS
+    assert set(line) == FIELDS
     assert line["path"] == "/api/summary"
     assert line["route"] == "/api/summary"
     for path in [*log_files(server.log_dir), server.output_path]:

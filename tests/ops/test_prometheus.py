@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from tests.live import PROJECT_ROOT, free_port, start_live_server
+from tests.ops.test_scripts import get
 
 pytestmark = [
     pytest.mark.live,
@@ -30,14 +31,6 @@ DASHBOARD_JSON = PROJECT_ROOT / "deploy" / "grafana" / "dashboards" / "minimarke
 GRAFANA_VARIABLES = {"$__rate_interval": "1m", "$instance": ".*"}
 
 
-def get(url: str, key: str | None = None) -> int:
-    request = urllib.request.Request(url, headers={"X-API-Key": key} if key else {})
-    try:
-        with urllib.request.urlopen(request, timeout=15) as answer:
-            answer.read()
-            return answer.status
-    except urllib.error.HTTPError as exc:
-        return exc.code
 
 
 def api(base: str, path: str, **params: str) -> dict:
