@@ -13,7 +13,7 @@ __version__ = "1.0.0"
 
 def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     """Build the Flask server with every hook, the API and the Dash pages, in a fixed order."""
-    from . import api, auth, dashboard, data, errors, limits, logs, ops, security
+    from . import api, auth, dashboard, data, errors, limits, logs, ops, security, signin
 
     settings = settings or load_settings(overrides)
     server = Flask(__name__)
@@ -25,6 +25,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         limits.init_app,
         auth.init_app,
         ops.init_app,
+        signin.init_app,
         api.init_app,
         errors.init_app,
         dashboard.init_app,

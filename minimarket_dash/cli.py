@@ -1,4 +1,4 @@
-"""`minimarket-dash` command line: serve, seed, config."""
+"""`minimarket-dash` command line: serve, seed, optimize, config, users."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from . import users_cli
 from .config import SettingsError, load_settings, sqlite_path
 
 GUNICORN_CONF = Path(__file__).resolve().parent / "gunicorn_conf.py"
@@ -61,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-summaries", action="store_true", help="sólo índices, sin tablas resumen"
     )
     commands.add_parser("config", help="muestra la configuración efectiva (sin secretos)")
+    users_cli.add_parser(commands)
     return parser
 
 
@@ -68,9 +70,10 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command; configuration errors print one line and exit with 2."""
     args = build_parser().parse_args(argv)
     try:
-        handler = {"serve": _serve, "seed": _seed, "config": _config, "optimize": _optimize}[
-            args.command
-        ]
+        handler = {
+            "serve": _serve, "seed": _seed, "config": _config, "optimize": _optimize,
+            "users": users_cli.run,
+        }[args.command]
         return handler(args)
     except SettingsError as exc:
         print(f"Error de configuración: {exc}", file=sys.stderr)
@@ -164,6 +167,8 @@ def _serve(args) -> int:
         code = _optimize(argparse.Namespace(database_url=None, full=False, no_summaries=False))
         if code:
             return code
+    if args.demo:
+        users_cli.ensure_demo_user(settings)
     os.environ["DASHBOARD_BIND"] = f"{args.host}:{args.port}"
     if args.workers:
         os.environ["DASHBOARD_WORKERS"] = str(args.workers)

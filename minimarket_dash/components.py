@@ -22,8 +22,30 @@ GRAPH_CONFIG = {"displayModeBar": False, "responsive": True}
 NUMBER_FORMAT = {"locale": {"group": ".", "decimal": ","}, "specifier": ",d"}
 
 
-def navbar() -> dbc.Navbar:
-    """Return the top bar with the three pages (collapses into a menu on phones)."""
+def account_menu(user: str | None, logout_token: str | None) -> list:
+    """Return the signed-in user's name and, with built-in sign-in, the «Salir» button.
+
+    «Salir» is a plain POST form carrying the session's anti-forgery token (no callback).
+    """
+    if not user:
+        return []
+    items: list = [html.Span(user, className="navbar-text small text-light me-2 account-name")]
+    if logout_token:
+        items.append(
+            html.Form(
+                [
+                    dcc.Input(type="hidden", name="csrf_token", value=logout_token),
+                    html.Button("Salir", type="submit", id="logout-button",
+                                className="btn btn-outline-light btn-sm"),
+                ],
+                method="POST", action="/logout", className="d-flex",
+            )
+        )
+    return [html.Div(items, className="d-flex align-items-center ms-lg-auto account-menu")]
+
+
+def navbar(user: str | None = None, logout_token: str | None = None) -> dbc.Navbar:
+    """Return the top bar with the pages and the account menu (a menu on phones)."""
     links = [
         dbc.NavItem(dbc.NavLink(label, href=href, active="exact")) for label, href in NAV_ITEMS
     ]
@@ -36,7 +58,10 @@ def navbar() -> dbc.Navbar:
                     className="navbar-toggler", type="button",
                     **{"aria-label": "Abrir el menú", "aria-controls": "nav-collapse"},
                 ),
-                dbc.Collapse(dbc.Nav(links, navbar=True), id="nav-collapse", navbar=True),
+                dbc.Collapse(
+                    [dbc.Nav(links, navbar=True), *account_menu(user, logout_token)],
+                    id="nav-collapse", navbar=True,
+                ),
             ],
             fluid="xl",
         ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,6 +19,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_PATH = Path("data") / "minimarket.db"  # relative to the working directory
 ROTATE_WHEN_VALUES = ("S", "M", "H", "D", "MIDNIGHT", "W0", "W1", "W2", "W3", "W4", "W5", "W6")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+AUTH_MODES = ("users", "proxy", "none")
+HEADER_NAME_RE = re.compile(r"[A-Za-z0-9-]{1,64}")
 
 
 class SettingsError(ValueError):
@@ -126,6 +129,35 @@ def _parse_bind(raw: str) -> str:
     return raw.strip()
 
 
+def _parse_auth(raw: str) -> str:
+    value = raw.strip().lower()
+    if value not in AUTH_MODES:
+        raise ValueError("users, proxy o none")
+    return value
+
+
+def _parse_secret_key(raw: str) -> str | None:
+    value = raw.strip()
+    if not value:
+        return None
+    if len(value) < 32:
+        raise ValueError("una clave aleatoria de al menos 32 caracteres, o vacío")
+    return value
+
+
+def _parse_header_name(raw: str) -> str | None:
+    value = raw.strip()
+    if not value:
+        return None
+    if not HEADER_NAME_RE.fullmatch(value):
+        raise ValueError("un nombre de encabezado HTTP, p. ej. X-Forwarded-Email")
+    return value
+
+
+def _parse_user_list(raw: str) -> tuple[str, ...]:
+    return tuple(name.lower() for name in _split_list(raw))
+
+
 def _parse_worker_class(raw: str) -> str:
     value = raw.strip().lower()
     if value not in ("sync", "gthread"):
@@ -207,6 +239,26 @@ class Settings:
     worker_class: str = field(
         default="gthread", **_spec("DASHBOARD_WORKER_CLASS", _parse_worker_class)
     )
+    # Who may see the pages (sign-in); /api/* and /metrics keep the API key whatever the mode.
+    auth: str = field(default="users", **_spec("DASHBOARD_AUTH", _parse_auth))
+    users_file: str = field(
+        default=str(Path("data") / "users.json"), **_spec("DASHBOARD_USERS_FILE", str.strip)
+    )
+    secret_key: str | None = field(
+        default=None, **_spec("DASHBOARD_SECRET_KEY", _parse_secret_key, secret=True)
+    )
+    session_hours: int = field(
+        default=12, **_spec("DASHBOARD_SESSION_HOURS", _int_parser(1, 168))
+    )
+    auth_proxy_header: str | None = field(
+        default=None, **_spec("DASHBOARD_AUTH_PROXY_HEADER", _parse_header_name)
+    )
+    auth_proxy_users: tuple[str, ...] = field(
+        default=(), **_spec("DASHBOARD_AUTH_PROXY_USERS", _parse_user_list)
+    )
+    max_body_kb: int = field(
+        default=1024, **_spec("DASHBOARD_MAX_BODY_KB", _int_parser(1, 1_048_576))
+    )
     # Override-only (never from the environment): pins "now" for tests and reproducible demos.
     fixed_now: datetime | None = None
 
@@ -263,7 +315,27 @@ def load_settings(
             values[item.name] = _parse_env(spec, environ[spec.env])
     if overrides:
         raise SettingsError(f"ajustes desconocidos: {', '.join(sorted(overrides))}")
-    return Settings(**values)
+    settings = Settings(**values)
+    check_combinations(settings)
+    return settings
+
+
+def check_combinations(settings: Settings) -> None:
+    """Refuse settings that are each valid but unsafe together; the message names them all."""
+    if settings.auth == "proxy" and settings.trusted_proxies < 1:
+        raise SettingsError(
+            "DASHBOARD_AUTH=proxy exige DASHBOARD_TRUSTED_PROXIES >= 1: el encabezado del "
+            "usuario sólo se cree si viene de un proxy de confianza"
+        )
+    if settings.auth == "proxy" and not settings.auth_proxy_header:
+        raise SettingsError(
+            "DASHBOARD_AUTH=proxy exige DASHBOARD_AUTH_PROXY_HEADER (p. ej. X-Forwarded-Email)"
+        )
+    if settings.force_https and "*" in settings.allowed_hosts:
+        raise SettingsError(
+            "DASHBOARD_FORCE_HTTPS=true exige DASHBOARD_ALLOWED_HOSTS con nombres concretos "
+            "(no *): la redirección a HTTPS va al primer host permitido"
+        )
 
 
 def _parse_env(spec: _Spec, raw: str) -> Any:

@@ -9,8 +9,9 @@ from urllib.parse import parse_qs, urlencode
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, _callback, _pages, dcc, html
-from flask import Flask
+from flask import Flask, current_app, g, has_request_context
 
+from . import dash_guard, signin
 from .components import navbar
 from .config import PROJECT_ROOT
 from .filters import Filters, ParamError, clean_proveedor, parse_date
@@ -71,15 +72,25 @@ def init_app(server: Flask) -> dash.Dash:
     app.layout = shell
     _adopt_page_callbacks(app)
     _shell_callbacks(app)
+    dash_guard.init_app(server, app)
     server.extensions["dash_app"] = app
     return app
+
+
+def account() -> tuple[str | None, str | None]:
+    """Return (signed-in user, logout token) of the request the layout is built for."""
+    if not has_request_context() or not g.get("user"):
+        return None, None
+    settings = current_app.config["SETTINGS"]
+    token = signin.csrf_token() if settings.auth == "users" else None
+    return g.user, token
 
 
 def shell() -> html.Div:
     """Return the frame every page sits in: navigation bar, page, footer."""
     return html.Div(
         [
-            navbar(),
+            navbar(*account()),
             # Not drawn: makes the browser fetch plotly.js while the page's data is queried,
             # since the charts themselves only appear with their figures (in Inicio's layout
             # response, or from the callbacks of the other pages).

@@ -20,6 +20,10 @@ STATUS_ERRORS: dict[int, tuple[str, str]] = {
     403: ("forbidden", "No tiene permiso para acceder a este recurso."),
     404: ("not_found", "El recurso solicitado no existe."),
     405: ("method_not_allowed", "Método no permitido para este recurso."),
+    413: (
+        "payload_too_large",
+        "El cuerpo de la solicitud es demasiado grande (límite: DASHBOARD_MAX_BODY_KB).",
+    ),
     429: ("rate_limited", "Demasiadas solicitudes. Intente nuevamente en unos segundos."),
     500: ("internal_error", "Ocurrió un error interno. Intente nuevamente más tarde."),
     503: (
@@ -34,6 +38,7 @@ PAGE_TITLES = {
     400: ("Solicitud no válida", "La dirección tiene datos que no pudimos entender."),
     404: ("Página no encontrada", "La página que buscás no existe o cambió de dirección."),
     405: ("Acción no permitida", "Esta dirección no admite ese tipo de solicitud."),
+    413: ("Solicitud demasiado grande", "Los datos enviados superan el tamaño permitido."),
     500: ("Algo salió mal", "Ocurrió un error inesperado. Probá de nuevo en unos minutos."),
     503: ("Servicio no disponible", "Los datos no están disponibles. Probá más tarde."),
 }
@@ -48,8 +53,8 @@ def json_error(status: int, code: str, message: str, **extra: str) -> Response:
 
 
 def wants_json(path: str) -> bool:
-    """Tell whether errors on this path are answered as JSON (API and operations endpoints)."""
-    return path.startswith("/api/") or path in ("/api", "/metrics", "/health")
+    """Tell whether errors on this path are answered as JSON (API, operations, Dash's routes)."""
+    return path.startswith(("/api/", "/_dash-")) or path in ("/api", "/metrics", "/health")
 
 
 def status_error(status: int) -> tuple[str, str]:

@@ -16,6 +16,7 @@ log = logging.getLogger("minimarket_dash.limits")
 CALLBACK_PATH = "/_dash-update-component"
 CALLBACK_FACTOR = 10  # a page fires several callbacks per view; one browser still cannot flood
 KEY_PREFIX = "mmdash"
+LOGIN_PATH = "/login"  # its failed-attempt lockout is declared with the route (login_views)
 REDIS_OPTIONS = {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
 MESSAGE = "Demasiadas solicitudes desde esta dirección. Espere {seconds} s y vuelva a intentar."
 
@@ -45,12 +46,16 @@ def limit_strings(settings: Settings) -> tuple[str, str]:
 
 def unlimited_path() -> bool:
     """Tell whether no limit applies, so flask-limiter skips its (costly) resolution."""
-    return not_api() and not_callback()
+    return not_api() and not_callback() and request.path != LOGIN_PATH
 
 
 def on_breach(limit: RequestLimit) -> object:
     """Answer the contract's JSON 429 (flask-limiter then adds Retry-After and X-RateLimit-*)."""
     wait = max(int(limit.reset_at - time.time()), 1)
+    if request.path == LOGIN_PATH:
+        from .login_views import locked_response
+
+        return locked_response(wait)
     log.warning("límite de solicitudes superado: %s", limit.limit)
     return errors.json_error(429, "rate_limited", MESSAGE.format(seconds=wait))
 
@@ -63,15 +68,17 @@ def keep_retry_after_on_429(response: Response) -> Response:
 
 
 def build_limiter(settings: Settings) -> Limiter:
-    """Return a Limiter with one shared bucket per client for /api/* and one for callbacks."""
+    """Return a Limiter with one shared bucket per client for /api/* and one for callbacks
+    (none when DASHBOARD_RATELIMIT_ENABLED=false; the sign-in lockout applies regardless)."""
     api, callbacks = limit_strings(settings)
     uri = settings.ratelimit_storage_uri
+    application_limits = [
+        ApplicationLimit(api, scope="api", exempt_when=not_api),
+        ApplicationLimit(callbacks, scope="dash-callbacks", exempt_when=not_callback),
+    ]
     return Limiter(
         client_address,
-        application_limits=[
-            ApplicationLimit(api, scope="api", exempt_when=not_api),
-            ApplicationLimit(callbacks, scope="dash-callbacks", exempt_when=not_callback),
-        ],
+        application_limits=application_limits if settings.ratelimit_enabled else [],
         storage_uri=uri,
         storage_options=REDIS_OPTIONS if uri.startswith("redis") else {},
         strategy="fixed-window",
@@ -88,8 +95,10 @@ def init_app(server: Flask) -> None:
     """Install flask-limiter on /api/* and on Dash's callback route (when enabled)."""
     settings: Settings = server.config["SETTINGS"]
     if not settings.ratelimit_enabled:
-        log.warning("límite de solicitudes desactivado (DASHBOARD_RATELIMIT_ENABLED=false)")
-        return
+        log.warning(
+            "límite de solicitudes desactivado (DASHBOARD_RATELIMIT_ENABLED=false); "
+            "el bloqueo de /login por intentos fallidos sigue activo"
+        )
     server.after_request(keep_retry_after_on_429)  # registered first, so it runs last
     limiter = build_limiter(settings)
     limiter.request_filter(unlimited_path)

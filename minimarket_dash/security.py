@@ -94,11 +94,35 @@ def host_checker(allowed: tuple[str, ...]) -> Callable[[], Response | None]:
     return check_host
 
 
-def redirect_to_https() -> Response | None:
-    """Send plain-HTTP requests to the same URL over HTTPS (308), except /health."""
-    if request.is_secure or request.path == "/health":
+def https_redirector(allowed_hosts: tuple[str, ...]) -> Callable[[], Response | None]:
+    """Return the hook that sends plain HTTP to HTTPS (308), except /health.
+
+    The target host is the first allowed host, never the request's Host header, so a forged
+    Host cannot turn the redirect into a link to another site (config refuses `*` here).
+    """
+    host = allowed_hosts[0]
+
+    def redirect_to_https() -> Response | None:
+        if request.is_secure or request.path == "/health":
+            return None
+        return redirect(f"https://{host}{request.full_path.rstrip('?')}", code=308)
+
+    return redirect_to_https
+
+
+def body_limiter(max_bytes: int) -> Callable[[], Response | None]:
+    """Return the hook that answers 413 to a declared body over the limit, before reading it.
+
+    MAX_CONTENT_LENGTH also stops a chunked body without Content-Length when it is read.
+    """
+
+    def refuse_large_body() -> Response | None:
+        length = request.content_length
+        if length is not None and length > max_bytes:
+            return errors.render(413)
         return None
-    return redirect("https://" + request.url.split("://", 1)[1], code=308)
+
+    return refuse_large_body
 
 
 def cors_policy(origins: tuple[str, ...]) -> tuple[Callable, Callable]:
@@ -168,7 +192,9 @@ def init_app(server: Flask) -> None:
     if "*" not in settings.allowed_hosts:
         server.before_request(host_checker(settings.allowed_hosts))
     if settings.force_https:
-        server.before_request(redirect_to_https)
+        server.before_request(https_redirector(settings.allowed_hosts))
+    server.config["MAX_CONTENT_LENGTH"] = settings.max_body_kb * 1024
+    server.before_request(body_limiter(settings.max_body_kb * 1024))
     if settings.cors_origins:
         preflight, add_cors_headers = cors_policy(settings.cors_origins)
         server.before_request(preflight)

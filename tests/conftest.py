@@ -96,6 +96,7 @@ def make_app():
 
     def build(**overrides):
         overrides.setdefault("fixed_now", TINY_NOW)
+        overrides.setdefault("auth", "none")  # sign-in has its own tests (tests/signin/)
         overrides.setdefault("log_dir", str(_tmp_logs()))
         return create_app(**overrides)
 

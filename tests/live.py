@@ -67,6 +67,8 @@ def start_live_server(
             "DASHBOARD_BIND": f"127.0.0.1:{port}",
             "DASHBOARD_WORKERS": str(workers),
             "DASHBOARD_LOG_DIR": str(log_dir),
+            # Pages open unless a test asks for sign-in (tests/signin covers the other modes).
+            "DASHBOARD_AUTH": "none",
             "PROMETHEUS_MULTIPROC_DIR": tempfile.mkdtemp(prefix="mmdash-prom-test-"),
         }
     )

@@ -47,6 +47,7 @@ def shared_app(url: str) -> Flask:
         "api_keys": (API_KEY,),
         "fixed_now": TINY_NOW,
         "ratelimit_enabled": False,
+        "auth": "none",
         "log_dir": tempfile.mkdtemp(prefix="mmdash-api-logs-"),
     }
     return create_app(load_settings(overrides, environ={}))

@@ -77,6 +77,7 @@ def start_app(app_path: str, env: dict[str, str], workers: int = 2) -> LiveServe
     port = free_port()
     log_dir = Path(tempfile.mkdtemp(prefix="mmdash-live-logs-"))
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("DASHBOARD_")}
+    full_env["DASHBOARD_AUTH"] = "none"
     full_env.update(env)
     full_env.update(
         {

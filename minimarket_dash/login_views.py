@@ -1,0 +1,109 @@
+"""The /login and /logout routes of the built-in sign-in, with the brute-force lockout."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from flask import Flask, Response, current_app, g, redirect, request, session
+
+from . import login_page, signin
+from .limits import client_address
+
+log = logging.getLogger("minimarket_dash.signin")
+
+USERNAME_FIELD_MAX = 64
+
+
+def _html(body: str, status: int = 200) -> Response:
+    response = Response(body, status=status, mimetype="text/html")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def login_failed(response: Response) -> bool:  # noqa: ARG001 - flask-limiter's signature
+    """Tell flask-limiter to count this attempt (only failed passwords count)."""
+    return bool(g.get("login_failed"))
+
+
+def attempted_username() -> str:
+    """Return the submitted username, normalised, as the per-user lockout key."""
+    return request.form.get("username", "").strip().lower()[:USERNAME_FIELD_MAX]
+
+
+def _count(result: str) -> None:
+    current_app.extensions["minimarket_logins"].labels(result).inc()
+
+
+def show_form(message: str | None = None, status: int = 200) -> Response:
+    """Render the sign-in form with a fresh anti-forgery token."""
+    nxt = signin.safe_next(request.values.get("next"))
+    return _html(login_page.login_page(signin.csrf_token(), nxt, message), status)
+
+
+def login() -> Response:
+    """GET shows the form; POST checks the password and starts the session (303 to next)."""
+    gate = signin.gate()
+    if not gate.store.accounts():
+        return _html(login_page.first_user_page(), 503)
+    if request.method == "GET":
+        if gate.current_user():
+            return redirect(signin.safe_next(request.args.get("next")), code=303)
+        return show_form()
+    if not signin.csrf_ok():
+        return show_form(login_page.FORM_EXPIRED, 400)
+    username = attempted_username()
+    account = gate.store.verify(username, request.form.get("password", ""))
+    if account is None:
+        g.login_failed = True
+        _count("failed")
+        log.warning("inicio de sesión fallido: usuario=%s ip=%s", username, client_address())
+        return show_form(login_page.WRONG_CREDENTIALS, 401)
+    return _start_session(account)
+
+
+def _start_session(account) -> Response:
+    session.clear()  # a new session id and token after sign-in (no fixation)
+    session.permanent = True
+    now = time.time()
+    session["u"] = {"n": account.name, "v": account.session_version, "iat": now, "seen": now}
+    signin.csrf_token()
+    g.user = account.name
+    _count("ok")
+    log.info("inicio de sesión: usuario=%s ip=%s", account.name, client_address())
+    return redirect(signin.safe_next(request.form.get("next")), code=303)
+
+
+def logout() -> Response:
+    """End the session (POST with the form's token) and go back to the sign-in page."""
+    user = signin.gate().current_user()
+    if user is not None and not signin.csrf_ok():
+        return _html(login_page.login_page(signin.csrf_token(), "/", login_page.FORM_EXPIRED), 400)
+    session.clear()
+    if user is not None:
+        log.info("cierre de sesión: usuario=%s ip=%s", user, client_address())
+    g.user = user
+    return redirect(signin.LOGIN_PATH, code=303)
+
+
+def locked_response(wait_seconds: int) -> Response:
+    """Answer a locked-out sign-in attempt: a Spanish 429 page (the limiter adds Retry-After)."""
+    _count("locked")
+    log.warning(
+        "inicio de sesión bloqueado por intentos fallidos: usuario=%s ip=%s",
+        attempted_username(), client_address(),
+    )
+    return _html(login_page.locked_page(wait_seconds), 429)
+
+
+def register(server: Flask) -> None:
+    """Add /login (rate limited on failures, per client address and per username) and /logout."""
+    limiter = server.extensions["minimarket_limiter"]
+    view = login
+    for key_func, scope in ((client_address, "login-ip"), (attempted_username, "login-user")):
+        view = limiter.limit(
+            signin.LOGIN_LIMIT, key_func=key_func, scope=scope, methods=["POST"],
+            deduct_when=login_failed,
+        )(view)
+    server.add_url_rule(signin.LOGIN_PATH, "login", view, methods=["GET", "POST"])
+    server.add_url_rule(signin.LOGOUT_PATH, "logout", logout, methods=["POST"])
