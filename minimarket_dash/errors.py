@@ -94,6 +94,8 @@ def handle_http(exc: HTTPException):
         return exc  # redirects raised by routing (e.g. strict slashes) pass through
     if _is_json(exc.response) and wants_json(request.path):
         return exc.response  # already in the contract's shape (flask-limiter's on_breach)
+    if exc.code == 429 and exc.response is not None:
+        return exc.response  # the sign-in's own lockout page (limits.on_breach)
     response = render(exc.code)
     source = exc.response if exc.response is not None else exc.get_response()
     for name in _KEPT_HEADERS:

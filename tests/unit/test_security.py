@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from minimarket_dash.config import SettingsError
 from minimarket_dash.security import build_csp
 from tests.conftest import AUTH
 
@@ -173,7 +174,10 @@ def test_host_with_other_port_than_listed_is_refused(hosts_app):
 @pytest.fixture
 def https_app(make_app, tiny_sqlite_url):
     """An app that forces HTTPS behind one trusted proxy."""
-    return make_app(database_url=tiny_sqlite_url, force_https=True, trusted_proxies=1)
+    return make_app(
+        database_url=tiny_sqlite_url, force_https=True, trusted_proxies=1,
+        allowed_hosts=("dash.example", "localhost"),
+    )
 
 
 def test_plain_http_is_redirected_with_308_keeping_path_and_query(https_app):
@@ -193,9 +197,23 @@ def test_forwarded_proto_from_a_trusted_proxy_counts_as_https(https_app):
 
 
 def test_forwarded_proto_is_ignored_without_trusted_proxies(make_app, tiny_sqlite_url):
-    app = make_app(database_url=tiny_sqlite_url, force_https=True)
+    app = make_app(database_url=tiny_sqlite_url, force_https=True, allowed_hosts=("localhost",))
     response = app.test_client().get("/", headers={"X-Forwarded-Proto": "https"})
     assert response.status_code == 308
+
+
+def test_redirect_goes_to_the_first_allowed_host_not_the_request_host(https_app):
+    # "localhost" is allowed too, but the target is always the first allowed name.
+    response = https_app.test_client().get("/analytics?a=1", headers={"Host": "localhost"})
+    assert response.status_code == 308
+    assert response.headers["Location"] == "https://dash.example/analytics?a=1"
+
+
+def test_forced_https_with_any_host_stops_the_start(make_app, tiny_sqlite_url):
+    with pytest.raises(SettingsError) as caught:
+        make_app(database_url=tiny_sqlite_url, force_https=True)
+    assert "DASHBOARD_FORCE_HTTPS" in str(caught.value)
+    assert "DASHBOARD_ALLOWED_HOSTS" in str(caught.value)
 
 
 def test_https_request_is_not_redirected(https_app):

@@ -1,0 +1,34 @@
+"""Helpers shared by the sign-in tests: an accounts file, the form's token, a signed-in client."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from minimarket_dash.users import UserStore
+
+PASSWORD = "clave-de-prueba-123"
+TOKEN_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def users_file(folder: Path, *names: str) -> str:
+    """Create an accounts file in `folder` with `names` (all with PASSWORD); return its path."""
+    path = folder / "users.json"
+    store = UserStore(path)
+    for name in names:
+        store.add(name, PASSWORD)
+    return str(path)
+
+
+def form_token(html: str) -> str:
+    """Return the csrf_token of a sign-in form (or of the navbar's logout form)."""
+    match = TOKEN_RE.search(html)
+    assert match, "no csrf_token in the page"
+    return match.group(1)
+
+
+def sign_in(client, username: str, password: str = PASSWORD, next_path: str = "/", **kwargs):
+    """Post the sign-in form the way a browser does (GET for the token, then POST)."""
+    token = form_token(client.get("/login", **kwargs).get_data(as_text=True))
+    data = {"username": username, "password": password, "csrf_token": token, "next": next_path}
+    return client.post("/login", data=data, **kwargs)

@@ -1,0 +1,88 @@
+"""`proxy` and `none` modes, and the settings that must go together."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from minimarket_dash.config import SettingsError, load_settings
+
+HEADER = "X-Forwarded-Email"
+
+
+@pytest.fixture
+def proxy_app(make_app, tiny_sqlite_url):
+    return make_app(
+        database_url=tiny_sqlite_url, auth="proxy", trusted_proxies=1,
+        auth_proxy_header=HEADER, auth_proxy_users=("ana@mini.ar", "beto@mini.ar"),
+    )
+
+
+def test_proxy_user_from_the_header_sees_the_pages(proxy_app):
+    client = proxy_app.test_client()
+    headers = {HEADER: "Ana@Mini.ar"}
+    assert client.get("/", headers=headers).status_code == 200
+    layout = client.get("/_dash-layout", headers=headers).get_data(as_text=True)
+    assert "ana@mini.ar" in layout and "Salir" not in layout  # the proxy signs people out
+
+
+def test_proxy_mode_without_the_header_is_refused(proxy_app):
+    client = proxy_app.test_client()
+    page = client.get("/analytics")
+    assert page.status_code == 401
+    assert "inicio de sesión de la empresa" in page.get_data(as_text=True)
+    assert client.get("/_dash-layout").status_code == 401
+    assert client.get("/login").headers["Location"] == "/"
+
+
+def test_proxy_allow_list_refuses_other_users(proxy_app):
+    response = proxy_app.test_client().get("/", headers={HEADER: "intruso@otro.ar"})
+    assert response.status_code == 403
+
+
+def test_proxy_without_allow_list_takes_any_user(make_app, tiny_sqlite_url):
+    app = make_app(database_url=tiny_sqlite_url, auth="proxy", trusted_proxies=1,
+                   auth_proxy_header=HEADER)
+    assert app.test_client().get("/", headers={HEADER: "quien@sea.ar"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("environ", "names"),
+    [
+        ({"DASHBOARD_AUTH": "proxy", "DASHBOARD_AUTH_PROXY_HEADER": HEADER},
+         ("DASHBOARD_AUTH", "DASHBOARD_TRUSTED_PROXIES")),
+        ({"DASHBOARD_AUTH": "proxy", "DASHBOARD_TRUSTED_PROXIES": "1"},
+         ("DASHBOARD_AUTH", "DASHBOARD_AUTH_PROXY_HEADER")),
+        ({"DASHBOARD_AUTH": "ldap"}, ("DASHBOARD_AUTH",)),
+        ({"DASHBOARD_SESSION_HOURS": "0"}, ("DASHBOARD_SESSION_HOURS",)),
+        ({"DASHBOARD_SECRET_KEY": "corta"}, ("DASHBOARD_SECRET_KEY",)),
+        ({"DASHBOARD_MAX_BODY_KB": "mucho"}, ("DASHBOARD_MAX_BODY_KB",)),
+        ({"DASHBOARD_AUTH_PROXY_HEADER": "X Email"}, ("DASHBOARD_AUTH_PROXY_HEADER",)),
+    ],
+)
+def test_wrong_auth_settings_stop_the_start_naming_them(environ, names):
+    with pytest.raises(SettingsError) as caught:
+        load_settings(environ=environ)
+    for name in names:
+        assert name in str(caught.value)
+    assert "corta" not in str(caught.value)  # a secret is never echoed
+
+
+def test_auth_defaults():
+    settings = load_settings(environ={})
+    assert (settings.auth, settings.users_file, settings.session_hours) == (
+        "users", "data/users.json", 12,
+    )
+    assert settings.max_body_kb == 1024 and settings.secret_key is None
+
+
+def test_none_mode_is_open_and_warns_at_every_start(make_app, tiny_sqlite_url, caplog):
+    caplog.set_level(logging.WARNING, logger="minimarket_dash.signin")
+    for _ in range(2):
+        app = make_app(database_url=tiny_sqlite_url, auth="none")
+    warnings = [r for r in caplog.records if "DASHBOARD_AUTH=none" in r.getMessage()]
+    assert len(warnings) == 2
+    client = app.test_client()
+    assert client.get("/analytics").status_code == 200
+    assert client.get("/_dash-layout").status_code == 200
