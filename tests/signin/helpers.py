@@ -32,3 +32,11 @@ def sign_in(client, username: str, password: str = PASSWORD, next_path: str = "/
     token = form_token(client.get("/login", **kwargs).get_data(as_text=True))
     data = {"username": username, "password": password, "csrf_token": token, "next": next_path}
     return client.post("/login", data=data, **kwargs)
+
+
+def sign_in_live(browser, base_url: str, username: str, password: str = PASSWORD,
+                 next_path: str = "/"):
+    """Sign a requests.Session in against a live server; return the POST's response."""
+    token = form_token(browser.get(f"{base_url}/login").text)
+    data = {"username": username, "password": password, "csrf_token": token, "next": next_path}
+    return browser.post(f"{base_url}/login", data=data, allow_redirects=False)

@@ -6,6 +6,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+import threading
 import urllib.error
 import urllib.request
 
@@ -155,11 +156,14 @@ def _log_text(server) -> str:
 
 
 @pytest.mark.live
-def test_serve_demo_seeds_optimizes_and_serves(tmp_path):
+def test_serve_demo_seeds_optimizes_creates_a_user_and_serves(tmp_path):
+    import requests
+
     from minimarket_dash.config import load_settings
     from minimarket_dash.db import make_engine
     from minimarket_dash.optimize import advice
     from tests.live import free_port
+    from tests.signin.helpers import sign_in_live
 
     port = free_port()
     env = {"PATH": "/usr/bin:/bin", "DASHBOARD_LOG_DIR": str(tmp_path / "logs")}
@@ -168,17 +172,33 @@ def test_serve_demo_seeds_optimizes_and_serves(tmp_path):
          "--workers", "1"],
         cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
+    lines: list[str] = []
+    threading.Thread(target=lambda: lines.extend(map(bytes.decode, process.stdout)),
+                     daemon=True).start()
+    base = f"http://127.0.0.1:{port}"
     try:
-        status, body = _wait_for_health(f"http://127.0.0.1:{port}/health", process)
+        status, body = _wait_for_health(f"{base}/health", process)
+        password = _printed_password(lines)
+        browser = requests.Session()
+        assert browser.get(f"{base}/", allow_redirects=False).status_code == 303
+        assert sign_in_live(browser, base, "demo", password).status_code == 303
+        assert browser.get(f"{base}/analytics").status_code == 200
     finally:
         process.terminate()
-        output = process.communicate(timeout=40)[0].decode()
+        process.wait(timeout=40)
     assert status == 200 and body["database"] == "ok"
-    assert "Listo: 200.000 líneas" in output
+    assert any("Listo: 200.000 líneas" in line for line in lines)
+    assert (tmp_path / "data" / "users.json").stat().st_mode & 0o777 == 0o600
     database = tmp_path / "data" / "minimarket.db"
     engine = make_engine(load_settings({"database_url": f"sqlite:///{database}"}))
     assert advice(engine) == []  # indexes and summaries are in place
     engine.dispose()
+
+
+def _printed_password(lines: list[str]) -> str:
+    printed = "".join(lines)
+    assert "usuario: demo" in printed
+    return printed.split("clave:", 1)[1].split()[0]
 
 
 def _wait_for_health(url: str, process, seconds: float = 90) -> tuple[int, dict]:
