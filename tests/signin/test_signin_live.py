@@ -149,3 +149,36 @@ def test_a_declared_body_over_the_limit_gets_413(live):
     assert response.status_code == 413
     assert response.json()["error"] == "payload_too_large"
     assert "Traceback" not in live.output()
+
+
+def test_malformed_requests_get_400_and_404_without_a_traceback(live):
+    browser = requests.Session()
+    sign_in_live(browser, live.url, "ana")
+    callback = f"{live.url}/_dash-update-component"
+    for body in (b"[]", b'{"output": 1}', b'{"output": "nada.children", "inputs": []}'):
+        answer = browser.post(callback, data=body, headers={"Content-Type": "application/json"})
+        assert answer.status_code == 400, body
+    for path in ("/_dash-component-suites/dash/..%2fx", "/_dash-component-suites/nada/x.js"):
+        assert requests.get(f"{live.url}{path}").status_code == 404
+    logs = live.output() + "".join(p.read_text() for p in live.log_dir.glob("*.log*"))
+    assert "Traceback" not in logs and '"level": "ERROR"' not in logs
+
+
+def test_https_redirect_goes_to_the_first_allowed_host(tiny_sqlite_url):
+    server = start_live_server({
+        "DASHBOARD_DATABASE_URL": tiny_sqlite_url,
+        "DASHBOARD_FORCE_HTTPS": "true",
+        "DASHBOARD_ALLOWED_HOSTS": "tablero.example,127.0.0.1",
+    }, workers=1)
+    try:
+        answer = requests.get(f"{server.url}/providers?x=1", allow_redirects=False)
+        assert answer.status_code == 308
+        assert answer.headers["Location"] == "https://tablero.example/providers?x=1"
+    finally:
+        server.stop()
+    refused = subprocess.run(
+        [sys.executable, "-m", "minimarket_dash.cli", "config"], capture_output=True, text=True,
+        env={"PATH": "/usr/bin:/bin", "DASHBOARD_FORCE_HTTPS": "true"}, timeout=60,
+    )
+    assert refused.returncode == 2
+    assert "DASHBOARD_FORCE_HTTPS" in refused.stderr and "DASHBOARD_ALLOWED_HOSTS" in refused.stderr
