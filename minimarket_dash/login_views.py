@@ -7,8 +7,9 @@ import time
 
 from flask import Flask, Response, current_app, g, redirect, request, session
 
-from . import login_page, signin
+from . import errors, login_page, signin
 from .limits import client_address
+from .users import UsersError
 
 log = logging.getLogger("minimarket_dash.signin")
 
@@ -44,7 +45,12 @@ def show_form(message: str | None = None, status: int = 200) -> Response:
 def login() -> Response:
     """GET shows the form; POST checks the password and starts the session (303 to next)."""
     gate = signin.gate()
-    if not gate.store.accounts():
+    try:
+        accounts = gate.store.accounts()
+    except UsersError as exc:
+        log.error("%s", exc)
+        return errors.render(503)
+    if not accounts:
         return _html(login_page.first_user_page(), 503)
     if request.method == "GET":
         if gate.current_user():

@@ -20,7 +20,7 @@ from flask import Flask, Response, current_app, g, redirect, request, session
 from flask.sessions import SecureCookieSessionInterface
 
 from . import auth, errors, login_page
-from .config import Settings
+from .config import Settings, SettingsError
 from .users import UsersError, UserStore, load_or_create_secret_key
 
 log = logging.getLogger("minimarket_dash.signin")
@@ -134,6 +134,13 @@ class Gate:
         path = request.path
         if is_public(path) or is_machine_path(path):
             return None
+        try:
+            return self._decide(path)
+        except UsersError as exc:  # a damaged users file: nobody enters, nothing crashes
+            log.error("%s", exc)
+            return errors.render(503)
+
+    def _decide(self, path: str) -> Response | None:
         g.user = self.current_user()
         if g.user is not None:
             return self._allowed_proxy_user() if self.settings.auth == "proxy" else None
@@ -176,7 +183,7 @@ def secret_key_for(settings: Settings) -> str:
     try:
         return load_or_create_secret_key(folder)
     except OSError as exc:
-        raise UsersError(
+        raise SettingsError(
             f"no se pudo crear la clave de sesión en {folder} ({exc.strerror}): "
             "defina DASHBOARD_SECRET_KEY o DASHBOARD_USERS_FILE en una carpeta con escritura"
         ) from None

@@ -262,3 +262,14 @@ def test_configured_secret_key_wins(make_app, tiny_sqlite_url, accounts):
     key = "k" * 40
     app = make_app(database_url=tiny_sqlite_url, auth="users", users_file=accounts, secret_key=key)
     assert app.secret_key == key
+
+
+def test_a_damaged_users_file_lets_nobody_in_without_crashing(client, accounts, caplog):
+    from pathlib import Path
+
+    Path(accounts).write_text("{no es json")
+    for path in ("/", "/login"):
+        response = client.get(path)
+        assert response.status_code == 503
+    assert any("no es válido" in r.getMessage() for r in caplog.records)
+    assert not [r for r in caplog.records if r.exc_info]
