@@ -307,14 +307,30 @@ def test_image_layout_serves_pages_assets_and_health(tmp_path, tiny_sqlite_url):
         while subprocess.run(command, env=env, capture_output=True).returncode != 0:
             assert server.poll() is None and time.monotonic() < deadline, "never healthy"
             time.sleep(0.5)
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as page:
-            html = page.read().decode()
+        html = _first_user_then_home(app, env, f"http://127.0.0.1:{port}")
         asset = re.search(r'href="(/assets/[^"]+)"', html).group(1)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}{asset}", timeout=10) as answer:
             assert answer.status == 200
     finally:
         server.terminate()
         server.wait(timeout=40)
+
+
+def _first_user_then_home(app, env: dict, base: str) -> str:
+    """Do what an operator does on a new image (users add), sign in, and return the home page."""
+    import requests
+
+    from tests.signin.helpers import PASSWORD, sign_in_live
+
+    assert requests.get(f"{base}/", allow_redirects=False).status_code == 503  # no user yet
+    subprocess.run([sys.executable, "-m", "minimarket_dash.cli", "users", "add", "encargada",
+                    "--password-stdin"], cwd=app, env=env, input=PASSWORD, text=True,
+                   check=True, capture_output=True)
+    browser = requests.Session()
+    assert sign_in_live(browser, base, "encargada").status_code == 303
+    page = browser.get(f"{base}/")
+    assert page.status_code == 200
+    return page.text
 
 
 # --- RUNBOOK.md --------------------------------------------------------------------------------

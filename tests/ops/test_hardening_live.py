@@ -207,6 +207,7 @@ def https_server(tiny_sqlite_url):
         {
             "DASHBOARD_DATABASE_URL": tiny_sqlite_url,
             "DASHBOARD_FORCE_HTTPS": "true",
+            "DASHBOARD_ALLOWED_HOSTS": "dash.example,127.0.0.1",
             "DASHBOARD_ENABLE_HSTS": "true",
             "DASHBOARD_TRUSTED_PROXIES": "1",
         },
