@@ -1,4 +1,4 @@
-"""Blueprint /api/*: the JSON endpoints and CSV exports of API.md over the shared metrics."""
+"""Blueprint /api/*: the JSON endpoints and CSV exports of docs/api.md over the shared metrics."""
 
 from __future__ import annotations
 
@@ -83,7 +83,7 @@ def records(frame: pd.DataFrame, fields: tuple[str, ...]) -> list[dict[str, obje
 
 
 def dumps(body: object) -> str:
-    """Serialise without sorting keys, so field order follows API.md."""
+    """Serialise without sorting keys, so field order follows docs/api.md."""
     return json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=native)
 
 

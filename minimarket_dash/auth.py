@@ -1,4 +1,4 @@
-"""API key rule of API.md: /api/* and /metrics need a valid key in a header; no key = closed."""
+"""API key rule (docs/api.md): /api/* and /metrics need a valid key in a header; none = closed."""
 
 from __future__ import annotations
 

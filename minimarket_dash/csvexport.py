@@ -1,4 +1,4 @@
-"""CSV exports of API.md: RFC 4180 via the csv module, UTF-8, formula cells neutralised."""
+"""CSV exports of docs/api.md: RFC 4180 via the csv module, UTF-8, formula cells neutralised."""
 
 from __future__ import annotations
 

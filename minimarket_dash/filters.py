@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-# name -> (default, minimum, maximum); out-of-range values are clamped (API.md § Parameters).
+# name -> (default, minimum, maximum); out-of-range values are clamped (docs/api.md, «Parámetros»).
 INT_RANGES: dict[str, tuple[int, int, int]] = {
     "limit": (10, 1, 100),
     "days": (7, 1, 90),
@@ -75,7 +75,7 @@ def fold_text(value: str) -> str:
 
 
 def clean_proveedor(raw: str | None) -> str | None:
-    """Apply API.md's provider text rule; None when nothing searchable remains."""
+    """Apply the provider text rule of docs/api.md; None when nothing searchable remains."""
     if raw is None:
         return None
     kept = _PROVEEDOR_DROP.sub("", raw)

@@ -1,4 +1,4 @@
-"""The OpenAPI 3 document of /api/*, written by hand from API.md and checked by the tests."""
+"""The OpenAPI 3 document of /api/*, by hand; tests check it against responses and docs/api.md."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Check the security headers of the HTTP contract (API.md) on a page, an API route and a
+# Check the security headers of the HTTP contract (docs/api.md) on a page, an API route and a
 # static asset of the dashboard. Only curl and awk are needed; no key is sent.
 set -euo pipefail
 

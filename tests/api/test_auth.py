@@ -1,4 +1,4 @@
-"""The API key rule of API.md: headers only, several keys, constant time, closed by default."""
+"""The API key rule of docs/api.md: headers only, several keys, constant time, closed by default."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Every JSON endpoint of API.md on SQLite and PostgreSQL, against the hand-computed fixture."""
+"""Every JSON endpoint of docs/api.md on SQLite and PostgreSQL, against the hand fixture."""
 
 from __future__ import annotations
 
@@ -83,7 +83,7 @@ def assert_int_fields(rows: list[dict], names: tuple[str, ...]) -> None:
 def test_summary(client):
     body = get_json(client, "/api/summary")
     assert body == SUMMARY
-    assert list(body) == list(SUMMARY)  # field order of API.md
+    assert list(body) == list(SUMMARY)  # field order of docs/api.md
     assert list(body["proveedor_top"]) == ["nombre", "pedidos"]
     assert_int_fields([body], tuple(k for k in SUMMARY if k != "proveedor_top"))
 

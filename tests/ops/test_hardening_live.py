@@ -74,7 +74,7 @@ def client_address() -> dict[str, str]:
 
 
 def assert_security_headers(response) -> None:
-    """Assert the headers of API.md § Headers."""
+    """Assert the headers of docs/api.md, «Encabezados»."""
     headers = response.headers
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["X-Frame-Options"] == "DENY"

@@ -1,4 +1,4 @@
-"""The parameter rules of API.md: clamping, strict dates, provider text."""
+"""The parameter rules of docs/api.md: clamping, strict dates, provider text."""
 
 from __future__ import annotations
 

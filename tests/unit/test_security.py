@@ -59,7 +59,7 @@ def asset_url(client) -> str:
 
 
 def assert_security_headers(response) -> None:
-    """Assert the headers API.md requires on every response."""
+    """Assert the headers docs/api.md requires on every response."""
     for name, value in SECURITY_HEADERS.items():
         assert response.headers.get(name) == value, name
     assert response.headers.get("Referrer-Policy")
