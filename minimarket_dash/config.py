@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_DIR.parent
 DEFAULT_DATABASE_PATH = Path("data") / "minimarket.db"  # relative to the working directory
 ROTATE_WHEN_VALUES = ("S", "M", "H", "D", "MIDNIGHT", "W0", "W1", "W2", "W3", "W4", "W5", "W6")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -350,6 +351,13 @@ def _parse_override(spec: _Spec | None, raw: Any) -> Any:
     if spec is None or not isinstance(raw, str):
         return tuple(raw) if isinstance(raw, list) else raw
     return _parse_env(spec, raw)
+
+
+def app_folder(name: str) -> Path:
+    """Return the folder `pages` or `assets`: inside the installed package (a wheel carries
+    them there), else at the top of the checkout (an editable install or the source tree)."""
+    installed = PACKAGE_DIR / name
+    return installed if installed.is_dir() else PROJECT_ROOT / name
 
 
 def sqlite_path(database_url: str) -> Path | None:

@@ -13,7 +13,7 @@ from flask import Flask, current_app, g, has_request_context
 
 from . import dash_guard, signin
 from .components import navbar
-from .config import PROJECT_ROOT
+from .config import app_folder
 from .filters import Filters, ParamError, clean_proveedor, parse_date
 
 INDEX_STRING = """<!DOCTYPE html>
@@ -59,8 +59,8 @@ def init_app(server: Flask) -> dash.Dash:
         __name__,
         server=server,
         use_pages=True,
-        pages_folder=str(PROJECT_ROOT / "pages"),
-        assets_folder=str(PROJECT_ROOT / "assets"),
+        pages_folder=str(app_folder("pages")),
+        assets_folder=str(app_folder("assets")),
         title="Mini Market",
         update_title=None,
         # Most charts are created by their callbacks (drawn once, with data), so their ids are
