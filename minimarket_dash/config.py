@@ -207,6 +207,10 @@ class Settings:
     worker_class: str = field(
         default="gthread", **_spec("DASHBOARD_WORKER_CLASS", _parse_worker_class)
     )
+    # «Qué pedir hoy»: lead time of a provider with no delivery in the last 180 days.
+    default_lead_days: int = field(
+        default=2, **_spec("DASHBOARD_DEFAULT_LEAD_DAYS", _int_parser(0, 60))
+    )
     # Override-only (never from the environment): pins "now" for tests and reproducible demos.
     fixed_now: datetime | None = None
 

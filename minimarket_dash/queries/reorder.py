@@ -1,0 +1,328 @@
+"""«Qué pedir hoy»: what to order from each provider today, from stock, sales and past orders.
+
+The rule (README «Qué pedir hoy»): per active product of an active provider,
+objetivo = consumo_diario × (plazo_dias + ciclo_dias) + stock_minimo and
+sugerido = max(0, objetivo − stock_actual − en_camino), rounded to 6 decimals, then up to a
+multiple of the pack. The database sums and groups; pandas finishes the small per-provider
+medians and GCDs.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, and_, case, func, literal, or_, select
+
+from ..db import detalle_pedidos as lines
+from ..db import movimientos_stock as moves
+from ..db import pedidos, productos, proveedores
+from ..filters import Filters
+from ..formatting import WEEKDAYS
+from ..phones import normalise_phone
+from ..sqlparts import day_value, is_true
+from ._common import frame, last_days, provider_condition, provider_ids, window
+
+LEAD_WINDOW_DAYS = 180  # plazo_dias and pack look this far back
+CYCLE_WINDOW_DAYS = 90  # ciclo_dias and dia_habitual
+ON_THE_WAY_DAYS = 30  # en_camino counts open orders this recent
+DEFAULT_CYCLE_DAYS = 7
+MIN_ORDER_DATES = 3
+CLOSED_STATES = ("entregado", "cancelado")
+URGENCY = ("agotado", "critico", "reponer")
+MICRO = 1_000_000
+
+PRODUCT_FIELDS = (
+    "producto_id", "producto", "proveedor_id", "proveedor", "stock_actual", "stock_minimo",
+    "en_camino", "consumo_diario", "cobertura_dias", "pack", "sugerido", "urgencia",
+    "precio_compra", "importe_estimado",
+)
+PROVIDER_FIELDS = (
+    "proveedor_id", "proveedor", "plazo_dias", "ciclo_dias", "dia_habitual", "pide_hoy",
+    "lineas", "importe_estimado", "whatsapp",
+)
+SCHEDULE_FIELDS = ("proveedor_id", "plazo_dias", "ciclo_dias", "dia_habitual")
+CONTACT_FIELDS = ("proveedor", "contacto", "telefono", "email", "whatsapp", "whatsapp_motivo")
+
+
+def reorder(conn: Connection, filters: Filters, now: datetime, lead_days: int) -> pd.DataFrame:
+    """Return the products to order today, most urgent first, with their provider's figures.
+
+    Besides PRODUCT_FIELDS each row carries its provider's plazo_dias, ciclo_dias, dia_habitual,
+    pide_hoy, contact and WhatsApp number, so the API and the page group it without more queries.
+    """
+    ids = provider_ids(conn, filters.proveedor)
+    items = _products(conn, ids)
+    schedule = provider_schedule(conn, now, lead_days, ids)
+    items = with_schedule(items, schedule, lead_days, now.date())
+    items = _with_history(conn, items, filters, now)
+    items = _suggest(items)
+    if filters.solo_hoy:
+        items = items[items["pide_hoy"]]
+    return _tidy(_sorted(items[items["sugerido"] > 0]).reset_index(drop=True))
+
+
+def reorder_schedule(
+    conn: Connection, filters: Filters, now: datetime, lead_days: int
+) -> pd.DataFrame:
+    """Return every active provider (matching the filter) with its lead time, cycle and day."""
+    ids = provider_ids(conn, filters.proveedor)
+    statement = (
+        select(proveedores.c.id.label("proveedor_id"), proveedores.c.nombre.label("proveedor"))
+        .where(is_true(proveedores.c.activo), *provider_condition(proveedores.c.id, ids))
+        .order_by(proveedores.c.id)
+    )
+    names = frame(conn, statement, ["proveedor_id", "proveedor"])
+    schedule = provider_schedule(conn, now, lead_days, ids)
+    return with_schedule(names, schedule, lead_days, now.date())
+
+
+def with_schedule(
+    items: pd.DataFrame, schedule: pd.DataFrame, lead_days: int, today: date
+) -> pd.DataFrame:
+    """Join each row's provider schedule; providers without recent orders get the defaults."""
+    items = items.merge(schedule, on="proveedor_id", how="left")
+    items["plazo_dias"] = [lead_days if _missing(v) else v for v in items["plazo_dias"]]
+    items["ciclo_dias"] = [DEFAULT_CYCLE_DAYS if _missing(v) else v for v in items["ciclo_dias"]]
+    items["dia_habitual"] = [None if _missing(v) else v for v in items["dia_habitual"]]
+    items["pide_hoy"] = [day == WEEKDAYS[today.weekday()] for day in items["dia_habitual"]]
+    return items
+
+
+def providers_of(items: pd.DataFrame) -> pd.DataFrame:
+    """Return one row per provider of the suggestions, in the order they first appear."""
+    if items.empty:
+        return pd.DataFrame(columns=[*PROVIDER_FIELDS, *CONTACT_FIELDS[1:]])
+    grouped = items.groupby("proveedor_id", sort=False)
+    first = items.drop_duplicates("proveedor_id").set_index("proveedor_id")
+    result = pd.DataFrame({
+        **{name: first[name] for name in ("proveedor", "plazo_dias", "ciclo_dias")},
+        "dia_habitual": first["dia_habitual"],
+        "pide_hoy": first["pide_hoy"].astype(bool),
+        "lineas": grouped.size(),
+        "importe_estimado": grouped["importe_estimado"].sum(min_count=1).round(2),
+        **{name: first[name] for name in CONTACT_FIELDS[1:]},
+    })
+    return _tidy(result.reset_index())
+
+
+def _tidy(items: pd.DataFrame) -> pd.DataFrame:
+    """Keep whole days as int and put None (not NaN) in empty text columns."""
+    for column in ("plazo_dias", "ciclo_dias"):
+        items[column] = pd.Series([_whole(v) for v in items[column]], dtype=object,
+                                  index=items.index)
+    for column in ("dia_habitual", *CONTACT_FIELDS[1:]):
+        items[column] = pd.Series([None if _missing(v) else v for v in items[column]],
+                                  dtype=object, index=items.index)
+    return items
+
+
+# ---------------------------------------------------------------------------------------------
+# Queries
+# ---------------------------------------------------------------------------------------------
+
+
+def _products(conn: Connection, ids: list[int] | None) -> pd.DataFrame:
+    """Active products of active providers, with the provider's contact and WhatsApp number."""
+    p, v = productos.c, proveedores.c
+    statement = (
+        select(p.id, p.nombre, p.proveedor_id, v.nombre, p.stock_actual, p.stock_minimo,
+               p.precio_compra, v.contacto, v.telefono, v.email)
+        .join(proveedores, v.id == p.proveedor_id)
+        .where(is_true(p.activo), is_true(v.activo), *provider_condition(v.id, ids))
+    )
+    columns = ["producto_id", "producto", "proveedor_id", "proveedor", "stock_actual",
+               "stock_minimo", "precio_compra", "contacto", "telefono", "email"]
+    items = frame(conn, statement, columns)
+    phones = [normalise_phone(raw) for raw in items["telefono"]]
+    items["whatsapp"] = [number for number, _ in phones]
+    items["whatsapp_motivo"] = [reason for _, reason in phones]
+    for column in ("stock_actual", "stock_minimo"):
+        items[column] = items[column].fillna(0).astype("int64")
+    items["precio_compra"] = items["precio_compra"].astype("float64")
+    return items
+
+
+def provider_schedule(
+    conn: Connection, now: datetime, lead_days: int, ids: list[int] | None
+) -> pd.DataFrame:
+    """Return plazo_dias, ciclo_dias and dia_habitual of every provider with recent orders.
+
+    Providers missing from the result have no orders in the windows: the caller's left join
+    leaves NaN there and _fill_schedule applies the defaults.
+    """
+    days = _order_days(conn, now, ids)
+    leads = _lead_times(conn, now, ids)
+    providers = sorted(set(days["proveedor_id"]) | set(leads["proveedor_id"]))
+    rows = [
+        (pid, _median_or(leads, pid, "dias", lead_days), *_cycle_and_day(days, pid))
+        for pid in providers
+    ]
+    return pd.DataFrame(rows, columns=list(SCHEDULE_FIELDS)).astype(object)
+
+
+def _order_days(conn: Connection, now: datetime, ids) -> pd.DataFrame:
+    """Orders per provider and calendar day in the last 90 days (any estado)."""
+    day = day_value(pedidos.c.fecha_pedido, conn.dialect.name)
+    statement = (
+        select(pedidos.c.proveedor_id, day, func.count())
+        .where(*window(pedidos.c.fecha_pedido, *last_days(now, CYCLE_WINDOW_DAYS)),
+               *provider_condition(pedidos.c.proveedor_id, ids))
+        .group_by(pedidos.c.proveedor_id, day)
+    )
+    result = frame(conn, statement, ["proveedor_id", "dia", "pedidos"])
+    result["dia"] = pd.to_datetime(result["dia"].astype(str))
+    return result
+
+
+def _lead_times(conn: Connection, now: datetime, ids) -> pd.DataFrame:
+    """Calendar days from order to delivery of the delivered orders of the last 180 days."""
+    day = day_value(pedidos.c.fecha_pedido, conn.dialect.name)
+    real = pedidos.c.fecha_entrega_real
+    statement = (
+        select(pedidos.c.proveedor_id, day, real, func.count())
+        .where(real.is_not(None),
+               *window(pedidos.c.fecha_pedido, *last_days(now, LEAD_WINDOW_DAYS)),
+               *provider_condition(pedidos.c.proveedor_id, ids))
+        .group_by(pedidos.c.proveedor_id, day, real)
+    )
+    result = frame(conn, statement, ["proveedor_id", "dia", "entrega", "pedidos"])
+    ordered = pd.to_datetime(result["dia"].astype(str))
+    delivered = pd.to_datetime(result["entrega"].astype(str).str[:10])
+    result["dias"] = (delivered - ordered).dt.days
+    return result
+
+
+def _median_or(data: pd.DataFrame, pid: int, column: str, default):
+    """Return the median of `column` over the provider's rows weighted by `pedidos`."""
+    mine = data[data["proveedor_id"] == pid]
+    if mine.empty:
+        return default
+    return _whole(float(np.median(np.repeat(mine[column].to_numpy(), mine["pedidos"]))))
+
+
+def _cycle_and_day(days: pd.DataFrame, pid: int) -> tuple[object, str | None]:
+    """Return (ciclo_dias, dia_habitual) of one provider from its orders per day."""
+    mine = days[days["proveedor_id"] == pid]
+    dates = np.sort(mine["dia"].unique())
+    cycle: object = DEFAULT_CYCLE_DAYS
+    if len(dates) >= MIN_ORDER_DATES:
+        gaps = np.diff(dates).astype("timedelta64[D]").astype(np.int64)
+        cycle = _whole(float(np.median(gaps)))
+    if mine.empty:
+        return cycle, None
+    per_weekday = np.bincount(mine["dia"].dt.weekday, weights=mine["pedidos"], minlength=7)
+    return cycle, WEEKDAYS[int(np.argmax(per_weekday))]  # argmax: the first of equal counts
+
+
+def _whole(value: float) -> int | float:
+    """Return a whole float as int (medians of whole days are whole or end in .5)."""
+    return int(value) if float(value).is_integer() else value
+
+
+def _with_history(conn, items: pd.DataFrame, filters: Filters, now: datetime) -> pd.DataFrame:
+    """Add consumo_diario (sales of the last `dias` full days), en_camino and pack."""
+    sold = _sales(conn, now.date(), filters.dias)
+    items = items.merge(sold, on="producto_id", how="left")
+    items["consumo_diario"] = items["vendido"].fillna(0).astype("float64") / filters.dias
+    history = _order_lines(conn, now)
+    items = items.merge(
+        history, left_on=["proveedor_id", "producto"],
+        right_on=["proveedor_id", "producto_nombre"], how="left",
+    )
+    items["en_camino"] = items["en_camino"].fillna(0).astype("int64")
+    items["pack"] = items["pack"].fillna(1).astype("int64")
+    return items.drop(columns=["vendido", "producto_nombre"])
+
+
+def _sales(conn: Connection, today: date, dias: int) -> pd.DataFrame:
+    """Units out (`salida`) per product from today − dias 00:00 to today 00:00."""
+    start = datetime.combine(today - timedelta(days=dias), time.min)
+    end = datetime.combine(today, time.min)
+    statement = (
+        select(moves.c.producto_id, func.sum(moves.c.cantidad))
+        .where(moves.c.tipo_movimiento == "salida", *window(moves.c.fecha_movimiento, start, end))
+        .group_by(moves.c.producto_id)
+    )
+    sold = frame(conn, statement, ["producto_id", "vendido"])
+    sold["vendido"] = sold["vendido"].astype("float64")
+    return sold
+
+
+def _order_lines(conn: Connection, now: datetime) -> pd.DataFrame:
+    """Per provider and exact product name: units on their way and the pack (GCD) of 180 days."""
+    recent = pedidos.c.fecha_pedido >= now - timedelta(days=ON_THE_WAY_DAYS)
+    open_order = and_(
+        pedidos.c.fecha_entrega_real.is_(None),
+        or_(pedidos.c.estado.is_(None), pedidos.c.estado.not_in(CLOSED_STATES)),
+        recent,
+    )
+    on_the_way = func.sum(case((open_order, lines.c.cantidad), else_=literal(0)))
+    statement = (
+        select(pedidos.c.proveedor_id, lines.c.producto_nombre, lines.c.cantidad, on_the_way)
+        .join(pedidos, pedidos.c.id == lines.c.pedido_id)
+        .where(*window(pedidos.c.fecha_pedido, *last_days(now, LEAD_WINDOW_DAYS)))
+        .group_by(pedidos.c.proveedor_id, lines.c.producto_nombre, lines.c.cantidad)
+    )
+    columns = ["proveedor_id", "producto_nombre", "cantidad", "en_camino"]
+    found = frame(conn, statement, columns)
+    found["cantidad"] = found["cantidad"].fillna(0).astype("int64").abs()
+    found["en_camino"] = found["en_camino"].fillna(0).astype("int64")
+    grouped = found.groupby(["proveedor_id", "producto_nombre"], sort=False)
+    result = grouped.agg(en_camino=("en_camino", "sum"), pack=("cantidad", np.gcd.reduce))
+    result.loc[result["pack"] == 0, "pack"] = 1
+    return result.reset_index()
+
+
+def _tidy(items: pd.DataFrame) -> pd.DataFrame:
+    """Keep whole days as int and put None (not NaN) in empty text columns."""
+    for column in ("plazo_dias", "ciclo_dias"):
+        items[column] = pd.Series([_whole(v) for v in items[column]], dtype=object,
+                                  index=items.index)
+    for column in ("dia_habitual", *CONTACT_FIELDS[1:]):
+        items[column] = pd.Series([None if _missing(v) else v for v in items[column]],
+                                  dtype=object, index=items.index)
+    return items
+
+
+# ---------------------------------------------------------------------------------------------
+# The rule
+# ---------------------------------------------------------------------------------------------
+
+
+def _suggest(items: pd.DataFrame) -> pd.DataFrame:
+    """Apply objetivo, sugerido, cobertura_dias, urgencia and importe_estimado."""
+    plazo = items["plazo_dias"].astype("float64")
+    ciclo = items["ciclo_dias"].astype("float64")
+    consumo = items["consumo_diario"]
+    objetivo = consumo * (plazo + ciclo) + items["stock_minimo"]
+    missing = (objetivo - items["stock_actual"] - items["en_camino"]).clip(lower=0)
+    items["sugerido"] = round_up_to_pack(missing.to_numpy(), items["pack"].to_numpy())
+    coverage = (items["stock_actual"] / consumo).where(consumo > 0)
+    items["urgencia"] = np.select(
+        [items["stock_actual"] <= 0, coverage < plazo], ["agotado", "critico"], "reponer"
+    )
+    items["cobertura_dias"] = coverage.round(1)
+    items["consumo_diario"] = consumo.round(2)
+    items["importe_estimado"] = (items["sugerido"] * items["precio_compra"]).round(2)
+    return items
+
+
+def round_up_to_pack(missing: np.ndarray, pack: np.ndarray) -> np.ndarray:
+    """Round to 6 decimals, then up to a whole multiple of pack (exact, in millionths)."""
+    micro = np.rint(np.round(missing.astype("float64"), 6) * MICRO).astype(np.int64)
+    step = pack.astype(np.int64) * MICRO
+    return (-(-micro // step) * pack).astype(np.int64)
+
+
+def _sorted(items: pd.DataFrame) -> pd.DataFrame:
+    """Order by urgency, then days of cover (unknown last), then product id."""
+    rank = items["urgencia"].map({name: i for i, name in enumerate(URGENCY)})
+    keyed = items.assign(_rank=rank, _nocover=items["cobertura_dias"].isna())
+    keyed = keyed.sort_values(["_rank", "_nocover", "cobertura_dias", "producto_id"])
+    return keyed.drop(columns=["_rank", "_nocover"])
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value))
