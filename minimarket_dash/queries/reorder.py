@@ -44,6 +44,7 @@ PROVIDER_FIELDS = (
 )
 SCHEDULE_FIELDS = ("proveedor_id", "plazo_dias", "ciclo_dias", "dia_habitual")
 CONTACT_FIELDS = ("proveedor", "contacto", "telefono", "email", "whatsapp", "whatsapp_motivo")
+ALL_COLUMNS = [*PRODUCT_FIELDS, *SCHEDULE_FIELDS[1:], "pide_hoy", *CONTACT_FIELDS[1:]]
 
 
 def reorder(conn: Connection, filters: Filters, now: datetime, lead_days: int) -> pd.DataFrame:
@@ -54,6 +55,8 @@ def reorder(conn: Connection, filters: Filters, now: datetime, lead_days: int) -
     """
     ids = provider_ids(conn, filters.proveedor)
     items = _products(conn, ids)
+    if items.empty:
+        return pd.DataFrame(columns=ALL_COLUMNS)
     schedule = provider_schedule(conn, now, lead_days, ids)
     items = with_schedule(items, schedule, lead_days, now.date())
     items = _with_history(conn, items, filters, now)

@@ -8,8 +8,12 @@ import pytest
 from minimarket_dash.config import load_settings
 from minimarket_dash.db import make_engine
 from minimarket_dash.filters import Filters
-from minimarket_dash.queries.reorder import providers_of, reorder, reorder_schedule, round_up_to_pack
-from tests.reorder_conftest import reorder_postgres_url, reorder_sqlite_url, reorder_url  # noqa: F401
+from minimarket_dash.queries.reorder import (
+    providers_of,
+    reorder,
+    reorder_schedule,
+    round_up_to_pack,
+)
 from tests.reorder_fixture import EXPECTED_PRODUCTS, EXPECTED_PROVIDERS, NOW, PRODUCTS
 
 PRODUCT_COLUMNS = ("producto_id", "en_camino", "consumo_diario", "cobertura_dias", "pack",
