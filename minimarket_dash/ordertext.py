@@ -60,12 +60,26 @@ def mailto_link(email: str, entrega: date, text: str) -> str:
     return f"mailto:{email}?subject={quote(subject, safe='')}&body={quote(text, safe='')}"
 
 
-def round_to_pack(value: float | int | None, pack: int) -> int:
-    """Return a typed quantity as a whole multiple of the pack (up), never negative."""
-    if value is None or not math.isfinite(float(value)) or value <= 0:
+def round_to_pack(value: str | float | int | None, pack: int) -> int:
+    """Return a typed quantity as a whole multiple of the pack (up); unreadable or ≤ 0 is 0."""
+    number = _number(value)
+    if number is None or number <= 0:
         return 0
     pack = max(1, int(pack))
-    return int(math.ceil(round(float(value), 6) / pack) * pack)
+    return int(math.ceil(round(number, 6) / pack) * pack)
+
+
+def _number(value: str | float | int | None) -> float | None:
+    """Read a typed number (`12`, `12,5`, `1.200`); None when it is not one."""
+    if isinstance(value, str):
+        text = value.strip().replace(".", "").replace(",", ".")
+        try:
+            value = float(text)
+        except ValueError:
+            return None
+    if value is None or not math.isfinite(float(value)):
+        return None
+    return float(value)
 
 
 def why(cobertura: float | None, plazo: float, ciclo: float) -> str:

@@ -222,10 +222,15 @@ def _row(pid: int, item) -> html.Tr:
         html.Td(fmt_int(item.stock_actual)),
         html.Td(fmt_int(item.en_camino)),
         html.Td(cover),
-        html.Td(dcc.Input(id={"type": "compras-qty", **key}, type="number", min=0,
-                          step=int(item.pack), value=int(item.sugerido), debounce=True,
-                          className="form-control form-control-sm qty",
-                          **{"aria-label": f"Cantidad de {item.producto}"})),
+        html.Td(html.Label([
+            html.Span(f"Cantidad de {item.producto}", className="visually-hidden"),
+            # Text with a numeric keypad: a number input would report a non-multiple of its
+            # step as empty; the callback rounds what is typed up to the pack instead.
+            dcc.Input(id={"type": "compras-qty", **key}, type="text", inputMode="numeric",
+                      value=str(int(item.sugerido)), debounce=True,
+                      className="form-control form-control-sm qty"),
+            html.Div(f"bulto de {int(item.pack)}", className="small text-muted"),
+        ], className="mb-0")),
         html.Td(amount or "–", id={"type": "compras-amount", **key}),
     ])
 
@@ -256,21 +261,24 @@ def send_buttons(pid: int, row, text: str, entrega) -> html.Div:
     Output({"type": "compras-copy", "prov": MATCH}, "content"),
     Output({"type": "compras-total", "prov": MATCH}, "children"),
     Output({"type": "compras-amount", "prov": MATCH, "prod": ALL}, "children"),
-    Output({"type": "compras-qty", "prov": MATCH, "prod": ALL}, "value"),
     Input({"type": "compras-qty", "prov": MATCH, "prod": ALL}, "value"),
     State({"type": "compras-lines", "prov": MATCH}, "data"),
     State({"type": "compras-meta", "prov": MATCH}, "data"),
     prevent_initial_call=True,
 )
 def edit_order(values, lines, meta):
-    """Rewrite the order after a quantity changes (rounded up to the pack; 0 drops the line)."""
+    """Rewrite the order after a quantity changes (rounded up to the pack; 0 drops the line).
+
+    The typed value stays as typed (writing it back raced with the next keystrokes); the text,
+    the amounts and the CSV use it rounded up to the pack.
+    """
     quantities = [ordertext.round_to_pack(v, x["pack"]) for v, x in zip(values, lines, strict=True)]
     order = [_as_line(x, q) for x, q in zip(lines, quantities, strict=True)]
     text = _text_of(meta, order)
     amounts = [fmt_money(q * x["precio"]) if x["precio"] is not None else "–"
                for q, x in zip(quantities, lines, strict=True)]
     _set_links(meta, text)
-    return text, text, fmt_money(ordertext.total(order)), amounts, quantities
+    return text, text, fmt_money(ordertext.total(order)), amounts
 
 
 def _text_of(meta: dict, order: list) -> str:
