@@ -35,6 +35,12 @@ INDEXES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         "movimientos_stock",
         ("proveedor_id", "tipo_movimiento", "cantidad"),
     ),
+    # «Qué pedir hoy»: units sold per product in the last `dias` days, from the index alone.
+    (
+        "ix_mm_movimientos_salidas",
+        "movimientos_stock",
+        ("tipo_movimiento", "fecha_movimiento", "producto_id", "cantidad"),
+    ),
 )
 
 

@@ -98,7 +98,9 @@ def settle_stock(rng, columns: dict, movements: dict, today: np.datetime64) -> N
     current[~selling] = columns["stock_actual"][~selling]
     # Products without recent sales keep the generator's stock (with its own low ones).
     low = (columns["activo"] == 1) & selling & (rng.random(n) < LOW_STOCK_SHARE)
-    current[low] = rng.integers(0, minimum[low])
+    # Under the minimum: from none up to about four days of sales left.
+    left = np.rint(daily[low] * rng.uniform(0.3, 4, low.sum())).astype(np.int64)
+    current[low] = np.minimum(left, minimum[low] - 1)
     current[low & (rng.random(n) < 0.3)] = 0
     columns["stock_minimo"] = minimum.astype(np.int64)
     columns["stock_actual"] = current
