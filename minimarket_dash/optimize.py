@@ -35,7 +35,14 @@ INDEXES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         "movimientos_stock",
         ("proveedor_id", "tipo_movimiento", "cantidad"),
     ),
-    # «Qué pedir hoy»: units sold per product in the last `dias` days, from the index alone.
+    # «Qué pedir hoy» (queries/reorder.py): order dates, deliveries and open orders from the
+    # index alone; the pack of a product from its own lines; units sold per product.
+    (
+        "ix_mm_pedidos_entregas",
+        "pedidos",
+        ("fecha_pedido", "proveedor_id", "fecha_entrega_real", "estado"),
+    ),
+    ("ix_mm_detalle_nombre", "detalle_pedidos", ("producto_nombre", "pedido_id", "cantidad")),
     (
         "ix_mm_movimientos_salidas",
         "movimientos_stock",
