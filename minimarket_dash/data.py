@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 
 import pandas as pd
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
 from flask_caching import Cache
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -56,8 +56,9 @@ METRICS: dict[str, Metric] = {
 
 
 def _lead_days() -> int:
-    """Return DASHBOARD_DEFAULT_LEAD_DAYS of the current app."""
-    return current_app.config["SETTINGS"].default_lead_days
+    """Return DASHBOARD_DEFAULT_LEAD_DAYS of the current app (the default outside one)."""
+    settings = current_app.config["SETTINGS"] if has_app_context() else Settings()
+    return settings.default_lead_days
 
 
 class DatabaseUnavailable(RuntimeError):
