@@ -321,12 +321,12 @@ def download(_clicks, values, ids, search):
                                           items["pack"], strict=True)])
     items["importe_estimado"] = (items["sugerido"] * items["precio_compra"]).round(2)
     name = dash.ctx.triggered_id["name"]
-    stem = "pedido-sugerido"
+    parts: list = []
     if name != "todo":
         items = items[items["proveedor_id"] == int(name)]
-        stem = f"pedido_{items['proveedor'].iloc[0]}" if not items.empty else stem
-    today = components.now().date()
-    return components.csv_download(items[list(PRODUCT_FIELDS)], csv_filename(stem, today))
+        parts = list(items["proveedor"].head(1))
+    filename = csv_filename("pedido-sugerido", *parts, components.now().date())
+    return components.csv_download(items[list(PRODUCT_FIELDS)], filename)
 
 
 def _query_of(search: str | None) -> dict:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import time
+from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
@@ -155,3 +158,20 @@ def test_print_puts_one_provider_per_page(compras):
                 getComputedStyle(document.querySelector('.filter-bar')).display];
     """)
     assert styles == [["page", "page", "page", "auto"], "none", "none"]
+
+
+def test_csv_per_provider_carries_the_edited_quantities(compras):
+    duo = compras()
+    set_quantity(duo, prod=4, value="7")  # rounded up to the pack of 6: 12
+    set_quantity(duo, prod=5, value="20")
+    wait_until(lambda: "• 20 × Gaseosa" in order_text(duo))
+    button = duo.driver.find_element(
+        "css selector", '[id=\'{"name":"2","page":"compras","type":"dl-btn"}\']')
+    duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
+    button.click()
+    target = Path(duo.download_path) / "pedido-sugerido_bebidas-cuyo_2026-03-18.csv"
+    wait_until(target.exists)
+    rows = list(csv.DictReader(io.StringIO(target.read_bytes().decode("utf-8-sig"))))
+    assert [(r["producto_id"], r["sugerido"], r["importe_estimado"]) for r in rows] == [
+        ("4", "12", "4800.0"), ("5", "20", "22000.0")]
+    assert duo.get_logs() == []
