@@ -126,3 +126,16 @@ def test_schedule_lists_every_active_provider_with_defaults(conn):
 )
 def test_round_to_six_decimals_then_up_to_the_pack(missing, pack, expected):
     assert round_up_to_pack(np.array([missing]), np.array([pack]))[0] == expected
+
+
+@pytest.mark.parametrize("raw", ["abc", "-1", "61", "2.5", ""])
+def test_default_lead_days_setting_is_validated(raw):
+    from minimarket_dash.config import SettingsError
+
+    with pytest.raises(SettingsError, match="DASHBOARD_DEFAULT_LEAD_DAYS"):
+        load_settings(environ={"DASHBOARD_DEFAULT_LEAD_DAYS": raw})
+
+
+def test_default_lead_days_setting_defaults_to_2_and_reads_the_environment():
+    assert load_settings(environ={}).default_lead_days == 2
+    assert load_settings(environ={"DASHBOARD_DEFAULT_LEAD_DAYS": " 5 "}).default_lead_days == 5
