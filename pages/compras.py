@@ -136,13 +136,13 @@ def _body(filters: Filters, failures: list[str]) -> list:
     providers = providers_of(items)
     cards = [provider_card(row, items[items["proveedor_id"] == row.proveedor_id], today)
              for row in providers.itertuples()]
-    return [_today_line(filters, failures), *cards]
+    return [_today_line(providers), *cards]
 
 
-def _today_line(filters: Filters, failures: list[str]) -> html.Div:
-    schedule = components.fetch_or_none(PAGE, "reorder_schedule", filters, failures=failures)
-    names = [] if schedule is None else list(schedule[schedule["pide_hoy"]]["proveedor"])
-    text = ", ".join(names) if names else "nadie (ningún proveedor tiene hoy su día habitual)"
+def _today_line(providers: pd.DataFrame) -> html.P:
+    """Name the providers with suggestions whose usual order day is today."""
+    names = list(providers[providers["pide_hoy"]]["proveedor"])
+    text = ", ".join(names) if names else "nadie (ningún proveedor con sugerencias pide hoy)"
     return html.P([html.Strong("Hoy le pedís a: "), text], id="compras-hoy", className="mb-3")
 
 
