@@ -37,10 +37,12 @@ INDEXES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ),
     # «Qué pedir hoy» (queries/reorder.py): order dates, deliveries and open orders from the
     # index alone; the pack of a product from its own lines; units sold per product.
+    # Provider first, like ix_mm_pedidos_proveedor_fecha: SQLite's planner prefers a skip-scan
+    # over the few providers, so this one must cover the delivery columns too.
     (
-        "ix_mm_pedidos_entregas",
+        "ix_mm_pedidos_prov_entregas",
         "pedidos",
-        ("fecha_pedido", "proveedor_id", "fecha_entrega_real", "estado"),
+        ("proveedor_id", "fecha_pedido", "fecha_entrega_real", "estado"),
     ),
     ("ix_mm_detalle_nombre", "detalle_pedidos", ("producto_nombre", "pedido_id", "cantidad")),
     (

@@ -158,12 +158,15 @@ def provider_schedule(
     """
     days = _order_days(conn, now, ids)
     leads = _lead_times(conn, now, ids)
-    by_day = dict(tuple(days.groupby("proveedor_id")))
-    by_lead = dict(tuple(leads.groupby("proveedor_id")))
-    rows = [
-        (pid, _median_or(by_lead.get(pid), lead_days), *_cycle_and_day(by_day.get(pid)))
-        for pid in sorted(set(by_day) | set(by_lead))
-    ]
+    # Plain numpy per provider: a few thousand rows, where pandas' per-group cost dominated.
+    day_pid, day = days["proveedor_id"].to_numpy(), days["dia"].to_numpy()
+    day_count = days["pedidos"].to_numpy()
+    lead_pid, lead, lead_count = (leads[c].to_numpy() for c in ("proveedor_id", "dias", "pedidos"))
+    rows = []
+    for pid in sorted(set(day_pid.tolist()) | set(lead_pid.tolist())):
+        mine, theirs = day_pid == pid, lead_pid == pid
+        plazo = _median(np.repeat(lead[theirs], lead_count[theirs]), lead_days)
+        rows.append((pid, plazo, *_cycle_and_day(day[mine], day_count[mine])))
     return pd.DataFrame(rows, columns=list(SCHEDULE_FIELDS)).astype(object)
 
 
@@ -177,7 +180,8 @@ def _order_days(conn: Connection, now: datetime, ids) -> pd.DataFrame:
         .group_by(pedidos.c.proveedor_id, day)
     )
     result = frame(conn, statement, ["proveedor_id", "dia", "pedidos"])
-    result["dia"] = pd.to_datetime(result["dia"].astype(str), format="%Y-%m-%d")
+    days = pd.to_datetime(result["dia"].astype(str), format="%Y-%m-%d").to_numpy()
+    result["dia"] = days.astype("datetime64[D]").astype(np.int64)  # days since 1970-01-01
     return result
 
 
@@ -206,23 +210,23 @@ def _days_to_delivery(dialect: str):
     return cast(real, Date) - cast(ordered, Date)
 
 
-def _median_or(mine: pd.DataFrame | None, default):
-    """Return the median lead time of one provider's deliveries (weighted by count)."""
-    if mine is None or mine.empty:
+def _median(values: np.ndarray, default):
+    """Return the median of values (mean of the middle two when even), or default if none."""
+    if len(values) == 0:
         return default
-    return _whole(float(np.median(np.repeat(mine["dias"].to_numpy(), mine["pedidos"]))))
+    return _whole(float(np.median(values)))
 
 
-def _cycle_and_day(mine: pd.DataFrame | None) -> tuple[object, str | None]:
-    """Return (ciclo_dias, dia_habitual) of one provider from its orders per day."""
-    if mine is None or mine.empty:
+def _cycle_and_day(days: np.ndarray, counts: np.ndarray) -> tuple[object, str | None]:
+    """Return (ciclo_dias, dia_habitual) from one provider's order days and orders per day."""
+    if len(days) == 0:
         return DEFAULT_CYCLE_DAYS, None
-    dates = np.sort(mine["dia"].unique())
-    cycle: object = DEFAULT_CYCLE_DAYS
-    if len(dates) >= MIN_ORDER_DATES:
-        gaps = np.diff(dates).astype("timedelta64[D]").astype(np.int64)
-        cycle = _whole(float(np.median(gaps)))
-    per_weekday = np.bincount(mine["dia"].dt.weekday, weights=mine["pedidos"], minlength=7)
+    dates = np.unique(days)
+    cycle = _median(np.diff(dates), DEFAULT_CYCLE_DAYS)
+    if len(dates) < MIN_ORDER_DATES:
+        cycle = DEFAULT_CYCLE_DAYS
+    weekday = (days + 3) % 7  # 1970-01-01 was a Thursday; 0 = Monday
+    per_weekday = np.bincount(weekday, weights=counts, minlength=7)
     return cycle, WEEKDAYS[int(np.argmax(per_weekday))]  # argmax: the first of equal counts
 
 
