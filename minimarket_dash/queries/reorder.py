@@ -22,7 +22,7 @@ from ..filters import Filters
 from ..formatting import WEEKDAYS
 from ..phones import normalise_phone
 from ..sqlparts import day_value, is_true
-from ._common import frame, last_days, provider_condition, provider_ids, window
+from ._common import frame, ints, last_days, provider_condition, provider_ids, window
 
 LEAD_WINDOW_DAYS = 180  # plazo_dias and pack look this far back
 CYCLE_WINDOW_DAYS = 90  # ciclo_dias and dia_habitual
@@ -182,7 +182,7 @@ def _order_days(conn: Connection, now: datetime, ids) -> pd.DataFrame:
     result = frame(conn, statement, ["proveedor_id", "dia", "pedidos"])
     days = pd.to_datetime(result["dia"].astype(str), format="%Y-%m-%d").to_numpy()
     result["dia"] = days.astype("datetime64[D]").astype(np.int64)  # days since 1970-01-01
-    return result
+    return ints(result, ["pedidos"])
 
 
 def _lead_times(conn: Connection, now: datetime, ids) -> pd.DataFrame:
@@ -196,8 +196,7 @@ def _lead_times(conn: Connection, now: datetime, ids) -> pd.DataFrame:
         .group_by(pedidos.c.proveedor_id, lead)
     )
     result = frame(conn, statement, ["proveedor_id", "dias", "pedidos"])
-    result["dias"] = result["dias"].astype("int64")
-    return result
+    return ints(result, ["dias", "pedidos"])
 
 
 def _days_to_delivery(dialect: str):

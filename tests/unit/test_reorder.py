@@ -89,6 +89,15 @@ def test_proveedor_text_filters_like_the_other_endpoints(conn):
     assert reorder(conn, Filters(proveedor="inactivo"), NOW, lead_days=2).empty
 
 
+def test_a_provider_without_any_order_alone(conn):
+    frame = reorder(conn, Filters(proveedor="federal"), NOW, lead_days=3)
+    assert list(frame["producto_id"]) == [6]
+    first = frame.iloc[0]
+    assert (first["plazo_dias"], first["ciclo_dias"], first["dia_habitual"]) == (3, 7, None)
+    schedule = reorder_schedule(conn, Filters(proveedor="federal"), NOW, lead_days=3)
+    assert list(schedule["plazo_dias"]) == [3]
+
+
 def test_dias_changes_the_sales_window(conn):
     frame = reorder(conn, Filters(dias=7), NOW, lead_days=2)
     gaseosa = frame[frame["producto_id"] == 5].iloc[0]
