@@ -21,6 +21,7 @@ import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -36,6 +37,7 @@ TARGET_SECONDS = 1.5
 # Every chart has drawn its SVG with data (or the empty-state note) and nothing is loading.
 READY_JS = """
 const expected = arguments[0];
+if (arguments[1] && !document.querySelector(arguments[1])) return null;
 const charts = document.querySelectorAll('#_pages_content .js-plotly-plot');
 if (charts.length < expected) return null;
 for (const c of charts) {
@@ -55,6 +57,10 @@ FULL_HEIGHT_JS = ("return document.documentElement.scrollHeight"
                   " + window.outerHeight - window.innerHeight")
 
 
+# Pages without charts are complete when this element is there (and nothing is loading).
+READY_SELECTOR = {"/compras": "#compras-body .provider-card, #compras-empty"}
+
+
 def pages(today: date) -> list[tuple[str, str, int]]:
     """Return (label, path, number of charts) of every page measured."""
     start = (today - timedelta(days=29)).isoformat()
@@ -64,6 +70,7 @@ def pages(today: date) -> list[tuple[str, str, int]]:
         ("Análisis /analytics", "/analytics", 6),
         ("Análisis 30 días + proveedor", f"/analytics?start_date={start}"
          f"&end_date={today.isoformat()}&proveedor=lacteos", 6),
+        ("Qué pedir /compras", "/compras", 0),
     ]
 
 
@@ -123,7 +130,8 @@ def time_page(driver, url: str, charts: int, timeout: float = 30) -> float:
     driver.get(url)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        ready = driver.execute_script(READY_JS, charts)
+        selector = READY_SELECTOR.get(urlparse(url).path)
+        ready = driver.execute_script(READY_JS, charts, selector)
         if ready is not None:
             return ready / 1000
         time.sleep(0.01)

@@ -30,6 +30,8 @@ def endpoints(today: date) -> dict[str, Callable[[int], str]]:
         "stock-by-provider": lambda i: f"/api/stock-by-provider?limit={1 + i % 100}",
         "weekly-sales": lambda i: f"/api/weekly-sales?weeks={1 + i % 52}",
         "export top-products.csv": lambda i: f"/api/export/top-products.csv?limit={10 + i % 90}",
+        "reorder (qué pedir)": lambda i: f"/api/reorder?dias={7 + i % 84}"
+        + (f"&proveedor={_provider(i)}" if i % 3 == 0 else ""),
     }
 
 
@@ -46,6 +48,7 @@ METRICS_OF = {
     "stock-by-provider": ("stock_by_provider",),
     "weekly-sales": ("weekly_sales",),
     "export top-products.csv": ("top_products",),
+    "reorder (qué pedir)": ("reorder",),
 }
 
 
@@ -57,5 +60,6 @@ def filters_of(path: str):
     """Return the Filters the API builds from a request path."""
     query = path.partition("?")[2]
     args = dict(part.split("=", 1) for part in query.split("&") if part)
-    names = ("limit", "days", "months", "weeks", "start_date", "end_date", "proveedor")
+    names = ("limit", "days", "months", "weeks", "start_date", "end_date", "proveedor", "dias",
+             "solo_hoy")
     return parse_filters(args, names)

@@ -14,6 +14,9 @@ from flask import Blueprint, Flask, Response, current_app, request
 from . import csvexport, data, openapi
 from .errors import render
 from .filters import Filters, parse_filters
+from .queries.reorder import PRODUCT_FIELDS as REORDER_PRODUCT_FIELDS
+from .queries.reorder import PROVIDER_FIELDS as REORDER_PROVIDER_FIELDS
+from .queries.reorder import providers_of as reorder_providers
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -61,12 +64,15 @@ LISTINGS: dict[str, Listing] = {
     "weekly-sales": Listing("weekly_sales", ("semana", "pedidos", "productos"), ("weeks",)),
 }
 CSV_LISTINGS = ("providers", "top-products")
+REORDER_PARAMS = ("dias", "proveedor", "solo_hoy")
 
 
 def native(value: object) -> object:
     """Turn numpy/pandas scalars into plain Python values JSON and CSV understand."""
     if isinstance(value, np.integer):
         return int(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
     if isinstance(value, np.floating | float):
         return None if math.isnan(value) else float(value)
     if value is None or value is pd.NA or value is pd.NaT:
@@ -181,6 +187,28 @@ def summary_csv() -> Response:
     return csvexport.csv_response(text, csvexport.file_name("summary", _today()))
 
 
+@bp.get("/reorder")
+def reorder() -> Response:
+    """GET /api/reorder: «Qué pedir hoy», suggestions per product and per provider."""
+    filters = request_filters(REORDER_PARAMS)
+    key = f"api:reorder:{filters.cache_key()}"
+    return json_response(data.remember(key, lambda: dumps(reorder_body(filters))))
+
+
+@bp.get("/export/reorder.csv")
+def reorder_csv() -> Response:
+    """GET /api/export/reorder.csv: the product rows of /api/reorder."""
+    filters = request_filters(REORDER_PARAMS)
+
+    def build() -> str:
+        rows = records(data.fetch("reorder", filters), REORDER_PRODUCT_FIELDS)
+        return csvexport.to_csv(REORDER_PRODUCT_FIELDS, rows)
+
+    text = data.remember(f"csv:reorder:{filters.cache_key()}", build)
+    parts = csvexport.filter_parts(filters) + reorder_parts(filters)
+    return csvexport.csv_response(text, csvexport.file_name("reorder", _today(), parts))
+
+
 @bp.get("/openapi.json")
 def openapi_document() -> Response:
     """GET /api/openapi.json (no key needed)."""
@@ -208,6 +236,21 @@ def known_paths() -> set[str]:
         for rule in current_app.url_map.iter_rules()
         if rule.endpoint.startswith("api.") and rule.endpoint != "api.unknown"
     }
+
+
+def reorder_body(filters: Filters) -> dict[str, object]:
+    """Return the /api/reorder envelope: hoy, productos and proveedores."""
+    items = data.fetch("reorder", filters)
+    return {
+        "hoy": _today().isoformat(),
+        "productos": records(items, REORDER_PRODUCT_FIELDS),
+        "proveedores": records(reorder_providers(items), REORDER_PROVIDER_FIELDS),
+    }
+
+
+def reorder_parts(filters: Filters) -> list[str]:
+    """Describe the reorder-only filters as file-name parts."""
+    return [f"{filters.dias}-dias"] + (["solo-hoy"] if filters.solo_hoy else [])
 
 
 def _today():

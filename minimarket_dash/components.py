@@ -13,6 +13,7 @@ from .filters import Filters
 from .formatting import csv_text, fmt_pct
 
 NAV_ITEMS = (("Inicio", "/"), ("Proveedores", "/providers"), ("Análisis", "/analytics"))
+NAV_ITEMS += (("Qué pedir", "/compras"),)  # pages/compras.py («Qué pedir hoy»)
 DB_ERROR = (
     "No se pudo consultar la base de datos. Los datos pueden estar incompletos; "
     "reintentá en unos minutos o avisá a sistemas."

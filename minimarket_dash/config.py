@@ -260,6 +260,10 @@ class Settings:
     max_body_kb: int = field(
         default=1024, **_spec("DASHBOARD_MAX_BODY_KB", _int_parser(1, 1_048_576))
     )
+    # «Qué pedir hoy»: lead time of a provider with no delivery in the last 180 days.
+    default_lead_days: int = field(
+        default=2, **_spec("DASHBOARD_DEFAULT_LEAD_DAYS", _int_parser(0, 60))
+    )
     # Override-only (never from the environment): pins "now" for tests and reproducible demos.
     fixed_now: datetime | None = None
 

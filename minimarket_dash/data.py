@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 
 import pandas as pd
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
 from flask_caching import Cache
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -37,6 +37,11 @@ METRICS: dict[str, Metric] = {
     "low_stock": lambda conn, f, now: queries.low_stock(conn, f.limit),
     "provider_names": lambda conn, f, now: queries.provider_names(conn),
     "summary_state": lambda conn, f, now: queries.summary_freshness(conn),
+    # «Qué pedir hoy» (queries/reorder.py): suggestions, and every provider's usual day.
+    "reorder": lambda conn, f, now: queries.reorder(conn, f, now, _lead_days()),
+    "reorder_schedule": lambda conn, f, now: queries.reorder_schedule(
+        conn, f, now, _lead_days()
+    ),
     # Pages: top providers of the last 30 days and the previous windows of the KPI changes.
     "orders_by_provider_30d": lambda conn, f, now: queries.orders_by_provider(
         conn, now - timedelta(days=30), now + timedelta(seconds=1), f.limit
@@ -48,6 +53,12 @@ METRICS: dict[str, Metric] = {
         conn, now - timedelta(days=14), now - timedelta(days=7)
     ),
 }
+
+
+def _lead_days() -> int:
+    """Return DASHBOARD_DEFAULT_LEAD_DAYS of the current app (the default outside one)."""
+    settings = current_app.config["SETTINGS"] if has_app_context() else Settings()
+    return settings.default_lead_days
 
 
 class DatabaseUnavailable(RuntimeError):

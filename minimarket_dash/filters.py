@@ -14,7 +14,11 @@ INT_RANGES: dict[str, tuple[int, int, int]] = {
     "days": (7, 1, 90),
     "months": (6, 1, 24),
     "weeks": (8, 1, 52),
+    "dias": (28, 7, 90),  # «Qué pedir hoy»: days of sales behind the daily consumption
 }
+BOOL_PARAMS = ("solo_hoy",)
+_TRUE_WORDS = ("true", "1", "yes", "si", "sí", "on")
+_FALSE_WORDS = ("false", "0", "no", "off")
 PROVEEDOR_MAX_LENGTH = 60
 _PROVEEDOR_DROP = re.compile(r"[^\w\s\-./]", re.UNICODE)
 _DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -40,6 +44,8 @@ class Filters:
     days: int = INT_RANGES["days"][0]
     months: int = INT_RANGES["months"][0]
     weeks: int = INT_RANGES["weeks"][0]
+    dias: int = INT_RANGES["dias"][0]
+    solo_hoy: bool = False
 
     def date_bounds(self) -> tuple[datetime | None, datetime | None]:
         """Return [start, end) timestamps; end is the midnight after end_date (inclusive day)."""
@@ -64,6 +70,8 @@ class Filters:
                 self.days,
                 self.months,
                 self.weeks,
+                self.dias,
+                self.solo_hoy,
             )
         )
 
@@ -94,6 +102,18 @@ def parse_int(name: str, raw: str | None) -> int:
     return max(minimum, min(maximum, int(text)))
 
 
+def parse_bool(name: str, raw: str | None) -> bool:
+    """Parse a strict boolean (true/false, 1/0, sí/no…); 400 naming the parameter otherwise."""
+    if raw is None:
+        return False
+    text = raw.strip().lower()
+    if text in _TRUE_WORDS:
+        return True
+    if text in _FALSE_WORDS:
+        return False
+    raise ParamError(name, f"El parámetro '{name}' debe ser true o false.")
+
+
 def parse_date(name: str, raw: str | None) -> date | None:
     """Parse a strict `YYYY-MM-DD` calendar date; 400 naming the parameter otherwise."""
     if raw is None:
@@ -120,6 +140,8 @@ def parse_filters(args: Mapping[str, str], allowed: tuple[str, ...] = ()) -> Fil
             values[name] = parse_date(name, raw)
         elif name == "proveedor":
             values[name] = clean_proveedor(raw)
+        elif name in BOOL_PARAMS:
+            values[name] = parse_bool(name, raw)
     filters = Filters(**values)
     if filters.start_date and filters.end_date and filters.start_date > filters.end_date:
         raise ParamError(

@@ -61,6 +61,47 @@ DATE_PARAMS = [
     PROVEEDOR_PARAM,
 ]
 
+NUMBER = {"type": "number"}
+NULLABLE_NUMBER = {"type": "number", "nullable": True}
+REORDER_RULE = (
+    "Sugerencia de compra de hoy, por producto activo de un proveedor activo. "
+    "consumo_diario = unidades vendidas (salidas) en los últimos `dias` días completos ÷ `dias`. "
+    "en_camino = unidades de pedidos del proveedor de los últimos 30 días sin entrega ni "
+    "estado entregado/cancelado, con el mismo nombre exacto de producto. plazo_dias = mediana "
+    "de días entre pedido y entrega (180 días; sin entregas: DASHBOARD_DEFAULT_LEAD_DAYS). "
+    "ciclo_dias = mediana de días entre fechas de pedido (90 días; menos de 3 fechas: 7). "
+    "pack = MCD de las cantidades pedidas del producto (180 días; 1 si no hay). "
+    "objetivo = consumo_diario × (plazo_dias + ciclo_dias) + stock_minimo; "
+    "sugerido = máx(0, objetivo − stock_actual − en_camino) redondeado a 6 decimales y "
+    "luego hacia arriba a un múltiplo de pack. Sólo se listan productos con sugerido > 0, "
+    "ordenados por urgencia (agotado, critico, reponer), cobertura y producto_id."
+)
+REORDER_SCHEMAS: dict[str, Any] = {
+    "ReorderProduct": _obj(
+        producto_id=INT, producto=TEXT, proveedor_id=INT, proveedor=TEXT, stock_actual=INT,
+        stock_minimo=INT, en_camino=INT, consumo_diario=NUMBER,
+        cobertura_dias=NULLABLE_NUMBER, pack=INT, sugerido=INT,
+        urgencia={"type": "string", "enum": ["agotado", "critico", "reponer"]},
+        precio_compra=NULLABLE_NUMBER, importe_estimado=NULLABLE_NUMBER,
+    ),
+    "ReorderProvider": _obj(
+        proveedor_id=INT, proveedor=TEXT, plazo_dias=NUMBER, ciclo_dias=NUMBER,
+        dia_habitual={"type": "string", "nullable": True,
+                      "enum": ["lunes", "martes", "miércoles", "jueves", "viernes",
+                               "sábado", "domingo", None]},
+        pide_hoy={"type": "boolean"}, lineas=INT, importe_estimado=NULLABLE_NUMBER,
+        whatsapp={"type": "string", "nullable": True, "pattern": r"^549\d{10}$"},
+    ),
+}
+REORDER_SCHEMAS["Reorder"] = {
+    **_obj(
+        hoy={"type": "string", "format": "date"},
+        productos={"type": "array", "items": {"$ref": "#/components/schemas/ReorderProduct"}},
+        proveedores={"type": "array", "items": {"$ref": "#/components/schemas/ReorderProvider"}},
+    ),
+    "description": REORDER_RULE,
+}
+
 SCHEMAS: dict[str, Any] = {
     "Error": {
         "type": "object",
@@ -127,6 +168,7 @@ SCHEMAS: dict[str, Any] = {
     "WeekSales": _obj(
         semana={"type": "string", "pattern": r"^\d{4}-W\d{2}$"}, pedidos=INT, productos=INT
     ),
+    **REORDER_SCHEMAS,
 }
 
 
@@ -173,6 +215,17 @@ def _list(name: str) -> dict[str, Any]:
 CSV_TEXT = {"type": "string", "description": "CSV RFC 4180, UTF-8, con fila de encabezados."}
 TOP_PARAMS = [_int_param("limit", "Cantidad de productos"), *DATE_PARAMS]
 
+SOLO_HOY_PARAM = {
+    "name": "solo_hoy",
+    "in": "query",
+    "required": False,
+    "description": "true: sólo proveedores cuyo día habitual de pedido es hoy (true/false, 1/0).",
+    "schema": {"type": "boolean", "default": False},
+}
+REORDER_PARAMS = [
+    _int_param("dias", "Días de ventas para el consumo diario"), PROVEEDOR_PARAM, SOLO_HOY_PARAM
+]
+
 PATHS: dict[str, Any] = {
     "/api/summary": _operation("Indicadores generales", _ref("Summary"), []),
     "/api/providers": _operation("Proveedores activos y sus pedidos", _list("Provider"), []),
@@ -196,6 +249,13 @@ PATHS: dict[str, Any] = {
         "Pedidos y unidades por semana ISO",
         _list("WeekSales"),
         [_int_param("weeks", "Últimas N semanas")],
+    ),
+    "/api/reorder": {
+        **_operation("Qué pedir hoy, por proveedor", _ref("Reorder"), REORDER_PARAMS),
+        "description": REORDER_RULE,
+    },
+    "/api/export/reorder.csv": _operation(
+        "Qué pedir hoy (CSV, una fila por producto)", CSV_TEXT, REORDER_PARAMS, CSV
     ),
     "/api/export/summary.csv": _operation("Indicadores generales (CSV)", CSV_TEXT, [], CSV),
     "/api/export/providers.csv": _operation("Proveedores (CSV)", CSV_TEXT, [], CSV),

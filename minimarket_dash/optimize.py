@@ -35,6 +35,21 @@ INDEXES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         "movimientos_stock",
         ("proveedor_id", "tipo_movimiento", "cantidad"),
     ),
+    # «Qué pedir hoy» (queries/reorder.py): order dates, deliveries and open orders from the
+    # index alone; the pack of a product from its own lines; units sold per product.
+    # Provider first, like ix_mm_pedidos_proveedor_fecha: SQLite's planner prefers a skip-scan
+    # over the few providers, so this one must cover the delivery columns too.
+    (
+        "ix_mm_pedidos_prov_entregas",
+        "pedidos",
+        ("proveedor_id", "fecha_pedido", "fecha_entrega_real", "estado"),
+    ),
+    ("ix_mm_detalle_nombre", "detalle_pedidos", ("producto_nombre", "pedido_id", "cantidad")),
+    (
+        "ix_mm_movimientos_salidas",
+        "movimientos_stock",
+        ("tipo_movimiento", "fecha_movimiento", "producto_id", "cantidad"),
+    ),
 )
 
 

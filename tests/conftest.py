@@ -134,3 +134,12 @@ def auth_headers() -> dict[str, str]:
 def fixed_now() -> datetime:
     """The 'now' of the tiny fixture."""
     return TINY_NOW
+
+
+# «Qué pedir hoy» fixtures (tests/reorder_conftest.py), imported last: they use the above.
+from tests.reorder_conftest import (  # noqa: E402, F401
+    reorder_app,
+    reorder_postgres_url,
+    reorder_sqlite_url,
+    reorder_url,
+)

@@ -35,6 +35,14 @@ from .catalogue import (
     USERS,
     WEEKDAY_FACTOR,
 )
+from .purchases import (
+    lead_times,
+    on_usual_days,
+    pack_quantities,
+    product_packs,
+    settle_stock,
+    written_phone,
+)
 
 Columns = dict[str, np.ndarray]
 
@@ -56,6 +64,7 @@ def generate_demo_data(*, lines: int, seed: int, today: date) -> dict[str, Colum
     invoices = _make_invoices(
         np.random.default_rng(next(streams)), calendar, products, sampler, lines
     )
+    settle_stock(np.random.default_rng(next(streams)), products.columns, movements, calendar.today)
     return {
         "proveedores": providers,
         "categorias": categories,
@@ -151,8 +160,7 @@ def _make_providers(rng: np.random.Generator, calendar: _Calendar) -> Columns:
     phones, addresses = [], []
     for i, city in enumerate(city_idx):
         city_name, area, streets = CITIES[city]
-        local = f"{rng.integers(4000, 4999)}-{rng.integers(1000, 9999)}"
-        phones.append(f"+54 {area} {local}")
+        phones.append(written_phone(rng, i, area))
         addresses.append(f"{streets[number[i] % len(streets)]} {number[i]}, {city_name}")
     registered = calendar.first - rng.integers(60, 3 * 365, n).astype("timedelta64[D]")
     return {
@@ -457,20 +465,12 @@ def _line_products(
     return product
 
 
-def _quantities(rng: np.random.Generator, n: int) -> np.ndarray:
-    """Skewed positive quantities: mostly a few units, sometimes whole packs."""
-    pack = rng.choice(np.array([1, 1, 1, 1, 6, 12, 24]), size=n)
-    loose = rng.geometric(0.13, size=n)
-    packs = pack * rng.geometric(0.45, size=n)
-    return np.where(pack == 1, loose, packs).astype(np.int64)
-
-
 def _make_lines(
     rng: np.random.Generator, products: _Products, sampler, counts: np.ndarray, providers
 ) -> tuple[Columns, np.ndarray, np.ndarray]:
     line_order = np.repeat(np.arange(len(counts)), counts)
     product = _line_products(rng, sampler, line_order, providers)
-    quantity = _quantities(rng, len(line_order))
+    quantity = pack_quantities(rng, product_packs(rng, len(products.names))[product])
     unit = products.cost[product]
     columns = {
         "id": np.arange(1, len(line_order) + 1),
@@ -492,9 +492,12 @@ def _make_orders(
     lines: int,
 ) -> tuple[Columns, Columns, _OrderInfo]:
     stamps, providers, counts = _order_skeleton(rng, calendar, sampler, lines)
+    order, stamps = on_usual_days(rng, stamps, providers, calendar.first)
+    stamps, providers, counts = stamps[order], providers[order], counts[order]
     n = len(counts)
     days = stamps.astype("datetime64[D]")
     state, expected, real = _order_states(rng, calendar, days)
+    expected, real = lead_times(rng, days, providers, calendar.today)
     order_lines, line_order, line_product = _make_lines(rng, products, sampler, counts, providers)
     totals = np.round(np.bincount(line_order, weights=order_lines["subtotal"], minlength=n), 2)
     numbers = _order_numbers(stamps)

@@ -21,6 +21,7 @@ from .orders import (
     top_products,
     weekly_sales,
 )
+from .reorder import reorder, reorder_schedule
 from .stock import (
     low_stock,
     monthly_movements,
@@ -40,6 +41,8 @@ __all__ = [
     "provider_ids",
     "provider_names",
     "providers",
+    "reorder",
+    "reorder_schedule",
     "stock_by_provider",
     "stock_timeline",
     "summary",

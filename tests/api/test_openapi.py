@@ -41,6 +41,11 @@ SAMPLES = [
     ("/api/export/providers.csv", 200),
     ("/api/export/top-products.csv?proveedor=lacteos", 200),
     ("/api/export/top-products.csv?end_date=x", 400),
+    ("/api/reorder", 200),
+    ("/api/reorder?dias=3&proveedor=lacteos&solo_hoy=true", 200),
+    ("/api/reorder?solo_hoy=quizas", 400),
+    ("/api/export/reorder.csv?dias=90", 200),
+    ("/api/export/reorder.csv?dias=x", 400),
 ]
 
 
