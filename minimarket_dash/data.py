@@ -37,6 +37,9 @@ METRICS: dict[str, Metric] = {
     "low_stock": lambda conn, f, now: queries.low_stock(conn, f.limit),
     "provider_names": lambda conn, f, now: queries.provider_names(conn),
     "summary_state": lambda conn, f, now: queries.summary_freshness(conn),
+    # «Facturas y precios»: invoices checked against orders; monthly prices per provider.
+    "invoice_check": queries.invoice_check,
+    "monthly_prices": queries.monthly_prices,
     # Pages: top providers of the last 30 days and the previous windows of the KPI changes.
     "orders_by_provider_30d": lambda conn, f, now: queries.orders_by_provider(
         conn, now - timedelta(days=30), now + timedelta(seconds=1), f.limit

@@ -14,6 +14,12 @@ INT_RANGES: dict[str, tuple[int, int, int]] = {
     "days": (7, 1, 90),
     "months": (6, 1, 24),
     "weeks": (8, 1, 52),
+    # «Facturas y precios»: months between the base and the current month of a price change.
+    "meses": (3, 1, 12),
+}
+# name -> (default, minimum, maximum) of decimal parameters, clamped like the integers.
+NUMBER_RANGES: dict[str, tuple[float, float, float]] = {
+    "tolerancia": (2.0, 0.0, 50.0),  # percent above the ordered unit price still accepted
 }
 PROVEEDOR_MAX_LENGTH = 60
 _PROVEEDOR_DROP = re.compile(r"[^\w\s\-./]", re.UNICODE)
@@ -40,6 +46,8 @@ class Filters:
     days: int = INT_RANGES["days"][0]
     months: int = INT_RANGES["months"][0]
     weeks: int = INT_RANGES["weeks"][0]
+    meses: int = INT_RANGES["meses"][0]
+    tolerancia: float = NUMBER_RANGES["tolerancia"][0]
 
     def date_bounds(self) -> tuple[datetime | None, datetime | None]:
         """Return [start, end) timestamps; end is the midnight after end_date (inclusive day)."""
@@ -64,6 +72,8 @@ class Filters:
                 self.days,
                 self.months,
                 self.weeks,
+                self.meses,
+                self.tolerancia,
             )
         )
 
@@ -94,6 +104,17 @@ def parse_int(name: str, raw: str | None) -> int:
     return max(minimum, min(maximum, int(text)))
 
 
+def parse_decimal(name: str, raw: str | None) -> float:
+    """Parse a decimal parameter (`2`, `2.5` or `2,5`) and clamp it; 400 when not a number."""
+    default, minimum, maximum = NUMBER_RANGES[name]
+    if raw is None:
+        return default
+    text = raw.strip().replace(",", ".")
+    if not re.fullmatch(r"[+-]?[0-9]{1,30}(\.[0-9]{1,30})?", text):
+        raise ParamError(name, f"El parámetro '{name}' debe ser un número.")
+    return max(minimum, min(maximum, float(text)))
+
+
 def parse_date(name: str, raw: str | None) -> date | None:
     """Parse a strict `YYYY-MM-DD` calendar date; 400 naming the parameter otherwise."""
     if raw is None:
@@ -116,6 +137,8 @@ def parse_filters(args: Mapping[str, str], allowed: tuple[str, ...] = ()) -> Fil
         raw = args.get(name)
         if name in INT_RANGES:
             values[name] = parse_int(name, raw)
+        elif name in NUMBER_RANGES:
+            values[name] = parse_decimal(name, raw)
         elif name in ("start_date", "end_date"):
             values[name] = parse_date(name, raw)
         elif name == "proveedor":
