@@ -57,7 +57,7 @@ def parse_number(value: object) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        number = float(value)
+        number = float(value) if abs(value) < 1e300 else None
     elif isinstance(value, str):
         number = _parse_text(value)
     else:
@@ -97,12 +97,14 @@ def read_item(entry: object) -> Item | None:
     if quantity is None or quantity <= 0 or price is None or price < 0:
         return None
     amount = parse_number(entry.get("importe"))
+    if amount is None or not math.isfinite(quantity * price):
+        amount = quantity * price
     return Item(
         descripcion=" ".join(description.split()),
         clave=normalise_name(description),
         cantidad=quantity,
         precio_unitario=price,
-        importe=amount if amount is not None else quantity * price,
+        importe=amount,
     )
 
 
