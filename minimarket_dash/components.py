@@ -12,7 +12,8 @@ from .charts import EMPTY_MESSAGE, FONT
 from .filters import Filters
 from .formatting import csv_text, fmt_pct
 
-NAV_ITEMS = (("Inicio", "/"), ("Proveedores", "/providers"), ("Análisis", "/analytics"))
+NAV_ITEMS = (("Inicio", "/"), ("Proveedores", "/providers"), ("Análisis", "/analytics"),
+             ("Facturas", "/facturas"))
 DB_ERROR = (
     "No se pudo consultar la base de datos. Los datos pueden estar incompletos; "
     "reintentá en unos minutos o avisá a sistemas."

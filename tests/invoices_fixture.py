@@ -11,7 +11,15 @@ from datetime import date, datetime
 
 from sqlalchemy import Connection
 
-from minimarket_dash.db import detalle_pedidos, facturas_ocr, pedidos, proveedores
+from minimarket_dash.config import load_settings
+from minimarket_dash.db import (
+    create_schema,
+    detalle_pedidos,
+    facturas_ocr,
+    make_engine,
+    pedidos,
+    proveedores,
+)
 
 NOW = datetime(2026, 3, 15, 12, 0, 0)
 
@@ -186,6 +194,15 @@ EXPECTED_LACTEOS_PRODUCTS = [
 ]
 INDEX_MONTHS = [f"2025-{m:02d}" for m in range(3, 13)] + ["2026-01", "2026-02"]
 EXPECTED_BEBIDAS_INDEX = [100.0] + [110.0] * 9 + [115.5, 126.5]
+
+
+def fill_database(url: str) -> None:
+    """Create the schema at url and insert this fixture."""
+    engine = make_engine(load_settings({"database_url": url}), writer=True)
+    create_schema(engine)
+    with engine.begin() as conn:
+        insert_all(conn)
+    engine.dispose()
 
 
 def insert_all(conn: Connection) -> None:

@@ -11,18 +11,10 @@ from flask import Flask
 
 from minimarket_dash import create_app
 from minimarket_dash.config import load_settings
-from minimarket_dash.db import create_schema, make_engine
 from tests import invoices_fixture
 from tests.conftest import API_KEY, postgres_database
 
-
-def fill(url: str) -> None:
-    """Create the schema at url and insert the invoices fixture."""
-    engine = make_engine(load_settings({"database_url": url}), writer=True)
-    create_schema(engine)
-    with engine.begin() as conn:
-        invoices_fixture.insert_all(conn)
-    engine.dispose()
+fill = invoices_fixture.fill_database
 
 
 @pytest.fixture(scope="session")
