@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Company-type words dropped from names before comparing them (S.A., S.R.L., ...).
 COMPANY_WORDS = frozenset({"sa", "srl", "sas", "saic", "sca", "ltda", "coop"})
@@ -42,6 +43,12 @@ def normalise_name(text: object) -> str:
     """Case-fold, strip accents and punctuation, drop company-type words (sa, srl, ...)."""
     if not isinstance(text, str):
         return ""
+    return _normalise(text)
+
+
+@lru_cache(maxsize=65_536)
+def _normalise(text: str) -> str:
+    """normalise_name of a text; cached, since order lines repeat a few thousand names."""
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
     words = _PUNCTUATION.sub("", plain).replace("_", " ").split()

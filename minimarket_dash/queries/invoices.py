@@ -22,6 +22,7 @@ from ._common import provider_ids
 
 DEFAULT_DAYS = 90
 DELIVERED = "entregado"
+ID_CHUNK = 5_000  # order ids per IN (...) list: far below SQLite's and psycopg's limits
 COLUMNS = [
     "factura_id", "numero_factura", "fecha_factura", "proveedor_id", "proveedor",
     "proveedor_original", "pedido", "total", "flags", "cobrado_de_mas", "items",
@@ -77,36 +78,41 @@ def _invoice(row, names: dict[int, str]) -> Invoice:
     )
 
 
-def _orders(conn: Connection, provider_set: set[int], first, last) -> list[Order]:
-    """Delivered orders of the providers, delivered within 3 days of the window, with lines."""
-    if not provider_set:
+def _order_heads(conn: Connection, invoices: list[Invoice]) -> list[tuple]:
+    """Delivered orders of the invoices' providers delivered within 3 days of one of them."""
+    near: set[tuple[int, date]] = set()
+    for inv in invoices:
+        if inv.proveedor_id is not None and inv.items:
+            near.update((inv.proveedor_id, inv.fecha_factura + timedelta(days=shift))
+                        for shift in range(-MATCH_DAYS, MATCH_DAYS + 1))
+    if not near:
         return []
-    margin = timedelta(days=MATCH_DAYS)
-    first = first - margin if first is not None else None
-    last = last + margin if last is not None else None
-    statement = (
-        select(
-            pedidos.c.id, pedidos.c.numero_pedido, pedidos.c.proveedor_id,
-            pedidos.c.fecha_entrega_real, lines.c.producto_nombre, lines.c.cantidad,
-            lines.c.precio_unitario,
-        )
-        .join(lines, lines.c.pedido_id == pedidos.c.id)
-        .where(
-            pedidos.c.estado == DELIVERED,
-            pedidos.c.proveedor_id.in_(sorted(provider_set)),
-            *_day_conditions(pedidos.c.fecha_entrega_real, first, last),
-        )
+    days = [day for _, day in near]
+    statement = select(
+        pedidos.c.id, pedidos.c.numero_pedido, pedidos.c.proveedor_id,
+        pedidos.c.fecha_entrega_real,
+    ).where(
+        pedidos.c.estado == DELIVERED,
+        pedidos.c.proveedor_id.in_(sorted({provider for provider, _ in near})),
+        *_day_conditions(pedidos.c.fecha_entrega_real, min(days), max(days)),
     )
-    grouped: dict[int, tuple] = {}
-    for row in conn.execute(statement):
-        head, rows = grouped.setdefault(row.id, (row, []))
-        rows.append((normalise_name(row.producto_nombre), float(row.cantidad or 0),
-                     None if row.precio_unitario is None else float(row.precio_unitario)))
-    return [
-        Order(head.id, head.numero_pedido, head.proveedor_id, head.fecha_entrega_real,
-              merge_lines(rows))
-        for head, rows in grouped.values()
-    ]
+    return [row for row in conn.execute(statement).tuples() if (row[2], row[3]) in near]
+
+
+def _orders(conn: Connection, invoices: list[Invoice]) -> list[Order]:
+    """The candidate orders of the invoices, each with its lines merged by normalised name."""
+    heads = _order_heads(conn, invoices)
+    rows_of: dict[int, list] = {head[0]: [] for head in heads}
+    ids = sorted(rows_of)
+    for chunk in range(0, len(ids), ID_CHUNK):
+        statement = select(
+            lines.c.pedido_id, lines.c.producto_nombre, lines.c.cantidad, lines.c.precio_unitario,
+        ).where(lines.c.pedido_id.in_(ids[chunk:chunk + ID_CHUNK]))
+        for order_id, name, quantity, price in conn.execute(statement).tuples():
+            rows_of[order_id].append((normalise_name(name), float(quantity or 0),
+                                      None if price is None else float(price)))
+    return [Order(order_id, numero, provider, day, merge_lines(rows_of[order_id]))
+            for order_id, numero, provider, day in heads]
 
 
 def _seen_before(conn: Connection, invoices: list[Invoice], first, names) -> set:
@@ -135,8 +141,7 @@ def invoice_check(conn: Connection, filters: Filters, now: datetime) -> pd.DataF
     invoices = [_invoice(row, names) for row in rows]
     if wanted is not None:
         invoices = [inv for inv in invoices if inv.proveedor_id in set(wanted)]
-    providers = {inv.proveedor_id for inv in invoices if inv.proveedor_id and inv.items}
-    orders = _orders(conn, providers, first, last)
+    orders = _orders(conn, invoices)
     seen = _seen_before(conn, invoices, first, names)
     checked = check_invoices(invoices, orders, filters.tolerancia, seen)
     records = [_record(result, names, originals) for result in checked]

@@ -14,15 +14,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import Connection, func, select
 
-from ..db import detalle_pedidos as lines
 from ..db import pedidos, proveedores
 from ..filters import Filters
-from ..sqlparts import grouped
-from ._common import provider_condition, provider_ids, window
+from ..summaries import mm_precio_mes, month_key, price_months, split_months
+from ._common import provider_condition, provider_ids, summary_state, union_of
 
-CANCELLED = "cancelado"
 INDEX_MONTHS = 12
 MIN_COMMON = 3
 TOP_PRODUCTS = 5
@@ -45,32 +43,45 @@ def _month_start(index: int) -> datetime:
     return datetime(index // 12, index % 12 + 1, 1)
 
 
-def monthly_prices(conn: Connection, filters: Filters, now: datetime) -> pd.DataFrame:
-    """Return spend and units per provider, product and month over the last 13 complete months."""
+def monthly_prices(
+    conn: Connection, filters: Filters, now: datetime, *, use_summaries: bool = True
+) -> pd.DataFrame:
+    """Return spend and units per provider, product and month over the last 13 complete months.
+
+    Months `optimize` summarised come from mm_precio_mes, the rest from the order lines.
+    """
     current = current_month(now)
     start, end = _month_start(current - INDEX_MONTHS), _month_start(current + 1)
-    key, label = grouped(pedidos.c.fecha_pedido, "month", conn.dialect.name)
+    state = summary_state(conn, use_summaries)
+    covered, raw = split_months(start, end, state.hasta) if state else (None, [(start, end)])
     ids = provider_ids(conn, filters.proveedor)
-    spend = func.sum(lines.c.precio_unitario * lines.c.cantidad)
+    parts = [
+        price_months(first, last, conn.dialect.name)
+        .where(*provider_condition(pedidos.c.proveedor_id, ids))
+        for first, last in raw
+    ]
+    if covered:
+        parts.append(_stored(covered, ids))
+    both = union_of(parts)
     statement = (
-        select(pedidos.c.proveedor_id, proveedores.c.nombre, lines.c.producto_nombre,
-               label.label("mes"), spend.label("gasto"), func.sum(lines.c.cantidad))
-        .select_from(pedidos)
-        .join(lines, lines.c.pedido_id == pedidos.c.id)
-        .join(proveedores, proveedores.c.id == pedidos.c.proveedor_id)
-        .where(
-            *window(pedidos.c.fecha_pedido, start, end),
-            or_(pedidos.c.estado.is_(None), pedidos.c.estado != CANCELLED),
-            lines.c.precio_unitario.is_not(None),
-            lines.c.cantidad > 0,
-            *provider_condition(pedidos.c.proveedor_id, ids),
-        )
-        .group_by(pedidos.c.proveedor_id, proveedores.c.nombre, lines.c.producto_nombre, key)
+        select(both.c.proveedor_id, proveedores.c.nombre, both.c.producto_nombre, both.c.mes,
+               func.sum(both.c.gasto), func.sum(both.c.cantidad))
+        .join(proveedores, proveedores.c.id == both.c.proveedor_id)
+        .group_by(both.c.proveedor_id, proveedores.c.nombre, both.c.producto_nombre, both.c.mes)
     )
     data = pd.DataFrame(conn.execute(statement).fetchall(), columns=MONTHLY_COLUMNS)
     data["gasto"] = data["gasto"].astype(float)
     data["cantidad"] = data["cantidad"].astype(float)
     return data
+
+
+def _stored(covered: tuple[datetime, datetime], ids: list[int] | None):
+    table = mm_precio_mes.c
+    return select(table.mes, table.proveedor_id, table.producto_nombre, table.gasto,
+                  table.cantidad).where(
+        table.mes >= month_key(covered[0]), table.mes < month_key(covered[1]),
+        *provider_condition(table.proveedor_id, ids),
+    )
 
 
 @dataclass

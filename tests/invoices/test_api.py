@@ -193,3 +193,38 @@ def test_csv_exports_match_json(client):
 )
 def test_key_required(sqlite_client, path):
     assert_error(sqlite_client.get(path), 401, "unauthorized")
+
+
+@pytest.mark.parametrize(
+    "database", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def test_same_answers_after_optimize(tmp_path, database):
+    """The price summaries of `optimize` (all 13 months are closed) change no number."""
+    from minimarket_dash.config import load_settings
+    from minimarket_dash.db import make_engine
+    from minimarket_dash.optimize import optimize
+    from tests.conftest import postgres_database
+    from tests.invoices.conftest import invoices_app
+
+    def run(url: str) -> None:
+        fx.fill_database(url)
+        client = invoices_app(url).test_client()
+        before = [get_json(client, f"/api/price-changes?meses={m}") for m in (1, 3, 12)]
+        invoices = get_json(client, "/api/invoices")
+        engine = make_engine(load_settings({"database_url": url}), writer=True)
+        report = optimize(engine, fx.NOW)
+        with engine.connect() as conn:
+            stored = conn.exec_driver_sql("SELECT COUNT(*) FROM mm_precio_mes").scalar()
+        engine.dispose()
+        # (month, provider, product) before March: Lácteos 6, Bebidas 13, Almacén 6 + arroz
+        # (order 9, February), Panificadora 5.
+        assert report.current is not None and stored == 31
+        after = [get_json(client, f"/api/price-changes?meses={m}") for m in (1, 3, 12)]
+        assert after == before
+        assert get_json(client, "/api/invoices") == invoices
+
+    if database == "sqlite":
+        run(f"sqlite:///{tmp_path / 'optimized.db'}")
+    else:
+        with postgres_database("mmdash_inv_opt") as url:
+            run(url)
