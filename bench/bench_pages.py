@@ -64,6 +64,7 @@ def pages(today: date) -> list[tuple[str, str, int]]:
         ("Análisis /analytics", "/analytics", 6),
         ("Análisis 30 días + proveedor", f"/analytics?start_date={start}"
          f"&end_date={today.isoformat()}&proveedor=lacteos", 6),
+        ("Facturas /facturas", "/facturas", 2),
     ]
 
 

@@ -30,6 +30,11 @@ def endpoints(today: date) -> dict[str, Callable[[int], str]]:
         "stock-by-provider": lambda i: f"/api/stock-by-provider?limit={1 + i % 100}",
         "weekly-sales": lambda i: f"/api/weekly-sales?weeks={1 + i % 52}",
         "export top-products.csv": lambda i: f"/api/export/top-products.csv?limit={10 + i % 90}",
+        "invoices 90 días": lambda i: "/api/invoices" + (
+            f"?tolerancia={i % 6}" if i % 3 == 1
+            else f"?proveedor={_provider(i)}" if i % 3 == 2 else f"?{_range(today, i, 90)}"),
+        "price-changes": lambda i: f"/api/price-changes?meses={1 + i % 12}"
+        + (f"&proveedor={_provider(i)}" if i % 2 else ""),
     }
 
 
@@ -46,6 +51,8 @@ METRICS_OF = {
     "stock-by-provider": ("stock_by_provider",),
     "weekly-sales": ("weekly_sales",),
     "export top-products.csv": ("top_products",),
+    "invoices 90 días": ("invoice_check",),
+    "price-changes": ("monthly_prices",),
 }
 
 
@@ -57,5 +64,6 @@ def filters_of(path: str):
     """Return the Filters the API builds from a request path."""
     query = path.partition("?")[2]
     args = dict(part.split("=", 1) for part in query.split("&") if part)
-    names = ("limit", "days", "months", "weeks", "start_date", "end_date", "proveedor")
+    names = ("limit", "days", "months", "weeks", "start_date", "end_date", "proveedor",
+             "tolerancia", "meses")
     return parse_filters(args, names)

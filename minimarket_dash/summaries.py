@@ -166,7 +166,13 @@ def month_key(moment: datetime) -> str:
 
 
 def build(engine: Engine, now: datetime, *, full: bool = False) -> SummaryState:
-    """Create or extend the summaries (months before now's month, days before today)."""
+    """Create or extend the summaries (months before now's month, days before today).
+
+    A summary table that did not exist yet (added by a newer version) forces a full rebuild,
+    so it never lacks the months the others already cover.
+    """
+    existing = set(inspect(engine).get_table_names())
+    full = full or any(table.name not in existing for table in SUMMARY_TABLES)
     helper_metadata.create_all(engine)
     target = SummaryState(
         hasta=first_of_month(now),

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select, union_all
 
 from ..db import pedidos, proveedores
 from ..filters import Filters
 from ..summaries import mm_precio_mes, month_key, price_months, split_months
-from ._common import provider_condition, provider_ids, summary_state, union_of
+from ._common import provider_condition, provider_ids, summary_state
 
 INDEX_MONTHS = 12
 MIN_COMMON = 3
@@ -62,14 +62,14 @@ def monthly_prices(
     ]
     if covered:
         parts.append(_stored(covered, ids))
-    both = union_of(parts)
-    statement = (
-        select(both.c.proveedor_id, proveedores.c.nombre, both.c.producto_nombre, both.c.mes,
-               func.sum(both.c.gasto), func.sum(both.c.cantidad))
-        .join(proveedores, proveedores.c.id == both.c.proveedor_id)
-        .group_by(both.c.proveedor_id, proveedores.c.nombre, both.c.producto_nombre, both.c.mes)
+    # Each month comes from exactly one part, so the union needs no second GROUP BY.
+    rows = conn.execute(union_all(*parts) if len(parts) > 1 else parts[0]).fetchall()
+    names = dict(conn.execute(select(proveedores.c.id, proveedores.c.nombre)).tuples().all())
+    data = pd.DataFrame(
+        [(provider, names.get(provider, ""), product, mes, gasto, cantidad)
+         for mes, provider, product, gasto, cantidad in rows if provider is not None],
+        columns=MONTHLY_COLUMNS,
     )
-    data = pd.DataFrame(conn.execute(statement).fetchall(), columns=MONTHLY_COLUMNS)
     data["gasto"] = data["gasto"].astype(float)
     data["cantidad"] = data["cantidad"].astype(float)
     return data
@@ -121,14 +121,16 @@ def weighted_ratio(base: Prices, current: Prices) -> tuple[float | None, list[st
     return total / weight, common
 
 
-def _by_month(rows: pd.DataFrame) -> dict[str, Prices]:
-    months: dict[str, Prices] = {}
-    for producto, mes, gasto, cantidad in rows[["producto", "mes", "gasto", "cantidad"]].itertuples(
-        index=False, name=None
-    ):
+def _by_provider(monthly: pd.DataFrame) -> dict[tuple[int, str], dict[str, Prices]]:
+    """Group the monthly rows as provider -> month -> product -> (spend, unit price)."""
+    grouped: dict[tuple[int, str], dict[str, Prices]] = {}
+    # Plain lists: iterating pandas' string columns value by value is slow.
+    columns = [monthly[name].tolist() for name in MONTHLY_COLUMNS]
+    for provider, name, product, mes, gasto, cantidad in zip(*columns, strict=True):
         if cantidad > 0:
-            months.setdefault(mes, {})[producto] = (gasto, gasto / cantidad)
-    return months
+            months = grouped.setdefault((int(provider), str(name)), {})
+            months.setdefault(mes, {})[product] = (gasto, gasto / cantidad)
+    return grouped
 
 
 def _products(base: Prices, current: Prices, common: Iterable[str]) -> list[dict]:
@@ -187,9 +189,7 @@ def price_changes(monthly: pd.DataFrame, now: datetime, meses: int) -> PriceRepo
     mes, base_mes = month_label(current), month_label(current - meses)
     labels = [month_label(current - back) for back in range(INDEX_MONTHS - 1, -1, -1)]
     report = PriceReport(mes_base=base_mes, mes_actual=mes, mercado=None)
-    per_provider = {
-        key: _by_month(rows) for key, rows in monthly.groupby(["proveedor_id", "proveedor"])
-    }
+    per_provider = _by_provider(monthly)
     listed = [
         provider_change(key, months, base_mes, mes)
         for key, months in per_provider.items()
