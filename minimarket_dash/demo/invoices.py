@@ -99,8 +99,8 @@ def _invoice_numbers(rng: np.random.Generator, providers: np.ndarray) -> list[st
 
 
 def _repeat_numbers(rng: np.random.Generator, numbers: list[str], providers: np.ndarray) -> None:
-    """Give a few invoices (at least one) the number of an earlier one of the same provider."""
-    for index in rng.choice(np.arange(1, len(numbers)), size=max(1, len(numbers) // 200),
+    """Give a few invoices (at least three) the number of an earlier one of the same provider."""
+    for index in rng.choice(np.arange(1, len(numbers)), size=max(3, len(numbers) // 100),
                             replace=False).tolist():
         earlier = np.flatnonzero(providers[:index] == providers[index])
         if len(earlier):
