@@ -24,26 +24,23 @@ def _obj(**properties: Any) -> dict[str, Any]:
     }
 
 
-def _int_param(name: str, text: str) -> dict[str, Any]:
-    default, minimum, maximum = INT_RANGES[name]
-    return {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "description": f"{text} ({minimum}–{maximum}; fuera de rango se ajusta al extremo).",
-        "schema": {"type": "integer", "default": default, "minimum": minimum, "maximum": maximum},
-    }
-
-
-def _number_param(name: str, text: str) -> dict[str, Any]:
-    default, minimum, maximum = NUMBER_RANGES[name]
+def _clamped_param(name: str, text: str, bounds: tuple, kind: str) -> dict[str, Any]:
+    default, minimum, maximum = bounds
     return {
         "name": name,
         "in": "query",
         "required": False,
         "description": f"{text} ({minimum:g}–{maximum:g}; fuera de rango se ajusta al extremo).",
-        "schema": {"type": "number", "default": default, "minimum": minimum, "maximum": maximum},
+        "schema": {"type": kind, "default": default, "minimum": minimum, "maximum": maximum},
     }
+
+
+def _int_param(name: str, text: str) -> dict[str, Any]:
+    return _clamped_param(name, text, INT_RANGES[name], "integer")
+
+
+def _number_param(name: str, text: str) -> dict[str, Any]:
+    return _clamped_param(name, text, NUMBER_RANGES[name], "number")
 
 
 def _date_param(name: str, text: str) -> dict[str, Any]:

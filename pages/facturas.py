@@ -166,23 +166,18 @@ def sync(search, start, end, proveedor, tolerancia, meses, marca, _clear):
     if trigger == "facturas-clear":
         state = ui.PageState()
     else:
+        # Reversed dates or a bad number are dropped with a notice, as in a shared link.
         state = ui.page_state({"start_date": start, "end_date": end, "proveedor": proveedor,
                                "tolerancia": tolerancia, "meses": meses, "marca": marca})
-        state = ui.PageState(_ordered(state.filters), state.marca, [])
     new = ui.search_from_state(state)
-    return (new if new != (search or "") else dash.no_update, *_controls(state), None)
+    return (new if new != (search or "") else dash.no_update, *_controls(state),
+            components.notice(state.notices))
 
 
 def _controls(state: ui.PageState) -> tuple:
     f = state.filters
     return (_iso(f.start_date), _iso(f.end_date), f.proveedor or "", f.tolerancia, f.meses,
             state.marca)
-
-
-def _ordered(filters: Filters) -> Filters:
-    if filters.start_date and filters.end_date and filters.start_date > filters.end_date:
-        return replace(filters, start_date=filters.end_date, end_date=filters.start_date)
-    return filters
 
 
 @callback(

@@ -63,8 +63,7 @@ def test_flag_filter_in_url(dash_duo, facturas_app):
     open_facturas(dash_duo, facturas_app(), "/facturas?marca=duplicada")
     wait_for(lambda: len(dash_duo.find_elements(".factura-row")) == 2)
     assert query(dash_duo)["marca"] == ["duplicada"]
-    dash_duo.select_dcc_dropdown  # noqa: B018  (the flag picker is a plain <select>)
-    select = dash_duo.find_element("#facturas-marca")
+    select = dash_duo.find_element("#facturas-marca")  # a plain <select>
     select.send_keys("Precio mayor")
     wait_for(lambda: query(dash_duo).get("marca") == ["precio_mayor"])
     wait_for(lambda: len(dash_duo.find_elements(".factura-row")) == 2)
@@ -83,4 +82,28 @@ def test_bars_market_line_and_click_filters(dash_duo, facturas_app):
              == "Bebidas Norte")
     wait_for(lambda: len(dash_duo.find_elements(".factura-row")) == 6)
     wait_for(lambda: "$ 0,00" in dash_duo.find_element("#facturas-kpis").text)
+    assert dash_duo.get_logs() == []
+
+
+def test_phone_width_has_no_horizontal_scroll(dash_duo, facturas_app):
+    dash_duo.driver.set_window_size(390, 844)
+    open_facturas(dash_duo, facturas_app())
+    row = dash_duo.find_element("[id*='\"id\":7,'][id*='factura-row']")
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", row)
+    row.click()
+    dash_duo.wait_for_element("#facturas-detail-body")
+    widths = dash_duo.driver.execute_script(
+        "return [document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[1] == 390 and widths[0] <= 390, widths
+    assert dash_duo.find_element("label[for='facturas-marca']").text == "Mostrar"
+    assert dash_duo.get_logs() == []
+
+
+def test_empty_period(dash_duo, facturas_app):
+    open_facturas_empty = "/facturas?start_date=2020-01-01&end_date=2020-01-31"
+    dash_duo.start_server(facturas_app())
+    dash_duo.driver.get(dash_duo.server_url + open_facturas_empty)
+    dash_duo.wait_for_text_to_equal(
+        "#facturas-table .empty-state", "No hay facturas con ese filtro en el período.")
+    assert "Te cobraron de más\n$ 0,00" in dash_duo.find_element("#facturas-kpis").text
     assert dash_duo.get_logs() == []
