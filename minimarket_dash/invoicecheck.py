@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from typing import NamedTuple
 
 from .invoices import Item
 
@@ -28,9 +29,11 @@ MATCH_DAYS = 3
 _EPSILON = 1e-9
 
 
-@dataclass(frozen=True)
-class Line:
-    """What an order asked for one product: units (summed) and unit price (weighted mean)."""
+class Line(NamedTuple):
+    """What an order asked for one product: units (summed) and unit price (weighted mean).
+
+    A tuple, not a dataclass: a window holds tens of thousands of them.
+    """
 
     cantidad: float
     precio: float | None
@@ -75,6 +78,10 @@ def merge_lines(rows: Iterable[tuple[str, float, float | None]]) -> dict[str, Li
 
     A line without price (NULL) leaves the merged price unknown only when no line has one.
     """
+    rows = list(rows)
+    merged = {key: Line(quantity, price) for key, quantity, price in rows}
+    if len(merged) == len(rows):  # the usual case: each product once
+        return merged
     units: dict[str, float] = {}
     spend: dict[str, float] = {}
     priced: dict[str, float] = {}
@@ -157,6 +164,18 @@ def check_one(invoice: Invoice, order: Order | None, duplicate: bool, tolerancia
     return Checked(invoice, order, flags, round(extra, 2))
 
 
+def _near(invoice: Invoice, by_day: dict[tuple[int, date], list[Order]]) -> list[Order]:
+    """The provider's orders delivered within MATCH_DAYS of the invoice."""
+    if invoice.proveedor_id is None or not invoice.items:
+        return []
+    return [
+        order
+        for shift in range(-MATCH_DAYS, MATCH_DAYS + 1)
+        for order in by_day.get(
+            (invoice.proveedor_id, invoice.fecha_factura + timedelta(days=shift)), ())
+    ]
+
+
 def check_invoices(
     invoices: Iterable[Invoice],
     orders: Iterable[Order],
@@ -168,14 +187,14 @@ def check_invoices(
     `seen_before` holds (provider, numero_factura) of earlier invoices outside the list, so a
     repeat of an older invoice is `duplicada` too.
     """
-    by_provider: dict[int, list[Order]] = {}
+    by_day: dict[tuple[int, date], list[Order]] = {}
     for order in orders:
-        by_provider.setdefault(order.proveedor_id, []).append(order)
+        by_day.setdefault((order.proveedor_id, order.entrega), []).append(order)
     taken: set[int] = set()
     seen = set(seen_before)
     results = []
     for invoice in sorted(invoices, key=lambda inv: (inv.fecha_factura, inv.id)):
-        order = pick_order(invoice, by_provider.get(invoice.proveedor_id, []), taken)
+        order = pick_order(invoice, _near(invoice, by_day), taken)
         if order is not None:
             taken.add(order.id)
         key = (invoice.proveedor_id, invoice.numero_factura)

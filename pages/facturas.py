@@ -7,9 +7,9 @@ from datetime import date
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ALL, MATCH, Input, Output, State, callback, dcc, html
+from dash import MATCH, Input, Output, State, callback, dcc, html
 
-from minimarket_dash import components, invoice_charts
+from minimarket_dash import components, data, invoice_charts
 from minimarket_dash import invoice_page as ui
 from minimarket_dash import invoice_report as report_rows
 from minimarket_dash.csvexport import filter_parts
@@ -99,7 +99,8 @@ def _invoices_card(state: ui.PageState):
     body = html.Div([
         html.Div([html.Label("Mostrar", htmlFor="facturas-marca", className="small mb-0"), marca],
                  className="d-flex align-items-center gap-2 mb-2"),
-        dcc.Loading(html.Div(id="facturas-table"), delay_show=150),
+        dcc.Loading(ui.invoice_grid(), delay_show=150),
+        html.Div(id="facturas-table"),
         html.Div(id="facturas-detail"),
     ])
     return components.card("Control de facturas", body, PAGE, "facturas",
@@ -136,9 +137,20 @@ def invoice_frame(filters: Filters):
 
 
 def price_report(filters: Filters):
-    """Price changes of the filter, or None when the database failed."""
+    """Price changes of the filter, or None when the database failed.
+
+    The three panels that show it ask for it at once: the report is cached like a result.
+    """
+    only = Filters(proveedor=filters.proveedor, meses=filters.meses)
+    cached = data.state_of().cache.get(f"page:prices:{only.cache_key()}")
+    if cached is not None:
+        return cached
     monthly = components.fetch_or_none(PAGE, "monthly_prices", Filters(proveedor=filters.proveedor))
-    return None if monthly is None else price_changes(monthly, components.now(), filters.meses)
+    if monthly is None:
+        return None
+    report = price_changes(monthly, components.now(), filters.meses)
+    data.state_of().cache.set(f"page:prices:{only.cache_key()}", report)
+    return report
 
 
 # ---- URL state.
@@ -201,6 +213,7 @@ def filter_by_provider_bar(click, search):
 
 @callback(
     Output("facturas-kpis", "children"),
+    Output("facturas-table-grid", "data"),
     Output("facturas-table", "children"),
     Output("facturas-detail", "children"),
     components.chart_output("facturas-bars"),
@@ -213,7 +226,7 @@ def render(search):
     """Fill KPIs, the invoice table, the price bars and the pickers from the URL's filters."""
     state = ui.state_from_search(search)
     frame, report = invoice_frame(state.filters), price_report(state.filters)
-    table = _table(frame, state.marca)
+    rows, empty = _table(frame, state.marca)
     bars = components.chart("facturas-bars", invoice_charts.change_bars(
         report, state.filters.proveedor) if report else invoice_charts.empty_figure())
     options = [{"label": p.proveedor, "value": p.proveedor_id}
@@ -221,35 +234,35 @@ def render(search):
     ranked = [p.proveedor_id for p in (report.proveedores if report else [])
               if p.estado == "ranked"]
     first = ranked[0] if ranked else (options[0]["value"] if options else None)
-    return (ui.kpis(frame, report, state.filters.tolerancia), table, None, bars, options,
+    return (ui.kpis(frame, report, state.filters.tolerancia), rows, empty, None, bars, options,
             ranked[:INDEX_DEFAULT], options, first, ui.describe(state, report))
 
 
 def _table(frame, marca: str):
+    """Return the table's rows and the empty-state note (None when there are rows)."""
     if frame is None:
-        return components.empty_state("Sin datos.")
+        return [], components.empty_state("Sin datos.")
     shown = ui.shown_invoices(frame, marca)
     if shown.empty:
-        return components.empty_state("No hay facturas con ese filtro en el período.")
-    return ui.invoice_table(shown)
+        return [], components.empty_state("No hay facturas con ese filtro en el período.")
+    return ui.invoice_rows(shown), None
 
 
 @callback(
     Output("facturas-detail", "children", allow_duplicate=True),
-    Input({"type": "factura-row", "id": ALL}, "n_clicks"),
+    Input("facturas-table-grid", "active_cell"),
     State("facturas-url", "search"),
     prevent_initial_call=True,
 )
-def open_invoice(clicks, search):
+def open_invoice(cell, search):
     """Show the clicked invoice's items beside its order's lines."""
-    trigger = dash.ctx.triggered_id
-    if not trigger or not any(clicks or []):
+    if not cell or cell.get("row_id") is None:
         return dash.no_update
     state = ui.state_from_search(search)
     frame = invoice_frame(state.filters)
     if frame is None:
         return dash.no_update
-    rows = frame[frame["factura_id"] == trigger["id"]].to_dict("records")
+    rows = frame[frame["factura_id"] == cell["row_id"]].to_dict("records")
     return ui.detail(rows[0], state.filters.tolerancia) if rows else None
 
 

@@ -108,7 +108,7 @@ def _orders(conn: Connection, invoices: list[Invoice]) -> list[Order]:
         statement = select(
             lines.c.pedido_id, lines.c.producto_nombre, lines.c.cantidad, lines.c.precio_unitario,
         ).where(lines.c.pedido_id.in_(ids[chunk:chunk + ID_CHUNK]))
-        for order_id, name, quantity, price in conn.execute(statement).tuples():
+        for order_id, name, quantity, price in conn.execute(statement).fetchall():
             rows_of[order_id].append((normalise_name(name), float(quantity or 0),
                                       None if price is None else float(price)))
     return [Order(order_id, numero, provider, day, merge_lines(rows_of[order_id]))
