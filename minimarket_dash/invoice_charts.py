@@ -33,18 +33,22 @@ def change_bars(report: PriceReport, selected: str | None = None) -> Figure:
     }
     ticktext = [_short(name) for name in names]
     left = 12 + 7 * max(len(text) for text in ticktext)
-    market = {"type": "line", "xref": "x", "yref": "paper", "x0": report.mercado,
-              "x1": report.mercado, "y0": 0, "y1": 1,
-              "line": {"color": "#000", "width": 2, "dash": "dash"}}
-    note = {"text": f"Mercado {fmt_number(report.mercado, 1)} %", "x": report.mercado, "y": 1,
-            "xref": "x", "yref": "paper", "showarrow": False, "yanchor": "bottom",
-            "font": {"size": 11}}
+    market, note = _market_line(report.mercado)
     return {"data": [bar], "layout": layout(
         max(240, 34 * len(names) + 60),
         yaxis=_axis(autorange="reversed", type="category", tickvals=names, ticktext=ticktext),
         xaxis=_axis(ticksuffix=" %", zeroline=True),
         margin=_margin(left=left, right=16, top=24), shapes=[market], annotations=[note],
     )}
+
+
+def _market_line(mercado: float) -> tuple[dict, dict]:
+    """Return the dashed vertical line at the market median and its label."""
+    line = {"type": "line", "xref": "x", "yref": "paper", "x0": mercado, "x1": mercado,
+            "y0": 0, "y1": 1, "line": {"color": "#000", "width": 2, "dash": "dash"}}
+    note = {"text": f"Mercado {fmt_number(mercado, 1)} %", "x": mercado, "y": 1, "xref": "x",
+            "yref": "paper", "showarrow": False, "yanchor": "bottom", "font": {"size": 11}}
+    return line, note
 
 
 def index_lines(report: PriceReport, provider_ids: list[int]) -> Figure:
