@@ -137,8 +137,9 @@ def resolve_provider(
     A name matches when its normalised form equals the normalised `proveedor_original` or is
     contained in it; equal beats contained, then the longest name, then the lowest id.
     """
-    if isinstance(assigned_id, int) and assigned_id in providers:
-        return assigned_id
+    assigned = _as_id(assigned_id)
+    if assigned is not None and assigned in providers:
+        return assigned
     read = normalise_name(original)
     if not read:
         return None
@@ -149,3 +150,16 @@ def resolve_provider(
             rank = (0 if key == read else 1, -len(key), provider_id)
             best = rank if best is None or rank < best else best
     return best[2] if best else None
+
+
+def _as_id(value: object) -> int | None:
+    """Read an id stored as an integer, a whole float or digits (SQLite keeps what it got)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None

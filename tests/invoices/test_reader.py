@@ -129,6 +129,8 @@ PROVIDERS = {1: "Lácteos del Sur S.A.", 2: "Sur", 3: "Bebidas Norte", 4: "S.A."
     [
         (3, "Lácteos del Sur", 3),                      # assigned wins
         (99, "Bebidas Norte", 3),                       # unknown id: read the name
+        ("3", "Lácteos del Sur", 3), (3.0, "x", 3),     # ids as SQLite may keep them
+        (True, "Sur", 2), ("tres", "Norte", 5),
         (None, "LACTEOS DEL SUR S.A.", 1),              # equal
         (None, "DISTRIB. LACTEOS DEL SUR S A", 1),      # contained; longer than «Sur»
         (None, "Distribuidora del Sur", 2),             # only «Sur» is contained
