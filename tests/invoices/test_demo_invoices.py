@@ -59,11 +59,32 @@ def test_the_last_90_days_have_something_to_show(demo_client):
     assert any(row["flags"] == ["ok"] for row in rows)
 
 
-def test_key_variants_and_noisy_names_in_the_data(demo_client, tmp_path):
+def test_key_variants_and_noisy_names_in_the_data(demo_client):
     body = get_json(demo_client, "/api/invoices?start_date=2024-01-01")
     assert any("ilegible" in row["flags"] for row in body["facturas"])
     # Unassigned invoices whose noisy OCR name still resolves to a provider.
     assert any(row["proveedor"] and "pendiente" in row["flags"] for row in body["facturas"])
+    url = demo_client.application.config["SETTINGS"].database_url
+    engine = make_engine(load_settings({"database_url": url}))
+    with engine.connect() as conn:
+        stored = conn.exec_driver_sql(
+            "SELECT productos_json, proveedor_original FROM facturas_ocr").fetchall()
+    engine.dispose()
+    keys, prices = set(), []
+    for raw, _ in stored:
+        try:
+            items = json.loads(raw)
+        except ValueError:
+            continue
+        for item in items if isinstance(items, list) else []:
+            keys.update(item)
+            prices.append(item.get("precio_unitario", item.get("precio")))
+    assert {"descripcion", "producto", "nombre", "precio_unitario", "precio", "importe",
+            "codigo", "raw_line"} <= keys
+    assert any(isinstance(p, str) and p.startswith("$ ") and "," in p for p in prices)
+    assert any(isinstance(p, float) for p in prices)
+    assert any(original.startswith("DISTRIB. ") and original.endswith(" S A")
+               for _, original in stored)
 
 
 def test_prices_rise_unevenly(demo_client):
