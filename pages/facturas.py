@@ -21,6 +21,13 @@ dash.register_page(__name__, path="/facturas", title="Facturas · Mini Market", 
 
 PAGE = "facturas"
 INDEX_DEFAULT = 5
+# Dash's dropdown texts, in Spanish.
+DROPDOWN_LABELS = {
+    "select_all": "Elegir todos", "deselect_all": "Quitar todos",
+    "selected_count": "{num_selected} elegidos", "search": "Buscar",
+    "clear_search": "Borrar búsqueda", "clear_selection": "Quitar selección",
+    "no_options_found": "Sin resultados",
+}
 PRODUCT_COLUMNS = (
     ("producto", "Producto", False),
     ("precio_base", "Precio base", True),
@@ -84,7 +91,7 @@ def _filter_bar(state: ui.PageState) -> dbc.Card:
         _field("Meses (aumentos)", dcc.Dropdown(
             id="facturas-meses", options=[{"label": str(n), "value": n}
                                           for n in range(low, high + 1)],
-            value=f.meses, clearable=False, searchable=False)),
+            value=f.meses, clearable=False, searchable=False, labels=DROPDOWN_LABELS)),
     ]
     clear = dbc.Col(dbc.Button("Limpiar", id="facturas-clear", color="secondary", outline=True,
                                className="w-100"), xs=12, md=1,
@@ -109,7 +116,7 @@ def _invoices_card(state: ui.PageState):
 
 def _index_card():
     picker = dcc.Dropdown(id="facturas-index-pick", multi=True, placeholder="Elegí proveedores",
-                          className="mb-2")
+                          className="mb-2", labels=DROPDOWN_LABELS)
     return components.card(
         "Índice de precios por proveedor", html.Div([picker, components.graph(
             "facturas-index", "Índice de precios")]), PAGE, None,
@@ -118,7 +125,7 @@ def _index_card():
 
 def _products_card():
     picker = dcc.Dropdown(id="facturas-product-pick", clearable=False, className="mb-2",
-                          placeholder="Elegí un proveedor")
+                          placeholder="Elegí un proveedor", labels=DROPDOWN_LABELS)
     table = components.data_table("facturas-products", PRODUCT_COLUMNS, page_size=5)
     for column in table.columns:
         column.pop("format", None)
