@@ -71,6 +71,7 @@ def pages(today: date) -> list[tuple[str, str, int]]:
         ("Análisis 30 días + proveedor", f"/analytics?start_date={start}"
          f"&end_date={today.isoformat()}&proveedor=lacteos", 6),
         ("Qué pedir /compras", "/compras", 0),
+        ("Facturas /facturas", "/facturas", 2),
     ]
 
 

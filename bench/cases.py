@@ -32,6 +32,11 @@ def endpoints(today: date) -> dict[str, Callable[[int], str]]:
         "export top-products.csv": lambda i: f"/api/export/top-products.csv?limit={10 + i % 90}",
         "reorder (qué pedir)": lambda i: f"/api/reorder?dias={7 + i % 84}"
         + (f"&proveedor={_provider(i)}" if i % 3 == 0 else ""),
+        "invoices 90 días": lambda i: "/api/invoices" + (
+            f"?tolerancia={i % 6}" if i % 3 == 1
+            else f"?proveedor={_provider(i)}" if i % 3 == 2 else f"?{_range(today, i, 90)}"),
+        "price-changes": lambda i: f"/api/price-changes?meses={1 + i % 12}"
+        + (f"&proveedor={_provider(i)}" if i % 2 else ""),
     }
 
 
@@ -49,6 +54,8 @@ METRICS_OF = {
     "weekly-sales": ("weekly_sales",),
     "export top-products.csv": ("top_products",),
     "reorder (qué pedir)": ("reorder",),
+    "invoices 90 días": ("invoice_check",),
+    "price-changes": ("monthly_prices",),
 }
 
 
@@ -61,5 +68,5 @@ def filters_of(path: str):
     query = path.partition("?")[2]
     args = dict(part.split("=", 1) for part in query.split("&") if part)
     names = ("limit", "days", "months", "weeks", "start_date", "end_date", "proveedor", "dias",
-             "solo_hoy")
+             "solo_hoy", "tolerancia", "meses")
     return parse_filters(args, names)

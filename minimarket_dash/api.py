@@ -11,9 +11,10 @@ import numpy as np
 import pandas as pd
 from flask import Blueprint, Flask, Response, current_app, request
 
-from . import csvexport, data, openapi
+from . import csvexport, data, invoice_report, openapi
 from .errors import render
 from .filters import Filters, parse_filters
+from .queries.prices import price_changes as compute_price_changes
 from .queries.reorder import PRODUCT_FIELDS as REORDER_PRODUCT_FIELDS
 from .queries.reorder import PROVIDER_FIELDS as REORDER_PROVIDER_FIELDS
 from .queries.reorder import providers_of as reorder_providers
@@ -207,6 +208,63 @@ def reorder_csv() -> Response:
     text = data.remember(f"csv:reorder:{filters.cache_key()}", build)
     parts = csvexport.filter_parts(filters) + reorder_parts(filters)
     return csvexport.csv_response(text, csvexport.file_name("reorder", _today(), parts))
+# ---- «Facturas y precios»: nested bodies built by invoice_report from the shared metrics.
+
+INVOICE_PARAMS = (*DATED, "tolerancia")
+PRICE_PARAMS = ("meses", "proveedor")
+
+
+def invoice_frame(filters: Filters) -> pd.DataFrame:
+    """Return the checked invoices for filters (the metric the page uses too)."""
+    return data.fetch("invoice_check", filters)
+
+
+def price_report(filters: Filters):
+    """Return the price changes for filters (monthly prices cached per provider text)."""
+    monthly = data.fetch("monthly_prices", Filters(proveedor=filters.proveedor))
+    return compute_price_changes(monthly, _now(), filters.meses)
+
+
+def _nested(name: str, params: tuple[str, ...], build: Callable[[Filters], str]) -> Response:
+    filters = request_filters(params)
+    return json_response(data.remember(f"api:{name}:{filters.cache_key()}", lambda: build(
+        filters)))
+
+
+def _nested_csv(name: str, params: tuple[str, ...], fields, rows: Callable) -> Response:
+    filters = request_filters(params)
+    text = data.remember(f"csv:{name}:{filters.cache_key()}",
+                         lambda: csvexport.to_csv(fields, rows(filters)))
+    filename = csvexport.file_name(name, _today(), csvexport.filter_parts(filters))
+    return csvexport.csv_response(text, filename)
+
+
+@bp.get("/invoices")
+def invoices() -> Response:
+    """GET /api/invoices: invoices checked against their orders, and totals per provider."""
+    return _nested("invoices", INVOICE_PARAMS,
+                   lambda f: dumps(invoice_report.invoices_body(invoice_frame(f))))
+
+
+@bp.get("/price-changes")
+def price_changes() -> Response:
+    """GET /api/price-changes: weighted price change per provider, market median, index."""
+    return _nested("price-changes", PRICE_PARAMS,
+                   lambda f: dumps(invoice_report.price_body(price_report(f))))
+
+
+@bp.get("/export/invoices.csv")
+def invoices_csv() -> Response:
+    """GET /api/export/invoices.csv: one row per invoice, flags joined by `|`."""
+    return _nested_csv("invoices", INVOICE_PARAMS, invoice_report.INVOICE_CSV_FIELDS,
+                       lambda f: invoice_report.invoice_csv_rows(invoice_frame(f)))
+
+
+@bp.get("/export/price-changes.csv")
+def price_changes_csv() -> Response:
+    """GET /api/export/price-changes.csv: one row per provider."""
+    return _nested_csv("price-changes", PRICE_PARAMS, invoice_report.PRICE_CSV_FIELDS,
+                       lambda f: invoice_report.price_csv_rows(price_report(f)))
 
 
 @bp.get("/openapi.json")
@@ -251,10 +309,12 @@ def reorder_body(filters: Filters) -> dict[str, object]:
 def reorder_parts(filters: Filters) -> list[str]:
     """Describe the reorder-only filters as file-name parts."""
     return [f"{filters.dias}-dias"] + (["solo-hoy"] if filters.solo_hoy else [])
+def _now():
+    return current_app.config["SETTINGS"].now()
 
 
 def _today():
-    return current_app.config["SETTINGS"].now().date()
+    return _now().date()
 
 
 def _register_listings() -> None:

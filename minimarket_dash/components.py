@@ -12,8 +12,11 @@ from .charts import EMPTY_MESSAGE, FONT
 from .filters import Filters
 from .formatting import csv_text, fmt_pct
 
-NAV_ITEMS = (("Inicio", "/"), ("Proveedores", "/providers"), ("Análisis", "/analytics"))
-NAV_ITEMS += (("Qué pedir", "/compras"),)  # pages/compras.py («Qué pedir hoy»)
+NAV_ITEMS = (
+    ("Inicio", "/"), ("Proveedores", "/providers"), ("Análisis", "/analytics"),
+    ("Qué pedir", "/compras"),  # pages/compras.py («Qué pedir hoy»)
+    ("Facturas", "/facturas"),  # pages/facturas.py («Facturas y precios»)
+)
 DB_ERROR = (
     "No se pudo consultar la base de datos. Los datos pueden estar incompletos; "
     "reintentá en unos minutos o avisá a sistemas."

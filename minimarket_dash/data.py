@@ -42,6 +42,9 @@ METRICS: dict[str, Metric] = {
     "reorder_schedule": lambda conn, f, now: queries.reorder_schedule(
         conn, f, now, _lead_days()
     ),
+    # «Facturas y precios»: invoices checked against orders; monthly prices per provider.
+    "invoice_check": queries.invoice_check,
+    "monthly_prices": queries.monthly_prices,
     # Pages: top providers of the last 30 days and the previous windows of the KPI changes.
     "orders_by_provider_30d": lambda conn, f, now: queries.orders_by_provider(
         conn, now - timedelta(days=30), now + timedelta(seconds=1), f.limit

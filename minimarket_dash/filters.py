@@ -15,6 +15,12 @@ INT_RANGES: dict[str, tuple[int, int, int]] = {
     "months": (6, 1, 24),
     "weeks": (8, 1, 52),
     "dias": (28, 7, 90),  # «Qué pedir hoy»: days of sales behind the daily consumption
+    # «Facturas y precios»: months between the base and the current month of a price change.
+    "meses": (3, 1, 12),
+}
+# name -> (default, minimum, maximum) of decimal parameters, clamped like the integers.
+NUMBER_RANGES: dict[str, tuple[float, float, float]] = {
+    "tolerancia": (2.0, 0.0, 50.0),  # percent above the ordered unit price still accepted
 }
 BOOL_PARAMS = ("solo_hoy",)
 _TRUE_WORDS = ("true", "1", "yes", "si", "sí", "on")
@@ -46,6 +52,8 @@ class Filters:
     weeks: int = INT_RANGES["weeks"][0]
     dias: int = INT_RANGES["dias"][0]
     solo_hoy: bool = False
+    meses: int = INT_RANGES["meses"][0]
+    tolerancia: float = NUMBER_RANGES["tolerancia"][0]
 
     def date_bounds(self) -> tuple[datetime | None, datetime | None]:
         """Return [start, end) timestamps; end is the midnight after end_date (inclusive day)."""
@@ -72,6 +80,8 @@ class Filters:
                 self.weeks,
                 self.dias,
                 self.solo_hoy,
+                self.meses,
+                self.tolerancia,
             )
         )
 
@@ -112,6 +122,15 @@ def parse_bool(name: str, raw: str | None) -> bool:
     if text in _FALSE_WORDS:
         return False
     raise ParamError(name, f"El parámetro '{name}' debe ser true o false.")
+def parse_decimal(name: str, raw: str | None) -> float:
+    """Parse a decimal parameter (`2`, `2.5` or `2,5`) and clamp it; 400 when not a number."""
+    default, minimum, maximum = NUMBER_RANGES[name]
+    if raw is None:
+        return default
+    text = raw.strip().replace(",", ".")
+    if not re.fullmatch(r"[+-]?[0-9]{1,30}(\.[0-9]{1,30})?", text):
+        raise ParamError(name, f"El parámetro '{name}' debe ser un número.")
+    return max(minimum, min(maximum, float(text)))
 
 
 def parse_date(name: str, raw: str | None) -> date | None:
@@ -136,6 +155,8 @@ def parse_filters(args: Mapping[str, str], allowed: tuple[str, ...] = ()) -> Fil
         raw = args.get(name)
         if name in INT_RANGES:
             values[name] = parse_int(name, raw)
+        elif name in NUMBER_RANGES:
+            values[name] = parse_decimal(name, raw)
         elif name in ("start_date", "end_date"):
             values[name] = parse_date(name, raw)
         elif name == "proveedor":

@@ -6,7 +6,7 @@ import copy
 from typing import Any
 
 from . import __version__
-from .filters import INT_RANGES, PROVEEDOR_MAX_LENGTH
+from .filters import INT_RANGES, NUMBER_RANGES, PROVEEDOR_MAX_LENGTH
 
 JSON = "application/json"
 CSV = "text/csv"
@@ -24,15 +24,23 @@ def _obj(**properties: Any) -> dict[str, Any]:
     }
 
 
-def _int_param(name: str, text: str) -> dict[str, Any]:
-    default, minimum, maximum = INT_RANGES[name]
+def _clamped_param(name: str, text: str, bounds: tuple, kind: str) -> dict[str, Any]:
+    default, minimum, maximum = bounds
     return {
         "name": name,
         "in": "query",
         "required": False,
-        "description": f"{text} ({minimum}–{maximum}; fuera de rango se ajusta al extremo).",
-        "schema": {"type": "integer", "default": default, "minimum": minimum, "maximum": maximum},
+        "description": f"{text} ({minimum:g}–{maximum:g}; fuera de rango se ajusta al extremo).",
+        "schema": {"type": kind, "default": default, "minimum": minimum, "maximum": maximum},
     }
+
+
+def _int_param(name: str, text: str) -> dict[str, Any]:
+    return _clamped_param(name, text, INT_RANGES[name], "integer")
+
+
+def _number_param(name: str, text: str) -> dict[str, Any]:
+    return _clamped_param(name, text, NUMBER_RANGES[name], "number")
 
 
 def _date_param(name: str, text: str) -> dict[str, Any]:
@@ -170,6 +178,44 @@ SCHEMAS: dict[str, Any] = {
     ),
     **REORDER_SCHEMAS,
 }
+NUMBER = {"type": "number"}
+NULLABLE_NUMBER = {"type": "number", "nullable": True}
+NULLABLE_TEXT = {"type": "string", "nullable": True}
+MONTH = {"type": "string", "pattern": r"^\d{4}-\d{2}$"}
+SCHEMAS.update({
+    "InvoiceItem": _obj(
+        descripcion=TEXT, cantidad=NUMBER, precio_unitario=NUMBER,
+        cantidad_pedida=NULLABLE_NUMBER, precio_pedido=NULLABLE_NUMBER,
+    ),
+    "Invoices": _obj(
+        facturas={"type": "array", "items": _obj(
+            factura_id=INT, numero_factura=NULLABLE_TEXT,
+            fecha_factura={"type": "string", "format": "date"}, proveedor=NULLABLE_TEXT,
+            pedido=NULLABLE_TEXT, total=NULLABLE_NUMBER,
+            flags={"type": "array", "items": {"type": "string", "enum": [
+                "ok", "sin_pedido", "precio_mayor", "cantidad_distinta", "no_pedido",
+                "sin_proveedor", "ilegible", "pendiente", "duplicada"]}},
+            cobrado_de_mas=NUMBER,
+            items={"type": "array", "items": {"$ref": "#/components/schemas/InvoiceItem"}},
+        )},
+        proveedores={"type": "array", "items": _obj(
+            proveedor_id=INT, proveedor=TEXT, facturas=INT, con_problemas=INT,
+            cobrado_de_mas=NUMBER,
+        )},
+    ),
+    "PriceChanges": _obj(
+        mes_base=MONTH, mes_actual=MONTH, mercado=NULLABLE_NUMBER,
+        proveedores={"type": "array", "items": _obj(
+            proveedor_id=INT, proveedor=TEXT, cambio_pct=NULLABLE_NUMBER,
+            diferencia_pp=NULLABLE_NUMBER, productos_comparados=INT,
+            estado={"type": "string", "enum": ["ranked", "insuficiente"]},
+            productos={"type": "array", "items": _obj(
+                producto=TEXT, precio_base=NUMBER, precio_actual=NUMBER, cambio_pct=NUMBER,
+            )},
+        )},
+        indice={"type": "array", "items": _obj(proveedor_id=INT, mes=MONTH, indice=NUMBER)},
+    ),
+})
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -214,6 +260,14 @@ def _list(name: str) -> dict[str, Any]:
 
 CSV_TEXT = {"type": "string", "description": "CSV RFC 4180, UTF-8, con fila de encabezados."}
 TOP_PARAMS = [_int_param("limit", "Cantidad de productos"), *DATE_PARAMS]
+INVOICE_PARAMS = [
+    _date_param("start_date", "Primera fecha de factura (sin fechas: últimos 90 días)"),
+    _date_param("end_date", "Última fecha de factura"),
+    PROVEEDOR_PARAM,
+    _number_param("tolerancia", "Porcentaje sobre el precio del pedido que se acepta"),
+]
+PRICE_PARAMS = [_int_param("meses", "Meses entre el mes base y el último mes completo"),
+                PROVEEDOR_PARAM]
 
 SOLO_HOY_PARAM = {
     "name": "solo_hoy",
@@ -256,6 +310,18 @@ PATHS: dict[str, Any] = {
     },
     "/api/export/reorder.csv": _operation(
         "Qué pedir hoy (CSV, una fila por producto)", CSV_TEXT, REORDER_PARAMS, CSV
+    ),
+    "/api/invoices": _operation(
+        "Facturas controladas contra los pedidos", _ref("Invoices"), INVOICE_PARAMS
+    ),
+    "/api/price-changes": _operation(
+        "Aumentos de precios por proveedor", _ref("PriceChanges"), PRICE_PARAMS
+    ),
+    "/api/export/invoices.csv": _operation(
+        "Facturas controladas (CSV)", CSV_TEXT, INVOICE_PARAMS, CSV
+    ),
+    "/api/export/price-changes.csv": _operation(
+        "Aumentos de precios (CSV)", CSV_TEXT, PRICE_PARAMS, CSV
     ),
     "/api/export/summary.csv": _operation("Indicadores generales (CSV)", CSV_TEXT, [], CSV),
     "/api/export/providers.csv": _operation("Proveedores (CSV)", CSV_TEXT, [], CSV),

@@ -50,6 +50,20 @@ INDEXES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         "movimientos_stock",
         ("tipo_movimiento", "fecha_movimiento", "producto_id", "cantidad"),
     ),
+    # «Facturas y precios»: invoices by date and number, delivered orders by delivery day,
+    # and order lines with their unit price read from the index alone.
+    ("ix_mm_facturas_fecha", "facturas_ocr", ("fecha_factura",)),
+    ("ix_mm_facturas_numero", "facturas_ocr", ("numero_factura", "fecha_factura")),
+    (
+        "ix_mm_pedidos_entrega",
+        "pedidos",
+        ("estado", "fecha_entrega_real", "proveedor_id", "numero_pedido"),
+    ),
+    (
+        "ix_mm_detalle_precio",
+        "detalle_pedidos",
+        ("pedido_id", "producto_nombre", "cantidad", "precio_unitario"),
+    ),
 )
 
 

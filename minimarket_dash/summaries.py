@@ -17,6 +17,7 @@ from sqlalchemy import (
     Column,
     Connection,
     Engine,
+    Float,
     Index,
     Integer,
     MetaData,
@@ -26,6 +27,7 @@ from sqlalchemy import (
     func,
     insert,
     inspect,
+    or_,
     select,
 )
 
@@ -77,7 +79,20 @@ mm_movimientos_mes = Table(
     ),
 )
 
-SUMMARY_TABLES = (mm_pedidos_dia, mm_producto_mes, mm_movimientos_mes)
+# «Facturas y precios»: spend and units per month, provider and product (orders not cancelled,
+# priced lines with units), from which monthly weighted unit prices follow.
+mm_precio_mes = Table(
+    "mm_precio_mes",
+    helper_metadata,
+    Column("mes", String(7), nullable=False),
+    Column("proveedor_id", Integer),
+    Column("producto_nombre", String(160), nullable=False),
+    Column("gasto", Float, nullable=False),
+    Column("cantidad", BigInteger, nullable=False),
+    Index("ix_mm_precio_mes", "mes", "proveedor_id", "producto_nombre", "gasto", "cantidad"),
+)
+
+SUMMARY_TABLES = (mm_pedidos_dia, mm_producto_mes, mm_movimientos_mes, mm_precio_mes)
 EARLIEST = datetime(1900, 1, 1)
 STATE_KEYS = ("hasta", "hasta_dia", "actualizado")
 LATEST = datetime(9999, 12, 31)
@@ -151,7 +166,13 @@ def month_key(moment: datetime) -> str:
 
 
 def build(engine: Engine, now: datetime, *, full: bool = False) -> SummaryState:
-    """Create or extend the summaries (months before now's month, days before today)."""
+    """Create or extend the summaries (months before now's month, days before today).
+
+    A summary table that did not exist yet (added by a newer version) forces a full rebuild,
+    so it never lacks the months the others already cover.
+    """
+    existing = set(inspect(engine).get_table_names())
+    full = full or any(table.name not in existing for table in SUMMARY_TABLES)
     helper_metadata.create_all(engine)
     target = SummaryState(
         hasta=first_of_month(now),
@@ -166,9 +187,10 @@ def build(engine: Engine, now: datetime, *, full: bool = False) -> SummaryState:
         dialect = conn.dialect.name
         conn.execute(delete(mm_pedidos_dia).where(mm_pedidos_dia.c.dia >= state.hasta_dia.date()))
         conn.execute(_orders_per_day(state.hasta_dia, target.hasta_dia, dialect))
-        for table in (mm_producto_mes, mm_movimientos_mes):
+        for table in (mm_producto_mes, mm_movimientos_mes, mm_precio_mes):
             conn.execute(delete(table).where(table.c.mes >= month_key(state.hasta)))
         conn.execute(_products_per_month(state.hasta, target.hasta, dialect))
+        conn.execute(_prices_per_month(state.hasta, target.hasta, dialect))
         conn.execute(_movements_per_month(state.hasta, target.hasta, dialect))
         _save_state(conn, target)
     return state
@@ -247,3 +269,33 @@ def _movements_per_month(start: datetime, end: datetime, dialect: str):
     )
     columns = ["mes", "proveedor_id", "tipo_movimiento", "movimientos", "unidades"]
     return insert(mm_movimientos_mes).from_select(columns, source)
+
+
+
+def price_months(start: datetime, end: datetime, dialect: str):
+    """Select spend and units per month, provider and product in [start, end): priced lines
+    with units of orders not cancelled (the live part of price changes reads the same)."""
+    month, label = grouped(pedidos.c.fecha_pedido, "month", dialect)
+    lines = detalle_pedidos.c
+    return (
+        select(
+            label.label("mes"),
+            pedidos.c.proveedor_id,
+            lines.producto_nombre,
+            func.sum(lines.precio_unitario * lines.cantidad).label("gasto"),
+            func.sum(lines.cantidad).label("cantidad"),
+        )
+        .join(pedidos, pedidos.c.id == lines.pedido_id)
+        .where(
+            _in_range(pedidos.c.fecha_pedido, start, end),
+            or_(pedidos.c.estado.is_(None), pedidos.c.estado != "cancelado"),
+            lines.precio_unitario.is_not(None),
+            lines.cantidad > 0,
+        )
+        .group_by(month, pedidos.c.proveedor_id, lines.producto_nombre)
+    )
+
+
+def _prices_per_month(start: datetime, end: datetime, dialect: str):
+    columns = ["mes", "proveedor_id", "producto_nombre", "gasto", "cantidad"]
+    return insert(mm_precio_mes).from_select(columns, price_months(start, end, dialect))

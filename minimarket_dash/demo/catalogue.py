@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-ESTADOS = np.array(["pendiente", "enviado", "recibido", "cancelado"], dtype=object)
+ESTADOS = np.array(["pendiente", "enviado", "entregado", "cancelado"], dtype=object)
 HISTORY_DAYS = 730
 
 # --------------------------------------------------------------------------------------------
@@ -401,7 +401,7 @@ MONTH_FACTOR = np.array([0.85, 0.85, 1.0, 0.95, 0.95, 0.95, 1.05, 0.95, 0.95, 1.
 # Weight of each hour 7..19 (orders and movements happen in business hours, before 20:00).
 HOUR_WEIGHTS = np.array([2, 5, 8, 9, 8, 6, 4, 5, 6, 6, 5, 4, 2], dtype=float)
 HOUR_PROBS = HOUR_WEIGHTS / HOUR_WEIGHTS.sum()
-# Order state probabilities (pendiente, enviado, recibido, cancelado) by age bucket in days.
+# Order state probabilities (pendiente, enviado, entregado, cancelado) by age bucket in days.
 STATE_AGE_LIMITS = np.array([3, 10])
 STATE_PROBS = np.array(
     [[0.65, 0.30, 0.0, 0.05], [0.15, 0.35, 0.45, 0.05], [0.01, 0.01, 0.92, 0.06]]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
@@ -58,11 +57,15 @@ def generate_demo_data(*, lines: int, seed: int, today: date) -> dict[str, Colum
     orders, order_lines, order_info = _make_orders(
         np.random.default_rng(next(streams)), calendar, products, sampler, lines
     )
+    from .invoices import drift_prices, make_invoices  # imports this module's helpers
+
+    drift_prices(calendar, products, orders, order_lines, order_info)
     movements = _make_movements(
         np.random.default_rng(next(streams)), calendar, products, order_lines, order_info
     )
-    invoices = _make_invoices(
-        np.random.default_rng(next(streams)), calendar, products, sampler, lines
+    invoices = make_invoices(
+        np.random.default_rng(next(streams)), calendar, products, sampler,
+        (orders, order_lines, order_info), lines,
     )
     settle_stock(np.random.default_rng(next(streams)), products.columns, movements, calendar.today)
     return {
@@ -352,7 +355,7 @@ class _ProductSampler:
 class _OrderInfo:
     provider_idx: np.ndarray
     state: np.ndarray  # index into ESTADOS
-    delivered: np.ndarray  # datetime64[D], valid where state == recibido
+    delivered: np.ndarray  # datetime64[D], valid where state == entregado
     numbers: np.ndarray
     line_order: np.ndarray  # 0-based order of each line
     line_product: np.ndarray  # 0-based product of each line
@@ -616,95 +619,3 @@ def _make_movements(
         "fecha_movimiento": _format_timestamps(stamps),
         "usuario": USERS[rng.integers(0, len(USERS), n)],
     }
-
-
-# --------------------------------------------------------------------------------------------
-# OCR invoices (a few thousand rows: small Python loops are fine here)
-# --------------------------------------------------------------------------------------------
-
-
-def _ocr_variants(name: str) -> list[str]:
-    """The name as read by OCR: exact, upper case, without accents, with typical misreadings."""
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    misread = plain.replace("o", "0", 1).replace("l", "1", 1).replace("rn", "m")
-    return [name, name, name, name.upper(), plain, misread, name.replace(" ", "  ", 1)]
-
-
-def _invoice_items(rng, sampler: _ProductSampler, providers: np.ndarray):
-    counts = rng.integers(1, 5, size=len(providers))
-    owner = np.repeat(np.arange(len(providers)), counts)
-    product = sampler.sample(rng, providers[owner])
-    quantity = rng.geometric(0.15, size=len(owner)).astype(np.int64)
-    return owner, product, quantity
-
-
-def _invoice_json(owner, product, quantity, products: _Products, n: int) -> list[str]:
-    items: list[list[dict]] = [[] for _ in range(n)]
-    names, costs = products.names, products.cost
-    for invoice, prod, qty in zip(owner.tolist(), product.tolist(), quantity.tolist(), strict=True):
-        items[invoice].append(
-            {"producto": names[prod], "cantidad": qty, "precio_unitario": float(costs[prod])}
-        )
-    return [json.dumps(entry, ensure_ascii=False) for entry in items]
-
-
-def _invoice_numbers(rng: np.random.Generator, providers: np.ndarray) -> list[str]:
-    """Argentine style numbers: type A or B, point of sale per provider, increasing serial."""
-    kind = np.where(rng.random(len(providers)) < 0.8, "A", "B").tolist()
-    point = (providers % 12 + 1).tolist()
-    serial = (np.arange(len(providers)) * 7 + rng.integers(1, 7, len(providers)) + 1000).tolist()
-    return [f"{k}-{p:04d}-{s:08d}" for k, p, s in zip(kind, point, serial, strict=True)]
-
-
-def _invoice_texts(
-    rng: np.random.Generator, providers: np.ndarray, days: np.ndarray, totals: np.ndarray
-) -> tuple[list[str], list[str], list[str]]:
-    """Invoice number, provider name as read by OCR, and the OCR text of each invoice."""
-    variants = [_ocr_variants(name) for name in PROVIDER_NAMES]
-    pick = rng.integers(0, len(variants[0]), len(providers)).tolist()
-    original = [variants[p][v] for p, v in zip(providers.tolist(), pick, strict=True)]
-    numbers = _invoice_numbers(rng, providers)
-    shown_days = [day.strftime("%d/%m/%Y") for day in days.astype(object)]
-    rows = zip(numbers, original, shown_days, totals.tolist(), strict=True)
-    content = [
-        f"FACTURA {num[0]} N° {num[2:]}\n{name}\nFecha: {day}\nTotal: $ {total:.2f}"
-        for num, name, day, total in rows
-    ]
-    return numbers, original, content
-
-
-def _make_invoices(
-    rng: np.random.Generator,
-    calendar: _Calendar,
-    products: _Products,
-    sampler: _ProductSampler,
-    lines: int,
-) -> Columns:
-    n = max(50, lines // 300)
-    days = np.sort(calendar.sample_days(rng, n))
-    active = PROVIDER_ACTIVE & (sampler.counts > 0)
-    weight = np.where(active, sampler.provider_weight, 0.0)
-    providers = rng.choice(len(PROVIDERS), size=n, p=weight / weight.sum())
-    owner, product, quantity = _invoice_items(rng, sampler, providers)
-    net = np.bincount(owner, weights=quantity * products.cost[product], minlength=n)
-    totals = np.round(net * 1.21, 2)
-    numbers, original, content = _invoice_texts(rng, providers, days, totals)
-    processed = rng.random(n) < 0.85
-    delay = rng.integers(0, 5, n).astype("timedelta64[D]")
-    processing_day = np.minimum(days + delay, calendar.today)
-    processing = _format_timestamps(calendar.business_times(rng, processing_day))
-    items = _invoice_json(owner, product, quantity, products, n)
-    return {
-        "id": np.arange(1, n + 1),
-        "numero_factura": np.array(numbers, dtype=object),
-        "proveedor_original": np.array(original, dtype=object),
-        "proveedor_asignado_id": _with_nulls((providers + 1).astype(object), processed),
-        "fecha_factura": _format_days(days).astype(object),
-        "total": totals,
-        "contenido_ocr": np.array(content, dtype=object),
-        "productos_json": np.array(items, dtype=object),
-        "procesado": processed.astype(np.int64),
-        "fecha_procesamiento": _with_nulls(processing.astype(object), processed),
-    }
-
-

@@ -12,6 +12,7 @@ from ._common import (
     summary_freshness,
     week_window_start,
 )
+from .invoices import invoice_check
 from .orders import (
     activity_counts,
     monthly_orders,
@@ -21,6 +22,7 @@ from .orders import (
     top_products,
     weekly_sales,
 )
+from .prices import monthly_prices
 from .reorder import reorder, reorder_schedule
 from .stock import (
     low_stock,
@@ -33,10 +35,12 @@ from .stock import (
 __all__ = [
     "activity_counts",
     "day_range",
+    "invoice_check",
     "low_stock",
     "month_window_start",
     "monthly_movements",
     "monthly_orders",
+    "monthly_prices",
     "orders_by_provider",
     "provider_ids",
     "provider_names",

@@ -26,6 +26,10 @@ DATA_ENDPOINTS = [
     "/api/export/summary.csv",
     "/api/export/providers.csv",
     "/api/export/top-products.csv",
+    "/api/invoices",
+    "/api/price-changes",
+    "/api/export/invoices.csv",
+    "/api/export/price-changes.csv",
 ]
 SECRET = "SELECT secreto FROM /etc/passwd"
 INTERNALS = ("Traceback", "sqlite", "postgres", "OperationalError", "SELECT", "/nonexistent",

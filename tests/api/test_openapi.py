@@ -46,6 +46,14 @@ SAMPLES = [
     ("/api/reorder?solo_hoy=quizas", 400),
     ("/api/export/reorder.csv?dias=90", 200),
     ("/api/export/reorder.csv?dias=x", 400),
+    ("/api/invoices", 200),
+    ("/api/invoices?start_date=2026-01-01&tolerancia=7.5&proveedor=sur", 200),
+    ("/api/invoices?tolerancia=mucho", 400),
+    ("/api/price-changes", 200),
+    ("/api/price-changes?meses=12&proveedor=lacteos", 200),
+    ("/api/price-changes?meses=x", 400),
+    ("/api/export/invoices.csv", 200),
+    ("/api/export/price-changes.csv?meses=1", 200),
 ]
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 import re
 from datetime import date, timedelta
 
@@ -17,6 +16,7 @@ from minimarket_dash.config import load_settings
 from minimarket_dash.db import make_engine
 from minimarket_dash.demo import TABLE_ORDER, SeedError, seed_database
 from minimarket_dash.demo.load import _csv_block
+from minimarket_dash.invoices import read_items
 from minimarket_dash.summaries import helper_metadata, mm_estado, read_state
 from tests.conftest import postgres_database
 
@@ -174,13 +174,15 @@ def test_lines_are_consistent(seeded):
         )
         == 0
     )
-    # Every line is a product of the order's provider, bought at its purchase price.
+    # Every line is a product of the order's provider, bought at most at today's purchase price
+    # (prices rise with inflation, issue 12) and at least at a third of it (two years ago).
     mismatched = _scalar(
         engine,
         "SELECT COUNT(*) FROM detalle_pedidos d JOIN pedidos o ON o.id = d.pedido_id"
         " LEFT JOIN productos p ON p.nombre = d.producto_nombre"
         " WHERE p.id IS NULL OR p.proveedor_id <> o.proveedor_id"
-        " OR ABS(p.precio_compra - d.precio_unitario) > 0.001",
+        " OR d.precio_unitario > p.precio_compra + 0.006"
+        " OR d.precio_unitario < p.precio_compra / 3",
     )
     assert mismatched == 0
     repeated = _scalar(
@@ -211,7 +213,8 @@ def test_order_numbers_and_states(seeded):
     assert len(set(numbers)) == len(numbers)
     assert all(re.fullmatch(r"PED-20\d\d-\d{6}", number) for number in numbers)
     states = dict(_rows(engine, "SELECT estado, COUNT(*) FROM pedidos GROUP BY estado"))
-    assert set(states) == {"pendiente", "enviado", "recibido", "cancelado"}
+    # The minimarket's delivered state is «entregado» (issues 11 and 12; was «recibido»).
+    assert set(states) == {"pendiente", "enviado", "entregado", "cancelado"}
     recent = dict(
         _rows(
             engine,
@@ -219,7 +222,7 @@ def test_order_numbers_and_states(seeded):
             since=(TODAY - timedelta(days=2)).isoformat(),
         )
     )
-    assert "recibido" not in recent and recent.get("pendiente", 0) > 0
+    assert "entregado" not in recent and recent.get("pendiente", 0) > 0
     old = dict(
         _rows(
             engine,
@@ -227,12 +230,12 @@ def test_order_numbers_and_states(seeded):
             until=(TODAY - timedelta(days=30)).isoformat(),
         )
     )
-    assert old["recibido"] / sum(old.values()) > 0.85
+    assert old["entregado"] / sum(old.values()) > 0.85
     assert (
         _scalar(
             engine,
             "SELECT COUNT(*) FROM pedidos"
-            " WHERE (fecha_entrega_real IS NULL) <> (estado <> 'recibido')",
+            " WHERE (fecha_entrega_real IS NULL) <> (estado <> 'entregado')",
         )
         == 0
     )
@@ -349,10 +352,10 @@ def test_invoices(seeded):
     assert 0.75 <= len(processed) / len(rows) <= 0.95
     for row in rows:
         assert (row[1] is None) == (row[0] == 0) == (row[2] is None)
-        items = json.loads(row[3])
-        assert isinstance(items, list) and 1 <= len(items) <= 4
-        assert {"producto", "cantidad", "precio_unitario"} <= set(items[0])
-        assert row[4].startswith("FACTURA") and row[5] and row[6] > 0
+        # Most are readable lists in one of the OCR's key spellings (issue 12); a few are not.
+        assert row[4].startswith("FACTURA") and row[5] and row[6] >= 0
+    readable = [items for items in map(read_items, (row[3] for row in rows)) if items]
+    assert len(readable) >= 0.95 * len(rows)
 
 
 # ------------------------------------------------------------------------------------------

@@ -1,0 +1,313 @@
+"""Pieces of the Facturas page that are not callbacks: URL state, texts, tables and KPIs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlencode
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import dash_table, html
+
+from . import components
+from .charts import FONT
+from .dashboard import query_from_search, url_state
+from .filters import INT_RANGES, NUMBER_RANGES, Filters, ParamError, parse_decimal, parse_int
+from .formatting import fmt_date, fmt_int, fmt_money, fmt_number, fmt_pct, month_label
+from .invoice_report import has_problem
+from .invoicecheck import FLAGS, OK, price_above
+from .queries.prices import PriceReport
+
+FLAG_LABELS = {
+    "ok": "OK",
+    "sin_pedido": "Sin pedido",
+    "precio_mayor": "Precio mayor",
+    "cantidad_distinta": "Cantidad distinta",
+    "no_pedido": "Producto no pedido",
+    "sin_proveedor": "Sin proveedor",
+    "ilegible": "Ilegible",
+    "pendiente": "Pendiente",
+    "duplicada": "Duplicada",
+}
+FLAG_HELP = {
+    "sin_pedido": "No hay un pedido entregado del proveedor, con entrega hasta 3 días antes o "
+                  "después de la factura, que tenga algún producto de la factura.",
+    "precio_mayor": "Algún producto se facturó a un precio unitario mayor que el del pedido "
+                    "en más de la tolerancia elegida.",
+    "cantidad_distinta": "Se facturó una cantidad distinta de la pedida de algún producto.",
+    "no_pedido": "La factura trae un producto que no estaba en el pedido.",
+    "sin_proveedor": "No se pudo saber de qué proveedor es: no está asignada y el nombre "
+                     "leído no coincide con ningún proveedor.",
+    "ilegible": "No se pudieron leer los productos de la factura.",
+    "pendiente": "La factura todavía no se procesó.",
+    "duplicada": "Ya hay una factura anterior del mismo proveedor con el mismo número.",
+    "ok": "Coincide con su pedido y no tiene observaciones.",
+}
+FLAG_COLORS = {"ok": "success", "pendiente": "secondary", "ilegible": "dark",
+               "sin_proveedor": "dark", "precio_mayor": "danger", "duplicada": "danger"}
+MARCAS = ("todas", "problemas", *FLAGS, OK)
+
+
+@dataclass
+class PageState:
+    """What the page's URL asks for: the filters, the flag shown, and notices of bad values."""
+
+    filters: Filters = field(default_factory=Filters)
+    marca: str = "todas"
+    notices: list[str] = field(default_factory=list)
+
+
+def _lenient(parse, name: str, raw, default, notices: list[str]):
+    if raw in (None, ""):
+        return default
+    try:
+        return parse(name, str(raw))
+    except ParamError:
+        notices.append(f"Se ignoró «{name}» del enlace ({str(raw)[:20]}): no es un número.")
+        return default
+
+
+def page_state(query: dict) -> PageState:
+    """Read the page's URL leniently: invalid values become notices, out of range is clamped."""
+    base = url_state(query)
+    notices = list(base.notices)
+    meses = _lenient(parse_int, "meses", query.get("meses"), INT_RANGES["meses"][0], notices)
+    tolerancia = _lenient(parse_decimal, "tolerancia", query.get("tolerancia"),
+                          NUMBER_RANGES["tolerancia"][0], notices)
+    marca = query.get("marca") if query.get("marca") in MARCAS else "todas"
+    return PageState(replace(base.filters, meses=meses, tolerancia=tolerancia), marca, notices)
+
+
+def state_from_search(search: str | None) -> PageState:
+    """Return the page state of a `?a=b` query string."""
+    return page_state(query_from_search(search))
+
+
+def search_from_state(state: PageState) -> str:
+    """Write the state back as a query string (defaults left out)."""
+    f = state.filters
+    values = {
+        "start_date": f.start_date.isoformat() if f.start_date else None,
+        "end_date": f.end_date.isoformat() if f.end_date else None,
+        "proveedor": f.proveedor,
+        "tolerancia": f"{f.tolerancia:g}" if f.tolerancia != NUMBER_RANGES["tolerancia"][0]
+        else None,
+        "meses": str(f.meses) if f.meses != INT_RANGES["meses"][0] else None,
+        "marca": state.marca if state.marca != "todas" else None,
+    }
+    kept = {key: value for key, value in values.items() if value}
+    return "?" + urlencode(kept) if kept else ""
+
+
+def marca_options() -> list[dict]:
+    """Options of the flag filter, in Spanish."""
+    return [{"label": "Todas", "value": "todas"},
+            {"label": "Con problemas", "value": "problemas"},
+            *({"label": FLAG_LABELS[name], "value": name} for name in (*FLAGS, OK))]
+
+
+def shown_invoices(frame: pd.DataFrame, marca: str) -> pd.DataFrame:
+    """Return the invoices having the chosen flag (`problemas`: any but ok; `todas`: all)."""
+    if frame.empty or marca == "todas":
+        return frame
+    if marca == "problemas":
+        keep = frame["flags"].map(has_problem)
+    else:
+        keep = frame["flags"].map(lambda flags: marca in flags)
+    return frame[keep.astype(bool)]
+
+
+def badges(flags: list[str]) -> list:
+    """Return one Spanish badge per flag."""
+    return [dbc.Badge(FLAG_LABELS[name], color=FLAG_COLORS.get(name, "warning"),
+                      text_color="dark" if FLAG_COLORS.get(name, "warning") == "warning"
+                      else None, className=f"me-1 flag flag-{name}", title=FLAG_HELP[name])
+            for name in flags]
+
+
+def _money(value) -> str:
+    return "–" if value is None or pd.isna(value) else fmt_money(float(value))
+
+
+def _cell(text, numeric: bool = False, extra: str = "") -> html.Td:
+    return html.Td(text, className=(("text-end " if numeric else "") + extra).strip() or None)
+
+
+MONEY_FORMAT = {"locale": {"symbol": ["$ ", ""], "group": ".", "decimal": ","},
+                "specifier": "$,.2f"}
+TABLE_COLUMNS = (
+    {"id": "fecha", "name": "Fecha"},
+    {"id": "numero_factura", "name": "Número"},
+    {"id": "proveedor", "name": "Proveedor"},
+    {"id": "pedido", "name": "Pedido"},
+    {"id": "total", "name": "Total", "type": "numeric", "format": MONEY_FORMAT},
+    {"id": "cobrado_de_mas", "name": "De más", "type": "numeric", "format": MONEY_FORMAT},
+    {"id": "marcas", "name": "Marcas", "presentation": "markdown"},
+)
+
+
+def invoice_grid() -> dash_table.DataTable:
+    """Return the invoice table (one component: fast with hundreds of rows); a cell opens it."""
+    return dash_table.DataTable(
+        id="facturas-table-grid", columns=list(TABLE_COLUMNS), data=[], page_size=15,
+        page_action="native", sort_action="native", markdown_options={"html": True},
+        style_table={"overflowX": "auto", "minWidth": "100%"},
+        style_cell={"fontFamily": FONT, "fontSize": "0.85rem", "padding": "4px 6px",
+                    "textAlign": "left", "whiteSpace": "normal", "height": "auto",
+                    "cursor": "pointer"},
+        style_cell_conditional=[{"if": {"column_id": c}, "textAlign": "right"}
+                                for c in ("total", "cobrado_de_mas")],
+        style_data_conditional=[{"if": {"filter_query": "{cobrado_de_mas} > 0",
+                                        "column_id": "cobrado_de_mas"},
+                                 "color": "#b34700", "fontWeight": "600"}],
+        style_header={"fontWeight": "600", "backgroundColor": "#f3f5f7"},
+        css=[{"selector": ".dash-spreadsheet-menu", "rule": "display: none"},
+             {"selector": "p", "rule": "margin: 0"}],
+    )
+
+
+def badge_html(flags: list[str]) -> str:
+    """Return the flags as Bootstrap badges (HTML the table shows as markdown)."""
+    return " ".join(
+        f'<span class="badge rounded-pill bg-{FLAG_COLORS.get(name, "warning")} '
+        f'{"text-dark " if FLAG_COLORS.get(name, "warning") == "warning" else ""}'
+        f'flag flag-{name}" title="{FLAG_HELP[name]}">{FLAG_LABELS[name]}</span>'
+        for name in flags)
+
+
+def invoice_rows(frame: pd.DataFrame) -> list[dict]:
+    """Return the invoices as rows of the table (id = factura_id)."""
+    return [
+        {"id": int(row["factura_id"]), "fecha": fmt_date(pd.Timestamp(row["fecha_factura"])),
+         "numero_factura": row["numero_factura"] or "–",
+         "proveedor": row["proveedor"] or f"({row['proveedor_original'] or 'sin nombre'})",
+         "pedido": row["pedido"] or "–", "total": row["total"],
+         "cobrado_de_mas": row["cobrado_de_mas"], "marcas": badge_html(row["flags"])}
+        for row in frame.to_dict("records")
+    ]
+
+
+def _difference(invoiced: float, ordered) -> str:
+    if ordered is None or not ordered:
+        return "–"
+    return ("+" if invoiced > ordered else "") + fmt_pct((invoiced / ordered - 1) * 100)
+
+
+def detail(row: dict, tolerancia: float) -> html.Div:
+    """Return an invoice's items side by side with its order; differences highlighted."""
+    title = f"Factura {row['numero_factura'] or row['factura_id']} · " + (
+        f"pedido {row['pedido']}" if row["pedido"] else "sin pedido")
+    numeric = ("Cant. facturada", "Cant. pedida", "Precio facturado", "Precio pedido", "Dif.")
+    head = html.Thead(html.Tr([html.Th("Producto"),
+                               *(html.Th(text, className="text-end") for text in numeric)]))
+    body = [_detail_row(item, row["pedido"] is not None, tolerancia) for item in row["items"]]
+    if not body:
+        return html.Div([html.H3(title, className="h6"), components.empty_state(
+            "No se pudieron leer productos en esta factura.")], id="facturas-detail-body")
+    return html.Div([html.H3(title, className="h6 mt-2"), html.Div(dbc.Table(
+        [head, html.Tbody(body)], size="sm", bordered=True), className="table-responsive")],
+        id="facturas-detail-body")
+
+
+def _detail_row(item: dict, has_order: bool, tolerancia: float) -> html.Tr:
+    ordered_qty, ordered_price = item["cantidad_pedida"], item["precio_pedido"]
+    missing = has_order and ordered_qty is None
+    price_bad = price_above(item["precio_unitario"], ordered_price, tolerancia)
+    qty_bad = ordered_qty is not None and ordered_qty != item["cantidad"]
+    bad = "text-danger fw-bold"
+    return html.Tr([
+        html.Td([item["descripcion"], *badges(["no_pedido"] if missing else [])]),
+        _cell(fmt_number(item["cantidad"], 0 if float(item["cantidad"]).is_integer() else 2),
+              True, bad if qty_bad else ""),
+        _cell("–" if ordered_qty is None else fmt_number(ordered_qty, 0), True),
+        _cell(_money(item["precio_unitario"]), True, bad if price_bad else ""),
+        _cell(_money(ordered_price), True),
+        _cell(_difference(item["precio_unitario"], ordered_price), True,
+              bad if price_bad else ""),
+    ], className="table-danger" if price_bad or missing else None)
+
+
+def kpis(frame: pd.DataFrame | None, report: PriceReport | None, tolerancia: float) -> list:
+    """Return the four KPI cards of the page."""
+    if frame is None:
+        return [components.kpi_card("Facturas", "–", "Sin datos")]
+    extra = float(sum(frame["cobrado_de_mas"])) if len(frame) else 0.0
+    problems = int(sum(has_problem(flags) for flags in frame["flags"]))
+    pending = int(sum(("pendiente" in f) or ("sin_proveedor" in f) for f in frame["flags"]))
+    charged = int(sum("precio_mayor" in flags for flags in frame["flags"]))
+    cards = [
+        components.kpi_card("Te cobraron de más", fmt_money(extra),
+                            f"{fmt_int(charged)} facturas con precio mayor al pedido "
+                            f"(tolerancia {fmt_number(tolerancia, 1)} %)"),
+        components.kpi_card("Facturas con problemas",
+                            f"{fmt_int(problems)} / {fmt_int(len(frame))}",
+                            "con alguna marca distinta de OK"),
+        components.kpi_card("Pendientes", fmt_int(pending), "sin procesar o sin proveedor"),
+    ]
+    cards.append(_top_riser(report))
+    return cards
+
+
+def _top_riser(report: PriceReport | None):
+    ranked = [p for p in (report.proveedores if report else []) if p.estado == "ranked"]
+    if not ranked:
+        return components.kpi_card("Más aumentó vs. el mercado", "–",
+                                   "ningún proveedor con 3 productos comparables")
+    top = max(ranked, key=lambda p: (p.diferencia_pp, -ranked.index(p)))
+    sign = "+" if top.diferencia_pp > 0 else ""
+    return components.kpi_card(
+        "Más aumentó vs. el mercado", top.proveedor,
+        f"{sign}{fmt_number(top.diferencia_pp, 1)} pp: {fmt_pct(top.cambio_pct)} contra "
+        f"{fmt_pct(report.mercado)} del mercado ({month_label(report.mes_base, short=True)} → "
+        f"{month_label(report.mes_actual, short=True)})")
+
+
+def product_rows(report: PriceReport | None, provider_id) -> list[dict]:
+    """Return the picked provider's top products formatted for the table."""
+    if report is None or provider_id is None:
+        return []
+    change = next((p for p in report.proveedores if p.proveedor_id == provider_id), None)
+    if change is None:
+        return []
+    return [{"producto": p["producto"], "precio_base": fmt_money(p["precio_base"]),
+             "precio_actual": fmt_money(p["precio_actual"]),
+             "cambio_pct": ("+" if p["cambio_pct"] > 0 else "") + fmt_pct(p["cambio_pct"])}
+            for p in change.productos]
+
+
+def explanation() -> html.Div:
+    """Return the page's explanation of each flag and of the price change, in Spanish."""
+    flags = html.Ul([html.Li([html.Strong(FLAG_LABELS[name] + ": "), FLAG_HELP[name]])
+                     for name in (*FLAGS, OK)], className="small mb-2")
+    prices = html.P(
+        "Aumento de un proveedor: para cada producto que le compraste en el mes base y en el "
+        "último mes completo, se compara su precio unitario promedio (ponderado por las "
+        "cantidades pedidas, sin pedidos cancelados); los productos pesan según lo que "
+        "gastaste en ellos en el mes base. Con menos de 3 productos comparables el proveedor "
+        "figura como «datos insuficientes». El mercado es la mediana de los aumentos; la "
+        "diferencia se mide en puntos porcentuales (pp). El índice encadena mes a mes la "
+        "misma cuenta y vale 100 en el primer mes.", className="small mb-0")
+    return dbc.Accordion([dbc.AccordionItem([flags, prices], title="¿Qué significa cada marca "
+                                            "y cómo se calcula el aumento?")],
+                         start_collapsed=True, className="mb-3", id="facturas-ayuda")
+
+
+def rows_frame(rows: list[dict], fields) -> pd.DataFrame:
+    """Return CSV rows as a frame with the API's columns (also when there are none)."""
+    return pd.DataFrame(rows, columns=list(fields))
+
+
+def describe(state: PageState, report: PriceReport | None) -> str:
+    """Say in words what the page shows."""
+    f = state.filters
+    if f.start_date or f.end_date:
+        period = (f"Facturas del {fmt_date(f.start_date) if f.start_date else 'inicio'} al "
+                  f"{fmt_date(f.end_date) if f.end_date else 'hoy'}")
+    else:
+        period = "Facturas de los últimos 90 días"
+    provider = f" · proveedor «{f.proveedor}»" if f.proveedor else " · todos los proveedores"
+    months = ""
+    if report is not None:
+        months = (f" · aumentos de {month_label(report.mes_base)} a "
+                  f"{month_label(report.mes_actual)}")
+    return period + provider + f" · tolerancia {fmt_number(f.tolerancia, 1)} %" + months

@@ -1,0 +1,206 @@
+"""Check invoices against orders: match each to its delivered order and flag what differs.
+
+Pure Python over plain values (the SQL lives in queries/invoices.py). Binding rules of the
+«Facturas y precios» issue; README § Facturas explains them in Spanish.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import NamedTuple
+
+from .invoices import Item
+
+# In the order the issue lists them; an invoice's `flags` keep this order.
+FLAGS = (
+    "sin_pedido",
+    "precio_mayor",
+    "cantidad_distinta",
+    "no_pedido",
+    "sin_proveedor",
+    "ilegible",
+    "pendiente",
+    "duplicada",
+)
+OK = "ok"  # the only flag of an invoice with none of the above
+MATCH_DAYS = 3
+_EPSILON = 1e-9
+
+
+class Line(NamedTuple):
+    """What an order asked for one product: units (summed) and unit price (weighted mean).
+
+    A tuple, not a dataclass: a window holds tens of thousands of them.
+    """
+
+    cantidad: float
+    precio: float | None
+
+
+@dataclass(frozen=True)
+class Order:
+    """A delivered order that may be an invoice's: its lines keyed by normalised name."""
+
+    id: int
+    numero_pedido: str | None
+    proveedor_id: int
+    entrega: date
+    lines: dict[str, Line]
+
+
+@dataclass(frozen=True)
+class Invoice:
+    """An invoice as read: resolved provider and usable items (None: `ilegible`)."""
+
+    id: int
+    numero_factura: str | None
+    fecha_factura: date
+    proveedor_id: int | None
+    procesado: bool
+    total: float | None
+    items: list[Item] | None
+
+
+@dataclass
+class Checked:
+    """The verdict on one invoice."""
+
+    invoice: Invoice
+    order: Order | None = None
+    flags: list[str] = field(default_factory=list)
+    cobrado_de_mas: float = 0.0
+
+
+def merge_lines(rows: Iterable[tuple[str, float, float | None]]) -> dict[str, Line]:
+    """Merge order lines with the same normalised name: units add up, price is the weighted mean.
+
+    A line without price (NULL) leaves the merged price unknown only when no line has one.
+    """
+    rows = list(rows)
+    merged = {key: Line(quantity, price) for key, quantity, price in rows}
+    if len(merged) == len(rows):  # the usual case: each product once
+        return merged
+    units: dict[str, float] = {}
+    spend: dict[str, float] = {}
+    priced: dict[str, float] = {}
+    for key, quantity, price in rows:
+        units[key] = units.get(key, 0.0) + quantity
+        if price is not None:
+            spend[key] = spend.get(key, 0.0) + price * quantity
+            priced[key] = priced.get(key, 0.0) + quantity
+    return {
+        key: Line(total, spend[key] / priced[key] if priced.get(key) else None)
+        for key, total in units.items()
+    }
+
+
+def _shared(invoice: Invoice, order: Order) -> int:
+    return len({item.clave for item in invoice.items or []} & order.lines.keys())
+
+
+def pick_order(invoice: Invoice, candidates: Iterable[Order], taken: set[int]) -> Order | None:
+    """Return the free delivered order sharing most item names; ties: closest delivery, lower id."""
+    if invoice.proveedor_id is None or not invoice.items:
+        return None
+    best: tuple[int, int, int] | None = None
+    chosen: Order | None = None
+    for order in candidates:
+        gap = abs((order.entrega - invoice.fecha_factura).days)
+        if order.id in taken or order.proveedor_id != invoice.proveedor_id or gap > MATCH_DAYS:
+            continue
+        shared = _shared(invoice, order)
+        rank = (-shared, gap, order.id)
+        if shared and (best is None or rank < best):
+            best, chosen = rank, order
+    return chosen
+
+
+def price_above(invoiced: float, ordered: float | None, tolerancia: float) -> bool:
+    """True when the invoiced unit price exceeds the ordered one by more than tolerancia %."""
+    if ordered is None:
+        return False
+    return (invoiced - ordered) * 100 > tolerancia * ordered + _EPSILON
+
+
+def _item_flags(items: list[Item], order: Order, tolerancia: float) -> tuple[set[str], float]:
+    """Flags from comparing items with the order's lines, and the money charged above price."""
+    flags: set[str] = set()
+    extra = 0.0
+    invoiced_units: dict[str, float] = {}
+    for item in items:
+        line = order.lines.get(item.clave)
+        if line is None:
+            flags.add("no_pedido")
+            continue
+        invoiced_units[item.clave] = invoiced_units.get(item.clave, 0.0) + item.cantidad
+        if price_above(item.precio_unitario, line.precio, tolerancia):
+            flags.add("precio_mayor")
+            extra += (item.precio_unitario - line.precio) * item.cantidad
+    for key, units in invoiced_units.items():
+        if abs(units - order.lines[key].cantidad) > _EPSILON:
+            flags.add("cantidad_distinta")
+    return flags, extra
+
+
+def check_one(invoice: Invoice, order: Order | None, duplicate: bool, tolerancia: float) -> Checked:
+    """Return the flags and the overcharge of one invoice given its order (or None)."""
+    found: set[str] = set()
+    extra = 0.0
+    if order is None:
+        found.add("sin_pedido")
+    else:
+        found, extra = _item_flags(invoice.items or [], order, tolerancia)
+    if invoice.proveedor_id is None:
+        found.add("sin_proveedor")
+    if invoice.items is None:
+        found.add("ilegible")
+    if not invoice.procesado:
+        found.add("pendiente")
+    if duplicate:
+        found.add("duplicada")
+    flags = [name for name in FLAGS if name in found] or [OK]
+    return Checked(invoice, order, flags, round(extra, 2))
+
+
+def _near(invoice: Invoice, by_day: dict[tuple[int, date], list[Order]]) -> list[Order]:
+    """The provider's orders delivered within MATCH_DAYS of the invoice."""
+    if invoice.proveedor_id is None or not invoice.items:
+        return []
+    return [
+        order
+        for shift in range(-MATCH_DAYS, MATCH_DAYS + 1)
+        for order in by_day.get(
+            (invoice.proveedor_id, invoice.fecha_factura + timedelta(days=shift)), ())
+    ]
+
+
+def check_invoices(
+    invoices: Iterable[Invoice],
+    orders: Iterable[Order],
+    tolerancia: float,
+    seen_before: Iterable[tuple[int, str]] = (),
+) -> list[Checked]:
+    """Check invoices in order of fecha_factura then id; an order is matched at most once.
+
+    `seen_before` holds (provider, numero_factura) of earlier invoices outside the list, so a
+    repeat of an older invoice is `duplicada` too.
+    """
+    by_day: dict[tuple[int, date], list[Order]] = {}
+    for order in orders:
+        by_day.setdefault((order.proveedor_id, order.entrega), []).append(order)
+    taken: set[int] = set()
+    seen = set(seen_before)
+    results = []
+    for invoice in sorted(invoices, key=lambda inv: (inv.fecha_factura, inv.id)):
+        order = pick_order(invoice, _near(invoice, by_day), taken)
+        if order is not None:
+            taken.add(order.id)
+        key = (invoice.proveedor_id, invoice.numero_factura)
+        duplicate = invoice.proveedor_id is not None and bool(invoice.numero_factura) and (
+            key in seen
+        )
+        seen.add(key)
+        results.append(check_one(invoice, order, duplicate, tolerancia))
+    return results

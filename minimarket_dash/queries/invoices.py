@@ -1,0 +1,189 @@
+"""Invoices checked against orders (GET /api/invoices): SQL reads the window, Python matches.
+
+SQL fetches the invoices of the window, the delivered orders that could be theirs (delivery
+within 3 days of the window) with their lines, and the earlier invoices that share a number;
+matching and flags run in Python (minimarket_dash.invoicecheck) over that small set.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+from sqlalchemy import Connection, and_, or_, select
+
+from ..db import detalle_pedidos as lines
+from ..db import facturas_ocr, pedidos, proveedores
+from ..filters import Filters
+from ..invoicecheck import MATCH_DAYS, Checked, Invoice, Order, check_invoices, merge_lines
+from ..invoices import normalise_name, read_items, resolve_provider
+from ..sqlparts import is_true
+from ._common import provider_ids
+
+DEFAULT_DAYS = 90
+DELIVERED = "entregado"
+ID_CHUNK = 5_000  # order ids per IN (...) list: far below SQLite's and psycopg's limits
+COLUMNS = [
+    "factura_id", "numero_factura", "fecha_factura", "proveedor_id", "proveedor",
+    "proveedor_original", "pedido", "total", "flags", "cobrado_de_mas", "items",
+]
+
+
+def invoice_days(filters: Filters, now: datetime) -> tuple[date | None, date | None]:
+    """Return the inclusive invoice-date range: the filter's, or the last 90 days by default."""
+    if filters.start_date is None and filters.end_date is None:
+        return now.date() - timedelta(days=DEFAULT_DAYS), now.date()
+    return filters.start_date, filters.end_date
+
+
+def _day_conditions(column, first: date | None, last: date | None) -> list:
+    conditions = [column.is_not(None)]
+    if first is not None:
+        conditions.append(column >= first)
+    if last is not None:
+        # `<` the next day, so a day stored with a time of day still belongs to it.
+        conditions.append(column < last + timedelta(days=1))
+    return conditions
+
+
+def _provider_names(conn: Connection) -> dict[int, str]:
+    rows = conn.execute(select(proveedores.c.id, proveedores.c.nombre))
+    return {row.id: row.nombre for row in rows}
+
+
+def _window_rows(conn: Connection, first, last, wanted: list[int] | None) -> list:
+    """The invoices of the window (when filtering, only assigned to a wanted one or unassigned)."""
+    conditions = _day_conditions(facturas_ocr.c.fecha_factura, first, last)
+    if wanted is not None:
+        assigned = facturas_ocr.c.proveedor_asignado_id
+        conditions.append(or_(assigned.is_(None), assigned.in_(wanted or [-1])))
+    columns = facturas_ocr.c
+    statement = select(
+        columns.id, columns.numero_factura, columns.proveedor_original,
+        columns.proveedor_asignado_id, columns.fecha_factura, columns.total,
+        columns.productos_json, is_true(columns.procesado).label("procesado"),
+    ).where(*conditions)
+    return conn.execute(statement).fetchall()
+
+
+def _invoice(row, names: dict[int, str]) -> Invoice:
+    return Invoice(
+        id=row.id,
+        numero_factura=row.numero_factura,
+        fecha_factura=row.fecha_factura,
+        proveedor_id=resolve_provider(row.proveedor_asignado_id, row.proveedor_original, names),
+        procesado=bool(row.procesado),
+        total=row.total,
+        items=read_items(row.productos_json),
+    )
+
+
+def _order_heads(conn: Connection, invoices: list[Invoice]) -> list[tuple]:
+    """Delivered orders of the invoices' providers delivered within 3 days of one of them."""
+    near: set[tuple[int, date]] = set()
+    for inv in invoices:
+        if inv.proveedor_id is not None and inv.items:
+            near.update((inv.proveedor_id, inv.fecha_factura + timedelta(days=shift))
+                        for shift in range(-MATCH_DAYS, MATCH_DAYS + 1))
+    if not near:
+        return []
+    days = [day for _, day in near]
+    statement = select(
+        pedidos.c.id, pedidos.c.numero_pedido, pedidos.c.proveedor_id,
+        pedidos.c.fecha_entrega_real,
+    ).where(
+        pedidos.c.estado == DELIVERED,
+        pedidos.c.proveedor_id.in_(sorted({provider for provider, _ in near})),
+        *_day_conditions(pedidos.c.fecha_entrega_real, min(days), max(days)),
+    )
+    return [row for row in conn.execute(statement).tuples() if (row[2], row[3]) in near]
+
+
+def _orders(conn: Connection, invoices: list[Invoice]) -> list[Order]:
+    """The candidate orders of the invoices, each with its lines merged by normalised name."""
+    heads = _order_heads(conn, invoices)
+    rows_of: dict[int, list] = {head[0]: [] for head in heads}
+    ids = sorted(rows_of)
+    for chunk in range(0, len(ids), ID_CHUNK):
+        statement = select(
+            lines.c.pedido_id, lines.c.producto_nombre, lines.c.cantidad, lines.c.precio_unitario,
+        ).where(lines.c.pedido_id.in_(ids[chunk:chunk + ID_CHUNK]))
+        for order_id, name, quantity, price in conn.execute(statement).fetchall():
+            rows_of[order_id].append((normalise_name(name), float(quantity or 0),
+                                      None if price is None else float(price)))
+    return [Order(order_id, numero, provider, day, merge_lines(rows_of[order_id]))
+            for order_id, numero, provider, day in heads]
+
+
+def _seen_before(conn: Connection, invoices: list[Invoice], first, names) -> set:
+    """(provider, number) of invoices dated before the window that share a number with it."""
+    numbers = sorted({inv.numero_factura for inv in invoices if inv.numero_factura})
+    if first is None or not numbers:
+        return set()
+    columns = facturas_ocr.c
+    statement = select(
+        columns.numero_factura, columns.proveedor_asignado_id, columns.proveedor_original
+    ).where(and_(columns.numero_factura.in_(numbers), columns.fecha_factura < first))
+    return {
+        (resolve_provider(row.proveedor_asignado_id, row.proveedor_original, names),
+         row.numero_factura)
+        for row in conn.execute(statement)
+    }
+
+
+def invoice_check(conn: Connection, filters: Filters, now: datetime) -> pd.DataFrame:
+    """Return one row per invoice of the window, newest first, with its order, flags and items."""
+    first, last = invoice_days(filters, now)
+    names = _provider_names(conn)
+    wanted = provider_ids(conn, filters.proveedor)
+    rows = _window_rows(conn, first, last, wanted)
+    originals = {row.id: row.proveedor_original for row in rows}
+    invoices = [_invoice(row, names) for row in rows]
+    if wanted is not None:
+        invoices = [inv for inv in invoices if inv.proveedor_id in set(wanted)]
+    orders = _orders(conn, invoices)
+    seen = _seen_before(conn, invoices, first, names)
+    checked = check_invoices(invoices, orders, filters.tolerancia, seen)
+    records = [_record(result, names, originals) for result in checked]
+    records.sort(key=lambda row: (row["fecha_factura"], row["factura_id"]), reverse=True)
+    return pd.DataFrame(records, columns=COLUMNS, dtype=object)
+
+
+def _number(value: float | None, decimals: int | None = None) -> float | int | None:
+    """Return value as an int when whole, else rounded to `decimals` (None stays None)."""
+    if value is None:
+        return None
+    value = round(value, decimals) if decimals is not None else value
+    return int(value) if float(value).is_integer() else value
+
+
+def _items(result: Checked) -> list[dict]:
+    lines_of = result.order.lines if result.order else {}
+    out = []
+    for item in result.invoice.items or []:
+        line = lines_of.get(item.clave)
+        out.append({
+            "descripcion": item.descripcion,
+            "cantidad": _number(item.cantidad),
+            "precio_unitario": _number(item.precio_unitario, 2),
+            "cantidad_pedida": _number(line.cantidad) if line else None,
+            "precio_pedido": _number(line.precio, 2) if line else None,
+        })
+    return out
+
+
+def _record(result: Checked, names: dict[int, str], originals: dict) -> dict:
+    invoice = result.invoice
+    return {
+        "factura_id": invoice.id,
+        "numero_factura": invoice.numero_factura,
+        "fecha_factura": invoice.fecha_factura.isoformat(),
+        "proveedor_id": invoice.proveedor_id,
+        "proveedor": names.get(invoice.proveedor_id),
+        "proveedor_original": originals.get(invoice.id),
+        "pedido": result.order.numero_pedido if result.order else None,
+        "total": None if invoice.total is None else round(float(invoice.total), 2),
+        "flags": result.flags,
+        "cobrado_de_mas": result.cobrado_de_mas,
+        "items": _items(result),
+    }

@@ -1,0 +1,323 @@
+"""Facturas: invoices checked against their orders, and which providers raise prices fastest."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import MATCH, Input, Output, State, callback, dcc, html
+
+from minimarket_dash import components, data, invoice_charts
+from minimarket_dash import invoice_page as ui
+from minimarket_dash import invoice_report as report_rows
+from minimarket_dash.csvexport import filter_parts
+from minimarket_dash.filters import INT_RANGES, Filters, clean_proveedor
+from minimarket_dash.formatting import csv_filename
+from minimarket_dash.queries.prices import price_changes
+
+dash.register_page(__name__, path="/facturas", title="Facturas · Mini Market", order=3)
+
+PAGE = "facturas"
+INDEX_DEFAULT = 5
+# Dash's dropdown texts, in Spanish.
+DROPDOWN_LABELS = {
+    "select_all": "Elegir todos", "deselect_all": "Quitar todos",
+    "selected_count": "{num_selected} elegidos", "search": "Buscar",
+    "clear_search": "Borrar búsqueda", "clear_selection": "Quitar selección",
+    "no_options_found": "Sin resultados",
+}
+PRODUCT_COLUMNS = (
+    ("producto", "Producto", False),
+    ("precio_base", "Precio base", True),
+    ("precio_actual", "Precio actual", True),
+    ("cambio_pct", "Aumento", True),
+)
+
+
+def layout(**query):
+    """Return the page with its controls set from the URL; callbacks fill the panels."""
+    state = ui.page_state({key: (v[0] if isinstance(v, list) else v) for key, v in query.items()})
+    return html.Div([
+        dcc.Location(id="facturas-url", refresh=False, search=ui.search_from_state(state)),
+        components.page_header(
+            "Facturas", "Facturas controladas contra los pedidos y aumentos de precios por "
+            "proveedor. El enlace guarda los filtros."),
+        components.db_banner(PAGE),
+        html.Div(components.notice(state.notices), id="facturas-notice"),
+        _filter_bar(state),
+        html.Div(id="facturas-summary", className="small text-muted mb-2",
+                 **{"aria-live": "polite"}),
+        dcc.Loading(dbc.Row(id="facturas-kpis", className="g-2"), delay_show=150),
+        dbc.Row([
+            dbc.Col(_invoices_card(state), lg=7, className="mb-3"),
+            dbc.Col(components.graph_card(
+                PAGE, "aumentos", "Aumentos de precios", "facturas-bars",
+                "Aumento % de cada proveedor; la línea es la mediana del mercado. "
+                "Clic en una barra: filtra la página por ese proveedor."), lg=5, className="mb-3"),
+        ]),
+        dbc.Row([
+            dbc.Col(_index_card(), lg=7, className="mb-3"),
+            dbc.Col(_products_card(), lg=5, className="mb-3"),
+        ]),
+        ui.explanation(),
+    ])
+
+
+def _field(label: str, control, xs: int = 6, md: int = 2) -> dbc.Col:
+    return dbc.Col([html.Label(label, htmlFor=control.id, className="form-label small mb-1"),
+                    control], xs=xs, md=md, className="mb-2")
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _filter_bar(state: ui.PageState) -> dbc.Card:
+    f = state.filters
+    low, high = INT_RANGES["meses"][1:]
+    fields = [
+        _field("Desde (factura)", dcc.Input(id="facturas-start", type="date", debounce=True,
+                                            value=_iso(f.start_date), className="form-control")),
+        _field("Hasta (factura)", dcc.Input(id="facturas-end", type="date", debounce=True,
+                                            value=_iso(f.end_date), className="form-control")),
+        _field("Proveedor", dcc.Input(id="facturas-proveedor", type="search", debounce=True,
+                                      value=f.proveedor or "", placeholder="Todos",
+                                      className="form-control", autoComplete="off"), 12, 3),
+        _field("Tolerancia %", dcc.Input(id="facturas-tolerancia", type="number", min=0, max=50,
+                                         step=0.5, value=f.tolerancia, debounce=True,
+                                         className="form-control")),
+        _field("Meses (aumentos)", dcc.Dropdown(
+            id="facturas-meses", options=[{"label": str(n), "value": n}
+                                          for n in range(low, high + 1)],
+            value=f.meses, clearable=False, searchable=False, labels=DROPDOWN_LABELS)),
+    ]
+    clear = dbc.Col(dbc.Button("Limpiar", id="facturas-clear", color="secondary", outline=True,
+                               className="w-100"), xs=12, md=1,
+                    className="d-flex align-items-end mb-2")
+    return dbc.Card(dbc.CardBody(dbc.Row([*fields, clear], className="g-2")),
+                    className="mb-3 filter-bar")
+
+
+def _invoices_card(state: ui.PageState):
+    marca = dbc.Select(id="facturas-marca", options=ui.marca_options(), value=state.marca,
+                       size="sm", style={"maxWidth": "16rem"})
+    body = html.Div([
+        html.Div([html.Label("Mostrar", htmlFor="facturas-marca", className="small mb-0"), marca],
+                 className="d-flex align-items-center gap-2 mb-2"),
+        dcc.Loading(ui.invoice_grid(), delay_show=150),
+        html.Div(id="facturas-table"),
+        html.Div(id="facturas-detail"),
+    ])
+    return components.card("Control de facturas", body, PAGE, "facturas",
+                           "Tocá una factura para ver sus productos al lado del pedido")
+
+
+def _index_card():
+    picker = dcc.Dropdown(id="facturas-index-pick", multi=True, placeholder="Elegí proveedores",
+                          className="mb-2", labels=DROPDOWN_LABELS)
+    return components.card(
+        "Índice de precios por proveedor", html.Div([picker, components.graph(
+            "facturas-index", "Índice de precios")]), PAGE, None,
+        "Últimos 12 meses completos, 100 en el primero (de entrada: los 5 que más aumentaron)")
+
+
+def _products_card():
+    picker = dcc.Dropdown(id="facturas-product-pick", clearable=False, className="mb-2",
+                          placeholder="Elegí un proveedor", labels=DROPDOWN_LABELS)
+    table = components.data_table("facturas-products", PRODUCT_COLUMNS, page_size=5)
+    for column in table.columns:
+        column.pop("format", None)
+        column["type"] = "text"
+    return components.card("Productos que más aumentaron", html.Div([
+        picker, table, html.Div(id="facturas-products-empty")]), PAGE, None,
+        "Los 5 productos con mayor aumento del proveedor elegido")
+
+
+# ---- Data: the same metrics as /api/invoices and /api/price-changes.
+
+
+def invoice_frame(filters: Filters):
+    """Checked invoices of the filter, or None when the database failed."""
+    return components.fetch_or_none(PAGE, "invoice_check", filters)
+
+
+def price_report(filters: Filters):
+    """Price changes of the filter, or None when the database failed.
+
+    The three panels that show it ask for it at once: the report is cached like a result.
+    """
+    only = Filters(proveedor=filters.proveedor, meses=filters.meses)
+    cached = data.state_of().cache.get(f"page:prices:{only.cache_key()}")
+    if cached is not None:
+        return cached
+    monthly = components.fetch_or_none(PAGE, "monthly_prices", Filters(proveedor=filters.proveedor))
+    if monthly is None:
+        return None
+    report = price_changes(monthly, components.now(), filters.meses)
+    data.state_of().cache.set(f"page:prices:{only.cache_key()}", report)
+    return report
+
+
+# ---- URL state.
+
+
+@callback(
+    Output("facturas-url", "search"),
+    Output("facturas-start", "value"), Output("facturas-end", "value"),
+    Output("facturas-proveedor", "value"), Output("facturas-tolerancia", "value"),
+    Output("facturas-meses", "value"), Output("facturas-marca", "value"),
+    Output("facturas-notice", "children"),
+    Input("facturas-url", "search"),
+    Input("facturas-start", "value"), Input("facturas-end", "value"),
+    Input("facturas-proveedor", "value"), Input("facturas-tolerancia", "value"),
+    Input("facturas-meses", "value"), Input("facturas-marca", "value"),
+    Input("facturas-clear", "n_clicks"),
+    prevent_initial_call=True,
+)
+def sync(search, start, end, proveedor, tolerancia, meses, marca, _clear):
+    """Keep the URL and the controls in step, whichever of them changed."""
+    trigger = dash.ctx.triggered_id
+    if trigger == "facturas-url":
+        state = ui.state_from_search(search)
+        return (dash.no_update, *_controls(state), components.notice(state.notices))
+    if trigger == "facturas-clear":
+        state = ui.PageState()
+    else:
+        # Reversed dates or a bad number are dropped with a notice, as in a shared link.
+        state = ui.page_state({"start_date": start, "end_date": end, "proveedor": proveedor,
+                               "tolerancia": tolerancia, "meses": meses, "marca": marca})
+    new = ui.search_from_state(state)
+    return (new if new != (search or "") else dash.no_update, *_controls(state),
+            components.notice(state.notices))
+
+
+def _controls(state: ui.PageState) -> tuple:
+    f = state.filters
+    return (_iso(f.start_date), _iso(f.end_date), f.proveedor or "", f.tolerancia, f.meses,
+            state.marca)
+
+
+@callback(
+    Output("facturas-url", "search", allow_duplicate=True),
+    Input("facturas-bars", "clickData"),
+    State("facturas-url", "search"),
+    prevent_initial_call=True,
+)
+def filter_by_provider_bar(click, search):
+    """Cross-filter: a provider's bar filters the whole page by that provider."""
+    if not click:
+        return dash.no_update
+    state = ui.state_from_search(search)
+    name = click["points"][0]["customdata"][0]
+    state.filters = replace(state.filters, proveedor=clean_proveedor(name))
+    return ui.search_from_state(state)
+
+
+# ---- Panels.
+
+
+@callback(
+    Output("facturas-kpis", "children"),
+    Output("facturas-table-grid", "data"),
+    Output("facturas-table", "children"),
+    Output("facturas-detail", "children"),
+    components.chart_output("facturas-bars"),
+    Output("facturas-index-pick", "options"), Output("facturas-index-pick", "value"),
+    Output("facturas-product-pick", "options"), Output("facturas-product-pick", "value"),
+    Output("facturas-summary", "children"),
+    Input("facturas-url", "search"),
+)
+def render(search):
+    """Fill KPIs, the invoice table, the price bars and the pickers from the URL's filters."""
+    state = ui.state_from_search(search)
+    frame, report = invoice_frame(state.filters), price_report(state.filters)
+    rows, empty = _table(frame, state.marca)
+    bars = components.chart("facturas-bars", invoice_charts.change_bars(
+        report, state.filters.proveedor) if report else invoice_charts.empty_figure())
+    options = [{"label": p.proveedor, "value": p.proveedor_id}
+               for p in (report.proveedores if report else [])]
+    ranked = [p.proveedor_id for p in (report.proveedores if report else [])
+              if p.estado == "ranked"]
+    first = ranked[0] if ranked else (options[0]["value"] if options else None)
+    return (ui.kpis(frame, report, state.filters.tolerancia), rows, empty, None, bars, options,
+            ranked[:INDEX_DEFAULT], options, first, ui.describe(state, report))
+
+
+def _table(frame, marca: str):
+    """Return the table's rows and the empty-state note (None when there are rows)."""
+    if frame is None:
+        return [], components.empty_state("Sin datos.")
+    shown = ui.shown_invoices(frame, marca)
+    if shown.empty:
+        return [], components.empty_state("No hay facturas con ese filtro en el período.")
+    return ui.invoice_rows(shown), None
+
+
+@callback(
+    Output("facturas-detail", "children", allow_duplicate=True),
+    Input("facturas-table-grid", "active_cell"),
+    State("facturas-url", "search"),
+    prevent_initial_call=True,
+)
+def open_invoice(cell, search):
+    """Show the clicked invoice's items beside its order's lines."""
+    if not cell or cell.get("row_id") is None:
+        return dash.no_update
+    state = ui.state_from_search(search)
+    frame = invoice_frame(state.filters)
+    if frame is None:
+        return dash.no_update
+    rows = frame[frame["factura_id"] == cell["row_id"]].to_dict("records")
+    return ui.detail(rows[0], state.filters.tolerancia) if rows else None
+
+
+@callback(
+    components.chart_output("facturas-index"),
+    Input("facturas-index-pick", "value"),
+    State("facturas-url", "search"),
+)
+def draw_index(picked, search):
+    """Draw the chained price index of the picked providers."""
+    report = price_report(ui.state_from_search(search).filters)
+    if report is None:
+        return components.chart("facturas-index", invoice_charts.empty_figure())
+    return components.chart("facturas-index", invoice_charts.index_lines(report, picked or []))
+
+
+@callback(
+    Output("facturas-products", "data"),
+    Output("facturas-products-empty", "children"),
+    Input("facturas-product-pick", "value"),
+    State("facturas-url", "search"),
+)
+def fill_products(provider_id, search):
+    """List the picked provider's products with the largest change."""
+    rows = ui.product_rows(price_report(ui.state_from_search(search).filters), provider_id)
+    return rows, None if rows else components.empty_state("Sin productos comparables.")
+
+
+@callback(
+    Output({"type": "dl", "page": PAGE, "name": MATCH}, "data"),
+    Input({"type": "dl-btn", "page": PAGE, "name": MATCH}, "n_clicks"),
+    State("facturas-url", "search"),
+    prevent_initial_call=True,
+)
+def download(_clicks, search):
+    """Send the invoices (as shown, by flag) or the price changes as CSV (the API's rows)."""
+    state = ui.state_from_search(search)
+    parts = filter_parts(state.filters)
+    if dash.ctx.triggered_id["name"] == "facturas":
+        frame = invoice_frame(state.filters)
+        if frame is None:
+            return dash.no_update
+        rows = report_rows.invoice_csv_rows(ui.shown_invoices(frame, state.marca))
+        fields = report_rows.INVOICE_CSV_FIELDS
+        return components.csv_download(ui.rows_frame(rows, fields),
+                                       csv_filename("facturas", *parts))
+    report = price_report(state.filters)
+    if report is None:
+        return dash.no_update
+    frame = ui.rows_frame(report_rows.price_csv_rows(report), report_rows.PRICE_CSV_FIELDS)
+    return components.csv_download(frame, csv_filename("aumentos", *parts))

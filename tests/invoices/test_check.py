@@ -1,0 +1,105 @@
+"""Matching and flags as pure functions: tie-breaks, one order per invoice, repeated names."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from minimarket_dash.invoicecheck import (
+    Invoice,
+    Line,
+    Order,
+    check_invoices,
+    merge_lines,
+    price_above,
+)
+from minimarket_dash.invoices import Item
+
+DAY = date(2026, 3, 10)
+
+
+def item(name: str, qty: float = 1, price: float = 100) -> Item:
+    return Item(name, name, qty, price, qty * price)
+
+
+def invoice(inv_id: int, items, day=DAY, provider=1, numero=None, procesado=True) -> Invoice:
+    return Invoice(inv_id, numero, day, provider, procesado, None, items)
+
+
+def order(order_id: int, day: int, names, provider=1, qty=1, price=100) -> Order:
+    lines = {name: Line(qty, price) for name in names}
+    return Order(order_id, f"P{order_id}", provider, date(2026, 3, day), lines)
+
+
+def matched(results) -> dict[int, str | None]:
+    return {r.invoice.id: (r.order.numero_pedido if r.order else None) for r in results}
+
+
+def test_most_shared_names_then_closest_then_lower_id():
+    orders = [order(9, 10, ["a"]), order(8, 13, ["a", "b"]), order(7, 12, ["a", "b"]),
+              order(6, 8, ["a", "b"]), order(5, 14, ["a", "b", "c"])]
+    results = check_invoices([invoice(1, [item("a"), item("b"), item("c")]),
+                              invoice(2, [item("a"), item("b")]),
+                              invoice(3, [item("a"), item("b")]),
+                              invoice(4, [item("a"), item("b")])], orders, 2)
+    # 1: order 5 shares 3 names but is 4 days away; 8, 7 and 6 share 2: 7 and 6 are 2 days
+    # away (after and before), 8 is 3: the lower id of the closest, 6. Then 7, 8, and 9.
+    assert matched(results) == {1: "P6", 2: "P7", 3: "P8", 4: "P9"}
+
+
+def test_processing_order_is_date_then_id():
+    orders = [order(1, 10, ["a"])]
+    later = invoice(1, [item("a")], day=date(2026, 3, 11))
+    first = invoice(2, [item("a")], day=date(2026, 3, 9))
+    same_day_low = invoice(0, [item("a")], day=date(2026, 3, 9))
+    assert matched(check_invoices([later, first, same_day_low], orders, 2)) == {
+        1: None, 2: None, 0: "P1"}
+
+
+def test_other_provider_and_far_orders_are_not_candidates():
+    orders = [order(1, 10, ["a"], provider=2), order(2, 14, ["a"]), order(3, 6, ["a"])]
+    (result,) = check_invoices([invoice(1, [item("a")])], orders, 2)
+    assert result.order is None and result.flags == ["sin_pedido"]
+    (result,) = check_invoices([invoice(1, [item("a")])], [order(4, 7, ["a"])], 2)
+    assert result.order.id == 4  # exactly 3 days: still a candidate
+
+
+@pytest.mark.parametrize(
+    ("invoiced", "ordered", "tolerancia", "above"),
+    [(102, 100, 2, False), (102.01, 100, 2, True), (100, 100, 0, False), (100.01, 100, 0, True),
+     (1, 0, 50, True), (0, 0, 0, False), (5, None, 0, False), (10.2, 10, 2, False)],
+)
+def test_price_above(invoiced, ordered, tolerancia, above):
+    assert price_above(invoiced, ordered, tolerancia) is above
+
+
+def test_repeated_names_sum_quantities_but_prices_count_per_item():
+    lines = merge_lines([("leche", 6, 100.0), ("leche", 6, 110.0), ("pan", 2, None)])
+    assert lines == {"leche": Line(12, 105.0), "pan": Line(2, None)}
+    the_order = Order(1, "P1", 1, DAY, lines)
+    split = [item("leche", 6, 105), item("leche", 6, 110)]  # 110 is 4,76 % above 105
+    (result,) = check_invoices([invoice(1, split)], [the_order], 2)
+    assert result.flags == ["precio_mayor"]  # 6 + 6 = 12 units: no quantity difference
+    assert result.cobrado_de_mas == 30.0      # (110 − 105) × 6
+
+
+def test_flags_keep_the_issue_order_and_ok_alone():
+    the_order = order(1, 10, ["a"], qty=2, price=100)
+    items = [item("a", 1, 150), item("z")]
+    (result,) = check_invoices([invoice(1, items, numero="N", procesado=False)], [the_order], 2,
+                               seen_before=[(1, "N")])
+    assert result.flags == ["precio_mayor", "cantidad_distinta", "no_pedido", "pendiente",
+                            "duplicada"]
+    (result,) = check_invoices([invoice(2, [item("a", 2)])], [the_order], 2)
+    assert result.flags == ["ok"]
+
+
+def test_duplicates_need_a_provider_and_a_number():
+    invoices = [invoice(1, None, provider=None, numero="N"),
+                invoice(2, None, provider=None, numero="N"),
+                invoice(3, None, numero=""), invoice(4, None, numero=""),
+                invoice(5, None, numero="M"), invoice(6, None, numero="M", provider=2),
+                invoice(7, None, numero="M")]
+    dup = {r.invoice.id for r in check_invoices(invoices, [], 2) if "duplicada" in r.flags}
+    assert dup == {7}
