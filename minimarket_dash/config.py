@@ -207,6 +207,11 @@ class Settings:
     worker_class: str = field(
         default="gthread", **_spec("DASHBOARD_WORKER_CLASS", _parse_worker_class)
     )
+    # Operations (issue 16): log size cap; the env file gunicorn re-reads on HUP/USR2.
+    log_max_mb: int = field(default=100, **_spec("DASHBOARD_LOG_MAX_MB", _int_parser(0, 100_000)))
+    env_file: str | None = field(
+        default=None, **_spec("DASHBOARD_ENV_FILE", lambda raw: raw.strip() or None)
+    )
     # Override-only (never from the environment): pins "now" for tests and reproducible demos.
     fixed_now: datetime | None = None
 

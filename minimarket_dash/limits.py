@@ -51,7 +51,7 @@ def unlimited_path() -> bool:
 def on_breach(limit: RequestLimit) -> object:
     """Answer the contract's JSON 429 (flask-limiter then adds Retry-After and X-RateLimit-*)."""
     wait = max(int(limit.reset_at - time.time()), 1)
-    log.warning("límite de solicitudes superado: %s", limit.limit)
+    # No log line here: the access line (status 429) is the one line of this request.
     return errors.json_error(429, "rate_limited", MESSAGE.format(seconds=wait))
 
 
@@ -84,6 +84,13 @@ def build_limiter(settings: Settings) -> Limiter:
     )
 
 
+def status(server: Flask) -> str:
+    """Return `degraded` while the limiter counts in memory because its store is down."""
+    limiter = server.extensions.get("minimarket_limiter")
+    # flask-limiter keeps no public flag for this; _storage_dead is what it switches on.
+    return "degraded" if limiter is not None and limiter._storage_dead else "ok"
+
+
 def init_app(server: Flask) -> None:
     """Install flask-limiter on /api/* and on Dash's callback route (when enabled)."""
     settings: Settings = server.config["SETTINGS"]
@@ -94,4 +101,6 @@ def init_app(server: Flask) -> None:
     limiter = build_limiter(settings)
     limiter.request_filter(unlimited_path)
     limiter.init_app(server)
+    # Its INFO line per breach would triple the log of a 429 (the access line says it all).
+    logging.getLogger("flask-limiter").setLevel(logging.WARNING)
     server.extensions["minimarket_limiter"] = limiter
