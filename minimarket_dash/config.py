@@ -234,6 +234,10 @@ class Settings:
 
 
 def _show(value: Any) -> str:
+    if isinstance(value, str) and "://" in value:
+        from .masking import mask_url
+
+        return mask_url(value)
     if isinstance(value, tuple):
         return ",".join(value) if value else "(vacío)"
     if value is None:
@@ -246,10 +250,9 @@ def _redact(name: str, value: Any) -> str:
         return f"({len(value)} clave(s) configurada(s))" if value else "(sin clave: API cerrada)"
     if not value:
         return "(vacío)"
-    try:
-        return make_url(value).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "***"
+    from .masking import mask_url
+
+    return mask_url(value) if "://" in str(value) else "***"
 
 
 def load_settings(
