@@ -1,4 +1,4 @@
-"""`minimarket-dash` command line: serve, seed, config."""
+"""`minimarket-dash` command line: serve, seed, optimize, config, backup; --version."""
 
 from __future__ import annotations
 
@@ -36,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="minimarket-dash", description="Dashboard de proveedores y stock del Mini Market."
     )
+    parser.add_argument("--version", action="version", version=_version_line())
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMANDO")
     serve = commands.add_parser("serve", help="sirve el dashboard con gunicorn")
     serve.add_argument("--host", default="127.0.0.1")
@@ -61,16 +62,30 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-summaries", action="store_true", help="sólo índices, sin tablas resumen"
     )
     commands.add_parser("config", help="muestra la configuración efectiva (sin secretos)")
+    backup = commands.add_parser(
+        "backup", help="copia consistente de la base SQLite (PostgreSQL: muestra el pg_dump)"
+    )
+    backup.add_argument("--to", type=Path, required=True, metavar="ARCHIVO")
     return parser
+
+
+def _version_line() -> str:
+    from . import __version__
+
+    return f"minimarket-dash {__version__}"
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; configuration errors print one line and exit with 2."""
     args = build_parser().parse_args(argv)
     try:
-        handler = {"serve": _serve, "seed": _seed, "config": _config, "optimize": _optimize}[
-            args.command
-        ]
+        handler = {
+            "serve": _serve,
+            "seed": _seed,
+            "config": _config,
+            "optimize": _optimize,
+            "backup": _backup,
+        }[args.command]
         return handler(args)
     except SettingsError as exc:
         print(f"Error de configuración: {exc}", file=sys.stderr)
@@ -80,6 +95,26 @@ def main(argv: list[str] | None = None) -> int:
 def _config(_args) -> int:
     for name, value in load_settings().redacted().items():
         print(f"{name}={value}")
+    return 0
+
+
+def _backup(args) -> int:
+    from .backup import BackupError, backup_sqlite, pg_dump_command
+
+    settings = load_settings()
+    if sqlite_path(settings.database_url) is None:
+        print("PostgreSQL: respalde con pg_dump (la clave va en PGPASSWORD o ~/.pgpass):")
+        print(pg_dump_command(settings.database_url, args.to))
+        return 0
+    try:
+        report = backup_sqlite(settings.database_url, args.to)
+    except BackupError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"Copia lista: {report.target} ({_miles(report.size_bytes)} bytes, "
+        f"integrity_check {report.integrity}) en {report.seconds:.1f} s"
+    )
     return 0
 
 
