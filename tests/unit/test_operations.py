@@ -1,4 +1,4 @@
-"""Issue 16 and the ops items of issue 10's second round, through the factory and the test client."""
+"""Issue 16 and the ops items of issue 10 (second round), through the factory and client."""
 
 from __future__ import annotations
 
