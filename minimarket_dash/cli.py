@@ -203,12 +203,22 @@ def _serve(args) -> int:
     if args.workers:
         os.environ["DASHBOARD_WORKERS"] = str(args.workers)
     load_settings()  # fail here, in one line, before gunicorn starts
-    command = [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF)]
-    command.append("minimarket_dash.wsgi:server")
+    command = [*_gunicorn(), "-c", str(GUNICORN_CONF), "minimarket_dash.wsgi:server"]
     sys.stdout.flush()  # exec discards unflushed output (lost when stdout is a pipe or file)
     sys.stderr.flush()
-    os.execv(sys.executable, command)
+    os.execv(command[0], command)
     return 0  # not reached
+
+
+def _gunicorn() -> list[str]:
+    """Return gunicorn's console script beside this Python, else `python -m gunicorn`.
+
+    The script matters: on USR2 gunicorn re-executes its own argv, and `python -m gunicorn`
+    becomes `python .../gunicorn/__main__.py`, where gunicorn's `http` package shadows the
+    standard library's and the new master dies (RUNBOOK, "Reinicio sin cortes").
+    """
+    script = Path(sys.executable).parent / "gunicorn"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "gunicorn"]
 
 
 def _needs_demo_data(database_url: str) -> bool:
