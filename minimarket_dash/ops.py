@@ -108,6 +108,7 @@ class RequestMetrics:
     uptime: Any
     rate_limited: Any
     summaries_age: Any
+    database_up: Any
     registry: Any = None  # None in multiprocess mode
     zeroed: bool = False  # the zero series exist in this process
 
@@ -141,7 +142,13 @@ def make_metrics(registry) -> RequestMetrics:
             "dashboard_summaries_age_seconds",
             "Segundos desde la última construcción de las tablas resumen (optimize)",
             registry=registry,
-            multiprocess_mode="liveall",
+            multiprocess_mode="livemostrecent",
+        ),
+        database_up=Gauge(
+            "dashboard_database_up",
+            "1 si la base responde y tiene todas las tablas, 0 si no (medido en cada scrape)",
+            registry=registry,
+            multiprocess_mode="livemostrecent",
         ),
         registry=registry,
     )
@@ -185,7 +192,7 @@ def scrape_view(metrics: RequestMetrics) -> Callable:
     def decorate(view: Callable) -> Callable:
         def refreshed(*args, **kwargs):
             metrics.uptime.set(uptime_seconds())
-            refresh_summaries_age(metrics)
+            refresh_database_gauges(metrics)
             create_zero_series(metrics, current_app)
             return view(*args, **kwargs)
 
@@ -194,9 +201,11 @@ def scrape_view(metrics: RequestMetrics) -> Callable:
     return decorate
 
 
-def refresh_summaries_age(metrics: RequestMetrics) -> None:
-    """Set the summaries' age gauge (-1 when they were never built or the base is down)."""
-    age = summaries_age_seconds()
+def refresh_database_gauges(metrics: RequestMetrics) -> None:
+    """Set the database and summaries gauges (age -1: never built, or the base is down)."""
+    answers, missing = data.health()
+    metrics.database_up.set(1 if answers and not missing else 0)
+    age = summaries_age_seconds() if answers and not missing else None
     metrics.summaries_age.set(-1 if age is None else age)
 
 
@@ -216,6 +225,7 @@ def create_zero_series(metrics: RequestMetrics, server: Flask) -> None:
         return
     for method, rule in zero_routes(server):
         metrics.requests.labels(method, rule, "200")
+        metrics.duration.labels(method, rule, "200")
         metrics.errors.labels(method, rule, "500")
         metrics.rate_limited.labels(rule)
     metrics.zeroed = True

@@ -287,3 +287,55 @@ def test_forwarded_proto_is_honoured_with_one_trusted_proxy(sqlite_copy):
         assert proxied.status_code == 401  # seen as HTTPS: no redirect, the key rule answers
     finally:
         server.stop()
+
+
+@pytest.fixture
+def full_log_dir(tmp_path):
+    """A log folder on a 64 KiB tmpfs (filled by the test); /dev/full when mounting is denied.
+
+    Yields (folder, how): `tmpfs` or `dev-full` says which real condition the test ran under.
+    """
+    folder = tmp_path / "tiny-fs"
+    folder.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k,mode=0755", "tmpfs", str(folder)],
+        capture_output=True,
+    ).returncode == 0
+    if not mounted:
+        (folder / "dashboard.log").symlink_to("/dev/full")
+    try:
+        yield folder, "tmpfs" if mounted else "dev-full"
+    finally:
+        if mounted:
+            subprocess.run(["umount", str(folder)], check=False)
+
+
+def test_a_full_disk_for_logs_keeps_serving_with_one_warning_a_minute(sqlite_copy, full_log_dir):
+    folder, how = full_log_dir
+    server = start_live_server(
+        {
+            "DASHBOARD_DATABASE_URL": f"sqlite:///{sqlite_copy}",
+            "DASHBOARD_API_KEY": API_KEY,
+            "DASHBOARD_RATELIMIT_MAX": "100000",
+            "DASHBOARD_LOG_DIR": str(folder),
+        }
+    )
+    try:
+        with Load(server.url, ("/api/summary", "/health", "/"), HEADERS) as load:
+            time.sleep(6)  # ~1,000 access lines of ~450 bytes: 64 KiB fill up early
+        free = shutil.disk_usage(folder).free
+        assert load.total > 200
+        assert set(load.statuses) == {200}, load.statuses
+        assert all(requests.get(server.url + "/health", timeout=5).ok for _ in range(5))
+    finally:
+        server.stop()
+    stderr_side = "\n".join(
+        line for line in server.output().splitlines() if not line.startswith("{")
+    )
+    warnings = stderr_side.count("no se pudo escribir el log")
+    assert 1 <= warnings <= 2, stderr_side[-2000:]  # one per worker per minute
+    assert "Traceback" not in stderr_side and "Logging error" not in stderr_side
+    if how == "tmpfs":
+        assert free < 4096  # the disk really was full
+        log_file = folder / "dashboard.log"
+        assert log_file.stat().st_mode & 0o777 == 0o640
