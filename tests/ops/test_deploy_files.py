@@ -116,6 +116,8 @@ def test_prometheus_config_passes_promtool(tmp_path):
     key_file = tmp_path / "key"
     key_file.write_text("x" * 32)
     config["scrape_configs"][0]["authorization"]["credentials_file"] = str(key_file)
+    assert config["rule_files"] == ["/etc/prometheus/alerts.yml"]  # mounted by the compose
+    config["rule_files"] = [str(DEPLOY / "prometheus" / "alerts.yml")]
     path = tmp_path / "prometheus.yml"
     path.write_text(yaml.safe_dump(config))
     done = subprocess.run(["promtool", "check", "config", str(path)], capture_output=True,
