@@ -75,8 +75,16 @@ def test_compose_dashboard_service(compose):
     assert any(str(port).endswith(":8080") for port in dashboard["ports"])
     env = dashboard["environment"]
     assert env["DASHBOARD_BIND"] == "0.0.0.0:8080"
-    assert env["DASHBOARD_RATELIMIT_STORAGE_URI"].startswith("redis://redis:6379")
-    assert env["DASHBOARD_CACHE_URL"].startswith("redis://redis:6379")
+    for name in ("DASHBOARD_RATELIMIT_STORAGE_URI", "DASHBOARD_CACHE_URL"):
+        # Redis with a password (issue 10, second round): the URL carries it from the shell.
+        assert env[name].startswith("redis://:${REDIS_PASSWORD:?"), name
+        assert "@redis:6379/" in env[name], name
+    # Published on loopback unless MINIMARKET_HTTP_ADDR says otherwise (a proxy in front).
+    (port,) = dashboard["ports"]
+    assert port == "${MINIMARKET_HTTP_ADDR:-127.0.0.1}:${MINIMARKET_HTTP_PORT:-8080}:8080"
+    redis = compose["services"]["redis"]
+    assert "--requirepass" in redis["command"]
+    assert redis["environment"]["REDISCLI_AUTH"].startswith("${REDIS_PASSWORD")
     load_settings(environ=env)  # every fixed value is valid for the app
     assert dashboard["healthcheck"]["test"][-1] == "/app/deploy/healthcheck.py"
     assert set(dashboard["depends_on"]) == {"postgres", "redis"}
