@@ -401,7 +401,8 @@ def test_runbook_cli_commands_exist():
     for tokens in runbook_commands():
         for at, token in enumerate(tokens[:-1]):
             after_flag = at > 0 and tokens[at - 1] == "--entrypoint"
-            if token.endswith("minimarket-dash") and not after_flag and tokens[at + 1][0] != "-":
+            program = token == "minimarket-dash" or token.endswith("bin/minimarket-dash")
+            if program and not after_flag and tokens[at + 1][0] != "-":
                 assert tokens[at + 1] in commands, tokens
                 seen.add(tokens[at + 1])
     assert {"serve", "config"} <= seen
