@@ -244,3 +244,17 @@ def test_alert_rules_load_and_see_the_server_without_database(scraped, servers):
 
     (alert,) = wait_for(base_alert, wait=20)
     assert alert["state"] == "pending"  # `for: 2m` not yet over; only the degraded server
+
+
+def test_the_runbook_target_check_prints_health_and_last_error(scraped):
+    """RUNBOOK section 7's check, as written, against this Prometheus."""
+    from tests.ops.test_runbook_procedures import block_with
+
+    check = next(line for line in block_with("curl -s http://127.0.0.1:9090/api/v1/targets")
+                 .splitlines() if line.startswith("curl -s http://127.0.0.1:9090/api/v1/targets"))
+    check = check.replace("http://127.0.0.1:9090", scraped)
+    done = subprocess.run(["bash", "-c", check], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+    rows = [line.split("\t") for line in done.stdout.splitlines()]
+    assert sum(row[1] == "up" for row in rows) == 2
+    assert any(row[1] == "down" and "401" in row[2] for row in rows)

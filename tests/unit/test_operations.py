@@ -256,3 +256,23 @@ def test_version_comes_from_the_installed_metadata(app):
     assert out.strip() == f"minimarket-dash {expected}"
     assert app.test_client().get("/health").get_json()["version"] == expected
     assert re.fullmatch(r"\d+\.\d+\.\d+\S*", expected)
+
+
+# --- log size cap and file mode -------------------------------------------------------------
+
+
+def test_the_log_file_rotates_at_its_size_cap_and_is_0640(make_app, tiny_sqlite_url, tmp_path):
+    app = make_app(database_url=tiny_sqlite_url, log_dir=str(tmp_path), log_max_mb=1)
+    log = logging.getLogger("minimarket_dash.test")
+    line = "x" * 1000
+    for _ in range(2500):  # ~2.6 MB of JSON lines: at least two rotations at 1 MB
+        log.warning(line)
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    files = sorted(p.name for p in tmp_path.glob("dashboard.log*"))
+    # Rotated by size on the same day: dashboard.log.<date>, dashboard.log.<date>.1, ...
+    assert "dashboard.log" in files and len(files) >= 3, files
+    for path in tmp_path.glob("dashboard.log*"):
+        assert path.stat().st_size <= 1024 * 1024 + 2048
+        assert path.stat().st_mode & 0o777 == 0o640
+    assert app  # built with the cap
