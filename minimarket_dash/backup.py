@@ -34,6 +34,14 @@ class BackupReport:
     seconds: float
     integrity: str
 
+    def summary(self) -> str:
+        """Return the one-line Spanish report the CLI prints."""
+        size = f"{self.size_bytes:,}".replace(",", ".")
+        return (
+            f"Copia lista: {self.target} ({size} bytes, integrity_check {self.integrity}) "
+            f"en {self.seconds:.1f} s"
+        )
+
 
 def backup_sqlite(database_url: str, target: Path) -> BackupReport:
     """Copy the SQLite database to target with the online backup API; verify the copy."""

@@ -107,14 +107,10 @@ def _backup(args) -> int:
         print(pg_dump_command(settings.database_url, args.to))
         return 0
     try:
-        report = backup_sqlite(settings.database_url, args.to)
+        print(backup_sqlite(settings.database_url, args.to).summary())
     except BackupError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 1
-    print(
-        f"Copia lista: {report.target} ({_miles(report.size_bytes)} bytes, "
-        f"integrity_check {report.integrity}) en {report.seconds:.1f} s"
-    )
     return 0
 
 
