@@ -419,3 +419,29 @@ def test_runbook_compose_commands_name_real_services(compose):
         if rest and rest[0] in takes_services:
             names = [t for t in rest[1:] if re.fullmatch(r"[a-z][a-z-]*", t)]
             assert set(names) <= services, tokens
+
+
+def test_werkzeug_is_pinned_for_its_host_checks():
+    from importlib.metadata import version
+
+    from packaging.version import Version
+
+    text = (PROJECT_ROOT / "pyproject.toml").read_text()
+    assert '"werkzeug>=3.1.7"' in text
+    assert Version(version("werkzeug")) >= Version("3.1.7")
+
+
+def test_runbook_never_puts_a_key_on_a_command_line():
+    text = RUNBOOK.read_text()
+    for pattern in (r'-k "\$', r"-k \$", r'X-API-Key: \$', r"Bearer \$", r"DASHBOARD_API_KEY=\$"):
+        assert not re.search(pattern, text), pattern
+    assert "curl -s -K -" in text and "--key-stdin" in text
+
+
+def test_env_example_and_compose_list_the_monitoring_host_names():
+    example = ENV_EXAMPLE.read_text()
+    hosts = next(line for line in example.splitlines()
+                 if line.startswith("DASHBOARD_ALLOWED_HOSTS=")).split("=", 1)[1].split(",")
+    assert {"dashboard", "localhost", "127.0.0.1"} <= set(hosts) and "*" not in hosts
+    assert "DASHBOARD_ALLOWED_HOSTS" in COMPOSE.read_text() and "`dashboard`" in COMPOSE.read_text()
+    assert "postgresql://minimarket_lector:" in example
