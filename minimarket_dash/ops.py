@@ -37,7 +37,8 @@ def method_label(method: str) -> str:
 def summaries_age_seconds() -> float | None:
     """Return the seconds since `optimize` last built the summaries (None: never built)."""
     try:
-        frame = data.fetch("summary_state", use_cache=False)
+        # Cached like any metric (DASHBOARD_CACHE_TTL): probes stay one trivial query.
+        frame = data.fetch("summary_state")
     except data.DatabaseUnavailable:
         return None
     if frame.empty:

@@ -109,6 +109,7 @@ def test_a_redis_stopped_mid_load_costs_no_5xx_and_recovers(sqlite_copy):
                 45,
                 every=0.5,
             )
+        print(f"\nredis: {load.total} answers {dict(load.statuses)}, {served_while_down} down")
         assert recovered, "cache or rate limit never came back to ok"
         assert load.server_errors() == {}, load.statuses
         assert load.refused == 0 and not load.other_errors
@@ -164,6 +165,7 @@ def test_a_replaced_sqlite_file_is_served_within_5_seconds(sqlite_copy, tmp_path
             )
             elapsed = time.monotonic() - replaced_at
             time.sleep(1)
+        print(f"\nreplaced file served after {elapsed:.2f} s; {dict(load.statuses)}")
         assert seen, f"still the old data {elapsed:.1f} s after the replacement"
         assert elapsed <= 5
         assert load.server_errors() == {}, load.statuses
@@ -193,6 +195,7 @@ def test_hup_applies_a_new_env_file_with_zero_refused_connections(sqlite_copy, t
             os.kill(server.process.pid, signal.SIGHUP)
             applied = wait_for(lambda: key_status(server.url, NEW_KEY) == 200, 30)
             time.sleep(2)  # old workers finish and exit while the load goes on
+        print(f"\nHUP: {load.total} answers {dict(load.statuses)}, {load.refused} refused")
         assert applied
         assert key_status(server.url, API_KEY) == 401
         assert load.refused == 0 and not load.other_errors
@@ -231,6 +234,7 @@ def test_usr2_winch_quit_swaps_the_master_with_zero_refused_connections(sqlite_c
             server.process.wait(timeout=40)
             assert wait_for(lambda: _new_pid(pidfile, old_master) == new_master, 10)
             time.sleep(1)
+        print(f"\nUSR2: {load.total} answers {dict(load.statuses)}, {load.refused} refused")
         assert all(key_status(server.url, NEW_KEY) == 200 for _ in range(6))
         assert load.refused == 0 and not load.other_errors
         assert load.server_errors() == {}, load.statuses
@@ -311,6 +315,7 @@ def test_a_full_disk_for_logs_keeps_serving_with_one_warning_a_minute(sqlite_cop
         with Load(server.url, ("/api/summary", "/health", "/"), HEADERS) as load:
             time.sleep(6)  # ~1,000 access lines of ~450 bytes: 64 KiB fill up early
         free = shutil.disk_usage(folder).free
+        print(f"\nfull disk ({how}): {load.total} answers {dict(load.statuses)}, {free} B free")
         assert load.total > 200
         assert set(load.statuses) == {200}, load.statuses
         assert all(requests.get(server.url + "/health", timeout=30).ok for _ in range(5))

@@ -126,6 +126,7 @@ def test_a_restart_behind_the_held_socket_refuses_no_connection(tiny_sqlite_url,
             second = start_activated(listener, env, output)  # ... and start, same socket
             assert wait_health(url)
             time.sleep(1)
+        print(f"\nrestart: {load.total} answers {dict(load.statuses)}, {load.refused} refused")
         assert load.refused == 0 and not load.other_errors
         assert load.server_errors() == {}, load.statuses
         assert load.total > stopped > 0
