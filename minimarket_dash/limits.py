@@ -10,6 +10,7 @@ from flask_limiter import ApplicationLimit, Limiter, RequestLimit
 
 from . import errors
 from .config import Settings
+from .logs import ThrottledWithoutTraceback
 
 log = logging.getLogger("minimarket_dash.limits")
 
@@ -101,6 +102,10 @@ def init_app(server: Flask) -> None:
     limiter = build_limiter(settings)
     limiter.request_filter(unlimited_path)
     limiter.init_app(server)
-    # Its INFO line per breach would triple the log of a 429 (the access line says it all).
-    logging.getLogger("flask-limiter").setLevel(logging.WARNING)
+    # Its INFO line per breach would triple the log of a 429 (the access line says it all),
+    # and a dying Redis must not write a traceback per request.
+    limiter_log = logging.getLogger("flask-limiter")
+    limiter_log.setLevel(logging.WARNING)
+    if not any(isinstance(f, ThrottledWithoutTraceback) for f in limiter_log.filters):
+        limiter_log.addFilter(ThrottledWithoutTraceback())
     server.extensions["minimarket_limiter"] = limiter

@@ -170,6 +170,30 @@ class QuietOnFailure:
             pass
 
 
+class ThrottledWithoutTraceback(logging.Filter):
+    """Let each distinct message of a logger through once a minute, without its traceback.
+
+    flask-limiter logs "Failed to ... Swallowing error" with a full traceback on every request
+    that races its switch to the in-memory fallback when Redis dies; one line says it all.
+    """
+
+    def __init__(self, every_seconds: float = WRITE_WARNING_EVERY_SECONDS) -> None:
+        super().__init__()
+        self.every = every_seconds
+        self.last_seen: dict[str, float] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        now = time.monotonic()
+        if now - self.last_seen.get(record.msg, float("-inf")) < self.every:
+            return False
+        self.last_seen[record.msg] = now
+        if record.exc_info:
+            error = record.exc_info[1]
+            record.msg = f"{record.msg} ({type(error).__name__})"
+            record.exc_info = record.exc_text = None
+        return True
+
+
 class SafeStreamHandler(QuietOnFailure, logging.StreamHandler):
     """stdout handler that survives a full disk or a closed pipe."""
 

@@ -276,3 +276,24 @@ def test_the_log_file_rotates_at_its_size_cap_and_is_0640(make_app, tiny_sqlite_
         assert path.stat().st_size <= 1024 * 1024 + 2048
         assert path.stat().st_mode & 0o777 == 0o640
     assert app  # built with the cap
+
+
+def test_flask_limiter_errors_are_throttled_and_lose_their_traceback(make_app, tiny_sqlite_url):
+    from minimarket_dash.logs import ThrottledWithoutTraceback
+
+    make_app(database_url=tiny_sqlite_url)
+    limiter_log = logging.getLogger("flask-limiter")
+    (throttle,) = [f for f in limiter_log.filters if isinstance(f, ThrottledWithoutTraceback)]
+    records = []
+    for _ in range(20):
+        try:
+            raise ConnectionError("redis down")
+        except ConnectionError:
+            record = limiter_log.makeRecord(
+                "flask-limiter", logging.ERROR, __file__, 1, "Failed to rate limit", (),
+                sys.exc_info(),
+            )
+        if throttle.filter(record):
+            records.append(record)
+    assert len(records) == 1  # 20 failing requests in a burst: one line
+    assert records[0].exc_info is None and "ConnectionError" in records[0].getMessage()
