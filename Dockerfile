@@ -21,7 +21,11 @@ COPY pages ./pages
 COPY assets ./assets
 COPY deploy/healthcheck.py ./deploy/healthcheck.py
 
-RUN pip install -e . \
+# The build context has no .git (see .dockerignore), so setuptools-scm gets the version from
+# this argument: the image tag (v1.2.0-rc1 -> 1.2.0rc1). /health and --version report it.
+ARG VERSION=0.0.0
+LABEL org.opencontainers.image.version=$VERSION
+RUN SETUPTOOLS_SCM_PRETEND_VERSION="${VERSION#v}" pip install -e . \
     && mkdir -p /app/logs /app/data \
     && chown dashboard:dashboard /app/logs /app/data
 

@@ -8,7 +8,18 @@ from flask import Flask
 
 from .config import Settings, load_settings
 
-__version__ = "1.0.0"
+
+def _installed_version() -> str:
+    """Return the version the package was built with (setuptools-scm, from the git tag)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("minimarket-dash")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "0.0.0+desconocida"
+
+
+__version__ = _installed_version()
 
 
 def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:

@@ -1,4 +1,4 @@
-"""`minimarket-dash` command line: serve, seed, optimize, config, users."""
+"""`minimarket-dash` command line: serve, seed, optimize, config, backup, users; --version."""
 
 from __future__ import annotations
 
@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="minimarket-dash", description="Dashboard de proveedores y stock del Mini Market."
     )
+    parser.add_argument("--version", action="version", version=_version_line())
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMANDO")
     serve = commands.add_parser("serve", help="sirve el dashboard con gunicorn")
     serve.add_argument("--host", default="127.0.0.1")
@@ -62,8 +63,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-summaries", action="store_true", help="sólo índices, sin tablas resumen"
     )
     commands.add_parser("config", help="muestra la configuración efectiva (sin secretos)")
+    backup = commands.add_parser(
+        "backup", help="copia consistente de la base SQLite (PostgreSQL: muestra el pg_dump)"
+    )
+    backup.add_argument("--to", type=Path, required=True, metavar="ARCHIVO")
     users_cli.add_parser(commands)
     return parser
+
+
+def _version_line() -> str:
+    from . import __version__
+
+    return f"minimarket-dash {__version__}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,7 +82,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         handler = {
-            "serve": _serve, "seed": _seed, "config": _config, "optimize": _optimize,
+            "serve": _serve,
+            "seed": _seed,
+            "config": _config,
+            "optimize": _optimize,
+            "backup": _backup,
             "users": users_cli.run,
         }[args.command]
         return handler(args)
@@ -83,6 +98,22 @@ def main(argv: list[str] | None = None) -> int:
 def _config(_args) -> int:
     for name, value in load_settings().redacted().items():
         print(f"{name}={value}")
+    return 0
+
+
+def _backup(args) -> int:
+    from .backup import BackupError, backup_sqlite, pg_dump_command
+
+    settings = load_settings()
+    if sqlite_path(settings.database_url) is None:
+        print("PostgreSQL: respalde con pg_dump (la clave va en PGPASSWORD o ~/.pgpass):")
+        print(pg_dump_command(settings.database_url, args.to))
+        return 0
+    try:
+        print(backup_sqlite(settings.database_url, args.to).summary())
+    except BackupError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -173,12 +204,22 @@ def _serve(args) -> int:
     if args.workers:
         os.environ["DASHBOARD_WORKERS"] = str(args.workers)
     load_settings()  # fail here, in one line, before gunicorn starts
-    command = [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF)]
-    command.append("minimarket_dash.wsgi:server")
+    command = [*_gunicorn(), "-c", str(GUNICORN_CONF), "minimarket_dash.wsgi:server"]
     sys.stdout.flush()  # exec discards unflushed output (lost when stdout is a pipe or file)
     sys.stderr.flush()
-    os.execv(sys.executable, command)
+    os.execv(command[0], command)
     return 0  # not reached
+
+
+def _gunicorn() -> list[str]:
+    """Return gunicorn's console script beside this Python, else `python -m gunicorn`.
+
+    The script matters: on USR2 gunicorn re-executes its own argv, and `python -m gunicorn`
+    becomes `python .../gunicorn/__main__.py`, where gunicorn's `http` package shadows the
+    standard library's and the new master dies (RUNBOOK, "Reinicio sin cortes").
+    """
+    script = Path(sys.executable).parent / "gunicorn"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "gunicorn"]
 
 
 def _needs_demo_data(database_url: str) -> bool:

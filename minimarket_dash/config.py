@@ -264,6 +264,11 @@ class Settings:
     default_lead_days: int = field(
         default=2, **_spec("DASHBOARD_DEFAULT_LEAD_DAYS", _int_parser(0, 60))
     )
+    # Operations (issue 16): log size cap; the env file gunicorn re-reads on HUP/USR2.
+    log_max_mb: int = field(default=100, **_spec("DASHBOARD_LOG_MAX_MB", _int_parser(0, 100_000)))
+    env_file: str | None = field(
+        default=None, **_spec("DASHBOARD_ENV_FILE", lambda raw: raw.strip() or None)
+    )
     # Override-only (never from the environment): pins "now" for tests and reproducible demos.
     fixed_now: datetime | None = None
 
@@ -286,6 +291,10 @@ class Settings:
 
 
 def _show(value: Any) -> str:
+    if isinstance(value, str) and "://" in value:
+        from .masking import mask_url
+
+        return mask_url(value)
     if isinstance(value, tuple):
         return ",".join(value) if value else "(vacío)"
     if value is None:
@@ -298,10 +307,9 @@ def _redact(name: str, value: Any) -> str:
         return f"({len(value)} clave(s) configurada(s))" if value else "(sin clave: API cerrada)"
     if not value:
         return "(vacío)"
-    try:
-        return make_url(value).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "***"
+    from .masking import mask_url
+
+    return mask_url(value) if "://" in str(value) else "***"
 
 
 def load_settings(

@@ -15,12 +15,16 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import queries
-from .config import Settings
+from .cachestore import ResilientCache
+from .config import Settings, sqlite_path
 from .db import make_engine, missing_schema, ping
+from .dbfile import FileWatch
 from .filters import Filters
 
 log = logging.getLogger("minimarket_dash.data")
 T = TypeVar("T")
+
+REDIS_CACHE_OPTIONS = {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
 
 Metric = Callable[[Connection, Filters, datetime], pd.DataFrame]
 
@@ -75,16 +79,22 @@ class DataState:
     engine: Engine
     settings: Settings
     missing: list[str] | None  # None: could not be checked (database down at start)
-    cache: Cache
+    cache: ResilientCache
+    watch: FileWatch | None = None  # the SQLite file, None for PostgreSQL
 
 
 def init_app(server: Flask) -> None:
     """Create the engine and the result cache, and report missing tables at start."""
     settings: Settings = server.config["SETTINGS"]
     engine = make_engine(settings)
-    cache = Cache(config=_cache_config(settings))
-    cache.init_app(server)
-    state = DataState(engine=engine, settings=settings, missing=None, cache=cache)
+    flask_cache = Cache(config=_cache_config(settings))
+    flask_cache.init_app(server)
+    cache = ResilientCache(
+        flask_cache, timeout=settings.cache_ttl, shared=bool(settings.cache_url)
+    )
+    path = sqlite_path(settings.database_url)
+    watch = FileWatch(path.resolve()) if path is not None else None
+    state = DataState(engine=engine, settings=settings, missing=None, cache=cache, watch=watch)
     state.missing = check_schema(state)
     if state.missing == []:
         _log_optimize_advice(engine)
@@ -113,7 +123,13 @@ def _cache_config(settings: Settings) -> dict:
         "CACHE_NO_NULL_WARNING": True,
     }
     if settings.cache_url:
-        return {**config, "CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": settings.cache_url}
+        # Short socket timeouts: a dead or hung Redis must cost milliseconds, not a worker.
+        return {
+            **config,
+            "CACHE_TYPE": "RedisCache",
+            "CACHE_REDIS_URL": settings.cache_url,
+            "CACHE_OPTIONS": REDIS_CACHE_OPTIONS,
+        }
     return {**config, "CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 2000}
 
 
@@ -130,8 +146,18 @@ def check_schema(state: DataState) -> list[str] | None:
 
 
 def state_of(server: Flask | None = None) -> DataState:
-    """Return the data state of the given (or current) server."""
-    return (server or current_app).extensions["minimarket_data"]
+    """Return the data state of the given (or current) server, reopening a replaced file."""
+    state = (server or current_app).extensions["minimarket_data"]
+    if state.watch is not None and state.watch.replaced():
+        reopen(state)
+    return state
+
+
+def reopen(state: DataState) -> None:
+    """Forget the old file: close pooled connections, drop cached results, re-check the schema."""
+    state.engine.dispose()
+    state.cache.clear()
+    state.missing = None
 
 
 def fetch(name: str, filters: Filters | None = None, *, use_cache: bool = True) -> pd.DataFrame:

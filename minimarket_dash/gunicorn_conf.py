@@ -8,6 +8,7 @@ import sys
 import tempfile
 import time
 
+from minimarket_dash import envfile
 from minimarket_dash.config import SettingsError, load_settings
 
 # Must be set before prometheus_client is imported anywhere (workers inherit it).
@@ -17,11 +18,29 @@ if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
 # Every worker reports the uptime of the server, not its own (ops.uptime_seconds).
 os.environ.setdefault("MINIMARKET_DASH_STARTED_AT", str(time.time()))
 
-try:
-    _settings = load_settings()
-except SettingsError as exc:
-    print(f"Error de configuración: {exc}", file=sys.stderr)
-    sys.exit(2)
+LOADED_FLAG = "MINIMARKET_DASH_CONF_LOADED"  # set once the master started with good settings
+
+
+def _load():
+    """Apply DASHBOARD_ENV_FILE and validate; on a bad reload (HUP) keep the running settings."""
+    candidate = dict(os.environ)
+    try:
+        envfile.apply(candidate)
+        settings = load_settings(environ=candidate)
+    except (SettingsError, envfile.EnvFileError) as exc:
+        print(f"Error de configuración: {exc}", file=sys.stderr)
+        if not os.environ.get(LOADED_FLAG):
+            sys.exit(2)
+        print("Se conserva la configuración anterior (recarga rechazada).", file=sys.stderr)
+        return load_settings()
+    os.environ.clear()
+    os.environ.update(candidate)
+    os.environ[LOADED_FLAG] = "1"
+    return settings
+
+
+# Runs on start, on HUP (new workers) and in the new master of USR2 (new code).
+_settings = _load()
 
 bind = _settings.bind
 workers = _settings.workers
@@ -34,6 +53,9 @@ accesslog = None  # the app writes one JSON line per request itself
 errorlog = "-"
 loglevel = "warning"
 proc_name = "minimarket-dash"
+# gunicorn trusts X-Forwarded-Proto from 127.0.0.1 by default; follow DASHBOARD_TRUSTED_PROXIES
+# instead: 0 trusts no one (not even loopback), N >= 1 leaves the hop counting to ProxyFix.
+forwarded_allow_ips = "*" if _settings.trusted_proxies else ""
 
 
 def on_starting(server):

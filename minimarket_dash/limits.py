@@ -10,6 +10,7 @@ from flask_limiter import ApplicationLimit, Limiter, RequestLimit
 
 from . import errors
 from .config import Settings
+from .logs import ThrottledWithoutTraceback
 
 log = logging.getLogger("minimarket_dash.limits")
 
@@ -56,7 +57,7 @@ def on_breach(limit: RequestLimit) -> object:
         from .login_views import locked_response
 
         return locked_response(wait)
-    log.warning("límite de solicitudes superado: %s", limit.limit)
+    # No log line here: the access line (status 429) is the one line of this request.
     return errors.json_error(429, "rate_limited", MESSAGE.format(seconds=wait))
 
 
@@ -91,6 +92,13 @@ def build_limiter(settings: Settings) -> Limiter:
     )
 
 
+def status(server: Flask) -> str:
+    """Return `degraded` while the limiter counts in memory because its store is down."""
+    limiter = server.extensions.get("minimarket_limiter")
+    # flask-limiter keeps no public flag for this; _storage_dead is what it switches on.
+    return "degraded" if limiter is not None and limiter._storage_dead else "ok"
+
+
 def init_app(server: Flask) -> None:
     """Install flask-limiter on /api/* and on Dash's callback route (when enabled)."""
     settings: Settings = server.config["SETTINGS"]
@@ -103,4 +111,10 @@ def init_app(server: Flask) -> None:
     limiter = build_limiter(settings)
     limiter.request_filter(unlimited_path)
     limiter.init_app(server)
+    # Its INFO line per breach would triple the log of a 429 (the access line says it all),
+    # and a dying Redis must not write a traceback per request.
+    limiter_log = logging.getLogger("flask-limiter")
+    limiter_log.setLevel(logging.WARNING)
+    if not any(isinstance(f, ThrottledWithoutTraceback) for f in limiter_log.filters):
+        limiter_log.addFilter(ThrottledWithoutTraceback())
     server.extensions["minimarket_limiter"] = limiter

@@ -1,7 +1,8 @@
-"""JSON logs to stdout and a time-rotated file, a request id per request, one access line each."""
+"""JSON logs to stdout and a rotated file (time and size), a request id, one access line each."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -19,7 +20,13 @@ from .config import Settings
 LOG_FILE = "dashboard.log"
 REQUEST_ID_HEADER = "X-Request-ID"
 REQUEST_ID_RE = re.compile(r"[A-Za-z0-9._-]{1,128}")
-REQUEST_FIELDS = ("request_id", "method", "route", "path", "status", "duration_ms", "client_ip")
+REQUEST_FIELDS = (
+    "request_id", "method", "route", "path", "status", "duration_ms", "client_ip",
+    "user_agent", "key_id", "user",
+)
+LOG_FILE_MODE = 0o640  # client IPs are personal data: not world-readable
+USER_AGENT_MAX = 256
+WRITE_WARNING_EVERY_SECONDS = 60.0
 _FORMATTED = "_minimarket_dash_json"  # the line, kept on the record for the second handler
 _OWNED = "_minimarket_dash_handler"  # marks the handlers this module installed on the root logger
 
@@ -76,11 +83,28 @@ def request_fields(record: logging.LogRecord) -> dict:
             route=route_of_request(),
             path=request.path,
             client_ip=request.remote_addr,
+            user_agent=(request.headers.get("User-Agent") or "")[:USER_AGENT_MAX] or None,
+            key_id=key_id(),
+            # Filled by the sign-in (flask.g.user); None for API clients and open pages.
+            user=g.get("user"),
         )
     for name in REQUEST_FIELDS:
         if name in record.__dict__:
             fields[name] = record.__dict__[name]
     return fields
+
+
+def key_id() -> str | None:
+    """Return the first 8 hex of the SHA-256 of the presented API key (never the key), or None."""
+    from .auth import presented_key
+
+    key = presented_key()
+    return fingerprint(key) if key else None
+
+
+def fingerprint(key: str) -> str:
+    """Return the key's id in logs: the first 8 hex digits of its SHA-256."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:8]
 
 
 def route_of_request() -> str:
@@ -120,17 +144,77 @@ def finish_request(response: Response) -> Response:
     return response
 
 
+class QuietOnFailure:
+    """Mixin: when a line cannot be written (full disk), warn once a minute, no traceback per line.
+
+    logging.Handler.handleError prints a whole traceback to stderr for every failed line; on a
+    full disk that is one traceback per request. The service keeps answering either way.
+    """
+
+    last_warning = float("-inf")
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        now = time.monotonic()
+        if now - self.last_warning < WRITE_WARNING_EVERY_SECONDS:
+            return
+        self.last_warning = now
+        error = sys.exc_info()[1]
+        try:
+            sys.stderr.write(
+                f"WARNING minimarket_dash.logs: no se pudo escribir el log "
+                f"({getattr(self, 'baseFilename', 'stdout')}): {error!r}; se descartan líneas "
+                f"(se avisa una vez por minuto)\n"
+            )
+            sys.stderr.flush()
+        except OSError:
+            pass
+
+
+class ThrottledWithoutTraceback(logging.Filter):
+    """Let each distinct message of a logger through once a minute, without its traceback.
+
+    flask-limiter logs "Failed to ... Swallowing error" with a full traceback on every request
+    that races its switch to the in-memory fallback when Redis dies; one line says it all.
+    """
+
+    def __init__(self, every_seconds: float = WRITE_WARNING_EVERY_SECONDS) -> None:
+        super().__init__()
+        self.every = every_seconds
+        self.last_seen: dict[str, float] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        now = time.monotonic()
+        if now - self.last_seen.get(record.msg, float("-inf")) < self.every:
+            return False
+        self.last_seen[record.msg] = now
+        if record.exc_info:
+            error = record.exc_info[1]
+            record.msg = f"{record.msg} ({type(error).__name__})"
+            record.exc_info = record.exc_text = None
+        return True
+
+
+class SafeStreamHandler(QuietOnFailure, logging.StreamHandler):
+    """stdout handler that survives a full disk or a closed pipe."""
+
+
+class SafeFileHandler(QuietOnFailure, ConcurrentTimedRotatingFileHandler):
+    """Multi-process-safe file handler rotated by time and by size, created 0640."""
+
+
 def build_handlers(settings: Settings) -> list[logging.Handler]:
-    """Return the stdout handler and the multi-process-safe, time-rotated file handler."""
+    """Return the stdout handler and the multi-process-safe, rotated file handler."""
     folder = Path(settings.log_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    file_handler = ConcurrentTimedRotatingFileHandler(
+    file_handler = SafeFileHandler(
         str(folder / LOG_FILE),
         when=settings.log_rotate_when,
         backupCount=settings.log_backup_count,
+        maxBytes=settings.log_max_mb * 1024 * 1024,
         encoding="utf-8",
+        chmod=LOG_FILE_MODE,
     )
-    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stdout), file_handler]
+    handlers: list[logging.Handler] = [SafeStreamHandler(sys.stdout), file_handler]
     formatter = JsonFormatter(settings.api_keys)
     for handler in handlers:
         handler.setFormatter(formatter)

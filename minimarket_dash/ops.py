@@ -8,9 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, Flask, Request, jsonify, request
+from flask import Blueprint, Flask, Request, current_app, jsonify, request
 
-from . import __version__, auth, data
+from . import __version__, auth, data, limits
 
 bp = Blueprint("ops", __name__)
 
@@ -23,6 +23,28 @@ UNKNOWN_PAGE = "dash_page_unknown"
 UNMATCHED = "unmatched"
 # Static files of Dash: many distinct URLs, no information worth a time series.
 UNTRACKED_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
+# Any other method a client invents (`curl -X QWERTY`) is counted as OTHER: bounded series.
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"})
+# Series created at 0 before any request, so alerts can tell "no errors" from "no metric".
+ZERO_ROUTE_PREFIXES = ("/api/", "/_dash-update-component", "/health")
+
+
+def method_label(method: str) -> str:
+    """Return the metric label of an HTTP method: itself when standard, else OTHER."""
+    return method if method in METHODS else "OTHER"
+
+
+def summaries_age_seconds() -> float | None:
+    """Return the seconds since `optimize` last built the summaries (None: never built)."""
+    try:
+        # Cached like any metric (DASHBOARD_CACHE_TTL): probes stay one trivial query.
+        frame = data.fetch("summary_state")
+    except data.DatabaseUnavailable:
+        return None
+    if frame.empty:
+        return None
+    settings = data.state_of().settings
+    return round((settings.now() - frame.iloc[0]["actualizado"]).total_seconds(), 1)
 
 
 def uptime_seconds() -> float:
@@ -32,14 +54,22 @@ def uptime_seconds() -> float:
 
 @bp.get("/health")
 def health():
-    """Answer 200 when one trivial query succeeds and every table exists, else 503."""
+    """Answer 200 when one trivial query succeeds and every table exists, else 503.
+
+    Only the database decides the status: a dead cache or rate-limit store is reported as
+    `degraded` in its own field while the service keeps answering.
+    """
     answers, missing = data.health()
     body = {
         "status": "ok" if answers and not missing else "degraded",
         "database": "ok" if answers and not missing else "error",
         "version": __version__,
         "uptime_seconds": uptime_seconds(),
+        "cache": data.state_of().cache.status,
+        "ratelimit": limits.status(current_app),
     }
+    if answers and not missing:
+        body["summaries_age_seconds"] = summaries_age_seconds()
     if missing:
         body["missing_tables"] = missing
     response = jsonify(body)
@@ -78,7 +108,10 @@ class RequestMetrics:
     duration: Any
     uptime: Any
     rate_limited: Any
+    summaries_age: Any
+    database_up: Any
     registry: Any = None  # None in multiprocess mode
+    zeroed: bool = False  # the zero series exist in this process
 
 
 def make_metrics(registry) -> RequestMetrics:
@@ -106,6 +139,18 @@ def make_metrics(registry) -> RequestMetrics:
         rate_limited=Counter(
             "dashboard_rate_limited", "Respuestas 429", ("route",), registry=registry
         ),
+        summaries_age=Gauge(
+            "dashboard_summaries_age_seconds",
+            "Segundos desde la última construcción de las tablas resumen (optimize)",
+            registry=registry,
+            multiprocess_mode="livemostrecent",
+        ),
+        database_up=Gauge(
+            "dashboard_database_up",
+            "1 si la base responde y tiene todas las tablas, 0 si no (medido en cada scrape)",
+            registry=registry,
+            multiprocess_mode="livemostrecent",
+        ),
         registry=registry,
     )
 
@@ -128,7 +173,7 @@ def recorder(metrics: RequestMetrics) -> Callable:
         if not tracked(request):
             return response
         status = response.status_code
-        labels = (request.method, route(request), str(status))
+        labels = (method_label(request.method), route(request), str(status))
         started = g.get("request_started")
         metrics.requests.labels(*labels).inc()
         if started is not None:
@@ -148,11 +193,43 @@ def scrape_view(metrics: RequestMetrics) -> Callable:
     def decorate(view: Callable) -> Callable:
         def refreshed(*args, **kwargs):
             metrics.uptime.set(uptime_seconds())
+            refresh_database_gauges(metrics)
+            create_zero_series(metrics, current_app)
             return view(*args, **kwargs)
 
         return auth.require_api_key(refreshed)
 
     return decorate
+
+
+def refresh_database_gauges(metrics: RequestMetrics) -> None:
+    """Set the database and summaries gauges (age -1: never built, or the base is down)."""
+    answers, missing = data.health()
+    metrics.database_up.set(1 if answers and not missing else 0)
+    age = summaries_age_seconds() if answers and not missing else None
+    metrics.summaries_age.set(-1 if age is None else age)
+
+
+def zero_routes(server: Flask) -> list[tuple[str, str]]:
+    """Return (method, route) of every API, callback and health route of server."""
+    pairs = []
+    for rule in server.url_map.iter_rules():
+        if rule.rule.startswith(ZERO_ROUTE_PREFIXES):
+            method = "POST" if "POST" in (rule.methods or ()) else "GET"
+            pairs.append((method, rule.rule))
+    return sorted(set(pairs))
+
+
+def create_zero_series(metrics: RequestMetrics, server: Flask) -> None:
+    """Create the labelled counters at 0 once per process (first scrape included)."""
+    if metrics.zeroed:
+        return
+    for method, rule in zero_routes(server):
+        metrics.requests.labels(method, rule, "200")
+        metrics.duration.labels(method, rule, "200")
+        metrics.errors.labels(method, rule, "500")
+        metrics.rate_limited.labels(rule)
+    metrics.zeroed = True
 
 
 def exporter(metrics: RequestMetrics):

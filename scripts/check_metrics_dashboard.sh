@@ -8,14 +8,17 @@ readonly EXIT_OK=0 EXIT_THRESHOLD=1 EXIT_USAGE=2 EXIT_UNREACHABLE=3 EXIT_AUTH=4 
 
 usage() {
   cat <<'EOF'
-Uso: check_metrics_dashboard.sh -u URL [-k CLAVE] [-t MAX_ERROR_PCT] [-p MAX_P95_MS] [-m SEG] [-q]
+Uso: check_metrics_dashboard.sh -u URL [--host NOMBRE] [--key-stdin] [-t MAX_ERROR_PCT] [-p MAX_P95_MS] [-m SEG] [-q]
 
 Lee GET URL/metrics del dashboard y muestra: solicitudes totales, errores 5xx, porcentaje de
 error, solicitudes limitadas (429), uptime y la latencia p95 global y de las 5 rutas más lentas.
 
   -u URL   URL base del dashboard, p. ej. http://127.0.0.1:8080 (obligatoria)
-  -k CLAVE clave de API; si falta se usa DASHBOARD_API_KEY (con varias claves separadas por
-           comas se usa la primera). Es preferible la variable: -k queda visible en `ps`.
+  La clave se toma de DASHBOARD_API_KEY (con varias claves separadas por comas, la primera) o,
+  con --key-stdin, de la primera línea de la entrada estándar. Nunca va en la línea de comandos.
+  --host NOMBRE  encabezado Host a enviar (un nombre de DASHBOARD_ALLOWED_HOSTS)
+  --key-stdin    leer la clave de la entrada estándar
+  -k CLAVE obsoleta (queda visible en `ps`); se mantiene por compatibilidad
   -t PCT   porcentaje máximo de errores 5xx aceptado (por defecto 5)
   -p MS    latencia p95 global máxima en milisegundos (por defecto 1500)
   -m SEG   tiempo máximo de la solicitud HTTP (por defecto 10)
@@ -45,6 +48,17 @@ die() { # die CODE MESSAGE
 is_number() { [[ $1 =~ ^[0-9]+([.][0-9]+)?$ ]]; }
 
 url="" key="${DASHBOARD_API_KEY:-}" max_error_pct=5 max_p95_ms=1500 max_time=10 quiet=0
+host="" key_stdin=0 short=()
+while [ $# -gt 0 ]; do  # long options first; getopts reads the short ones below
+  case "$1" in
+    --host) [ $# -ge 2 ] || die "$EXIT_USAGE" "--host necesita un nombre"; host=$2; shift 2 ;;
+    --key-stdin) key_stdin=1; shift ;;
+    --help) usage; exit "$EXIT_OK" ;;
+    --*) usage >&2; die "$EXIT_USAGE" "opción desconocida: $1" ;;
+    *) short+=("$1"); shift ;;
+  esac
+done
+set -- "${short[@]}"
 while getopts ":u:k:t:p:m:qh" opt; do
   case "$opt" in
     u) url=$OPTARG ;;
@@ -64,9 +78,13 @@ shift $((OPTIND - 1))
 is_number "$max_error_pct" || die "$EXIT_USAGE" "-t debe ser un número, no '$max_error_pct'"
 is_number "$max_p95_ms" || die "$EXIT_USAGE" "-p debe ser un número, no '$max_p95_ms'"
 is_number "$max_time" || die "$EXIT_USAGE" "-m debe ser un número, no '$max_time'"
+if [ "$key_stdin" = 1 ]; then
+  IFS= read -r key || true
+fi
 key=${key%%,*}
 key=${key//[[:space:]]/}
-[ -n "$key" ] || die "$EXIT_AUTH" "no hay clave: use -k o defina DASHBOARD_API_KEY"
+[ -n "$key" ] || die "$EXIT_AUTH" "no hay clave: defina DASHBOARD_API_KEY o use --key-stdin"
+[[ $host =~ ^[A-Za-z0-9.:-]*$ ]] || die "$EXIT_USAGE" "--host inválido: '$host'"
 url=${url%/}
 
 body=$(mktemp) errors=$(mktemp)
@@ -76,7 +94,8 @@ trap 'rm -f "$body" "$errors"' EXIT
 escaped=${key//\\/\\\\}
 escaped=${escaped//\"/\\\"}
 status=0
-code=$(printf 'header = "X-API-Key: %s"\n' "$escaped" |
+code=$({ printf 'header = "X-API-Key: %s"\n' "$escaped"
+  [ -z "$host" ] || printf 'header = "Host: %s"\n' "$host"; } |
   curl -sS -K - -o "$body" -w '%{http_code}' --max-time "$max_time" "$url/metrics" 2>"$errors") ||
   status=$?
 if [ "$status" -ne 0 ]; then

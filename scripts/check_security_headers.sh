@@ -7,7 +7,7 @@ readonly EXIT_OK=0 EXIT_HEADERS=1 EXIT_USAGE=2 EXIT_UNREACHABLE=3 EXIT_RESPONSE=
 
 usage() {
   cat <<'EOF'
-Uso: check_security_headers.sh -u URL [--expect-hsts] [--csp-prefix VALOR] [--asset RUTA] [-m SEG] [-q]
+Uso: check_security_headers.sh -u URL [--host NOMBRE] [--expect-hsts] [--csp-prefix VALOR] [--asset RUTA] [-m SEG] [-q]
 
 Pide una página (/), una ruta de la API (/api/summary, sin clave: alcanza la respuesta 401) y un
 recurso estático (el primero que enlaza la página en /assets/ o /_dash-component-suites/, o
@@ -20,6 +20,8 @@ recurso estático (el primero que enlaza la página en /assets/ o /_dash-compone
   Strict-Transport-Security  con --expect-hsts: presente con max-age > 0
 
   -u URL              URL base del dashboard (obligatoria)
+  --host NOMBRE       encabezado Host a enviar (un nombre de DASHBOARD_ALLOWED_HOSTS) cuando la
+                      URL usa otro nombre, p. ej. -u http://dashboard:8080 --host tablero.example.com
   --expect-hsts       falla si falta HSTS (producción detrás de HTTPS)
   --csp-prefix VALOR  prefijo exigido de la CSP (por defecto: default-src 'self')
   --asset RUTA        recurso estático a revisar en lugar del descubierto
@@ -32,7 +34,8 @@ Códigos de salida:
   1  falta un encabezado o tiene un valor incorrecto (HSTS incluido con --expect-hsts)
   2  uso incorrecto
   3  dashboard inaccesible (conexión rechazada, DNS, tiempo agotado)
-  5  respuesta inesperada (404 o 5xx en la página o el recurso estático)
+  5  respuesta inesperada: la página o el recurso respondió 4xx o 5xx (400 = Host fuera de
+     DASHBOARD_ALLOWED_HOSTS: use --host), o la API respondió algo distinto de 401
 EOF
 }
 
@@ -41,10 +44,11 @@ die() { # die CODE MESSAGE
   exit "$1"
 }
 
-url="" expect_hsts=0 csp_prefix="default-src 'self'" asset="" max_time=10 quiet=0
+url="" host="" expect_hsts=0 csp_prefix="default-src 'self'" asset="" max_time=10 quiet=0
 while [ $# -gt 0 ]; do
   case "$1" in
     -u) [ $# -ge 2 ] || die "$EXIT_USAGE" "-u necesita una URL"; url=$2; shift 2 ;;
+    --host) [ $# -ge 2 ] || die "$EXIT_USAGE" "--host necesita un nombre"; host=$2; shift 2 ;;
     --expect-hsts) expect_hsts=1; shift ;;
     --csp-prefix) [ $# -ge 2 ] || die "$EXIT_USAGE" "--csp-prefix necesita un valor"; csp_prefix=$2; shift 2 ;;
     --asset) [ $# -ge 2 ] || die "$EXIT_USAGE" "--asset necesita una ruta"; asset=$2; shift 2 ;;
@@ -67,8 +71,10 @@ say() { [ "$quiet" = 1 ] || echo "$@"; }
 # fetch NAME PATH: store headers in $work/NAME.h and body in $work/NAME.b; print the status.
 fetch() {
   local status=0 code
+  local host_header=()
+  [ -z "$host" ] || host_header=(-H "Host: $host")
   code=$(curl -sS -o "$work/$1.b" -D "$work/$1.h" -w '%{http_code}' --max-time "$max_time" \
-    "$url$2" 2>"$work/curl.err") || status=$?
+    "${host_header[@]}" "$url$2" 2>"$work/curl.err") || status=$?
   if [ "$status" -ne 0 ]; then
     die "$EXIT_UNREACHABLE" "no se pudo pedir $url$2: $(head -c 300 "$work/curl.err") (curl $status)"
   fi
@@ -145,6 +151,10 @@ check_target() { # check_target NAME
   fi
 }
 
+host_hint() { # host_hint CODE: a hint for the usual cause of a 400
+  [ "$1" != 400 ] || echo " (¿Host fuera de DASHBOARD_ALLOWED_HOSTS? use --host NOMBRE)"
+}
+
 # discover_asset: first static resource linked by the page, else Dash's favicon route.
 discover_asset() {
   local found
@@ -165,17 +175,19 @@ discover_asset() {
 
 code=$(fetch page /)
 say "Página / -> HTTP $code"
-case "$code" in 404 | 5*) die "$EXIT_RESPONSE" "la página / respondió HTTP $code" ;; esac
+# Headers on an error page prove nothing about the real pages: a 4xx or 5xx is a failure.
+case "$code" in 4* | 5*) die "$EXIT_RESPONSE" "la página / respondió HTTP $code$(host_hint "$code")" ;; esac
 check_target page
 
 code=$(fetch api /api/summary)
 say "API /api/summary (sin clave) -> HTTP $code"
+[ "$code" = 401 ] || die "$EXIT_RESPONSE" "/api/summary sin clave respondió HTTP $code (se esperaba 401)$(host_hint "$code")"
 check_target api
 
 [ -n "$asset" ] || asset=$(discover_asset)
 code=$(fetch asset "$asset")
 say "Recurso estático $asset -> HTTP $code"
-case "$code" in 404 | 5*) die "$EXIT_RESPONSE" "el recurso $asset respondió HTTP $code" ;; esac
+case "$code" in 4* | 5*) die "$EXIT_RESPONSE" "el recurso $asset respondió HTTP $code" ;; esac
 check_target asset
 
 if [ "$failures" -gt 0 ]; then

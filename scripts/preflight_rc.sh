@@ -8,7 +8,7 @@ here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 
 usage() {
   cat <<'EOF'
-Uso: preflight_rc.sh -u URL -k CLAVE [--prod] [-t MAX_ERROR_PCT] [-p95 MAX_P95_MS] [-m SEG]
+Uso: preflight_rc.sh -u URL [--host NOMBRE] [--key-stdin] [--prod] [-t MAX_ERROR_PCT] [-p95 MAX_P95_MS] [-m SEG]
 
 Verifica un entorno antes de etiquetar una versión (una línea por verificación; se detiene en
 la primera falla):
@@ -20,7 +20,12 @@ la primera falla):
   6. encabezados de seguridad (scripts/check_security_headers.sh; HSTS exigido con --prod)
 
   -u URL        URL base del entorno (obligatoria)
-  -k CLAVE      clave de API; si falta se usa DASHBOARD_API_KEY (la primera si hay varias)
+  --host NOMBRE encabezado Host a enviar (un nombre de DASHBOARD_ALLOWED_HOSTS) cuando la URL
+                usa otro nombre o una IP
+  La clave se toma de DASHBOARD_API_KEY (la primera si hay varias) o, con --key-stdin, de la
+  primera línea de la entrada estándar; nunca de la línea de comandos.
+  --key-stdin   leer la clave de la entrada estándar
+  -k CLAVE      obsoleta (queda visible en `ps`); se mantiene por compatibilidad
   --prod        producción: exige Strict-Transport-Security
   -t PCT        porcentaje máximo de errores 5xx (por defecto 5)
   -p95 MS       latencia p95 máxima en milisegundos (por defecto 1500; también --p95)
@@ -42,10 +47,13 @@ die() { # die CODE MESSAGE
 }
 
 url="" key="${DASHBOARD_API_KEY:-}" prod=0 max_error_pct=5 max_p95_ms=1500 max_time=10
+host="" key_stdin=0
 while [ $# -gt 0 ]; do
   case "$1" in
     -u) [ $# -ge 2 ] || die "$EXIT_USAGE" "-u necesita una URL"; url=$2; shift 2 ;;
     -k) [ $# -ge 2 ] || die "$EXIT_USAGE" "-k necesita una clave"; key=$2; shift 2 ;;
+    --host) [ $# -ge 2 ] || die "$EXIT_USAGE" "--host necesita un nombre"; host=$2; shift 2 ;;
+    --key-stdin) key_stdin=1; shift ;;
     --prod) prod=1; shift ;;
     -t) [ $# -ge 2 ] || die "$EXIT_USAGE" "-t necesita un porcentaje"; max_error_pct=$2; shift 2 ;;
     -p95 | --p95) [ $# -ge 2 ] || die "$EXIT_USAGE" "$1 necesita milisegundos"; max_p95_ms=$2; shift 2 ;;
@@ -55,9 +63,15 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -n "$url" ] || { usage >&2; die "$EXIT_USAGE" "falta -u URL"; }
+if [ "$key_stdin" = 1 ]; then
+  IFS= read -r key || true
+fi
+[[ $host =~ ^[A-Za-z0-9.:-]*$ ]] || die "$EXIT_USAGE" "--host inválido: '$host'"
+host_args=()
+[ -z "$host" ] || host_args=(--host "$host")
 key=${key%%,*}
 key=${key//[[:space:]]/}
-[ -n "$key" ] || die "$EXIT_USAGE" "falta -k CLAVE (o DASHBOARD_API_KEY)"
+[ -n "$key" ] || die "$EXIT_USAGE" "falta la clave: DASHBOARD_API_KEY o --key-stdin"
 for value in "$max_error_pct" "$max_p95_ms" "$max_time"; do
   [[ $value =~ ^[0-9]+([.][0-9]+)?$ ]] || die "$EXIT_USAGE" "valor no numérico: '$value'"
 done
@@ -82,7 +96,8 @@ request() {
     escaped=${escaped//\"/\\\"}
     escaped="header = \"X-API-Key: $escaped\""
   fi
-  answer=$(printf '%s\n' "$escaped" | curl -sS -K - -o "$work/body" \
+  answer=$({ printf '%s\n' "$escaped"; [ -z "$host" ] || printf 'header = "Host: %s"\n' "$host"; } |
+    curl -sS -K - -o "$work/body" \
     -w '%{http_code} %{content_type}' --max-time "$max_time" "$url$1" 2>"$work/err") ||
     status=$?
   if [ "$status" -ne 0 ]; then
@@ -98,6 +113,8 @@ expect() { # expect PATH WANTED_CODE [key]: fail unless GET PATH answers WANTED_
   if [ "${3:-}" = key ] && { [ "$got" = 401 ] || [ "$got" = 403 ]; }; then
     fail "$EXIT_AUTH" "GET $1 con clave respondió $got: la clave fue rechazada"
   fi
+  [ "$got" != 400 ] || fail "$EXIT_FAILED" \
+    "GET $1 respondió 400: ¿Host fuera de DASHBOARD_ALLOWED_HOSTS? use --host NOMBRE"
   fail "$EXIT_FAILED" "GET $1 respondió $got (se esperaba $2)"
 }
 
@@ -125,7 +142,7 @@ esac
 
 step=5
 status=0
-summary=$(DASHBOARD_API_KEY=$key "$here/check_metrics_dashboard.sh" -u "$url" -q \
+summary=$(DASHBOARD_API_KEY=$key "$here/check_metrics_dashboard.sh" -u "$url" -q "${host_args[@]}" \
   -t "$max_error_pct" -p "$max_p95_ms" -m "$max_time" 2>&1) || status=$?
 [ "$status" -eq 0 ] || fail "$status" "métricas: $summary"
 pass "métricas: $summary"
@@ -134,7 +151,8 @@ step=6
 status=0
 hsts=()
 [ "$prod" = 1 ] && hsts=(--expect-hsts)
-summary=$("$here/check_security_headers.sh" -u "$url" -q -m "${max_time%.*}" "${hsts[@]}" 2>&1) ||
+summary=$("$here/check_security_headers.sh" -u "$url" -q -m "${max_time%.*}" "${hsts[@]}" \
+  "${host_args[@]}" 2>&1) ||
   status=$?
 [ "$status" -eq 0 ] || fail "$status" "encabezados de seguridad: $summary"
 pass "encabezados de seguridad${hsts:+ (con HSTS)}: ${summary#OK: }"

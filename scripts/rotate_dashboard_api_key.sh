@@ -19,7 +19,9 @@ Genera una clave fuerte para DASHBOARD_API_KEY y la rota sin cortar el servicio.
   --hex               sólo dígitos hexadecimales (por defecto letras y dígitos, [A-Za-z0-9])
   --print-only        imprime una clave nueva y no cambia nada más
   --env-file ARCHIVO  rota en el archivo de entorno: DASHBOARD_API_KEY=nueva,anterior
-                      (las dos valen a la vez). Se reescribe de forma atómica y con permisos 600
+                      (las dos valen a la vez). Se reescribe de forma atómica, conservando
+                      dueño, grupo y permisos (sin permisos para otros; nuevo: 600); si es un
+                      enlace simbólico se reescribe el archivo al que apunta
   --finish            con --env-file: termina la rotación dejando sólo la primera clave
   -r dueño/repo       guarda la clave nueva en el secreto STAGING_DASHBOARD_API_KEY del
                       repositorio de GitHub con `gh secret set` (la misma que va al archivo)
@@ -45,7 +47,10 @@ die() { # die CODE MESSAGE
   exit "$1"
 }
 
-length=48 hex=0 print_only=0 env_file="" finish=0 repo="" prod=0
+length=48 hex=0 print_only=0 env_file="" finish=0 repo="" prod=0 tmp_file="" kept_mode=600
+# The temporary copy of the env file holds keys: remove it whatever way the script ends.
+trap 'rm -f -- "${tmp_file:-}"' EXIT
+trap 'exit 130' INT TERM
 while [ $# -gt 0 ]; do
   case "$1" in
     --len) [ $# -ge 2 ] || die "$EXIT_USAGE" "--len necesita un número"; length=$2; shift 2 ;;
@@ -98,22 +103,30 @@ current_keys() {
     END { printf "%s", found }' "$1"
 }
 
-# write_keys FILE: replace (or add) DASHBOARD_API_KEY with $NEW_VALUE, atomically, mode 600.
+# write_keys FILE: replace (or add) DASHBOARD_API_KEY with $NEW_VALUE, atomically. A symlink
+# is followed (the target is rewritten, the link stays); the owner, group and mode of the file
+# are kept (a service user may read it through its group), minus any permission for others.
 write_keys() {
-  local file=$1 dir tmp
+  local file dir mode
+  file=$(readlink -f -- "$1") || die "$EXIT_STATE" "no se puede resolver $1"
   dir=$(dirname -- "$file")
-  tmp=$(mktemp "$dir/.$(basename -- "$file").XXXXXX") || die "$EXIT_STATE" "no se puede escribir en $dir"
-  chmod 600 "$tmp"
+  tmp_file=$(mktemp "$dir/.$(basename -- "$file").XXXXXX") ||
+    die "$EXIT_STATE" "no se puede escribir en $dir"
+  chmod 600 "$tmp_file"
   if ! awk -v var="$VAR" '
       BEGIN { value = ENVIRON["NEW_VALUE"] }
       { line = $0; sub(/^[ \t]*(export[ \t]+)?/, "", line) }
       index(line, var "=") == 1 { if (!done) print var "=" value; done = 1; next }
       { print }
-      END { if (!done) print var "=" value }' "$file" >"$tmp" 2>/dev/null; then
-    rm -f "$tmp"
+      END { if (!done) print var "=" value }' "$file" >"$tmp_file" 2>/dev/null; then
     die "$EXIT_STATE" "no se pudo reescribir $file"
   fi
-  mv -f -- "$tmp" "$file"
+  mode=$(stat -c '%a' -- "$file")
+  chown --reference="$file" -- "$tmp_file" 2>/dev/null || true  # only root can give it away
+  chmod "$mode" -- "$tmp_file" && chmod o-rwx -- "$tmp_file"
+  mv -f -- "$tmp_file" "$file"
+  tmp_file=""
+  kept_mode=$(stat -c '%a' -- "$file")
 }
 
 # count_keys LIST: how many non-empty keys a comma-separated list holds (no temp files).
@@ -125,7 +138,8 @@ count_keys() (
   echo "$n"
 )
 
-fingerprint() { printf '%s' "$1" | sha256sum | cut -c1-12; }
+# The same 8 hex digits the access log writes as key_id (first 8 of the key's SHA-256).
+fingerprint() { printf '%s' "$1" | sha256sum | cut -c1-8; }
 
 finish_rotation() {
   local keys first
@@ -167,7 +181,7 @@ start_rotation() { # start_rotation KEY
   else
     echo "Clave nueva (huella $(fingerprint "$1")) escrita en $env_file."
   fi
-  echo "Reinicie el servicio para aplicarla (el archivo quedó con permisos 600)."
+  echo "Reinicie el servicio para aplicarla (el archivo quedó con permisos $kept_mode)."
 }
 
 set_secret() { # set_secret KEY

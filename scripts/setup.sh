@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Create .venv and install the dashboard into it (with --test: also the test tools and the
-# Debian packages the tests drive: chromium, chromium-driver, prometheus, wrk).
+# Debian packages the tests drive: chromium, chromium-driver, prometheus (with promtool), wrk,
+# jq, redis-server (private servers stopped mid-test), systemd (systemd-analyze verify)).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,14 +10,15 @@ with_tests=0
 
 if [ "$with_tests" = 1 ]; then
   missing=()
-  for tool in chromium chromedriver prometheus wrk; do
+  for tool in chromium chromedriver prometheus promtool wrk jq redis-server systemd-analyze; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
   done
   if [ "${#missing[@]}" -gt 0 ]; then
-    echo "Instalando paquetes de Debian: chromium chromium-driver prometheus wrk" >&2
+    echo "Instalando paquetes de Debian: chromium chromium-driver prometheus wrk jq redis-server systemd" >&2
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq --no-install-recommends chromium chromium-driver prometheus wrk >/dev/null
+    apt-get install -y -qq --no-install-recommends chromium chromium-driver prometheus wrk jq \
+      redis-server systemd >/dev/null
   fi
 fi
 

@@ -57,6 +57,7 @@ def start_live_server(
     workers: int = 2,
     wait: float = 60,
     app: str = "minimarket_dash.wsgi:server",
+    script: bool = False,
 ) -> LiveServer:
     """Start gunicorn running `app` with `env` on a free port; wait until /health answers."""
     port = free_port()
@@ -76,8 +77,7 @@ def start_live_server(
     output_path = log_dir / "gunicorn-output.txt"
     with open(output_path, "wb") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF),
-             app],
+            [*gunicorn_command(script), "-c", str(GUNICORN_CONF), app],
             cwd=PROJECT_ROOT,
             env=full_env,
             stdout=output,
@@ -86,6 +86,13 @@ def start_live_server(
     server = LiveServer(f"http://127.0.0.1:{port}", process, log_dir, full_env, output_path)
     _wait_until_up(server, wait)
     return server
+
+
+def gunicorn_command(script: bool) -> list[str]:
+    """Return how to run gunicorn: its console script (USR2 re-exec works) or `python -m`."""
+    if script:
+        return [str(Path(sys.executable).parent / "gunicorn")]
+    return [sys.executable, "-m", "gunicorn"]
 
 
 def _wait_until_up(server: LiveServer, wait: float) -> None:

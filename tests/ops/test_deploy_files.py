@@ -75,8 +75,16 @@ def test_compose_dashboard_service(compose):
     assert any(str(port).endswith(":8080") for port in dashboard["ports"])
     env = dashboard["environment"]
     assert env["DASHBOARD_BIND"] == "0.0.0.0:8080"
-    assert env["DASHBOARD_RATELIMIT_STORAGE_URI"].startswith("redis://redis:6379")
-    assert env["DASHBOARD_CACHE_URL"].startswith("redis://redis:6379")
+    for name in ("DASHBOARD_RATELIMIT_STORAGE_URI", "DASHBOARD_CACHE_URL"):
+        # Redis with a password (issue 10, second round): the URL carries it from the shell.
+        assert env[name].startswith("redis://:${REDIS_PASSWORD:?"), name
+        assert "@redis:6379/" in env[name], name
+    # Published on loopback unless MINIMARKET_HTTP_ADDR says otherwise (a proxy in front).
+    (port,) = dashboard["ports"]
+    assert port == "${MINIMARKET_HTTP_ADDR:-127.0.0.1}:${MINIMARKET_HTTP_PORT:-8080}:8080"
+    redis = compose["services"]["redis"]
+    assert "--requirepass" in redis["command"]
+    assert redis["environment"]["REDISCLI_AUTH"].startswith("${REDIS_PASSWORD")
     load_settings(environ=env)  # every fixed value is valid for the app
     assert dashboard["healthcheck"]["test"][-1] == "/app/deploy/healthcheck.py"
     assert set(dashboard["depends_on"]) == {"postgres", "redis"}
@@ -116,6 +124,8 @@ def test_prometheus_config_passes_promtool(tmp_path):
     key_file = tmp_path / "key"
     key_file.write_text("x" * 32)
     config["scrape_configs"][0]["authorization"]["credentials_file"] = str(key_file)
+    assert config["rule_files"] == ["/etc/prometheus/alerts.yml"]  # mounted by the compose
+    config["rule_files"] = [str(DEPLOY / "prometheus" / "alerts.yml")]
     path = tmp_path / "prometheus.yml"
     path.write_text(yaml.safe_dump(config))
     done = subprocess.run(["promtool", "check", "config", str(path)], capture_output=True,
@@ -407,7 +417,8 @@ def test_runbook_cli_commands_exist():
     for tokens in runbook_commands():
         for at, token in enumerate(tokens[:-1]):
             after_flag = at > 0 and tokens[at - 1] == "--entrypoint"
-            if token.endswith("minimarket-dash") and not after_flag and tokens[at + 1][0] != "-":
+            program = token == "minimarket-dash" or token.endswith("bin/minimarket-dash")
+            if program and not after_flag and tokens[at + 1][0] != "-":
                 assert tokens[at + 1] in commands, tokens
                 seen.add(tokens[at + 1])
     assert {"serve", "config"} <= seen
@@ -424,3 +435,29 @@ def test_runbook_compose_commands_name_real_services(compose):
         if rest and rest[0] in takes_services:
             names = [t for t in rest[1:] if re.fullmatch(r"[a-z][a-z-]*", t)]
             assert set(names) <= services, tokens
+
+
+def test_werkzeug_is_pinned_for_its_host_checks():
+    from importlib.metadata import version
+
+    from packaging.version import Version
+
+    text = (PROJECT_ROOT / "pyproject.toml").read_text()
+    assert '"werkzeug>=3.1.7"' in text
+    assert Version(version("werkzeug")) >= Version("3.1.7")
+
+
+def test_runbook_never_puts_a_key_on_a_command_line():
+    text = RUNBOOK.read_text()
+    for pattern in (r'-k "\$', r"-k \$", r'X-API-Key: \$', r"Bearer \$", r"DASHBOARD_API_KEY=\$"):
+        assert not re.search(pattern, text), pattern
+    assert "curl -s -K -" in text and "--key-stdin" in text
+
+
+def test_env_example_and_compose_list_the_monitoring_host_names():
+    example = ENV_EXAMPLE.read_text()
+    hosts = next(line for line in example.splitlines()
+                 if line.startswith("DASHBOARD_ALLOWED_HOSTS=")).split("=", 1)[1].split(",")
+    assert {"dashboard", "localhost", "127.0.0.1"} <= set(hosts) and "*" not in hosts
+    assert "DASHBOARD_ALLOWED_HOSTS" in COMPOSE.read_text() and "`dashboard`" in COMPOSE.read_text()
+    assert "postgresql://minimarket_lector:" in example

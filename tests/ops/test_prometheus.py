@@ -28,6 +28,7 @@ pytestmark = [
 KEY = "prometheus-scrape-key-0123456789"
 JOB = "minimarket-dashboard"
 DASHBOARD_JSON = PROJECT_ROOT / "deploy" / "grafana" / "dashboards" / "minimarket-dashboard.json"
+ALERTS = PROJECT_ROOT / "deploy" / "prometheus" / "alerts.yml"
 GRAFANA_VARIABLES = {"$__rate_interval": "1m", "$instance": ".*"}
 
 
@@ -59,6 +60,8 @@ def scrape_config(targets: list[str], key_file: Path, wrong_key_file: Path) -> d
     """deploy/prometheus.yml with the live targets, the key files and a 1 s interval."""
     config = yaml.safe_load((PROJECT_ROOT / "deploy" / "prometheus.yml").read_text())
     config["global"] = {"scrape_interval": "1s", "evaluation_interval": "1s"}
+    assert config["rule_files"] == ["/etc/prometheus/alerts.yml"]
+    config["rule_files"] = [str(ALERTS)]
     (job,) = config["scrape_configs"]
     assert job["job_name"] == JOB and job["authorization"]["type"] == "Bearer"
     job["authorization"]["credentials_file"] = str(key_file)
@@ -221,3 +224,37 @@ def test_rates_see_the_traffic(scraped):
     assert wait_for(lambda: value("sum(rate(dashboard_errors_total[1m]))") > 0)
     assert wait_for(lambda: value("sum(rate(dashboard_rate_limited_total[1m]))") > 0)
     assert value("max(dashboard_uptime_seconds)") > 0
+
+
+def test_alert_rules_load_and_see_the_server_without_database(scraped, servers):
+    _healthy, degraded = servers
+    groups = api(scraped, "rules")["groups"]
+    names = {rule["name"] for group in groups for rule in group["rules"]}
+    assert {"DashboardCaido", "DashboardErrores5xx", "DashboardBaseCaida"} <= names
+    assert all(rule["health"] == "ok" for group in groups for rule in group["rules"])
+    instance = degraded.url.removeprefix("http://")
+
+    def base_alert():
+        alerts = api(scraped, "alerts")["alerts"]
+        return [
+            a for a in alerts
+            if a["labels"]["alertname"] == "DashboardBaseCaida"
+            and a["labels"]["instance"] == instance
+        ]
+
+    (alert,) = wait_for(base_alert, wait=20)
+    assert alert["state"] == "pending"  # `for: 2m` not yet over; only the degraded server
+
+
+def test_the_runbook_target_check_prints_health_and_last_error(scraped):
+    """RUNBOOK section 7's check, as written, against this Prometheus."""
+    from tests.ops.test_runbook_procedures import block_with
+
+    check = next(line for line in block_with("curl -s http://127.0.0.1:9090/api/v1/targets")
+                 .splitlines() if line.startswith("curl -s http://127.0.0.1:9090/api/v1/targets"))
+    check = check.replace("http://127.0.0.1:9090", scraped)
+    done = subprocess.run(["bash", "-c", check], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+    rows = [line.split("\t") for line in done.stdout.splitlines()]
+    assert sum(row[1] == "up" for row in rows) == 2
+    assert any(row[1] == "down" and "401" in row[2] for row in rows)

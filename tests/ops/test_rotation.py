@@ -20,7 +20,7 @@ OLD = "old-key-0123456789abcdefghij"
 KEY_RE = re.compile(r"[A-Za-z0-9]{48}")
 # What the script needs besides gh (a PATH built from these has no gh even where gh exists).
 TOOLS = ("bash", "env", "head", "tr", "awk", "mktemp", "chmod", "mv", "rm", "dirname",
-         "basename", "sha256sum", "cut", "cat")
+         "basename", "sha256sum", "cut", "cat", "readlink", "stat", "chown")
 
 
 def rotate(*args: str, path: str | None = None) -> subprocess.CompletedProcess:
@@ -194,3 +194,52 @@ def test_gh_failure_leaves_the_env_file_alone(tmp_path, env_file):
                   path=tools_path(tmp_path, FAKE_GH.format(log=tmp_path, code=1)))
     assert done.returncode == 6
     assert env_file.read_text() == before
+
+
+def test_a_symlinked_env_file_keeps_its_link_owner_and_mode(tmp_path, env_file):
+    real = tmp_path / "etc" / "dashboard.env"
+    real.parent.mkdir()
+    env_file.rename(real)
+    os.chown(real, 65534, 65534)  # e.g. root-owned in production: someone else than the runner
+    real.chmod(0o640)
+    link = tmp_path / "dashboard.env"
+    link.symlink_to(real)
+    done = rotate("--env-file", str(link))
+    assert done.returncode == 0, done.stderr
+    assert link.is_symlink() and link.resolve() == real
+    assert keys_in(real)[1] == OLD and len(keys_in(real)) == 2
+    info = real.stat()
+    assert (info.st_uid, info.st_gid, mode(real)) == (65534, 65534, 0o640)
+    assert "permisos 640" in done.stdout
+    assert sorted(p.name for p in real.parent.iterdir()) == ["dashboard.env"]
+
+
+def test_others_lose_their_permission_on_a_world_readable_file(env_file):
+    env_file.chmod(0o644)
+    assert rotate("--env-file", str(env_file)).returncode == 0
+    assert mode(env_file) == 0o640
+
+
+def test_the_temp_file_is_removed_when_the_rewrite_fails(tmp_path, env_file):
+    """A failing `mv` (full disk, read-only mount): the trap still removes the key copy."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in TOOLS:
+        if tool != "mv" and shutil.which(tool):
+            (bin_dir / tool).symlink_to(shutil.which(tool))
+    (bin_dir / "mv").write_text("#!/bin/sh\necho 'mv: no space left on device' >&2\nexit 1\n")
+    (bin_dir / "mv").chmod(0o755)
+    before = env_file.read_text()
+    done = rotate("--env-file", str(env_file), path=str(bin_dir))
+    assert done.returncode != 0
+    assert env_file.read_text() == before
+    assert sorted(p.name for p in env_file.parent.iterdir()) == [".env.dashboard", "bin"]
+
+
+def test_fingerprints_match_the_access_log_key_id(env_file):
+    from minimarket_dash.logs import fingerprint
+
+    done = rotate("--env-file", str(env_file))
+    new, old = keys_in(env_file)
+    assert f"huella {fingerprint(new)}" in done.stdout
+    assert f"huella {fingerprint(old)}" in done.stdout

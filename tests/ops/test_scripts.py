@@ -316,9 +316,12 @@ def runbook_check_commands() -> list[list[str]]:
 
 
 @live
-def test_runbook_check_commands_work_as_written(healthy, degraded):
+def test_runbook_check_commands_work_as_written(healthy, degraded, tmp_path):
     commands = runbook_check_commands()
     assert len(commands) >= 5
+    # Run from a folder holding the service's env file, as an operator does.
+    (tmp_path / "scripts").symlink_to(SCRIPTS)
+    (tmp_path / ".env.dashboard").write_text(f"DASHBOARD_API_KEY={KEY}\n")
     for tokens in commands:
         server = degraded if "--expect-hsts" in tokens else healthy
         line = re.sub(r"https?://[^\s\"']+", server.url, " ".join(tokens))
@@ -326,6 +329,6 @@ def test_runbook_check_commands_work_as_written(healthy, degraded):
         line = line.replace("$NUEVA", KEY)
         env = {k: v for k, v in os.environ.items() if not k.startswith("DASHBOARD_")}
         env["DASHBOARD_API_KEY"] = f"{KEY},old-key-0123456789abcdef"
-        done = subprocess.run(["bash", "-c", line], cwd=PROJECT_ROOT, env=env, text=True,
+        done = subprocess.run(["bash", "-c", line], cwd=tmp_path, env=env, text=True,
                               capture_output=True, timeout=60)
         assert done.returncode == 0, (line, done.stdout, done.stderr)

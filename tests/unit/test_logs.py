@@ -14,7 +14,7 @@ from tests.conftest import AUTH
 # The JSON fields every log line carries (issue 5); shared with the live tests.
 FIELDS = {
     "ts", "level", "logger", "msg", "request_id", "method", "route", "path", "status",
-    "duration_ms", "client_ip",
+    "duration_ms", "client_ip", "user_agent", "key_id", "user",
 }
 
 
@@ -68,7 +68,7 @@ def test_an_invalid_client_request_id_is_replaced(app, incoming):
     assert len(response.headers["X-Request-ID"]) == 32
 
 
-def test_rate_limit_warning_is_logged_with_the_request_id(make_app, tiny_sqlite_url, tmp_path):
+def test_a_429_writes_exactly_one_line_the_access_line(make_app, tiny_sqlite_url, tmp_path):
     app = make_app(
         database_url=tiny_sqlite_url,
         api_keys=(AUTH["X-API-Key"],),
@@ -78,9 +78,12 @@ def test_rate_limit_warning_is_logged_with_the_request_id(make_app, tiny_sqlite_
     client = app.test_client()
     client.get("/api/summary", headers=AUTH)
     refused = client.get("/api/summary", headers=AUTH)
-    warnings = [line for line in log_lines(tmp_path) if line["logger"] == "minimarket_dash.limits"]
-    assert warnings[-1]["request_id"] == refused.headers["X-Request-ID"]
-    assert warnings[-1]["level"] == "WARNING"
+    assert refused.status_code == 429
+    request_id = refused.headers["X-Request-ID"]
+    mine = [line for line in log_lines(tmp_path) if line["request_id"] == request_id]
+    assert [(line["logger"], line["status"]) for line in mine] == [
+        ("minimarket_dash.access", 429)
+    ]
 
 
 def test_an_unexpected_error_is_logged_in_full_with_the_request_id(app, tmp_path):
@@ -115,10 +118,8 @@ def test_init_app_is_idempotent(make_app, tiny_sqlite_url):
         make_app(database_url=tiny_sqlite_url)
     owned = [h for h in logging.getLogger().handlers if getattr(h, logs._OWNED, False)]
     assert len(owned) == 2
-    assert {type(h).__name__ for h in owned} == {
-        "StreamHandler",
-        "ConcurrentTimedRotatingFileHandler",
-    }
+    assert {type(h).__name__ for h in owned} == {"SafeStreamHandler", "SafeFileHandler"}
+    assert all(isinstance(h, logs.QuietOnFailure) for h in owned)
 
 
 def test_lines_outside_requests_have_null_request_fields(app, tmp_path):
