@@ -12,6 +12,7 @@ from ._common import (
     summary_freshness,
     week_window_start,
 )
+from .catalog import low_stock_all, search_products
 from .orders import (
     activity_counts,
     monthly_orders,
@@ -21,6 +22,7 @@ from .orders import (
     top_products,
     weekly_sales,
 )
+from .spending import spending_cells
 from .stock import (
     low_stock,
     monthly_movements,
@@ -28,11 +30,13 @@ from .stock import (
     stock_by_provider,
     stock_timeline,
 )
+from .today import today_counts, undelivered
 
 __all__ = [
     "activity_counts",
     "day_range",
     "low_stock",
+    "low_stock_all",
     "month_window_start",
     "monthly_movements",
     "monthly_orders",
@@ -40,11 +44,15 @@ __all__ = [
     "provider_ids",
     "provider_names",
     "providers",
+    "search_products",
+    "spending_cells",
     "stock_by_provider",
     "stock_timeline",
     "summary",
     "summary_freshness",
+    "today_counts",
     "top_products",
+    "undelivered",
     "week_window_start",
     "weekly_sales",
 ]

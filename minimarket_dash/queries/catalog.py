@@ -1,0 +1,95 @@
+"""Product metrics: every product under its minimum, and the product search of /api/products."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Connection, select
+
+from ..db import productos, proveedores
+from ..filters import fold_text
+from ..sqlparts import is_true, sort_text
+from ._common import frame, ints
+
+LOW_STOCK_FIELDS = (
+    "producto_id", "producto", "proveedor", "stock_actual", "stock_minimo", "faltan",
+)
+PRODUCT_FIELDS = (
+    "producto_id", "nombre", "codigo_barras", "proveedor", "stock_actual", "stock_minimo",
+    "precio_compra", "precio_venta",
+)
+
+
+def low_stock_all(conn: Connection) -> pd.DataFrame:
+    """Return every active product with stock_actual < stock_minimo, largest shortfall first.
+
+    `proveedor` is the name of the product's provider (active or not); null when the product
+    has no provider or its provider row does not exist.
+    """
+    dialect = conn.dialect.name
+    faltan = (productos.c.stock_minimo - productos.c.stock_actual).label("faltan")
+    statement = (
+        select(
+            productos.c.id.label("producto_id"),
+            productos.c.nombre.label("producto"),
+            proveedores.c.nombre.label("proveedor"),
+            productos.c.stock_actual,
+            productos.c.stock_minimo,
+            faltan,
+        )
+        .outerjoin(proveedores, proveedores.c.id == productos.c.proveedor_id)
+        .where(productos.c.stock_actual < productos.c.stock_minimo, is_true(productos.c.activo))
+        .order_by(faltan.desc(), sort_text(productos.c.nombre, dialect), productos.c.id)
+    )
+    columns = list(LOW_STOCK_FIELDS)
+    return ints(frame(conn, statement, columns), ["producto_id", *columns[3:]])
+
+
+def search_products(conn: Connection, text: str | None, limit: int) -> pd.DataFrame:
+    """Return up to `limit` products (active or not) whose name or barcode contains `text`.
+
+    Matching folds case and accents (`yogur` finds `Yógur`), so it runs in Python over the
+    product list, which is small (thousands), identically on SQLite and PostgreSQL. Order:
+    exact name or barcode first, then names or barcodes that start with the text, then names
+    with a word that starts with it, then the rest; ties by name (code point) and id. Without
+    text: the first `limit` products by name.
+    """
+    products = _all_products(conn)
+    needle = fold_text(text or "")
+    ranks = [_rank(needle, name, code) for name, code in
+             zip(products["nombre"], products["codigo_barras"], strict=True)]
+    products["_rank"] = ranks
+    found = products[products["_rank"] >= 0]
+    found = found.sort_values(["_rank", "nombre", "producto_id"], kind="stable")
+    return found.head(limit).drop(columns="_rank").reset_index(drop=True)
+
+
+def _all_products(conn: Connection) -> pd.DataFrame:
+    statement = select(
+        productos.c.id.label("producto_id"),
+        productos.c.nombre,
+        productos.c.codigo_barras,
+        proveedores.c.nombre.label("proveedor"),
+        productos.c.stock_actual,
+        productos.c.stock_minimo,
+        productos.c.precio_compra,
+        productos.c.precio_venta,
+    ).outerjoin(proveedores, proveedores.c.id == productos.c.proveedor_id)
+    data = frame(conn, statement, list(PRODUCT_FIELDS))
+    data["nombre"] = data["nombre"].fillna("")
+    for column in ("precio_compra", "precio_venta"):
+        data[column] = pd.to_numeric(data[column], errors="coerce").astype("float64").round(2)
+    return ints(data, ["producto_id", "stock_actual", "stock_minimo"])
+
+
+def _rank(needle: str, name: str, code: str | None) -> int:
+    """Return 0 (exact) to 3 (contained) for a match of needle, -1 for no match."""
+    if not needle:
+        return 0
+    folded, barcode = fold_text(name), fold_text(code or "")
+    if needle in (folded, barcode):
+        return 0
+    if folded.startswith(needle) or barcode.startswith(needle):
+        return 1
+    if f" {needle}" in f" {folded}":
+        return 2
+    return 3 if needle in folded or needle in barcode else -1
