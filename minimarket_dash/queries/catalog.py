@@ -75,17 +75,27 @@ def _all_products(conn: Connection) -> pd.DataFrame:
         productos.c.precio_venta,
     ).outerjoin(proveedores, proveedores.c.id == productos.c.proveedor_id)
     data = frame(conn, statement, list(PRODUCT_FIELDS))
-    data["nombre"] = data["nombre"].fillna("")
+    data["nombre"] = data["nombre"].fillna("").astype(str)
+    # A barcode may be stored as a number by other tools: search and answer it as text.
+    data["codigo_barras"] = pd.Series(
+        [_text_or_none(code) for code in data["codigo_barras"]], dtype=object, index=data.index
+    )
     for column in ("precio_compra", "precio_venta"):
         data[column] = pd.to_numeric(data[column], errors="coerce").astype("float64").round(2)
     return ints(data, ["producto_id", "stock_actual", "stock_minimo"])
+
+
+def _text_or_none(value: object) -> str | None:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    return str(value)
 
 
 def _rank(needle: str, name: str, code: str | None) -> int:
     """Return 0 (exact) to 3 (contained) for a match of needle, -1 for no match."""
     if not needle:
         return 0
-    folded, barcode = fold_text(name), fold_text(code or "")
+    folded, barcode = fold_text(name), fold_text(_text_or_none(code) or "")
     if needle in (folded, barcode):
         return 0
     if folded.startswith(needle) or barcode.startswith(needle):
