@@ -345,3 +345,47 @@ def test_empty_database_answers_empty(make_app, sqlite_builder):
     assert get_json(client, "/api/products?q=x") == []
     parsed, _ = get_csv(client, "/api/export/low-stock.csv")
     assert len(parsed) == 1
+
+
+# ---------------------------------------------------------------------------- OpenAPI
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/api/low-stock", 200),
+        ("/api/spending", 200),
+        ("/api/spending?proveedor=nadie", 200),
+        ("/api/spending?start_date=2026-13-01", 400),
+        ("/api/today", 200),
+        ("/api/products?q=leche", 200),
+        ("/api/products?limit=x", 400),
+        ("/api/export/low-stock.csv", 200),
+        ("/api/export/spending.csv", 200),
+    ],
+)
+def test_answers_validate_against_the_document(manager, path, status):
+    import jsonschema_rs
+
+    from tests.api.test_openapi import resolve, response_spec
+
+    client, _ = manager
+    response = client.get(path, headers=AUTH)
+    assert response.status_code == status
+    content = response_spec(path, status)["content"]
+    assert response.mimetype in content
+    if response.mimetype == "application/json":
+        schema = resolve(content["application/json"]["schema"])
+        jsonschema_rs.Draft4Validator(schema).validate(response.get_json())
+
+
+def test_document_rejects_a_wrong_today_shape():
+    import jsonschema_rs
+
+    from tests.api.test_openapi import DOCUMENT, resolve
+
+    validator = jsonschema_rs.Draft4Validator(resolve(DOCUMENT["components"]["schemas"]["Today"]))
+    assert validator.is_valid(manager_data.TODAY)
+    late = manager_data.TODAY["atrasados"][0]
+    assert not validator.is_valid({**manager_data.TODAY, "atrasados": [{**late, "extra": 1}]})
+    assert not validator.is_valid({**manager_data.TODAY, "pendientes": "8"})
