@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from minimarket_dash.filters import parse_filters
 
 PROVIDER_TEXTS = ("la", "sur", "bebidas", "dist", "norte", "s.a", "del", "al")
+PRODUCT_TEXTS = ("leche", "yogur", "779", "cafe", "a", "pan", "gaseosa", "queso")
 
 
 def _range(today: date, i: int, days: int) -> str:
@@ -30,6 +31,12 @@ def endpoints(today: date) -> dict[str, Callable[[int], str]]:
         "stock-by-provider": lambda i: f"/api/stock-by-provider?limit={1 + i % 100}",
         "weekly-sales": lambda i: f"/api/weekly-sales?weeks={1 + i % 52}",
         "export top-products.csv": lambda i: f"/api/export/top-products.csv?limit={10 + i % 90}",
+        "low-stock": lambda i: "/api/low-stock",
+        "spending 12 meses": lambda i: "/api/spending"
+        if i % 2 else f"/api/spending?proveedor={_provider(i)}",
+        "spending 30 días": lambda i: f"/api/spending?{_range(today, i, 30)}",
+        "today": lambda i: "/api/today",
+        "products": lambda i: f"/api/products?q={PRODUCT_TEXTS[i % len(PRODUCT_TEXTS)]}",
     }
 
 
@@ -46,6 +53,11 @@ METRICS_OF = {
     "stock-by-provider": ("stock_by_provider",),
     "weekly-sales": ("weekly_sales",),
     "export top-products.csv": ("top_products",),
+    "low-stock": ("low_stock_all",),
+    "spending 12 meses": ("spending",),
+    "spending 30 días": ("spending",),
+    "today": ("deliveries_today", "late_orders", "today_counts"),
+    "products": (),  # a free-text search, not a named metric: only its HTTP time is measured
 }
 
 
