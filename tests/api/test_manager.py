@@ -6,6 +6,7 @@ written in tests/api/manager_sql.py, over that fixture and over tests/fixture_da
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 from collections.abc import Iterator
@@ -14,20 +15,22 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from minimarket_dash.config import load_settings
-from minimarket_dash.db import create_schema, make_engine
+from minimarket_dash.db import make_engine
 from tests.api import manager_data, manager_sql
 from tests.api.conftest import AUTH, assert_error, get_json
-from tests.conftest import API_KEY, TINY_NOW, postgres_database
+from tests.conftest import API_KEY, TINY_NOW, _fill_tiny, postgres_database
 
 TODAY = TINY_NOW.date()
 
 
-def _fill(url: str) -> None:
-    engine = make_engine(load_settings({"database_url": url}), writer=True)
-    create_schema(engine)
-    with engine.begin() as conn:
-        manager_data.insert_all(conn)
-    engine.dispose()
+@contextlib.contextmanager
+def _empty_database(kind: str, folder) -> Iterator[str]:
+    """Yield the URL of a new empty database of that kind (PostgreSQL ones are dropped after)."""
+    if kind == "postgres":
+        with postgres_database("mmdash_manager") as url:
+            yield url
+    else:
+        yield f"sqlite:///{folder / 'manager.db'}"
 
 
 @pytest.fixture(
@@ -35,13 +38,8 @@ def _fill(url: str) -> None:
 )
 def manager_url(request, tmp_path_factory) -> Iterator[str]:
     """The manager fixture on each supported database."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('manager') / 'manager.db'}"
-        _fill(url)
-        yield url
-        return
-    with postgres_database("mmdash_manager") as url:
-        _fill(url)
+    with _empty_database(request.param, tmp_path_factory.mktemp("manager")) as url:
+        _fill_tiny(url, manager_data.insert_all)
         yield url
 
 

@@ -1,54 +1,18 @@
 """The manager's endpoints on a seeded demo database, against plain SQL written independently."""
+# ruff: noqa: F811  (the fixtures imported from test_seeded are test parameters here)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
 import pytest
 
-from minimarket_dash.config import load_settings
-from minimarket_dash.db import make_engine
 from tests.api import manager_sql
 from tests.api.conftest import get_json
-from tests.conftest import API_KEY, postgres_database
 
-NOW = datetime(2026, 3, 15, 12, 0, 0)
-LINES = 20_000
-
-
-def _seed(url: str) -> None:
-    from minimarket_dash.demo import seed_database
-
-    engine = make_engine(load_settings({"database_url": url}), writer=True)
-    seed_database(engine, lines=LINES, seed=7, today=NOW.date(), progress=False)
-    engine.dispose()
-
-
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
-def seeded_url(request, tmp_path_factory) -> Iterator[str]:
-    """A database seeded by the demo generator, on each supported backend."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('seeded17') / 'seeded.db'}"
-        _seed(url)
-        yield url
-        return
-    with postgres_database("mmdash_seeded17") as url:
-        _seed(url)
-        yield url
-
-
-@pytest.fixture
-def seeded(make_app, seeded_url):
-    """(test client without rate limit, read engine) over the seeded database."""
-    app = make_app(
-        database_url=seeded_url, api_keys=(API_KEY,), fixed_now=NOW, ratelimit_enabled=False
-    )
-    engine = make_engine(load_settings({"database_url": seeded_url}))
-    yield app.test_client(), engine
-    engine.dispose()
+# The seeded database (demo generator, 20,000 lines, seed 11) and its client come from
+# tests/api/test_seeded.py; this module gets its own module-scoped copy.
+from tests.api.test_seeded import NOW, seeded, seeded_url  # noqa: F401
 
 
 def test_low_stock_is_every_product_under_its_minimum(seeded):
