@@ -35,6 +35,9 @@ INDEXES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         "movimientos_stock",
         ("proveedor_id", "tipo_movimiento", "cantidad"),
     ),
+    # /api/spending: money of an order's lines from the index alone; cancelled orders by date.
+    ("ix_mm_detalle_importe", "detalle_pedidos", ("pedido_id", "cantidad", "precio_unitario")),
+    ("ix_mm_pedidos_estado", "pedidos", ("estado", "fecha_pedido", "proveedor_id")),
 )
 
 
