@@ -48,35 +48,42 @@ def search_products(conn: Connection, text: str | None, limit: int) -> pd.DataFr
     """Return up to `limit` products (active or not) whose name or barcode contains `text`.
 
     Matching folds case and accents (`yogur` finds `Yógur`), so it runs in Python over the
-    product list, which is small (thousands), identically on SQLite and PostgreSQL. Order:
+    names and barcodes, which are few (thousands), identically on SQLite and PostgreSQL. Order:
     exact name or barcode first, then names or barcodes that start with the text, then names
     with a word that starts with it, then the rest; ties by name (code point) and id. Without
     text: the first `limit` products by name.
     """
-    products = _all_products(conn)
     needle = fold_text(text or "")
-    ranks = [_rank(needle, name, code) for name, code in
-             zip(products["nombre"], products["codigo_barras"], strict=True)]
-    products["_rank"] = ranks
-    found = products[products["_rank"] >= 0]
-    found = found.sort_values(["_rank", "nombre", "producto_id"], kind="stable")
-    return found.head(limit).drop(columns="_rank").reset_index(drop=True)
+    names = conn.execute(select(productos.c.id, productos.c.nombre, productos.c.codigo_barras))
+    ranked = []
+    for pid, name, code in names:
+        name, code = name or "", _text_or_none(code)
+        rank = _rank(needle, name, code)
+        if rank >= 0:
+            ranked.append((rank, name, pid))
+    chosen = [pid for _, _, pid in sorted(ranked)[:limit]]
+    found = _products(conn, chosen).set_index("producto_id", drop=False)
+    return found.loc[chosen].reset_index(drop=True)
 
 
-def _all_products(conn: Connection) -> pd.DataFrame:
-    statement = select(
-        productos.c.id.label("producto_id"),
-        productos.c.nombre,
-        productos.c.codigo_barras,
-        proveedores.c.nombre.label("proveedor"),
-        productos.c.stock_actual,
-        productos.c.stock_minimo,
-        productos.c.precio_compra,
-        productos.c.precio_venta,
-    ).outerjoin(proveedores, proveedores.c.id == productos.c.proveedor_id)
+def _products(conn: Connection, ids: list[int]) -> pd.DataFrame:
+    """Return the answer rows of the given products (any order)."""
+    statement = (
+        select(
+            productos.c.id.label("producto_id"),
+            productos.c.nombre,
+            productos.c.codigo_barras,
+            proveedores.c.nombre.label("proveedor"),
+            productos.c.stock_actual,
+            productos.c.stock_minimo,
+            productos.c.precio_compra,
+            productos.c.precio_venta,
+        )
+        .outerjoin(proveedores, proveedores.c.id == productos.c.proveedor_id)
+        .where(productos.c.id.in_(ids))
+    )
     data = frame(conn, statement, list(PRODUCT_FIELDS))
-    data["nombre"] = data["nombre"].fillna("").astype(str)
-    # A barcode may be stored as a number by other tools: search and answer it as text.
+    # A barcode may be stored as a number by other tools: answer it as text.
     data["codigo_barras"] = pd.Series(
         [_text_or_none(code) for code in data["codigo_barras"]], dtype=object, index=data.index
     )
@@ -91,11 +98,16 @@ def _text_or_none(value: object) -> str | None:
     return str(value)
 
 
+def _fold(value: str) -> str:
+    """fold_text, with a fast path for plain ASCII (most names, every barcode)."""
+    return value.casefold() if value.isascii() else fold_text(value)
+
+
 def _rank(needle: str, name: str, code: str | None) -> int:
     """Return 0 (exact) to 3 (contained) for a match of needle, -1 for no match."""
     if not needle:
         return 0
-    folded, barcode = fold_text(name), fold_text(_text_or_none(code) or "")
+    folded, barcode = _fold(name), _fold(code or "")
     if needle in (folded, barcode):
         return 0
     if folded.startswith(needle) or barcode.startswith(needle):
