@@ -56,7 +56,7 @@ METRICS_OF = {
     "low-stock": ("low_stock_all",),
     "spending 12 meses": ("spending",),
     "spending 30 días": ("spending",),
-    "today": ("deliveries_today", "late_orders", "today_counts"),
+    "today": ("undelivered", "today_counts"),
     "products": (),  # a free-text search, not a named metric: only its HTTP time is measured
 }
 

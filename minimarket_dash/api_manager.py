@@ -65,10 +65,12 @@ def spending_csv() -> Response:
 def today_body(today: date) -> dict[str, object]:
     """Return the /api/today envelope (read uncached: the whole body is cached per day)."""
     counts = data.fetch("today_counts", use_cache=False).iloc[0]
+    orders = data.fetch("undelivered", use_cache=False)
+    late = orders["dias_atraso"] > 0
     return {
         "hoy": today.isoformat(),
-        "entregas_hoy": records(data.fetch("deliveries_today", use_cache=False), DELIVERY_FIELDS),
-        "atrasados": records(data.fetch("late_orders", use_cache=False), LATE_FIELDS),
+        "entregas_hoy": records(orders[~late], DELIVERY_FIELDS),
+        "atrasados": records(orders[late], LATE_FIELDS),
         "pendientes": int(counts["pendientes"]),
         "facturas_sin_procesar": int(counts["facturas_sin_procesar"]),
     }

@@ -51,8 +51,7 @@ METRICS: dict[str, Metric] = {
     # and provider, today's deliveries and late orders, and the open counts.
     "low_stock_all": lambda conn, f, now: queries.low_stock_all(conn),
     "spending": queries.spending_cells,
-    "deliveries_today": lambda conn, f, now: queries.undelivered(conn, now.date(), late=False),
-    "late_orders": lambda conn, f, now: queries.undelivered(conn, now.date(), late=True),
+    "undelivered": lambda conn, f, now: queries.undelivered(conn, now.date()),
     "today_counts": lambda conn, f, now: queries.today_counts(conn),
 }
 
