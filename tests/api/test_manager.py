@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from minimarket_dash.config import load_settings
-from minimarket_dash.db import make_engine
+from minimarket_dash.db import make_engine, pedidos, productos
 from tests.api import manager_data, manager_sql
 from tests.api.conftest import AUTH, assert_error, get_json
 from tests.conftest import API_KEY, TINY_NOW, _fill_tiny, postgres_database
@@ -387,3 +387,24 @@ def test_document_rejects_a_wrong_today_shape():
     late = manager_data.TODAY["atrasados"][0]
     assert not validator.is_valid({**manager_data.TODAY, "atrasados": [{**late, "extra": 1}]})
     assert not validator.is_valid({**manager_data.TODAY, "pendientes": "8"})
+
+
+# ---------------------------------------------------------------------------- result cache
+
+
+def test_answers_are_cached_per_parameters(make_app, sqlite_builder):
+    url = sqlite_builder(manager_data.insert_all)
+    client = make_app(database_url=url, api_keys=(API_KEY,), cache_ttl=60).test_client()
+    paths = ["/api/low-stock", "/api/spending", "/api/today", "/api/products?q=leche"]
+    first = {path: get_json(client, path) for path in paths}
+    writer = make_engine(load_settings({"database_url": url}), writer=True)
+    with writer.begin() as conn:
+        conn.execute(productos.update().values(stock_actual=0, nombre="Leche nueva"))
+        conn.execute(pedidos.update().values(estado="cancelado"))
+    writer.dispose()
+    assert {path: get_json(client, path) for path in paths} == first  # served from the cache
+    assert get_json(client, "/api/products?q=LÉCHE") == first["/api/products?q=leche"]
+    fresh = get_json(client, "/api/products?q=leche&limit=19")  # other parameters: a new query
+    assert {row["nombre"] for row in fresh} == {"Leche nueva"}
+    uncached = make_app(database_url=url, api_keys=(API_KEY,), cache_ttl=0).test_client()
+    assert get_json(uncached, "/api/spending") == {"por_mes": [], "por_proveedor": []}
