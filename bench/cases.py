@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from minimarket_dash.filters import parse_filters
 
 PROVIDER_TEXTS = ("la", "sur", "bebidas", "dist", "norte", "s.a", "del", "al")
+PRODUCT_TEXTS = ("leche", "yogur", "779", "cafe", "a", "pan", "gaseosa", "queso")
 
 
 def _range(today: date, i: int, days: int) -> str:
@@ -37,6 +38,12 @@ def endpoints(today: date) -> dict[str, Callable[[int], str]]:
             else f"?proveedor={_provider(i)}" if i % 3 == 2 else f"?{_range(today, i, 90)}"),
         "price-changes": lambda i: f"/api/price-changes?meses={1 + i % 12}"
         + (f"&proveedor={_provider(i)}" if i % 2 else ""),
+        "low-stock": lambda i: "/api/low-stock",
+        "spending 12 meses": lambda i: "/api/spending"
+        if i % 2 else f"/api/spending?proveedor={_provider(i)}",
+        "spending 30 días": lambda i: f"/api/spending?{_range(today, i, 30)}",
+        "today": lambda i: "/api/today",
+        "products": lambda i: f"/api/products?q={PRODUCT_TEXTS[i % len(PRODUCT_TEXTS)]}",
     }
 
 
@@ -56,6 +63,11 @@ METRICS_OF = {
     "reorder (qué pedir)": ("reorder",),
     "invoices 90 días": ("invoice_check",),
     "price-changes": ("monthly_prices",),
+    "low-stock": ("low_stock_all",),
+    "spending 12 meses": ("spending",),
+    "spending 30 días": ("spending",),
+    "today": ("undelivered", "today_counts"),
+    "products": (),  # a free-text search, not a named metric: only its HTTP time is measured
 }
 
 

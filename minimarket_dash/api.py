@@ -327,6 +327,9 @@ def _register_listings() -> None:
 
 _register_listings()
 
+# The manager's endpoints (low stock, spending, today, products) join the blueprint here.
+from . import api_manager  # noqa: E402, F401
+
 
 def init_app(server: Flask) -> None:
     """Register the API blueprint and keep JSON keys in the order the views build them."""

@@ -59,6 +59,12 @@ METRICS: dict[str, Metric] = {
     "activity_prev_7d": lambda conn, f, now: queries.activity_counts(
         conn, now - timedelta(days=14), now - timedelta(days=7)
     ),
+    # The manager's lists (API and pages): every product under its minimum, money per month
+    # and provider, today's deliveries and late orders, and the open counts.
+    "low_stock_all": lambda conn, f, now: queries.low_stock_all(conn),
+    "spending": queries.spending_cells,
+    "undelivered": lambda conn, f, now: queries.undelivered(conn, now.date()),
+    "today_counts": lambda conn, f, now: queries.today_counts(conn),
 }
 
 
@@ -190,9 +196,20 @@ def remember(key: str, build: Callable[[], T]) -> T:
 
 def run_metric(state: DataState, name: str, filters: Filters) -> pd.DataFrame:
     """Run one metric uncached; database errors become DatabaseUnavailable."""
+    return run_query(name, lambda conn, now: METRICS[name](conn, filters, now), state)
+
+
+def run_query(
+    name: str, run: Callable[[Connection, datetime], T], state: DataState | None = None
+) -> T:
+    """Run run(conn, now) on the app's database uncached (queries with free text, e.g. search).
+
+    Database errors become DatabaseUnavailable, logged under `name`.
+    """
+    state = state or state_of()
     try:
         with state.engine.connect() as conn:
-            return METRICS[name](conn, filters, state.settings.now())
+            return run(conn, state.settings.now())
     except SQLAlchemyError as exc:
         log.error("consulta %s falló: %s", name, type(exc).__name__, exc_info=True)
         raise DatabaseUnavailable(name) from exc

@@ -330,6 +330,82 @@ PATHS: dict[str, Any] = {
     ),
 }
 
+# The manager's endpoints (minimarket_dash/api_manager.py): low stock, spending, today, products.
+MONEY = {"type": "number", "description": "Pesos, redondeado a 2 decimales."}
+NULLABLE_MONEY = {**MONEY, "nullable": True}
+NULLABLE_TEXT = {"type": "string", "nullable": True}
+DAY = {"type": "string", "format": "date"}
+MANAGER_SCHEMAS: dict[str, Any] = {
+    "LowStock": _obj(
+        producto_id=INT, producto=TEXT, proveedor=NULLABLE_TEXT, stock_actual=INT,
+        stock_minimo=INT, faltan=INT,
+    ),
+    "Spending": _obj(
+        por_mes={"type": "array", "items": _obj(
+            mes={"type": "string", "pattern": r"^\d{4}-\d{2}$"}, importe=MONEY, pedidos=INT,
+        )},
+        por_proveedor={"type": "array", "items": _obj(
+            proveedor_id={"type": "integer", "nullable": True}, proveedor=NULLABLE_TEXT,
+            importe=MONEY, pedidos=INT,
+        )},
+    ),
+    "DueOrder": _obj(
+        numero_pedido=NULLABLE_TEXT, proveedor=NULLABLE_TEXT, fecha_entrega_esperada=DAY,
+        total=NULLABLE_MONEY,
+    ),
+    "LateOrder": _obj(
+        numero_pedido=NULLABLE_TEXT, proveedor=NULLABLE_TEXT, fecha_entrega_esperada=DAY,
+        total=NULLABLE_MONEY, dias_atraso={"type": "integer", "minimum": 1},
+    ),
+    "Today": _obj(
+        hoy=DAY, entregas_hoy=_list("DueOrder"), atrasados=_list("LateOrder"),
+        pendientes=INT, facturas_sin_procesar=INT,
+    ),
+    "Product": _obj(
+        producto_id=INT, nombre=TEXT, codigo_barras=NULLABLE_TEXT, proveedor=NULLABLE_TEXT,
+        stock_actual=INT, stock_minimo=INT, precio_compra=NULLABLE_MONEY,
+        precio_venta=NULLABLE_MONEY,
+    ),
+}
+PRODUCT_PARAMS = [
+    {
+        "name": "q",
+        "in": "query",
+        "required": False,
+        "description": (
+            "Texto contenido en el nombre o el código de barras, sin distinguir mayúsculas ni "
+            "acentos; se conservan letras, dígitos, espacios y -._/; más de 60 caracteres: 400. "
+            "Vacío: los primeros productos por nombre."
+        ),
+        "schema": {"type": "string", "maxLength": 60},
+    },
+    {
+        "name": "limit",
+        "in": "query",
+        "required": False,
+        "description": "Cantidad de productos (1–100; fuera de rango se ajusta al extremo).",
+        "schema": {"type": "integer", "default": 20, "minimum": 1, "maximum": 100},
+    },
+]
+SPENDING_SUMMARY = "Compras en pesos por mes y por proveedor, sin pedidos cancelados"
+SCHEMAS.update(MANAGER_SCHEMAS)
+PATHS.update({
+    "/api/low-stock": _operation(
+        "Productos activos bajo su stock mínimo", _list("LowStock"), []
+    ),
+    "/api/export/low-stock.csv": _operation(
+        "Productos bajo su stock mínimo (CSV)", CSV_TEXT, [], CSV
+    ),
+    "/api/spending": _operation(SPENDING_SUMMARY, _ref("Spending"), DATE_PARAMS),
+    "/api/export/spending.csv": _operation(f"{SPENDING_SUMMARY} (CSV)", CSV_TEXT, DATE_PARAMS, CSV),
+    "/api/today": _operation(
+        "Entregas de hoy, pedidos atrasados, pendientes y facturas sin procesar", _ref("Today"), []
+    ),
+    "/api/products": _operation(
+        "Búsqueda de productos por nombre o código de barras", _list("Product"), PRODUCT_PARAMS
+    ),
+})
+
 DOCUMENT: dict[str, Any] = {
     "openapi": "3.0.3",
     "info": {

@@ -64,6 +64,16 @@ INDEXES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         "detalle_pedidos",
         ("pedido_id", "producto_nombre", "cantidad", "precio_unitario"),
     ),
+    # /api/spending: money of an order's lines from the index alone; cancelled orders by date.
+    ("ix_mm_detalle_importe", "detalle_pedidos", ("pedido_id", "cantidad", "precio_unitario")),
+    ("ix_mm_pedidos_estado", "pedidos", ("estado", "fecha_pedido", "proveedor_id")),
+    # /api/today: orders still without delivery, read from the index alone.
+    (
+        "ix_mm_pedidos_sin_entrega",
+        "pedidos",
+        ("fecha_entrega_real", "fecha_entrega_esperada", "estado", "proveedor_id",
+         "numero_pedido", "total"),
+    ),
 )
 
 

@@ -92,7 +92,21 @@ mm_precio_mes = Table(
     Index("ix_mm_precio_mes", "mes", "proveedor_id", "producto_nombre", "gasto", "cantidad"),
 )
 
-SUMMARY_TABLES = (mm_pedidos_dia, mm_producto_mes, mm_movimientos_mes, mm_precio_mes)
+# Money ordered per month and provider, of every order whatever its estado: /api/spending
+# subtracts the cancelled ones live, so an order cancelled after `optimize` still counts right.
+mm_importe_mes = Table(
+    "mm_importe_mes",
+    helper_metadata,
+    Column("mes", String(7), nullable=False),
+    Column("proveedor_id", Integer),
+    Column("pedidos", Integer, nullable=False),
+    Column("importe", Float, nullable=False),
+    Index("ix_mm_importe_mes", "mes", "proveedor_id", "pedidos", "importe"),
+)
+
+SUMMARY_TABLES = (
+    mm_pedidos_dia, mm_producto_mes, mm_movimientos_mes, mm_precio_mes, mm_importe_mes,
+)
 EARLIEST = datetime(1900, 1, 1)
 STATE_KEYS = ("hasta", "hasta_dia", "actualizado")
 LATEST = datetime(9999, 12, 31)
@@ -187,11 +201,12 @@ def build(engine: Engine, now: datetime, *, full: bool = False) -> SummaryState:
         dialect = conn.dialect.name
         conn.execute(delete(mm_pedidos_dia).where(mm_pedidos_dia.c.dia >= state.hasta_dia.date()))
         conn.execute(_orders_per_day(state.hasta_dia, target.hasta_dia, dialect))
-        for table in (mm_producto_mes, mm_movimientos_mes, mm_precio_mes):
+        for table in (mm_producto_mes, mm_movimientos_mes, mm_precio_mes, mm_importe_mes):
             conn.execute(delete(table).where(table.c.mes >= month_key(state.hasta)))
         conn.execute(_products_per_month(state.hasta, target.hasta, dialect))
         conn.execute(_prices_per_month(state.hasta, target.hasta, dialect))
         conn.execute(_movements_per_month(state.hasta, target.hasta, dialect))
+        conn.execute(_money_per_month(state.hasta, target.hasta, dialect))
         _save_state(conn, target)
     return state
 
@@ -271,7 +286,6 @@ def _movements_per_month(start: datetime, end: datetime, dialect: str):
     return insert(mm_movimientos_mes).from_select(columns, source)
 
 
-
 def price_months(start: datetime, end: datetime, dialect: str):
     """Select spend and units per month, provider and product in [start, end): priced lines
     with units of orders not cancelled (the live part of price changes reads the same)."""
@@ -299,3 +313,21 @@ def price_months(start: datetime, end: datetime, dialect: str):
 def _prices_per_month(start: datetime, end: datetime, dialect: str):
     columns = ["mes", "proveedor_id", "producto_nombre", "gasto", "cantidad"]
     return insert(mm_precio_mes).from_select(columns, price_months(start, end, dialect))
+
+
+def _money_per_month(start: datetime, end: datetime, dialect: str):
+    """Orders and Σ cantidad × precio_unitario per month and provider, any estado."""
+    month, label = grouped(pedidos.c.fecha_pedido, "month", dialect)
+    per_order = (
+        select(func.sum(detalle_pedidos.c.cantidad * detalle_pedidos.c.precio_unitario))
+        .where(detalle_pedidos.c.pedido_id == pedidos.c.id)
+        .scalar_subquery()
+    )
+    source = (
+        select(label, pedidos.c.proveedor_id, func.count(),
+               func.coalesce(func.sum(per_order), 0.0))
+        .where(_in_range(pedidos.c.fecha_pedido, start, end))
+        .group_by(month, pedidos.c.proveedor_id)
+    )
+    columns = ["mes", "proveedor_id", "pedidos", "importe"]
+    return insert(mm_importe_mes).from_select(columns, source)

@@ -52,11 +52,12 @@ def postgres_database(prefix: str = "mmdash_test") -> Iterator[str]:
         admin.dispose()
 
 
-def _fill_tiny(url: str) -> None:
+def _fill_tiny(url: str, insert_all=fixture_data.insert_all) -> None:
+    """Create the schema at url and insert a hand-made fixture (the tiny one by default)."""
     engine = make_engine(load_settings({"database_url": url}), writer=True)
     create_schema(engine)
     with engine.begin() as conn:
-        fixture_data.insert_all(conn)
+        insert_all(conn)
     engine.dispose()
 
 

@@ -12,6 +12,7 @@ from ._common import (
     summary_freshness,
     week_window_start,
 )
+from .catalog import low_stock_all, search_products
 from .invoices import invoice_check
 from .orders import (
     activity_counts,
@@ -24,6 +25,7 @@ from .orders import (
 )
 from .prices import monthly_prices
 from .reorder import reorder, reorder_schedule
+from .spending import spending_cells
 from .stock import (
     low_stock,
     monthly_movements,
@@ -31,12 +33,14 @@ from .stock import (
     stock_by_provider,
     stock_timeline,
 )
+from .today import today_counts, undelivered
 
 __all__ = [
     "activity_counts",
     "day_range",
     "invoice_check",
     "low_stock",
+    "low_stock_all",
     "month_window_start",
     "monthly_movements",
     "monthly_orders",
@@ -47,11 +51,15 @@ __all__ = [
     "providers",
     "reorder",
     "reorder_schedule",
+    "search_products",
+    "spending_cells",
     "stock_by_provider",
     "stock_timeline",
     "summary",
     "summary_freshness",
+    "today_counts",
     "top_products",
+    "undelivered",
     "week_window_start",
     "weekly_sales",
 ]

@@ -1,0 +1,117 @@
+"""The manager's endpoints on /api: low stock, money ordered, today's operations, product search.
+
+They hang on the same blueprint as the rest of the API (so the key, errors, rate limit, 405 and
+OpenAPI rules apply unchanged); minimarket_dash.api imports this module once, at its end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+from flask import Response, current_app, request
+
+from . import csvexport, data
+from .api import DATED, Listing, bp, csv_view, dumps, json_response, json_view, records
+from .api import request_filters as _request_filters
+from .filters import Filters, ParamError, clean_proveedor, fold_text, parse_int
+from .queries.catalog import LOW_STOCK_FIELDS, PRODUCT_FIELDS, search_products
+from .queries.spending import MONTH_FIELDS, PROVIDER_FIELDS, by_month, by_provider
+from .queries.today import DELIVERY_FIELDS, LATE_FIELDS
+
+LOW_STOCK = Listing("low_stock_all", LOW_STOCK_FIELDS)
+SPENDING_CSV_FIELDS = ("seccion", "mes", "proveedor_id", "proveedor", "importe", "pedidos")
+PRODUCTS_LIMIT = (20, 1, 100)  # default, minimum, maximum of /api/products?limit
+Q_MAX_LENGTH = 60
+
+
+def spending_body(filters: Filters) -> dict[str, list]:
+    """Return the /api/spending envelope: por_mes and por_proveedor."""
+    cells = data.fetch("spending", filters)
+    return {
+        "por_mes": records(by_month(cells), MONTH_FIELDS),
+        "por_proveedor": records(by_provider(cells), PROVIDER_FIELDS),
+    }
+
+
+def spending_rows(body: dict[str, list]) -> list[dict[str, object]]:
+    """Flatten the envelope for CSV: month rows (seccion=mes), then provider rows."""
+    months = [{"seccion": "mes", **row} for row in body["por_mes"]]
+    providers = [{"seccion": "proveedor", **row} for row in body["por_proveedor"]]
+    return months + providers
+
+
+@bp.get("/spending")
+def spending() -> Response:
+    """GET /api/spending: money ordered per month and per provider, cancelled orders excluded."""
+    filters = _request_filters(DATED)
+    key = f"api:spending:{filters.cache_key()}"
+    return json_response(data.remember(key, lambda: dumps(spending_body(filters))))
+
+
+@bp.get("/export/spending.csv")
+def spending_csv() -> Response:
+    """GET /api/export/spending.csv: the two listings of /api/spending in one flat table."""
+    filters = _request_filters(DATED)
+
+    def build() -> str:
+        return csvexport.to_csv(SPENDING_CSV_FIELDS, spending_rows(spending_body(filters)))
+
+    text = data.remember(f"csv:spending:{filters.cache_key()}", build)
+    name = csvexport.file_name("spending", _today(), csvexport.filter_parts(filters))
+    return csvexport.csv_response(text, name)
+
+
+def today_body(today: date) -> dict[str, object]:
+    """Return the /api/today envelope (read uncached: the whole body is cached per day)."""
+    counts = data.fetch("today_counts", use_cache=False).iloc[0]
+    orders = data.fetch("undelivered", use_cache=False)
+    late = orders["dias_atraso"] > 0
+    return {
+        "hoy": today.isoformat(),
+        "entregas_hoy": records(orders[~late], DELIVERY_FIELDS),
+        "atrasados": records(orders[late], LATE_FIELDS),
+        "pendientes": int(counts["pendientes"]),
+        "facturas_sin_procesar": int(counts["facturas_sin_procesar"]),
+    }
+
+
+@bp.get("/today")
+def today() -> Response:
+    """GET /api/today: deliveries due today, late orders, pending orders, invoices to process."""
+    day = _today()
+    return json_response(data.remember(f"api:today:{day}", lambda: dumps(today_body(day))))
+
+
+def product_params(args: Mapping[str, str]) -> tuple[str | None, int]:
+    """Parse q (the provider text rule; over 60 characters is a 400) and limit (20, 1–100)."""
+    raw = args.get("q")
+    if raw is not None and len(raw.strip()) > Q_MAX_LENGTH:
+        raise ParamError("q", f"El parámetro 'q' admite hasta {Q_MAX_LENGTH} caracteres.")
+    default, minimum, maximum = PRODUCTS_LIMIT
+    raw_limit = args.get("limit")
+    limit = default if raw_limit is None else parse_int("limit", raw_limit)
+    return clean_proveedor(raw), max(minimum, min(maximum, limit))
+
+
+@bp.get("/products")
+def products() -> Response:
+    """GET /api/products: products whose name or barcode contains q, best matches first."""
+    text, limit = product_params(request.args)
+
+    def build() -> str:
+        found = data.run_query("products", lambda conn, now: search_products(conn, text, limit))
+        return dumps(records(found, PRODUCT_FIELDS))
+
+    key = f"api:products:{limit}:{fold_text(text or '')}"
+    return json_response(data.remember(key, build))
+
+
+def _today() -> date:
+    return current_app.config["SETTINGS"].now().date()
+
+
+bp.add_url_rule("/low-stock", "list_low-stock", json_view(LOW_STOCK), methods=["GET"])
+bp.add_url_rule(
+    "/export/low-stock.csv", "csv_low-stock", csv_view("low-stock", LOW_STOCK), methods=["GET"]
+)

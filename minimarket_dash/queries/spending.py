@@ -1,0 +1,146 @@
+"""Money ordered: Σ cantidad × precio_unitario of orders not cancelled, per month and provider."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import Connection, func, inspect, or_, select
+
+from ..db import detalle_pedidos as lines
+from ..db import pedidos, proveedores
+from ..filters import Filters
+from ..sqlparts import grouped
+from ..summaries import mm_importe_mes, month_key, split_months
+from ._common import (
+    filtered_window,
+    frame,
+    month_window_start,
+    provider_condition,
+    provider_ids,
+    summary_state,
+    union_of,
+    window,
+)
+
+CANCELLED = "cancelado"
+SPENDING_MONTHS = 12
+MONTH_FIELDS = ("mes", "importe", "pedidos")
+PROVIDER_FIELDS = ("proveedor_id", "proveedor", "importe", "pedidos")
+_CELL_COLUMNS = ["mes", "proveedor_id", "proveedor", "importe", "pedidos"]
+
+
+def not_cancelled():
+    """Orders whose estado is not `cancelado` (an order without estado counts)."""
+    return or_(pedidos.c.estado.is_(None), pedidos.c.estado != CANCELLED)
+
+
+def spending_window(filters: Filters, now: datetime) -> tuple[datetime | None, datetime | None]:
+    """Return the filter's days, or the last 12 calendar months up to now (as /api/trends).
+
+    "Last 12 months" is the month of now and the 11 before it, from the 1st of the oldest month
+    to now inclusive: por_mes has at most 12 months, the current one still running.
+    """
+    return filtered_window(filters, month_window_start(now, SPENDING_MONTHS), now)
+
+
+def spending_cells(
+    conn: Connection, filters: Filters, now: datetime, *, use_summaries: bool = True
+) -> pd.DataFrame:
+    """Return importe and orders per (month, provider) in the window, aggregated in SQL.
+
+    Orders are counted once each even without lines (their importe is 0); a line without
+    precio_unitario adds nothing. Whole closed months come from `mm_importe_mes` (every
+    order) minus the cancelled orders read live; the rest is read live. The two listings of
+    /api/spending roll these cells up.
+    """
+    start, end = spending_window(filters, now)
+    ids = provider_ids(conn, filters.proveedor)
+    state = summary_state(conn, use_summaries and _has_money_summary(conn))
+    covered, raw = split_months(start, end, state.hasta) if state else (None, [(start, end)])
+    dialect = conn.dialect.name
+    parts = [_live_money(rng, ids, dialect, not_cancelled(), 1) for rng in raw]
+    if covered:
+        cancelled = pedidos.c.estado == CANCELLED
+        parts += [_stored_money(covered, ids), _live_money(covered, ids, dialect, cancelled, -1)]
+    cells = union_of(parts)
+    statement = (
+        select(
+            cells.c.mes,
+            cells.c.proveedor_id,
+            proveedores.c.nombre,
+            func.sum(cells.c.importe).label("importe"),
+            func.sum(cells.c.pedidos).label("pedidos"),
+        )
+        .outerjoin(proveedores, proveedores.c.id == cells.c.proveedor_id)
+        .group_by(cells.c.mes, cells.c.proveedor_id, proveedores.c.nombre)
+        .having(func.sum(cells.c.pedidos) > 0)
+    )
+    return frame(conn, statement, _CELL_COLUMNS)
+
+
+def _has_money_summary(conn: Connection) -> bool:
+    """A database optimized before mm_importe_mes existed is read live until `optimize`."""
+    return inspect(conn).has_table(mm_importe_mes.name)
+
+
+def _live_money(date_range, ids, dialect: str, condition, sign: int):
+    """Orders matching condition in the range, per month and provider, times sign."""
+    month, label = grouped(pedidos.c.fecha_pedido, "month", dialect)
+    per_order = (
+        select(func.sum(lines.c.cantidad * lines.c.precio_unitario))
+        .where(lines.c.pedido_id == pedidos.c.id)
+        .scalar_subquery()
+    )
+    return (
+        select(
+            label.label("mes"),
+            pedidos.c.proveedor_id,
+            (func.count() * sign).label("pedidos"),
+            (func.coalesce(func.sum(per_order), 0.0) * sign).label("importe"),
+        )
+        .where(*window(pedidos.c.fecha_pedido, *date_range), condition,
+               *provider_condition(pedidos.c.proveedor_id, ids))
+        .group_by(month, pedidos.c.proveedor_id)
+    )
+
+
+def _stored_money(covered, ids):
+    first, last = covered
+    table = mm_importe_mes
+    return select(
+        table.c.mes, table.c.proveedor_id, table.c.pedidos, table.c.importe
+    ).where(table.c.mes >= month_key(first), table.c.mes < month_key(last),
+            *provider_condition(table.c.proveedor_id, ids))
+
+
+def by_month(cells: pd.DataFrame) -> pd.DataFrame:
+    """Roll the cells up per month, oldest first (months without orders are absent)."""
+    totals = cells.groupby("mes", as_index=False).agg(
+        importe=("importe", "sum"), pedidos=("pedidos", "sum")
+    )
+    return _money(totals.sort_values("mes"))[list(MONTH_FIELDS)]
+
+
+def by_provider(cells: pd.DataFrame) -> pd.DataFrame:
+    """Roll the cells up per provider: most money first, ties by name (null last), then id."""
+    keyed = cells.assign(
+        proveedor_id=cells["proveedor_id"].astype("Int64"), sin_nombre=cells["proveedor"].isna()
+    )
+    totals = keyed.groupby(["proveedor_id", "proveedor", "sin_nombre"], as_index=False,
+                           dropna=False).agg(importe=("importe", "sum"),
+                                             pedidos=("pedidos", "sum"))
+    totals = _money(totals)
+    ordered = totals.sort_values(
+        ["importe", "sin_nombre", "proveedor", "proveedor_id"],
+        ascending=[False, True, True, True], na_position="last", kind="stable",
+    )
+    return ordered[list(PROVIDER_FIELDS)]
+
+
+def _money(data: pd.DataFrame) -> pd.DataFrame:
+    """Round importe to cents and make pedidos a plain integer."""
+    # + 0.0 turns the -0.0 that summary minus cancelled orders can leave into 0.0.
+    data["importe"] = pd.to_numeric(data["importe"]).astype("float64").round(2) + 0.0
+    data["pedidos"] = data["pedidos"].astype("int64")
+    return data.reset_index(drop=True)
