@@ -267,6 +267,7 @@ def test_forwarded_proto_follows_trusted_proxies(sqlite_copy, proxies, expected)
         {
             "DASHBOARD_DATABASE_URL": f"sqlite:///{sqlite_copy}",
             "DASHBOARD_FORCE_HTTPS": "true",
+            "DASHBOARD_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DASHBOARD_TRUSTED_PROXIES": proxies,
         }
     )

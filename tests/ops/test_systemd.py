@@ -110,6 +110,7 @@ def test_a_restart_behind_the_held_socket_refuses_no_connection(tiny_sqlite_url,
     env = {k: v for k, v in os.environ.items() if not k.startswith("DASHBOARD_")}
     env.update({
         "DASHBOARD_DATABASE_URL": tiny_sqlite_url, "DASHBOARD_WORKERS": "2",
+        "DASHBOARD_AUTH": "none",  # the load asks for "/" too: no sign-in in the way
         "DASHBOARD_LOG_DIR": str(tmp_path / "logs"),
         "PROMETHEUS_MULTIPROC_DIR": tempfile.mkdtemp(prefix="mmdash-prom-sd-"),
     })
