@@ -191,23 +191,17 @@ def summary_csv() -> Response:
 @bp.get("/reorder")
 def reorder() -> Response:
     """GET /api/reorder: «Qué pedir hoy», suggestions per product and per provider."""
-    filters = request_filters(REORDER_PARAMS)
-    key = f"api:reorder:{filters.cache_key()}"
-    return json_response(data.remember(key, lambda: dumps(reorder_body(filters))))
+    return nested_json("reorder", REORDER_PARAMS, lambda f: dumps(reorder_body(f)))
 
 
 @bp.get("/export/reorder.csv")
 def reorder_csv() -> Response:
     """GET /api/export/reorder.csv: the product rows of /api/reorder."""
-    filters = request_filters(REORDER_PARAMS)
-
-    def build() -> str:
-        rows = records(data.fetch("reorder", filters), REORDER_PRODUCT_FIELDS)
-        return csvexport.to_csv(REORDER_PRODUCT_FIELDS, rows)
-
-    text = data.remember(f"csv:reorder:{filters.cache_key()}", build)
-    parts = csvexport.filter_parts(filters) + reorder_parts(filters)
-    return csvexport.csv_response(text, csvexport.file_name("reorder", _today(), parts))
+    return nested_csv(
+        "reorder", REORDER_PARAMS, REORDER_PRODUCT_FIELDS,
+        lambda f: records(data.fetch("reorder", f), REORDER_PRODUCT_FIELDS),
+        extra_parts=reorder_parts,
+    )
 # ---- «Facturas y precios»: nested bodies built by invoice_report from the shared metrics.
 
 INVOICE_PARAMS = (*DATED, "tolerancia")
@@ -225,45 +219,50 @@ def price_report(filters: Filters):
     return compute_price_changes(monthly, _now(), filters.meses)
 
 
-def _nested(name: str, params: tuple[str, ...], build: Callable[[Filters], str]) -> Response:
+def nested_json(name: str, params: tuple[str, ...], build: Callable[[Filters], str]) -> Response:
+    """Answer an endpoint whose body is an envelope: parse `params`, cache `build`'s JSON."""
     filters = request_filters(params)
-    return json_response(data.remember(f"api:{name}:{filters.cache_key()}", lambda: build(
-        filters)))
+    key = f"api:{name}:{filters.cache_key()}"
+    return json_response(data.remember(key, lambda: build(filters)))
 
 
-def _nested_csv(name: str, params: tuple[str, ...], fields, rows: Callable) -> Response:
+def nested_csv(
+    name: str, params: tuple[str, ...], fields, rows: Callable[[Filters], list],
+    extra_parts: Callable[[Filters], list[str]] | None = None,
+) -> Response:
+    """Answer the CSV of an envelope endpoint: `rows` flattened under `fields`, cached."""
     filters = request_filters(params)
     text = data.remember(f"csv:{name}:{filters.cache_key()}",
                          lambda: csvexport.to_csv(fields, rows(filters)))
-    filename = csvexport.file_name(name, _today(), csvexport.filter_parts(filters))
-    return csvexport.csv_response(text, filename)
+    parts = csvexport.filter_parts(filters) + (extra_parts(filters) if extra_parts else [])
+    return csvexport.csv_response(text, csvexport.file_name(name, _today(), parts))
 
 
 @bp.get("/invoices")
 def invoices() -> Response:
     """GET /api/invoices: invoices checked against their orders, and totals per provider."""
-    return _nested("invoices", INVOICE_PARAMS,
+    return nested_json("invoices", INVOICE_PARAMS,
                    lambda f: dumps(invoice_report.invoices_body(invoice_frame(f))))
 
 
 @bp.get("/price-changes")
 def price_changes() -> Response:
     """GET /api/price-changes: weighted price change per provider, market median, index."""
-    return _nested("price-changes", PRICE_PARAMS,
+    return nested_json("price-changes", PRICE_PARAMS,
                    lambda f: dumps(invoice_report.price_body(price_report(f))))
 
 
 @bp.get("/export/invoices.csv")
 def invoices_csv() -> Response:
     """GET /api/export/invoices.csv: one row per invoice, flags joined by `|`."""
-    return _nested_csv("invoices", INVOICE_PARAMS, invoice_report.INVOICE_CSV_FIELDS,
+    return nested_csv("invoices", INVOICE_PARAMS, invoice_report.INVOICE_CSV_FIELDS,
                        lambda f: invoice_report.invoice_csv_rows(invoice_frame(f)))
 
 
 @bp.get("/export/price-changes.csv")
 def price_changes_csv() -> Response:
     """GET /api/export/price-changes.csv: one row per provider."""
-    return _nested_csv("price-changes", PRICE_PARAMS, invoice_report.PRICE_CSV_FIELDS,
+    return nested_csv("price-changes", PRICE_PARAMS, invoice_report.PRICE_CSV_FIELDS,
                        lambda f: invoice_report.price_csv_rows(price_report(f)))
 
 

@@ -11,9 +11,19 @@ from datetime import date
 
 from flask import Response, current_app, request
 
-from . import csvexport, data
-from .api import DATED, Listing, bp, csv_view, dumps, json_response, json_view, records
-from .api import request_filters as _request_filters
+from . import data
+from .api import (
+    DATED,
+    Listing,
+    bp,
+    csv_view,
+    dumps,
+    json_response,
+    json_view,
+    nested_csv,
+    nested_json,
+    records,
+)
 from .filters import Filters, ParamError, clean_proveedor, fold_text, parse_int
 from .queries.catalog import LOW_STOCK_FIELDS, PRODUCT_FIELDS, search_products
 from .queries.spending import MONTH_FIELDS, PROVIDER_FIELDS, by_month, by_provider
@@ -44,22 +54,15 @@ def spending_rows(body: dict[str, list]) -> list[dict[str, object]]:
 @bp.get("/spending")
 def spending() -> Response:
     """GET /api/spending: money ordered per month and per provider, cancelled orders excluded."""
-    filters = _request_filters(DATED)
-    key = f"api:spending:{filters.cache_key()}"
-    return json_response(data.remember(key, lambda: dumps(spending_body(filters))))
+    return nested_json("spending", DATED, lambda f: dumps(spending_body(f)))
 
 
 @bp.get("/export/spending.csv")
 def spending_csv() -> Response:
     """GET /api/export/spending.csv: the two listings of /api/spending in one flat table."""
-    filters = _request_filters(DATED)
-
-    def build() -> str:
-        return csvexport.to_csv(SPENDING_CSV_FIELDS, spending_rows(spending_body(filters)))
-
-    text = data.remember(f"csv:spending:{filters.cache_key()}", build)
-    name = csvexport.file_name("spending", _today(), csvexport.filter_parts(filters))
-    return csvexport.csv_response(text, name)
+    return nested_csv(
+        "spending", DATED, SPENDING_CSV_FIELDS, lambda f: spending_rows(spending_body(f))
+    )
 
 
 def today_body(today: date) -> dict[str, object]:
