@@ -11,9 +11,10 @@ import numpy as np
 import pandas as pd
 from flask import Blueprint, Flask, Response, current_app, request
 
-from . import csvexport, data, invoice_report, openapi
+from . import csvexport, data, invoice_report, openapi, queries
 from .errors import render
 from .filters import Filters, parse_filters
+from .metric import Metric
 from .queries.prices import price_changes as compute_price_changes
 from .queries.reorder import PRODUCT_FIELDS as REORDER_PRODUCT_FIELDS
 from .queries.reorder import PROVIDER_FIELDS as REORDER_PROVIDER_FIELDS
@@ -22,47 +23,32 @@ from .queries.reorder import providers_of as reorder_providers
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 DATED = ("start_date", "end_date", "proveedor")
-SUMMARY_FIELDS = (
-    "total_proveedores",
-    "total_pedidos",
-    "total_productos_pedidos",
-    "total_movimientos",
-    "facturas_procesadas",
-    "pedidos_mes",
-    "movimientos_semana",
-    "proveedor_top_nombre",
-    "proveedor_top_pedidos",
-)
-MONTHLY_ORDER_FIELDS = ("mes", "pedidos", "proveedores_activos")
-MONTHLY_MOVEMENT_FIELDS = ("mes", "tipo", "movimientos", "productos")
+SUMMARY_FIELDS = queries.SUMMARY.field_names
+MONTHLY_ORDER_FIELDS = queries.MONTHLY_ORDERS.field_names
+MONTHLY_MOVEMENT_FIELDS = queries.MONTHLY_MOVEMENTS.field_names
 API_METHODS = ("GET", "HEAD")
 OTHER_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 
 @dataclass(frozen=True)
 class Listing:
-    """A list endpoint: its metric, the fields of each item in contract order, its parameters."""
+    """A list endpoint: its metric (whose fields are the items'), its query parameters."""
 
-    metric: str
-    fields: tuple[str, ...]
+    metric: Metric
     params: tuple[str, ...] = ()
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """Return the fields of each item, in contract order."""
+        return self.metric.field_names
 
 
 LISTINGS: dict[str, Listing] = {
-    "providers": Listing(
-        "providers",
-        ("codigo", "nombre", "total_pedidos", "total_productos", "pedidos_semana", "pedidos_mes"),
-    ),
-    "stock-timeline": Listing(
-        "stock_timeline", ("fecha", "tipo", "movimientos", "productos"), ("days",)
-    ),
-    "top-products": Listing(
-        "top_products", ("producto", "cantidad_total", "pedidos", "proveedor"), ("limit", *DATED)
-    ),
-    "stock-by-provider": Listing(
-        "stock_by_provider", ("codigo", "nombre", "stock_total"), ("limit",)
-    ),
-    "weekly-sales": Listing("weekly_sales", ("semana", "pedidos", "productos"), ("weeks",)),
+    "providers": Listing(queries.PROVIDERS),
+    "stock-timeline": Listing(queries.STOCK_TIMELINE, ("days",)),
+    "top-products": Listing(queries.TOP_PRODUCTS, ("limit", *DATED)),
+    "stock-by-provider": Listing(queries.STOCK_BY_PROVIDER, ("limit",)),
+    "weekly-sales": Listing(queries.WEEKLY_SALES, ("weeks",)),
 }
 CSV_LISTINGS = ("providers", "top-products")
 REORDER_PARAMS = ("dias", "proveedor", "solo_hoy")
@@ -109,7 +95,7 @@ def request_filters(params: tuple[str, ...]) -> Filters:
 
 def summary_row() -> dict[str, object]:
     """Return the flat summary row (the CSV shape)."""
-    rows = records(data.fetch("summary", Filters()), SUMMARY_FIELDS)
+    rows = records(data.fetch(queries.SUMMARY), SUMMARY_FIELDS)
     return rows[0]
 
 
@@ -135,8 +121,8 @@ def trends() -> Response:
     filters = request_filters(("months", *DATED))
 
     def build() -> str:
-        orders = data.fetch("monthly_orders", filters)
-        movements = data.fetch("monthly_movements", filters)
+        orders = data.fetch(queries.MONTHLY_ORDERS, filters)
+        movements = data.fetch(queries.MONTHLY_MOVEMENTS, filters)
         return dumps(
             {
                 "pedidos_mensuales": records(orders, MONTHLY_ORDER_FIELDS),
@@ -149,7 +135,7 @@ def trends() -> Response:
 
 def listing_body(listing: Listing, filters: Filters, encode: Callable[[list], str]) -> str:
     """Return the listing's rows for filters, encoded, from the cache when possible."""
-    key = f"api:{encode.__name__}:{listing.metric}:{filters.cache_key()}"
+    key = f"api:{encode.__name__}:{listing.metric.name}:{filters.cache_key()}"
     return data.remember(
         key, lambda: encode(records(data.fetch(listing.metric, filters), listing.fields))
     )
@@ -199,7 +185,7 @@ def reorder_csv() -> Response:
     """GET /api/export/reorder.csv: the product rows of /api/reorder."""
     return nested_csv(
         "reorder", REORDER_PARAMS, REORDER_PRODUCT_FIELDS,
-        lambda f: records(data.fetch("reorder", f), REORDER_PRODUCT_FIELDS),
+        lambda f: records(data.fetch(queries.REORDER, f), REORDER_PRODUCT_FIELDS),
         extra_parts=reorder_parts,
     )
 # ---- «Facturas y precios»: nested bodies built by invoice_report from the shared metrics.
@@ -210,12 +196,12 @@ PRICE_PARAMS = ("meses", "proveedor")
 
 def invoice_frame(filters: Filters) -> pd.DataFrame:
     """Return the checked invoices for filters (the metric the page uses too)."""
-    return data.fetch("invoice_check", filters)
+    return data.fetch(queries.INVOICE_CHECK, filters)
 
 
 def price_report(filters: Filters):
     """Return the price changes for filters (monthly prices cached per provider text)."""
-    monthly = data.fetch("monthly_prices", Filters(proveedor=filters.proveedor))
+    monthly = data.fetch(queries.MONTHLY_PRICES, Filters(proveedor=filters.proveedor))
     return compute_price_changes(monthly, _now(), filters.meses)
 
 
@@ -297,7 +283,7 @@ def known_paths() -> set[str]:
 
 def reorder_body(filters: Filters) -> dict[str, object]:
     """Return the /api/reorder envelope: hoy, productos and proveedores."""
-    items = data.fetch("reorder", filters)
+    items = data.fetch(queries.REORDER, filters)
     return {
         "hoy": _today().isoformat(),
         "productos": records(items, REORDER_PRODUCT_FIELDS),

@@ -11,7 +11,7 @@ from datetime import date
 
 from flask import Response, current_app, request
 
-from . import data
+from . import data, queries
 from .api import (
     DATED,
     Listing,
@@ -25,11 +25,11 @@ from .api import (
     records,
 )
 from .filters import Filters, ParamError, clean_proveedor, fold_text, parse_int
-from .queries.catalog import LOW_STOCK_FIELDS, PRODUCT_FIELDS, search_products
+from .queries.catalog import PRODUCT_FIELDS, search_products
 from .queries.spending import MONTH_FIELDS, PROVIDER_FIELDS, by_month, by_provider
 from .queries.today import DELIVERY_FIELDS, LATE_FIELDS
 
-LOW_STOCK = Listing("low_stock_all", LOW_STOCK_FIELDS)
+LOW_STOCK = Listing(queries.LOW_STOCK_ALL)
 SPENDING_CSV_FIELDS = ("seccion", "mes", "proveedor_id", "proveedor", "importe", "pedidos")
 PRODUCTS_LIMIT = (20, 1, 100)  # default, minimum, maximum of /api/products?limit
 Q_MAX_LENGTH = 60
@@ -37,7 +37,7 @@ Q_MAX_LENGTH = 60
 
 def spending_body(filters: Filters) -> dict[str, list]:
     """Return the /api/spending envelope: por_mes and por_proveedor."""
-    cells = data.fetch("spending", filters)
+    cells = data.fetch(queries.SPENDING, filters)
     return {
         "por_mes": records(by_month(cells), MONTH_FIELDS),
         "por_proveedor": records(by_provider(cells), PROVIDER_FIELDS),
@@ -67,8 +67,8 @@ def spending_csv() -> Response:
 
 def today_body(today: date) -> dict[str, object]:
     """Return the /api/today envelope (read uncached: the whole body is cached per day)."""
-    counts = data.fetch("today_counts", use_cache=False).iloc[0]
-    orders = data.fetch("undelivered", use_cache=False)
+    counts = data.fetch(queries.TODAY_COUNTS, use_cache=False).iloc[0]
+    orders = data.fetch(queries.UNDELIVERED, use_cache=False)
     late = orders["dias_atraso"] > 0
     return {
         "hoy": today.isoformat(),

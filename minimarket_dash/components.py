@@ -11,6 +11,7 @@ from dash import Output, dash_table, dcc, html
 from .charts import EMPTY_MESSAGE, FONT
 from .filters import Filters
 from .formatting import csv_text, fmt_pct
+from .metric import Metric
 
 NAV_ITEMS = (
     ("Inicio", "/"), ("Proveedores", "/providers"), ("Análisis", "/analytics"),
@@ -99,7 +100,7 @@ def flag_db_error(page: str) -> None:
 
 
 def fetch_or_none(
-    page: str, name: str, filters: Filters | None = None, failures: list[str] | None = None
+    page: str, metric: Metric, filters: Filters | None = None, failures: list[str] | None = None
 ):
     """Run a metric; on a database failure return None and open the page's banner.
 
@@ -109,12 +110,12 @@ def fetch_or_none(
     from . import data
 
     try:
-        return data.fetch(name, filters)
+        return data.fetch(metric, filters)
     except data.DatabaseUnavailable:
         if failures is None:
             flag_db_error(page)
         else:
-            failures.append(name)
+            failures.append(metric.name)
         return None
 
 

@@ -1,78 +1,30 @@
-"""The app's door to the database: one engine per process, named metrics, errors as values."""
+"""The app's door to the database: one engine per process, cached metrics, errors as values."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TypeVar
 
 import pandas as pd
-from flask import Flask, current_app, has_app_context
+from flask import Flask, current_app
 from flask_caching import Cache
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import queries
 from .cachestore import ResilientCache
 from .config import Settings, sqlite_path
 from .db import make_engine, missing_schema, ping
 from .dbfile import FileWatch
 from .filters import Filters
+from .metric import Metric
 
 log = logging.getLogger("minimarket_dash.data")
 T = TypeVar("T")
 
 REDIS_CACHE_OPTIONS = {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
-
-Metric = Callable[[Connection, Filters, datetime], pd.DataFrame]
-
-# One entry per metric of the API contract and the pages; pages and API share these.
-METRICS: dict[str, Metric] = {
-    "summary": lambda conn, f, now: queries.summary(conn, now),
-    "providers": lambda conn, f, now: queries.providers(conn, now),
-    "stock_timeline": queries.stock_timeline,
-    "top_products": lambda conn, f, now: queries.top_products(conn, f),
-    "monthly_orders": queries.monthly_orders,
-    "monthly_movements": queries.monthly_movements,
-    "stock_by_provider": lambda conn, f, now: queries.stock_by_provider(conn, f),
-    "weekly_sales": queries.weekly_sales,
-    "low_stock": lambda conn, f, now: queries.low_stock(conn, f.limit),
-    "provider_names": lambda conn, f, now: queries.provider_names(conn),
-    "summary_state": lambda conn, f, now: queries.summary_freshness(conn),
-    # «Qué pedir hoy» (queries/reorder.py): suggestions, and every provider's usual day.
-    "reorder": lambda conn, f, now: queries.reorder(conn, f, now, _lead_days()),
-    "reorder_schedule": lambda conn, f, now: queries.reorder_schedule(
-        conn, f, now, _lead_days()
-    ),
-    # «Facturas y precios»: invoices checked against orders; monthly prices per provider.
-    "invoice_check": queries.invoice_check,
-    "monthly_prices": queries.monthly_prices,
-    # Pages: top providers of the last 30 days and the previous windows of the KPI changes.
-    "orders_by_provider_30d": lambda conn, f, now: queries.orders_by_provider(
-        conn, now - timedelta(days=30), now + timedelta(seconds=1), f.limit
-    ),
-    "activity_prev_30d": lambda conn, f, now: queries.activity_counts(
-        conn, now - timedelta(days=60), now - timedelta(days=30)
-    ),
-    "activity_prev_7d": lambda conn, f, now: queries.activity_counts(
-        conn, now - timedelta(days=14), now - timedelta(days=7)
-    ),
-    # The manager's lists (API and pages): every product under its minimum, money per month
-    # and provider, today's deliveries and late orders, and the open counts.
-    "low_stock_all": lambda conn, f, now: queries.low_stock_all(conn),
-    "spending": queries.spending_cells,
-    "undelivered": lambda conn, f, now: queries.undelivered(conn, now.date()),
-    "today_counts": lambda conn, f, now: queries.today_counts(conn),
-}
-
-
-def _lead_days() -> int:
-    """Return DASHBOARD_DEFAULT_LEAD_DAYS of the current app (the default outside one)."""
-    settings = current_app.config["SETTINGS"] if has_app_context() else Settings()
-    return settings.default_lead_days
-
 
 class DatabaseUnavailable(RuntimeError):
     """The database could not answer; the cause is logged, never shown to clients."""
@@ -166,16 +118,18 @@ def reopen(state: DataState) -> None:
     state.missing = None
 
 
-def fetch(name: str, filters: Filters | None = None, *, use_cache: bool = True) -> pd.DataFrame:
-    """Run metric `name` for filters on the current app's database (cached by filter)."""
+def fetch(
+    metric: Metric, filters: Filters | None = None, *, use_cache: bool = True
+) -> pd.DataFrame:
+    """Run `metric` for filters (its defaults when None) on the app's database, cached."""
     state = state_of()
-    filters = filters or Filters()
-    key = f"{name}:{filters.cache_key()}"
+    filters = filters or metric.defaults
+    key = f"{metric.name}:{filters.cache_key()}"
     if use_cache:
         cached = state.cache.get(key)
         if cached is not None:
             return cached.copy()
-    frame = run_metric(state, name, filters)
+    frame = run_metric(state, metric, filters)
     if use_cache:
         state.cache.set(key, frame)
     return frame
@@ -194,9 +148,9 @@ def remember(key: str, build: Callable[[], T]) -> T:
     return value
 
 
-def run_metric(state: DataState, name: str, filters: Filters) -> pd.DataFrame:
+def run_metric(state: DataState, metric: Metric, filters: Filters) -> pd.DataFrame:
     """Run one metric uncached; database errors become DatabaseUnavailable."""
-    return run_query(name, lambda conn, now: METRICS[name](conn, filters, now), state)
+    return run_query(metric.name, lambda conn, now: metric.query(conn, filters, now), state)
 
 
 def run_query(

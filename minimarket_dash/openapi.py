@@ -5,8 +5,10 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from . import __version__
+from . import __version__, queries
 from .filters import INT_RANGES, NUMBER_RANGES, PROVEEDOR_MAX_LENGTH
+from .metric import Field, object_schema
+from .queries import catalog, reorder, spending, today
 
 JSON = "application/json"
 CSV = "text/csv"
@@ -85,21 +87,8 @@ REORDER_RULE = (
     "ordenados por urgencia (agotado, critico, reponer), cobertura y producto_id."
 )
 REORDER_SCHEMAS: dict[str, Any] = {
-    "ReorderProduct": _obj(
-        producto_id=INT, producto=TEXT, proveedor_id=INT, proveedor=TEXT, stock_actual=INT,
-        stock_minimo=INT, en_camino=INT, consumo_diario=NUMBER,
-        cobertura_dias=NULLABLE_NUMBER, pack=INT, sugerido=INT,
-        urgencia={"type": "string", "enum": ["agotado", "critico", "reponer"]},
-        precio_compra=NULLABLE_NUMBER, importe_estimado=NULLABLE_NUMBER,
-    ),
-    "ReorderProvider": _obj(
-        proveedor_id=INT, proveedor=TEXT, plazo_dias=NUMBER, ciclo_dias=NUMBER,
-        dia_habitual={"type": "string", "nullable": True,
-                      "enum": ["lunes", "martes", "miércoles", "jueves", "viernes",
-                               "sábado", "domingo", None]},
-        pide_hoy={"type": "boolean"}, lineas=INT, importe_estimado=NULLABLE_NUMBER,
-        whatsapp={"type": "string", "nullable": True, "pattern": r"^549\d{10}$"},
-    ),
+    "ReorderProduct": object_schema(reorder.PRODUCT),
+    "ReorderProvider": object_schema(reorder.PROVIDER),
 }
 REORDER_SCHEMAS["Reorder"] = {
     **_obj(
@@ -126,56 +115,20 @@ SCHEMAS: dict[str, Any] = {
             "param": {"type": "string", "description": "Parámetro inválido (sólo en 400)."},
         },
     },
-    "Summary": _obj(
-        total_proveedores=INT,
-        total_pedidos=INT,
-        total_productos_pedidos=INT,
-        total_movimientos=INT,
-        facturas_procesadas=INT,
-        pedidos_mes=INT,
-        movimientos_semana=INT,
-        proveedor_top=_obj(nombre=TEXT, pedidos=INT),
-    ),
-    "Provider": _obj(
-        codigo=TEXT,
-        nombre=TEXT,
-        total_pedidos=INT,
-        total_productos=INT,
-        pedidos_semana=INT,
-        pedidos_mes=INT,
-    ),
-    "StockDay": _obj(
-        fecha={"type": "string", "format": "date"}, tipo=TEXT, movimientos=INT, productos=INT
-    ),
-    "TopProduct": _obj(
-        producto=TEXT,
-        cantidad_total=INT,
-        pedidos=INT,
-        proveedor={"type": "string", "nullable": True},
-    ),
+    # The JSON nests the CSV's proveedor_top_nombre and proveedor_top_pedidos.
+    "Summary": object_schema((*queries.SUMMARY.fields[:-2], Field(
+        "proveedor_top", _obj(nombre=TEXT, pedidos=INT),
+        "Proveedor activo con más pedidos en 30 días (N/A y 0 si no hay).",
+    ))),
+    "Provider": queries.PROVIDERS.item_schema(),
+    "StockDay": queries.STOCK_TIMELINE.item_schema(),
+    "TopProduct": queries.TOP_PRODUCTS.item_schema(),
     "Trends": _obj(
-        pedidos_mensuales={
-            "type": "array",
-            "items": _obj(
-                mes={"type": "string", "pattern": r"^\d{4}-\d{2}$"},
-                pedidos=INT,
-                proveedores_activos=INT,
-            ),
-        },
-        movimientos_mensuales={
-            "type": "array",
-            "items": _obj(
-                mes={"type": "string", "pattern": r"^\d{4}-\d{2}$"},
-                tipo=TEXT,
-                movimientos=INT,
-                productos=INT,
-            ),
-        },
+        pedidos_mensuales={"type": "array", "items": queries.MONTHLY_ORDERS.item_schema()},
+        movimientos_mensuales={"type": "array", "items": queries.MONTHLY_MOVEMENTS.item_schema()},
     ),
-    "ProviderStock": _obj(codigo=TEXT, nombre=TEXT, stock_total=INT),
-    "WeekSales": _obj(
-        semana={"type": "string", "pattern": r"^\d{4}-W\d{2}$"}, pedidos=INT, productos=INT
-    ),
+    "ProviderStock": queries.STOCK_BY_PROVIDER.item_schema(),
+    "WeekSales": queries.WEEKLY_SALES.item_schema(),
     **REORDER_SCHEMAS,
 }
 NUMBER = {"type": "number"}
@@ -336,36 +289,18 @@ NULLABLE_MONEY = {**MONEY, "nullable": True}
 NULLABLE_TEXT = {"type": "string", "nullable": True}
 DAY = {"type": "string", "format": "date"}
 MANAGER_SCHEMAS: dict[str, Any] = {
-    "LowStock": _obj(
-        producto_id=INT, producto=TEXT, proveedor=NULLABLE_TEXT, stock_actual=INT,
-        stock_minimo=INT, faltan=INT,
-    ),
+    "LowStock": queries.LOW_STOCK_ALL.item_schema(),
     "Spending": _obj(
-        por_mes={"type": "array", "items": _obj(
-            mes={"type": "string", "pattern": r"^\d{4}-\d{2}$"}, importe=MONEY, pedidos=INT,
-        )},
-        por_proveedor={"type": "array", "items": _obj(
-            proveedor_id={"type": "integer", "nullable": True}, proveedor=NULLABLE_TEXT,
-            importe=MONEY, pedidos=INT,
-        )},
+        por_mes={"type": "array", "items": object_schema(spending.PER_MONTH)},
+        por_proveedor={"type": "array", "items": object_schema(spending.PER_PROVIDER)},
     ),
-    "DueOrder": _obj(
-        numero_pedido=NULLABLE_TEXT, proveedor=NULLABLE_TEXT, fecha_entrega_esperada=DAY,
-        total=NULLABLE_MONEY,
-    ),
-    "LateOrder": _obj(
-        numero_pedido=NULLABLE_TEXT, proveedor=NULLABLE_TEXT, fecha_entrega_esperada=DAY,
-        total=NULLABLE_MONEY, dias_atraso={"type": "integer", "minimum": 1},
-    ),
+    "DueOrder": object_schema(today.DUE),
+    "LateOrder": object_schema(today.LATE),
     "Today": _obj(
         hoy=DAY, entregas_hoy=_list("DueOrder"), atrasados=_list("LateOrder"),
         pendientes=INT, facturas_sin_procesar=INT,
     ),
-    "Product": _obj(
-        producto_id=INT, nombre=TEXT, codigo_barras=NULLABLE_TEXT, proveedor=NULLABLE_TEXT,
-        stock_actual=INT, stock_minimo=INT, precio_compra=NULLABLE_MONEY,
-        precio_venta=NULLABLE_MONEY,
-    ),
+    "Product": object_schema(catalog.PRODUCT),
 }
 PRODUCT_PARAMS = [
     {

@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Request, current_app, jsonify, request
 
-from . import __version__, auth, data, limits
+from . import __version__, auth, data, limits, queries
 
 bp = Blueprint("ops", __name__)
 
@@ -38,7 +38,7 @@ def summaries_age_seconds() -> float | None:
     """Return the seconds since `optimize` last built the summaries (None: never built)."""
     try:
         # Cached like any metric (DASHBOARD_CACHE_TTL): probes stay one trivial query.
-        frame = data.fetch("summary_state")
+        frame = data.fetch(queries.SUMMARY_FRESHNESS)
     except data.DatabaseUnavailable:
         return None
     if frame.empty:

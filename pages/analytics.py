@@ -9,7 +9,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, MATCH, Input, Output, State, callback, dcc, html
 
-from minimarket_dash import charts, components
+from minimarket_dash import charts, components, queries
 from minimarket_dash.csvexport import filter_parts
 from minimarket_dash.dashboard import query_from_search, search_from_filters, url_state
 from minimarket_dash.filters import Filters, clean_proveedor
@@ -259,7 +259,7 @@ def describe(search):
 @callback(Output("analytics-proveedores", "children"), Input("analytics-url", "pathname"))
 def provider_options(_path):
     """Offer the active providers' names in the provider box."""
-    frame = components.fetch_or_none(PAGE, "provider_names")
+    frame = components.fetch_or_none(PAGE, queries.PROVIDER_NAMES)
     if frame is None:
         return []
     return [html.Option(value=name) for name in frame["nombre"]]
@@ -274,32 +274,34 @@ def _filters(search: str | None) -> Filters:
 
 def top_frame(filters: Filters):
     """Top products for the filter (same query as /api/top-products)."""
-    return components.fetch_or_none(PAGE, "top_products", replace(filters, limit=TOP_LIMIT))
+    return components.fetch_or_none(PAGE, queries.TOP_PRODUCTS, replace(filters, limit=TOP_LIMIT))
 
 
 def trends_frame(filters: Filters):
     """Orders and ordering providers per month (as /api/trends with months=12)."""
-    return components.fetch_or_none(PAGE, "monthly_orders", replace(filters, months=12))
+    return components.fetch_or_none(PAGE, queries.MONTHLY_ORDERS, replace(filters, months=12))
 
 
 def movements_frame(filters: Filters):
     """Movements per month and kind (as /api/trends with months=12)."""
-    return components.fetch_or_none(PAGE, "monthly_movements", replace(filters, months=12))
+    return components.fetch_or_none(PAGE, queries.MONTHLY_MOVEMENTS, replace(filters, months=12))
 
 
 def stock_frame(_filters: Filters):
     """Net stock of the 15 providers with most stock (as /api/stock-by-provider?limit=15)."""
-    return components.fetch_or_none(PAGE, "stock_by_provider", Filters(limit=15))
+    return components.fetch_or_none(PAGE, queries.STOCK_BY_PROVIDER, Filters(limit=15))
 
 
 def weekly_frame(filters: Filters):
     """ISO weeks of the chosen dates and provider (the last 12 weeks without dates)."""
-    return components.fetch_or_none(PAGE, "weekly_sales", replace(filters, weeks=DEFAULT_WEEKS))
+    return components.fetch_or_none(PAGE, queries.WEEKLY_SALES,
+                                    replace(filters, weeks=DEFAULT_WEEKS))
 
 
 def timeline_frame(filters: Filters):
     """Movements per day of the chosen dates and provider (the last 30 days without dates)."""
-    frame = components.fetch_or_none(PAGE, "stock_timeline", replace(filters, days=DEFAULT_DAYS))
+    frame = components.fetch_or_none(PAGE, queries.STOCK_TIMELINE,
+                                     replace(filters, days=DEFAULT_DAYS))
     if frame is None:
         return None
     return frame.sort_values(["fecha", "tipo"]).reset_index(drop=True)

@@ -13,7 +13,7 @@ import pandas as pd
 from dash import ALL, MATCH, Input, Output, State, callback, dcc, html
 from flask import has_request_context
 
-from minimarket_dash import components, ordertext
+from minimarket_dash import components, ordertext, queries
 from minimarket_dash.filters import INT_RANGES, Filters, ParamError, clean_proveedor, parse_bool
 from minimarket_dash.formatting import csv_filename, fmt_date, fmt_int, fmt_money, fmt_number
 from minimarket_dash.queries.reorder import PRODUCT_FIELDS, providers_of
@@ -127,7 +127,7 @@ def search_of(proveedor, dias, solo_hoy) -> str:
 
 def _body(filters: Filters, failures: list[str]) -> list:
     """Return «Hoy le pedís a», then one card per provider, or the empty state."""
-    items = components.fetch_or_none(PAGE, "reorder", filters, failures=failures)
+    items = components.fetch_or_none(PAGE, queries.REORDER, filters, failures=failures)
     if items is None:
         return [components.empty_state("Sin datos.")]
     today = components.now().date()
@@ -147,7 +147,7 @@ def _today_line(providers: pd.DataFrame) -> html.P:
 
 
 def _empty(filters: Filters, today, failures: list[str]) -> html.Div:
-    schedule = components.fetch_or_none(PAGE, "reorder_schedule", filters, failures=failures)
+    schedule = components.fetch_or_none(PAGE, queries.REORDER_SCHEDULE, filters, failures=failures)
     pairs = [] if schedule is None else zip(schedule["proveedor"], schedule["dia_habitual"],
                                             strict=True)
     upcoming = ordertext.next_usual_days(today, pairs)
@@ -312,7 +312,7 @@ def _set_links(meta: dict, text: str) -> None:
 def download(_clicks, values, ids, search):
     """Send one provider's order (or everything) as CSV, with the quantities as edited."""
     filters, _ = read_query(**_query_of(search))
-    items = components.fetch_or_none(PAGE, "reorder", filters)
+    items = components.fetch_or_none(PAGE, queries.REORDER, filters)
     if items is None:
         return dash.no_update
     edited = {i["prod"]: v for i, v in zip(ids, values, strict=True)}

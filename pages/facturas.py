@@ -9,7 +9,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import MATCH, Input, Output, State, callback, dcc, html
 
-from minimarket_dash import components, data, invoice_charts
+from minimarket_dash import components, data, invoice_charts, queries
 from minimarket_dash import invoice_page as ui
 from minimarket_dash import invoice_report as report_rows
 from minimarket_dash.csvexport import filter_parts
@@ -140,7 +140,7 @@ def _products_card():
 
 def invoice_frame(filters: Filters):
     """Checked invoices of the filter, or None when the database failed."""
-    return components.fetch_or_none(PAGE, "invoice_check", filters)
+    return components.fetch_or_none(PAGE, queries.INVOICE_CHECK, filters)
 
 
 def price_report(filters: Filters):
@@ -152,7 +152,8 @@ def price_report(filters: Filters):
     cached = data.state_of().cache.get(f"page:prices:{only.cache_key()}")
     if cached is not None:
         return cached
-    monthly = components.fetch_or_none(PAGE, "monthly_prices", Filters(proveedor=filters.proveedor))
+    monthly = components.fetch_or_none(PAGE, queries.MONTHLY_PRICES,
+                                       Filters(proveedor=filters.proveedor))
     if monthly is None:
         return None
     report = price_changes(monthly, components.now(), filters.meses)

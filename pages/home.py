@@ -10,7 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import MATCH, Input, Output, callback, dcc, html
 from flask import has_request_context
 
-from minimarket_dash import charts, components
+from minimarket_dash import charts, components, queries
 from minimarket_dash.filters import Filters
 from minimarket_dash.formatting import (
     csv_filename,
@@ -32,11 +32,12 @@ REFRESH_MS = 5 * 60 * 1000
 PANELS = ("kpis", "updated", "alerts", "weekly", "movements", "providers")
 # name -> (metric, filters, file stem) of each CSV download of this page.
 DOWNLOADS = {
-    "resumen": ("summary", Filters(), "resumen"),
-    "alertas": ("low_stock", Filters(limit=100), "stock-bajo"),
-    "semanas": ("weekly_sales", Filters(weeks=WEEKS), "pedidos-por-semana_12-semanas"),
-    "movimientos": ("stock_timeline", Filters(days=DAYS), "movimientos-por-dia_30-dias"),
-    "proveedores": ("orders_by_provider_30d", Filters(limit=10), "proveedores-top_30-dias"),
+    "resumen": (queries.SUMMARY, Filters(), "resumen"),
+    "alertas": (queries.LOW_STOCK, Filters(limit=100), "stock-bajo"),
+    "semanas": (queries.WEEKLY_SALES, Filters(weeks=WEEKS), "pedidos-por-semana_12-semanas"),
+    "movimientos": (queries.STOCK_TIMELINE, Filters(days=DAYS), "movimientos-por-dia_30-dias"),
+    "proveedores": (queries.ORDERS_BY_PROVIDER, Filters(days=DAYS, limit=10),
+                    "proveedores-top_30-dias"),
 }
 
 
@@ -131,31 +132,36 @@ def refresh(_n):
 
 def kpis(fetch) -> list:
     """Return the KPI cards from /api/summary's figures and their previous periods."""
-    summary = fetch("summary")
+    summary = fetch(queries.SUMMARY)
     if summary is None:
         return [components.empty_state("Sin datos: la base no respondió.")]
-    month = fetch("activity_prev_30d")
-    week = fetch("activity_prev_7d")
-    return kpi_cards(summary.iloc[0], month, week)
+    return kpi_cards(summary.iloc[0], _previous(fetch, 30, "pedidos"),
+                     _previous(fetch, 7, "movimientos"))
 
 
 def _history_note(fetch) -> str:
     """Say when the history summaries were built (`optimize`), when they exist."""
-    state = fetch("summary_state")
+    state = fetch(queries.SUMMARY_FRESHNESS)
     if state is None or state.empty:
         return ""
     built = state.iloc[0]["actualizado"]
     return f" · históricos al {built:%d/%m} {fmt_time(built)}"
 
 
-def _previous(frame, column: str):
-    return None if frame is None else int(frame.iloc[0][column])
+def _previous(fetch, days: int, column: str) -> int | None:
+    """Return `column` of the `days` days before the last `days` (rolling windows): the
+    last 2 × days minus the last days."""
+    both, last = fetch(queries.ACTIVITY, Filters(days=2 * days)), fetch(
+        queries.ACTIVITY, Filters(days=days))
+    if both is None or last is None:
+        return None
+    return int(both.iloc[0][column]) - int(last.iloc[0][column])
 
 
-def kpi_cards(row, month, week) -> list:
+def kpi_cards(row, month: int | None, week: int | None) -> list:
     """Return the eight cards of the summary; the time-bound ones with their change."""
-    month_change = _change(row["pedidos_mes"], _previous(month, "pedidos"))
-    week_change = _change(row["movimientos_semana"], _previous(week, "movimientos"))
+    month_change = _change(row["pedidos_mes"], month)
+    week_change = _change(row["movimientos_semana"], week)
     top = row["proveedor_top_nombre"]
     top_note = f"{fmt_int(row['proveedor_top_pedidos'])} pedidos en 30 días"
     return [
@@ -178,7 +184,7 @@ def _change(current, previous):
 
 def alerts(fetch):
     """List the products below their minimum stock, worst first."""
-    frame = fetch("low_stock", Filters(limit=100))
+    frame = fetch(queries.LOW_STOCK, Filters(limit=100))
     if frame is None or frame.empty:
         text = "Sin datos." if frame is None else "Ningún producto está bajo su stock mínimo."
         return components.empty_state(text)
@@ -207,7 +213,7 @@ def _alert_item(row) -> dbc.ListGroupItem:
 
 def weekly_chart(fetch):
     """Draw orders per ISO week for the last 12 weeks."""
-    frame = fetch("weekly_sales", Filters(weeks=WEEKS))
+    frame = fetch(queries.WEEKLY_SALES, Filters(weeks=WEEKS))
     if frame is None:
         return components.chart("home-weekly", charts.empty_figure())
     today = components.now().date()
@@ -217,7 +223,7 @@ def weekly_chart(fetch):
 
 def movements_chart(fetch):
     """Draw stock movements per day and kind for the last 30 days."""
-    frame = fetch("stock_timeline", Filters(days=DAYS))
+    frame = fetch(queries.STOCK_TIMELINE, Filters(days=DAYS))
     if frame is None:
         return components.chart("home-movements", charts.empty_figure())
     days = last_days(components.now().date(), DAYS + 1)
@@ -226,7 +232,7 @@ def movements_chart(fetch):
 
 def providers_chart(fetch):
     """Draw the providers with most orders in the last 30 days."""
-    frame = fetch("orders_by_provider_30d", Filters(limit=10))
+    frame = fetch(queries.ORDERS_BY_PROVIDER, Filters(days=DAYS, limit=10))
     figure = charts.empty_figure() if frame is None else charts.top_providers(frame)
     return components.chart("home-providers", figure)
 

@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import MATCH, Input, Output, State, callback, dcc, html
 
-from minimarket_dash import charts, components
+from minimarket_dash import charts, components, queries
 from minimarket_dash.formatting import csv_filename
 
 dash.register_page(__name__, path="/providers", title="Proveedores · Mini Market", order=1)
@@ -59,7 +59,7 @@ def layout(**_query):
 
 
 def _providers():
-    return components.fetch_or_none(PAGE, "providers")
+    return components.fetch_or_none(PAGE, queries.PROVIDERS)
 
 
 @callback(

@@ -1,65 +1,43 @@
-"""One function per metric: (connection, Filters, now) -> DataFrame, aggregated in the database.
+"""The metrics: each query module declares its `Metric`s next to their queries.
 
-Pages and the API call these same functions (through minimarket_dash.data), so their numbers
-never differ. Functions with `use_summaries` read the helper tables of `optimize` for closed
-months when they exist and the minimarket's tables for the rest; the result is the same.
+A metric's query has the one signature `(connection, Filters, now) -> DataFrame` and aggregates
+in the database; pages and the API run the same declarations through `minimarket_dash.data`,
+so their numbers never differ. Queries with `use_summaries` read closed periods from the
+summary tables when they exist and the minimarket's tables for the rest
+(`_common.stored_and_live`); the result is the same.
 """
 
-from ._common import (
-    day_range,
-    month_window_start,
-    provider_ids,
-    summary_freshness,
-    week_window_start,
-)
-from .catalog import low_stock_all, search_products
-from .invoices import invoice_check
+from ._common import SUMMARY_FRESHNESS, month_window_start, provider_ids, week_window_start
+from .catalog import LOW_STOCK_ALL, search_products
+from .invoices import INVOICE_CHECK
 from .orders import (
-    activity_counts,
-    monthly_orders,
-    orders_by_provider,
-    providers,
-    summary,
-    top_products,
-    weekly_sales,
+    ACTIVITY,
+    MONTHLY_ORDERS,
+    ORDERS_BY_PROVIDER,
+    PROVIDERS,
+    SUMMARY,
+    TOP_PRODUCTS,
+    WEEKLY_SALES,
 )
-from .prices import monthly_prices
-from .reorder import reorder, reorder_schedule
-from .spending import spending_cells
-from .stock import (
-    low_stock,
-    monthly_movements,
-    provider_names,
-    stock_by_provider,
-    stock_timeline,
+from .prices import MONTHLY_PRICES
+from .reorder import REORDER, REORDER_SCHEDULE
+from .spending import SPENDING
+from .stock import LOW_STOCK, MONTHLY_MOVEMENTS, PROVIDER_NAMES, STOCK_BY_PROVIDER, STOCK_TIMELINE
+from .today import TODAY_COUNTS, UNDELIVERED
+
+ALL = (
+    SUMMARY, PROVIDERS, TOP_PRODUCTS, MONTHLY_ORDERS, WEEKLY_SALES, ORDERS_BY_PROVIDER, ACTIVITY,
+    STOCK_TIMELINE, MONTHLY_MOVEMENTS, STOCK_BY_PROVIDER, LOW_STOCK, PROVIDER_NAMES,
+    LOW_STOCK_ALL, SPENDING, UNDELIVERED, TODAY_COUNTS, REORDER, REORDER_SCHEDULE,
+    INVOICE_CHECK, MONTHLY_PRICES, SUMMARY_FRESHNESS,
 )
-from .today import today_counts, undelivered
+BY_NAME = {metric.name: metric for metric in ALL}
 
 __all__ = [
-    "activity_counts",
-    "day_range",
-    "invoice_check",
-    "low_stock",
-    "low_stock_all",
-    "month_window_start",
-    "monthly_movements",
-    "monthly_orders",
-    "monthly_prices",
-    "orders_by_provider",
-    "provider_ids",
-    "provider_names",
-    "providers",
-    "reorder",
-    "reorder_schedule",
-    "search_products",
-    "spending_cells",
-    "stock_by_provider",
-    "stock_timeline",
-    "summary",
-    "summary_freshness",
-    "today_counts",
-    "top_products",
-    "undelivered",
-    "week_window_start",
-    "weekly_sales",
+    "ACTIVITY", "ALL", "BY_NAME", "INVOICE_CHECK", "LOW_STOCK", "LOW_STOCK_ALL",
+    "MONTHLY_MOVEMENTS", "MONTHLY_ORDERS", "MONTHLY_PRICES", "ORDERS_BY_PROVIDER",
+    "PROVIDERS", "PROVIDER_NAMES", "REORDER", "REORDER_SCHEDULE", "SPENDING",
+    "STOCK_BY_PROVIDER", "STOCK_TIMELINE", "SUMMARY", "SUMMARY_FRESHNESS", "TODAY_COUNTS",
+    "TOP_PRODUCTS", "UNDELIVERED", "WEEKLY_SALES", "month_window_start", "provider_ids",
+    "search_products", "week_window_start",
 ]

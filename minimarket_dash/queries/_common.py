@@ -9,7 +9,8 @@ from sqlalchemy import Connection, false, select, union_all
 
 from ..db import proveedores
 from ..filters import Filters, fold_text
-from ..summaries import SummaryState, read_state
+from ..metric import DAY, TEXT, Field, Metric
+from ..summaries import SummaryState, read_state, split_days, split_months
 
 
 def frame(conn: Connection, statement, columns: list[str]) -> pd.DataFrame:
@@ -29,16 +30,43 @@ def union_of(parts: list):
     return union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
 
 
+def stored_and_live(state: SummaryState | None, start: datetime | None, end: datetime | None,
+                    grain: str, live, stored):
+    """Return [start, end) as one subquery: closed periods stored, the rest read live.
+
+    `grain` is "day" (the daily summary, watermark `hasta_dia`) or "month" (the monthly ones,
+    watermark `hasta`). `live(start, end)` selects a raw range from the minimarket's tables;
+    `stored(first, last)` selects the whole summarised periods in [first, last) and may return
+    several selects. Without summaries (`state` None) the whole window is read live.
+    """
+    if state is None:
+        return union_of([live(start, end)])
+    split, watermark = (split_days, state.hasta_dia) if grain == "day" else (split_months,
+                                                                            state.hasta)
+    covered, raw = split(start, end, watermark)
+    parts = [live(*date_range) for date_range in raw]
+    if covered:
+        kept = stored(*covered)
+        parts += kept if isinstance(kept, list) else [kept]
+    return union_of(parts)
+
+
 def summary_state(conn: Connection, use_summaries: bool) -> SummaryState | None:
     """Return the summaries' watermark when they exist and may be used."""
     return read_state(conn) if use_summaries else None
 
 
-def summary_freshness(conn: Connection) -> pd.DataFrame:
+def summary_freshness(conn: Connection, filters: Filters, now: datetime) -> pd.DataFrame:
     """Return when `optimize` last built the summaries (no rows when it never did)."""
     state = read_state(conn)
     rows = [{"actualizado": state.actualizado, "hasta_dia": state.hasta_dia}] if state else []
     return pd.DataFrame(rows, columns=["actualizado", "hasta_dia"])
+
+
+SUMMARY_FRESHNESS = Metric("summary_freshness", summary_freshness, (
+    Field("actualizado", TEXT, "Cuándo se construyeron los resúmenes."),
+    Field("hasta_dia", DAY, "Primer día que todavía se lee en vivo."),
+))
 
 
 def provider_ids(conn: Connection, text: str | None) -> list[int] | None:
@@ -78,6 +106,13 @@ def window(column, start: datetime | None, end: datetime | None) -> list:
 def last_days(now: datetime, days: int) -> tuple[datetime, datetime]:
     """Return [now - days, now] as a half-open window ending one second after now."""
     return now - timedelta(days=days), now + timedelta(seconds=1)
+
+
+def days_or_dates(filters: Filters, now: datetime) -> tuple[datetime | None, datetime | None]:
+    """Return the filter's dates, or the rolling last `days` days (ending now) without them."""
+    if filters.start_date or filters.end_date:
+        return filters.date_bounds()
+    return last_days(now, filters.days)
 
 
 def month_window_start(now: datetime, months: int) -> datetime:

@@ -2,24 +2,40 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pandas as pd
 from sqlalchemy import Connection, select
 
 from ..db import productos, proveedores
-from ..filters import fold_text
+from ..filters import Filters, fold_text
+from ..metric import INT, NULLABLE_MONEY, NULLABLE_TEXT, TEXT, Field, Metric, names
 from ..sqlparts import is_true, sort_text
 from ._common import frame, ints
 
-LOW_STOCK_FIELDS = (
-    "producto_id", "producto", "proveedor", "stock_actual", "stock_minimo", "faltan",
+LOW_STOCK = (
+    Field("producto_id", INT, "Id del producto."),
+    Field("producto", TEXT, "Nombre del producto."),
+    Field("proveedor", NULLABLE_TEXT, "Nombre de su proveedor (activo o no)."),
+    Field("stock_actual", INT, "Stock actual."),
+    Field("stock_minimo", INT, "Stock mínimo."),
+    Field("faltan", INT, "stock_minimo − stock_actual."),
 )
-PRODUCT_FIELDS = (
-    "producto_id", "nombre", "codigo_barras", "proveedor", "stock_actual", "stock_minimo",
-    "precio_compra", "precio_venta",
+PRODUCT = (
+    Field("producto_id", INT, "Id del producto."),
+    Field("nombre", TEXT, "Nombre del producto."),
+    Field("codigo_barras", NULLABLE_TEXT, "Código de barras."),
+    Field("proveedor", NULLABLE_TEXT, "Nombre de su proveedor."),
+    Field("stock_actual", INT, "Stock actual."),
+    Field("stock_minimo", INT, "Stock mínimo."),
+    Field("precio_compra", NULLABLE_MONEY, "Precio de compra en pesos."),
+    Field("precio_venta", NULLABLE_MONEY, "Precio de venta en pesos."),
 )
+LOW_STOCK_FIELDS = names(LOW_STOCK)
+PRODUCT_FIELDS = names(PRODUCT)
 
 
-def low_stock_all(conn: Connection) -> pd.DataFrame:
+def low_stock_all(conn: Connection, filters: Filters, now: datetime) -> pd.DataFrame:
     """Return every active product with stock_actual < stock_minimo, largest shortfall first.
 
     `proveedor` is the name of the product's provider (active or not); null when the product
@@ -42,6 +58,9 @@ def low_stock_all(conn: Connection) -> pd.DataFrame:
     )
     columns = list(LOW_STOCK_FIELDS)
     return ints(frame(conn, statement, columns), ["producto_id", *columns[3:]])
+
+
+LOW_STOCK_ALL = Metric("low_stock_all", low_stock_all, LOW_STOCK)
 
 
 def search_products(conn: Connection, text: str | None, limit: int) -> pd.DataFrame:

@@ -17,6 +17,7 @@ from ..db import facturas_ocr, pedidos, proveedores
 from ..filters import Filters
 from ..invoicecheck import MATCH_DAYS, Checked, Invoice, Order, check_invoices, merge_lines
 from ..invoices import normalise_name, read_items, resolve_provider
+from ..metric import Metric
 from ..sqlparts import is_true
 from ._common import provider_ids
 
@@ -187,3 +188,7 @@ def _record(result: Checked, names: dict[int, str], originals: dict) -> dict:
         "cobrado_de_mas": result.cobrado_de_mas,
         "items": _items(result),
     }
+
+
+# Declaration (docs/architecture.md): /api/invoices builds its envelope from these rows.
+INVOICE_CHECK = Metric("invoice_check", invoice_check)

@@ -5,23 +5,22 @@ from __future__ import annotations
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Connection, case, func, select, union_all
+from sqlalchemy import Connection, case, func, select
 
 from ..db import detalle_pedidos as lines
 from ..db import facturas_ocr, movimientos_stock, pedidos, proveedores
 from ..filters import Filters
+from ..metric import INT, MONTH, NULLABLE_TEXT, TEXT, WEEK, Field, Metric
 from ..sqlparts import day_value, grouped, is_true, iso_week_bucket, sort_text
 from ..summaries import (
-    LATEST,
     SummaryState,
     mm_movimientos_mes,
     mm_pedidos_dia,
     mm_producto_mes,
     month_key,
-    split_days,
-    split_months,
 )
 from ._common import (
+    days_or_dates,
     filtered_window,
     frame,
     ints,
@@ -29,14 +28,16 @@ from ._common import (
     month_window_start,
     provider_condition,
     provider_ids,
+    stored_and_live,
     summary_state,
-    union_of,
     week_window_start,
     window,
 )
 
 
-def summary(conn: Connection, now: datetime, *, use_summaries: bool = True) -> pd.DataFrame:
+def summary(
+    conn: Connection, filters: Filters, now: datetime, *, use_summaries: bool = True
+) -> pd.DataFrame:
     """Return the one-row summary of /api/summary (top provider as two columns)."""
     state = summary_state(conn, use_summaries)
     month_start, month_end = last_days(now, 30)
@@ -57,7 +58,7 @@ def summary(conn: Connection, now: datetime, *, use_summaries: bool = True) -> p
         .scalar_subquery().label("movimientos_semana"),
     ]
     data = dict(conn.execute(select(*counts).select_from(lines_total)).one()._mapping)
-    top = orders_by_provider(conn, month_start, month_end, limit=1)
+    top = _orders_by_provider(conn, month_start, month_end, limit=1)
     data["proveedor_top_nombre"] = str(top.iloc[0]["nombre"]) if len(top) else "N/A"
     data["proveedor_top_pedidos"] = int(top.iloc[0]["pedidos"]) if len(top) else 0
     columns = ["total_pedidos", "total_productos_pedidos", "total_movimientos"]
@@ -66,39 +67,59 @@ def summary(conn: Connection, now: datetime, *, use_summaries: bool = True) -> p
 
 def _line_totals(state: SummaryState | None):
     """One row: distinct orders with lines and their units (daily summary + live tail)."""
-    since = (state.hasta_dia, LATEST) if state else (None, None)
-    live = (
-        select(
-            func.count(func.distinct(lines.c.pedido_id)).label("pedidos"),
-            func.sum(lines.c.cantidad).label("unidades"),
+
+    def live(start, end):
+        return (
+            select(
+                func.count(func.distinct(lines.c.pedido_id)).label("pedidos"),
+                func.sum(lines.c.cantidad).label("unidades"),
+            )
+            .join(pedidos, pedidos.c.id == lines.c.pedido_id)
+            .where(*window(pedidos.c.fecha_pedido, start, end))
         )
-        .join(pedidos, pedidos.c.id == lines.c.pedido_id)
-        .where(*window(pedidos.c.fecha_pedido, *since))
-    )
-    if state is None:
-        return live.subquery()
-    stored = select(
-        func.sum(mm_pedidos_dia.c.pedidos_con_lineas).label("pedidos"),
-        func.sum(mm_pedidos_dia.c.unidades).label("unidades"),
-    )
-    both = union_all(stored, live).subquery()
+
+    def stored(first, last):
+        return select(
+            func.sum(mm_pedidos_dia.c.pedidos_con_lineas).label("pedidos"),
+            func.sum(mm_pedidos_dia.c.unidades).label("unidades"),
+        ).where(*_stored_day_range(first, last))
+
+    both = stored_and_live(state, None, None, "day", live, stored)
     return select(
         func.sum(both.c.pedidos).label("pedidos"), func.sum(both.c.unidades).label("unidades")
     ).subquery()
 
 
+def _stored_day_range(first: datetime, last: datetime) -> list:
+    return [mm_pedidos_dia.c.dia >= first.date(), mm_pedidos_dia.c.dia < last.date()]
+
+
 def _movement_count(state: SummaryState | None):
     """All stock movements: the monthly summary plus the live tail."""
-    live = select(func.count()).select_from(movimientos_stock)
-    if state is None:
-        return live.scalar_subquery()
-    live = live.where(*window(movimientos_stock.c.fecha_movimiento, state.hasta, LATEST))
-    stored = select(func.coalesce(func.sum(mm_movimientos_mes.c.movimientos), 0))
-    return stored.scalar_subquery() + live.scalar_subquery()
+
+    def live(start, end):
+        return select(func.count().label("movimientos")).select_from(movimientos_stock).where(
+            *window(movimientos_stock.c.fecha_movimiento, start, end)
+        )
+
+    def stored(first, last):
+        table = mm_movimientos_mes
+        return select(func.coalesce(func.sum(table.c.movimientos), 0).label("movimientos")).where(
+            table.c.mes >= month_key(first), table.c.mes < month_key(last)
+        )
+
+    both = stored_and_live(state, None, None, "month", live, stored)
+    return select(func.sum(both.c.movimientos)).scalar_subquery()
 
 
-def orders_by_provider(
-    conn: Connection, start: datetime, end: datetime, limit: int = 10
+def orders_by_provider(conn: Connection, filters: Filters, now: datetime) -> pd.DataFrame:
+    """Return the `limit` active providers with most orders in the filter's dates, or in the
+    last `days` days (a rolling window ending now) when it names none."""
+    return _orders_by_provider(conn, *days_or_dates(filters, now), filters.limit)
+
+
+def _orders_by_provider(
+    conn: Connection, start: datetime | None, end: datetime | None, limit: int
 ) -> pd.DataFrame:
     """Return active providers with orders in [start, end), most orders first."""
     dialect = conn.dialect.name
@@ -114,7 +135,9 @@ def orders_by_provider(
     return ints(frame(conn, statement, ["nombre", "codigo", "pedidos"]), ["pedidos"])
 
 
-def providers(conn: Connection, now: datetime, *, use_summaries: bool = True) -> pd.DataFrame:
+def providers(
+    conn: Connection, filters: Filters, now: datetime, *, use_summaries: bool = True
+) -> pd.DataFrame:
     """Return one row per active provider with its order KPIs (GET /api/providers)."""
     dialect = conn.dialect.name
     totals = _provider_totals(conn, use_summaries)
@@ -141,26 +164,27 @@ def providers(conn: Connection, now: datetime, *, use_summaries: bool = True) ->
 
 def _provider_totals(conn: Connection, use_summaries: bool):
     """All-time orders and ordered units per provider (summary + live tail)."""
-    state = summary_state(conn, use_summaries)
-    since = (state.hasta_dia, LATEST) if state else (None, None)
-    live = (
-        select(
-            pedidos.c.proveedor_id,
-            func.count(func.distinct(pedidos.c.id)).label("total_pedidos"),
-            func.coalesce(func.sum(lines.c.cantidad), 0).label("total_productos"),
+
+    def live(start, end):
+        return (
+            select(
+                pedidos.c.proveedor_id,
+                func.count(func.distinct(pedidos.c.id)).label("total_pedidos"),
+                func.coalesce(func.sum(lines.c.cantidad), 0).label("total_productos"),
+            )
+            .select_from(pedidos.outerjoin(lines, lines.c.pedido_id == pedidos.c.id))
+            .where(*window(pedidos.c.fecha_pedido, start, end))
+            .group_by(pedidos.c.proveedor_id)
         )
-        .select_from(pedidos.outerjoin(lines, lines.c.pedido_id == pedidos.c.id))
-        .where(*window(pedidos.c.fecha_pedido, *since))
-        .group_by(pedidos.c.proveedor_id)
-    )
-    if state is None:
-        return live.subquery()
-    stored = select(
-        mm_pedidos_dia.c.proveedor_id,
-        func.sum(mm_pedidos_dia.c.pedidos).label("total_pedidos"),
-        func.sum(mm_pedidos_dia.c.unidades).label("total_productos"),
-    ).group_by(mm_pedidos_dia.c.proveedor_id)
-    both = union_all(stored, live).subquery()
+
+    def stored(first, last):
+        return select(
+            mm_pedidos_dia.c.proveedor_id,
+            func.sum(mm_pedidos_dia.c.pedidos).label("total_pedidos"),
+            func.sum(mm_pedidos_dia.c.unidades).label("total_productos"),
+        ).where(*_stored_day_range(first, last)).group_by(mm_pedidos_dia.c.proveedor_id)
+
+    both = stored_and_live(summary_state(conn, use_summaries), None, None, "day", live, stored)
     return (
         select(
             both.c.proveedor_id,
@@ -189,7 +213,9 @@ def _recent_orders(now: datetime):
     )
 
 
-def top_products(conn: Connection, filters: Filters, *, use_summaries: bool = True) -> pd.DataFrame:
+def top_products(
+    conn: Connection, filters: Filters, now: datetime, *, use_summaries: bool = True
+) -> pd.DataFrame:
     """Return the most ordered products in the filter, with the provider of most of their units."""
     dialect = conn.dialect.name
     ids = provider_ids(conn, filters.proveedor)
@@ -225,13 +251,11 @@ def _units_per_product_provider(conn, filters: Filters, ids, use_summaries: bool
     Each order has one provider and one month, so distinct orders per (product, provider,
     month) add up exactly; whole closed months come from the summary, the rest live.
     """
-    start, end = filters.date_bounds()
-    state = summary_state(conn, use_summaries)
-    covered, raw = split_months(start, end, state.hasta) if state else (None, [(start, end)])
-    parts = [_live_units(conn, rng, ids) for rng in raw]
-    if covered:
-        parts.append(_stored_units(covered, ids))
-    both = union_of(parts)
+    both = stored_and_live(
+        summary_state(conn, use_summaries), *filters.date_bounds(), "month",
+        lambda start, end: _live_units(start, end, ids),
+        lambda first, last: _stored_units(first, last, ids),
+    )
     return (
         select(
             both.c.producto,
@@ -244,8 +268,7 @@ def _units_per_product_provider(conn, filters: Filters, ids, use_summaries: bool
     )
 
 
-def _live_units(conn, date_range, ids):
-    start, end = date_range
+def _live_units(start, end, ids):
     return (
         select(
             lines.c.producto_nombre.label("producto"),
@@ -260,8 +283,7 @@ def _live_units(conn, date_range, ids):
     )
 
 
-def _stored_units(covered, ids):
-    first, last = covered
+def _stored_units(first, last, ids):
     return (
         select(
             mm_producto_mes.c.producto_nombre.label("producto"),
@@ -310,12 +332,11 @@ def weekly_sales(
     dialect = conn.dialect.name
     start, end = filtered_window(filters, week_window_start(now, filters.weeks), now)
     ids = provider_ids(conn, filters.proveedor)
-    state = summary_state(conn, use_summaries)
-    covered, raw = split_days(start, end, state.hasta_dia) if state else (None, [(start, end)])
-    parts = [_live_days(rng, ids, dialect) for rng in raw]
-    if covered:
-        parts.append(_stored_days(covered, ids))
-    days = union_of(parts)
+    days = stored_and_live(
+        summary_state(conn, use_summaries), start, end, "day",
+        lambda first, last: _live_days(first, last, ids, dialect),
+        lambda first, last: _stored_days(first, last, ids),
+    )
     # Days first, weeks after: the ISO-week expression then runs once per day, not per order.
     semana = iso_week_bucket(days.c.dia, dialect).label("semana")
     statement = (
@@ -331,7 +352,7 @@ def weekly_sales(
     return ints(frame(conn, statement, columns), ["pedidos", "productos"])
 
 
-def _live_days(date_range, ids, dialect: str):
+def _live_days(start, end, ids, dialect: str):
     dia = day_value(pedidos.c.fecha_pedido, dialect).label("dia")
     return (
         select(
@@ -340,28 +361,29 @@ def _live_days(date_range, ids, dialect: str):
             func.coalesce(func.sum(lines.c.cantidad), 0).label("productos"),
         )
         .select_from(pedidos.outerjoin(lines, lines.c.pedido_id == pedidos.c.id))
-        .where(*window(pedidos.c.fecha_pedido, *date_range),
+        .where(*window(pedidos.c.fecha_pedido, start, end),
                *provider_condition(pedidos.c.proveedor_id, ids))
         .group_by(dia)
     )
 
 
-def _stored_days(covered, ids):
-    first, last = covered
+def _stored_days(first, last, ids):
     return (
         select(
             mm_pedidos_dia.c.dia,
             func.sum(mm_pedidos_dia.c.pedidos).label("pedidos"),
             func.sum(mm_pedidos_dia.c.unidades).label("productos"),
         )
-        .where(mm_pedidos_dia.c.dia >= first.date(), mm_pedidos_dia.c.dia < last.date(),
+        .where(*_stored_day_range(first, last),
                *provider_condition(mm_pedidos_dia.c.proveedor_id, ids))
         .group_by(mm_pedidos_dia.c.dia)
     )
 
 
-def activity_counts(conn: Connection, start: datetime, end: datetime) -> pd.DataFrame:
-    """Return the orders and stock movements in [start, end) as one row (KPI comparisons)."""
+def activity_counts(conn: Connection, filters: Filters, now: datetime) -> pd.DataFrame:
+    """Return the orders and stock movements of the last `days` days (rolling, ending now) as
+    one row; a KPI's previous window is the difference of two of these."""
+    start, end = last_days(now, filters.days)
     statement = select(
         select(func.count()).where(*window(pedidos.c.fecha_pedido, start, end))
         .scalar_subquery().label("pedidos"),
@@ -370,3 +392,51 @@ def activity_counts(conn: Connection, start: datetime, end: datetime) -> pd.Data
     )
     return ints(frame(conn, statement, ["pedidos", "movimientos"]), ["pedidos", "movimientos"])
 
+
+
+# ---- Declarations: each metric above with its published fields (docs/architecture.md).
+
+SUMMARY = Metric("summary", summary, (
+    Field("total_proveedores", INT, "Proveedores activos."),
+    Field("total_pedidos", INT, "Pedidos con al menos una línea, desde el principio."),
+    Field("total_productos_pedidos", INT, "Unidades pedidas, desde el principio."),
+    Field("total_movimientos", INT, "Movimientos de stock, desde el principio."),
+    Field("facturas_procesadas", INT, "Facturas con procesado = 1."),
+    Field("pedidos_mes", INT, "Pedidos de los últimos 30 días (ventana móvil hasta ahora)."),
+    Field("movimientos_semana", INT, "Movimientos de los últimos 7 días (ventana móvil)."),
+    Field("proveedor_top_nombre", TEXT, "Proveedor activo con más pedidos en 30 días (N/A)."),
+    Field("proveedor_top_pedidos", INT, "Sus pedidos en esos 30 días (0 sin proveedor)."),
+))
+PROVIDERS = Metric("providers", providers, (
+    Field("codigo", TEXT, "Código del proveedor."),
+    Field("nombre", TEXT, "Nombre del proveedor."),
+    Field("total_pedidos", INT, "Pedidos desde el principio."),
+    Field("total_productos", INT, "Unidades pedidas desde el principio."),
+    Field("pedidos_semana", INT, "Pedidos de los últimos 7 días (ventana móvil)."),
+    Field("pedidos_mes", INT, "Pedidos de los últimos 30 días (ventana móvil)."),
+))
+TOP_PRODUCTS = Metric("top_products", top_products, (
+    Field("producto", TEXT, "Nombre del producto en la línea de pedido."),
+    Field("cantidad_total", INT, "Unidades pedidas en el período."),
+    Field("pedidos", INT, "Pedidos distintos que lo incluyen."),
+    Field("proveedor", NULLABLE_TEXT, "Proveedor de la mayoría de sus unidades."),
+))
+MONTHLY_ORDERS = Metric("monthly_orders", monthly_orders, (
+    Field("mes", MONTH, "Mes calendario, AAAA-MM."),
+    Field("pedidos", INT, "Pedidos del mes (incluye cancelados)."),
+    Field("proveedores_activos", INT, "Proveedores con al menos un pedido en el mes."),
+))
+WEEKLY_SALES = Metric("weekly_sales", weekly_sales, (
+    Field("semana", WEEK, "Semana ISO (lunes a domingo), AAAA-Www."),
+    Field("pedidos", INT, "Pedidos de la semana."),
+    Field("productos", INT, "Unidades pedidas en la semana."),
+))
+ORDERS_BY_PROVIDER = Metric("orders_by_provider", orders_by_provider, (
+    Field("nombre", TEXT, "Nombre del proveedor."),
+    Field("codigo", TEXT, "Código del proveedor."),
+    Field("pedidos", INT, "Pedidos en la ventana."),
+), Filters(days=30))
+ACTIVITY = Metric("activity_counts", activity_counts, (
+    Field("pedidos", INT, "Pedidos de los últimos `days` días."),
+    Field("movimientos", INT, "Movimientos de stock de los últimos `days` días."),
+))

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Connection, select, union_all
+from sqlalchemy import Connection, select
 
 from ..db import pedidos, proveedores
 from ..filters import Filters
-from ..summaries import mm_precio_mes, month_key, price_months, split_months
-from ._common import provider_condition, provider_ids, summary_state
+from ..metric import Metric
+from ..summaries import mm_precio_mes, month_key, price_months
+from ._common import provider_condition, provider_ids, stored_and_live, summary_state
 
 INDEX_MONTHS = 12
 MIN_COMMON = 3
@@ -52,18 +53,15 @@ def monthly_prices(
     """
     current = current_month(now)
     start, end = _month_start(current - INDEX_MONTHS), _month_start(current + 1)
-    state = summary_state(conn, use_summaries)
-    covered, raw = split_months(start, end, state.hasta) if state else (None, [(start, end)])
     ids = provider_ids(conn, filters.proveedor)
-    parts = [
-        price_months(first, last, conn.dialect.name)
-        .where(*provider_condition(pedidos.c.proveedor_id, ids))
-        for first, last in raw
-    ]
-    if covered:
-        parts.append(_stored(covered, ids))
+    months = stored_and_live(
+        summary_state(conn, use_summaries), start, end, "month",
+        lambda first, last: price_months(first, last, conn.dialect.name)
+        .where(*provider_condition(pedidos.c.proveedor_id, ids)),
+        lambda first, last: _stored(first, last, ids),
+    )
     # Each month comes from exactly one part, so the union needs no second GROUP BY.
-    rows = conn.execute(union_all(*parts) if len(parts) > 1 else parts[0]).fetchall()
+    rows = conn.execute(select(months)).fetchall()
     names = dict(conn.execute(select(proveedores.c.id, proveedores.c.nombre)).tuples().all())
     data = pd.DataFrame(
         [(provider, names.get(provider, ""), product, mes, gasto, cantidad)
@@ -75,13 +73,17 @@ def monthly_prices(
     return data
 
 
-def _stored(covered: tuple[datetime, datetime], ids: list[int] | None):
+def _stored(first: datetime, last: datetime, ids: list[int] | None):
     table = mm_precio_mes.c
     return select(table.mes, table.proveedor_id, table.producto_nombre, table.gasto,
                   table.cantidad).where(
-        table.mes >= month_key(covered[0]), table.mes < month_key(covered[1]),
+        table.mes >= month_key(first), table.mes < month_key(last),
         *provider_condition(table.proveedor_id, ids),
     )
+
+
+# Declaration (docs/architecture.md): /api/price-changes computes its report from these rows.
+MONTHLY_PRICES = Metric("monthly_prices", monthly_prices)
 
 
 @dataclass

@@ -20,6 +20,7 @@ from ..db import movimientos_stock as moves
 from ..db import pedidos, productos, proveedores
 from ..filters import Filters
 from ..formatting import WEEKDAYS
+from ..metric import INT, NULLABLE_NUMBER, NUMBER, TEXT, Field, Metric, names
 from ..phones import normalise_phone
 from ..sqlparts import day_value, is_true
 from ._common import frame, ints, last_days, provider_condition, provider_ids, window
@@ -33,26 +34,62 @@ CLOSED_STATES = ("entregado", "cancelado")
 URGENCY = ("agotado", "critico", "reponer")
 MICRO = 1_000_000
 
-PRODUCT_FIELDS = (
-    "producto_id", "producto", "proveedor_id", "proveedor", "stock_actual", "stock_minimo",
-    "en_camino", "consumo_diario", "cobertura_dias", "pack", "sugerido", "urgencia",
-    "precio_compra", "importe_estimado",
+PRODUCT = (
+    Field("producto_id", INT, "Id del producto."),
+    Field("producto", TEXT, "Nombre del producto."),
+    Field("proveedor_id", INT, "Id de su proveedor."),
+    Field("proveedor", TEXT, "Nombre de su proveedor."),
+    Field("stock_actual", INT, "Stock actual."),
+    Field("stock_minimo", INT, "Stock mínimo."),
+    Field("en_camino", INT, "Unidades de pedidos abiertos de los últimos 30 días."),
+    Field("consumo_diario", NUMBER, "Salidas de los últimos `dias` días completos ÷ `dias`."),
+    Field("cobertura_dias", NULLABLE_NUMBER, "Días que alcanza el stock (null sin consumo)."),
+    Field("pack", INT, "MCD de las cantidades pedidas (180 días; 1 si no hay)."),
+    Field("sugerido", INT, "Unidades a pedir, múltiplo de pack."),
+    Field("urgencia", {"type": "string", "enum": list(URGENCY)}, "agotado, critico o reponer."),
+    Field("precio_compra", NULLABLE_NUMBER, "Precio de compra en pesos."),
+    Field("importe_estimado", NULLABLE_NUMBER, "sugerido × precio_compra."),
 )
-PROVIDER_FIELDS = (
-    "proveedor_id", "proveedor", "plazo_dias", "ciclo_dias", "dia_habitual", "pide_hoy",
-    "lineas", "importe_estimado", "whatsapp",
+PROVIDER = (
+    Field("proveedor_id", INT, "Id del proveedor."),
+    Field("proveedor", TEXT, "Nombre del proveedor."),
+    Field("plazo_dias", NUMBER, "Mediana de días entre pedido y entrega (180 días)."),
+    Field("ciclo_dias", NUMBER, "Mediana de días entre fechas de pedido (90 días)."),
+    Field("dia_habitual", {"type": "string", "nullable": True, "enum": [*WEEKDAYS, None]},
+          "Día de la semana en que más se le pide."),
+    Field("pide_hoy", {"type": "boolean"}, "Hoy es su día habitual."),
+    Field("lineas", INT, "Productos sugeridos."),
+    Field("importe_estimado", NULLABLE_NUMBER, "Suma de los importes estimados."),
+    Field("whatsapp", {"type": "string", "nullable": True, "pattern": r"^549\d{10}$"},
+          "Número de WhatsApp del vendedor (549 + 10 dígitos)."),
 )
+PRODUCT_FIELDS = names(PRODUCT)
+PROVIDER_FIELDS = names(PROVIDER)
 SCHEDULE_FIELDS = ("proveedor_id", "plazo_dias", "ciclo_dias", "dia_habitual")
 CONTACT_FIELDS = ("proveedor", "contacto", "telefono", "email", "whatsapp", "whatsapp_motivo")
 ALL_COLUMNS = [*PRODUCT_FIELDS, *SCHEDULE_FIELDS[1:], "pide_hoy", *CONTACT_FIELDS[1:]]
 
 
-def reorder(conn: Connection, filters: Filters, now: datetime, lead_days: int) -> pd.DataFrame:
+def configured_lead_days() -> int:
+    """Return DASHBOARD_DEFAULT_LEAD_DAYS of the running app (the setting's default outside one)."""
+    from flask import current_app, has_app_context
+
+    from ..config import Settings
+
+    settings = current_app.config["SETTINGS"] if has_app_context() else Settings()
+    return settings.default_lead_days
+
+
+def reorder(
+    conn: Connection, filters: Filters, now: datetime, lead_days: int | None = None
+) -> pd.DataFrame:
     """Return the products to order today, most urgent first, with their provider's figures.
 
     Besides PRODUCT_FIELDS each row carries its provider's plazo_dias, ciclo_dias, dia_habitual,
     pide_hoy, contact and WhatsApp number, so the API and the page group it without more queries.
+    `lead_days` (plazo_dias of a provider without deliveries) defaults to the app's setting.
     """
+    lead_days = lead_days or configured_lead_days()
     ids = provider_ids(conn, filters.proveedor)
     items = _products(conn, ids)
     if items.empty:
@@ -67,9 +104,10 @@ def reorder(conn: Connection, filters: Filters, now: datetime, lead_days: int) -
 
 
 def reorder_schedule(
-    conn: Connection, filters: Filters, now: datetime, lead_days: int
+    conn: Connection, filters: Filters, now: datetime, lead_days: int | None = None
 ) -> pd.DataFrame:
     """Return every active provider (matching the filter) with its lead time, cycle and day."""
+    lead_days = lead_days or configured_lead_days()
     ids = provider_ids(conn, filters.proveedor)
     statement = (
         select(proveedores.c.id.label("proveedor_id"), proveedores.c.nombre.label("proveedor"))
@@ -356,3 +394,8 @@ def _sorted(items: pd.DataFrame) -> pd.DataFrame:
 
 def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and np.isnan(value))
+
+
+# ---- Declarations (docs/architecture.md): /api/reorder's productos are REORDER's fields.
+REORDER = Metric("reorder", reorder, PRODUCT)
+REORDER_SCHEDULE = Metric("reorder_schedule", reorder_schedule)

@@ -10,23 +10,34 @@ from sqlalchemy import Connection, func, inspect, or_, select
 from ..db import detalle_pedidos as lines
 from ..db import pedidos, proveedores
 from ..filters import Filters
+from ..metric import INT, MONEY, MONTH, NULLABLE_TEXT, Field, Metric, names
 from ..sqlparts import grouped
-from ..summaries import mm_importe_mes, month_key, split_months
+from ..summaries import mm_importe_mes, month_key
 from ._common import (
     filtered_window,
     frame,
     month_window_start,
     provider_condition,
     provider_ids,
+    stored_and_live,
     summary_state,
-    union_of,
     window,
 )
 
 CANCELLED = "cancelado"
 SPENDING_MONTHS = 12
-MONTH_FIELDS = ("mes", "importe", "pedidos")
-PROVIDER_FIELDS = ("proveedor_id", "proveedor", "importe", "pedidos")
+IMPORTE = Field("importe", MONEY, "Σ cantidad × precio_unitario de pedidos no cancelados (2 "
+                                  "decimales).")
+PEDIDOS = Field("pedidos", INT, "Pedidos no cancelados.")
+PER_MONTH = (Field("mes", MONTH, "Mes calendario, AAAA-MM."), IMPORTE, PEDIDOS)
+PER_PROVIDER = (
+    Field("proveedor_id", {"type": "integer", "nullable": True}, "Id del proveedor."),
+    Field("proveedor", NULLABLE_TEXT, "Nombre del proveedor."),
+    IMPORTE,
+    PEDIDOS,
+)
+MONTH_FIELDS = names(PER_MONTH)
+PROVIDER_FIELDS = names(PER_PROVIDER)
 _CELL_COLUMNS = ["mes", "proveedor_id", "proveedor", "importe", "pedidos"]
 
 
@@ -57,13 +68,18 @@ def spending_cells(
     start, end = spending_window(filters, now)
     ids = provider_ids(conn, filters.proveedor)
     state = summary_state(conn, use_summaries and _has_money_summary(conn))
-    covered, raw = split_months(start, end, state.hasta) if state else (None, [(start, end)])
     dialect = conn.dialect.name
-    parts = [_live_money(rng, ids, dialect, not_cancelled(), 1) for rng in raw]
-    if covered:
+
+    def stored(first, last):
+        # Every order of the summarised months, minus the cancelled ones read live.
         cancelled = pedidos.c.estado == CANCELLED
-        parts += [_stored_money(covered, ids), _live_money(covered, ids, dialect, cancelled, -1)]
-    cells = union_of(parts)
+        return [_stored_money(first, last, ids),
+                _live_money(first, last, ids, dialect, cancelled, -1)]
+
+    cells = stored_and_live(
+        state, start, end, "month",
+        lambda first, last: _live_money(first, last, ids, dialect, not_cancelled(), 1), stored,
+    )
     statement = (
         select(
             cells.c.mes,
@@ -84,7 +100,7 @@ def _has_money_summary(conn: Connection) -> bool:
     return inspect(conn).has_table(mm_importe_mes.name)
 
 
-def _live_money(date_range, ids, dialect: str, condition, sign: int):
+def _live_money(start, end, ids, dialect: str, condition, sign: int):
     """Orders matching condition in the range, per month and provider, times sign."""
     month, label = grouped(pedidos.c.fecha_pedido, "month", dialect)
     per_order = (
@@ -99,14 +115,13 @@ def _live_money(date_range, ids, dialect: str, condition, sign: int):
             (func.count() * sign).label("pedidos"),
             (func.coalesce(func.sum(per_order), 0.0) * sign).label("importe"),
         )
-        .where(*window(pedidos.c.fecha_pedido, *date_range), condition,
+        .where(*window(pedidos.c.fecha_pedido, start, end), condition,
                *provider_condition(pedidos.c.proveedor_id, ids))
         .group_by(month, pedidos.c.proveedor_id)
     )
 
 
-def _stored_money(covered, ids):
-    first, last = covered
+def _stored_money(first, last, ids):
     table = mm_importe_mes
     return select(
         table.c.mes, table.c.proveedor_id, table.c.pedidos, table.c.importe
@@ -144,3 +159,8 @@ def _money(data: pd.DataFrame) -> pd.DataFrame:
     data["importe"] = pd.to_numeric(data["importe"]).astype("float64").round(2) + 0.0
     data["pedidos"] = data["pedidos"].astype("int64")
     return data.reset_index(drop=True)
+
+
+# ---- Declaration (docs/architecture.md): /api/spending rolls SPENDING's cells up per month
+# (PER_MONTH fields) and per provider (PER_PROVIDER fields).
+SPENDING = Metric("spending", spending_cells)

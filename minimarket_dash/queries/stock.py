@@ -10,18 +10,19 @@ from sqlalchemy import Connection, case, func, literal, select
 from ..db import movimientos_stock as moves
 from ..db import productos, proveedores
 from ..filters import Filters
+from ..metric import DAY, INT, MONTH, NULLABLE_TEXT, TEXT, Field, Metric
 from ..sqlparts import grouped, is_true, sort_text
-from ..summaries import mm_movimientos_mes, month_key, split_months
+from ..summaries import mm_movimientos_mes, month_key
 from ._common import (
+    days_or_dates,
     filtered_window,
     frame,
     ints,
-    last_days,
     month_window_start,
     provider_condition,
     provider_ids,
+    stored_and_live,
     summary_state,
-    union_of,
     window,
 )
 
@@ -33,9 +34,7 @@ def stock_timeline(conn: Connection, filters: Filters, now: datetime) -> pd.Data
     the provider text narrows it to matching providers.
     """
     dialect = conn.dialect.name
-    start, end = last_days(now, filters.days)
-    if filters.start_date or filters.end_date:
-        start, end = filters.date_bounds()
+    start, end = days_or_dates(filters, now)
     ids = provider_ids(conn, filters.proveedor)
     day, label = grouped(moves.c.fecha_movimiento, "day", dialect)
     tipo = moves.c.tipo_movimiento
@@ -62,8 +61,7 @@ def monthly_movements(
     dialect = conn.dialect.name
     start, end = filtered_window(filters, month_window_start(now, filters.months), now)
     ids = provider_ids(conn, filters.proveedor)
-    parts = _movement_parts(conn, start, end, ids, use_summaries, by_month=True)
-    both = union_of(parts)
+    both = _movements(conn, start, end, ids, use_summaries, by_month=True)
     statement = (
         select(
             both.c.mes,
@@ -79,12 +77,11 @@ def monthly_movements(
 
 
 def stock_by_provider(
-    conn: Connection, filters: Filters, *, use_summaries: bool = True
+    conn: Connection, filters: Filters, now: datetime, *, use_summaries: bool = True
 ) -> pd.DataFrame:
     """Return net stock (entradas - salidas + ajustes) per active provider, highest first."""
     dialect = conn.dialect.name
-    parts = _movement_parts(conn, None, None, None, use_summaries, by_month=False)
-    both = union_of(parts)
+    both = _movements(conn, None, None, None, use_summaries, by_month=False)
     kind = func.lower(both.c.tipo)
     signed = case(
         (kind == "entrada", both.c.productos),
@@ -108,18 +105,16 @@ def stock_by_provider(
     return ints(frame(conn, statement, ["codigo", "nombre", "stock_total"]), ["stock_total"])
 
 
-def _movement_parts(conn, start, end, ids, use_summaries: bool, *, by_month: bool) -> list:
+def _movements(conn, start, end, ids, use_summaries: bool, *, by_month: bool):
     """Movements per (month or provider, kind): closed months stored, the rest live."""
-    state = summary_state(conn, use_summaries)
-    covered, raw = split_months(start, end, state.hasta) if state else (None, [(start, end)])
-    parts = [_live_moves(rng, ids, conn.dialect.name, by_month) for rng in raw]
-    if covered:
-        parts.append(_stored_moves(covered, ids, by_month))
-    return parts
+    return stored_and_live(
+        summary_state(conn, use_summaries), start, end, "month",
+        lambda first, last: _live_moves(first, last, ids, conn.dialect.name, by_month),
+        lambda first, last: _stored_moves(first, last, ids, by_month),
+    )
 
 
-def _live_moves(date_range, ids, dialect: str, by_month: bool):
-    start, end = date_range
+def _live_moves(start, end, ids, dialect: str, by_month: bool):
     if by_month:
         key, label = grouped(moves.c.fecha_movimiento, "month", dialect)
         shown = label.label("mes")
@@ -139,11 +134,10 @@ def _live_moves(date_range, ids, dialect: str, by_month: bool):
     )
 
 
-def _stored_moves(covered, ids, by_month: bool):
+def _stored_moves(first, last, ids, by_month: bool):
     table = mm_movimientos_mes
     key = table.c.mes.label("mes") if by_month else table.c.proveedor_id.label("proveedor_id")
     tipo = table.c.tipo_movimiento.label("tipo")
-    first, last = covered
     return (
         select(
             key,
@@ -157,8 +151,9 @@ def _stored_moves(covered, ids, by_month: bool):
     )
 
 
-def low_stock(conn: Connection, limit: int = 50) -> pd.DataFrame:
-    """Return active products below their minimum stock, emptiest (relative to minimum) first."""
+def low_stock(conn: Connection, filters: Filters, now: datetime) -> pd.DataFrame:
+    """Return the `limit` active products below their minimum stock, emptiest (relative to
+    minimum) first."""
     dialect = conn.dialect.name
     ratio = (productos.c.stock_actual * 1.0) / func.nullif(productos.c.stock_minimo, 0)
     shortfall = productos.c.stock_minimo - productos.c.stock_actual
@@ -173,13 +168,13 @@ def low_stock(conn: Connection, limit: int = 50) -> pd.DataFrame:
         .outerjoin(proveedores, proveedores.c.id == productos.c.proveedor_id)
         .where(productos.c.stock_actual < productos.c.stock_minimo, is_true(productos.c.activo))
         .order_by(ratio.asc(), shortfall.desc(), sort_text(productos.c.nombre, dialect))
-        .limit(limit)
+        .limit(filters.limit)
     )
     columns = ["producto", "proveedor", "stock_actual", "stock_minimo", "faltante"]
     return ints(frame(conn, statement, columns), columns[2:])
 
 
-def provider_names(conn: Connection) -> pd.DataFrame:
+def provider_names(conn: Connection, filters: Filters, now: datetime) -> pd.DataFrame:
     """Return codigo and nombre of every active provider, by name (filter drop-downs)."""
     statement = (
         select(proveedores.c.codigo, proveedores.c.nombre)
@@ -187,3 +182,35 @@ def provider_names(conn: Connection) -> pd.DataFrame:
         .order_by(sort_text(proveedores.c.nombre, conn.dialect.name))
     )
     return frame(conn, statement, ["codigo", "nombre"])
+
+
+# ---- Declarations: each metric above with its published fields (docs/architecture.md).
+
+STOCK_TIMELINE = Metric("stock_timeline", stock_timeline, (
+    Field("fecha", DAY, "Día del movimiento."),
+    Field("tipo", TEXT, "Tipo de movimiento (entrada, salida, ajuste…)."),
+    Field("movimientos", INT, "Movimientos de ese día y tipo."),
+    Field("productos", INT, "Unidades movidas."),
+))
+MONTHLY_MOVEMENTS = Metric("monthly_movements", monthly_movements, (
+    Field("mes", MONTH, "Mes calendario, AAAA-MM."),
+    Field("tipo", TEXT, "Tipo de movimiento."),
+    Field("movimientos", INT, "Movimientos del mes y tipo."),
+    Field("productos", INT, "Unidades movidas."),
+))
+STOCK_BY_PROVIDER = Metric("stock_by_provider", stock_by_provider, (
+    Field("codigo", TEXT, "Código del proveedor."),
+    Field("nombre", TEXT, "Nombre del proveedor."),
+    Field("stock_total", INT, "Entradas − salidas + ajustes, desde el principio."),
+))
+LOW_STOCK = Metric("low_stock", low_stock, (
+    Field("producto", TEXT, "Nombre del producto."),
+    Field("proveedor", NULLABLE_TEXT, "Su proveedor."),
+    Field("stock_actual", INT, "Stock actual."),
+    Field("stock_minimo", INT, "Stock mínimo."),
+    Field("faltante", INT, "stock_minimo − stock_actual."),
+), Filters(limit=50))
+PROVIDER_NAMES = Metric("provider_names", provider_names, (
+    Field("codigo", TEXT, "Código del proveedor."),
+    Field("nombre", TEXT, "Nombre del proveedor."),
+))

@@ -8,14 +8,24 @@ import pandas as pd
 from sqlalchemy import Connection, Integer, cast, func, select
 
 from ..db import facturas_ocr, pedidos, proveedores
+from ..filters import Filters
+from ..metric import DAY, INT, NULLABLE_MONEY, NULLABLE_TEXT, Field, Metric, names
 from ..sqlparts import day_value, sort_text
 from ._common import frame, ints
 from .spending import not_cancelled
 
 CLOSED_STATES = ("entregado", "cancelado")
-DELIVERY_FIELDS = ("numero_pedido", "proveedor", "fecha_entrega_esperada", "total")
-LATE_FIELDS = (*DELIVERY_FIELDS, "dias_atraso")
-_ORDER_COLUMNS = ["numero_pedido", "proveedor", "fecha_entrega_esperada", "total"]
+DUE = (
+    Field("numero_pedido", NULLABLE_TEXT, "Número del pedido."),
+    Field("proveedor", NULLABLE_TEXT, "Nombre del proveedor."),
+    Field("fecha_entrega_esperada", DAY, "Día de entrega esperado."),
+    Field("total", NULLABLE_MONEY, "Total del pedido en pesos (2 decimales)."),
+)
+LATE = (*DUE, Field("dias_atraso", {"type": "integer", "minimum": 1},
+                    "Días desde la entrega esperada hasta hoy."))
+DELIVERY_FIELDS = names(DUE)
+LATE_FIELDS = names(LATE)
+_ORDER_COLUMNS = list(DELIVERY_FIELDS)
 
 
 def _expected_day(dialect: str):
@@ -27,12 +37,13 @@ def _day_param(day: date, dialect: str):
     return day.isoformat() if dialect == "sqlite" else day
 
 
-def undelivered(conn: Connection, today: date) -> pd.DataFrame:
+def undelivered(conn: Connection, filters: Filters, now: datetime) -> pd.DataFrame:
     """Return orders not cancelled, without fecha_entrega_real, expected today or before.
 
     Most days late first (dias_atraso = today − fecha_entrega_esperada; 0 = due today), then
     provider name (none last) and numero_pedido. /api/today splits due today from late.
     """
+    today = now.date()
     dialect = conn.dialect.name
     expected = _expected_day(dialect)
     condition = expected <= _day_param(today, dialect)
@@ -83,7 +94,7 @@ def _open_orders():
     )
 
 
-def today_counts(conn: Connection) -> pd.DataFrame:
+def today_counts(conn: Connection, filters: Filters, now: datetime) -> pd.DataFrame:
     """Return one row: pendientes (orders neither entregado nor cancelado) and invoices to do."""
     statement = select(
         _open_orders().label("pendientes"),
@@ -93,3 +104,11 @@ def today_counts(conn: Connection) -> pd.DataFrame:
     )
     columns = ["pendientes", "facturas_sin_procesar"]
     return ints(frame(conn, statement, columns), columns)
+
+
+# ---- Declarations (docs/architecture.md): /api/today's rows are LATE/DUE fields of these.
+UNDELIVERED = Metric("undelivered", undelivered, LATE)
+TODAY_COUNTS = Metric("today_counts", today_counts, (
+    Field("pendientes", INT, "Pedidos ni entregados ni cancelados."),
+    Field("facturas_sin_procesar", INT, "Facturas con procesado = 0."),
+))

@@ -134,7 +134,7 @@ def test_answer_is_cached_by_filter(reorder_app, monkeypatch):
     client = app.test_client()
     calls = []
     original = data.run_metric
-    monkeypatch.setattr(data, "run_metric", lambda *a: calls.append(a[1]) or original(*a))
+    monkeypatch.setattr(data, "run_metric", lambda *a: calls.append(a[1].name) or original(*a))
     first = client.get("/api/reorder?dias=28", headers=AUTH).get_data()
     assert client.get("/api/reorder", headers=AUTH).get_data() == first
     assert calls == ["reorder"]

@@ -20,7 +20,7 @@ def records(frame):
 
 def test_summary(tiny_engine):
     with tiny_engine.connect() as conn:
-        row = records(queries.summary(conn, NOW))[0]
+        row = records(queries.SUMMARY.query(conn, Filters(), NOW))[0]
     assert row == {
         "total_proveedores": 3,  # P04 is inactive
         "total_pedidos": 7,  # order 7 has no lines
@@ -36,14 +36,14 @@ def test_summary(tiny_engine):
 
 def test_summary_top_provider_when_no_recent_orders(tiny_engine):
     with tiny_engine.connect() as conn:
-        row = records(queries.summary(conn, datetime(2030, 1, 1)))[0]
+        row = records(queries.SUMMARY.query(conn, Filters(), datetime(2030, 1, 1)))[0]
     assert (row["proveedor_top_nombre"], row["proveedor_top_pedidos"]) == ("N/A", 0)
     assert row["pedidos_mes"] == 0
 
 
 def test_providers(tiny_engine):
     with tiny_engine.connect() as conn:
-        rows = records(queries.providers(conn, NOW))
+        rows = records(queries.PROVIDERS.query(conn, Filters(), NOW))
     assert rows == [
         {"codigo": "P01", "nombre": "Lácteos del Sur", "total_pedidos": 4,
          "total_productos": 27, "pedidos_semana": 2, "pedidos_mes": 2},
@@ -56,7 +56,7 @@ def test_providers(tiny_engine):
 
 def test_stock_timeline_last_seven_days(tiny_engine):
     with tiny_engine.connect() as conn:
-        rows = records(queries.stock_timeline(conn, Filters(days=7), NOW))
+        rows = records(queries.STOCK_TIMELINE.query(conn, Filters(days=7), NOW))
     assert rows == [
         {"fecha": "2026-03-15", "tipo": "entrada", "movimientos": 1, "productos": 20},
         {"fecha": "2026-03-15", "tipo": "salida", "movimientos": 1, "productos": 5},
@@ -68,7 +68,7 @@ def test_stock_timeline_last_seven_days(tiny_engine):
 
 def test_top_products_all_time(tiny_engine):
     with tiny_engine.connect() as conn:
-        rows = records(queries.top_products(conn, Filters()))
+        rows = records(queries.TOP_PRODUCTS.query(conn, Filters(), NOW))
     assert rows == [
         {"producto": "Agua mineral 2 L", "cantidad_total": 20, "pedidos": 3,
          "proveedor": "Bebidas Norte"},
@@ -82,7 +82,7 @@ def test_top_products_all_time(tiny_engine):
 def test_top_products_date_range_and_limit(tiny_engine):
     filters = Filters(start_date=date(2026, 3, 1), end_date=date(2026, 3, 14), limit=1)
     with tiny_engine.connect() as conn:
-        rows = records(queries.top_products(conn, filters))
+        rows = records(queries.TOP_PRODUCTS.query(conn, filters, NOW))
     assert rows == [
         {"producto": "Agua mineral 2 L", "cantidad_total": 14, "pedidos": 2,
          "proveedor": "Bebidas Norte"}
@@ -92,7 +92,7 @@ def test_top_products_date_range_and_limit(tiny_engine):
 def test_top_products_end_date_is_inclusive(tiny_engine):
     filters = Filters(start_date=date(2026, 3, 15), end_date=date(2026, 3, 15))
     with tiny_engine.connect() as conn:
-        rows = records(queries.top_products(conn, filters))
+        rows = records(queries.TOP_PRODUCTS.query(conn, filters, NOW))
     # orders 1 (10:00) and 8 (13:00) of March 15 both count
     assert [(r["producto"], r["cantidad_total"], r["pedidos"]) for r in rows] == [
         ("Leche entera 1 L", 11, 2),
@@ -103,7 +103,7 @@ def test_top_products_end_date_is_inclusive(tiny_engine):
 @pytest.mark.parametrize("text", ["lacteos", "LÁCTEOS", "del sur", "p01"])
 def test_top_products_provider_filter_ignores_case_and_accents(tiny_engine, text):
     with tiny_engine.connect() as conn:
-        rows = records(queries.top_products(conn, Filters(proveedor=text)))
+        rows = records(queries.TOP_PRODUCTS.query(conn, Filters(proveedor=text), NOW))
     assert [(r["producto"], r["cantidad_total"], r["pedidos"]) for r in rows] == [
         ("Leche entera 1 L", 15, 3),
         ("Yogur frutilla", 12, 2),
@@ -112,14 +112,14 @@ def test_top_products_provider_filter_ignores_case_and_accents(tiny_engine, text
 
 def test_top_products_unknown_provider_is_empty(tiny_engine):
     with tiny_engine.connect() as conn:
-        frame = queries.top_products(conn, Filters(proveedor="nadie"))
+        frame = queries.TOP_PRODUCTS.query(conn, Filters(proveedor="nadie"), NOW)
     assert frame.empty
     assert list(frame.columns) == ["producto", "cantidad_total", "pedidos", "proveedor"]
 
 
 def test_monthly_orders(tiny_engine):
     with tiny_engine.connect() as conn:
-        rows = records(queries.monthly_orders(conn, Filters(months=6), NOW))
+        rows = records(queries.MONTHLY_ORDERS.query(conn, Filters(months=6), NOW))
     assert rows == [
         {"mes": "2026-01", "pedidos": 1, "proveedores_activos": 1},
         {"mes": "2026-02", "pedidos": 1, "proveedores_activos": 1},
@@ -129,14 +129,14 @@ def test_monthly_orders(tiny_engine):
 
 def test_monthly_orders_months_window_starts_on_first_day(tiny_engine):
     with tiny_engine.connect() as conn:
-        rows = records(queries.monthly_orders(conn, Filters(months=2), NOW))
+        rows = records(queries.MONTHLY_ORDERS.query(conn, Filters(months=2), NOW))
     assert [r["mes"] for r in rows] == ["2026-02", "2026-03"]
 
 
 def test_monthly_orders_with_provider_and_dates(tiny_engine):
     filters = Filters(start_date=date(2026, 1, 1), end_date=date(2026, 3, 31), proveedor="sur")
     with tiny_engine.connect() as conn:
-        rows = records(queries.monthly_orders(conn, filters, NOW))
+        rows = records(queries.MONTHLY_ORDERS.query(conn, filters, NOW))
     # explicit dates include order 8 (after now) since the range ends on March 31
     assert rows == [
         {"mes": "2026-01", "pedidos": 1, "proveedores_activos": 1},
@@ -146,7 +146,7 @@ def test_monthly_orders_with_provider_and_dates(tiny_engine):
 
 def test_monthly_movements(tiny_engine):
     with tiny_engine.connect() as conn:
-        rows = records(queries.monthly_movements(conn, Filters(months=6), NOW))
+        rows = records(queries.MONTHLY_MOVEMENTS.query(conn, Filters(months=6), NOW))
     assert rows == [
         {"mes": "2026-01", "tipo": "ajuste", "movimientos": 1, "productos": 3},
         {"mes": "2026-02", "tipo": "entrada", "movimientos": 1, "productos": 7},
@@ -158,7 +158,7 @@ def test_monthly_movements(tiny_engine):
 
 def test_stock_by_provider_signs_each_kind(tiny_engine):
     with tiny_engine.connect() as conn:
-        rows = records(queries.stock_by_provider(conn, Filters(limit=10)))
+        rows = records(queries.STOCK_BY_PROVIDER.query(conn, Filters(limit=10), NOW))
     assert rows == [
         {"codigo": "P02", "nombre": "Bebidas Norte", "stock_total": 23},  # 30 - 10 + 3
         {"codigo": "P01", "nombre": "Lácteos del Sur", "stock_total": 13},  # 20 - 5 - 2
@@ -168,7 +168,7 @@ def test_stock_by_provider_signs_each_kind(tiny_engine):
 
 def test_weekly_sales_iso_weeks(tiny_engine):
     with tiny_engine.connect() as conn:
-        rows = records(queries.weekly_sales(conn, Filters(weeks=2), NOW))
+        rows = records(queries.WEEKLY_SALES.query(conn, Filters(weeks=2), NOW))
     assert rows == [
         {"semana": "2026-W10", "pedidos": 1, "productos": 15},
         {"semana": "2026-W11", "pedidos": 3, "productos": 19},
@@ -177,7 +177,7 @@ def test_weekly_sales_iso_weeks(tiny_engine):
 
 def test_low_stock_worst_first(tiny_engine):
     with tiny_engine.connect() as conn:
-        rows = records(queries.low_stock(conn))
+        rows = records(queries.LOW_STOCK.query(conn, queries.LOW_STOCK.defaults, NOW))
     assert [(r["producto"], r["proveedor"], r["faltante"]) for r in rows] == [
         ("Yogur frutilla", "Lácteos del Sur", 5),
         ("Leche entera 1 L", "Lácteos del Sur", 8),
@@ -188,7 +188,7 @@ def test_low_stock_worst_first(tiny_engine):
 def test_activity_counts_window(tiny_engine):
     with tiny_engine.connect() as conn:
         row = records(
-            queries.activity_counts(conn, datetime(2026, 3, 8), datetime(2026, 3, 15))
+            queries.ACTIVITY.query(conn, Filters(days=7), datetime(2026, 3, 15))
         )[0]
     assert row == {"pedidos": 3, "movimientos": 3}  # orders 2,3,7; movements m3,m4,m5
 
@@ -218,21 +218,21 @@ def test_buckets_agree_with_python(tiny_engine, stamp, week, month):
 def test_extreme_date_range_is_all_time(tiny_engine):
     filters = Filters(start_date=date(1, 1, 1), end_date=date(9999, 12, 31))
     with tiny_engine.connect() as conn:
-        every = records(queries.top_products(conn, filters))
-        plain = records(queries.top_products(conn, Filters()))
+        every = records(queries.TOP_PRODUCTS.query(conn, filters, NOW))
+        plain = records(queries.TOP_PRODUCTS.query(conn, Filters(), NOW))
     assert every == plain
 
 
 def test_weekly_sales_by_provider(tiny_engine):
     with tiny_engine.connect() as conn:
-        rows = records(queries.weekly_sales(conn, Filters(weeks=2, proveedor="sur"), NOW))
+        rows = records(queries.WEEKLY_SALES.query(conn, Filters(weeks=2, proveedor="sur"), NOW))
     assert rows == [{"semana": "2026-W11", "pedidos": 2, "productos": 19}]  # orders 1 and 2
 
 
 def test_weekly_sales_follows_explicit_dates(tiny_engine):
     filters = Filters(start_date=date(2026, 3, 1), end_date=date(2026, 3, 15))
     with tiny_engine.connect() as conn:
-        rows = records(queries.weekly_sales(conn, filters, NOW))
+        rows = records(queries.WEEKLY_SALES.query(conn, filters, NOW))
     assert rows == [
         {"semana": "2026-W09", "pedidos": 1, "productos": 2},  # order 6, Sunday March 1
         {"semana": "2026-W10", "pedidos": 1, "productos": 15},  # order 3
@@ -242,7 +242,7 @@ def test_weekly_sales_follows_explicit_dates(tiny_engine):
 
 def test_stock_timeline_by_provider(tiny_engine):
     with tiny_engine.connect() as conn:
-        rows = records(queries.stock_timeline(conn, Filters(days=7, proveedor="norte"), NOW))
+        rows = records(queries.STOCK_TIMELINE.query(conn, Filters(days=7, proveedor="norte"), NOW))
     assert [(r["fecha"], r["tipo"], r["movimientos"], r["productos"]) for r in rows] == [
         ("2026-03-09", "entrada", 1, 30),
         ("2026-03-08", "salida", 1, 10),
@@ -252,7 +252,7 @@ def test_stock_timeline_by_provider(tiny_engine):
 def test_stock_timeline_follows_explicit_dates(tiny_engine):
     filters = Filters(start_date=date(2026, 1, 1), end_date=date(2026, 2, 28))
     with tiny_engine.connect() as conn:
-        rows = records(queries.stock_timeline(conn, filters, NOW))
+        rows = records(queries.STOCK_TIMELINE.query(conn, filters, NOW))
     assert [(r["fecha"], r["tipo"], r["productos"]) for r in rows] == [
         ("2026-02-01", "entrada", 7),
         ("2026-01-15", "ajuste", 3),
