@@ -116,16 +116,40 @@ def _plain(value):
     return value.item() if hasattr(value, "item") else value
 
 
-def orders_per_week(frame: pd.DataFrame, weeks: Sequence[str] | None = None) -> Figure:
-    """Bars of orders per ISO week (weekly_sales rows), oldest first; `weeks` fills gaps."""
+PARTIAL_OPACITY = 0.4
+
+
+def partial_marks(marked, color: str = PALETTE[0]) -> tuple[list[str], dict, list[str]]:
+    """Return the x labels, the bar marker and the hover notes of periods (periods.Period).
+
+    A partial period (cut by the range, or still running) is drawn lighter and says
+    «parcial» in its label and its hover.
+    """
+    labels = [period.label for period in marked]
+    opacity = [PARTIAL_OPACITY if period.partial else 1.0 for period in marked]
+    notes = [" (parcial)" if period.partial else "" for period in marked]
+    return labels, {"color": color, "opacity": opacity}, notes
+
+
+def orders_per_week(
+    frame: pd.DataFrame, weeks: Sequence[str] | None = None, marked: Sequence | None = None
+) -> Figure:
+    """Bars of orders per ISO week (weekly_sales rows), oldest first; `weeks` fills gaps.
+
+    `marked` (periods.Period of each week, in order) draws partial weeks lighter.
+    """
     if frame.empty:
         return empty_figure()
     if weeks:
         frame = frame.set_index("semana").reindex(list(weeks)).fillna(0).reset_index()
-    frame = frame.assign(etiqueta=[week_label(week) for week in frame["semana"]])
+    x = [day_label(week_monday(week)) for week in frame["semana"]]
+    marker, notes = {"color": PALETTE[0]}, [""] * len(frame)
+    if marked:
+        x, marker, notes = partial_marks(marked)
+    frame = frame.assign(etiqueta=[week_label(week) + note
+                                   for week, note in zip(frame["semana"], notes, strict=True)])
     bar = {
-        "type": "bar", "x": [day_label(week_monday(week)) for week in frame["semana"]],
-        "y": _ints(frame["pedidos"]), "marker": {"color": PALETTE[0]},
+        "type": "bar", "x": x, "y": _ints(frame["pedidos"]), "marker": marker,
         "customdata": _customdata(frame.astype({"productos": "int64"}),
                                   ["etiqueta", "productos"]),
         "hovertemplate": "%{customdata[0]}<br>Pedidos: %{y:,d}"

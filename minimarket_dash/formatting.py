@@ -35,10 +35,22 @@ def fmt_number(value: float, decimals: int = 2) -> str:
     return _swap_separators(f"{value:,.{decimals}f}")
 
 
-def fmt_money(value: float) -> str:
-    """Format pesos: $ 1.234,56 (negative: -$ 1.234,56)."""
+def fmt_money(value: float | None, short: bool = False) -> str:
+    """Format pesos: $ 1.234,56 (negative: -$ 1.234,56); short: $ 544 M, $ 5,4 M, $ 12.500.
+
+    The one money format of the pages (cards, tables, chart labels); `short` is for places
+    without room for cents: millions as «M» (one decimal under ten), smaller sums whole.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
     sign = "-" if value < 0 else ""
-    return f"{sign}$ {fmt_number(abs(value), 2)}"
+    amount = abs(value)
+    if not short:
+        return f"{sign}$ {fmt_number(amount, 2)}"
+    if amount >= 1_000_000:
+        millions = amount / 1_000_000
+        return f"{sign}$ {fmt_number(millions, 1 if millions < 10 else 0)} M"
+    return f"{sign}$ {fmt_int(amount)}"
 
 
 def fmt_pct(value: float, decimals: int = 1) -> str:

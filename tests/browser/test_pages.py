@@ -10,7 +10,13 @@ import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
-from tests.browser.conftest import bars, empty_note, figure_data, wait_for_charts
+from tests.browser.conftest import (
+    bars,
+    empty_note,
+    figure_data,
+    text_without_help,
+    wait_for_charts,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -41,15 +47,17 @@ def wait_for(condition, timeout: float = 10) -> None:
 def test_home_shows_kpis_alerts_and_charts(dash_duo, dash_app):
     dash_duo.start_server(dash_app())
     wait_for_charts(dash_duo, 3)
-    kpis = dash_duo.find_element("#home-kpis").text
-    assert "Pedidos · últimos 30 días\n6\n▲ +500,0 %" in kpis  # 6 orders vs 1 before
-    assert "Proveedor con más pedidos\nBebidas Norte\n3 pedidos en 30 días" in kpis
-    assert "Unidades pedidas (total)\n50" in kpis
+    recent = text_without_help(dash_duo, "#home-recent")
+    assert "Pedidos · últimos 30 días\n6\n▲ +500,0 %" in recent  # 6 orders vs 1 before
+    assert "Proveedor con más pedidos\nBebidas Norte\n3 pedidos en 30 días" in recent
+    assert "Unidades pedidas (total)\n50" in text_without_help(dash_duo, "#home-kpis")
     assert dash_duo.find_element("#home-updated").text == "Actualizado 12:00"
     alerts = dash_duo.find_element("#home-alerts").text
-    assert alerts.index("Yogur frutilla") < alerts.index("Leche entera") < alerts.index("Gaseosa")
+    # /api/low-stock's order: largest shortfall first (faltan 8, 5, 1).
+    assert alerts.index("Leche entera") < alerts.index("Yogur frutilla") < alerts.index("Gaseosa")
     weekly = figure_data(dash_duo, "home-weekly")[0]
-    assert len(weekly["x"]) == 12 and weekly["x"][-1] == "09/03"  # Monday of 2026-W11
+    # Monday of 2026-W11, the running week (today is its Sunday): partial.
+    assert len(weekly["x"]) == 12 and weekly["x"][-1] == "09/03 (parcial)"
     assert weekly["y"][-1] == 3  # orders 3, 2 and 7 of ISO week 2026-W11
     assert bars(dash_duo, "home-providers") == {"Bebidas Norte": 3, "Lácteos del Sur": 2}
     movements = {t["name"]: sum(t["y"]) for t in figure_data(dash_duo, "home-movements")}
