@@ -287,10 +287,14 @@ def data_table(table_id: str, columns: Sequence[tuple[str, str, bool | str]],
 
 def _column(column_id: str, name: str, numeric: bool | str) -> dict:
     """Return a DataTable column: text, a whole number, or pesos when numeric is "money"."""
+    # Case-insensitive filters compare as text (`>1000` kept 961): numbers filter as numbers.
+    as_number = {"case": "sensitive"}
     if numeric == "money":
-        return {"id": column_id, "name": name, "type": "numeric", "format": MONEY_FORMAT}
+        return {"id": column_id, "name": name, "type": "numeric", "format": MONEY_FORMAT,
+                "filter_options": as_number}
     if numeric:
-        return {"id": column_id, "name": name, "type": "numeric", "format": NUMBER_FORMAT}
+        return {"id": column_id, "name": name, "type": "numeric", "format": NUMBER_FORMAT,
+                "filter_options": as_number}
     return {"id": column_id, "name": name, "type": "text"}
 
 
