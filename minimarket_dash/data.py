@@ -65,6 +65,8 @@ METRICS: dict[str, Metric] = {
     "spending": queries.spending_cells,
     "undelivered": lambda conn, f, now: queries.undelivered(conn, now.date()),
     "today_counts": lambda conn, f, now: queries.today_counts(conn),
+    # Análisis: orders per state (cancelled shown apart) for the filter's dates and provider.
+    "order_status": queries.order_status,
 }
 
 

@@ -26,6 +26,7 @@ from .orders import (
 from .prices import monthly_prices
 from .reorder import reorder, reorder_schedule
 from .spending import spending_cells
+from .status import order_status
 from .stock import (
     low_stock,
     monthly_movements,
@@ -45,6 +46,7 @@ __all__ = [
     "monthly_movements",
     "monthly_orders",
     "monthly_prices",
+    "order_status",
     "orders_by_provider",
     "provider_ids",
     "provider_names",
