@@ -155,9 +155,10 @@ def orders_per_week(
         "hovertemplate": "%{customdata[0]}<br>Pedidos: %{y:,d}"
                          "<br>Unidades: %{customdata[1]:,d}<extra></extra>",
     }
+    # A «(parcial)» label is longer: room below and on the right for its slant.
     fig = {"data": [bar], "layout": layout(
         xaxis=_axis(type="category", title={"text": "Semana (desde el lunes)"}),
-        margin=_margin(bottom=64))}
+        margin=_margin(bottom=84, right=64) if marked else _margin(bottom=64))}
     return counts_axis(fig, frame["pedidos"].max())
 
 
@@ -325,7 +326,7 @@ def money_per_period(frame: pd.DataFrame, marked: Sequence) -> Figure:
                             "<br>Pedidos no cancelados: %{customdata[2]}<extra></extra>"}
     return {"data": [bar], "layout": layout(
         xaxis=_axis(type="category"), yaxis=_axis(**MONEY_AXIS),
-        margin=_margin(left=64, bottom=64, top=24))}
+        margin=_margin(left=64, bottom=84, top=24, right=40))}
 
 
 def money_per_provider(frame: pd.DataFrame, limit: int = 10) -> Figure:
@@ -385,7 +386,7 @@ def orders_per_period(frame: pd.DataFrame, marked: Sequence) -> Figure:
         legend=True, xaxis=_axis(type="category"), yaxis=_axis(title={"text": "Pedidos"}),
         yaxis2=_axis(title={"text": "Proveedores"}, overlaying="y", side="right",
                      showgrid=False),
-        margin=_margin(left=64, right=56, top=34, bottom=64))}
+        margin=_margin(left=64, right=56, top=34, bottom=84))}
     if "proveedores_activos" in keyed:
         counts_axis(fig, keyed["proveedores_activos"].max(), "yaxis2")
     return counts_axis(fig, keyed["pedidos"].max())
@@ -402,5 +403,5 @@ def movements_per_period(frame: pd.DataFrame, marked: Sequence) -> Figure:
         bar["marker"]["opacity"] = marker["opacity"]
     fig = {"data": bars, "layout": layout(
         legend=True, barmode="group", xaxis=_axis(type="category"),
-        margin=_margin(top=34, bottom=64))}
+        margin=_margin(top=34, bottom=84, right=40))}
     return counts_axis(fig, wide.max().max())

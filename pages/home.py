@@ -215,7 +215,7 @@ def today_cards(fetch, low_stock) -> list:
 def _today_card(title, value, help_key, card_id, note=None, alert=False) -> dbc.Col:
     card = components.kpi_card(title, value, note, help_text=HELP[help_key], card_id=card_id)
     card.children.className += " today-card" + (" today-alert" if alert else "")
-    card.xl, card.md = 2, 4
+    card.xl = True  # six equal cards in one row on a desktop
     return card
 
 
@@ -349,8 +349,11 @@ TOTALS = (
 
 def kpi_cards(row) -> list:
     """Return the all-time cards of the summary, each with its definition."""
-    return [components.kpi_card(title, fmt_int(row[column]), help_text=HELP[key])
-            for title, column, key in TOTALS]
+    cards = [components.kpi_card(title, fmt_int(row[column]), help_text=HELP[key])
+             for title, column, key in TOTALS]
+    for card in cards:
+        card.xl = True  # five equal cards in one row on a desktop
+    return cards
 
 
 def _change(current, previous):
