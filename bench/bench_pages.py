@@ -67,9 +67,9 @@ def pages(today: date) -> list[tuple[str, str, int]]:
     return [
         ("Inicio /", "/", 3),
         ("Proveedores /providers", "/providers", 1),
-        ("Análisis /analytics", "/analytics", 6),
+        ("Análisis /analytics", "/analytics", 9),
         ("Análisis 30 días + proveedor", f"/analytics?start_date={start}"
-         f"&end_date={today.isoformat()}&proveedor=lacteos", 6),
+         f"&end_date={today.isoformat()}&proveedor=lacteos", 9),
         ("Qué pedir /compras", "/compras", 0),
         ("Facturas /facturas", "/facturas", 2),
     ]

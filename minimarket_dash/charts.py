@@ -12,7 +12,7 @@ from datetime import date
 
 import pandas as pd
 
-from .formatting import day_label, month_label, week_label, week_monday
+from .formatting import day_label, fmt_int, fmt_money, month_label, week_label, week_monday
 
 Figure = dict
 # Okabe-Ito: distinguishable with every common colour-vision deficiency.
@@ -116,24 +116,49 @@ def _plain(value):
     return value.item() if hasattr(value, "item") else value
 
 
-def orders_per_week(frame: pd.DataFrame, weeks: Sequence[str] | None = None) -> Figure:
-    """Bars of orders per ISO week (weekly_sales rows), oldest first; `weeks` fills gaps."""
+PARTIAL_OPACITY = 0.4
+
+
+def partial_marks(marked, color: str = PALETTE[0]) -> tuple[list[str], dict, list[str]]:
+    """Return the x labels, the bar marker and the hover notes of periods (periods.Period).
+
+    A partial period (cut by the range, or still running) is drawn lighter and says
+    «parcial» in its label and its hover.
+    """
+    labels = [period.label for period in marked]
+    opacity = [PARTIAL_OPACITY if period.partial else 1.0 for period in marked]
+    notes = [" (parcial)" if period.partial else "" for period in marked]
+    return labels, {"color": color, "opacity": opacity}, notes
+
+
+def orders_per_week(
+    frame: pd.DataFrame, weeks: Sequence[str] | None = None, marked: Sequence | None = None
+) -> Figure:
+    """Bars of orders per ISO week (weekly_sales rows), oldest first; `weeks` fills gaps.
+
+    `marked` (periods.Period of each week, in order) draws partial weeks lighter.
+    """
     if frame.empty:
         return empty_figure()
     if weeks:
         frame = frame.set_index("semana").reindex(list(weeks)).fillna(0).reset_index()
-    frame = frame.assign(etiqueta=[week_label(week) for week in frame["semana"]])
+    x = [day_label(week_monday(week)) for week in frame["semana"]]
+    marker, notes = {"color": PALETTE[0]}, [""] * len(frame)
+    if marked:
+        x, marker, notes = partial_marks(marked)
+    frame = frame.assign(etiqueta=[week_label(week) + note
+                                   for week, note in zip(frame["semana"], notes, strict=True)])
     bar = {
-        "type": "bar", "x": [day_label(week_monday(week)) for week in frame["semana"]],
-        "y": _ints(frame["pedidos"]), "marker": {"color": PALETTE[0]},
+        "type": "bar", "x": x, "y": _ints(frame["pedidos"]), "marker": marker,
         "customdata": _customdata(frame.astype({"productos": "int64"}),
                                   ["etiqueta", "productos"]),
         "hovertemplate": "%{customdata[0]}<br>Pedidos: %{y:,d}"
                          "<br>Unidades: %{customdata[1]:,d}<extra></extra>",
     }
+    # A «(parcial)» label is longer: room below and on the right for its slant.
     fig = {"data": [bar], "layout": layout(
         xaxis=_axis(type="category", title={"text": "Semana (desde el lunes)"}),
-        margin=_margin(bottom=64))}
+        margin=_margin(bottom=84, right=64) if marked else _margin(bottom=64))}
     return counts_axis(fig, frame["pedidos"].max())
 
 
@@ -270,3 +295,113 @@ def stock_timeline(frame: pd.DataFrame) -> Figure:
     fig = {"data": lines, "layout": layout(
         legend=True, xaxis=_axis(type="category"), margin=_margin(bottom=50, top=34))}
     return counts_axis(fig, wide.abs().max().max())
+
+
+# ---- Issue 17: money, order states, and monthly charts that mark their partial periods.
+
+STATE_ORDER = ("pendiente", "enviado", "entregado", "cancelado")
+STATE_COLORS = {"pendiente": PALETTE[1], "enviado": PALETTE[0], "entregado": PALETTE[2],
+                "cancelado": PALETTE[3]}
+MONEY_AXIS = {"tickprefix": "$ ", "tickformat": "~s", "rangemode": "tozero"}
+
+
+def money_per_period(frame: pd.DataFrame, marked: Sequence) -> Figure:
+    """Bars of money per month or week (`importe`, `pedidos` per key of `marked`), es-AR $.
+
+    `marked` (periods.Period, oldest first) gives the bars, their labels and partial marks;
+    a period without orders is drawn as $ 0.
+    """
+    if frame.empty or not marked:
+        return empty_figure()
+    keyed = frame.set_index(frame.columns[0]).reindex([p.key for p in marked]).fillna(0)
+    labels, marker, notes = partial_marks(marked, PALETTE[2])
+    amounts = [float(value) for value in keyed["importe"]]
+    hover = [[f"{label}{note}", fmt_money(amount), fmt_int(orders)]
+             for label, note, amount, orders in zip(labels, notes, amounts, keyed["pedidos"],
+                                                    strict=True)]
+    bar = {"type": "bar", "x": labels, "y": amounts, "marker": marker,
+           "text": [fmt_money(amount, short=True) for amount in amounts],
+           "textposition": "outside", "cliponaxis": False, "customdata": hover,
+           "hovertemplate": "%{customdata[0]}<br>Compras: %{customdata[1]}"
+                            "<br>Pedidos no cancelados: %{customdata[2]}<extra></extra>"}
+    return {"data": [bar], "layout": layout(
+        xaxis=_axis(type="category"), yaxis=_axis(**MONEY_AXIS),
+        margin=_margin(left=64, bottom=84, top=24, right=40))}
+
+
+def money_per_provider(frame: pd.DataFrame, limit: int = 10) -> Figure:
+    """Horizontal bars of money per provider (spending.by_provider rows), most first."""
+    shown = frame.head(limit).fillna({"proveedor": "Sin proveedor"})
+    if shown.empty:
+        return empty_figure()
+    names = list(shown["proveedor"])
+    fig = _hbar(names, [round(float(v)) for v in shown["importe"]],
+                "%{customdata[0]}<br>Compras: %{customdata[1]}"
+                "<br>Pedidos no cancelados: %{customdata[2]}<extra></extra>",
+                marker={"color": PALETTE[2]},
+                customdata=[[name, fmt_money(float(amount)), fmt_int(orders)]
+                            for name, amount, orders in zip(names, shown["importe"],
+                                                            shown["pedidos"], strict=True)],
+                text=[fmt_money(float(v), short=True) for v in shown["importe"]],
+                textposition="auto")
+    fig["layout"]["xaxis"].update({**MONEY_AXIS, "dtick": None})
+    return fig
+
+
+def order_states(frame: pd.DataFrame) -> Figure:
+    """Horizontal bars of orders per state (order_status rows): the four known states first."""
+    if frame.empty:
+        return empty_figure()
+    counts = dict(zip(frame["estado"], frame["pedidos"], strict=True))
+    others = sorted(state for state in counts if state not in STATE_ORDER)
+    states = [*STATE_ORDER, *others]
+    return _hbar(
+        states, [counts.get(state, 0) for state in states],
+        "%{y}: %{x:,d} pedidos<extra></extra>",
+        marker={"color": [STATE_COLORS.get(state, "#6c757d") for state in states]},
+    )
+
+
+def orders_per_period(frame: pd.DataFrame, marked: Sequence) -> Figure:
+    """Orders (and ordering providers, when per month) per period, partial ones marked.
+
+    `frame`'s first column holds the keys of `marked`; `proveedores_activos` is optional
+    (weekly rows do not have it).
+    """
+    if frame.empty or not marked:
+        return empty_figure()
+    keyed = frame.set_index(frame.columns[0]).reindex([p.key for p in marked]).fillna(0)
+    labels, marker, notes = partial_marks(marked)
+    orders = {"type": "bar", "x": labels, "y": _ints(keyed["pedidos"]), "name": "Pedidos",
+              "marker": marker, "customdata": notes,
+              "hovertemplate": "%{x}<br>Pedidos: %{y:,d}<extra></extra>"}
+    data = [orders]
+    if "proveedores_activos" in keyed:
+        data.append({"type": "scatter", "x": labels, "y": _ints(keyed["proveedores_activos"]),
+                     "name": "Proveedores con pedidos", "mode": "lines+markers", "yaxis": "y2",
+                     "line": {"color": PALETTE[1], "dash": "dot"},
+                     "marker": {"symbol": "diamond"},
+                     "hovertemplate": "%{x}<br>Proveedores con pedidos: %{y:,d}<extra></extra>"})
+    fig = {"data": data, "layout": layout(
+        legend=True, xaxis=_axis(type="category"), yaxis=_axis(title={"text": "Pedidos"}),
+        yaxis2=_axis(title={"text": "Proveedores"}, overlaying="y", side="right",
+                     showgrid=False),
+        margin=_margin(left=64, right=56, top=34, bottom=84))}
+    if "proveedores_activos" in keyed:
+        counts_axis(fig, keyed["proveedores_activos"].max(), "yaxis2")
+    return counts_axis(fig, keyed["pedidos"].max())
+
+
+def movements_per_period(frame: pd.DataFrame, marked: Sequence) -> Figure:
+    """Grouped bars of movements per period and kind (key, tipo, movimientos rows), marked."""
+    if frame.empty or not marked:
+        return empty_figure()
+    wide = _by_kind(frame, "movimientos", [p.key for p in marked])
+    labels, marker, _ = partial_marks(marked)
+    bars = _kind_bars(wide, labels)
+    for bar in bars:
+        bar["marker"]["opacity"] = marker["opacity"]
+    fig = {"data": bars, "layout": layout(
+        legend=True, barmode="group", xaxis=_axis(type="category"),
+        margin=_margin(top=34, bottom=84, right=40))}
+    return counts_axis(fig, wide.max().max())

@@ -25,6 +25,9 @@ DB_ERROR = (
 # No mode bar (cleaner on phones); nothing in this config needs eval, so a strict CSP holds.
 GRAPH_CONFIG = {"displayModeBar": False, "responsive": True}
 NUMBER_FORMAT = {"locale": {"group": ".", "decimal": ","}, "specifier": ",d"}
+# Pesos in tables, as formatting.fmt_money writes them: $ 1.234.567,89.
+MONEY_FORMAT = {"locale": {"symbol": ["$ ", ""], "group": ".", "decimal": ","},
+                "specifier": "$,.2f"}
 
 
 def account_menu(user: str | None, logout_token: str | None) -> list:
@@ -157,15 +160,38 @@ def delta_badge(change: float | None, up_is_good: bool = True) -> html.Span:
     )
 
 
-def kpi_card(title: str, value: str, note: str | None = None, delta=None) -> dbc.Col:
-    """Return one KPI card: a label, a big figure, and a change or a note under it."""
-    body = [html.Div(title, className="kpi-title"), html.Div(value, className="kpi-value")]
+def help_tip(text: str) -> html.Details:
+    """Return a «?» that opens a one-line «¿qué es esto?» help on click or tap (no script).
+
+    A <details> works the same with a mouse, a finger or a keyboard; the title attribute
+    also shows the text on hover.
+    """
+    return html.Details(
+        [html.Summary("?", className="help-tip-toggle", title=text,
+                      **{"aria-label": "¿Qué es esto?"}),
+         html.Div(text, className="help-tip-text small", role="note")],
+        className="help-tip",
+    )
+
+
+def _titled(title: str, help_text: str | None, **attributes) -> html.Div:
+    """Return a title followed by its help tip, when it has one."""
+    tip = [help_tip(help_text)] if help_text else []
+    return html.Div([html.Span(title), *tip], **attributes)
+
+
+def kpi_card(title: str, value: str, note: str | None = None, delta=None,
+             help_text: str | None = None, card_id: str | None = None) -> dbc.Col:
+    """Return one KPI card: a label (with its help), a big figure, and a change or a note."""
+    body = [_titled(title, help_text, className="kpi-title"),
+            html.Div(value, className="kpi-value")]
     if delta is not None:
         body.append(delta)
     if note:
         body.append(html.Div(note, className="kpi-note text-muted"))
+    extra = {"id": card_id} if card_id else {}
     return dbc.Col(
-        dbc.Card(dbc.CardBody(body), className="kpi-card h-100"), xs=6, md=4, xl=3,
+        dbc.Card(dbc.CardBody(body), className="kpi-card h-100", **extra), xs=6, md=4, xl=3,
         className="mb-3",
     )
 
@@ -186,9 +212,11 @@ def download_button(page: str, name: str, label: str = "CSV", title: str = "") -
     )
 
 
-def card(title: str, body, page: str, name: str | None = None, caption: str | None = None):
-    """Return a card with a title, an optional CSV button and a caption about its filters."""
-    header = [html.H2(title, className="h6 mb-0")]
+def card(title: str, body, page: str, name: str | None = None, caption: str | None = None,
+         help_text: str | None = None):
+    """Return a card with a title (and its help), an optional CSV button and a caption."""
+    header = [html.H2(_titled(title, help_text, className="d-flex align-items-center"),
+                      className="h6 mb-0")]
     if name:
         header.append(download_button(page, name, title=title))
     content = [body]
@@ -228,14 +256,16 @@ def chart(graph_id: str, figure: dict) -> dcc.Graph:
 
 
 def graph_card(
-    page: str, name: str, title: str, graph_id: str, caption: str | None = None, content=None
+    page: str, name: str, title: str, graph_id: str, caption: str | None = None, content=None,
+    help_text: str | None = None,
 ):
     """Return a card holding one chart (or its empty box, see graph) and its CSV button."""
-    return card(title, graph(graph_id, title, content=content), page, name, caption)
+    return card(title, graph(graph_id, title, content=content), page, name, caption, help_text)
 
 
-def data_table(table_id: str, columns: Sequence[tuple[str, str, bool]], page_size: int = 10):
-    """Return a sortable, filterable DataTable; columns are (id, header, numeric)."""
+def data_table(table_id: str, columns: Sequence[tuple[str, str, bool | str]],
+               page_size: int = 10):
+    """Return a sortable, filterable DataTable; columns are (id, header, numeric or "money")."""
     return dash_table.DataTable(
         id=table_id,
         columns=[_column(column_id, name, numeric) for column_id, name, numeric in columns],
@@ -256,9 +286,16 @@ def data_table(table_id: str, columns: Sequence[tuple[str, str, bool]], page_siz
     )
 
 
-def _column(column_id: str, name: str, numeric: bool) -> dict:
+def _column(column_id: str, name: str, numeric: bool | str) -> dict:
+    """Return a DataTable column: text, a whole number, or pesos when numeric is "money"."""
+    # Case-insensitive filters compare as text (`>1000` kept 961): numbers filter as numbers.
+    as_number = {"case": "sensitive"}
+    if numeric == "money":
+        return {"id": column_id, "name": name, "type": "numeric", "format": MONEY_FORMAT,
+                "filter_options": as_number}
     if numeric:
-        return {"id": column_id, "name": name, "type": "numeric", "format": NUMBER_FORMAT}
+        return {"id": column_id, "name": name, "type": "numeric", "format": NUMBER_FORMAT,
+                "filter_options": as_number}
     return {"id": column_id, "name": name, "type": "text"}
 
 

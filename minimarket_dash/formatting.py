@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import date, datetime, timedelta
 
 import pandas as pd
@@ -16,6 +17,9 @@ MONTHS = (
 MONTHS_SHORT = tuple(name[:3] for name in MONTHS)
 WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
 BOM = "\ufeff"
+# An es-AR number as typed in a table filter: 1.000, 1.234.567,89 or 12,5.
+_AR_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+)(?![\w.,])")
+_CLAUSE_COLUMN = re.compile(r"\{([^}]*)\}")
 
 
 def _swap_separators(text: str) -> str:
@@ -35,10 +39,46 @@ def fmt_number(value: float, decimals: int = 2) -> str:
     return _swap_separators(f"{value:,.{decimals}f}")
 
 
-def fmt_money(value: float) -> str:
-    """Format pesos: $ 1.234,56 (negative: -$ 1.234,56)."""
+def fmt_money(value: float | None, short: bool = False) -> str:
+    """Format pesos: $ 1.234,56 (negative: -$ 1.234,56); short: $ 544 M, $ 5,4 M, $ 12.500.
+
+    The one money format of the pages (cards, tables, chart labels); `short` is for places
+    without room for cents: millions as «M» (one decimal under ten), smaller sums whole.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
     sign = "-" if value < 0 else ""
-    return f"{sign}$ {fmt_number(abs(value), 2)}"
+    amount = abs(value)
+    if not short:
+        return f"{sign}$ {fmt_number(amount, 2)}"
+    if amount >= 1_000_000:
+        millions = amount / 1_000_000
+        return f"{sign}$ {fmt_number(millions, 1 if millions < 10 else 0)} M"
+    return f"{sign}$ {fmt_int(amount)}"
+
+
+def plain_number(text: str) -> str:
+    """Turn an es-AR number into the plain form tables compare: `1.234,5` -> `1234.5`."""
+    return text.replace(".", "").replace(",", ".")
+
+
+def numeric_filter_query(query: str | None, numeric_columns) -> str | None:
+    """Rewrite es-AR numbers typed in a DataTable filter of a numeric column (`1.000` -> `1000`).
+
+    The table reads `1.000` as one; a manager types thousands with dots. Only the clauses of
+    `numeric_columns` change; text columns keep what was typed.
+    """
+    if not query:
+        return query
+    clauses = query.split(" && ")
+    for index, clause in enumerate(clauses):
+        column = _CLAUSE_COLUMN.search(clause)
+        if column and column.group(1) in numeric_columns:
+            # The table files a typed value that is not a plain number under `s=` (text).
+            value = re.sub(r"^\s*s=\s*(?=[\d.,]+\s*$)", " = ", clause[column.end():])
+            clauses[index] = clause[:column.end()] + _AR_NUMBER.sub(
+                lambda match: plain_number(match.group(1)), value)
+    return " && ".join(clauses)
 
 
 def fmt_pct(value: float, decimals: int = 1) -> str:

@@ -1,4 +1,10 @@
-"""Análisis: charts driven by a date range and a provider kept in the URL (shareable views)."""
+"""Análisis: charts driven by a date range and a provider kept in the URL (shareable views).
+
+Monthly charts mark the months only partly inside the range (or still running) as «parcial»,
+and switch to ISO weeks for ranges shorter than about two months (periods.py). Money comes
+from the "spending" metric of /api/spending; «Stock neto por proveedor» ignores the filter and
+sits apart, below it.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +13,18 @@ from datetime import date, timedelta
 
 import dash
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import ALL, MATCH, Input, Output, State, callback, dcc, html
 
 from minimarket_dash import charts, components, queries
 from minimarket_dash.csvexport import filter_parts
 from minimarket_dash.dashboard import query_from_search, search_from_filters, url_state
+from minimarket_dash.definitions import HELP
 from minimarket_dash.filters import Filters, clean_proveedor
-from minimarket_dash.formatting import csv_filename, fmt_date, iso_weeks, week_monday
+from minimarket_dash.formatting import csv_filename, fmt_date, iso_week, iso_weeks, week_monday
+from minimarket_dash.metric import Metric
+from minimarket_dash.periods import is_short, periods, week_filters
+from minimarket_dash.queries.spending import by_month, by_provider
 
 dash.register_page(__name__, path="/analytics", title="Análisis · Mini Market", order=2)
 
@@ -93,44 +104,67 @@ def _field(label: str, control, md: int = 3) -> dbc.Col:
                     control], xs=6 if md == 3 else 12, md=md, className="mb-2")
 
 
+PERIOD_CAPTION = "Por mes (por semana si el rango tiene menos de 2 meses); sin fechas: " \
+                 "últimos 12 meses"
+
+
 def _charts() -> html.Div:
     card = components.graph_card
+
+    def col(content, **width):
+        return dbc.Col(content, className="mb-3", **width)
+
     return html.Div([
         dbc.Row([
-            dbc.Col(card(PAGE, "productos", "Productos más pedidos", "analytics-top",
-                         "Unidades en el período · clic en una barra: filtra por su proveedor"),
-                    lg=6, className="mb-3"),
-            dbc.Col(components.card(
+            col(card(PAGE, "productos", "Productos más pedidos", "analytics-top",
+                     "Unidades en el período · clic en una barra: filtra por su proveedor",
+                     help_text=HELP["productos_top"]), lg=6),
+            col(components.card(
                 "Productos más pedidos (tabla)",
                 html.Div([components.data_table("analytics-top-table", PRODUCT_COLUMNS, 5),
                           html.Div(id="analytics-top-empty")]),
-                PAGE, "productos-tabla", f"Los {TOP_LIMIT} primeros, de a 5 por página"),
-                lg=6, className="mb-3"),
+                PAGE, "productos-tabla", f"Los {TOP_LIMIT} primeros, de a 5 por página",
+                HELP["productos_top"]), lg=6),
         ]),
         dbc.Row([
-            dbc.Col(card(PAGE, "tendencia", "Pedidos y proveedores activos por mes",
-                         "analytics-trends", "Período elegido (sin fechas: últimos 12 meses)"),
-                    lg=6,
-                    className="mb-3"),
-            dbc.Col(card(PAGE, "movimientos", "Movimientos de stock por mes y tipo",
-                         "analytics-movements",
-                         "Período elegido (sin fechas: últimos 12 meses)"), lg=6,
-                    className="mb-3"),
+            col(card(PAGE, "tendencia", "Pedidos y proveedores con pedidos", "analytics-trends",
+                     PERIOD_CAPTION, help_text=HELP["tendencia"]), lg=6),
+            col(card(PAGE, "movimientos", "Movimientos de stock por tipo",
+                     "analytics-movements", PERIOD_CAPTION,
+                     help_text=HELP["movimientos_mes"]), lg=6),
         ]),
         dbc.Row([
-            dbc.Col(card(PAGE, "semanas", "Pedidos por semana ISO", "analytics-weekly",
-                         "Semanas de lunes a domingo del período (sin fechas: últimas 12)"),
-                    lg=6, className="mb-3"),
-            dbc.Col(card(PAGE, "stock-proveedor", "Stock neto por proveedor", "analytics-stock",
-                         "Entradas − salidas + ajustes, histórico · clic: filtra por él"),
-                    lg=6, className="mb-3"),
+            col(card(PAGE, "compras-mes", "Compras en $", "analytics-money",
+                     PERIOD_CAPTION + " · sin pedidos cancelados",
+                     help_text=HELP["compras_mes"]), lg=6),
+            col(card(PAGE, "compras-proveedor", "Compras en $ por proveedor",
+                     "analytics-money-providers",
+                     "Los 10 con más compras del período (sin fechas: últimos 12 meses)",
+                     help_text=HELP["compras_proveedor"]), lg=6),
         ]),
         dbc.Row([
-            dbc.Col(card(PAGE, "linea-stock", "Línea de tiempo de movimientos de stock",
-                         "analytics-timeline",
-                         "Unidades por día del período (sin fechas: últimos 30 días)"),
-                    className="mb-3"),
+            col(card(PAGE, "semanas", "Pedidos por semana ISO", "analytics-weekly",
+                     "Semanas de lunes a domingo del período (sin fechas: últimas 12)",
+                     help_text=HELP["semanas_iso"]), lg=6),
+            col(card(PAGE, "estados", "Pedidos por estado", "analytics-states",
+                     "Período elegido (sin fechas: todas) · cancelados aparte",
+                     help_text=HELP["estados"]), lg=6),
         ]),
+        dbc.Row([
+            col(card(PAGE, "linea-stock", "Línea de tiempo de movimientos de stock",
+                     "analytics-timeline",
+                     "Unidades por día del período (sin fechas: últimos 30 días)",
+                     help_text=HELP["linea_stock"])),
+        ]),
+        html.Div([
+            html.H2("Fuera del filtro", className="section-title"),
+            html.P("No depende de las fechas ni del proveedor elegidos.",
+                   className="small text-muted mb-2"),
+            dbc.Row([col(card(PAGE, "stock-proveedor", "Stock neto por proveedor",
+                              "analytics-stock",
+                              "Entradas − salidas + ajustes, histórico · clic: filtra por él",
+                              help_text=HELP["stock_proveedor"]), lg=6)]),
+        ], className="outside-filter", id="analytics-outside-filter"),
     ])
 
 
@@ -277,19 +311,61 @@ def top_frame(filters: Filters):
     return components.fetch_or_none(PAGE, queries.TOP_PRODUCTS, replace(filters, limit=TOP_LIMIT))
 
 
+def _fetch(metric: Metric, filters: Filters):
+    return components.fetch_or_none(PAGE, metric, filters)
+
+
 def trends_frame(filters: Filters):
-    """Orders and ordering providers per month (as /api/trends with months=12)."""
-    return components.fetch_or_none(PAGE, queries.MONTHLY_ORDERS, replace(filters, months=12))
+    """Orders and ordering providers per month (as /api/trends), or orders per ISO week."""
+    if is_short(filters):
+        frame = weekly_frame(filters)
+        return None if frame is None else frame[["semana", "pedidos"]]
+    return _fetch(queries.MONTHLY_ORDERS, replace(filters, months=12))
 
 
 def movements_frame(filters: Filters):
-    """Movements per month and kind (as /api/trends with months=12)."""
-    return components.fetch_or_none(PAGE, queries.MONTHLY_MOVEMENTS, replace(filters, months=12))
+    """Movements per month and kind (as /api/trends), or per ISO week from the daily rows."""
+    if not is_short(filters):
+        return _fetch(queries.MONTHLY_MOVEMENTS, replace(filters, months=12))
+    daily = _fetch(queries.STOCK_TIMELINE, replace(filters, days=DEFAULT_DAYS))
+    if daily is None:
+        return None
+    weeks = [iso_week(date.fromisoformat(str(day)[:10])) for day in daily["fecha"]]
+    grouped = daily.assign(semana=weeks).groupby(["semana", "tipo"], as_index=False)
+    return grouped["movimientos"].sum()
+
+
+def money_frame(filters: Filters):
+    """Money per month (/api/spending's por_mes), or per ISO week of a short range."""
+    if not is_short(filters):
+        cells = _fetch(queries.SPENDING, filters)
+        return None if cells is None else by_month(cells)
+    rows = []
+    for key, week in week_filters(filters):
+        cells = _fetch(queries.SPENDING, week)
+        if cells is None:
+            return None
+        rows.append((key, round(float(cells["importe"].sum()), 2), int(cells["pedidos"].sum())))
+    return pd.DataFrame(rows, columns=["semana", "importe", "pedidos"])
+
+
+def money_providers_frame(filters: Filters):
+    """Money per provider of the filter (/api/spending's por_proveedor)."""
+    cells = _fetch(queries.SPENDING, filters)
+    return None if cells is None else by_provider(cells)
+
+
+def states_frame(filters: Filters):
+    """Orders per state of the filter's dates and provider, cancelled ones apart."""
+    return _fetch(queries.ORDER_STATUS, filters)
 
 
 def stock_frame(_filters: Filters):
-    """Net stock of the 15 providers with most stock (as /api/stock-by-provider?limit=15)."""
-    return components.fetch_or_none(PAGE, queries.STOCK_BY_PROVIDER, Filters(limit=15))
+    """Net stock of the 15 providers with most stock (as /api/stock-by-provider?limit=15).
+
+    All-time and every provider: it does not follow the filter (the page shows it apart).
+    """
+    return _fetch(queries.STOCK_BY_PROVIDER, Filters(limit=15))
 
 
 def weekly_frame(filters: Filters):
@@ -331,17 +407,57 @@ def _figure(graph_id: str, builder, frame, *args):
     return components.chart(graph_id, figure)
 
 
+def marked_periods(frame, filters: Filters) -> list:
+    """Return the periods of a monthly or weekly frame, gap-free for weeks, partial marked."""
+    if is_short(filters):
+        keys = [key for key, _ in week_filters(filters)]
+    else:
+        keys = sorted(frame.iloc[:, 0].unique())
+    return periods(keys, filters.start_date, filters.end_date, components.now().date())
+
+
+def _period_figure(graph_id: str, builder, frame, filters: Filters):
+    if frame is None or frame.empty:
+        return components.chart(graph_id, charts.empty_figure())
+    return components.chart(graph_id, builder(frame, marked_periods(frame, filters)))
+
+
 @callback(components.chart_output("analytics-trends"), Input("analytics-url", "search"))
 def update_trends(search):
-    """Draw orders and active providers per month."""
-    return _figure("analytics-trends", charts.monthly_orders, trends_frame(_filters(search)))
+    """Draw orders and ordering providers per month (orders per week for short ranges)."""
+    filters = _filters(search)
+    return _period_figure("analytics-trends", charts.orders_per_period, trends_frame(filters),
+                          filters)
 
 
 @callback(components.chart_output("analytics-movements"), Input("analytics-url", "search"))
 def update_movements(search):
-    """Draw movements per month and kind."""
-    frame = movements_frame(_filters(search))
-    return _figure("analytics-movements", charts.monthly_movements, frame)
+    """Draw movements per month (or week) and kind."""
+    filters = _filters(search)
+    return _period_figure("analytics-movements", charts.movements_per_period,
+                          movements_frame(filters), filters)
+
+
+@callback(components.chart_output("analytics-money"), Input("analytics-url", "search"))
+def update_money(search):
+    """Draw money per month (or week), partial periods marked."""
+    filters = _filters(search)
+    return _period_figure("analytics-money", charts.money_per_period, money_frame(filters),
+                          filters)
+
+
+@callback(components.chart_output("analytics-money-providers"),
+          Input("analytics-url", "search"))
+def update_money_providers(search):
+    """Draw money per provider."""
+    frame = money_providers_frame(_filters(search))
+    return _figure("analytics-money-providers", charts.money_per_provider, frame)
+
+
+@callback(components.chart_output("analytics-states"), Input("analytics-url", "search"))
+def update_states(search):
+    """Draw orders per state."""
+    return _figure("analytics-states", charts.order_states, states_frame(_filters(search)))
 
 
 @callback(components.chart_output("analytics-stock"), Input("analytics-url", "search"))
@@ -355,11 +471,14 @@ def update_stock(search):
 @callback(components.chart_output("analytics-weekly"), Input("analytics-url", "search"))
 def update_weekly(search):
     """Draw orders per ISO week, every week of the range shown (0 when none)."""
-    frame = weekly_frame(_filters(search))
+    filters = _filters(search)
+    frame = weekly_frame(filters)
     if frame is None or frame.empty:
         return components.chart("analytics-weekly", charts.empty_figure())
     first, last = week_monday(frame["semana"].iloc[0]), week_monday(frame["semana"].iloc[-1])
-    figure = charts.orders_per_week(frame, iso_weeks(first, last))
+    weeks = iso_weeks(first, last)
+    marked = periods(weeks, filters.start_date, filters.end_date, components.now().date())
+    figure = charts.orders_per_week(frame, weeks, marked)
     return components.chart("analytics-weekly", figure)
 
 
@@ -371,15 +490,19 @@ def update_timeline(search):
 
 # ---- Downloads: the chart's own frame, named after the filter.
 
+# name -> (builder, file stem, stem for ranges drawn per week); stock ignores the filter.
 FRAMES = {
-    "productos": (top_frame, "productos-top"),
-    "productos-tabla": (top_frame, "productos-top"),
-    "tendencia": (trends_frame, "pedidos-por-mes"),
-    "movimientos": (movements_frame, "movimientos-por-mes"),
-    "semanas": (weekly_frame, "pedidos-por-semana"),
-    "stock-proveedor": (stock_frame, "stock-por-proveedor"),
-    "linea-stock": (timeline_frame, "movimientos-por-dia"),
+    "productos": (top_frame, "productos-top", None),
+    "productos-tabla": (top_frame, "productos-top", None),
+    "tendencia": (trends_frame, "pedidos-por-mes", "pedidos-por-semana"),
+    "movimientos": (movements_frame, "movimientos-por-mes", "movimientos-por-semana"),
+    "compras-mes": (money_frame, "compras-por-mes", "compras-por-semana"),
+    "compras-proveedor": (money_providers_frame, "compras-por-proveedor", None),
+    "estados": (states_frame, "pedidos-por-estado", None),
+    "semanas": (weekly_frame, "pedidos-por-semana", None),
+    "linea-stock": (timeline_frame, "movimientos-por-dia", None),
 }
+UNFILTERED = {"stock-proveedor": (stock_frame, "stock-por-proveedor_historico_sin-filtro")}
 
 
 @callback(
@@ -389,10 +512,17 @@ FRAMES = {
     prevent_initial_call=True,
 )
 def download(_clicks, search):
-    """Send the clicked chart's data as CSV, with the filter in the file name."""
-    builder, stem = FRAMES[dash.ctx.triggered_id["name"]]
+    """Send the clicked chart's data as CSV, named after the filter it follows (or «sin-filtro»)."""
+    name = dash.ctx.triggered_id["name"]
     filters = _filters(search)
+    if name in UNFILTERED:
+        builder, stem = UNFILTERED[name]
+        parts: list = []
+    else:
+        builder, stem, weekly_stem = FRAMES[name]
+        stem = weekly_stem if weekly_stem and is_short(filters) else stem
+        parts = filter_parts(filters)
     frame = builder(filters)
     if frame is None:
         return dash.no_update
-    return components.csv_download(frame, csv_filename(stem, *filter_parts(filters)))
+    return components.csv_download(frame, csv_filename(stem, *parts))

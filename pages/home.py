@@ -1,9 +1,14 @@
-"""Inicio: KPIs with their change, low-stock alerts and the activity of the last weeks."""
+"""Inicio: today's operations first, then the last days with their change, then all-time totals.
+
+Today's cards read the metrics of /api/today ("undelivered", "today_counts") and the low-stock
+list reads /api/low-stock's ("low_stock_all"): the page shows the same numbers as the API.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import partial
+from urllib.parse import urlencode
 
 import dash
 import dash_bootstrap_components as dbc
@@ -11,29 +16,34 @@ from dash import MATCH, Input, Output, callback, dcc, html
 from flask import has_request_context
 
 from minimarket_dash import charts, components, queries
+from minimarket_dash.definitions import HELP
 from minimarket_dash.filters import Filters
 from minimarket_dash.formatting import (
     csv_filename,
+    fmt_date,
     fmt_int,
+    fmt_money,
     fmt_time,
     iso_weeks,
     last_days,
     pct_change,
 )
+from minimarket_dash.periods import last_30_days, periods
 
 dash.register_page(__name__, path="/", title="Inicio · Mini Market", order=0)
 
 PAGE = "home"
 WEEKS = 12
 DAYS = 30
-ALERTS_SHOWN = 8
 REFRESH_MS = 5 * 60 * 1000
 # The panels the layout fills and the auto-refresh rebuilds, in the refresh callback's order.
-PANELS = ("kpis", "updated", "alerts", "weekly", "movements", "providers")
+PANELS = ("today", "deliveries", "alerts", "recent", "kpis", "updated", "weekly", "movements",
+          "providers")
 # name -> (metric, filters, file stem) of each CSV download of this page.
 DOWNLOADS = {
     "resumen": (queries.SUMMARY, Filters(), "resumen"),
-    "alertas": (queries.LOW_STOCK, Filters(limit=100), "stock-bajo"),
+    "alertas": (queries.LOW_STOCK_ALL, Filters(), "stock-bajo"),
+    "entregas": (queries.UNDELIVERED, Filters(), "entregas-hoy-y-atrasadas"),
     "semanas": (queries.WEEKLY_SALES, Filters(weeks=WEEKS), "pedidos-por-semana_12-semanas"),
     "movimientos": (queries.STOCK_TIMELINE, Filters(days=DAYS), "movimientos-por-dia_30-dias"),
     "proveedores": (queries.ORDERS_BY_PROVIDER, Filters(days=DAYS, limit=10),
@@ -63,44 +73,78 @@ def layout(**_query):
     return html.Div(
         [
             dcc.Interval(id="home-refresh", interval=REFRESH_MS, disabled=True),
-            components.page_header("Inicio", "Resumen de pedidos, proveedores y stock", refresh),
+            components.page_header("Inicio", "Lo de hoy primero; después los últimos días y "
+                                   "los totales", refresh),
             components.db_banner(PAGE, is_open=bool(failures)),
-            html.Div(components.download_button(PAGE, "resumen", "CSV del resumen"),
-                     className="text-end mb-1"),
-            dcc.Loading(dbc.Row(panels["kpis"], id="home-kpis", className="g-2"),
-                        delay_show=150),
-            dbc.Row([
-                dbc.Col(_alerts_card(panels["alerts"]), lg=5, className="mb-3"),
-                dbc.Col(components.graph_card(
-                    PAGE, "semanas", "Pedidos por semana", "home-weekly",
-                    f"Últimas {WEEKS} semanas (lunes a domingo)", panels["weekly"]),
-                    lg=7, className="mb-3"),
-            ]),
-            dbc.Row([
-                dbc.Col(components.graph_card(
-                    PAGE, "movimientos", "Movimientos de stock por día", "home-movements",
-                    f"Últimos {DAYS} días, por tipo", panels["movements"]),
-                    lg=7, className="mb-3"),
-                dbc.Col(components.graph_card(
-                    PAGE, "proveedores", "Proveedores con más pedidos", "home-providers",
-                    "Últimos 30 días", panels["providers"]), lg=5, className="mb-3"),
-            ]),
+            *_today_section(panels),
+            *_recent_section(panels),
+            *_totals_section(panels),
         ]
     )
 
 
-def _alerts_card(content=None):
-    body = dcc.Loading(html.Div(content, id="home-alerts"), delay_show=150)
-    return components.card("Stock bajo el mínimo", body, PAGE, "alertas",
-                           "Productos con stock actual menor al mínimo, los más críticos primero")
+def _section(title: str, extra=None) -> html.Div:
+    return html.Div([html.H2(title, className="section-title mb-0"), extra or []],
+                    className="d-flex justify-content-between align-items-end mt-2 mb-2")
+
+
+def _today_section(panels) -> list:
+    deliveries = components.card(
+        "Entregas de hoy y atrasadas",
+        dcc.Loading(html.Div(panels["deliveries"], id="home-deliveries"), delay_show=150),
+        PAGE, "entregas", help_text=HELP["entregas_lista"])
+    low_stock = components.card(
+        "Stock bajo el mínimo",
+        dcc.Loading(html.Div(panels["alerts"], id="home-alerts"), delay_show=150),
+        PAGE, "alertas", help_text=HELP["stock_bajo"])
+    return [
+        _section("Hoy"),
+        dbc.Row(panels["today"], id="home-today", className="g-2"),
+        dbc.Row([dbc.Col(deliveries, lg=6, className="mb-3"),
+                 dbc.Col(low_stock, lg=6, className="mb-3")]),
+    ]
+
+
+def _recent_section(panels) -> list:
+    card = components.graph_card
+    return [
+        _section("Últimos días"),
+        dbc.Row(panels["recent"], id="home-recent", className="g-2"),
+        dbc.Row([
+            dbc.Col(card(PAGE, "semanas", "Pedidos por semana", "home-weekly",
+                         f"Últimas {WEEKS} semanas (lunes a domingo)", panels["weekly"],
+                         HELP["pedidos_semana"]), lg=7, className="mb-3"),
+            dbc.Col(card(PAGE, "proveedores", "Proveedores con más pedidos", "home-providers",
+                         "Últimos 30 días móviles", panels["providers"],
+                         HELP["proveedores_top_30d"]), lg=5, className="mb-3"),
+        ]),
+        dbc.Row([
+            dbc.Col(card(PAGE, "movimientos", "Movimientos de stock por día", "home-movements",
+                         f"Últimos {DAYS} días de calendario, por tipo", panels["movements"],
+                         HELP["movimientos_dia"]), className="mb-3"),
+        ]),
+    ]
+
+
+def _totals_section(panels) -> list:
+    button = components.download_button(PAGE, "resumen", "CSV del resumen")
+    return [
+        _section("Totales históricos", button),
+        dcc.Loading(dbc.Row(panels["kpis"], id="home-kpis", className="g-2"), delay_show=150),
+    ]
 
 
 def build_panels(fetch) -> dict:
     """Return the content of every panel (see PANELS), reading metrics with `fetch`."""
+    low_stock = fetch(queries.LOW_STOCK_ALL)
+    today = components.now().date()
     return {
+        "today": today_cards(fetch, low_stock),
+        "deliveries": deliveries(fetch),
+        "alerts": alerts(low_stock),
+        "recent": recent_cards(fetch, today),
         "kpis": kpis(fetch),
         "updated": f"Actualizado {fmt_time(components.now())}" + _history_note(fetch),
-        "alerts": alerts(fetch),
         "weekly": weekly_chart(fetch),
         "movements": movements_chart(fetch),
         "providers": providers_chart(fetch),
@@ -115,9 +159,12 @@ def toggle_refresh(enabled):
 
 
 @callback(
+    Output("home-today", "children"),
+    Output("home-deliveries", "children"),
+    Output("home-alerts", "children"),
+    Output("home-recent", "children"),
     Output("home-kpis", "children"),
     Output("home-updated", "children"),
-    Output("home-alerts", "children"),
     components.chart_output("home-weekly"),
     components.chart_output("home-movements"),
     components.chart_output("home-providers"),
@@ -130,13 +177,151 @@ def refresh(_n):
     return tuple(panels[name] for name in PANELS)
 
 
+# ---- Today: deliveries due, late orders, out of stock, invoices, pending orders, what to order.
+
+
+def _late_and_due(fetch):
+    orders = fetch(queries.UNDELIVERED)
+    if orders is None:
+        return None, None
+    late = orders["dias_atraso"] > 0
+    return orders[~late], orders[late]
+
+
+def today_cards(fetch, low_stock) -> list:
+    """Return today's cards from the metrics of /api/today and /api/low-stock."""
+    due, late = _late_and_due(fetch)
+    counts = fetch(queries.TODAY_COUNTS)
+    if due is None or counts is None or low_stock is None:
+        return [components.empty_state("Sin datos: la base no respondió.")]
+    counts = counts.iloc[0]
+    out = int((low_stock["stock_actual"] <= 0).sum())
+    worst = f"el más atrasado: {fmt_int(late['dias_atraso'].max())} días" if len(late) else None
+    return [
+        _today_card("Entregas para hoy", fmt_int(len(due)), "entregas_hoy", "home-today-due"),
+        _today_card("Pedidos atrasados", fmt_int(len(late)), "atrasados", "home-today-late",
+                    worst, alert=len(late) > 0),
+        _today_card("Productos sin stock", fmt_int(out), "sin_stock", "home-today-out",
+                    alert=out > 0),
+        _today_card("Facturas por procesar",
+                    html.A(fmt_int(counts["facturas_sin_procesar"]), href="/facturas"),
+                    "facturas_sin_procesar", "home-today-invoices", "ver en «Facturas»"),
+        _today_card("Pedidos pendientes", fmt_int(counts["pendientes"]), "pendientes",
+                    "home-today-pending", "ni entregados ni cancelados"),
+        _today_card("Qué pedir hoy", html.A("Ver →", href="/compras"), "que_pedir",
+                    "home-today-order", f"{fmt_int(len(low_stock))} productos bajo el mínimo"),
+    ]
+
+
+def _today_card(title, value, help_key, card_id, note=None, alert=False) -> dbc.Col:
+    card = components.kpi_card(title, value, note, help_text=HELP[help_key], card_id=card_id)
+    card.children.className += " today-card" + (" today-alert" if alert else "")
+    card.xl = True  # six equal cards in one row on a desktop
+    return card
+
+
+def deliveries(fetch):
+    """List every order due today or late, most days late first, each with its total."""
+    orders = fetch(queries.UNDELIVERED)
+    if orders is None or orders.empty:
+        text = "Sin datos." if orders is None else "Nada para recibir hoy ni atrasado."
+        return components.empty_state(text)
+    items = [_delivery_item(row) for row in orders.itertuples()]
+    return dbc.ListGroup(items, flush=True, className="alerts low-stock-list")
+
+
+def _delivery_item(row) -> dbc.ListGroupItem:
+    late = row.dias_atraso > 0
+    badge = dbc.Badge(f"{fmt_int(row.dias_atraso)} días de atraso" if late else "hoy",
+                      color="danger" if late else "primary", className="ms-2")
+    expected = fmt_date(date.fromisoformat(row.fecha_entrega_esperada))
+    return dbc.ListGroupItem([
+        html.Div([html.Strong(row.numero_pedido), f" · {row.proveedor or 'Sin proveedor'}",
+                  badge]),
+        html.Div(f"esperado el {expected} · {fmt_money(row.total)}", className="small text-muted"),
+    ], className="px-1 py-2 delivery-item")
+
+
+def alerts(frame):
+    """List every product below its minimum stock, worst first, each with a link to order it."""
+    if frame is None or frame.empty:
+        text = "Sin datos." if frame is None else "Ningún producto está bajo su stock mínimo."
+        return components.empty_state(text)
+    out = int((frame["stock_actual"] <= 0).sum())
+    count = html.Div([html.Span(f"{fmt_int(len(frame))} productos", className="low-stock-count",
+                                id="home-low-stock-count"),
+                      f" bajo el mínimo · {fmt_int(out)} sin stock"],
+                     className="small mb-1")
+    items = [_alert_item(row) for row in frame.itertuples()]
+    return [count, dbc.ListGroup(items, flush=True, className="alerts low-stock-list")]
+
+
+def order_href(proveedor: str | None) -> str:
+    """Return «Qué pedir» filtered by the product's provider (all providers without one)."""
+    return "/compras?" + urlencode({"proveedor": proveedor}) if proveedor else "/compras"
+
+
+def _alert_item(row) -> dbc.ListGroupItem:
+    badge_color = "danger" if row.stock_actual <= 0 else "warning"
+    return dbc.ListGroupItem(
+        [
+            html.Div([
+                html.Strong(row.producto),
+                dbc.Badge(f"faltan {fmt_int(row.faltan)}", color=badge_color,
+                          text_color="dark" if badge_color == "warning" else None,
+                          className="ms-2"),
+            ]),
+            html.Div([f"{row.proveedor or 'Sin proveedor'} · stock {fmt_int(row.stock_actual)}"
+                      f" de mínimo {fmt_int(row.stock_minimo)} · ",
+                      html.A("Qué pedir →", href=order_href(row.proveedor),
+                             className="order-link")], className="small text-muted"),
+        ],
+        className="px-1 py-2 low-stock-item",
+    )
+
+
+# ---- The last days: money and orders with their change, then the all-time totals.
+
+
+def recent_cards(fetch, today) -> list:
+    """Return money, orders, movements and the top provider of the last days, with changes."""
+    summary = fetch(queries.SUMMARY)
+    current, previous = last_30_days(today)
+    spent, spent_before = fetch(queries.SPENDING, current), fetch(queries.SPENDING, previous)
+    if summary is None or spent is None:
+        return [components.empty_state("Sin datos: la base no respondió.")]
+    row = summary.iloc[0]
+    money = float(spent["importe"].sum())
+    before = None if spent_before is None else float(spent_before["importe"].sum())
+    top = row["proveedor_top_nombre"]
+    top_note = f"{fmt_int(row['proveedor_top_pedidos'])} pedidos en 30 días"
+    return [
+        components.kpi_card(
+            "Compras · últimos 30 días", fmt_money(money, short=True),
+            f"{fmt_money(money)} · vs. 30 días anteriores",
+            components.delta_badge(_change(money, before)), HELP["compras_30d"],
+            "home-money"),
+        components.kpi_card("Pedidos · últimos 30 días", fmt_int(row["pedidos_mes"]),
+                            "vs. 30 días anteriores",
+                            components.delta_badge(_change(row["pedidos_mes"],
+                                                           _previous(fetch, 30, "pedidos"))),
+                            HELP["pedidos_30d"]),
+        components.kpi_card("Movimientos · últimos 7 días", fmt_int(row["movimientos_semana"]),
+                            "vs. 7 días anteriores",
+                            components.delta_badge(_change(row["movimientos_semana"],
+                                                           _previous(fetch, 7, "movimientos"))),
+                            HELP["movimientos_7d"]),
+        components.kpi_card("Proveedor con más pedidos", top,
+                            top_note if top != "N/A" else None, help_text=HELP["proveedor_top"]),
+    ]
+
+
 def kpis(fetch) -> list:
-    """Return the KPI cards from /api/summary's figures and their previous periods."""
+    """Return the all-time totals of /api/summary."""
     summary = fetch(queries.SUMMARY)
     if summary is None:
         return [components.empty_state("Sin datos: la base no respondió.")]
-    return kpi_cards(summary.iloc[0], _previous(fetch, 30, "pedidos"),
-                     _previous(fetch, 7, "movimientos"))
+    return kpi_cards(summary.iloc[0])
 
 
 def _history_note(fetch) -> str:
@@ -149,66 +334,35 @@ def _history_note(fetch) -> str:
 
 
 def _previous(fetch, days: int, column: str) -> int | None:
-    """Return `column` of the `days` days before the last `days` (rolling windows): the
-    last 2 × days minus the last days."""
-    both, last = fetch(queries.ACTIVITY, Filters(days=2 * days)), fetch(
-        queries.ACTIVITY, Filters(days=days))
+    """Return `column` of the `days` days before the last `days` (rolling windows): the last
+    2 × days minus the last days."""
+    both = fetch(queries.ACTIVITY, Filters(days=2 * days))
+    last = fetch(queries.ACTIVITY, Filters(days=days))
     if both is None or last is None:
         return None
     return int(both.iloc[0][column]) - int(last.iloc[0][column])
 
 
-def kpi_cards(row, month: int | None, week: int | None) -> list:
-    """Return the eight cards of the summary; the time-bound ones with their change."""
-    month_change = _change(row["pedidos_mes"], month)
-    week_change = _change(row["movimientos_semana"], week)
-    top = row["proveedor_top_nombre"]
-    top_note = f"{fmt_int(row['proveedor_top_pedidos'])} pedidos en 30 días"
-    return [
-        components.kpi_card("Pedidos · últimos 30 días", fmt_int(row["pedidos_mes"]),
-                            "vs. 30 días anteriores", components.delta_badge(month_change)),
-        components.kpi_card("Movimientos · últimos 7 días", fmt_int(row["movimientos_semana"]),
-                            "vs. 7 días anteriores", components.delta_badge(week_change)),
-        components.kpi_card("Proveedor con más pedidos", top, top_note if top != "N/A" else None),
-        components.kpi_card("Proveedores activos", fmt_int(row["total_proveedores"])),
-        components.kpi_card("Pedidos (total)", fmt_int(row["total_pedidos"])),
-        components.kpi_card("Unidades pedidas (total)", fmt_int(row["total_productos_pedidos"])),
-        components.kpi_card("Movimientos de stock (total)", fmt_int(row["total_movimientos"])),
-        components.kpi_card("Facturas procesadas", fmt_int(row["facturas_procesadas"])),
-    ]
+TOTALS = (
+    ("Proveedores activos", "total_proveedores", "proveedores_activos"),
+    ("Pedidos (total)", "total_pedidos", "pedidos_total"),
+    ("Unidades pedidas (total)", "total_productos_pedidos", "unidades_total"),
+    ("Movimientos de stock (total)", "total_movimientos", "movimientos_total"),
+    ("Facturas procesadas (total)", "facturas_procesadas", "facturas_procesadas"),
+)
+
+
+def kpi_cards(row) -> list:
+    """Return the all-time cards of the summary, each with its definition."""
+    cards = [components.kpi_card(title, fmt_int(row[column]), help_text=HELP[key])
+             for title, column, key in TOTALS]
+    for card in cards:
+        card.xl = True  # five equal cards in one row on a desktop
+    return cards
 
 
 def _change(current, previous):
     return None if previous is None else pct_change(float(current), float(previous))
-
-
-def alerts(fetch):
-    """List the products below their minimum stock, worst first."""
-    frame = fetch(queries.LOW_STOCK, Filters(limit=100))
-    if frame is None or frame.empty:
-        text = "Sin datos." if frame is None else "Ningún producto está bajo su stock mínimo."
-        return components.empty_state(text)
-    items = [_alert_item(row) for row in frame.head(ALERTS_SHOWN).itertuples()]
-    more = len(frame) - ALERTS_SHOWN
-    footer = [html.Div(f"y {fmt_int(more)} más (ver CSV)", className="small text-muted mt-1")]
-    return [dbc.ListGroup(items, flush=True, className="alerts"), *(footer if more > 0 else [])]
-
-
-def _alert_item(row) -> dbc.ListGroupItem:
-    badge_color = "danger" if row.stock_actual == 0 else "warning"
-    return dbc.ListGroupItem(
-        [
-            html.Div([
-                html.Strong(row.producto),
-                dbc.Badge(f"faltan {fmt_int(row.faltante)}", color=badge_color,
-                          text_color="dark" if badge_color == "warning" else None,
-                          className="ms-2"),
-            ]),
-            html.Div(f"{row.proveedor or 'Sin proveedor'} · stock {fmt_int(row.stock_actual)}"
-                     f" de mínimo {fmt_int(row.stock_minimo)}", className="small text-muted"),
-        ],
-        className="px-1 py-2",
-    )
 
 
 def weekly_chart(fetch):
@@ -218,7 +372,8 @@ def weekly_chart(fetch):
         return components.chart("home-weekly", charts.empty_figure())
     today = components.now().date()
     weeks = iso_weeks(today - timedelta(weeks=WEEKS - 1), today)
-    return components.chart("home-weekly", charts.orders_per_week(frame, weeks))
+    marked = periods(weeks, None, today, today)  # the running week is partial
+    return components.chart("home-weekly", charts.orders_per_week(frame, weeks, marked))
 
 
 def movements_chart(fetch):

@@ -1,4 +1,8 @@
-"""Proveedores: every active provider with its order KPIs; a click opens its analysis."""
+"""Proveedores: every active provider with its order KPIs and money; a click opens its analysis.
+
+Numbers filter as numbers (`>1000`, `<10`, and `1.000` typed the Argentine way) and the CSV
+holds the rows the table shows, filtered and sorted.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,10 @@ import pandas as pd
 from dash import MATCH, Input, Output, State, callback, dcc, html
 
 from minimarket_dash import charts, components, queries
-from minimarket_dash.formatting import csv_filename
+from minimarket_dash.definitions import HELP
+from minimarket_dash.formatting import csv_filename, numeric_filter_query
+from minimarket_dash.periods import last_30_days
+from minimarket_dash.queries.spending import by_provider
 
 dash.register_page(__name__, path="/providers", title="Proveedores · Mini Market", order=1)
 
@@ -22,7 +29,9 @@ COLUMNS = (
     ("total_productos", "Unidades", True),
     ("pedidos_semana", "Pedidos 7 días", True),
     ("pedidos_mes", "Pedidos 30 días", True),
+    ("compras_30d", "Compras 30 días", "money"),
 )
+NUMERIC = {column for column, _, numeric in COLUMNS if numeric}
 
 
 def layout(**_query):
@@ -47,11 +56,13 @@ def layout(**_query):
             dbc.Row([
                 dbc.Col(components.card(
                     "Proveedores activos", table_body, PAGE, "proveedores",
-                    "Ordená con los encabezados y filtrá con la fila «Filtrar…»",
+                    "Ordená con los encabezados; filtrá con la fila «Filtrar…» (números: "
+                    ">1.000, <10, 1.000). El CSV baja lo que muestra la tabla.",
+                    HELP["tabla_proveedores"],
                 ), lg=7, className="mb-3"),
                 dbc.Col(components.graph_card(
                     PAGE, "grafico", "Pedidos por proveedor", "providers-chart",
-                    "Los 15 con más pedidos (histórico)",
+                    "Los 15 con más pedidos (histórico)", help_text=HELP["pedidos_por_proveedor"],
                 ), lg=5, className="mb-3"),
             ]),
         ]
@@ -59,7 +70,20 @@ def layout(**_query):
 
 
 def _providers():
-    return components.fetch_or_none(PAGE, queries.PROVIDERS)
+    """The providers metric (as /api/providers) with the money of the last 30 calendar days.
+
+    compras_30d is /api/spending's importe per provider over the same window as Inicio's
+    «Compras · últimos 30 días» (0 for a provider without orders in it).
+    """
+    frame = components.fetch_or_none(PAGE, queries.PROVIDERS)
+    if frame is None:
+        return None
+    window, _ = last_30_days(components.now().date())
+    cells = components.fetch_or_none(PAGE, queries.SPENDING, window)
+    totals = by_provider(cells) if cells is not None else None
+    money = {} if totals is None else dict(zip(totals["proveedor"], totals["importe"],
+                                               strict=True))
+    return frame.assign(compras_30d=[float(money.get(name, 0.0)) for name in frame["nombre"]])
 
 
 @callback(
@@ -109,6 +133,17 @@ def open_from_chart(click):
 
 
 @callback(
+    Output("providers-table", "filter_query"),
+    Input("providers-table", "filter_query"),
+    prevent_initial_call=True,
+)
+def read_argentine_numbers(query):
+    """Let numeric filters take es-AR numbers: `1.000` filters one thousand, not one."""
+    fixed = numeric_filter_query(query, NUMERIC)
+    return dash.no_update if fixed == query else fixed
+
+
+@callback(
     Output({"type": "dl", "page": PAGE, "name": MATCH}, "data"),
     Input({"type": "dl-btn", "page": PAGE, "name": MATCH}, "n_clicks"),
     State("providers-table", "derived_virtual_data"),
@@ -116,13 +151,17 @@ def open_from_chart(click):
     prevent_initial_call=True,
 )
 def download(_clicks, shown, filter_query):
-    """Send the providers' KPIs as CSV: the table's rows as filtered and sorted on screen."""
+    """Send the providers' KPIs as CSV: the table's rows as filtered and sorted on screen.
+
+    The chart's CSV is every provider (the chart is not filtered).
+    """
     frame = _providers()
     if frame is None:
         return dash.no_update
-    stem = "proveedores"
+    today = components.now().date()
     if dash.ctx.triggered_id["name"] == "grafico":
-        stem = "pedidos-por-proveedor"
-    elif filter_query and shown is not None:
-        frame, stem = pd.DataFrame(shown, columns=frame.columns), "proveedores-filtrado"
-    return components.csv_download(frame, csv_filename(stem, components.now().date()))
+        return components.csv_download(frame, csv_filename("pedidos-por-proveedor", today))
+    if shown is not None:
+        frame = pd.DataFrame(shown, columns=frame.columns)
+    stem = "proveedores-filtrado" if filter_query else "proveedores"
+    return components.csv_download(frame, csv_filename(stem, today))

@@ -118,3 +118,19 @@ def empty_note(dash_duo, graph_id: str) -> str | None:
 def today():
     """The tiny fixture's "today"."""
     return NOW.date()
+
+
+def text_without_help(dash_duo, selector: str) -> str:
+    """Return the element's visible text without its «?» help tips (what a reader sees)."""
+    return dash_duo.driver.execute_script(
+        """
+        const el = document.querySelector(arguments[0]);
+        const copy = el.cloneNode(true);
+        copy.querySelectorAll('.help-tip').forEach(tip => tip.remove());
+        document.body.appendChild(copy);
+        const text = copy.innerText;
+        copy.remove();
+        return text;
+        """,
+        selector,
+    )

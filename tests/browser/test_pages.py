@@ -10,10 +10,17 @@ import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
-from tests.browser.conftest import bars, empty_note, figure_data, wait_for_charts
+from tests.browser.conftest import (
+    bars,
+    empty_note,
+    figure_data,
+    text_without_help,
+    wait_for_charts,
+)
 
 pytestmark = pytest.mark.browser
 
+ANALYTICS_CHARTS = 9
 MARCH_LACTEOS = "/analytics?start_date=2026-03-01&end_date=2026-03-14&proveedor=lacteos"
 
 
@@ -41,15 +48,17 @@ def wait_for(condition, timeout: float = 10) -> None:
 def test_home_shows_kpis_alerts_and_charts(dash_duo, dash_app):
     dash_duo.start_server(dash_app())
     wait_for_charts(dash_duo, 3)
-    kpis = dash_duo.find_element("#home-kpis").text
-    assert "Pedidos · últimos 30 días\n6\n▲ +500,0 %" in kpis  # 6 orders vs 1 before
-    assert "Proveedor con más pedidos\nBebidas Norte\n3 pedidos en 30 días" in kpis
-    assert "Unidades pedidas (total)\n50" in kpis
+    recent = text_without_help(dash_duo, "#home-recent")
+    assert "Pedidos · últimos 30 días\n6\n▲ +500,0 %" in recent  # 6 orders vs 1 before
+    assert "Proveedor con más pedidos\nBebidas Norte\n3 pedidos en 30 días" in recent
+    assert "Unidades pedidas (total)\n50" in text_without_help(dash_duo, "#home-kpis")
     assert dash_duo.find_element("#home-updated").text == "Actualizado 12:00"
     alerts = dash_duo.find_element("#home-alerts").text
-    assert alerts.index("Yogur frutilla") < alerts.index("Leche entera") < alerts.index("Gaseosa")
+    # /api/low-stock's order: largest shortfall first (faltan 8, 5, 1).
+    assert alerts.index("Leche entera") < alerts.index("Yogur frutilla") < alerts.index("Gaseosa")
     weekly = figure_data(dash_duo, "home-weekly")[0]
-    assert len(weekly["x"]) == 12 and weekly["x"][-1] == "09/03"  # Monday of 2026-W11
+    # Monday of 2026-W11, the running week (today is its Sunday): partial.
+    assert len(weekly["x"]) == 12 and weekly["x"][-1] == "09/03 (parcial)"
     assert weekly["y"][-1] == 3  # orders 3, 2 and 7 of ISO week 2026-W11
     assert bars(dash_duo, "home-providers") == {"Bebidas Norte": 3, "Lácteos del Sur": 2}
     movements = {t["name"]: sum(t["y"]) for t in figure_data(dash_duo, "home-movements")}
@@ -65,7 +74,7 @@ def test_providers_table_chart_and_click_opens_analytics(dash_duo, dash_app):
     assert bars(dash_duo, "providers-chart") == {"Lácteos del Sur": 4, "Bebidas Norte": 3}
     rows[1].click()
     wait_for(lambda: urlparse(dash_duo.driver.current_url).path == "/analytics")
-    wait_for_charts(dash_duo, 6)
+    wait_for_charts(dash_duo, ANALYTICS_CHARTS)
     assert query(dash_duo) == {"proveedor": ["Bebidas Norte"]}
     assert bars(dash_duo, "analytics-top") == {"Agua mineral 2 L": 18, "Leche entera 1 L": 3}
     assert dash_duo.get_logs() == []
@@ -73,15 +82,17 @@ def test_providers_table_chart_and_click_opens_analytics(dash_duo, dash_app):
 
 def test_analytics_url_reproduces_the_view(dash_duo, dash_app):
     dash_duo.start_server(dash_app())
-    open_page(dash_duo, MARCH_LACTEOS, 6)
+    open_page(dash_duo, MARCH_LACTEOS, ANALYTICS_CHARTS)
     assert bars(dash_duo, "analytics-top") == {"Leche entera 1 L": 4}
     assert dash_duo.find_element("#analytics-start").get_attribute("value") == "2026-03-01"
     assert dash_duo.find_element("#analytics-end").get_attribute("value") == "2026-03-14"
     assert dash_duo.find_element("#analytics-proveedor").get_attribute("value") == "lacteos"
     summary = dash_duo.find_element("#analytics-summary").text
     assert summary == "Del 01/03/2026 al 14/03/2026 · proveedor «lacteos»"
+    # Two weeks: drawn per ISO week; the weeks the range cuts are partial.
     trend = figure_data(dash_duo, "analytics-trends")[0]
-    assert (trend["x"], trend["y"]) == (["mar 2026"], [1])
+    assert (trend["x"], trend["y"]) == (["23/02 (parcial)", "02/03", "09/03 (parcial)"],
+                                        [0, 0, 1])
     cells = dash_duo.find_elements("#analytics-top-table tbody td")
     assert [c.text for c in cells] == ["Leche entera 1 L", "4", "1", "Lácteos del Sur"]
     assert dash_duo.get_logs() == []
@@ -89,51 +100,53 @@ def test_analytics_url_reproduces_the_view(dash_duo, dash_app):
 
 def test_filters_change_charts_and_back_restores(dash_duo, dash_app):
     dash_duo.start_server(dash_app())
-    open_page(dash_duo, "/analytics?start_date=2026-03-01&end_date=2026-03-14", 6)
+    open_page(dash_duo, "/analytics?start_date=2026-03-01&end_date=2026-03-14",
+              ANALYTICS_CHARTS)
     assert bars(dash_duo, "analytics-top") == {"Agua mineral 2 L": 14, "Leche entera 1 L": 7}
     box = dash_duo.find_element("#analytics-proveedor")
     box.send_keys("lacteos", Keys.ENTER)
     wait_for(lambda: query(dash_duo).get("proveedor") == ["lacteos"])
-    wait_for_charts(dash_duo, 6)
+    wait_for_charts(dash_duo, ANALYTICS_CHARTS)
     assert bars(dash_duo, "analytics-top") == {"Leche entera 1 L": 4}
     dash_duo.driver.back()
     wait_for(lambda: "proveedor" not in query(dash_duo))
     wait_for(lambda: box.get_attribute("value") == "")
-    wait_for_charts(dash_duo, 6)
+    wait_for_charts(dash_duo, ANALYTICS_CHARTS)
     assert bars(dash_duo, "analytics-top") == {"Agua mineral 2 L": 14, "Leche entera 1 L": 7}
     assert dash_duo.get_logs() == []
 
 
 def test_preset_sets_dates_in_url_and_charts(dash_duo, dash_app):
     dash_duo.start_server(dash_app())
-    open_page(dash_duo, "/analytics", 6)
+    open_page(dash_duo, "/analytics", ANALYTICS_CHARTS)
     assert bars(dash_duo, "analytics-top") == {
         "Agua mineral 2 L": 20, "Leche entera 1 L": 18, "Yogur frutilla": 12,
     }
     dash_duo.find_element("#analytics-filter-presets button:nth-child(5)").click()  # Mes anterior
     wait_for(lambda: query(dash_duo).get("start_date") == ["2026-02-01"])
     assert query(dash_duo)["end_date"] == ["2026-02-28"]
-    wait_for_charts(dash_duo, 6)
+    wait_for_charts(dash_duo, ANALYTICS_CHARTS)
     assert bars(dash_duo, "analytics-top") == {"Agua mineral 2 L": 6}
     assert dash_duo.get_logs() == []
 
 
 def test_click_on_a_provider_bar_filters_the_rest(dash_duo, dash_app):
     dash_duo.start_server(dash_app())
-    open_page(dash_duo, "/analytics", 6)
+    open_page(dash_duo, "/analytics", ANALYTICS_CHARTS)
     stock = bars(dash_duo, "analytics-stock")
     assert stock == {"Bebidas Norte": 23, "Lácteos del Sur": 13, "Almacén Central": 0}
     bar = dash_duo.find_elements("#analytics-stock .point")[1]  # Lácteos del Sur
     ActionChains(dash_duo.driver).move_to_element(bar).click().perform()
     wait_for(lambda: query(dash_duo).get("proveedor") == ["Lácteos del Sur"])
-    wait_for_charts(dash_duo, 6)
+    wait_for_charts(dash_duo, ANALYTICS_CHARTS)
     assert bars(dash_duo, "analytics-top") == {"Leche entera 1 L": 15, "Yogur frutilla": 12}
     assert dash_duo.get_logs() == []
 
 
 def test_invalid_url_values_are_ignored_with_a_notice(dash_duo, dash_app):
     dash_duo.start_server(dash_app())
-    open_page(dash_duo, "/analytics?start_date=2026-02-30&end_date=ayer&proveedor=%3C%3E", 6)
+    open_page(dash_duo, "/analytics?start_date=2026-02-30&end_date=ayer&proveedor=%3C%3E",
+              ANALYTICS_CHARTS)
     notice = dash_duo.find_element("#analytics-notice").text
     assert "Se ignoró la fecha «desde»" in notice and "Se ignoró la fecha «hasta»" in notice
     assert "caracteres no permitidos" in notice
@@ -143,7 +156,7 @@ def test_invalid_url_values_are_ignored_with_a_notice(dash_duo, dash_app):
 
 def test_csv_download_has_the_filtered_rows(dash_duo, dash_app):
     dash_duo.start_server(dash_app())
-    open_page(dash_duo, MARCH_LACTEOS, 6)
+    open_page(dash_duo, MARCH_LACTEOS, ANALYTICS_CHARTS)
     dash_duo.find_element(
         '[id=\'{"name":"productos","page":"analytics","type":"dl-btn"}\']'
     ).click()
@@ -174,14 +187,16 @@ def test_database_down_shows_banner_and_pages_still_work(dash_duo, dash_app):
     wait_for_charts(dash_duo, 3)
     assert empty_note(dash_duo, "home-weekly") == "Sin datos para el período elegido"
     dash_duo.find_element("a.nav-link[href='/analytics']").click()
-    wait_for_charts(dash_duo, 6)
+    wait_for_charts(dash_duo, ANALYTICS_CHARTS)
     dash_duo.wait_for_element("#analytics-db-banner")
     assert dash_duo.find_element("#analytics-start").is_enabled()
     assert "Traceback" not in dash_duo.driver.page_source
     assert dash_duo.get_logs() == []
 
 
-@pytest.mark.parametrize(("path", "charts"), [("/", 3), ("/providers", 1), (MARCH_LACTEOS, 6)])
+@pytest.mark.parametrize(
+    ("path", "charts"), [("/", 3), ("/providers", 1), (MARCH_LACTEOS, ANALYTICS_CHARTS)]
+)
 def test_phone_width_has_no_horizontal_scroll(dash_duo, dash_app, path, charts):
     dash_duo.start_server(dash_app())
     dash_duo.driver.set_window_size(390, 844)

@@ -70,10 +70,14 @@ def _refresh_home(server) -> dict:
 def test_home_auto_refresh_rebuilds_every_panel(make_app, tiny_sqlite_url):
     reply = _refresh_home(make_app(database_url=tiny_sqlite_url, cache_ttl=0))
     panels = reply["response"]
-    assert set(panels) == {"home-kpis", "home-updated", "home-alerts", "home-weekly-box",
+    assert set(panels) == {"home-today", "home-deliveries", "home-alerts", "home-recent",
+                           "home-kpis", "home-updated", "home-weekly-box",
                            "home-movements-box", "home-providers-box"}
     assert panels["home-updated"]["children"] == "Actualizado 12:00"
-    assert len(panels["home-kpis"]["children"]) == 8
+    # Six cards of today, four of the last days, five all-time totals.
+    assert len(panels["home-today"]["children"]) == 6
+    assert len(panels["home-recent"]["children"]) == 4
+    assert len(panels["home-kpis"]["children"]) == 5
     assert panels["home-weekly-box"]["children"]["props"]["id"] == "home-weekly"
     assert "sideUpdate" not in reply
 
