@@ -270,3 +270,40 @@ def stock_timeline(frame: pd.DataFrame) -> Figure:
     fig = {"data": lines, "layout": layout(
         legend=True, xaxis=_axis(type="category"), margin=_margin(bottom=50, top=34))}
     return counts_axis(fig, wide.abs().max().max())
+
+
+def _month_axis(labels: Sequence[str]) -> dict:
+    """A month category axis whose ticks break «mar 2026» in two lines (never cut on phones)."""
+    ticks = [label.replace(" ", "<br>", 1) for label in labels]
+    return _axis(type="category", tickvals=list(labels), ticktext=ticks, tickangle=0)
+
+
+def product_prices(frame: pd.DataFrame) -> Figure:
+    """Line of a product's weighted unit purchase price per month (product_prices rows)."""
+    if frame.empty:
+        return empty_figure("Sin compras en los últimos 12 meses")
+    labels = [month_label(month, short=True) for month in frame["mes"]]
+    line = {"type": "scatter", "x": labels, "y": [float(v) for v in frame["precio"]],
+            "mode": "lines+markers", "line": {"color": PALETTE[0], "width": 3},
+            "customdata": _ints(frame["cantidad"]),
+            "hovertemplate": "%{x}<br>Precio: $ %{y:,.2f}<br>Unidades: %{customdata:,d}"
+                             "<extra></extra>"}
+    return {"data": [line], "layout": layout(
+        xaxis=_month_axis(labels), yaxis=_axis(tickprefix="$ ", tickformat=",.2f",
+                                               rangemode="tozero"),
+        margin=_margin(left=80, bottom=44))}
+
+
+def product_movements(frame: pd.DataFrame) -> Figure:
+    """Grouped bars of a product's units moved per month and kind (product_movements rows)."""
+    if frame.empty:
+        return empty_figure("Sin movimientos en los últimos 12 meses")
+    months = sorted(frame["mes"].unique())
+    wide = _by_kind(frame[["mes", "tipo", "unidades"]], "unidades", months)
+    labels = [month_label(month, short=True) for month in months]
+    bars = _kind_bars(wide, labels)
+    for bar in bars:
+        bar["hovertemplate"] = bar["hovertemplate"].replace("<extra>", " u.<extra>")
+    fig = {"data": bars, "layout": layout(
+        legend=True, barmode="group", xaxis=_month_axis(labels), margin=_margin(top=34, bottom=44))}
+    return counts_axis(fig, wide.abs().max().max())
