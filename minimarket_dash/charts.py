@@ -94,16 +94,44 @@ def _short(label: str) -> str:
     return label if len(label) <= LABEL_MAX else label[: LABEL_MAX - 1].rstrip() + "…"
 
 
+def _two_lines(label: str) -> str:
+    """Wrap a name in two axis lines of LABEL_MAX characters at most.
+
+    The first line breaks at a space; a second line still too long keeps the name's end (brand
+    and size tell similar products apart) after «…».
+    """
+    if len(label) <= LABEL_MAX:
+        return label
+    cut = label.rfind(" ", 0, LABEL_MAX + 1)
+    cut = cut if cut > 0 else LABEL_MAX
+    first, rest = label[:cut].rstrip(), label[cut:].strip()
+    if len(rest) > LABEL_MAX:
+        rest = "…" + rest[-(LABEL_MAX - 1):].lstrip()
+    return f"{first}<br>{rest}"
+
+
+def axis_labels(labels: Sequence[str]) -> list[str]:
+    """Return each name's axis text, wrapped (see _two_lines) and never equal for two names."""
+    texts = [_two_lines(label) for label in labels]
+    seen: dict[str, int] = {}
+    for index, text in enumerate(texts):
+        seen[text] = seen.get(text, 0) + 1
+        if seen[text] > 1:  # the same start and end: number the repeats
+            texts[index] = f"{text} ({seen[text]})"
+    return texts
+
+
 def _hbar(labels: Sequence[str], values: Sequence[int], hover: str, **trace) -> Figure:
     """Return horizontal bars, the first label on top, long names cut on the axis."""
     labels, values = list(labels), _ints(values)
     bar = {"type": "bar", "orientation": "h", "x": values, "y": labels, "hovertemplate": hover,
            **trace}
-    ticktext = [_short(label) for label in labels]
+    ticktext = axis_labels(labels)
     y_axis = _axis(autorange="reversed", type="category", tickvals=labels, ticktext=ticktext)
-    left = 12 + 7 * max((len(text) for text in ticktext), default=4)
+    lines = [line for text in ticktext for line in text.split("<br>")]
+    left = 12 + 7 * max((len(line) for line in lines), default=4)
     fig = {"data": [bar], "layout": layout(
-        max(220, 34 * len(labels) + 40), yaxis=y_axis, margin=_margin(left=left, right=16))}
+        max(220, 38 * len(labels) + 40), yaxis=y_axis, margin=_margin(left=left, right=16))}
     return counts_axis(fig, max((abs(v) for v in values), default=0), "xaxis")
 
 
@@ -281,7 +309,7 @@ def _month_axis(labels: Sequence[str]) -> dict:
 def product_prices(frame: pd.DataFrame) -> Figure:
     """Line of a product's weighted unit purchase price per month (product_prices rows)."""
     if frame.empty:
-        return empty_figure("Sin compras en los últimos 12 meses")
+        return empty_figure("Sin compras en 12 meses")
     labels = [month_label(month, short=True) for month in frame["mes"]]
     line = {"type": "scatter", "x": labels, "y": [float(v) for v in frame["precio"]],
             "mode": "lines+markers", "line": {"color": PALETTE[0], "width": 3},
@@ -297,7 +325,7 @@ def product_prices(frame: pd.DataFrame) -> Figure:
 def product_movements(frame: pd.DataFrame) -> Figure:
     """Grouped bars of a product's units moved per month and kind (product_movements rows)."""
     if frame.empty:
-        return empty_figure("Sin movimientos en los últimos 12 meses")
+        return empty_figure("Sin movimientos en 12 meses")
     months = sorted(frame["mes"].unique())
     wide = _by_kind(frame[["mes", "tipo", "unidades"]], "unidades", months)
     labels = [month_label(month, short=True) for month in months]

@@ -129,6 +129,20 @@ def stacked_table(table_id: str, columns: Sequence[tuple[str, str]], rows: list[
     return html.Table([head, body], id=table_id, className="table table-sm stacked-table mb-0")
 
 
+def date_picker(picker_id: str, value: str | None) -> dcc.DatePickerSingle:
+    """Return a day picker that shows dd/mm/aaaa, Spanish months and Monday-first weeks.
+
+    Dash 4 picks the date-fns locale by the browser's language among those loaded, falling back
+    to the first loaded one; assets/05-date-fns-locale-es.min.js loads only Spanish, so an
+    English browser shows Spanish too. Its `date` is YYYY-MM-DD, like the URL.
+    """
+    return dcc.DatePickerSingle(
+        id=picker_id, date=value, display_format="DD/MM/YYYY", month_format="MMMM YYYY",
+        first_day_of_week=1, placeholder="dd/mm/aaaa", clearable=True,
+        className="date-picker w-100",
+    )
+
+
 def page_header(title: str, subtitle: str | None = None, extra=None) -> html.Div:
     """Return a page title with an optional subtitle and right-hand controls."""
     text = [html.H1(title, className="h3 mb-0")]

@@ -67,10 +67,8 @@ def filter_bar(filters: Filters) -> dbc.Card:
         **{"aria-label": "Períodos rápidos"},
     )
     fields = [
-        _field("Desde", dcc.Input(id="analytics-start", type="date", value=_iso(
-            filters.start_date), className="form-control", debounce=True)),
-        _field("Hasta", dcc.Input(id="analytics-end", type="date", value=_iso(
-            filters.end_date), className="form-control", debounce=True)),
+        _field("Desde", components.date_picker("analytics-start", _iso(filters.start_date))),
+        _field("Hasta", components.date_picker("analytics-end", _iso(filters.end_date))),
         _field("Proveedor", dcc.Input(
             id="analytics-proveedor", type="search", list="analytics-proveedores",
             value=filters.proveedor or "", placeholder="Todos (elegí o escribí)",
@@ -139,13 +137,13 @@ def _charts() -> html.Div:
 
 @callback(
     Output("analytics-url", "search"),
-    Output("analytics-start", "value"),
-    Output("analytics-end", "value"),
+    Output("analytics-start", "date"),
+    Output("analytics-end", "date"),
     Output("analytics-proveedor", "value"),
     Output("analytics-notice", "children"),
     Input("analytics-url", "search"),
-    Input("analytics-start", "value"),
-    Input("analytics-end", "value"),
+    Input("analytics-start", "date"),
+    Input("analytics-end", "date"),
     Input("analytics-proveedor", "value"),
     Input({"type": "preset", "key": ALL}, "n_clicks"),
     Input("analytics-clear", "n_clicks"),

@@ -138,8 +138,9 @@ def product_view(raw_id, failures: list[str]) -> list:
 
 
 def _subtitle(row) -> str:
-    parts = [f"Código de barras {row['codigo_barras']}" if row["codigo_barras"] else
-             "Sin código de barras", row["categoria"] or "Sin categoría"]
+    parts = [f"Proveedor: {row['proveedor'] or 'sin proveedor'}",
+             f"código de barras {row['codigo_barras']}" if row["codigo_barras"] else
+             "sin código de barras", row["categoria"] or "sin categoría"]
     if not row["activo"]:
         parts.append("inactivo")
     return " · ".join(parts)
@@ -159,7 +160,6 @@ def product_cards(row) -> list:
         components.kpi_card("Consumo diario", fmt_number(float(row["consumo_diario"])),
                             f"salidas de los últimos {product.CONSUMPTION_DAYS} días "
                             "completos ÷ días"),
-        components.kpi_card("Proveedor", row["proveedor"] or "Sin proveedor"),
         components.kpi_card("Precio de compra", _price(row["precio_compra"])),
         components.kpi_card("Precio de venta", _price(row["precio_venta"])),
     ]
