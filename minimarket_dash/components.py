@@ -90,7 +90,7 @@ def product_search() -> html.Form:
                       placeholder="Buscar producto o código", autoComplete="off",
                       className="form-control form-control-sm"),
             html.Div(id="nav-search-results", className="nav-search-results",
-                     role="listbox", **{"aria-label": "Productos encontrados"}),
+                     **{"aria-live": "polite", "aria-label": "Productos encontrados"}),
         ],
         action="/productos", method="GET", role="search", className="nav-search",
     )
@@ -106,8 +106,7 @@ def search_suggestions(found) -> list:
         dcc.Link([html.Span(row.nombre, className="d-block"),
                   html.Small(" · ".join(filter(None, [row.proveedor, row.codigo_barras])),
                              className="text-muted")],
-                 href=f"/productos?id={row.producto_id}", className="nav-search-item",
-                 role="option")
+                 href=f"/productos?id={row.producto_id}", className="nav-search-item")
         for row in found.itertuples()
     ]
 
