@@ -161,8 +161,11 @@ def sync(search, start, end, proveedor, _presets, _clear):
                        proveedor=clean_proveedor(proveedor))
     filters = _apply(trigger, _ordered(controls))
     new_search = search_from_filters(filters)
-    return (new_search if new_search != (search or "") else dash.no_update,
-            _iso(filters.start_date), _iso(filters.end_date), filters.proveedor or "", None)
+    changed = new_search != (search or "")
+    # The date pickers report their value once when drawn: that changes nothing and must not
+    # hide the notice about the link's ignored values.
+    return (new_search if changed else dash.no_update, _iso(filters.start_date),
+            _iso(filters.end_date), filters.proveedor or "", None if changed else dash.no_update)
 
 
 def _day(value: str | None) -> date | None:
