@@ -94,16 +94,44 @@ def _short(label: str) -> str:
     return label if len(label) <= LABEL_MAX else label[: LABEL_MAX - 1].rstrip() + "…"
 
 
+def _two_lines(label: str) -> str:
+    """Wrap a name in two axis lines of LABEL_MAX characters at most.
+
+    The first line breaks at a space; a second line still too long keeps the name's end (brand
+    and size tell similar products apart) after «…».
+    """
+    if len(label) <= LABEL_MAX:
+        return label
+    cut = label.rfind(" ", 0, LABEL_MAX + 1)
+    cut = cut if cut > 0 else LABEL_MAX
+    first, rest = label[:cut].rstrip(), label[cut:].strip()
+    if len(rest) > LABEL_MAX:
+        rest = "…" + rest[-(LABEL_MAX - 1):].lstrip()
+    return f"{first}<br>{rest}"
+
+
+def axis_labels(labels: Sequence[str]) -> list[str]:
+    """Return each name's axis text, wrapped (see _two_lines) and never equal for two names."""
+    texts = [_two_lines(label) for label in labels]
+    seen: dict[str, int] = {}
+    for index, text in enumerate(texts):
+        seen[text] = seen.get(text, 0) + 1
+        if seen[text] > 1:  # the same start and end: number the repeats
+            texts[index] = f"{text} ({seen[text]})"
+    return texts
+
+
 def _hbar(labels: Sequence[str], values: Sequence[int], hover: str, **trace) -> Figure:
     """Return horizontal bars, the first label on top, long names cut on the axis."""
     labels, values = list(labels), _ints(values)
     bar = {"type": "bar", "orientation": "h", "x": values, "y": labels, "hovertemplate": hover,
            **trace}
-    ticktext = [_short(label) for label in labels]
+    ticktext = axis_labels(labels)
     y_axis = _axis(autorange="reversed", type="category", tickvals=labels, ticktext=ticktext)
-    left = 12 + 7 * max((len(text) for text in ticktext), default=4)
+    lines = [line for text in ticktext for line in text.split("<br>")]
+    left = 12 + 7 * max((len(line) for line in lines), default=4)
     fig = {"data": [bar], "layout": layout(
-        max(220, 34 * len(labels) + 40), yaxis=y_axis, margin=_margin(left=left, right=16))}
+        max(220, 38 * len(labels) + 40), yaxis=y_axis, margin=_margin(left=left, right=16))}
     return counts_axis(fig, max((abs(v) for v in values), default=0), "xaxis")
 
 
@@ -405,3 +433,40 @@ def movements_per_period(frame: pd.DataFrame, marked: Sequence) -> Figure:
         legend=True, barmode="group", xaxis=_axis(type="category"),
         margin=_margin(top=34, bottom=84, right=40))}
     return counts_axis(fig, wide.max().max())
+
+
+def _month_axis(labels: Sequence[str]) -> dict:
+    """A month category axis whose ticks break «mar 2026» in two lines (never cut on phones)."""
+    ticks = [label.replace(" ", "<br>", 1) for label in labels]
+    return _axis(type="category", tickvals=list(labels), ticktext=ticks, tickangle=0)
+
+
+def product_prices(frame: pd.DataFrame) -> Figure:
+    """Line of a product's weighted unit purchase price per month (product_prices rows)."""
+    if frame.empty:
+        return empty_figure("Sin compras en 12 meses")
+    labels = [month_label(month, short=True) for month in frame["mes"]]
+    line = {"type": "scatter", "x": labels, "y": [float(v) for v in frame["precio"]],
+            "mode": "lines+markers", "line": {"color": PALETTE[0], "width": 3},
+            "customdata": _ints(frame["cantidad"]),
+            "hovertemplate": "%{x}<br>Precio: $ %{y:,.2f}<br>Unidades: %{customdata:,d}"
+                             "<extra></extra>"}
+    return {"data": [line], "layout": layout(
+        xaxis=_month_axis(labels), yaxis=_axis(tickprefix="$ ", tickformat=",.2f",
+                                               rangemode="tozero"),
+        margin=_margin(left=80, bottom=44))}
+
+
+def product_movements(frame: pd.DataFrame) -> Figure:
+    """Grouped bars of a product's units moved per month and kind (product_movements rows)."""
+    if frame.empty:
+        return empty_figure("Sin movimientos en 12 meses")
+    months = sorted(frame["mes"].unique())
+    wide = _by_kind(frame[["mes", "tipo", "unidades"]], "unidades", months)
+    labels = [month_label(month, short=True) for month in months]
+    bars = _kind_bars(wide, labels)
+    for bar in bars:
+        bar["hovertemplate"] = bar["hovertemplate"].replace("<extra>", " u.<extra>")
+    fig = {"data": bars, "layout": layout(
+        legend=True, barmode="group", xaxis=_month_axis(labels), margin=_margin(top=34, bottom=44))}
+    return counts_axis(fig, wide.abs().max().max())

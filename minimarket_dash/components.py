@@ -17,6 +17,7 @@ NAV_ITEMS = (
     ("Inicio", "/"), ("Proveedores", "/providers"), ("Análisis", "/analytics"),
     ("Qué pedir", "/compras"),  # pages/compras.py («Qué pedir hoy»)
     ("Facturas", "/facturas"),  # pages/facturas.py («Facturas y precios»)
+    ("Productos", "/productos"),  # pages/productos.py (search and one product's view)
 )
 DB_ERROR = (
     "No se pudo consultar la base de datos. Los datos pueden estar incompletos; "
@@ -55,12 +56,15 @@ def account_menu(user: str | None, logout_token: str | None) -> list:
 def navbar(user: str | None = None, logout_token: str | None = None) -> dbc.Navbar:
     """Return the top bar with the pages and the account menu (a menu on phones)."""
     links = [
-        dbc.NavItem(dbc.NavLink(label, href=href, active="exact")) for label, href in NAV_ITEMS
+        dbc.NavItem(dbc.NavLink(label, href=href, active="exact",
+                                id={"type": "nav-link", "href": href}))
+        for label, href in NAV_ITEMS
     ]
     return dbc.Navbar(
         dbc.Container(
             [
                 dbc.NavbarBrand("Mini Market", href="/"),
+                product_search(),
                 html.Button(
                     html.Span(className="navbar-toggler-icon"), id="nav-toggler",
                     className="navbar-toggler", type="button",
@@ -76,6 +80,69 @@ def navbar(user: str | None = None, logout_token: str | None = None) -> dbc.Navb
         color="dark",
         dark=True,
         className="mb-2",
+    )
+
+
+def product_search() -> html.Form:
+    """Return the navbar's product box: type-ahead links (dashboard.py) and Enter opens
+    /productos?q=… (a plain GET form, so it works before any callback answers)."""
+    return html.Form(
+        [
+            html.Label("Buscar producto por nombre o código de barras", htmlFor="nav-search",
+                       className="visually-hidden"),
+            dcc.Input(id="nav-search", type="search", name="q", debounce=0.25,
+                      placeholder="Buscar producto o código", autoComplete="off",
+                      className="form-control form-control-sm"),
+            html.Div(id="nav-search-results", className="nav-search-results",
+                     **{"aria-live": "polite", "aria-label": "Productos encontrados"}),
+        ],
+        action="/productos", method="GET", role="search", className="nav-search",
+    )
+
+
+def search_suggestions(found) -> list:
+    """Return the type-ahead links of a product search (search_products rows)."""
+    if found is None:
+        return [html.Div("No se pudo buscar: la base no respondió.", className="nav-search-note")]
+    if found.empty:
+        return [html.Div("Ningún producto coincide.", className="nav-search-note")]
+    return [
+        dcc.Link([html.Span(row.nombre, className="d-block"),
+                  html.Small(" · ".join(filter(None, [row.proveedor, row.codigo_barras])),
+                             className="text-muted")],
+                 href=f"/productos?id={row.producto_id}", className="nav-search-item")
+        for row in found.itertuples()
+    ]
+
+
+def stacked_table(table_id: str, columns: Sequence[tuple[str, str]], rows: list[dict],
+                  numeric: Sequence[str] = ()) -> html.Table:
+    """Return a plain table whose rows stack as «label: value» blocks below 576 px.
+
+    Each cell carries its column's header in data-label, which the phone CSS shows before it.
+    """
+    def cell(column_id: str, header: str, value) -> html.Td:
+        align = " text-end" if column_id in numeric else ""
+        return html.Td(value, className=f"col-{column_id}{align}", **{"data-label": header})
+
+    head = html.Thead(html.Tr([html.Th(header, className="text-end" if cid in numeric else None)
+                               for cid, header in columns]))
+    body = html.Tbody([html.Tr([cell(cid, header, row[cid]) for cid, header in columns])
+                       for row in rows])
+    return html.Table([head, body], id=table_id, className="table table-sm stacked-table mb-0")
+
+
+def date_picker(picker_id: str, value: str | None) -> dcc.DatePickerSingle:
+    """Return a day picker that shows dd/mm/aaaa, Spanish months and Monday-first weeks.
+
+    Dash 4 picks the date-fns locale by the browser's language among those loaded, falling back
+    to the first loaded one; assets/05-date-fns-locale-es.min.js loads only Spanish, so an
+    English browser shows Spanish too. Its `date` is YYYY-MM-DD, like the URL.
+    """
+    return dcc.DatePickerSingle(
+        id=picker_id, date=value, display_format="DD/MM/YYYY", month_format="MMMM YYYY",
+        first_day_of_week=1, placeholder="dd/mm/aaaa", clearable=True,
+        className="date-picker w-100",
     )
 
 

@@ -8,13 +8,14 @@ from urllib.parse import parse_qs, urlencode
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, _callback, _pages, dcc, html
+from dash import ALL, Input, Output, State, _callback, _pages, dcc, html
 from flask import Flask, current_app, g, has_request_context
 
-from . import dash_guard, signin
-from .components import navbar
+from . import dash_guard, data, signin
+from .components import navbar, search_suggestions
 from .config import app_folder
 from .filters import Filters, ParamError, clean_proveedor, parse_date
+from .queries.catalog import search_products
 
 INDEX_STRING = """<!DOCTYPE html>
 <html lang="es-AR">
@@ -105,15 +106,42 @@ def shell() -> html.Div:
     )
 
 
+SUGGESTIONS = 8  # type-ahead links under the navbar's product box
+SUGGEST_FROM = 2  # characters typed before the box suggests anything
+
+
 def _shell_callbacks(app: dash.Dash) -> None:
     @app.callback(
         Output("nav-collapse", "is_open"),
+        Output("nav-search", "value"),
         Input("nav-toggler", "n_clicks"),
+        Input("_pages_location", "href"),
+        Input({"type": "nav-link", "href": ALL}, "n_clicks"),
         State("nav-collapse", "is_open"),
         prevent_initial_call=True,
     )
-    def toggle_menu(_clicks, is_open):
-        return not is_open
+    def toggle_menu(_clicks, _href, _links, is_open):
+        """Open or close the phone menu; choosing a page closes it and clears the search."""
+        if dash.ctx.triggered_id == "nav-toggler":
+            return not is_open, dash.no_update
+        return False, ""
+
+    @app.callback(
+        Output("nav-search-results", "children"),
+        Input("nav-search", "value"),
+        prevent_initial_call=True,
+    )
+    def suggest_products(text):
+        """List the first products whose name or barcode contains the typed text."""
+        text = clean_proveedor(text)
+        if not text or len(text) < SUGGEST_FROM:
+            return []
+        try:
+            found = data.run_query(
+                "products", lambda conn, now: search_products(conn, text, SUGGESTIONS))
+        except data.DatabaseUnavailable:
+            found = None
+        return search_suggestions(found)
 
 
 @dataclass

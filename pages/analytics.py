@@ -78,10 +78,8 @@ def filter_bar(filters: Filters) -> dbc.Card:
         **{"aria-label": "Períodos rápidos"},
     )
     fields = [
-        _field("Desde", dcc.Input(id="analytics-start", type="date", value=_iso(
-            filters.start_date), className="form-control", debounce=True)),
-        _field("Hasta", dcc.Input(id="analytics-end", type="date", value=_iso(
-            filters.end_date), className="form-control", debounce=True)),
+        _field("Desde", components.date_picker("analytics-start", _iso(filters.start_date))),
+        _field("Hasta", components.date_picker("analytics-end", _iso(filters.end_date))),
         _field("Proveedor", dcc.Input(
             id="analytics-proveedor", type="search", list="analytics-proveedores",
             value=filters.proveedor or "", placeholder="Todos (elegí o escribí)",
@@ -173,13 +171,13 @@ def _charts() -> html.Div:
 
 @callback(
     Output("analytics-url", "search"),
-    Output("analytics-start", "value"),
-    Output("analytics-end", "value"),
+    Output("analytics-start", "date"),
+    Output("analytics-end", "date"),
     Output("analytics-proveedor", "value"),
     Output("analytics-notice", "children"),
     Input("analytics-url", "search"),
-    Input("analytics-start", "value"),
-    Input("analytics-end", "value"),
+    Input("analytics-start", "date"),
+    Input("analytics-end", "date"),
     Input("analytics-proveedor", "value"),
     Input({"type": "preset", "key": ALL}, "n_clicks"),
     Input("analytics-clear", "n_clicks"),
@@ -197,8 +195,11 @@ def sync(search, start, end, proveedor, _presets, _clear):
                        proveedor=clean_proveedor(proveedor))
     filters = _apply(trigger, _ordered(controls))
     new_search = search_from_filters(filters)
-    return (new_search if new_search != (search or "") else dash.no_update,
-            _iso(filters.start_date), _iso(filters.end_date), filters.proveedor or "", None)
+    changed = new_search != (search or "")
+    # The date pickers report their value once when drawn: that changes nothing and must not
+    # hide the notice about the link's ignored values.
+    return (new_search if changed else dash.no_update, _iso(filters.start_date),
+            _iso(filters.end_date), filters.proveedor or "", None if changed else dash.no_update)
 
 
 def _day(value: str | None) -> date | None:

@@ -78,10 +78,8 @@ def _filter_bar(state: ui.PageState) -> dbc.Card:
     f = state.filters
     low, high = INT_RANGES["meses"][1:]
     fields = [
-        _field("Desde (factura)", dcc.Input(id="facturas-start", type="date", debounce=True,
-                                            value=_iso(f.start_date), className="form-control")),
-        _field("Hasta (factura)", dcc.Input(id="facturas-end", type="date", debounce=True,
-                                            value=_iso(f.end_date), className="form-control")),
+        _field("Desde (factura)", components.date_picker("facturas-start", _iso(f.start_date))),
+        _field("Hasta (factura)", components.date_picker("facturas-end", _iso(f.end_date))),
         _field("Proveedor", dcc.Input(id="facturas-proveedor", type="search", debounce=True,
                                       value=f.proveedor or "", placeholder="Todos",
                                       className="form-control", autoComplete="off"), 12, 3),
@@ -166,12 +164,12 @@ def price_report(filters: Filters):
 
 @callback(
     Output("facturas-url", "search"),
-    Output("facturas-start", "value"), Output("facturas-end", "value"),
+    Output("facturas-start", "date"), Output("facturas-end", "date"),
     Output("facturas-proveedor", "value"), Output("facturas-tolerancia", "value"),
     Output("facturas-meses", "value"), Output("facturas-marca", "value"),
     Output("facturas-notice", "children"),
     Input("facturas-url", "search"),
-    Input("facturas-start", "value"), Input("facturas-end", "value"),
+    Input("facturas-start", "date"), Input("facturas-end", "date"),
     Input("facturas-proveedor", "value"), Input("facturas-tolerancia", "value"),
     Input("facturas-meses", "value"), Input("facturas-marca", "value"),
     Input("facturas-clear", "n_clicks"),

@@ -9,6 +9,9 @@ from collections.abc import Callable
 import pytest
 from selenium.webdriver.chrome.options import Options
 
+from minimarket_dash.config import load_settings
+from minimarket_dash.db import make_engine
+from minimarket_dash.demo import seed_database
 from tests.fixture_data import NOW
 
 CHART_SELECTOR = ".js-plotly-plot"
@@ -45,6 +48,16 @@ def dash_app(make_app, tiny_sqlite_url) -> Callable:
         return make_app(**overrides).extensions["dash_app"]
 
     return build
+
+
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory) -> str:
+    """A SQLite file with 3.000 demo order lines ending on the fixture's 'now'."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
+    engine = make_engine(load_settings({"database_url": url}), writer=True)
+    seed_database(engine, lines=3000, seed=7, today=NOW.date(), progress=False)
+    engine.dispose()
+    return url
 
 
 READY_JS = """

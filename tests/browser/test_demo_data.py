@@ -4,23 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from minimarket_dash.config import load_settings
-from minimarket_dash.db import make_engine
-from minimarket_dash.demo import seed_database
 from tests.browser.conftest import figure_data, wait_for_charts
-from tests.fixture_data import NOW
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def demo_url(tmp_path_factory) -> str:
-    """A SQLite file with 3.000 demo order lines ending on the fixture's 'now'."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
-    engine = make_engine(load_settings({"database_url": url}), writer=True)
-    seed_database(engine, lines=3000, seed=7, today=NOW.date(), progress=False)
-    engine.dispose()
-    return url
 
 
 def test_every_page_draws_its_charts_on_demo_data(dash_duo, dash_app, demo_url):

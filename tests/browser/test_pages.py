@@ -84,8 +84,8 @@ def test_analytics_url_reproduces_the_view(dash_duo, dash_app):
     dash_duo.start_server(dash_app())
     open_page(dash_duo, MARCH_LACTEOS, ANALYTICS_CHARTS)
     assert bars(dash_duo, "analytics-top") == {"Leche entera 1 L": 4}
-    assert dash_duo.find_element("#analytics-start").get_attribute("value") == "2026-03-01"
-    assert dash_duo.find_element("#analytics-end").get_attribute("value") == "2026-03-14"
+    assert dash_duo.find_element("#analytics-start").get_attribute("value") == "01/03/2026"
+    assert dash_duo.find_element("#analytics-end").get_attribute("value") == "14/03/2026"
     assert dash_duo.find_element("#analytics-proveedor").get_attribute("value") == "lacteos"
     summary = dash_duo.find_element("#analytics-summary").text
     assert summary == "Del 01/03/2026 al 14/03/2026 · proveedor «lacteos»"

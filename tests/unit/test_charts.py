@@ -159,9 +159,31 @@ def test_empty_frames_give_the_empty_state(builder, frame):
     assert fig.layout.xaxis.visible is False
 
 
-def test_long_names_are_cut_on_the_axis_only():
+def test_long_names_wrap_on_the_axis_only():
     frame = pd.DataFrame([("Almacén Mayorista Río de la Plata S.R.L.", "P03", 5)],
                          columns=["nombre", "codigo", "pedidos"])
     fig = build(charts.top_providers, frame)
-    assert list(fig.layout.yaxis.ticktext) == ["Almacén Mayorista Río…"]
+    assert list(fig.layout.yaxis.ticktext) == ["Almacén Mayorista Río<br>de la Plata S.R.L."]
     assert fig.data[0].customdata[0][0] == "Almacén Mayorista Río de la Plata S.R.L."
+
+
+def test_long_bar_names_wrap_and_never_share_an_axis_label():
+    names = [
+        "Hamburguesas clásicas de carne Paty 4 u.",
+        "Hamburguesas clásicas de carne Swift 4 u.",
+        "Hamburguesas clásicas de carne Paty 4 u.x",
+        "Agua 2 L",
+    ]
+    texts = charts.axis_labels(names)
+    assert len(set(texts)) == len(names)
+    assert texts[3] == "Agua 2 L"
+    for text in texts[:3]:
+        assert all(len(line) <= charts.LABEL_MAX for line in text.split("<br>"))
+    assert texts[0].startswith("Hamburguesas clásicas<br>")
+    assert "Swift" in texts[1]  # the end that tells them apart stays visible
+
+
+def test_identical_wrapped_labels_are_numbered():
+    long = "Galletitas dulces surtidas familiares {} de la casa Bagley 400 g"
+    texts = charts.axis_labels([long.format("AAAA"), long.format("BBBB")])
+    assert texts[0] != texts[1] and texts[1].endswith("(2)")

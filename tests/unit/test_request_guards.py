@@ -66,9 +66,11 @@ def test_malformed_callback_bodies_get_400_without_a_traceback(app, client, capl
 
 def test_a_well_formed_callback_still_runs(app, client):
     response = client.post(CALLBACK, json={
-        "output": "nav-collapse.is_open",
-        "outputs": {"id": "nav-collapse", "property": "is_open"},
-        "inputs": [{"id": "nav-toggler", "property": "n_clicks", "value": 1}],
+        "output": "..nav-collapse.is_open...nav-search.value..",
+        "outputs": [{"id": "nav-collapse", "property": "is_open"},
+                    {"id": "nav-search", "property": "value"}],
+        "inputs": [{"id": "nav-toggler", "property": "n_clicks", "value": 1},
+                   {"id": "_pages_location", "property": "href", "value": "http://x/"}, []],
         "state": [{"id": "nav-collapse", "property": "is_open", "value": False}],
         "changedPropIds": ["nav-toggler.n_clicks"],
     })
