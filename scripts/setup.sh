@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Create .venv and install the dashboard into it (with --test: also the test tools and the
+# Create .venv and install the dashboard into it from the lock of exact versions
+# (requirements/app.lock; with --test requirements/test.lock: also the test tools and the
 # Debian packages the tests drive: chromium, chromium-driver, prometheus (with promtool), wrk,
 # jq, redis-server (private servers stopped mid-test), systemd (systemd-analyze verify)).
 set -euo pipefail
@@ -22,11 +23,13 @@ if [ "$with_tests" = 1 ]; then
   fi
 fi
 
+# The exact versions the tests passed with come from the lock (bash scripts/lock.sh rewrites
+# it); the project itself is installed on top without resolving anything again.
+lock=requirements/app.lock
+[ "$with_tests" = 1 ] && lock=requirements/test.lock
+
 python=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-if [ "$with_tests" = 1 ]; then
-  .venv/bin/python -m pip install -q -e ".[test]"
-else
-  .venv/bin/python -m pip install -q -e .
-fi
+.venv/bin/python -m pip install -q --require-hashes -r "$lock"
+.venv/bin/python -m pip install -q --no-deps -e .
