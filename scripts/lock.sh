@@ -11,7 +11,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ "${1:-}" = "-h" ] || [ "${1:-}" = "--help" ]; then
-  sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+  cat <<'AYUDA'
+Uso: lock.sh [OPCIONES DE pip-compile]
+
+Reescribe requirements/test.lock y requirements/app.lock (versiones exactas con hashes) desde
+pyproject.toml. Sin opciones trae las versiones más nuevas que permite pyproject.toml; con
+opciones (por ejemplo --upgrade-package dash) se las pasa a pip-compile. Necesita .venv de
+pruebas (bash scripts/setup.sh --test).
+AYUDA
   exit 0
 fi
 upgrade=(--upgrade)

@@ -6,6 +6,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+case "${1:-}" in
+  -h|--help)
+    cat <<'AYUDA'
+Uso: setup.sh [--test]
+
+Crea .venv e instala las versiones exactas de requirements/app.lock y después el dashboard.
+Con --test: requirements/test.lock (también las herramientas de prueba) y los paquetes de
+Debian que usan las pruebas (necesita root).
+AYUDA
+    exit 0 ;;
+esac
 with_tests=0
 [ "${1:-}" = "--test" ] && with_tests=1
 
