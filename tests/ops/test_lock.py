@@ -15,16 +15,9 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from tests.live import PROJECT_ROOT
+from tests.ops.locks import APP_LOCK, PIN, TEST_LOCK, pins
 
-APP_LOCK = PROJECT_ROOT / "requirements" / "app.lock"
-TEST_LOCK = PROJECT_ROOT / "requirements" / "test.lock"
-PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s\\;]+)", re.MULTILINE)
 LOCAL_MODULES = {"minimarket_dash", "tests", "pages", "bench"}
-
-
-def pins(lock: Path) -> dict[str, str]:
-    """The `name==version` lines of a lock, by canonical name."""
-    return {canonicalize_name(name): pinned for name, pinned in PIN.findall(lock.read_text())}
 
 
 def declared(*extras: str) -> set[str]:
