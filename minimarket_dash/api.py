@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from flask import Blueprint, Flask, Response, current_app, request
 
-from . import csvexport, data, invoice_report, openapi
+from . import clock, csvexport, data, invoice_report, openapi
 from .errors import render
 from .filters import Filters, parse_filters
 from .queries.prices import price_changes as compute_price_changes
@@ -173,7 +173,7 @@ def csv_view(name: str, listing: Listing) -> Callable[[], Response]:
     def view() -> Response:
         filters = request_filters(listing.params)
         parts = csvexport.filter_parts(filters) if listing.params else []
-        filename = csvexport.file_name(name, _today(), parts)
+        filename = csvexport.file_name(name, *parts, clock.today())
         return csvexport.csv_response(listing_body(listing, filters, to_csv), filename)
 
     return view
@@ -185,7 +185,7 @@ def summary_csv() -> Response:
     text = data.remember(
         "csv:summary", lambda: csvexport.to_csv(SUMMARY_FIELDS, [summary_row()])
     )
-    return csvexport.csv_response(text, csvexport.file_name("summary", _today()))
+    return csvexport.csv_response(text, csvexport.file_name("summary", clock.today()))
 
 
 @bp.get("/reorder")
@@ -216,7 +216,7 @@ def invoice_frame(filters: Filters) -> pd.DataFrame:
 def price_report(filters: Filters):
     """Return the price changes for filters (monthly prices cached per provider text)."""
     monthly = data.fetch("monthly_prices", Filters(proveedor=filters.proveedor))
-    return compute_price_changes(monthly, _now(), filters.meses)
+    return compute_price_changes(monthly, clock.now(), filters.meses)
 
 
 def nested_json(name: str, params: tuple[str, ...], build: Callable[[Filters], str]) -> Response:
@@ -235,7 +235,7 @@ def nested_csv(
     text = data.remember(f"csv:{name}:{filters.cache_key()}",
                          lambda: csvexport.to_csv(fields, rows(filters)))
     parts = csvexport.filter_parts(filters) + (extra_parts(filters) if extra_parts else [])
-    return csvexport.csv_response(text, csvexport.file_name(name, _today(), parts))
+    return csvexport.csv_response(text, csvexport.file_name(name, *parts, clock.today()))
 
 
 @bp.get("/invoices")
@@ -299,7 +299,7 @@ def reorder_body(filters: Filters) -> dict[str, object]:
     """Return the /api/reorder envelope: hoy, productos and proveedores."""
     items = data.fetch("reorder", filters)
     return {
-        "hoy": _today().isoformat(),
+        "hoy": clock.today().isoformat(),
         "productos": records(items, REORDER_PRODUCT_FIELDS),
         "proveedores": records(reorder_providers(items), REORDER_PROVIDER_FIELDS),
     }
@@ -308,14 +308,6 @@ def reorder_body(filters: Filters) -> dict[str, object]:
 def reorder_parts(filters: Filters) -> list[str]:
     """Describe the reorder-only filters as file-name parts."""
     return [f"{filters.dias}-dias"] + (["solo-hoy"] if filters.solo_hoy else [])
-def _now():
-    return current_app.config["SETTINGS"].now()
-
-
-def _today():
-    return _now().date()
-
-
 def _register_listings() -> None:
     for name, listing in LISTINGS.items():
         bp.add_url_rule(f"/{name}", f"list_{name}", json_view(listing), methods=["GET"])

@@ -9,11 +9,11 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, MATCH, Input, Output, State, callback, dcc, html
 
-from minimarket_dash import charts, components
-from minimarket_dash.csvexport import filter_parts
+from minimarket_dash import charts, clock, components
+from minimarket_dash.csvexport import file_name, filter_parts
 from minimarket_dash.dashboard import query_from_search, search_from_filters, url_state
 from minimarket_dash.filters import Filters, clean_proveedor
-from minimarket_dash.formatting import csv_filename, fmt_date, iso_weeks, week_monday
+from minimarket_dash.formatting import fmt_date, iso_weeks, week_monday
 
 dash.register_page(__name__, path="/analytics", title="Análisis · Mini Market", order=2)
 
@@ -186,7 +186,7 @@ def _apply(trigger, filters: Filters) -> Filters:
     if trigger == "analytics-clear":
         return Filters()
     if isinstance(trigger, dict) and trigger.get("type") == "preset":
-        start, end = preset_range(trigger["key"], components.now().date())
+        start, end = preset_range(trigger["key"], clock.today())
         return replace(filters, start_date=start, end_date=end)
     return filters
 
@@ -393,4 +393,4 @@ def download(_clicks, search):
     frame = builder(filters)
     if frame is None:
         return dash.no_update
-    return components.csv_download(frame, csv_filename(stem, *filter_parts(filters)))
+    return components.csv_download(frame, file_name(stem, *filter_parts(filters)))

@@ -10,14 +10,14 @@ import dash_bootstrap_components as dbc
 from dash import MATCH, Input, Output, callback, dcc, html
 from flask import has_request_context
 
-from minimarket_dash import charts, components
+from minimarket_dash import charts, clock, components
+from minimarket_dash.csvexport import file_name
 from minimarket_dash.filters import Filters
 from minimarket_dash.formatting import (
-    csv_filename,
+    days_until,
     fmt_int,
     fmt_time,
     iso_weeks,
-    last_days,
     pct_change,
 )
 
@@ -98,7 +98,7 @@ def build_panels(fetch) -> dict:
     """Return the content of every panel (see PANELS), reading metrics with `fetch`."""
     return {
         "kpis": kpis(fetch),
-        "updated": f"Actualizado {fmt_time(components.now())}" + _history_note(fetch),
+        "updated": f"Actualizado {fmt_time(clock.now())}" + _history_note(fetch),
         "alerts": alerts(fetch),
         "weekly": weekly_chart(fetch),
         "movements": movements_chart(fetch),
@@ -210,7 +210,7 @@ def weekly_chart(fetch):
     frame = fetch("weekly_sales", Filters(weeks=WEEKS))
     if frame is None:
         return components.chart("home-weekly", charts.empty_figure())
-    today = components.now().date()
+    today = clock.today()
     weeks = iso_weeks(today - timedelta(weeks=WEEKS - 1), today)
     return components.chart("home-weekly", charts.orders_per_week(frame, weeks))
 
@@ -220,7 +220,7 @@ def movements_chart(fetch):
     frame = fetch("stock_timeline", Filters(days=DAYS))
     if frame is None:
         return components.chart("home-movements", charts.empty_figure())
-    days = last_days(components.now().date(), DAYS + 1)
+    days = days_until(clock.today(), DAYS + 1)
     return components.chart("home-movements", charts.movements_per_day(frame, days))
 
 
@@ -243,5 +243,5 @@ def download(_clicks):
     frame = components.fetch_or_none(PAGE, metric, filters)
     if frame is None:
         return dash.no_update
-    today = components.now().date()
-    return components.csv_download(frame, csv_filename(stem, today))
+    today = clock.today()
+    return components.csv_download(frame, file_name(stem, today))

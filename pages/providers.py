@@ -9,8 +9,8 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import MATCH, Input, Output, State, callback, dcc, html
 
-from minimarket_dash import charts, components
-from minimarket_dash.formatting import csv_filename
+from minimarket_dash import charts, clock, components
+from minimarket_dash.csvexport import file_name
 
 dash.register_page(__name__, path="/providers", title="Proveedores · Mini Market", order=1)
 
@@ -125,4 +125,4 @@ def download(_clicks, shown, filter_query):
         stem = "pedidos-por-proveedor"
     elif filter_query and shown is not None:
         frame, stem = pd.DataFrame(shown, columns=frame.columns), "proveedores-filtrado"
-    return components.csv_download(frame, csv_filename(stem, components.now().date()))
+    return components.csv_download(frame, file_name(stem, clock.today()))

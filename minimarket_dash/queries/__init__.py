@@ -6,7 +6,6 @@ months when they exist and the minimarket's tables for the rest; the result is t
 """
 
 from ._common import (
-    day_range,
     month_window_start,
     provider_ids,
     summary_freshness,
@@ -37,7 +36,6 @@ from .today import today_counts, undelivered
 
 __all__ = [
     "activity_counts",
-    "day_range",
     "invoice_check",
     "low_stock",
     "low_stock_all",
