@@ -20,18 +20,27 @@ from tests.ops.locks import APP_LOCK, PIN, TEST_LOCK, pins
 LOCAL_MODULES = {"minimarket_dash", "tests", "pages", "bench"}
 
 
-def declared(*extras: str) -> set[str]:
-    """Canonical names of pyproject's dependencies, plus those of the given extras."""
+def requirements(*extras: str) -> list[Requirement]:
+    """pyproject's dependencies, plus those of the given extras."""
     project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]
     lines = list(project["dependencies"])
     for extra in extras:
         lines += project["optional-dependencies"][extra]
-    return {canonicalize_name(Requirement(line).name) for line in lines}
+    return [Requirement(line) for line in lines]
 
 
-def test_each_lock_pins_every_dependency_of_pyproject():
+def declared(*extras: str) -> set[str]:
+    """Canonical names of pyproject's dependencies, plus those of the given extras."""
+    return {canonicalize_name(requirement.name) for requirement in requirements(*extras)}
+
+
+def test_each_lock_pins_every_dependency_of_pyproject_in_its_range():
     assert declared() <= set(pins(APP_LOCK))
     assert declared("test") <= set(pins(TEST_LOCK))
+    locked = pins(TEST_LOCK)
+    outside = [str(requirement) for requirement in requirements("test")
+               if locked[canonicalize_name(requirement.name)] not in requirement.specifier]
+    assert not outside, f"pyproject.toml changed: run bash scripts/lock.sh ({outside})"
 
 
 def test_the_app_lock_has_the_test_locks_versions():
