@@ -44,8 +44,3 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     for step in steps:
         step(server)
     return server
-
-
-def get_settings(server: Flask) -> Settings:
-    """Return the settings the server was built with."""
-    return server.config["SETTINGS"]

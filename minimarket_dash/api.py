@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from flask import Blueprint, Flask, Response, current_app, request
 
-from . import csvexport, data, invoice_report, openapi, queries
+from . import clock, csvexport, data, invoice_report, openapi, queries
 from .errors import render
 from .filters import Filters, parse_filters
 from .metric import Metric
@@ -159,7 +159,7 @@ def csv_view(name: str, listing: Listing) -> Callable[[], Response]:
     def view() -> Response:
         filters = request_filters(listing.params)
         parts = csvexport.filter_parts(filters) if listing.params else []
-        filename = csvexport.file_name(name, _today(), parts)
+        filename = csvexport.file_name(name, *parts, clock.today())
         return csvexport.csv_response(listing_body(listing, filters, to_csv), filename)
 
     return view
@@ -171,7 +171,7 @@ def summary_csv() -> Response:
     text = data.remember(
         "csv:summary", lambda: csvexport.to_csv(SUMMARY_FIELDS, [summary_row()])
     )
-    return csvexport.csv_response(text, csvexport.file_name("summary", _today()))
+    return csvexport.csv_response(text, csvexport.file_name("summary", clock.today()))
 
 
 @bp.get("/reorder")
@@ -202,7 +202,7 @@ def invoice_frame(filters: Filters) -> pd.DataFrame:
 def price_report(filters: Filters):
     """Return the price changes for filters (monthly prices cached per provider text)."""
     monthly = data.fetch(queries.MONTHLY_PRICES, Filters(proveedor=filters.proveedor))
-    return compute_price_changes(monthly, _now(), filters.meses)
+    return compute_price_changes(monthly, clock.now(), filters.meses)
 
 
 def nested_json(name: str, params: tuple[str, ...], build: Callable[[Filters], str]) -> Response:
@@ -221,7 +221,7 @@ def nested_csv(
     text = data.remember(f"csv:{name}:{filters.cache_key()}",
                          lambda: csvexport.to_csv(fields, rows(filters)))
     parts = csvexport.filter_parts(filters) + (extra_parts(filters) if extra_parts else [])
-    return csvexport.csv_response(text, csvexport.file_name(name, _today(), parts))
+    return csvexport.csv_response(text, csvexport.file_name(name, *parts, clock.today()))
 
 
 @bp.get("/invoices")
@@ -285,7 +285,7 @@ def reorder_body(filters: Filters) -> dict[str, object]:
     """Return the /api/reorder envelope: hoy, productos and proveedores."""
     items = data.fetch(queries.REORDER, filters)
     return {
-        "hoy": _today().isoformat(),
+        "hoy": clock.today().isoformat(),
         "productos": records(items, REORDER_PRODUCT_FIELDS),
         "proveedores": records(reorder_providers(items), REORDER_PROVIDER_FIELDS),
     }
@@ -294,14 +294,6 @@ def reorder_body(filters: Filters) -> dict[str, object]:
 def reorder_parts(filters: Filters) -> list[str]:
     """Describe the reorder-only filters as file-name parts."""
     return [f"{filters.dias}-dias"] + (["solo-hoy"] if filters.solo_hoy else [])
-def _now():
-    return current_app.config["SETTINGS"].now()
-
-
-def _today():
-    return _now().date()
-
-
 def _register_listings() -> None:
     for name, listing in LISTINGS.items():
         bp.add_url_rule(f"/{name}", f"list_{name}", json_view(listing), methods=["GET"])

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from flask import Response, current_app, request
+from flask import Response, request
 
-from . import data, queries
+from . import clock, data, queries
 from .api import (
     DATED,
     Listing,
@@ -82,7 +82,7 @@ def today_body(today: date) -> dict[str, object]:
 @bp.get("/today")
 def today() -> Response:
     """GET /api/today: deliveries due today, late orders, pending orders, invoices to process."""
-    day = _today()
+    day = clock.today()
     return json_response(data.remember(f"api:today:{day}", lambda: dumps(today_body(day))))
 
 
@@ -108,10 +108,6 @@ def products() -> Response:
 
     key = f"api:products:{limit}:{fold_text(text or '')}"
     return json_response(data.remember(key, build))
-
-
-def _today() -> date:
-    return current_app.config["SETTINGS"].now().date()
 
 
 bp.add_url_rule("/low-stock", "list_low-stock", json_view(LOW_STOCK), methods=["GET"])

@@ -9,8 +9,9 @@ import dash_bootstrap_components as dbc
 from dash import Output, dash_table, dcc, html
 
 from .charts import EMPTY_MESSAGE, FONT
+from .csvexport import frame_to_csv
 from .filters import Filters
-from .formatting import csv_text, fmt_pct
+from .formatting import fmt_pct
 from .metric import Metric
 
 NAV_ITEMS = (
@@ -189,16 +190,9 @@ def fetch_or_none(
         return None
 
 
-def now():
-    """Return the current app's "now" (fixed in tests), naive local time like the data."""
-    from flask import current_app
-
-    return current_app.config["SETTINGS"].now()
-
-
 def csv_download(frame, filename: str) -> dict:
     """Return what dcc.Download needs to save the frame as a UTF-8 (BOM) CSV file."""
-    return dcc.send_string(csv_text(frame), filename, type="text/csv")
+    return dcc.send_string(frame_to_csv(frame), filename, type="text/csv")
 
 
 def notice(messages: Sequence[str]) -> dbc.Alert | None:

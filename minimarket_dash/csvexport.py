@@ -1,4 +1,6 @@
-"""CSV exports of docs/api.md: RFC 4180 via the csv module, UTF-8, formula cells neutralised."""
+"""The one CSV writer and file-namer of the API's and the pages' downloads (docs/api.md):
+RFC 4180 via the csv module, UTF-8 (with a BOM for the pages' files, so Excel reads accents),
+formula cells neutralised, file names built from safe parts."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
+import pandas as pd
 from flask import Response
 
 from .filters import Filters, fold_text
@@ -16,6 +19,7 @@ from .filters import Filters, fold_text
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _UNSAFE_NAME = re.compile(r"[^a-z0-9]+")
 SLUG_MAX_LENGTH = 40
+BOM = "\ufeff"
 
 
 def neutralise(value: object) -> object:
@@ -25,14 +29,35 @@ def neutralise(value: object) -> object:
     return value
 
 
-def to_csv(fields: Sequence[str], rows: Iterable[Mapping[str, object]]) -> str:
-    """Write a header row and one row per mapping, quoted only where RFC 4180 needs it."""
+def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]], *, bom: bool = False
+              ) -> str:
+    """Write a header and rows of cells, quoted only where RFC 4180 needs it; `bom` puts the
+    UTF-8 byte order mark first."""
     buffer = io.StringIO()
+    buffer.write(BOM if bom else "")
     writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow(fields)
-    for row in rows:
-        writer.writerow([neutralise(row.get(field)) for field in fields])
+    writer.writerow(header)
+    for cells in rows:
+        writer.writerow([neutralise(cell) for cell in cells])
     return buffer.getvalue()
+
+
+def to_csv(fields: Sequence[str], rows: Iterable[Mapping[str, object]], *, bom: bool = False
+           ) -> str:
+    """Write one row per mapping, its values in the order of `fields` (the API's CSV)."""
+    return write_csv(fields, ([row.get(field) for field in fields] for row in rows), bom=bom)
+
+
+def frame_to_csv(frame: pd.DataFrame, *, bom: bool = True) -> str:
+    """Write a DataFrame (a page's download): cells as pandas prints them (dates without a
+    midnight time, missing values empty), with a BOM unless told otherwise."""
+    cells = frame.copy()
+    for column in cells.columns:
+        if pd.api.types.is_datetime64_any_dtype(cells[column]):
+            cells[column] = cells[column].astype(str).where(cells[column].notna())
+    cells = cells.astype(object).where(cells.notna(), None)
+    return write_csv([str(name) for name in frame.columns],
+                     cells.itertuples(index=False, name=None), bom=bom)
 
 
 def slug(text: str) -> str:
@@ -54,9 +79,11 @@ def filter_parts(filters: Filters) -> list[str]:
     return parts
 
 
-def file_name(name: str, today: date, parts: Sequence[str] = ()) -> str:
-    """Build `name[_parts]_today.csv`, e.g. `top-products_2026-03-01_lacteos_2026-03-15.csv`."""
-    return "_".join([name, *parts, today.isoformat()]) + ".csv"
+def file_name(stem: str, *parts: object) -> str:
+    """Name a download after what it holds, `stem_part_part.csv`: dates in ISO form, other parts
+    slugged, empty ones left out (`top-products_2026-03-01_lacteos_2026-03-15.csv`)."""
+    named = [part.isoformat() if isinstance(part, date) else slug(str(part)) for part in parts]
+    return "_".join([stem, *[part for part in named if part]]) + ".csv"
 
 
 def csv_response(text: str, filename: str) -> Response:

@@ -1,4 +1,4 @@
-"""es-AR formats (1.234.567, $ 1.234,56, dd/mm/aaaa, Spanish months) and page CSV files."""
+"""es-AR formats (1.234.567, $ 1.234,56, dd/mm/aaaa, Spanish months)."""
 
 from __future__ import annotations
 
@@ -6,17 +6,12 @@ import math
 import re
 from datetime import date, datetime, timedelta
 
-import pandas as pd
-
-from .csvexport import neutralise, slug  # the API's rules, so page and API files agree
-
 MONTHS = (
     "enero", "febrero", "marzo", "abril", "mayo", "junio",
     "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
 )
 MONTHS_SHORT = tuple(name[:3] for name in MONTHS)
 WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
-BOM = "\ufeff"
 # An es-AR number as typed in a table filter: 1.000, 1.234.567,89 or 12,5.
 _AR_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+)(?![\w.,])")
 _CLAUSE_COLUMN = re.compile(r"\{([^}]*)\}")
@@ -133,11 +128,6 @@ def week_label(iso_week: str) -> str:
     return f"Semana {int(iso_week.split('-W')[1])} (desde el lunes {monday})"
 
 
-def long_date(value: date) -> str:
-    """Write a day in words: domingo 15 de marzo de 2026."""
-    return f"{WEEKDAYS[value.weekday()]} {value.day} de {MONTHS[value.month - 1]} de {value.year}"
-
-
 def pct_change(current: float, previous: float) -> float | None:
     """Return the change from previous to current in percent; None when previous is zero."""
     if not previous:
@@ -145,21 +135,6 @@ def pct_change(current: float, previous: float) -> float | None:
     return (current - previous) / previous * 100
 
 
-def last_days(today: date, days: int) -> list[date]:
+def days_until(today: date, days: int) -> list[date]:
     """Return every calendar day of the last `days` days, ending today, oldest first."""
     return [today - timedelta(days=offset) for offset in range(days - 1, -1, -1)]
-
-
-def csv_text(frame: pd.DataFrame) -> str:
-    """Return the frame as CSV text with a BOM, so Excel reads the accents as UTF-8."""
-    safe = frame.copy()
-    for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(neutralise)
-    return BOM + safe.to_csv(index=False, lineterminator="\r\n")
-
-
-def csv_filename(stem: str, *parts: object) -> str:
-    """Name a download after what it holds: `productos-top_2026-03-01_2026-03-14_lacteos.csv`."""
-    named = [slug(str(part)) if not isinstance(part, date) else part.isoformat() for part in parts]
-    return "_".join([stem, *[part for part in named if part]]) + ".csv"

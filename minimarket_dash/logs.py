@@ -16,6 +16,7 @@ from concurrent_log_handler import ConcurrentTimedRotatingFileHandler
 from flask import Flask, Response, g, has_request_context, request
 
 from .config import Settings
+from .routes import route
 
 LOG_FILE = "dashboard.log"
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -109,8 +110,6 @@ def fingerprint(key: str) -> str:
 
 def route_of_request() -> str:
     """Return the route label of the current request (the same one the metrics use)."""
-    from .ops import route
-
     return route(request)
 
 

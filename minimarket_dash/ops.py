@@ -11,6 +11,7 @@ from typing import Any
 from flask import Blueprint, Flask, Request, current_app, jsonify, request
 
 from . import __version__, auth, data, limits, queries
+from .routes import route
 
 bp = Blueprint("ops", __name__)
 
@@ -18,9 +19,6 @@ bp = Blueprint("ops", __name__)
 STARTED_AT_ENV = "MINIMARKET_DASH_STARTED_AT"
 _STARTED = float(os.environ.get(STARTED_AT_ENV) or time.time())
 
-DASH_INDEX_RULES = frozenset({"/", "/<path:path>"})
-UNKNOWN_PAGE = "dash_page_unknown"
-UNMATCHED = "unmatched"
 # Static files of Dash: many distinct URLs, no information worth a time series.
 UNTRACKED_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
 # Any other method a client invents (`curl -X QWERTY`) is counted as OTHER: bounded series.
@@ -76,27 +74,6 @@ def health():
     response.status_code = 200 if body["status"] == "ok" else 503
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def route(req: Request) -> str:
-    """Return the metric/log label of a request: its route template or its Dash page path."""
-    rule = req.url_rule
-    if rule is None:
-        return UNMATCHED
-    if rule.rule in DASH_INDEX_RULES:
-        return dash_page(req.path)
-    return rule.rule
-
-
-def dash_page(path: str) -> str:
-    """Return the registered Dash page path for `path`, or dash_page_unknown."""
-    import dash
-
-    wanted = path.rstrip("/") or "/"
-    for page in dash.page_registry.values():
-        if page.get("path") == wanted:
-            return wanted
-    return UNKNOWN_PAGE
 
 
 @dataclass

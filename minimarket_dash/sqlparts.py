@@ -2,16 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Date, Integer, String, cast, func, literal
+from sqlalchemy import Date, Integer, String, cast, func
 from sqlalchemy.sql.elements import ColumnElement
-
-
-def day_bucket(column, dialect: str) -> ColumnElement:
-    """Return `YYYY-MM-DD` of a timestamp column."""
-    if dialect == "sqlite":
-        return func.substr(column, 1, 10)
-    return func.to_char(column, "YYYY-MM-DD")
-
 
 _UNITS = {"day": (10, "YYYY-MM-DD"), "month": (7, "YYYY-MM")}
 
@@ -37,13 +29,6 @@ def day_value(column, dialect: str) -> ColumnElement:
     return cast(column, Date)
 
 
-def month_bucket(column, dialect: str) -> ColumnElement:
-    """Return `YYYY-MM` of a timestamp column."""
-    if dialect == "sqlite":
-        return func.substr(column, 1, 7)
-    return func.to_char(column, "YYYY-MM")
-
-
 def iso_week_bucket(column, dialect: str) -> ColumnElement:
     """Return the ISO week `YYYY-Www` of a timestamp column (weeks start on Monday)."""
     if dialect != "sqlite":
@@ -64,8 +49,3 @@ def sort_text(column, dialect: str) -> ColumnElement:
     if dialect == "sqlite":
         return column
     return cast(column, String).collate("C")
-
-
-def as_text(value: str) -> ColumnElement:
-    """Return a typed text literal (PostgreSQL needs the type inside CASE and COALESCE)."""
-    return literal(value, String)

@@ -16,12 +16,12 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import ALL, MATCH, Input, Output, State, callback, dcc, html
 
-from minimarket_dash import charts, components, queries
-from minimarket_dash.csvexport import filter_parts
+from minimarket_dash import charts, clock, components, queries
+from minimarket_dash.csvexport import file_name, filter_parts
 from minimarket_dash.dashboard import query_from_search, search_from_filters, url_state
 from minimarket_dash.definitions import HELP
 from minimarket_dash.filters import Filters, clean_proveedor
-from minimarket_dash.formatting import csv_filename, fmt_date, iso_week, iso_weeks, week_monday
+from minimarket_dash.formatting import fmt_date, iso_week, iso_weeks, week_monday
 from minimarket_dash.metric import Metric
 from minimarket_dash.periods import is_short, periods, week_filters
 from minimarket_dash.queries.spending import by_month, by_provider
@@ -221,7 +221,7 @@ def _apply(trigger, filters: Filters) -> Filters:
     if trigger == "analytics-clear":
         return Filters()
     if isinstance(trigger, dict) and trigger.get("type") == "preset":
-        start, end = preset_range(trigger["key"], components.now().date())
+        start, end = preset_range(trigger["key"], clock.today())
         return replace(filters, start_date=start, end_date=end)
     return filters
 
@@ -414,7 +414,7 @@ def marked_periods(frame, filters: Filters) -> list:
         keys = [key for key, _ in week_filters(filters)]
     else:
         keys = sorted(frame.iloc[:, 0].unique())
-    return periods(keys, filters.start_date, filters.end_date, components.now().date())
+    return periods(keys, filters.start_date, filters.end_date, clock.today())
 
 
 def _period_figure(graph_id: str, builder, frame, filters: Filters):
@@ -478,7 +478,7 @@ def update_weekly(search):
         return components.chart("analytics-weekly", charts.empty_figure())
     first, last = week_monday(frame["semana"].iloc[0]), week_monday(frame["semana"].iloc[-1])
     weeks = iso_weeks(first, last)
-    marked = periods(weeks, filters.start_date, filters.end_date, components.now().date())
+    marked = periods(weeks, filters.start_date, filters.end_date, clock.today())
     figure = charts.orders_per_week(frame, weeks, marked)
     return components.chart("analytics-weekly", figure)
 
@@ -526,4 +526,4 @@ def download(_clicks, search):
     frame = builder(filters)
     if frame is None:
         return dash.no_update
-    return components.csv_download(frame, csv_filename(stem, *parts))
+    return components.csv_download(frame, file_name(stem, *parts))

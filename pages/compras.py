@@ -13,9 +13,10 @@ import pandas as pd
 from dash import ALL, MATCH, Input, Output, State, callback, dcc, html
 from flask import has_request_context
 
-from minimarket_dash import components, ordertext, queries
+from minimarket_dash import clock, components, ordertext, queries
+from minimarket_dash.csvexport import file_name
 from minimarket_dash.filters import INT_RANGES, Filters, ParamError, clean_proveedor, parse_bool
-from minimarket_dash.formatting import csv_filename, fmt_date, fmt_int, fmt_money, fmt_number
+from minimarket_dash.formatting import fmt_date, fmt_int, fmt_money, fmt_number
 from minimarket_dash.queries.reorder import PRODUCT_FIELDS, providers_of
 
 dash.register_page(__name__, path="/compras", title="Qué pedir · Mini Market", order=3)
@@ -130,7 +131,7 @@ def _body(filters: Filters, failures: list[str]) -> list:
     items = components.fetch_or_none(PAGE, queries.REORDER, filters, failures=failures)
     if items is None:
         return [components.empty_state("Sin datos.")]
-    today = components.now().date()
+    today = clock.today()
     if items.empty:
         return [_empty(filters, today, failures)]
     providers = providers_of(items)
@@ -325,7 +326,7 @@ def download(_clicks, values, ids, search):
     if name != "todo":
         items = items[items["proveedor_id"] == int(name)]
         parts = list(items["proveedor"].head(1))
-    filename = csv_filename("pedido-sugerido", *parts, components.now().date())
+    filename = file_name("pedido-sugerido", *parts, clock.today())
     return components.csv_download(items[list(PRODUCT_FIELDS)], filename)
 
 

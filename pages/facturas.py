@@ -9,12 +9,11 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import MATCH, Input, Output, State, callback, dcc, html
 
-from minimarket_dash import components, data, invoice_charts, queries
+from minimarket_dash import clock, components, data, invoice_charts, queries
 from minimarket_dash import invoice_page as ui
 from minimarket_dash import invoice_report as report_rows
-from minimarket_dash.csvexport import filter_parts
+from minimarket_dash.csvexport import file_name, filter_parts
 from minimarket_dash.filters import INT_RANGES, Filters, clean_proveedor
-from minimarket_dash.formatting import csv_filename
 from minimarket_dash.queries.prices import price_changes
 
 dash.register_page(__name__, path="/facturas", title="Facturas · Mini Market", order=3)
@@ -154,7 +153,7 @@ def price_report(filters: Filters):
                                        Filters(proveedor=filters.proveedor))
     if monthly is None:
         return None
-    report = price_changes(monthly, components.now(), filters.meses)
+    report = price_changes(monthly, clock.now(), filters.meses)
     data.state_of().cache.set(f"page:prices:{only.cache_key()}", report)
     return report
 
@@ -314,9 +313,9 @@ def download(_clicks, search):
         rows = report_rows.invoice_csv_rows(ui.shown_invoices(frame, state.marca))
         fields = report_rows.INVOICE_CSV_FIELDS
         return components.csv_download(ui.rows_frame(rows, fields),
-                                       csv_filename("facturas", *parts))
+                                       file_name("facturas", *parts))
     report = price_report(state.filters)
     if report is None:
         return dash.no_update
     frame = ui.rows_frame(report_rows.price_csv_rows(report), report_rows.PRICE_CSV_FIELDS)
-    return components.csv_download(frame, csv_filename("aumentos", *parts))
+    return components.csv_download(frame, file_name("aumentos", *parts))

@@ -15,17 +15,17 @@ import dash_bootstrap_components as dbc
 from dash import MATCH, Input, Output, callback, dcc, html
 from flask import has_request_context
 
-from minimarket_dash import charts, components, queries
+from minimarket_dash import charts, clock, components, queries
+from minimarket_dash.csvexport import file_name
 from minimarket_dash.definitions import HELP
 from minimarket_dash.filters import Filters
 from minimarket_dash.formatting import (
-    csv_filename,
+    days_until,
     fmt_date,
     fmt_int,
     fmt_money,
     fmt_time,
     iso_weeks,
-    last_days,
     pct_change,
 )
 from minimarket_dash.periods import last_30_days, periods
@@ -137,14 +137,14 @@ def _totals_section(panels) -> list:
 def build_panels(fetch) -> dict:
     """Return the content of every panel (see PANELS), reading metrics with `fetch`."""
     low_stock = fetch(queries.LOW_STOCK_ALL)
-    today = components.now().date()
+    today = clock.today()
     return {
         "today": today_cards(fetch, low_stock),
         "deliveries": deliveries(fetch),
         "alerts": alerts(low_stock),
         "recent": recent_cards(fetch, today),
         "kpis": kpis(fetch),
-        "updated": f"Actualizado {fmt_time(components.now())}" + _history_note(fetch),
+        "updated": f"Actualizado {fmt_time(clock.now())}" + _history_note(fetch),
         "weekly": weekly_chart(fetch),
         "movements": movements_chart(fetch),
         "providers": providers_chart(fetch),
@@ -370,7 +370,7 @@ def weekly_chart(fetch):
     frame = fetch(queries.WEEKLY_SALES, Filters(weeks=WEEKS))
     if frame is None:
         return components.chart("home-weekly", charts.empty_figure())
-    today = components.now().date()
+    today = clock.today()
     weeks = iso_weeks(today - timedelta(weeks=WEEKS - 1), today)
     marked = periods(weeks, None, today, today)  # the running week is partial
     return components.chart("home-weekly", charts.orders_per_week(frame, weeks, marked))
@@ -381,7 +381,7 @@ def movements_chart(fetch):
     frame = fetch(queries.STOCK_TIMELINE, Filters(days=DAYS))
     if frame is None:
         return components.chart("home-movements", charts.empty_figure())
-    days = last_days(components.now().date(), DAYS + 1)
+    days = days_until(clock.today(), DAYS + 1)
     return components.chart("home-movements", charts.movements_per_day(frame, days))
 
 
@@ -404,5 +404,5 @@ def download(_clicks):
     frame = components.fetch_or_none(PAGE, metric, filters)
     if frame is None:
         return dash.no_update
-    today = components.now().date()
-    return components.csv_download(frame, csv_filename(stem, today))
+    today = clock.today()
+    return components.csv_download(frame, file_name(stem, today))

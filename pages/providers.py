@@ -13,9 +13,10 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import MATCH, Input, Output, State, callback, dcc, html
 
-from minimarket_dash import charts, components, queries
+from minimarket_dash import charts, clock, components, queries
+from minimarket_dash.csvexport import file_name
 from minimarket_dash.definitions import HELP
-from minimarket_dash.formatting import csv_filename, numeric_filter_query
+from minimarket_dash.formatting import numeric_filter_query
 from minimarket_dash.periods import last_30_days
 from minimarket_dash.queries.spending import by_provider
 
@@ -78,7 +79,7 @@ def _providers():
     frame = components.fetch_or_none(PAGE, queries.PROVIDERS)
     if frame is None:
         return None
-    window, _ = last_30_days(components.now().date())
+    window, _ = last_30_days(clock.today())
     cells = components.fetch_or_none(PAGE, queries.SPENDING, window)
     totals = by_provider(cells) if cells is not None else None
     money = {} if totals is None else dict(zip(totals["proveedor"], totals["importe"],
@@ -158,10 +159,10 @@ def download(_clicks, shown, filter_query):
     frame = _providers()
     if frame is None:
         return dash.no_update
-    today = components.now().date()
+    today = clock.today()
     if dash.ctx.triggered_id["name"] == "grafico":
-        return components.csv_download(frame, csv_filename("pedidos-por-proveedor", today))
+        return components.csv_download(frame, file_name("pedidos-por-proveedor", today))
     if shown is not None:
         frame = pd.DataFrame(shown, columns=frame.columns)
     stem = "proveedores-filtrado" if filter_query else "proveedores"
-    return components.csv_download(frame, csv_filename(stem, today))
+    return components.csv_download(frame, file_name(stem, today))

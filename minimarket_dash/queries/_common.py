@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pandas as pd
 from sqlalchemy import Connection, false, select, union_all
@@ -134,8 +134,3 @@ def filtered_window(
     if filters.start_date is None and filters.end_date is None:
         return default_start, now + timedelta(seconds=1)
     return filters.date_bounds()
-
-
-def day_range(start: date, end: date) -> list[date]:
-    """Return every calendar day from start to end inclusive (for gap-free charts)."""
-    return [start + timedelta(days=offset) for offset in range((end - start).days + 1)]

@@ -188,5 +188,5 @@ def test_neutralise(value, expected):
 )
 def test_file_name_parts_are_safe(filters, parts):
     assert csvexport.filter_parts(filters) == parts
-    name = csvexport.file_name("top-products", date(2026, 3, 15), parts)
+    name = csvexport.file_name("top-products", *parts, date(2026, 3, 15))
     assert set(name) <= set("abcdefghijklmnopqrstuvwxyz0123456789-_.")

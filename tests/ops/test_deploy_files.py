@@ -22,10 +22,11 @@ import yaml
 from minimarket_dash.cli import build_parser
 from minimarket_dash.config import Settings, load_settings
 from tests.live import PROJECT_ROOT, free_port, start_live_server
+from tests.ops import dockerfile
 
 COMPOSE = PROJECT_ROOT / "docker-compose.dashboard.yml"
 ENV_EXAMPLE = PROJECT_ROOT / ".env.dashboard.example"
-DOCKERFILE = PROJECT_ROOT / "Dockerfile"
+DOCKERFILE = dockerfile.DOCKERFILE
 RUNBOOK = PROJECT_ROOT / "RUNBOOK.md"
 DEPLOY = PROJECT_ROOT / "deploy"
 GRAFANA_JSON = DEPLOY / "grafana" / "dashboards" / "minimarket-dashboard.json"
@@ -180,27 +181,36 @@ def test_env_example_documents_every_setting_and_is_valid():
 
 def test_dockerfile():
     text = DOCKERFILE.read_text()
-    lines = [line.strip() for line in text.splitlines()]
-    assert lines[next(i for i, x in enumerate(lines) if x.startswith("FROM"))] == (
-        "FROM python:3.11-slim"
-    )
-    users = [line.split()[1] for line in lines if line.startswith("USER ")]
+    build, final = dockerfile.stages_of(dockerfile.instructions())
+    assert build[0] == ("FROM", "python:3.11-slim AS build")
+    assert final[0] == ("FROM", "python:3.11-slim")
+    users = [args for word, args in final if word == "USER"]
     assert users and users[-1] not in ("root", "0")
-    assert 'ENTRYPOINT ["gunicorn", "-c", "minimarket_dash/gunicorn_conf.py", ' \
+    assert 'ENTRYPOINT ["gunicorn", "-c", "python:minimarket_dash.gunicorn_conf", ' \
         '"minimarket_dash.wsgi:server"]' in text
     assert "DASHBOARD_BIND=0.0.0.0:8080" in text
     assert "HEALTHCHECK" in text and "/app/deploy/healthcheck.py" in text
-    assert "pip install -e ." in text and "WORKDIR /app" in text
+    assert ("WORKDIR", "/app") in final
+    assert 'SETUPTOOLS_SCM_PRETEND_VERSION="${VERSION#v}" pip wheel --no-deps' in text
+    runs = " && ".join(args for word, args in final if word == "RUN")
+    # The locked versions, then the wheel alone: nothing resolved again, nothing editable.
+    assert "pip install --require-hashes -r /tmp/app.lock" in runs
+    assert "pip install --no-deps /tmp/dist/minimarket_dash-" in runs and "-e " not in runs
     assert names_in(text) <= setting_names()
 
 
 def test_dockerfile_copies_what_the_app_needs_and_dockerignore_keeps_it():
-    copies = [line.split()[1] for line in DOCKERFILE.read_text().splitlines()
-              if line.startswith("COPY ")]
-    assert {"minimarket_dash", "pages", "assets", "pyproject.toml"} <= set(copies)
+    build, final = dockerfile.stages_of(dockerfile.instructions())
+    from_context = [args.split()[:-1] for word, args in build + final
+                    if word == "COPY" and not args.startswith("--from=")]
+    sources = {source for group in from_context for source in group}
+    assert {"minimarket_dash", "pages", "assets", "pyproject.toml", "requirements/app.lock",
+            "deploy/healthcheck.py"} <= sources
+    final_sources = {args.split()[0] for word, args in final if word == "COPY"}
+    assert not {"minimarket_dash", "pages", "assets"} & final_sources  # only in the wheel
     ignored = {line.strip() for line in (PROJECT_ROOT / ".dockerignore").read_text().splitlines()
                if line.strip() and not line.startswith("#")}
-    for source in copies:
+    for source in sources:
         assert (PROJECT_ROOT / source).exists(), source
         assert source not in ignored and source.split("/")[0] not in ignored, source
     assert {".venv", ".git", "data", "logs", ".env.*", "deploy/secrets"} <= ignored
@@ -255,69 +265,36 @@ def test_healthcheck_probe_passes_where_plain_requests_get_400(tiny_sqlite_url):
         server.stop()
 
 
-def dockerfile_instructions() -> list[tuple[str, str]]:
-    """(INSTRUCTION, arguments) of the Dockerfile, continuation lines joined."""
-    text = re.sub(r"\\\n\s*", " ", DOCKERFILE.read_text())
-    found = []
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            word, _, rest = line.strip().partition(" ")
-            found.append((word, rest.strip()))
-    return found
-
-
-def copy_into_image(source: Path, app: Path, target: str) -> None:
-    """Do what `COPY source target` does with WORKDIR /app, where /app is `app`."""
-    destination = app / target.removeprefix("/app").lstrip("./")
-    if target.endswith("/"):
-        destination = destination / source.name
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    if source.is_dir():
-        shutil.copytree(source, destination, ignore=shutil.ignore_patterns("__pycache__"))
-    else:
-        shutil.copy(source, destination)
-
-
 @pytest.mark.live
-def test_image_layout_serves_pages_assets_and_health(tmp_path, tiny_sqlite_url):
-    """Without a Docker engine: lay out /app as the Dockerfile's COPY lines do, run its
+def test_image_played_from_the_dockerfile_serves_pages_assets_and_health(tmp_path,
+                                                                        tiny_sqlite_url):
+    """Without a Docker engine: play the Dockerfile (tests/ops/dockerfile.py: the wheel built
+    in one stage, the lock and the wheel installed in a clean Python in the next), run its
     ENTRYPOINT from its WORKDIR with its ENV, and probe it with its HEALTHCHECK command."""
-    steps = dockerfile_instructions()
-    app = tmp_path / "app"
-    app.mkdir()
-    for word, args in steps:
-        if word == "COPY":
-            *sources, target = args.split()
-            for source in sources:
-                copy_into_image(PROJECT_ROOT / source, app, target)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DASHBOARD_")}
-    for word, args in steps:
-        if word == "ENV":
-            env.update(pair.split("=", 1) for pair in shlex.split(args))
-    assert env["DASHBOARD_BIND"] == "0.0.0.0:8080"
+    image = dockerfile.play(tmp_path / "image")
+    app = image.path("/app")
+    assert sorted(item.name for item in app.iterdir()) == ["data", "deploy", "logs"]
+    steps = dockerfile.instructions()
+    assert image.env["DASHBOARD_BIND"] == "0.0.0.0:8080"
     port = free_port()
-    env.update({"DASHBOARD_BIND": f"127.0.0.1:{port}", "DASHBOARD_LOG_DIR": str(tmp_path),
-                "DASHBOARD_DATABASE_URL": tiny_sqlite_url, "DASHBOARD_WORKERS": "1",
-                "PYTHONPATH": str(app)})  # what `pip install -e .` in /app provides
-    root = subprocess.run([sys.executable, "-c", "from minimarket_dash import config; "
-                           "print(config.PROJECT_ROOT)"], cwd=app, env=env, text=True,
-                          capture_output=True, check=True)
-    assert root.stdout.strip() == str(app)  # pages/ and assets/ are looked up in /app
+    env = {**image.env, "DASHBOARD_BIND": f"127.0.0.1:{port}", "DASHBOARD_LOG_DIR": str(tmp_path),
+           "DASHBOARD_DATABASE_URL": tiny_sqlite_url, "DASHBOARD_WORKERS": "1"}
+    python = str(image.bin / "python")
+    folder = subprocess.run([python, "-c", "from minimarket_dash.config import app_folder; "
+                             "print(app_folder('pages'))"], cwd=app, env=env, text=True,
+                            capture_output=True, check=True).stdout.strip()
+    assert Path(folder).is_relative_to(image.python_home)  # pages from the installed wheel
     entrypoint = json.loads(next(args for word, args in steps if word == "ENTRYPOINT"))
-    assert entrypoint[0] == "gunicorn"
-    server = subprocess.Popen([sys.executable, "-m", *entrypoint], cwd=app, env=env,
+    server = subprocess.Popen(dockerfile.image_command(image, entrypoint), cwd=app, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         probe = next(args for word, args in steps if word == "HEALTHCHECK")
-        command = json.loads(probe.split(" CMD ", 1)[1])
-        command = [sys.executable if part == "python" else part for part in command]
-        command = [str(app / part.removeprefix("/app/")) if part.startswith("/app/") else part
-                   for part in command]
+        command = dockerfile.image_command(image, json.loads(probe.split(" CMD ", 1)[1]))
         deadline = time.monotonic() + 60
         while subprocess.run(command, env=env, capture_output=True).returncode != 0:
             assert server.poll() is None and time.monotonic() < deadline, "never healthy"
             time.sleep(0.5)
-        html = _first_user_then_home(app, env, f"http://127.0.0.1:{port}")
+        html = _first_user_then_home(python, app, env, f"http://127.0.0.1:{port}")
         asset = re.search(r'href="(/assets/[^"]+)"', html).group(1)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}{asset}", timeout=10) as answer:
             assert answer.status == 200
@@ -326,14 +303,14 @@ def test_image_layout_serves_pages_assets_and_health(tmp_path, tiny_sqlite_url):
         server.wait(timeout=40)
 
 
-def _first_user_then_home(app, env: dict, base: str) -> str:
+def _first_user_then_home(python: str, app: Path, env: dict, base: str) -> str:
     """Do what an operator does on a new image (users add), sign in, and return the home page."""
     import requests
 
     from tests.signin.helpers import PASSWORD, sign_in_live
 
     assert requests.get(f"{base}/", allow_redirects=False).status_code == 503  # no user yet
-    subprocess.run([sys.executable, "-m", "minimarket_dash.cli", "users", "add", "encargada",
+    subprocess.run([python, "-m", "minimarket_dash.cli", "users", "add", "encargada",
                     "--password-stdin"], cwd=app, env=env, input=PASSWORD, text=True,
                    check=True, capture_output=True)
     browser = requests.Session()

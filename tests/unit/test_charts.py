@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import pytest
 
 from minimarket_dash import charts
-from minimarket_dash.formatting import iso_weeks, last_days
+from minimarket_dash.formatting import days_until, iso_weeks
 
 TIMELINE = pd.DataFrame(
     [("2026-03-15", "entrada", 1, 20), ("2026-03-15", "salida", 1, 5),
@@ -77,7 +77,7 @@ def test_top_products_bars_first_on_top():
 
 
 def test_movements_per_day_fills_missing_days_with_zero():
-    days = last_days(date(2026, 3, 15), 10)
+    days = days_until(date(2026, 3, 15), 10)
     fig = build(charts.movements_per_day, TIMELINE, days)
     check_style(fig)
     assert [t.name for t in fig.data] == ["Entradas", "Salidas", "Ajustes"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-import pandas as pd
 import pytest
 
 from minimarket_dash import formatting as fmt
@@ -41,7 +40,6 @@ def test_dates_times_and_months():
     assert fmt.month_label("2026-03") == "marzo 2026"
     assert fmt.month_label("2025-12", short=True) == "dic 2025"
     assert fmt.day_label("2026-03-15") == "15/03"
-    assert fmt.long_date(date(2026, 3, 15)) == "domingo 15 de marzo de 2026"
 
 
 def test_iso_weeks_start_on_monday():
@@ -53,22 +51,6 @@ def test_iso_weeks_start_on_monday():
         "2026-W01", "2026-W02", "2026-W03"]  # Dec 31, 2025 is in 2026-W01
 
 
-def test_last_days_is_oldest_first_and_inclusive():
-    assert fmt.last_days(date(2026, 3, 2), 3) == [
+def test_days_until_is_oldest_first_and_inclusive():
+    assert fmt.days_until(date(2026, 3, 2), 3) == [
         date(2026, 2, 28), date(2026, 3, 1), date(2026, 3, 2)]
-
-
-def test_csv_text_has_bom_and_neutralises_formulas():
-    frame = pd.DataFrame({"producto": ["=SUMA(A1)", "Ñandú +", "@x", "-3", "Leche"],
-                          "cantidad": [1, -2, 3, 4, 5]})
-    text = fmt.csv_text(frame)
-    assert text.startswith("\ufeff")
-    assert text[1:].split("\r\n") == [
-        "producto,cantidad", "'=SUMA(A1),1", "Ñandú +,-2", "'@x,3", "'-3,4", "Leche,5", ""]
-
-
-def test_csv_filename_names_the_filters():
-    name = fmt.csv_filename("productos-top", date(2026, 3, 1), date(2026, 3, 14), "Lácteos del Sur")
-    assert name == "productos-top_2026-03-01_2026-03-14_lacteos-del-sur.csv"
-    assert fmt.csv_filename("resumen", "", "", "") == "resumen.csv"
-    assert fmt.csv_filename("semanas", "desde-2026-03-01") == "semanas_desde-2026-03-01.csv"

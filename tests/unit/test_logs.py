@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -127,3 +129,14 @@ def test_lines_outside_requests_have_null_request_fields(app, tmp_path):
     line = log_lines(tmp_path)[-1]
     assert line["msg"] == "fuera de una solicitud"
     assert line["request_id"] is None and line["status"] is None
+
+
+def test_logs_takes_the_route_label_without_importing_ops_auth_or_data():
+    """The access log and the metrics share minimarket_dash/routes.py; logs stays light."""
+    code = ("import sys, minimarket_dash.logs; print(sorted(m for m in sys.modules "
+            "if m.startswith('minimarket_dash.')))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True).stdout
+    assert "minimarket_dash.routes" in loaded
+    for heavy in ("ops", "auth", "data", "errors"):
+        assert f"'minimarket_dash.{heavy}'" not in loaded, heavy

@@ -7,7 +7,7 @@ import re
 import pytest
 from flask import Flask
 
-from minimarket_dash.ops import route
+from minimarket_dash.routes import route
 from tests.conftest import AUTH
 
 
