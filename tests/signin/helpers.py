@@ -40,3 +40,16 @@ def sign_in_live(browser, base_url: str, username: str, password: str = PASSWORD
     token = form_token(browser.get(f"{base_url}/login").text)
     data = {"username": username, "password": password, "csrf_token": token, "next": next_path}
     return browser.post(f"{base_url}/login", data=data, allow_redirects=False)
+
+
+# A well-formed call of the navbar's menu callback (dashboard._shell_callbacks: toggler, page
+# location and nav links in; menu state and product box out), as the browser posts it.
+MENU_CALLBACK = {
+    "output": "..nav-collapse.is_open...nav-search.value..",
+    "outputs": [{"id": "nav-collapse", "property": "is_open"},
+                {"id": "nav-search", "property": "value"}],
+    "inputs": [{"id": "nav-toggler", "property": "n_clicks", "value": 1},
+               {"id": "_pages_location", "property": "href", "value": "http://x/"}, []],
+    "state": [{"id": "nav-collapse", "property": "is_open", "value": False}],
+    "changedPropIds": ["nav-toggler.n_clicks"],
+}

@@ -13,17 +13,10 @@ import redis
 import requests
 
 from tests.live import PROJECT_ROOT, start_live_server
-from tests.signin.helpers import PASSWORD, sign_in_live
+from tests.signin.helpers import MENU_CALLBACK, PASSWORD, sign_in_live
 
 pytestmark = pytest.mark.live
 REDIS_URL = "redis://127.0.0.1:6379/14"
-CALLBACK_BODY = {
-    "output": "nav-collapse.is_open",
-    "outputs": {"id": "nav-collapse", "property": "is_open"},
-    "inputs": [{"id": "nav-toggler", "property": "n_clicks", "value": 1}],
-    "state": [{"id": "nav-collapse", "property": "is_open", "value": False}],
-    "changedPropIds": ["nav-toggler.n_clicks"],
-}
 
 
 def users_command(users_file, *args: str, password: str | None = None):
@@ -73,7 +66,7 @@ def test_users_cli_reads_the_password_from_stdin_and_refuses_short_ones(tmp_path
 
 
 def test_unauthenticated_callback_gets_401_and_no_data(live):
-    response = requests.post(f"{live.url}/_dash-update-component", json=CALLBACK_BODY)
+    response = requests.post(f"{live.url}/_dash-update-component", json=MENU_CALLBACK)
     assert response.status_code == 401
     assert response.json()["error"] == "unauthorized"
     assert "response" not in response.json()
@@ -86,7 +79,7 @@ def test_signed_in_callback_runs_and_cookie_flags(live):
     cookie = answer.headers["Set-Cookie"]
     assert cookie.startswith("mm_session=") and "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie and "Secure" not in cookie  # plain HTTP here
-    response = browser.post(f"{live.url}/_dash-update-component", json=CALLBACK_BODY)
+    response = browser.post(f"{live.url}/_dash-update-component", json=MENU_CALLBACK)
     assert response.status_code == 200
     assert response.json()["response"]["nav-collapse"]["is_open"] is True
 

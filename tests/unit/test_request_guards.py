@@ -9,6 +9,8 @@ import logging
 
 import pytest
 
+from tests.signin.helpers import MENU_CALLBACK
+
 CALLBACK = "/_dash-update-component"
 
 
@@ -65,15 +67,7 @@ def test_malformed_callback_bodies_get_400_without_a_traceback(app, client, capl
 
 
 def test_a_well_formed_callback_still_runs(app, client):
-    response = client.post(CALLBACK, json={
-        "output": "..nav-collapse.is_open...nav-search.value..",
-        "outputs": [{"id": "nav-collapse", "property": "is_open"},
-                    {"id": "nav-search", "property": "value"}],
-        "inputs": [{"id": "nav-toggler", "property": "n_clicks", "value": 1},
-                   {"id": "_pages_location", "property": "href", "value": "http://x/"}, []],
-        "state": [{"id": "nav-collapse", "property": "is_open", "value": False}],
-        "changedPropIds": ["nav-toggler.n_clicks"],
-    })
+    response = client.post(CALLBACK, json=MENU_CALLBACK)
     assert response.status_code == 200
     assert response.get_json()["response"]["nav-collapse"]["is_open"] is True
 
