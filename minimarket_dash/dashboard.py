@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
 from urllib.parse import parse_qs, urlencode
 
 import dash
@@ -14,7 +12,7 @@ from flask import Flask, current_app, g, has_request_context
 from . import dash_guard, data, signin
 from .components import navbar, search_suggestions
 from .config import app_folder
-from .filters import Filters, ParamError, clean_proveedor, parse_date
+from .filters import Filters, clean_proveedor
 from .queries.catalog import search_products
 
 INDEX_STRING = """<!DOCTYPE html>
@@ -144,48 +142,10 @@ def _shell_callbacks(app: dash.Dash) -> None:
         return search_suggestions(found)
 
 
-@dataclass
-class UrlState:
-    """Filters read from a page's query string, with notices for the values that were ignored."""
-
-    filters: Filters = field(default_factory=Filters)
-    notices: list[str] = field(default_factory=list)
-
-
 def query_from_search(search: str | None) -> dict[str, str]:
-    """Parse `?a=1&b=2` into a dict of first values."""
+    """Parse `?a=1&b=2` into a dict of first values (read with filters.read_filters)."""
     parsed = parse_qs((search or "").lstrip("?"), keep_blank_values=True)
     return {key: values[0] for key, values in parsed.items()}
-
-
-def _first(value: str | list[str] | None) -> str | None:
-    return value[0] if isinstance(value, list) else value
-
-
-def _read_date(name: str, raw: str | None, notices: list[str]) -> date | None:
-    if raw is None or not raw.strip():
-        return None
-    try:
-        return parse_date(name, raw)
-    except ParamError:
-        label = "desde" if name == "start_date" else "hasta"
-        notices.append(f"Se ignoró la fecha «{label}» del enlace ({raw[:20]!s}): no es AAAA-MM-DD.")
-        return None
-
-
-def url_state(query: dict) -> UrlState:
-    """Read start_date, end_date and proveedor leniently: bad values become notices."""
-    notices: list[str] = []
-    start = _read_date("start_date", _first(query.get("start_date")), notices)
-    end = _read_date("end_date", _first(query.get("end_date")), notices)
-    if start and end and start > end:
-        notices.append("Se ignoraron las fechas del enlace: «desde» es posterior a «hasta».")
-        start = end = None
-    raw_provider = _first(query.get("proveedor"))
-    proveedor = clean_proveedor(raw_provider)
-    if raw_provider and raw_provider.strip() and proveedor != " ".join(raw_provider.split()):
-        notices.append("Se quitaron caracteres no permitidos del proveedor del enlace.")
-    return UrlState(Filters(start_date=start, end_date=end, proveedor=proveedor), notices)
 
 
 def search_from_filters(filters: Filters) -> str:

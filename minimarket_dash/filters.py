@@ -148,24 +148,79 @@ def parse_date(name: str, raw: str | None) -> date | None:
         ) from None
 
 
-def parse_filters(args: Mapping[str, str], allowed: tuple[str, ...] = ()) -> Filters:
-    """Build Filters from query-string values, reading only the parameters in `allowed`."""
+DATED = ("start_date", "end_date", "proveedor")
+_DATE_LABELS = {"start_date": "desde", "end_date": "hasta"}
+BACKWARDS_MESSAGE = "El parámetro 'start_date' no puede ser posterior a 'end_date'."
+BACKWARDS_NOTICE = "Se ignoraron las fechas del enlace: «desde» es posterior a «hasta»."
+
+
+@dataclass
+class Reading:
+    """Filters read leniently from a page's URL, with a Spanish notice per value ignored."""
+
+    filters: Filters
+    notices: list[str]
+
+
+def parse_filters(args: Mapping, allowed: tuple[str, ...] = ()) -> Filters:
+    """Strict policy (the API): read the parameters in `allowed`; the first malformed one, or a
+    start after the end, raises ParamError (a 400 naming it)."""
+    return _read(args, allowed, None)
+
+
+def read_filters(args: Mapping, allowed: tuple[str, ...] = DATED) -> Reading:
+    """Lenient policy (page URLs and controls): the same rules, but a malformed value keeps its
+    default and a start after the end drops both dates, each with a notice; never an error."""
+    notices: list[str] = []
+    return Reading(_read(args, allowed, notices), notices)
+
+
+def first_value(value):
+    """Return the first of repeated query-string values (the rule for every parameter)."""
+    return value[0] if isinstance(value, list | tuple) else value
+
+
+def _read(args: Mapping, allowed: tuple[str, ...], notices: list[str] | None) -> Filters:
     values: dict = {}
     for name in allowed:
-        raw = args.get(name)
-        if name in INT_RANGES:
-            values[name] = parse_int(name, raw)
-        elif name in NUMBER_RANGES:
-            values[name] = parse_decimal(name, raw)
-        elif name in ("start_date", "end_date"):
-            values[name] = parse_date(name, raw)
-        elif name == "proveedor":
-            values[name] = clean_proveedor(raw)
-        elif name in BOOL_PARAMS:
-            values[name] = parse_bool(name, raw)
-    filters = Filters(**values)
-    if filters.start_date and filters.end_date and filters.start_date > filters.end_date:
-        raise ParamError(
-            "start_date", "El parámetro 'start_date' no puede ser posterior a 'end_date'."
-        )
-    return filters
+        raw = first_value(args.get(name))
+        try:
+            values[name] = _parse_one(name, None if raw is None else str(raw), notices)
+        except ParamError:
+            if notices is None:
+                raise
+            notices.append(_ignored(name, str(raw)))
+    start, end = values.get("start_date"), values.get("end_date")
+    if start and end and start > end:
+        if notices is None:
+            raise ParamError("start_date", BACKWARDS_MESSAGE)
+        notices.append(BACKWARDS_NOTICE)
+        values["start_date"] = values["end_date"] = None
+    return Filters(**values)
+
+
+def _parse_one(name: str, raw: str | None, notices: list[str] | None):
+    if name in INT_RANGES:
+        return parse_int(name, raw)
+    if name in NUMBER_RANGES:
+        return parse_decimal(name, raw)
+    if name in _DATE_LABELS:
+        # A page's control or link may leave a field empty: that is "no date", not an error.
+        return parse_date(name, raw) if raw is not None and (raw.strip() or notices is None) \
+            else None
+    if name in BOOL_PARAMS:
+        return parse_bool(name, raw)
+    cleaned = clean_proveedor(raw)
+    if notices is not None and raw and raw.strip() and cleaned != " ".join(raw.split()):
+        notices.append("Se quitaron caracteres no permitidos del proveedor del enlace.")
+    return cleaned
+
+
+def _ignored(name: str, raw: str) -> str:
+    """The notice of a value the lenient policy ignored."""
+    if name in _DATE_LABELS:
+        return (f"Se ignoró la fecha «{_DATE_LABELS[name]}» del enlace ({raw[:20]}): "
+                "no es AAAA-MM-DD.")
+    if name in BOOL_PARAMS:
+        return f"Se ignoró «{name}» del enlace: usá true o false."
+    return f"Se ignoró «{name}» del enlace ({raw[:20]}): no es un número."

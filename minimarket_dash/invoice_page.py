@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
@@ -11,8 +11,8 @@ from dash import dash_table, html
 
 from . import components
 from .charts import FONT
-from .dashboard import query_from_search, url_state
-from .filters import INT_RANGES, NUMBER_RANGES, Filters, ParamError, parse_decimal, parse_int
+from .dashboard import query_from_search
+from .filters import DATED, INT_RANGES, NUMBER_RANGES, Filters, read_filters
 from .formatting import fmt_date, fmt_int, fmt_money, fmt_number, fmt_pct, month_label
 from .invoice_report import has_problem
 from .invoicecheck import FLAGS, OK, price_above
@@ -57,25 +57,11 @@ class PageState:
     notices: list[str] = field(default_factory=list)
 
 
-def _lenient(parse, name: str, raw, default, notices: list[str]):
-    if raw in (None, ""):
-        return default
-    try:
-        return parse(name, str(raw))
-    except ParamError:
-        notices.append(f"Se ignoró «{name}» del enlace ({str(raw)[:20]}): no es un número.")
-        return default
-
-
 def page_state(query: dict) -> PageState:
     """Read the page's URL leniently: invalid values become notices, out of range is clamped."""
-    base = url_state(query)
-    notices = list(base.notices)
-    meses = _lenient(parse_int, "meses", query.get("meses"), INT_RANGES["meses"][0], notices)
-    tolerancia = _lenient(parse_decimal, "tolerancia", query.get("tolerancia"),
-                          NUMBER_RANGES["tolerancia"][0], notices)
+    reading = read_filters(query, (*DATED, "meses", "tolerancia"))
     marca = query.get("marca") if query.get("marca") in MARCAS else "todas"
-    return PageState(replace(base.filters, meses=meses, tolerancia=tolerancia), marca, notices)
+    return PageState(reading.filters, marca, reading.notices)
 
 
 def state_from_search(search: str | None) -> PageState:

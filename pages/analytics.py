@@ -18,9 +18,9 @@ from dash import ALL, MATCH, Input, Output, State, callback, dcc, html
 
 from minimarket_dash import charts, clock, components, queries
 from minimarket_dash.csvexport import file_name, filter_parts
-from minimarket_dash.dashboard import query_from_search, search_from_filters, url_state
+from minimarket_dash.dashboard import query_from_search, search_from_filters
 from minimarket_dash.definitions import HELP
-from minimarket_dash.filters import Filters, clean_proveedor
+from minimarket_dash.filters import Filters, clean_proveedor, read_filters
 from minimarket_dash.formatting import fmt_date, iso_week, iso_weeks, week_monday
 from minimarket_dash.metric import Metric
 from minimarket_dash.periods import is_short, periods, week_filters
@@ -46,7 +46,7 @@ PRODUCT_COLUMNS = (
 
 def layout(start_date=None, end_date=None, proveedor=None, **_other):
     """Return the analysis page with its controls set from the URL's query string."""
-    state = url_state({"start_date": start_date, "end_date": end_date, "proveedor": proveedor})
+    state = read_filters({"start_date": start_date, "end_date": end_date, "proveedor": proveedor})
     return html.Div(
         [
             # The URL's filters as the initial `search`: the charts start loading as soon as the
@@ -106,64 +106,67 @@ PERIOD_CAPTION = "Por mes (por semana si el rango tiene menos de 2 meses); sin f
                  "últimos 12 meses"
 
 
-def _charts() -> html.Div:
-    card = components.graph_card
+# The filtered charts, two per row on a desktop: (CSV name, title, graph id, caption, help key).
+CHART_ROWS = (
+    (("tendencia", "Pedidos y proveedores con pedidos", "analytics-trends", PERIOD_CAPTION,
+      "tendencia"),
+     ("movimientos", "Movimientos de stock por tipo", "analytics-movements", PERIOD_CAPTION,
+      "movimientos_mes")),
+    (("compras-mes", "Compras en $", "analytics-money",
+      PERIOD_CAPTION + " · sin pedidos cancelados", "compras_mes"),
+     ("compras-proveedor", "Compras en $ por proveedor", "analytics-money-providers",
+      "Los 10 con más compras del período (sin fechas: últimos 12 meses)", "compras_proveedor")),
+    (("semanas", "Pedidos por semana ISO", "analytics-weekly",
+      "Semanas de lunes a domingo del período (sin fechas: últimas 12)", "semanas_iso"),
+     ("estados", "Pedidos por estado", "analytics-states",
+      "Período elegido (sin fechas: todas) · cancelados aparte", "estados")),
+    (("linea-stock", "Línea de tiempo de movimientos de stock", "analytics-timeline",
+      "Unidades por día del período (sin fechas: últimos 30 días)", "linea_stock"),),
+)
 
-    def col(content, **width):
-        return dbc.Col(content, className="mb-3", **width)
 
-    return html.Div([
-        dbc.Row([
-            col(card(PAGE, "productos", "Productos más pedidos", "analytics-top",
-                     "Unidades en el período · clic en una barra: filtra por su proveedor",
-                     help_text=HELP["productos_top"]), lg=6),
-            col(components.card(
-                "Productos más pedidos (tabla)",
-                html.Div([components.data_table("analytics-top-table", PRODUCT_COLUMNS, 5),
-                          html.Div(id="analytics-top-empty")]),
-                PAGE, "productos-tabla", f"Los {TOP_LIMIT} primeros, de a 5 por página",
-                HELP["productos_top"]), lg=6),
-        ]),
-        dbc.Row([
-            col(card(PAGE, "tendencia", "Pedidos y proveedores con pedidos", "analytics-trends",
-                     PERIOD_CAPTION, help_text=HELP["tendencia"]), lg=6),
-            col(card(PAGE, "movimientos", "Movimientos de stock por tipo",
-                     "analytics-movements", PERIOD_CAPTION,
-                     help_text=HELP["movimientos_mes"]), lg=6),
-        ]),
-        dbc.Row([
-            col(card(PAGE, "compras-mes", "Compras en $", "analytics-money",
-                     PERIOD_CAPTION + " · sin pedidos cancelados",
-                     help_text=HELP["compras_mes"]), lg=6),
-            col(card(PAGE, "compras-proveedor", "Compras en $ por proveedor",
-                     "analytics-money-providers",
-                     "Los 10 con más compras del período (sin fechas: últimos 12 meses)",
-                     help_text=HELP["compras_proveedor"]), lg=6),
-        ]),
-        dbc.Row([
-            col(card(PAGE, "semanas", "Pedidos por semana ISO", "analytics-weekly",
-                     "Semanas de lunes a domingo del período (sin fechas: últimas 12)",
-                     help_text=HELP["semanas_iso"]), lg=6),
-            col(card(PAGE, "estados", "Pedidos por estado", "analytics-states",
-                     "Período elegido (sin fechas: todas) · cancelados aparte",
-                     help_text=HELP["estados"]), lg=6),
-        ]),
-        dbc.Row([
-            col(card(PAGE, "linea-stock", "Línea de tiempo de movimientos de stock",
-                     "analytics-timeline",
-                     "Unidades por día del período (sin fechas: últimos 30 días)",
-                     help_text=HELP["linea_stock"])),
-        ]),
-        html.Div([
-            html.H2("Fuera del filtro", className="section-title"),
-            html.P("No depende de las fechas ni del proveedor elegidos.",
-                   className="small text-muted mb-2"),
-            dbc.Row([col(card(PAGE, "stock-proveedor", "Stock neto por proveedor",
-                              "analytics-stock",
-                              "Entradas − salidas + ajustes, histórico · clic: filtra por él",
-                              help_text=HELP["stock_proveedor"]), lg=6)]),
-        ], className="outside-filter", id="analytics-outside-filter"),
+def _col(content, **width) -> dbc.Col:
+    return dbc.Col(content, className="mb-3", **width)
+
+
+def _chart_row(specs) -> dbc.Row:
+    width = {"lg": 6} if len(specs) > 1 else {}
+    return dbc.Row([
+        _col(components.graph_card(PAGE, name, title, graph_id, caption, help_text=HELP[key]),
+             **width)
+        for name, title, graph_id, caption, key in specs
     ])
+
+
+def _top_products_row() -> dbc.Row:
+    return dbc.Row([
+        _col(components.graph_card(
+            PAGE, "productos", "Productos más pedidos", "analytics-top",
+            "Unidades en el período · clic en una barra: filtra por su proveedor",
+            help_text=HELP["productos_top"]), lg=6),
+        _col(components.card(
+            "Productos más pedidos (tabla)",
+            html.Div([components.data_table("analytics-top-table", PRODUCT_COLUMNS, 5),
+                      html.Div(id="analytics-top-empty")]),
+            PAGE, "productos-tabla", f"Los {TOP_LIMIT} primeros, de a 5 por página",
+            HELP["productos_top"]), lg=6),
+    ])
+
+
+def _outside_filter() -> html.Div:
+    return html.Div([
+        html.H2("Fuera del filtro", className="section-title"),
+        html.P("No depende de las fechas ni del proveedor elegidos.",
+               className="small text-muted mb-2"),
+        dbc.Row([_col(components.graph_card(
+            PAGE, "stock-proveedor", "Stock neto por proveedor", "analytics-stock",
+            "Entradas − salidas + ajustes, histórico · clic: filtra por él",
+            help_text=HELP["stock_proveedor"]), lg=6)]),
+    ], className="outside-filter", id="analytics-outside-filter")
+
+
+def _charts() -> html.Div:
+    return html.Div([_top_products_row(), *map(_chart_row, CHART_ROWS), _outside_filter()])
 
 
 # ---- URL state: the controls write the URL; the URL (also on back/forward) sets the controls.
@@ -187,33 +190,20 @@ def sync(search, start, end, proveedor, _presets, _clear):
     """Keep the URL and the controls in step, whichever of them changed."""
     trigger = dash.ctx.triggered_id
     if trigger == "analytics-url":
-        state = url_state(query_from_search(search))
+        state = read_filters(query_from_search(search))
         filters = state.filters
         return (dash.no_update, _iso(filters.start_date), _iso(filters.end_date),
                 filters.proveedor or "", components.notice(state.notices))
-    controls = Filters(start_date=_day(start), end_date=_day(end),
-                       proveedor=clean_proveedor(proveedor))
-    filters = _apply(trigger, _ordered(controls))
+    controls = read_filters({"start_date": start, "end_date": end, "proveedor": proveedor})
+    filters = _apply(trigger, controls.filters)
     new_search = search_from_filters(filters)
     changed = new_search != (search or "")
     # The date pickers report their value once when drawn: that changes nothing and must not
     # hide the notice about the link's ignored values.
+    notice = components.notice(controls.notices) if controls.notices else None
     return (new_search if changed else dash.no_update, _iso(filters.start_date),
-            _iso(filters.end_date), filters.proveedor or "", None if changed else dash.no_update)
-
-
-def _day(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-def _ordered(filters: Filters) -> Filters:
-    """Swap the dates when the range was entered backwards."""
-    if filters.start_date and filters.end_date and filters.start_date > filters.end_date:
-        return replace(filters, start_date=filters.end_date, end_date=filters.start_date)
-    return filters
+            _iso(filters.end_date), filters.proveedor or "",
+            notice if changed or controls.notices else dash.no_update)
 
 
 def _apply(trigger, filters: Filters) -> Filters:
@@ -279,7 +269,7 @@ def preset_range(key: str, today: date) -> tuple[date, date]:
 @callback(Output("analytics-summary", "children"), Input("analytics-url", "search"))
 def describe(search):
     """Say in words which filter the charts show."""
-    filters = url_state(query_from_search(search)).filters
+    filters = read_filters(query_from_search(search)).filters
     start, end = filters.start_date, filters.end_date
     if start or end:
         period = f"Del {fmt_date(start) if start else 'inicio'} al " \
@@ -304,7 +294,7 @@ def provider_options(_path):
 
 
 def _filters(search: str | None) -> Filters:
-    return url_state(query_from_search(search)).filters
+    return read_filters(query_from_search(search)).filters
 
 
 def top_frame(filters: Filters):

@@ -15,7 +15,7 @@ from flask import has_request_context
 
 from minimarket_dash import clock, components, ordertext, queries
 from minimarket_dash.csvexport import file_name
-from minimarket_dash.filters import INT_RANGES, Filters, ParamError, clean_proveedor, parse_bool
+from minimarket_dash.filters import INT_RANGES, Filters, clean_proveedor, read_filters
 from minimarket_dash.formatting import fmt_date, fmt_int, fmt_money, fmt_number
 from minimarket_dash.queries.reorder import PRODUCT_FIELDS, providers_of
 
@@ -60,28 +60,11 @@ def layout(proveedor=None, solo_hoy=None, dias=None, **_other):
     ])
 
 
-def _first(value):
-    return value[0] if isinstance(value, list) else value
-
-
 def read_query(proveedor, solo_hoy, dias) -> tuple[Filters, list[str]]:
     """Read the URL leniently: bad values are ignored with a notice, never an error page."""
-    notices: list[str] = []
-    default, low, high = INT_RANGES["dias"]
-    days = default
-    raw_days = _first(dias)
-    if raw_days not in (None, ""):
-        try:
-            days = max(low, min(high, int(str(raw_days).strip())))
-        except ValueError:
-            notices.append(f"Se ignoró «dias» del enlace ({str(raw_days)[:20]}): no es un número.")
-    only_today = False
-    try:
-        only_today = parse_bool("solo_hoy", _first(solo_hoy))
-    except ParamError:
-        notices.append("Se ignoró «solo_hoy» del enlace: usá true o false.")
-    text = clean_proveedor(_first(proveedor))
-    return Filters(proveedor=text, solo_hoy=only_today, dias=days), notices
+    reading = read_filters({"proveedor": proveedor, "solo_hoy": solo_hoy, "dias": dias},
+                           ("proveedor", "solo_hoy", "dias"))
+    return reading.filters, reading.notices
 
 
 def filter_bar(filters: Filters) -> dbc.Card:

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from minimarket_dash.dashboard import query_from_search, search_from_filters, url_state
-from minimarket_dash.filters import Filters
+from minimarket_dash.dashboard import query_from_search, search_from_filters
+from minimarket_dash.filters import Filters, read_filters
 
 
 def _callback_outputs(server) -> list[str]:
@@ -39,7 +39,7 @@ def test_two_apps_in_one_process_each_keep_every_page_callback(make_app, tiny_sq
     ],
 )
 def test_url_state_ignores_bad_values_with_a_notice(query, filters, notices):
-    state = url_state(query)
+    state = read_filters(query)
     assert state.filters == filters
     assert len(state.notices) == notices
 
@@ -48,7 +48,7 @@ def test_search_round_trip():
     filters = Filters(date(2026, 3, 1), None, "Lácteos del Sur")
     search = search_from_filters(filters)
     assert search == "?start_date=2026-03-01&proveedor=L%C3%A1cteos+del+Sur"
-    assert url_state(query_from_search(search)).filters == filters
+    assert read_filters(query_from_search(search)).filters == filters
     assert search_from_filters(Filters()) == ""
 
 

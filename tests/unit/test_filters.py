@@ -12,6 +12,7 @@ from minimarket_dash.filters import (
     clean_proveedor,
     fold_text,
     parse_filters,
+    read_filters,
 )
 
 ALL = ("limit", "days", "months", "weeks", "start_date", "end_date", "proveedor")
@@ -102,3 +103,38 @@ def test_extreme_dates_have_valid_bounds():
     start, end = filters.date_bounds()
     assert start == datetime(1, 1, 1)
     assert end is None
+
+
+# One parser, two policies: whatever the strict policy refuses with a 400 naming a parameter,
+# the lenient one ignores (default kept) with one notice; whatever it accepts, both read alike.
+POLICY_CASES = [
+    ({"start_date": "2026-03-14", "end_date": "2026-03-01"}, "start_date"),
+    ({"start_date": "2026-02-30"}, "start_date"),
+    ({"end_date": "14/03/2026"}, "end_date"),
+    ({"limit": "diez"}, "limit"),
+    ({"tolerancia": "2.5.1"}, "tolerancia"),
+    ({"solo_hoy": "quizas"}, "solo_hoy"),
+    ({"start_date": "2026-03-01", "end_date": "2026-03-14", "limit": "500"}, None),
+    ({"proveedor": "Lácteos", "dias": "3", "solo_hoy": "sí"}, None),
+]
+ALL_PARAMS = ("start_date", "end_date", "proveedor", "limit", "dias", "solo_hoy", "tolerancia")
+
+
+@pytest.mark.parametrize(("query", "refused"), POLICY_CASES)
+def test_strict_and_lenient_policies_share_one_rule(query, refused):
+    reading = read_filters(query, ALL_PARAMS)
+    if refused is None:
+        assert parse_filters(query, ALL_PARAMS) == reading.filters
+        assert reading.notices == []
+        return
+    with pytest.raises(ParamError) as error:
+        parse_filters(query, ALL_PARAMS)
+    assert error.value.param == refused
+    assert len(reading.notices) == 1
+    assert getattr(reading.filters, refused) == getattr(Filters(), refused)
+
+
+def test_lenient_policy_drops_both_dates_of_a_backwards_range():
+    reading = read_filters({"start_date": "2026-03-14", "end_date": "2026-03-01"})
+    assert (reading.filters.start_date, reading.filters.end_date) == (None, None)
+    assert "posterior" in reading.notices[0]
