@@ -9,27 +9,19 @@ from sqlalchemy import Connection, select
 
 from ..db import productos, proveedores
 from ..filters import Filters, fold_text
-from ..metric import INT, NULLABLE_MONEY, NULLABLE_TEXT, TEXT, Field, Metric, names
+from ..metric import INT, NULLABLE_TEXT, TEXT, Field, Metric, names
 from ..sqlparts import is_true, sort_text
+from . import fields
 from ._common import frame, ints
 
 LOW_STOCK = (
-    Field("producto_id", INT, "Id del producto."),
-    Field("producto", TEXT, "Nombre del producto."),
-    Field("proveedor", NULLABLE_TEXT, "Nombre de su proveedor (activo o no)."),
-    Field("stock_actual", INT, "Stock actual."),
-    Field("stock_minimo", INT, "Stock mínimo."),
+    fields.PRODUCTO_ID, fields.PRODUCTO, fields.PROVEEDOR_NOMBRE, *fields.STOCK,
     Field("faltan", INT, "stock_minimo − stock_actual."),
 )
 PRODUCT = (
-    Field("producto_id", INT, "Id del producto."),
-    Field("nombre", TEXT, "Nombre del producto."),
-    Field("codigo_barras", NULLABLE_TEXT, "Código de barras."),
-    Field("proveedor", NULLABLE_TEXT, "Nombre de su proveedor."),
-    Field("stock_actual", INT, "Stock actual."),
-    Field("stock_minimo", INT, "Stock mínimo."),
-    Field("precio_compra", NULLABLE_MONEY, "Precio de compra en pesos."),
-    Field("precio_venta", NULLABLE_MONEY, "Precio de venta en pesos."),
+    fields.PRODUCTO_ID, Field("nombre", TEXT, "Nombre del producto."),
+    Field("codigo_barras", NULLABLE_TEXT, "Código de barras."), fields.PROVEEDOR_NOMBRE,
+    *fields.STOCK, *fields.PRECIOS,
 )
 LOW_STOCK_FIELDS = names(LOW_STOCK)
 PRODUCT_FIELDS = names(PRODUCT)

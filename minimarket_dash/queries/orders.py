@@ -10,7 +10,7 @@ from sqlalchemy import Connection, case, func, select
 from ..db import detalle_pedidos as lines
 from ..db import facturas_ocr, movimientos_stock, pedidos, proveedores
 from ..filters import Filters
-from ..metric import INT, MONTH, NULLABLE_TEXT, TEXT, WEEK, Field, Metric
+from ..metric import INT, NULLABLE_TEXT, TEXT, WEEK, Field, Metric
 from ..sqlparts import day_value, grouped, is_true, iso_week_bucket, sort_text
 from ..summaries import (
     SummaryState,
@@ -19,6 +19,7 @@ from ..summaries import (
     mm_producto_mes,
     month_key,
 )
+from . import fields
 from ._common import (
     days_or_dates,
     filtered_window,
@@ -408,8 +409,7 @@ SUMMARY = Metric("summary", summary, (
     Field("proveedor_top_pedidos", INT, "Sus pedidos en esos 30 días (0 sin proveedor)."),
 ))
 PROVIDERS = Metric("providers", providers, (
-    Field("codigo", TEXT, "Código del proveedor."),
-    Field("nombre", TEXT, "Nombre del proveedor."),
+    *fields.PROVIDER,
     Field("total_pedidos", INT, "Pedidos desde el principio."),
     Field("total_productos", INT, "Unidades pedidas desde el principio."),
     Field("pedidos_semana", INT, "Pedidos de los últimos 7 días (ventana móvil)."),
@@ -422,7 +422,7 @@ TOP_PRODUCTS = Metric("top_products", top_products, (
     Field("proveedor", NULLABLE_TEXT, "Proveedor de la mayoría de sus unidades."),
 ))
 MONTHLY_ORDERS = Metric("monthly_orders", monthly_orders, (
-    Field("mes", MONTH, "Mes calendario, AAAA-MM."),
+    fields.MES,
     Field("pedidos", INT, "Pedidos del mes (incluye cancelados)."),
     Field("proveedores_activos", INT, "Proveedores con al menos un pedido en el mes."),
 ))
@@ -432,9 +432,7 @@ WEEKLY_SALES = Metric("weekly_sales", weekly_sales, (
     Field("productos", INT, "Unidades pedidas en la semana."),
 ))
 ORDERS_BY_PROVIDER = Metric("orders_by_provider", orders_by_provider, (
-    Field("nombre", TEXT, "Nombre del proveedor."),
-    Field("codigo", TEXT, "Código del proveedor."),
-    Field("pedidos", INT, "Pedidos en la ventana."),
+    fields.NOMBRE, fields.CODIGO, Field("pedidos", INT, "Pedidos en la ventana."),
 ), Filters(days=30))
 ACTIVITY = Metric("activity_counts", activity_counts, (
     Field("pedidos", INT, "Pedidos de los últimos `days` días."),

@@ -23,6 +23,7 @@ from ..formatting import WEEKDAYS
 from ..metric import INT, NULLABLE_NUMBER, NUMBER, TEXT, Field, Metric, names
 from ..phones import normalise_phone
 from ..sqlparts import day_value, is_true
+from . import fields
 from ._common import frame, ints, last_days, provider_condition, provider_ids, window
 
 LEAD_WINDOW_DAYS = 180  # plazo_dias and pack look this far back
@@ -35,12 +36,10 @@ URGENCY = ("agotado", "critico", "reponer")
 MICRO = 1_000_000
 
 PRODUCT = (
-    Field("producto_id", INT, "Id del producto."),
-    Field("producto", TEXT, "Nombre del producto."),
+    fields.PRODUCTO_ID, fields.PRODUCTO,
     Field("proveedor_id", INT, "Id de su proveedor."),
     Field("proveedor", TEXT, "Nombre de su proveedor."),
-    Field("stock_actual", INT, "Stock actual."),
-    Field("stock_minimo", INT, "Stock mínimo."),
+    *fields.STOCK,
     Field("en_camino", INT, "Unidades de pedidos abiertos de los últimos 30 días."),
     Field("consumo_diario", NUMBER, "Salidas de los últimos `dias` días completos ÷ `dias`."),
     Field("cobertura_dias", NULLABLE_NUMBER, "Días que alcanza el stock (null sin consumo)."),

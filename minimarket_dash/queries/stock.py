@@ -10,9 +10,10 @@ from sqlalchemy import Connection, case, func, literal, select
 from ..db import movimientos_stock as moves
 from ..db import productos, proveedores
 from ..filters import Filters
-from ..metric import DAY, INT, MONTH, NULLABLE_TEXT, TEXT, Field, Metric
+from ..metric import INT, Field, Metric
 from ..sqlparts import grouped, is_true, sort_text
 from ..summaries import mm_movimientos_mes, month_key
+from . import fields
 from ._common import (
     days_or_dates,
     filtered_window,
@@ -187,30 +188,21 @@ def provider_names(conn: Connection, filters: Filters, now: datetime) -> pd.Data
 # ---- Declarations: each metric above with its published fields (docs/architecture.md).
 
 STOCK_TIMELINE = Metric("stock_timeline", stock_timeline, (
-    Field("fecha", DAY, "Día del movimiento."),
-    Field("tipo", TEXT, "Tipo de movimiento (entrada, salida, ajuste…)."),
+    fields.DIA, fields.TIPO,
     Field("movimientos", INT, "Movimientos de ese día y tipo."),
-    Field("productos", INT, "Unidades movidas."),
+    fields.UNIDADES_MOVIDAS,
 ))
 MONTHLY_MOVEMENTS = Metric("monthly_movements", monthly_movements, (
-    Field("mes", MONTH, "Mes calendario, AAAA-MM."),
-    Field("tipo", TEXT, "Tipo de movimiento."),
+    fields.MES, fields.TIPO,
     Field("movimientos", INT, "Movimientos del mes y tipo."),
-    Field("productos", INT, "Unidades movidas."),
+    fields.UNIDADES_MOVIDAS,
 ))
 STOCK_BY_PROVIDER = Metric("stock_by_provider", stock_by_provider, (
-    Field("codigo", TEXT, "Código del proveedor."),
-    Field("nombre", TEXT, "Nombre del proveedor."),
+    *fields.PROVIDER,
     Field("stock_total", INT, "Entradas − salidas + ajustes, desde el principio."),
 ))
 LOW_STOCK = Metric("low_stock", low_stock, (
-    Field("producto", TEXT, "Nombre del producto."),
-    Field("proveedor", NULLABLE_TEXT, "Su proveedor."),
-    Field("stock_actual", INT, "Stock actual."),
-    Field("stock_minimo", INT, "Stock mínimo."),
+    fields.PRODUCTO, fields.PROVEEDOR_NOMBRE, *fields.STOCK,
     Field("faltante", INT, "stock_minimo − stock_actual."),
 ), Filters(limit=50))
-PROVIDER_NAMES = Metric("provider_names", provider_names, (
-    Field("codigo", TEXT, "Código del proveedor."),
-    Field("nombre", TEXT, "Nombre del proveedor."),
-))
+PROVIDER_NAMES = Metric("provider_names", provider_names, fields.PROVIDER)
