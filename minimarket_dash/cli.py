@@ -118,20 +118,21 @@ def _backup(args) -> int:
 
 
 def _seed(args) -> int:
+    return seed(args.database_url, lines=args.lines, seed_value=args.seed, today=args.today,
+                force=args.force)
+
+
+def seed(database_url: str | None, *, lines: int, seed_value: int = 42,
+         today: date | None = None, force: bool = False) -> int:
+    """Load demo data (`minimarket-dash seed`); print the report; return the exit code."""
     from .db import make_engine
     from .demo import SeedError, seed_database
 
-    overrides = {"database_url": args.database_url} if args.database_url else {}
-    settings = load_settings(overrides)
+    settings = load_settings({"database_url": database_url} if database_url else {})
     _ensure_sqlite_folder(settings.database_url)
     try:
-        report = seed_database(
-            make_engine(settings, writer=True),
-            lines=args.lines,
-            seed=args.seed,
-            today=args.today,
-            force=args.force,
-        )
+        report = seed_database(make_engine(settings, writer=True), lines=lines, seed=seed_value,
+                               today=today, force=force)
     except SeedError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 1
@@ -150,20 +151,20 @@ def _miles(number: int) -> str:
 
 
 def _optimize(args) -> int:
+    return optimize(args.database_url, full=args.full, with_summaries=not args.no_summaries)
+
+
+def optimize(database_url: str | None, *, full: bool = False, with_summaries: bool = True) -> int:
+    """Add indexes and summaries (`minimarket-dash optimize`); print them; return the exit code."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from . import optimize as optimizer
     from .db import make_engine
-    from .optimize import optimize
 
-    overrides = {"database_url": args.database_url} if args.database_url else {}
-    settings = load_settings(overrides)
+    settings = load_settings({"database_url": database_url} if database_url else {})
     try:
-        report = optimize(
-            make_engine(settings, writer=True),
-            settings.now(),
-            full=args.full,
-            with_summaries=not args.no_summaries,
-        )
+        report = optimizer.optimize(make_engine(settings, writer=True), settings.now(), full=full,
+                                    with_summaries=with_summaries)
     except SQLAlchemyError as exc:
         print(f"Error: no se pudo optimizar la base ({type(exc).__name__}).", file=sys.stderr)
         return 1
@@ -188,14 +189,7 @@ def _serve(args) -> int:
     settings = load_settings()
     if args.demo and _needs_demo_data(settings.database_url):
         print("Cargando datos de demostración (primera vez)...", file=sys.stderr)
-        code = _seed(
-            argparse.Namespace(
-                database_url=None, lines=DEMO_LINES, seed=42, today=None, force=False
-            )
-        )
-        if code:
-            return code
-        code = _optimize(argparse.Namespace(database_url=None, full=False, no_summaries=False))
+        code = seed(None, lines=DEMO_LINES) or optimize(None)
         if code:
             return code
     if args.demo:
