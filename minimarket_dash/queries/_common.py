@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import Connection, false, select, union_all
+from sqlalchemy import Connection, false, func, select, union_all
 
 from ..db import proveedores
 from ..filters import Filters, fold_text
@@ -49,6 +49,15 @@ def stored_and_live(state: SummaryState | None, start: datetime | None, end: dat
         kept = stored(*covered)
         parts += kept if isinstance(kept, list) else [kept]
     return union_of(parts)
+
+
+def regrouped(parts, keys: list[str], sums: list[str]):
+    """Return SELECT keys, SUM(each of sums) FROM parts GROUP BY keys: the union of stored and
+    live parts summed back into one row per key."""
+    return select(
+        *(parts.c[key] for key in keys),
+        *(func.sum(parts.c[name]).label(name) for name in sums),
+    ).group_by(*(parts.c[key] for key in keys))
 
 
 def summary_state(conn: Connection, use_summaries: bool) -> SummaryState | None:

@@ -29,6 +29,7 @@ from ._common import (
     month_window_start,
     provider_condition,
     provider_ids,
+    regrouped,
     stored_and_live,
     summary_state,
     week_window_start,
@@ -186,15 +187,7 @@ def _provider_totals(conn: Connection, use_summaries: bool):
         ).where(*_stored_day_range(first, last)).group_by(mm_pedidos_dia.c.proveedor_id)
 
     both = stored_and_live(summary_state(conn, use_summaries), None, None, "day", live, stored)
-    return (
-        select(
-            both.c.proveedor_id,
-            func.sum(both.c.total_pedidos).label("total_pedidos"),
-            func.sum(both.c.total_productos).label("total_productos"),
-        )
-        .group_by(both.c.proveedor_id)
-        .subquery()
-    )
+    return regrouped(both, ["proveedor_id"], ["total_pedidos", "total_productos"]).subquery()
 
 
 def _recent_orders(now: datetime):
@@ -257,16 +250,7 @@ def _units_per_product_provider(conn, filters: Filters, ids, use_summaries: bool
         lambda start, end: _live_units(start, end, ids),
         lambda first, last: _stored_units(first, last, ids),
     )
-    return (
-        select(
-            both.c.producto,
-            both.c.proveedor_id,
-            func.sum(both.c.unidades).label("unidades"),
-            func.sum(both.c.ordenes).label("ordenes"),
-        )
-        .group_by(both.c.producto, both.c.proveedor_id)
-        .subquery()
-    )
+    return regrouped(both, ["producto", "proveedor_id"], ["unidades", "ordenes"]).subquery()
 
 
 def _live_units(start, end, ids):

@@ -22,6 +22,7 @@ from ._common import (
     month_window_start,
     provider_condition,
     provider_ids,
+    regrouped,
     stored_and_live,
     summary_state,
     window,
@@ -63,15 +64,8 @@ def monthly_movements(
     start, end = filtered_window(filters, month_window_start(now, filters.months), now)
     ids = provider_ids(conn, filters.proveedor)
     both = _movements(conn, start, end, ids, use_summaries, by_month=True)
-    statement = (
-        select(
-            both.c.mes,
-            both.c.tipo,
-            func.sum(both.c.movimientos).label("movimientos"),
-            func.sum(both.c.productos).label("productos"),
-        )
-        .group_by(both.c.mes, both.c.tipo)
-        .order_by(both.c.mes, sort_text(both.c.tipo, dialect))
+    statement = regrouped(both, ["mes", "tipo"], ["movimientos", "productos"]).order_by(
+        both.c.mes, sort_text(both.c.tipo, dialect)
     )
     columns = ["mes", "tipo", "movimientos", "productos"]
     return ints(frame(conn, statement, columns), ["movimientos", "productos"])
