@@ -13,9 +13,7 @@ from flask import Flask
 from minimarket_dash import create_app
 from minimarket_dash.config import load_settings
 from minimarket_dash.db import create_schema, make_engine
-from tests.conftest import API_KEY, TINY_NOW
-
-AUTH = {"X-API-Key": API_KEY}
+from tests.constants import API_KEY, AUTH, TINY_NOW
 
 
 def get_json(client, path: str, status: int = 200):
@@ -41,7 +39,8 @@ def assert_error(response, status: int, code: str, param: str | None = None) -> 
 
 @functools.cache
 def shared_app(url: str) -> Flask:
-    """One read-only app per tiny database for the whole run (no rate limit, no environment)."""
+    """One read-only API-only app per tiny database for the whole run (no rate limit, no
+    environment)."""
     overrides = {
         "database_url": url,
         "api_keys": (API_KEY,),
@@ -50,7 +49,7 @@ def shared_app(url: str) -> Flask:
         "auth": "none",
         "log_dir": tempfile.mkdtemp(prefix="mmdash-api-logs-"),
     }
-    return create_app(load_settings(overrides, environ={}))
+    return create_app(load_settings(overrides, environ={}), pages=False)
 
 
 @pytest.fixture

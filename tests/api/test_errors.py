@@ -13,7 +13,8 @@ from minimarket_dash.config import load_settings
 from minimarket_dash.db import create_schema, make_engine
 from minimarket_dash.filters import ParamError
 from tests.api.conftest import AUTH, assert_error
-from tests.conftest import API_KEY, postgres_database
+from tests.constants import API_KEY
+from tests.databases import postgres_database
 
 DATA_ENDPOINTS = [
     "/api/summary",

@@ -18,7 +18,8 @@ from minimarket_dash.config import load_settings
 from minimarket_dash.db import make_engine, pedidos, productos
 from tests.api import manager_data, manager_sql
 from tests.api.conftest import AUTH, assert_error, get_json
-from tests.conftest import API_KEY, TINY_NOW, _fill_tiny, postgres_database
+from tests.constants import API_KEY, TINY_NOW
+from tests.databases import fill_database, postgres_database
 
 TODAY = TINY_NOW.date()
 
@@ -39,7 +40,7 @@ def _empty_database(kind: str, folder) -> Iterator[str]:
 def manager_url(request, tmp_path_factory) -> Iterator[str]:
     """The manager fixture on each supported database."""
     with _empty_database(request.param, tmp_path_factory.mktemp("manager")) as url:
-        _fill_tiny(url, manager_data.insert_all)
+        fill_database(url, manager_data.insert_all)
         yield url
 
 

@@ -18,7 +18,7 @@ from schemathesis.specs.openapi.checks import (
 
 from minimarket_dash import openapi
 from tests.api.conftest import AUTH
-from tests.conftest import API_KEY
+from tests.constants import API_KEY
 
 DOCUMENT = openapi.document()
 

@@ -13,7 +13,8 @@ from sqlalchemy import Engine, text
 from minimarket_dash.config import load_settings
 from minimarket_dash.db import make_engine
 from tests.api.conftest import get_json
-from tests.conftest import API_KEY, postgres_database
+from tests.constants import API_KEY
+from tests.databases import postgres_database
 
 NOW = datetime(2026, 3, 15, 12, 0, 0)
 LINES = 20_000

@@ -203,7 +203,7 @@ def test_same_answers_after_optimize(tmp_path, database):
     from minimarket_dash.config import load_settings
     from minimarket_dash.db import make_engine
     from minimarket_dash.optimize import optimize
-    from tests.conftest import postgres_database
+    from tests.databases import postgres_database
     from tests.invoices.conftest import invoices_app
 
     def run(url: str) -> None:

@@ -8,7 +8,7 @@ import subprocess
 
 import yaml
 
-from tests.conftest import AUTH
+from tests.constants import AUTH
 from tests.live import PROJECT_ROOT
 
 PROMETHEUS_DIR = PROJECT_ROOT / "deploy" / "prometheus"

@@ -13,7 +13,7 @@ import redis
 import requests
 from sqlalchemy import create_engine, text
 
-from tests.conftest import PG_ADMIN_URL, _fill_tiny, postgres_database
+from tests.databases import PG_ADMIN_URL, fill_database, postgres_database
 from tests.live import start_live_server
 from tests.ops.hardening import (
     API_KEY,
@@ -278,7 +278,7 @@ def health_with_id(live, request_id: str) -> int:
 
 def test_database_that_disappears_gives_503_and_the_server_stays_up():
     with postgres_database("mmdash_vanish") as url:
-        _fill_tiny(url)
+        fill_database(url)
         live = start_live_server({"DASHBOARD_DATABASE_URL": url}, workers=2)
         try:
             assert get(live, "/health").json()["database"] == "ok"

@@ -8,7 +8,7 @@ import pytest
 
 from minimarket_dash import signin
 from minimarket_dash.users import UserStore
-from tests.conftest import API_KEY, AUTH
+from tests.constants import API_KEY, AUTH
 from tests.signin.helpers import PASSWORD, sign_in, users_file
 
 DASH_JSON_ROUTES = ("/_dash-layout", "/_dash-dependencies")

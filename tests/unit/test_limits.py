@@ -7,7 +7,7 @@ import uuid
 import pytest
 import redis
 
-from tests.conftest import AUTH
+from tests.constants import AUTH
 
 REDIS_DB = 13  # this module's own database number; only keys it creates are deleted
 

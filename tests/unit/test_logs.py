@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from minimarket_dash import logs
-from tests.conftest import AUTH
+from tests.constants import AUTH
 
 # The JSON fields every log line carries (issue 5); shared with the live tests.
 FIELDS = {

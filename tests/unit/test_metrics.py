@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 
 from minimarket_dash.ops import route
-from tests.conftest import AUTH
+from tests.constants import AUTH
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import pytest
 
 from minimarket_dash import cachestore, cli, dbfile, envfile
 from minimarket_dash.masking import mask_url
-from tests.conftest import AUTH
+from tests.constants import AUTH
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 
 from minimarket_dash.config import SettingsError
 from minimarket_dash.security import build_csp
-from tests.conftest import AUTH
+from tests.constants import AUTH
 
 INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S)
 HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)  # e.g. Dash's IE-only script, never run
