@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -56,28 +57,30 @@ class AppProcess:
     """One running child: its base URL (no trailing slash) and how to stop it."""
 
     def __init__(self, argument: str, wait: float = 60) -> None:
-        port = free_port()
-        self.url = f"http://127.0.0.1:{port}"
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
         self.output = Path(tempfile.mkstemp(prefix="mmdash-app-process-", suffix=".txt")[1])
         env = {k: v for k, v in os.environ.items() if not k.startswith("DASHBOARD_")}
         with open(self.output, "wb") as output:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "tests.app_process", argument, str(port)],
+                [sys.executable, "-m", "tests.app_process", argument, str(self.port)],
                 cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
             )
         self._wait_until_up(wait)
 
     def _wait_until_up(self, wait: float) -> None:
+        """Wait until the port accepts connections (the app is built before it listens); no
+        request is sent, so the server's counters start at zero."""
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline and self.process.poll() is None:
             try:
-                requests.get(self.url + "/health", timeout=2)
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
                 return
-            except requests.ConnectionError:
+            except OSError:
                 time.sleep(0.1)
         printed = self.output.read_text(errors="replace")
         self.stop()
-        raise RuntimeError(f"app process did not answer in {wait} s:\n{printed}")
+        raise RuntimeError(f"app process did not listen in {wait} s:\n{printed}")
 
     def stop(self) -> None:
         """Terminate the child and wait for it."""
@@ -96,19 +99,25 @@ class AppProcesses:
 
     def __init__(self) -> None:
         self.running: dict[str, AppProcess] = {}
+        self.fresh: list[AppProcess] = []
 
-    def url_for(self, **overrides: Any) -> str:
-        """Return the base URL of a server built with `overrides`, starting it if needed."""
+    def url_for(self, *, fresh: bool = False, **overrides: Any) -> str:
+        """Return the base URL of a server built with `overrides`, starting it if needed;
+        `fresh=True` starts one no other test has used (for tests that count requests)."""
         argument = encode(overrides)
+        if fresh:
+            self.fresh.append(AppProcess(argument))
+            return self.fresh[-1].url
         if argument not in self.running:
             self.running[argument] = AppProcess(argument)
         return self.running[argument].url
 
     def stop_all(self) -> None:
         """Stop every process started in this session."""
-        for process in self.running.values():
+        for process in [*self.running.values(), *self.fresh]:
             process.stop()
         self.running.clear()
+        self.fresh.clear()
 
 
 class HttpResponse:

@@ -100,13 +100,14 @@ def app_servers() -> Iterator:
 
 @pytest.fixture
 def app_server(app_servers, tiny_sqlite_url):
-    """Return url_for(**overrides) with the test defaults and the tiny SQLite fixture."""
+    """Return url_for(**overrides) with the test defaults and the tiny SQLite fixture
+    (`fresh=True`: a server of its own, for tests that count requests)."""
 
-    def url_for(**overrides) -> str:
+    def url_for(*, fresh: bool = False, **overrides) -> str:
         overrides.setdefault("database_url", tiny_sqlite_url)
         overrides.setdefault("fixed_now", TINY_NOW)
         overrides.setdefault("auth", "none")
-        return app_servers(**overrides)
+        return app_servers(fresh=fresh, **overrides)
 
     return url_for
 
