@@ -1,4 +1,16 @@
-"""Browser tests: headless Chromium (Debian's package) driven by dash[testing]'s dash_duo."""
+"""Browser tests: headless Chromium (Debian's package) driven by dash[testing]'s dash_duo.
+
+How to write one: take `dash_duo` and `start_dashboard`, call `start_dashboard(dash_duo)` (the
+tiny fixture, no cache, the fixture's "now") or `start_dashboard(dash_duo, **overrides)` with
+create_app setting overrides (`database_url=…`, `auth="users"`, `fixed_now=…`), then use
+`dash_duo` as usual: it has opened the home page and `dash_duo.server_url` is the server's base
+URL (with `navigate=False` nothing is opened; use the URL start_dashboard returns). The app runs
+in a subprocess (tests/app_process.py), because Dash serves one app with pages per process; one
+server per distinct set of overrides is started and kept for the session, so state such as
+sign-in lockouts or caches is shared by tests with the same overrides (pass a setting that tells
+them apart, e.g. their own users_file, when that matters). Wait with `wait_for_charts`, read
+figures with `figure_data`/`bars`/`empty_note`, and end with `assert dash_duo.get_logs() == []`.
+"""
 
 from __future__ import annotations
 
@@ -36,15 +48,18 @@ def pytest_setup_options():
 
 
 @pytest.fixture
-def dash_app(make_app, tiny_sqlite_url) -> Callable:
-    """Build the Dash app of a server over the tiny fixture (overrides allowed)."""
+def start_dashboard(app_server) -> Callable[..., str]:
+    """Return start(dash_duo, navigate=True, **overrides) -> base URL of a server with the
+    pages built with the overrides (tiny fixture, no cache by default); navigate=True opens it."""
 
-    def build(**overrides):
-        overrides.setdefault("database_url", tiny_sqlite_url)
+    def start(dash_duo, navigate: bool = True, **overrides) -> str:
         overrides.setdefault("cache_ttl", 0)
-        return make_app(**overrides).extensions["dash_app"]
+        url = app_server(**overrides)
+        if navigate:
+            dash_duo.server_url = url  # dash.testing's setter opens the page and waits for it
+        return url
 
-    return build
+    return start
 
 
 READY_JS = """

@@ -38,8 +38,8 @@ def wait_for(condition, timeout: float = 10) -> None:
     raise AssertionError("condition not met in time")
 
 
-def test_home_shows_kpis_alerts_and_charts(dash_duo, dash_app):
-    dash_duo.start_server(dash_app())
+def test_home_shows_kpis_alerts_and_charts(dash_duo, start_dashboard):
+    start_dashboard(dash_duo)
     wait_for_charts(dash_duo, 3)
     kpis = dash_duo.find_element("#home-kpis").text
     assert "Pedidos · últimos 30 días\n6\n▲ +500,0 %" in kpis  # 6 orders vs 1 before
@@ -57,8 +57,8 @@ def test_home_shows_kpis_alerts_and_charts(dash_duo, dash_app):
     assert dash_duo.get_logs() == []
 
 
-def test_providers_table_chart_and_click_opens_analytics(dash_duo, dash_app):
-    dash_duo.start_server(dash_app())
+def test_providers_table_chart_and_click_opens_analytics(dash_duo, start_dashboard):
+    start_dashboard(dash_duo)
     open_page(dash_duo, "/providers", 1)
     rows = dash_duo.find_elements("#providers-table tbody tr td[data-dash-column='nombre']")
     assert [cell.text for cell in rows] == ["Lácteos del Sur", "Bebidas Norte", "Almacén Central"]
@@ -71,8 +71,8 @@ def test_providers_table_chart_and_click_opens_analytics(dash_duo, dash_app):
     assert dash_duo.get_logs() == []
 
 
-def test_analytics_url_reproduces_the_view(dash_duo, dash_app):
-    dash_duo.start_server(dash_app())
+def test_analytics_url_reproduces_the_view(dash_duo, start_dashboard):
+    start_dashboard(dash_duo)
     open_page(dash_duo, MARCH_LACTEOS, 6)
     assert bars(dash_duo, "analytics-top") == {"Leche entera 1 L": 4}
     assert dash_duo.find_element("#analytics-start").get_attribute("value") == "2026-03-01"
@@ -87,8 +87,8 @@ def test_analytics_url_reproduces_the_view(dash_duo, dash_app):
     assert dash_duo.get_logs() == []
 
 
-def test_filters_change_charts_and_back_restores(dash_duo, dash_app):
-    dash_duo.start_server(dash_app())
+def test_filters_change_charts_and_back_restores(dash_duo, start_dashboard):
+    start_dashboard(dash_duo)
     open_page(dash_duo, "/analytics?start_date=2026-03-01&end_date=2026-03-14", 6)
     assert bars(dash_duo, "analytics-top") == {"Agua mineral 2 L": 14, "Leche entera 1 L": 7}
     box = dash_duo.find_element("#analytics-proveedor")
@@ -104,8 +104,8 @@ def test_filters_change_charts_and_back_restores(dash_duo, dash_app):
     assert dash_duo.get_logs() == []
 
 
-def test_preset_sets_dates_in_url_and_charts(dash_duo, dash_app):
-    dash_duo.start_server(dash_app())
+def test_preset_sets_dates_in_url_and_charts(dash_duo, start_dashboard):
+    start_dashboard(dash_duo)
     open_page(dash_duo, "/analytics", 6)
     assert bars(dash_duo, "analytics-top") == {
         "Agua mineral 2 L": 20, "Leche entera 1 L": 18, "Yogur frutilla": 12,
@@ -118,8 +118,8 @@ def test_preset_sets_dates_in_url_and_charts(dash_duo, dash_app):
     assert dash_duo.get_logs() == []
 
 
-def test_click_on_a_provider_bar_filters_the_rest(dash_duo, dash_app):
-    dash_duo.start_server(dash_app())
+def test_click_on_a_provider_bar_filters_the_rest(dash_duo, start_dashboard):
+    start_dashboard(dash_duo)
     open_page(dash_duo, "/analytics", 6)
     stock = bars(dash_duo, "analytics-stock")
     assert stock == {"Bebidas Norte": 23, "Lácteos del Sur": 13, "Almacén Central": 0}
@@ -131,8 +131,8 @@ def test_click_on_a_provider_bar_filters_the_rest(dash_duo, dash_app):
     assert dash_duo.get_logs() == []
 
 
-def test_invalid_url_values_are_ignored_with_a_notice(dash_duo, dash_app):
-    dash_duo.start_server(dash_app())
+def test_invalid_url_values_are_ignored_with_a_notice(dash_duo, start_dashboard):
+    start_dashboard(dash_duo)
     open_page(dash_duo, "/analytics?start_date=2026-02-30&end_date=ayer&proveedor=%3C%3E", 6)
     notice = dash_duo.find_element("#analytics-notice").text
     assert "Se ignoró la fecha «desde»" in notice and "Se ignoró la fecha «hasta»" in notice
@@ -141,8 +141,8 @@ def test_invalid_url_values_are_ignored_with_a_notice(dash_duo, dash_app):
     assert dash_duo.get_logs() == []
 
 
-def test_csv_download_has_the_filtered_rows(dash_duo, dash_app):
-    dash_duo.start_server(dash_app())
+def test_csv_download_has_the_filtered_rows(dash_duo, start_dashboard):
+    start_dashboard(dash_duo)
     open_page(dash_duo, MARCH_LACTEOS, 6)
     dash_duo.find_element(
         '[id=\'{"name":"productos","page":"analytics","type":"dl-btn"}\']'
@@ -158,16 +158,16 @@ def test_csv_download_has_the_filtered_rows(dash_duo, dash_app):
     assert dash_duo.get_logs() == []
 
 
-def test_unknown_path_shows_the_spanish_404(dash_duo, dash_app):
-    dash_duo.start_server(dash_app())
+def test_unknown_path_shows_the_spanish_404(dash_duo, start_dashboard):
+    start_dashboard(dash_duo)
     dash_duo.driver.get(dash_duo.server_url + "/no-existe")
     dash_duo.wait_for_text_to_equal("#not-found h1", "Página no encontrada")
     assert dash_duo.driver.title == "Página no encontrada · Mini Market"
     assert dash_duo.get_logs() == []
 
 
-def test_database_down_shows_banner_and_pages_still_work(dash_duo, dash_app):
-    dash_duo.start_server(dash_app(database_url="sqlite:////nonexistent/x.db"))
+def test_database_down_shows_banner_and_pages_still_work(dash_duo, start_dashboard):
+    start_dashboard(dash_duo, database_url="sqlite:////nonexistent/x.db")
     dash_duo.wait_for_element("#home-db-banner")
     assert "No se pudo consultar la base de datos" in dash_duo.find_element(
         "#home-db-banner").text
@@ -182,8 +182,8 @@ def test_database_down_shows_banner_and_pages_still_work(dash_duo, dash_app):
 
 
 @pytest.mark.parametrize(("path", "charts"), [("/", 3), ("/providers", 1), (MARCH_LACTEOS, 6)])
-def test_phone_width_has_no_horizontal_scroll(dash_duo, dash_app, path, charts):
-    dash_duo.start_server(dash_app())
+def test_phone_width_has_no_horizontal_scroll(dash_duo, start_dashboard, path, charts):
+    start_dashboard(dash_duo)
     dash_duo.driver.set_window_size(390, 844)
     open_page(dash_duo, path, charts)
     widths = dash_duo.driver.execute_script(
