@@ -7,7 +7,7 @@ import pytest
 from minimarket_dash.config import load_settings
 from minimarket_dash.db import make_engine
 from minimarket_dash.demo import seed_database
-from tests.browser.conftest import figure_data, wait_for_charts
+from tests.browser.helpers import figure_data, wait_for_charts
 from tests.fixture_data import NOW
 
 pytestmark = pytest.mark.browser

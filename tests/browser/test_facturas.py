@@ -6,8 +6,7 @@ import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 
 from tests import invoices_fixture
-from tests.browser.conftest import bars, figure_data, wait_for_charts
-from tests.browser.test_pages import query, wait_for
+from tests.browser.helpers import bars, figure_data, query, wait_for, wait_for_charts
 
 pytestmark = pytest.mark.browser
 ROWS = "#facturas-table-grid td[data-dash-column='numero_factura']"

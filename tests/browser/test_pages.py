@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import urlparse
 
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
-from tests.browser.conftest import bars, empty_note, figure_data, wait_for_charts
+from tests.browser.helpers import bars, empty_note, figure_data, query, wait_for, wait_for_charts
 
 pytestmark = pytest.mark.browser
 
@@ -21,21 +20,6 @@ def open_page(dash_duo, path: str, charts: int) -> None:
     """Navigate to path and wait until its charts are drawn."""
     dash_duo.driver.get(dash_duo.server_url + path)
     wait_for_charts(dash_duo, charts)
-
-
-def query(dash_duo) -> dict[str, list[str]]:
-    """Return the current URL's query string."""
-    return parse_qs(urlparse(dash_duo.driver.current_url).query)
-
-
-def wait_for(condition, timeout: float = 10) -> None:
-    """Poll until condition() is truthy."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError("condition not met in time")
 
 
 def test_home_shows_kpis_alerts_and_charts(dash_duo, start_dashboard):

@@ -9,7 +9,7 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from minimarket_dash.users import UserStore
-from tests.browser.conftest import wait_for_charts
+from tests.browser.helpers import wait_for_charts
 from tests.signin.helpers import PASSWORD, users_file
 
 pytestmark = pytest.mark.browser

@@ -8,7 +8,8 @@ import io
 import pytest
 
 from tests import invoices_fixture as fx
-from tests.api.conftest import AUTH, assert_error, get_json
+from tests.api.helpers import assert_error, get_json
+from tests.constants import AUTH
 
 
 def by_id(body: dict) -> dict[int, dict]:

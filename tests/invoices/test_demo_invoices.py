@@ -15,7 +15,7 @@ from minimarket_dash.config import load_settings
 from minimarket_dash.db import make_engine
 from minimarket_dash.demo import seed_database
 from minimarket_dash.demo.invoices import PACES, price_factor
-from tests.api.conftest import get_json
+from tests.api.helpers import get_json
 from tests.constants import API_KEY
 
 TODAY = date(2026, 3, 15)
