@@ -66,9 +66,9 @@ class AppProcess:
                 [sys.executable, "-m", "tests.app_process", argument, str(self.port)],
                 cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
             )
-        self._wait_until_up(wait)
+        self.wait_until_up(wait)
 
-    def _wait_until_up(self, wait: float) -> None:
+    def wait_until_up(self, wait: float) -> None:
         """Wait until the port accepts connections (the app is built before it listens); no
         request is sent, so the server's counters start at zero."""
         deadline = time.monotonic() + wait
