@@ -2,8 +2,9 @@
 
 Dash serves one app with pages per process (minimarket_dash/dashboard.py), so a test that needs
 the pages in a configuration of its own gets a server in a subprocess: `AppProcesses.url_for`
-starts one per distinct set of overrides, keeps it for the session and stops them all at the end
-(the `app_servers` fixture of tests/conftest.py). The child is this module run as a script:
+starts one per distinct set of overrides and keeps it (the few most recently used at a time)
+until the session ends (the `app_servers` fixture of tests/conftest.py). The child is this
+module run as a script:
 
     python -m tests.app_process '{"database_url": "sqlite:///…"}' 8123
 
@@ -20,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import OrderedDict
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -95,29 +97,34 @@ class AppProcess:
 
 
 class AppProcesses:
-    """The app processes of a test session, one per distinct configuration."""
+    """The app processes of a test session, one per distinct configuration; at most
+    `MAX_RUNNING` at a time (the least recently used one stops first)."""
+
+    MAX_RUNNING = 6
 
     def __init__(self) -> None:
-        self.running: dict[str, AppProcess] = {}
-        self.fresh: list[AppProcess] = []
+        self.running: OrderedDict[str, AppProcess] = OrderedDict()
+        self.started = 0
 
     def url_for(self, *, fresh: bool = False, **overrides: Any) -> str:
         """Return the base URL of a server built with `overrides`, starting it if needed;
-        `fresh=True` starts one no other test has used (for tests that count requests)."""
-        argument = encode(overrides)
+        `fresh=True` starts one no other test uses (for tests that count requests)."""
+        key = encode(overrides)
         if fresh:
-            self.fresh.append(AppProcess(argument))
-            return self.fresh[-1].url
-        if argument not in self.running:
-            self.running[argument] = AppProcess(argument)
-        return self.running[argument].url
+            key += f" fresh {self.started}"
+        if key in self.running:
+            self.running.move_to_end(key)
+        else:
+            while len(self.running) >= self.MAX_RUNNING:
+                self.running.popitem(last=False)[1].stop()
+            self.running[key] = AppProcess(encode(overrides))
+            self.started += 1
+        return self.running[key].url
 
     def stop_all(self) -> None:
-        """Stop every process started in this session."""
-        for process in [*self.running.values(), *self.fresh]:
-            process.stop()
-        self.running.clear()
-        self.fresh.clear()
+        """Stop every process still running."""
+        while self.running:
+            self.running.popitem()[1].stop()
 
 
 class HttpResponse:
