@@ -9,7 +9,8 @@ module run as a script:
     python -m tests.app_process '{"database_url": "sqlite:///…"}' 8123
 
 It builds the app (`fixed_now` as an ISO datetime, lists as tuples) and serves it with
-werkzeug's threaded server on that port of 127.0.0.1; the parent waits for /health to answer.
+werkzeug's threaded server on that port of 127.0.0.1; the parent waits until the port accepts
+connections.
 """
 
 from __future__ import annotations
@@ -28,9 +29,7 @@ from typing import Any
 
 import requests
 
-from tests.live import free_port
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from tests.live import PROJECT_ROOT, free_port
 
 
 def encode(overrides: dict[str, Any]) -> str:
