@@ -22,8 +22,13 @@ def _installed_version() -> str:
 __version__ = _installed_version()
 
 
-def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
-    """Build the Flask server with every hook, the API and the Dash pages, in a fixed order."""
+def create_app(settings: Settings | None = None, *, pages: bool = True, **overrides: Any) -> Flask:
+    """Build the Flask server with every hook, the API and the Dash pages, in a fixed order.
+
+    `pages=False` builds an API-only server: every hook, /health, /metrics, /api/* and the
+    sign-in views, without Dash (page paths answer 404). Dash serves one app per process
+    (see dashboard.ONE_APP_PER_PROCESS), so only servers with pages are limited to one.
+    """
     from . import api, auth, dashboard, data, errors, limits, logs, ops, security, signin
 
     settings = settings or load_settings(overrides)
@@ -39,7 +44,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         signin.init_app,
         api.init_app,
         errors.init_app,
-        dashboard.init_app,
+        *((dashboard.init_app,) if pages else ()),
     )
     for step in steps:
         step(server)

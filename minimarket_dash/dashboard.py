@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlencode
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ALL, Input, Output, State, _callback, _pages, dcc, html
+from dash import ALL, Input, Output, State, dcc, html
 from flask import Flask, current_app, g, has_request_context
 
 from . import dash_guard, data, signin
@@ -34,26 +34,22 @@ INDEX_STRING = """<!DOCTYPE html>
 </html>"""
 
 
-def _reset_dash_globals() -> None:
-    """Forget pages and callbacks a previous app of this process registered in Dash's globals."""
-    _pages.PAGE_REGISTRY.clear()
-    _callback.GLOBAL_CALLBACK_LIST.clear()
-    _callback.GLOBAL_CALLBACK_MAP.clear()
-    _callback.GLOBAL_INLINE_SCRIPTS.clear()
-
-
-def _adopt_page_callbacks(app: dash.Dash) -> None:
-    """Move the callbacks the pages just registered globally into this app, so a later app
-    (tests build several in one process) starts clean and this one keeps its own."""
-    app.callback_map.update(_callback.GLOBAL_CALLBACK_MAP)
-    app._callback_list.extend(_callback.GLOBAL_CALLBACK_LIST)
-    _callback.GLOBAL_CALLBACK_MAP.clear()
-    _callback.GLOBAL_CALLBACK_LIST.clear()
+# Dash keeps the pages and their `dash.callback`s in module globals and hands them to the app
+# at its first request, so one process serves one Dash app (tests start others in subprocesses).
+_BUILT_IN_THIS_PROCESS: list[dash.Dash] = []
+ONE_APP_PER_PROCESS = (
+    "Dash admite una sola aplicación con páginas por proceso: construí las demás con "
+    "create_app(pages=False) o en otro proceso."
+)
 
 
 def init_app(server: Flask) -> dash.Dash:
-    """Create the Dash app of `server` with the pages of the top-level pages/ folder."""
-    _reset_dash_globals()
+    """Create the Dash app of `server` with the pages of the top-level pages/ folder.
+
+    Raises RuntimeError when this process already built one (see ONE_APP_PER_PROCESS).
+    """
+    if _BUILT_IN_THIS_PROCESS:
+        raise RuntimeError(ONE_APP_PER_PROCESS)
     app = dash.Dash(
         __name__,
         server=server,
@@ -69,11 +65,18 @@ def init_app(server: Flask) -> dash.Dash:
     )
     app.index_string = INDEX_STRING
     app.layout = shell
-    _adopt_page_callbacks(app)
     _shell_callbacks(app)
     dash_guard.init_app(server, app)
+    server.before_request(_note_dash_setup_done)
     server.extensions["dash_app"] = app
+    _BUILT_IN_THIS_PROCESS.append(app)
     return app
+
+
+def _note_dash_setup_done() -> None:
+    """Record that Dash's first-request setup ran (its hooks were registered before this one,
+    and Flask stops at a hook that answers): from now on its inline scripts are all known."""
+    current_app.extensions.setdefault("dash_setup_done", True)
 
 
 def account() -> tuple[str | None, str | None]:

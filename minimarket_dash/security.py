@@ -68,15 +68,11 @@ class ContentSecurityPolicy:
         if dash_app is None:
             return build_csp()
         policy = build_csp(dash_app.csp_hashes())
-        if dash_ready(dash_app):
+        # The pages router adds its inline script during Dash's first-request setup;
+        # dashboard.init_app's last before_request hook notes when that setup has run.
+        if self.server.extensions.get("dash_setup_done"):
             self.cached = policy
         return policy
-
-
-def dash_ready(dash_app) -> bool:
-    """Tell whether Dash ran its first-request setup (use_pages adds an inline script there)."""
-    first_request = getattr(dash_app, "_got_first_request", None)
-    return bool(first_request) and all(first_request.values())
 
 
 def host_checker(allowed: tuple[str, ...]) -> Callable[[], Response | None]:

@@ -1,26 +1,27 @@
-"""Shared fixtures: clean environment, throwaway databases, apps from the factory, live servers."""
+"""Shared fixtures: clean environment, throwaway databases, apps from the factory, live servers.
+
+Dash serves one app with pages per process (minimarket_dash/dashboard.py). So `make_app` builds
+API-only servers (`create_app(pages=False)`: every hook, the API, /health, /metrics, sign-in);
+`pages_app` is the one in-process server with pages (a fixed configuration over the tiny
+fixture), and `app_servers` starts a server with pages in any other configuration in a
+subprocess (tests/app_process.py), one per configuration, kept for the session.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import os
-import uuid
+import tempfile
 from collections.abc import Iterator
-from datetime import datetime
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from minimarket_dash import create_app
 from minimarket_dash.config import load_settings
-from minimarket_dash.db import create_schema, make_engine
-from tests import fixture_data
+from minimarket_dash.db import make_engine
+from tests.app_process import AppProcesses
+from tests.constants import API_KEY, AUTH, TINY_NOW
+from tests.databases import fill_database, postgres_database
 from tests.live import LiveServer, start_live_server  # noqa: F401  (re-exported for tests)
-
-PG_ADMIN_URL = os.environ.get(
-    "TEST_POSTGRES_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
-TINY_NOW = fixture_data.NOW
 
 
 @pytest.fixture(autouse=True)
@@ -31,41 +32,11 @@ def _clean_dashboard_env(monkeypatch):
             monkeypatch.delenv(name, raising=False)
 
 
-@contextlib.contextmanager
-def postgres_database(prefix: str = "mmdash_test") -> Iterator[str]:
-    """Create a throwaway PostgreSQL database, yield its URL, and drop it afterwards."""
-    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"
-                ),
-                {"n": name},
-            )
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
-
-
-def _fill_tiny(url: str, insert_all=fixture_data.insert_all) -> None:
-    """Create the schema at url and insert a hand-made fixture (the tiny one by default)."""
-    engine = make_engine(load_settings({"database_url": url}), writer=True)
-    create_schema(engine)
-    with engine.begin() as conn:
-        insert_all(conn)
-    engine.dispose()
-
-
 @pytest.fixture(scope="session")
 def tiny_sqlite_url(tmp_path_factory) -> str:
     """A SQLite file holding the hand-made fixture of tests/fixture_data.py."""
     url = f"sqlite:///{tmp_path_factory.mktemp('tiny') / 'tiny.db'}"
-    _fill_tiny(url)
+    fill_database(url)
     return url
 
 
@@ -73,7 +44,7 @@ def tiny_sqlite_url(tmp_path_factory) -> str:
 def tiny_postgres_url() -> Iterator[str]:
     """A throwaway PostgreSQL database holding the same hand-made fixture."""
     with postgres_database() as url:
-        _fill_tiny(url)
+        fill_database(url)
         yield url
 
 
@@ -91,29 +62,60 @@ def tiny_engine(tiny_url):
     engine.dispose()
 
 
+def _test_overrides(overrides: dict) -> dict:
+    """Apply the test defaults: the fixture's fixed 'now', open pages, a throwaway log folder."""
+    overrides.setdefault("fixed_now", TINY_NOW)
+    overrides.setdefault("auth", "none")  # sign-in has its own tests (tests/signin/)
+    overrides.setdefault("log_dir", tempfile.mkdtemp(prefix="mmdash-logs-"))
+    return overrides
+
+
 @pytest.fixture
 def make_app():
-    """Build apps from the factory with setting overrides (fixed 'now' of the fixture)."""
+    """Build API-only servers (no Dash pages) from the factory with setting overrides."""
 
     def build(**overrides):
-        overrides.setdefault("fixed_now", TINY_NOW)
-        overrides.setdefault("auth", "none")  # sign-in has its own tests (tests/signin/)
-        overrides.setdefault("log_dir", str(_tmp_logs()))
-        return create_app(**overrides)
+        return create_app(pages=False, **_test_overrides(overrides))
 
     return build
 
 
-def _tmp_logs():
-    import tempfile
+@pytest.fixture(scope="session")
+def pages_app(tiny_sqlite_url):
+    """The one in-process server with the Dash pages: tiny SQLite fixture, the test key,
+    no cache, no rate limit, 64 KiB body limit. Other configurations: `app_servers`."""
+    overrides = {"database_url": tiny_sqlite_url, "api_keys": (API_KEY,), "cache_ttl": 0,
+                 "ratelimit_enabled": False, "max_body_kb": 64}
+    return create_app(load_settings(_test_overrides(overrides), environ={}))
 
-    return tempfile.mkdtemp(prefix="mmdash-logs-")
+
+@pytest.fixture(scope="session")
+def app_servers() -> Iterator:
+    """Return url_for(**overrides): the base URL of a server with pages built with exactly
+    these overrides, in a subprocess started on first use and stopped at the session's end."""
+    processes = AppProcesses()
+    yield processes.url_for
+    processes.stop_all()
+
+
+@pytest.fixture
+def app_server(app_servers, tiny_sqlite_url):
+    """Return url_for(**overrides) with the test defaults and the tiny SQLite fixture
+    (`fresh=True`: a server of its own, for tests that count requests)."""
+
+    def url_for(*, fresh: bool = False, **overrides) -> str:
+        overrides.setdefault("database_url", tiny_sqlite_url)
+        overrides.setdefault("fixed_now", TINY_NOW)
+        overrides.setdefault("auth", "none")
+        return app_servers(fresh=fresh, **overrides)
+
+    return url_for
 
 
 @pytest.fixture
 def tiny_app(make_app, tiny_url):
-    """An app over the tiny fixture, with one API key configured."""
-    return make_app(database_url=tiny_url, api_keys=("test-key-0123456789abcdef",))
+    """An API-only app over the tiny fixture, with the test API key configured."""
+    return make_app(database_url=tiny_url, api_keys=(API_KEY,))
 
 
 @pytest.fixture
@@ -122,19 +124,10 @@ def client(tiny_app):
     return tiny_app.test_client()
 
 
-API_KEY = "test-key-0123456789abcdef"
-AUTH = {"X-API-Key": API_KEY}
-
-
 @pytest.fixture
 def auth_headers() -> dict[str, str]:
     """Headers that carry the test API key."""
     return dict(AUTH)
-
-
-def fixed_now() -> datetime:
-    """The 'now' of the tiny fixture."""
-    return TINY_NOW
 
 
 # «Qué pedir hoy» fixtures (tests/reorder_conftest.py), imported last: they use the above.

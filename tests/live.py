@@ -84,7 +84,7 @@ def start_live_server(
             stderr=subprocess.STDOUT,
         )
     server = LiveServer(f"http://127.0.0.1:{port}", process, log_dir, full_env, output_path)
-    _wait_until_up(server, wait)
+    wait_until_up(server, wait)
     return server
 
 
@@ -95,7 +95,8 @@ def gunicorn_command(script: bool) -> list[str]:
     return [sys.executable, "-m", "gunicorn"]
 
 
-def _wait_until_up(server: LiveServer, wait: float) -> None:
+def wait_until_up(server: LiveServer, wait: float) -> None:
+    """Wait until the server answers /health (any status); stop it and raise if it does not."""
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         if server.process.poll() is not None:

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 import pytest
 
 from tests import reorder_fixture
-from tests.conftest import API_KEY, postgres_database
+from tests.constants import API_KEY
+from tests.databases import postgres_database
 
 
 @pytest.fixture(scope="session")

@@ -1,11 +1,11 @@
-"""Helpers shared by the API tests: authenticated GETs and a writable SQLite builder."""
+"""Fixtures of the API tests: shared read-only apps, a writable SQLite builder and the seeded
+demo database (one per backend for the run; helpers are in tests/api/helpers.py)."""
 
 from __future__ import annotations
 
 import functools
-import json
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from flask import Flask
@@ -13,35 +13,15 @@ from flask import Flask
 from minimarket_dash import create_app
 from minimarket_dash.config import load_settings
 from minimarket_dash.db import create_schema, make_engine
-from tests.conftest import API_KEY, TINY_NOW
-
-AUTH = {"X-API-Key": API_KEY}
-
-
-def get_json(client, path: str, status: int = 200):
-    """GET `path` with the test key, assert status and JSON type, return the decoded body."""
-    response = client.get(path, headers=AUTH)
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.mimetype == "application/json"
-    return json.loads(response.get_data(as_text=True))
-
-
-def assert_error(response, status: int, code: str, param: str | None = None) -> dict:
-    """Assert the contract's JSON error shape and return the body."""
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.mimetype == "application/json"
-    body = response.get_json()
-    assert body["error"] == code
-    assert isinstance(body["message"], str) and body["message"]
-    if param is not None:
-        assert body["param"] == param
-        assert param in body["message"]
-    return body
+from tests.api.helpers import SEEDED_LINES, SEEDED_NOW
+from tests.constants import API_KEY, TINY_NOW
+from tests.databases import postgres_database
 
 
 @functools.cache
 def shared_app(url: str) -> Flask:
-    """One read-only app per tiny database for the whole run (no rate limit, no environment)."""
+    """One read-only API-only app per tiny database for the whole run (no rate limit, no
+    environment)."""
     overrides = {
         "database_url": url,
         "api_keys": (API_KEY,),
@@ -50,7 +30,7 @@ def shared_app(url: str) -> Flask:
         "auth": "none",
         "log_dir": tempfile.mkdtemp(prefix="mmdash-api-logs-"),
     }
-    return create_app(load_settings(overrides, environ={}))
+    return create_app(load_settings(overrides, environ={}), pages=False)
 
 
 @pytest.fixture
@@ -79,3 +59,40 @@ def sqlite_builder(tmp_path) -> Callable[[Callable], str]:
         return url
 
     return build
+
+
+def _seed(url: str) -> None:
+    from minimarket_dash.demo import seed_database
+
+    engine = make_engine(load_settings({"database_url": url}), writer=True)
+    report = seed_database(engine, lines=SEEDED_LINES, seed=11, today=SEEDED_NOW.date(),
+                           progress=False)
+    assert report.lines == SEEDED_LINES
+    engine.dispose()
+
+
+@pytest.fixture(
+    scope="session", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def seeded_url(request, tmp_path_factory) -> Iterator[str]:
+    """A database seeded by the demo generator, on each supported backend."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('seeded') / 'seeded.db'}"
+        _seed(url)
+        yield url
+        return
+    with postgres_database("mmdash_seeded") as url:
+        _seed(url)
+        yield url
+
+
+@pytest.fixture
+def seeded(make_app, seeded_url):
+    """(test client without rate limit, read engine) over the seeded database."""
+    app = make_app(
+        database_url=seeded_url, api_keys=(API_KEY,), fixed_now=SEEDED_NOW,
+        ratelimit_enabled=False,
+    )
+    engine = make_engine(load_settings({"database_url": seeded_url}))
+    yield app.test_client(), engine
+    engine.dispose()

@@ -8,9 +8,8 @@ import logging
 import pytest
 
 from minimarket_dash import auth
-from tests.api.conftest import assert_error
-from tests.api.test_errors import DATA_ENDPOINTS
-from tests.conftest import API_KEY
+from tests.api.helpers import DATA_ENDPOINTS, assert_error
+from tests.constants import API_KEY
 
 OTHER_KEY = "second-key-abcdefghijklmnop"
 PROTECTED = [

@@ -11,8 +11,8 @@ import pytest
 from minimarket_dash import csvexport
 from minimarket_dash.db import detalle_pedidos, pedidos, proveedores
 from minimarket_dash.filters import Filters
-from tests.api.conftest import AUTH, assert_error
-from tests.conftest import API_KEY
+from tests.api.helpers import assert_error
+from tests.constants import API_KEY, AUTH
 
 
 def get_csv(client, path: str) -> tuple[str, str]:

@@ -37,7 +37,7 @@ def openapi(tiny_sqlite_url, tmp_path_factory):
     from minimarket_dash import create_app
 
     logs = str(tmp_path_factory.mktemp("docs-logs"))
-    app = create_app(database_url=tiny_sqlite_url, auth="none", log_dir=logs)
+    app = create_app(pages=False, database_url=tiny_sqlite_url, auth="none", log_dir=logs)
     rules = {str(rule) for rule in app.url_map.iter_rules() if str(rule).startswith("/api")}
     return app.test_client().get("/api/openapi.json").get_json(), rules - CATCH_ALL
 

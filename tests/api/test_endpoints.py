@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.conftest import AUTH, assert_error, get_json
+from tests.api.helpers import assert_error, get_json
+from tests.constants import AUTH
 
-# Worked out by hand from tests/fixture_data.py (the same numbers as tests/unit/test_queries.py).
 SUMMARY = {
     "total_proveedores": 3,
     "total_pedidos": 7,

@@ -12,25 +12,10 @@ from werkzeug.exceptions import TooManyRequests
 from minimarket_dash.config import load_settings
 from minimarket_dash.db import create_schema, make_engine
 from minimarket_dash.filters import ParamError
-from tests.api.conftest import AUTH, assert_error
-from tests.conftest import API_KEY, postgres_database
+from tests.api.helpers import DATA_ENDPOINTS, assert_error
+from tests.constants import API_KEY, AUTH
+from tests.databases import postgres_database
 
-DATA_ENDPOINTS = [
-    "/api/summary",
-    "/api/providers",
-    "/api/stock-timeline",
-    "/api/top-products",
-    "/api/trends",
-    "/api/stock-by-provider",
-    "/api/weekly-sales",
-    "/api/export/summary.csv",
-    "/api/export/providers.csv",
-    "/api/export/top-products.csv",
-    "/api/invoices",
-    "/api/price-changes",
-    "/api/export/invoices.csv",
-    "/api/export/price-changes.csv",
-]
 SECRET = "SELECT secreto FROM /etc/passwd"
 INTERNALS = ("Traceback", "sqlite", "postgres", "OperationalError", "SELECT", "/nonexistent",
              "psycopg", "sqlalchemy", "File \"")

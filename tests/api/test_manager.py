@@ -17,8 +17,9 @@ import pytest
 from minimarket_dash.config import load_settings
 from minimarket_dash.db import make_engine, pedidos, productos
 from tests.api import manager_data, manager_sql
-from tests.api.conftest import AUTH, assert_error, get_json
-from tests.conftest import API_KEY, TINY_NOW, _fill_tiny, postgres_database
+from tests.api.helpers import assert_error, get_json
+from tests.constants import API_KEY, AUTH, TINY_NOW
+from tests.databases import fill_database, postgres_database
 
 TODAY = TINY_NOW.date()
 
@@ -39,7 +40,7 @@ def _empty_database(kind: str, folder) -> Iterator[str]:
 def manager_url(request, tmp_path_factory) -> Iterator[str]:
     """The manager fixture on each supported database."""
     with _empty_database(request.param, tmp_path_factory.mktemp("manager")) as url:
-        _fill_tiny(url, manager_data.insert_all)
+        fill_database(url, manager_data.insert_all)
         yield url
 
 
@@ -365,7 +366,7 @@ def test_empty_database_answers_empty(make_app, sqlite_builder):
 def test_answers_validate_against_the_document(manager, path, status):
     import jsonschema_rs
 
-    from tests.api.test_openapi import resolve, response_spec
+    from tests.api.helpers import resolve, response_spec
 
     client, _ = manager
     response = client.get(path, headers=AUTH)
@@ -380,7 +381,7 @@ def test_answers_validate_against_the_document(manager, path, status):
 def test_document_rejects_a_wrong_today_shape():
     import jsonschema_rs
 
-    from tests.api.test_openapi import DOCUMENT, resolve
+    from tests.api.helpers import DOCUMENT, resolve
 
     validator = jsonschema_rs.Draft4Validator(resolve(DOCUMENT["components"]["schemas"]["Today"]))
     assert validator.is_valid(manager_data.TODAY)

@@ -1,5 +1,7 @@
-"""The manager's endpoints on a seeded demo database, against plain SQL written independently."""
-# ruff: noqa: F811  (the fixtures imported from test_seeded are test parameters here)
+"""The manager's endpoints on a seeded demo database, against plain SQL written independently.
+
+The seeded database (demo generator, 20,000 lines, seed 11) and its client are the `seeded`
+fixture of tests/api/conftest.py."""
 
 from __future__ import annotations
 
@@ -8,11 +10,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from tests.api import manager_sql
-from tests.api.conftest import get_json
-
-# The seeded database (demo generator, 20,000 lines, seed 11) and its client come from
-# tests/api/test_seeded.py; this module gets its own module-scoped copy.
-from tests.api.test_seeded import NOW, seeded, seeded_url  # noqa: F401
+from tests.api.helpers import SEEDED_NOW, get_json
 
 
 def test_low_stock_is_every_product_under_its_minimum(seeded):
@@ -28,7 +26,7 @@ def test_low_stock_is_every_product_under_its_minimum(seeded):
 def test_spending_default_window(seeded):
     client, engine = seeded
     body = get_json(client, "/api/spending")
-    start, end = manager_sql.last_months_window(NOW)
+    start, end = manager_sql.last_months_window(SEEDED_NOW)
     assert body == manager_sql.expected_spending(engine, start, end)
     assert [row["mes"] for row in body["por_mes"]][0] == "2025-04"
     assert len(body["por_mes"]) == 12
@@ -55,7 +53,7 @@ def test_spending_dates_and_provider(seeded):
 def test_today(seeded):
     client, engine = seeded
     body = get_json(client, "/api/today")
-    assert body == manager_sql.expected_today(engine, NOW.date())
+    assert body == manager_sql.expected_today(engine, SEEDED_NOW.date())
     assert body["entregas_hoy"] and body["atrasados"] and body["pendientes"] > 0
     lateness = [row["dias_atraso"] for row in body["atrasados"]]
     assert lateness == sorted(lateness, reverse=True) and min(lateness) >= 1

@@ -16,11 +16,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from minimarket_dash import openapi
-from tests.api.conftest import AUTH
-from tests.conftest import API_KEY
-
-DOCUMENT = openapi.document()
+from tests.api.helpers import DOCUMENT, resolve, response_spec
+from tests.constants import API_KEY, AUTH
 
 # Requests whose answers must validate against the document: (path and query, status).
 SAMPLES = [
@@ -55,28 +52,6 @@ SAMPLES = [
     ("/api/export/invoices.csv", 200),
     ("/api/export/price-changes.csv?meses=1", 200),
 ]
-
-
-def resolve(node, root=DOCUMENT):
-    """Inline $refs and turn OpenAPI 3.0 `nullable` into JSON Schema, for a plain validator."""
-    if isinstance(node, list):
-        return [resolve(item, root) for item in node]
-    if not isinstance(node, dict):
-        return node
-    if "$ref" in node:
-        target = root
-        for part in node["$ref"].removeprefix("#/").split("/"):
-            target = target[part]
-        return resolve(target, root)
-    out = {key: resolve(value, root) for key, value in node.items() if key != "nullable"}
-    if node.get("nullable"):
-        out["type"] = [out["type"], "null"]
-    return out
-
-
-def response_spec(path: str, status: int) -> dict:
-    operation = DOCUMENT["paths"][path.split("?")[0]]["get"]
-    return operation["responses"][str(status)]
 
 
 def test_document_is_served_without_key(client):

@@ -21,7 +21,7 @@ import pytest
 
 from minimarket_dash.config import load_settings
 from minimarket_dash.db import make_engine
-from tests.conftest import API_KEY
+from tests.constants import API_KEY
 
 RECORDING = Path(__file__).with_name("recorded_responses.json")
 NOW = datetime(2026, 3, 15, 12, 0, 0)
@@ -81,7 +81,7 @@ def seeded_client(request, tmp_path_factory):
         "ratelimit_enabled": False, "auth": "none", "cache_ttl": 0,
         "log_dir": str(tmp_path_factory.mktemp("recorded-logs")),
     }
-    return create_app(load_settings(overrides, environ={})).test_client()
+    return create_app(load_settings(overrides, environ={}), pages=False).test_client()
 
 
 def test_answers_equal_the_recording(seeded_client, request):

@@ -9,8 +9,8 @@ import json
 import pytest
 
 from minimarket_dash import openapi
-from tests.api.conftest import AUTH, assert_error, get_json
-from tests.api.test_openapi import resolve
+from tests.api.helpers import assert_error, get_json, resolve
+from tests.constants import API_KEY, AUTH
 from tests.reorder_fixture import EXPECTED_PRODUCTS, EXPECTED_PROVIDERS, NOW
 
 PRODUCT_FIELDS = [
@@ -143,7 +143,7 @@ def test_answer_is_cached_by_filter(reorder_app, monkeypatch):
 
 
 def test_database_down_is_503(make_app, tmp_path):
-    app = make_app(database_url=f"sqlite:///{tmp_path}/missing/x.db", api_keys=(AUTH["X-API-Key"],))
+    app = make_app(database_url=f"sqlite:///{tmp_path}/missing/x.db", api_keys=(API_KEY,))
     response = app.test_client().get("/api/reorder", headers=AUTH)
     body = assert_error(response, 503, "database_unavailable")
     assert "Traceback" not in json.dumps(body)

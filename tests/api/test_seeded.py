@@ -4,54 +4,12 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine, text
 
-from minimarket_dash.config import load_settings
-from minimarket_dash.db import make_engine
-from tests.api.conftest import get_json
-from tests.conftest import API_KEY, postgres_database
-
-NOW = datetime(2026, 3, 15, 12, 0, 0)
-LINES = 20_000
-
-
-def _seed(url: str) -> None:
-    from minimarket_dash.demo import seed_database
-
-    engine = make_engine(load_settings({"database_url": url}), writer=True)
-    report = seed_database(engine, lines=LINES, seed=11, today=NOW.date(), progress=False)
-    assert report.lines == LINES
-    engine.dispose()
-
-
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
-def seeded_url(request, tmp_path_factory) -> Iterator[str]:
-    """A database seeded by the demo generator, on each supported backend."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('seeded') / 'seeded.db'}"
-        _seed(url)
-        yield url
-        return
-    with postgres_database("mmdash_seeded") as url:
-        _seed(url)
-        yield url
-
-
-@pytest.fixture
-def seeded(make_app, seeded_url):
-    """(test client without rate limit, read engine) over the seeded database."""
-    app = make_app(
-        database_url=seeded_url, api_keys=(API_KEY,), fixed_now=NOW, ratelimit_enabled=False
-    )
-    engine = make_engine(load_settings({"database_url": seeded_url}))
-    yield app.test_client(), engine
-    engine.dispose()
+from tests.api.helpers import SEEDED_LINES, SEEDED_NOW, get_json
 
 
 def rows(engine: Engine, sql: str, **params) -> list[tuple]:
@@ -76,7 +34,7 @@ def test_seed_is_big_enough_to_mean_something(seeded):
         "SELECT (SELECT COUNT(*) FROM detalle_pedidos), (SELECT COUNT(*) FROM pedidos),"
         " (SELECT COUNT(DISTINCT tipo_movimiento) FROM movimientos_stock)",
     )
-    assert lines == LINES and orders > 1000 and kinds == 3
+    assert lines == SEEDED_LINES and orders > 1000 and kinds == 3
 
 
 def expected_top_products(engine, start=None, end=None, provider_ids=None, limit=100):
@@ -143,7 +101,7 @@ def test_providers(seeded):
         " (SELECT COUNT(*) FROM pedidos p WHERE p.proveedor_id = pr.id"
         "    AND p.fecha_pedido >= :month AND p.fecha_pedido <= :now)"
         " FROM proveedores pr WHERE pr.activo = 1",
-        week=NOW - timedelta(days=7), month=NOW - timedelta(days=30), now=NOW,
+        week=SEEDED_NOW - timedelta(days=7), month=SEEDED_NOW - timedelta(days=30), now=SEEDED_NOW,
     )
     keys = ("codigo", "nombre", "total_pedidos", "total_productos", "pedidos_semana",
             "pedidos_mes")
@@ -173,7 +131,7 @@ def test_stock_by_provider(seeded):
 @pytest.mark.parametrize("weeks", [8, 52])
 def test_weekly_sales(seeded, weeks):
     client, engine = seeded
-    monday = NOW.date() - timedelta(days=NOW.weekday())
+    monday = SEEDED_NOW.date() - timedelta(days=SEEDED_NOW.weekday())
     start = datetime.combine(monday - timedelta(weeks=weeks - 1), datetime.min.time())
     found = rows(
         engine,
@@ -181,7 +139,7 @@ def test_weekly_sales(seeded, weeks):
         " LEFT JOIN detalle_pedidos d ON d.pedido_id = p.id"
         " WHERE p.fecha_pedido >= :start AND p.fecha_pedido <= :now"
         " GROUP BY p.id, p.fecha_pedido",
-        start=start, now=NOW,
+        start=start, now=SEEDED_NOW,
     )
     orders, units = defaultdict(int), defaultdict(int)
     for _, when, quantity in found:

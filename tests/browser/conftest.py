@@ -1,9 +1,21 @@
-"""Browser tests: headless Chromium (Debian's package) driven by dash[testing]'s dash_duo."""
+"""Browser tests: headless Chromium (Debian's package) driven by dash[testing]'s dash_duo.
+
+How to write one: take `dash_duo` and `start_dashboard`, call `start_dashboard(dash_duo)` (the
+tiny fixture, no cache, the fixture's "now") or `start_dashboard(dash_duo, **overrides)` with
+create_app setting overrides (`database_url=…`, `auth="users"`, `fixed_now=…`), then use
+`dash_duo` as usual: it has opened the home page and `dash_duo.server_url` is the server's base
+URL (with `navigate=False` nothing is opened; use the URL start_dashboard returns). The app runs
+in a subprocess (tests/app_process.py), because Dash serves one app with pages per process; one
+server per distinct set of overrides is started and kept for the session, so state such as
+sign-in lockouts or caches is shared by tests with the same overrides (pass a setting that tells
+them apart, e.g. their own users_file, when that matters). Then use tests/browser/helpers.py:
+wait with `wait_for_charts`, read figures with `figure_data`/`bars`/`empty_note`, poll with
+`wait_for`; end with `assert dash_duo.get_logs() == []`.
+"""
 
 from __future__ import annotations
 
 import tempfile
-import time
 from collections.abc import Callable
 
 import pytest
@@ -13,8 +25,6 @@ from minimarket_dash.config import load_settings
 from minimarket_dash.db import make_engine
 from minimarket_dash.demo import seed_database
 from tests.fixture_data import NOW
-
-CHART_SELECTOR = ".js-plotly-plot"
 
 
 def pytest_setup_options():
@@ -39,15 +49,18 @@ def pytest_setup_options():
 
 
 @pytest.fixture
-def dash_app(make_app, tiny_sqlite_url) -> Callable:
-    """Build the Dash app of a server over the tiny fixture (overrides allowed)."""
+def start_dashboard(app_server) -> Callable[..., str]:
+    """Return start(dash_duo, navigate=True, **overrides) -> base URL of a server with the
+    pages built with the overrides (tiny fixture, no cache by default); navigate=True opens it."""
 
-    def build(**overrides):
-        overrides.setdefault("database_url", tiny_sqlite_url)
+    def start(dash_duo, navigate: bool = True, **overrides) -> str:
         overrides.setdefault("cache_ttl", 0)
-        return make_app(**overrides).extensions["dash_app"]
+        url = app_server(**overrides)
+        if navigate:
+            dash_duo.server_url = url  # dash.testing's setter opens the page and waits for it
+        return url
 
-    return build
+    return start
 
 
 @pytest.fixture(scope="module")
@@ -60,90 +73,7 @@ def demo_url(tmp_path_factory) -> str:
     return url
 
 
-READY_JS = """
-const charts = document.querySelectorAll('#_pages_content .js-plotly-plot');
-for (const c of charts) {
-  if (!c.querySelector('.main-svg')) return -1;
-  const notes = (c.layout && c.layout.annotations) || [];
-  if (!(c.data && c.data.length) && !notes.length) return -1;
-}
-if (document.querySelector('[data-dash-is-loading="true"], .dash-spinner, ._dash-loading')) {
-  return -1;
-}
-return charts.length;
-"""
-
-
-def charts_drawn(driver) -> int:
-    """Return how many charts are drawn with their data, or -1 while any is still loading."""
-    return driver.execute_script(READY_JS)
-
-
-def wait_for_charts(dash_duo, count: int, timeout: float = 15) -> None:
-    """Wait until `count` charts are drawn and idle."""
-    deadline = time.monotonic() + timeout
-    drawn = -1
-    while time.monotonic() < deadline:
-        drawn = charts_drawn(dash_duo.driver)
-        if drawn >= count:
-            time.sleep(0.2)  # let a callback chained on the URL start, then check again
-            if charts_drawn(dash_duo.driver) >= count:
-                return
-        time.sleep(0.05)
-    raise AssertionError(f"charts not drawn in {timeout} s ({drawn} of {count})")
-
-
-def figure_data(dash_duo, graph_id: str) -> list[dict]:
-    """Return the traces (name, x, y) the browser drew in a dcc.Graph, decoded."""
-    return dash_duo.driver.execute_script(
-        """
-        const el = document.getElementById(arguments[0]);
-        const plot = el.classList.contains('js-plotly-plot') ? el
-            : el.querySelector('.js-plotly-plot');
-        return (plot._fullData || []).map(t => ({name: t.name || null,
-            x: Array.from(t.x || []), y: Array.from(t.y || [])}));
-        """,
-        graph_id,
-    )
-
-
-def bars(dash_duo, graph_id: str) -> dict:
-    """Return {label: value} of a horizontal bar chart as drawn."""
-    trace = figure_data(dash_duo, graph_id)[0]
-    return dict(zip(trace["y"], trace["x"], strict=True))
-
-
-def empty_note(dash_duo, graph_id: str) -> str | None:
-    """Return the empty-state note of a chart, or None when it draws data."""
-    return dash_duo.driver.execute_script(
-        """
-        const el = document.getElementById(arguments[0]);
-        const plot = el.classList.contains('js-plotly-plot') ? el
-            : el.querySelector('.js-plotly-plot');
-        const notes = (plot.layout && plot.layout.annotations) || [];
-        return notes.length ? notes[0].text : null;
-        """,
-        graph_id,
-    )
-
-
 @pytest.fixture
 def today():
     """The tiny fixture's "today"."""
     return NOW.date()
-
-
-def text_without_help(dash_duo, selector: str) -> str:
-    """Return the element's visible text without its «?» help tips (what a reader sees)."""
-    return dash_duo.driver.execute_script(
-        """
-        const el = document.querySelector(arguments[0]);
-        const copy = el.cloneNode(true);
-        copy.querySelectorAll('.help-tip').forEach(tip => tip.remove());
-        document.body.appendChild(copy);
-        const text = copy.innerText;
-        copy.remove();
-        return text;
-        """,
-        selector,
-    )

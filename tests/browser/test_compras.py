@@ -19,12 +19,11 @@ CUYO = 2  # Bebidas Cuyo: Agua 12 × $ 400 and Gaseosa 13 × $ 1.100 (see reorde
 
 
 @pytest.fixture
-def compras(dash_duo, make_app, reorder_sqlite_url):
+def compras(dash_duo, start_dashboard, reorder_sqlite_url):
     """Start the app over the reorder fixture and open /compras (or another query)."""
 
     def open_page(query: str = "", card: str = f"#compras-card-{CUYO}"):
-        app = make_app(database_url=reorder_sqlite_url, fixed_now=NOW, cache_ttl=0)
-        dash_duo.start_server(app.extensions["dash_app"])
+        start_dashboard(dash_duo, database_url=reorder_sqlite_url, fixed_now=NOW)
         dash_duo.driver.get(dash_duo.server_url + "/compras" + query)
         dash_duo.wait_for_element(card, timeout=15)
         return dash_duo

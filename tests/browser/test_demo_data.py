@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import figure_data, wait_for_charts
+from tests.browser.helpers import figure_data, wait_for_charts
 
 pytestmark = pytest.mark.browser
 
 
-def test_every_page_draws_its_charts_on_demo_data(dash_duo, dash_app, demo_url):
-    dash_duo.start_server(dash_app(database_url=demo_url))
+def test_every_page_draws_its_charts_on_demo_data(dash_duo, start_dashboard, demo_url):
+    start_dashboard(dash_duo, database_url=demo_url)
     wait_for_charts(dash_duo, 3)
     assert len(figure_data(dash_duo, "home-weekly")[0]["y"]) == 12
     assert "Proveedores activos" in dash_duo.find_element("#home-kpis").text

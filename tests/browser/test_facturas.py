@@ -6,8 +6,7 @@ import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 
 from tests import invoices_fixture
-from tests.browser.conftest import bars, figure_data, wait_for_charts
-from tests.browser.test_pages import query, wait_for
+from tests.browser.helpers import bars, figure_data, query, wait_for, wait_for_charts
 
 pytestmark = pytest.mark.browser
 ROWS = "#facturas-table-grid td[data-dash-column='numero_factura']"
@@ -26,14 +25,14 @@ def invoices_db(tmp_path_factory) -> str:
 
 
 @pytest.fixture
-def facturas_app(make_app, invoices_db):
-    def build(**overrides):
-        overrides.setdefault("database_url", invoices_db)
-        overrides.setdefault("cache_ttl", 0)
-        overrides.setdefault("fixed_now", invoices_fixture.NOW)
-        return make_app(**overrides).extensions["dash_app"]
+def start_facturas(start_dashboard, invoices_db):
+    """Return start(dash_duo): a server over the invoices fixture, its home page open."""
 
-    return build
+    def start(dash_duo) -> str:
+        return start_dashboard(dash_duo, database_url=invoices_db,
+                               fixed_now=invoices_fixture.NOW)
+
+    return start
 
 
 def click(dash_duo, element) -> None:
@@ -41,15 +40,15 @@ def click(dash_duo, element) -> None:
     dash_duo.driver.execute_script("arguments[0].click()", element)
 
 
-def open_facturas(dash_duo, app, path: str = "/facturas") -> None:
-    dash_duo.start_server(app)
+def open_facturas(dash_duo, start_facturas, path: str = "/facturas") -> None:
+    start_facturas(dash_duo)
     dash_duo.driver.get(dash_duo.server_url + path)
     wait_for_charts(dash_duo, 2)
     dash_duo.wait_for_element(ROWS)
 
 
-def test_overcharge_kpis_badges_and_detail(dash_duo, facturas_app):
-    open_facturas(dash_duo, facturas_app())
+def test_overcharge_kpis_badges_and_detail(dash_duo, start_facturas):
+    open_facturas(dash_duo, start_facturas)
     kpis = dash_duo.find_element("#facturas-kpis").text
     assert "Te cobraron de más\n$ 104,12" in kpis  # 35,00 (leche) + 69,12 (queso)
     assert "Facturas con problemas\n10 / 12" in kpis
@@ -70,8 +69,8 @@ def test_overcharge_kpis_badges_and_detail(dash_duo, facturas_app):
     assert dash_duo.get_logs() == []
 
 
-def test_flag_filter_in_url(dash_duo, facturas_app):
-    open_facturas(dash_duo, facturas_app(), "/facturas?marca=duplicada")
+def test_flag_filter_in_url(dash_duo, start_facturas):
+    open_facturas(dash_duo, start_facturas, "/facturas?marca=duplicada")
     wait_for(lambda: len(dash_duo.find_elements(ROWS)) == 2)
     assert query(dash_duo)["marca"] == ["duplicada"]
     select = dash_duo.find_element("#facturas-marca")  # a plain <select>
@@ -80,8 +79,8 @@ def test_flag_filter_in_url(dash_duo, facturas_app):
     wait_for(lambda: len(dash_duo.find_elements(ROWS)) == 2)
 
 
-def test_bars_market_line_and_click_filters(dash_duo, facturas_app):
-    open_facturas(dash_duo, facturas_app())
+def test_bars_market_line_and_click_filters(dash_duo, start_facturas):
+    open_facturas(dash_duo, start_facturas)
     assert bars(dash_duo, "facturas-bars") == {
         "Almacén Central SRL": 13.3, "Bebidas Norte": 10.7, "Lácteos del Sur S.A.": 7.6}
     lines = {t["name"] for t in figure_data(dash_duo, "facturas-index")}
@@ -96,9 +95,9 @@ def test_bars_market_line_and_click_filters(dash_duo, facturas_app):
     assert dash_duo.get_logs() == []
 
 
-def test_phone_width_has_no_horizontal_scroll(dash_duo, facturas_app):
+def test_phone_width_has_no_horizontal_scroll(dash_duo, start_facturas):
     dash_duo.driver.set_window_size(390, 844)
-    open_facturas(dash_duo, facturas_app())
+    open_facturas(dash_duo, start_facturas)
     click(dash_duo, cell(dash_duo, "A-0001-00000103"))
     dash_duo.wait_for_element("#facturas-detail-body")
     widths = dash_duo.driver.execute_script(
@@ -112,9 +111,9 @@ def test_phone_width_has_no_horizontal_scroll(dash_duo, facturas_app):
     assert dash_duo.get_logs() == []
 
 
-def test_empty_period(dash_duo, facturas_app):
+def test_empty_period(dash_duo, start_facturas):
     open_facturas_empty = "/facturas?start_date=2020-01-01&end_date=2020-01-31"
-    dash_duo.start_server(facturas_app())
+    start_facturas(dash_duo)
     dash_duo.driver.get(dash_duo.server_url + open_facturas_empty)
     dash_duo.wait_for_text_to_equal(
         "#facturas-table .empty-state", "No hay facturas con ese filtro en el período.")

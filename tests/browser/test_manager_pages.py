@@ -19,8 +19,8 @@ from sqlalchemy import update
 from minimarket_dash.db import detalle_pedidos, facturas_ocr, pedidos, productos
 from minimarket_dash.formatting import fmt_int, fmt_money, fmt_pct
 from tests import fixture_data
-from tests.browser.conftest import figure_data, text_without_help, wait_for_charts
-from tests.conftest import _fill_tiny
+from tests.browser.helpers import figure_data, text_without_help, wait_for_charts
+from tests.databases import fill_database
 
 pytestmark = pytest.mark.browser
 
@@ -63,14 +63,15 @@ def manager_rows(conn) -> None:
 def manager_file(tmp_path_factory) -> Path:
     """The SQLite file of the tiny fixture plus manager_rows."""
     path = tmp_path_factory.mktemp("manager") / "manager.db"
-    _fill_tiny(f"sqlite:///{path}", manager_rows)
+    fill_database(f"sqlite:///{path}", manager_rows)
     return path
 
 
 @pytest.fixture
-def manager_app(dash_app, manager_file):
-    """The Dash app over manager_file."""
-    return dash_app(database_url=f"sqlite:///{manager_file}")
+def manager_app(start_dashboard, manager_file):
+    """Start a server with the pages over manager_file; return start(dash_duo) -> its URL."""
+    return lambda dash_duo: start_dashboard(dash_duo, navigate=False,
+                                            database_url=f"sqlite:///{manager_file}")
 
 
 def sql(path: Path, statement: str, *params):
@@ -90,10 +91,10 @@ def wait_for(condition, timeout: float = 10) -> None:
 
 
 def start(dash_duo, app, size, path: str = "/", charts: int = 0) -> None:
-    """Start the app, size the window and open path, waiting for its charts."""
-    dash_duo.start_server(app)
+    """Start the app's server, size the window and open path, waiting for its charts."""
+    url = app(dash_duo)
     dash_duo.driver.set_window_size(*size)
-    dash_duo.driver.get(dash_duo.server_url + path)
+    dash_duo.driver.get(url + path)
     wait_for_charts(dash_duo, charts)
 
 

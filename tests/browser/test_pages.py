@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import urlparse
 
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
-from tests.browser.conftest import (
+from tests.browser.helpers import (
     bars,
     empty_note,
     figure_data,
+    query,
     text_without_help,
+    wait_for,
     wait_for_charts,
 )
 
@@ -30,23 +31,8 @@ def open_page(dash_duo, path: str, charts: int) -> None:
     wait_for_charts(dash_duo, charts)
 
 
-def query(dash_duo) -> dict[str, list[str]]:
-    """Return the current URL's query string."""
-    return parse_qs(urlparse(dash_duo.driver.current_url).query)
-
-
-def wait_for(condition, timeout: float = 10) -> None:
-    """Poll until condition() is truthy."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError("condition not met in time")
-
-
-def test_home_shows_kpis_alerts_and_charts(dash_duo, dash_app):
-    dash_duo.start_server(dash_app())
+def test_home_shows_kpis_alerts_and_charts(dash_duo, start_dashboard):
+    start_dashboard(dash_duo)
     wait_for_charts(dash_duo, 3)
     recent = text_without_help(dash_duo, "#home-recent")
     assert "Pedidos · últimos 30 días\n6\n▲ +500,0 %" in recent  # 6 orders vs 1 before
@@ -66,8 +52,8 @@ def test_home_shows_kpis_alerts_and_charts(dash_duo, dash_app):
     assert dash_duo.get_logs() == []
 
 
-def test_providers_table_chart_and_click_opens_analytics(dash_duo, dash_app):
-    dash_duo.start_server(dash_app())
+def test_providers_table_chart_and_click_opens_analytics(dash_duo, start_dashboard):
+    start_dashboard(dash_duo)
     open_page(dash_duo, "/providers", 1)
     rows = dash_duo.find_elements("#providers-table tbody tr td[data-dash-column='nombre']")
     assert [cell.text for cell in rows] == ["Lácteos del Sur", "Bebidas Norte", "Almacén Central"]
@@ -80,8 +66,8 @@ def test_providers_table_chart_and_click_opens_analytics(dash_duo, dash_app):
     assert dash_duo.get_logs() == []
 
 
-def test_analytics_url_reproduces_the_view(dash_duo, dash_app):
-    dash_duo.start_server(dash_app())
+def test_analytics_url_reproduces_the_view(dash_duo, start_dashboard):
+    start_dashboard(dash_duo)
     open_page(dash_duo, MARCH_LACTEOS, ANALYTICS_CHARTS)
     assert bars(dash_duo, "analytics-top") == {"Leche entera 1 L": 4}
     assert dash_duo.find_element("#analytics-start").get_attribute("value") == "01/03/2026"
@@ -98,8 +84,8 @@ def test_analytics_url_reproduces_the_view(dash_duo, dash_app):
     assert dash_duo.get_logs() == []
 
 
-def test_filters_change_charts_and_back_restores(dash_duo, dash_app):
-    dash_duo.start_server(dash_app())
+def test_filters_change_charts_and_back_restores(dash_duo, start_dashboard):
+    start_dashboard(dash_duo)
     open_page(dash_duo, "/analytics?start_date=2026-03-01&end_date=2026-03-14",
               ANALYTICS_CHARTS)
     assert bars(dash_duo, "analytics-top") == {"Agua mineral 2 L": 14, "Leche entera 1 L": 7}
@@ -116,8 +102,8 @@ def test_filters_change_charts_and_back_restores(dash_duo, dash_app):
     assert dash_duo.get_logs() == []
 
 
-def test_preset_sets_dates_in_url_and_charts(dash_duo, dash_app):
-    dash_duo.start_server(dash_app())
+def test_preset_sets_dates_in_url_and_charts(dash_duo, start_dashboard):
+    start_dashboard(dash_duo)
     open_page(dash_duo, "/analytics", ANALYTICS_CHARTS)
     assert bars(dash_duo, "analytics-top") == {
         "Agua mineral 2 L": 20, "Leche entera 1 L": 18, "Yogur frutilla": 12,
@@ -130,8 +116,8 @@ def test_preset_sets_dates_in_url_and_charts(dash_duo, dash_app):
     assert dash_duo.get_logs() == []
 
 
-def test_click_on_a_provider_bar_filters_the_rest(dash_duo, dash_app):
-    dash_duo.start_server(dash_app())
+def test_click_on_a_provider_bar_filters_the_rest(dash_duo, start_dashboard):
+    start_dashboard(dash_duo)
     open_page(dash_duo, "/analytics", ANALYTICS_CHARTS)
     stock = bars(dash_duo, "analytics-stock")
     assert stock == {"Bebidas Norte": 23, "Lácteos del Sur": 13, "Almacén Central": 0}
@@ -143,8 +129,8 @@ def test_click_on_a_provider_bar_filters_the_rest(dash_duo, dash_app):
     assert dash_duo.get_logs() == []
 
 
-def test_invalid_url_values_are_ignored_with_a_notice(dash_duo, dash_app):
-    dash_duo.start_server(dash_app())
+def test_invalid_url_values_are_ignored_with_a_notice(dash_duo, start_dashboard):
+    start_dashboard(dash_duo)
     open_page(dash_duo, "/analytics?start_date=2026-02-30&end_date=ayer&proveedor=%3C%3E",
               ANALYTICS_CHARTS)
     notice = dash_duo.find_element("#analytics-notice").text
@@ -154,8 +140,8 @@ def test_invalid_url_values_are_ignored_with_a_notice(dash_duo, dash_app):
     assert dash_duo.get_logs() == []
 
 
-def test_csv_download_has_the_filtered_rows(dash_duo, dash_app):
-    dash_duo.start_server(dash_app())
+def test_csv_download_has_the_filtered_rows(dash_duo, start_dashboard):
+    start_dashboard(dash_duo)
     open_page(dash_duo, MARCH_LACTEOS, ANALYTICS_CHARTS)
     dash_duo.find_element(
         '[id=\'{"name":"productos","page":"analytics","type":"dl-btn"}\']'
@@ -171,16 +157,16 @@ def test_csv_download_has_the_filtered_rows(dash_duo, dash_app):
     assert dash_duo.get_logs() == []
 
 
-def test_unknown_path_shows_the_spanish_404(dash_duo, dash_app):
-    dash_duo.start_server(dash_app())
+def test_unknown_path_shows_the_spanish_404(dash_duo, start_dashboard):
+    start_dashboard(dash_duo)
     dash_duo.driver.get(dash_duo.server_url + "/no-existe")
     dash_duo.wait_for_text_to_equal("#not-found h1", "Página no encontrada")
     assert dash_duo.driver.title == "Página no encontrada · Mini Market"
     assert dash_duo.get_logs() == []
 
 
-def test_database_down_shows_banner_and_pages_still_work(dash_duo, dash_app):
-    dash_duo.start_server(dash_app(database_url="sqlite:////nonexistent/x.db"))
+def test_database_down_shows_banner_and_pages_still_work(dash_duo, start_dashboard):
+    start_dashboard(dash_duo, database_url="sqlite:////nonexistent/x.db")
     dash_duo.wait_for_element("#home-db-banner")
     assert "No se pudo consultar la base de datos" in dash_duo.find_element(
         "#home-db-banner").text
@@ -197,8 +183,8 @@ def test_database_down_shows_banner_and_pages_still_work(dash_duo, dash_app):
 @pytest.mark.parametrize(
     ("path", "charts"), [("/", 3), ("/providers", 1), (MARCH_LACTEOS, ANALYTICS_CHARTS)]
 )
-def test_phone_width_has_no_horizontal_scroll(dash_duo, dash_app, path, charts):
-    dash_duo.start_server(dash_app())
+def test_phone_width_has_no_horizontal_scroll(dash_duo, start_dashboard, path, charts):
+    start_dashboard(dash_duo)
     dash_duo.driver.set_window_size(390, 844)
     open_page(dash_duo, path, charts)
     widths = dash_duo.driver.execute_script(

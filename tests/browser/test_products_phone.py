@@ -15,7 +15,8 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.common.keys import Keys
 
-from tests.browser.conftest import pytest_setup_options, wait_for_charts
+from tests.browser.conftest import pytest_setup_options
+from tests.browser.helpers import wait_for_charts
 
 pytestmark = pytest.mark.browser
 
@@ -61,18 +62,19 @@ def width(request) -> int:
     return request.param
 
 
-def open_at(dash_duo, app, width: int, path: str) -> None:
-    dash_duo.start_server(app)
+def open_at(dash_duo, url: str, width: int, path: str) -> None:
+    """Size the window and open path on the server at url (started by start_dashboard)."""
     dash_duo.driver.set_window_size(width, 900)
-    dash_duo.driver.get(dash_duo.server_url + path)
+    dash_duo.driver.get(url + path)
 
 
-def test_search_finds_by_accentless_name_and_by_barcode(dash_duo, dash_app, demo_url, width):
+def test_search_finds_by_accentless_name_and_by_barcode(dash_duo, start_dashboard, demo_url, width):
     rows = sql(demo_url, "SELECT id, nombre, codigo_barras FROM productos ORDER BY id")
     accented = next(r for r in rows if plain(r[1]) != r[1].casefold())
     needle = plain(accented[1])
     assert needle != accented[1].casefold()  # typed without its accents
-    open_at(dash_duo, dash_app(database_url=demo_url), width, "/")
+    url = start_dashboard(dash_duo, navigate=False, database_url=demo_url)
+    open_at(dash_duo, url, width, "/")
     dash_duo.find_element("#nav-search").send_keys(needle)
     wait_for(lambda: accented[1] in texts(dash_duo, "#nav-search-results .nav-search-item span"))
     dash_duo.find_element("#nav-search").send_keys(Keys.ENTER)  # the form opens ?q=
@@ -103,12 +105,13 @@ def busiest_product(url: str) -> tuple[int, str]:
                     " p.id LIMIT 1")[0]
 
 
-def test_product_view_equals_direct_sql(dash_duo, dash_app, demo_url, width):
+def test_product_view_equals_direct_sql(dash_duo, start_dashboard, demo_url, width):
     product_id, name = busiest_product(demo_url)
     stock, minimum, buy, sell = sql(
         demo_url, "SELECT stock_actual, stock_minimo, precio_compra, precio_venta FROM productos"
                   " WHERE id = ?", product_id)[0]
-    open_at(dash_duo, dash_app(database_url=demo_url), width, f"/productos?id={product_id}")
+    url = start_dashboard(dash_duo, navigate=False, database_url=demo_url)
+    open_at(dash_duo, url, width, f"/productos?id={product_id}")
     wait_for_charts(dash_duo, 2)
     assert dash_duo.find_element("#producto-nombre").text == name
     cards = texts(dash_duo, "#producto-kpis .kpi-card")
@@ -139,8 +142,8 @@ def test_product_view_equals_direct_sql(dash_duo, dash_app, demo_url, width):
     assert dash_duo.get_logs() == []
 
 
-def test_unknown_product_and_database_down_speak_spanish(dash_duo, dash_app, demo_url):
-    dash_duo.start_server(dash_app(database_url=demo_url))
+def test_unknown_product_and_database_down_speak_spanish(dash_duo, start_dashboard, demo_url):
+    start_dashboard(dash_duo, database_url=demo_url)
     dash_duo.driver.get(dash_duo.server_url + "/productos?id=987654")
     dash_duo.wait_for_text_to_equal("#productos-body", "No existe el producto número 987654.")
     dash_duo.driver.get(dash_duo.server_url + "/productos?q=zzzxxy")
@@ -148,8 +151,8 @@ def test_unknown_product_and_database_down_speak_spanish(dash_duo, dash_app, dem
     assert dash_duo.get_logs() == []
 
 
-def test_database_down_opens_the_banner(dash_duo, dash_app):
-    dash_duo.start_server(dash_app(database_url="sqlite:////nonexistent/x.db"))
+def test_database_down_opens_the_banner(dash_duo, start_dashboard):
+    start_dashboard(dash_duo, database_url="sqlite:////nonexistent/x.db")
     dash_duo.driver.get(dash_duo.server_url + "/productos?id=1")
     dash_duo.wait_for_element("#productos-db-banner")
     assert "No se pudo consultar la base de datos" in dash_duo.find_element(
@@ -158,8 +161,8 @@ def test_database_down_opens_the_banner(dash_duo, dash_app):
     assert dash_duo.get_logs() == []
 
 
-def test_menu_closes_after_choosing_a_page_on_a_phone(dash_duo, dash_app):
-    open_at(dash_duo, dash_app(), 390, "/")
+def test_menu_closes_after_choosing_a_page_on_a_phone(dash_duo, start_dashboard):
+    open_at(dash_duo, start_dashboard(dash_duo, navigate=False), 390, "/")
     wait_for_charts(dash_duo, 3)
     dash_duo.find_element("#nav-toggler").click()
     link = dash_duo.find_element("a.nav-link[href='/productos']")
@@ -191,8 +194,9 @@ return out;
 """
 
 
-def test_inputs_fill_their_frames(dash_duo, dash_app, width):
-    open_at(dash_duo, dash_app(), width, "/analytics?start_date=2026-03-01&end_date=2026-03-14")
+def test_inputs_fill_their_frames(dash_duo, start_dashboard, width):
+    url = start_dashboard(dash_duo, navigate=False)
+    open_at(dash_duo, url, width, "/analytics?start_date=2026-03-01&end_date=2026-03-14")
     wait_for_charts(dash_duo, 6)
     found = dash_duo.driver.execute_script(FRAMES_JS)
     for box_id in ("nav-search", "analytics-proveedor"):
@@ -216,8 +220,8 @@ def english_browser() -> webdriver.Chrome:
     return webdriver.Chrome(options=options)
 
 
-def test_dates_show_dd_mm_yyyy_and_spanish_months_in_an_english_browser(dash_duo, dash_app):
-    dash_duo.start_server(dash_app())
+def test_dates_show_dd_mm_yyyy_and_spanish_months_in_an_english_browser(dash_duo, start_dashboard):
+    start_dashboard(dash_duo)
     browser = english_browser()
     try:
         browser.set_window_size(390, 844)
@@ -237,8 +241,9 @@ def test_dates_show_dd_mm_yyyy_and_spanish_months_in_an_english_browser(dash_duo
         browser.quit()
 
 
-def test_no_two_bars_share_a_label_in_top_products(dash_duo, dash_app, demo_url, width):
-    open_at(dash_duo, dash_app(database_url=demo_url), width, "/analytics?start_date=2025-01-01")
+def test_no_two_bars_share_a_label_in_top_products(dash_duo, start_dashboard, demo_url, width):
+    url = start_dashboard(dash_duo, navigate=False, database_url=demo_url)
+    open_at(dash_duo, url, width, "/analytics?start_date=2025-01-01")
     wait_for_charts(dash_duo, 6)
     layout = dash_duo.driver.execute_script(
         "const p = document.querySelector('#analytics-top .js-plotly-plot');"

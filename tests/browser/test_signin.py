@@ -9,7 +9,7 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from minimarket_dash.users import UserStore
-from tests.browser.conftest import wait_for_charts
+from tests.browser.helpers import wait_for_charts
 from tests.signin.helpers import PASSWORD, users_file
 
 pytestmark = pytest.mark.browser
@@ -37,9 +37,9 @@ def accounts(tmp_path) -> str:
     return users_file(tmp_path, "ana")
 
 
-def test_sign_in_see_every_page_sign_out_and_get_bounced(dash_duo, dash_app, accounts):
-    dash_duo.start_server(dash_app(auth="users", users_file=accounts), navigate=False)
-    dash_duo.driver.get(dash_duo.server.url + "/analytics?proveedor=lacteos")
+def test_sign_in_see_every_page_sign_out_and_get_bounced(dash_duo, start_dashboard, accounts):
+    url = start_dashboard(dash_duo, navigate=False, auth="users", users_file=accounts)
+    dash_duo.driver.get(url + "/analytics?proveedor=lacteos")
     _wait_url(dash_duo, "/login?next=")
     _type_and_submit(dash_duo, "ana", "clave-equivocada")
     assert "Usuario o clave incorrectos" in dash_duo.find_element(".alert-danger").text
@@ -48,19 +48,19 @@ def test_sign_in_see_every_page_sign_out_and_get_bounced(dash_duo, dash_app, acc
     _wait_url(dash_duo, "/analytics?proveedor=lacteos")
     wait_for_charts(dash_duo, 6)
     for path, charts in PAGES:
-        dash_duo.driver.get(dash_duo.server.url + path)
+        dash_duo.driver.get(url + path)
         wait_for_charts(dash_duo, charts)
         assert dash_duo.find_element(".account-name").text == "ana"
     dash_duo.find_element("#logout-button").click()
     _wait_url(dash_duo, "/login")
-    dash_duo.driver.get(dash_duo.server.url + "/providers")
+    dash_duo.driver.get(url + "/providers")
     _wait_url(dash_duo, "/login?next=/providers")
     assert dash_duo.get_logs() == []
 
 
-def test_session_that_ends_mid_use_shows_the_spanish_notice(dash_duo, dash_app, accounts):
-    dash_duo.start_server(dash_app(auth="users", users_file=accounts), navigate=False)
-    dash_duo.driver.get(dash_duo.server.url + "/login?next=/analytics")
+def test_session_that_ends_mid_use_shows_the_spanish_notice(dash_duo, start_dashboard, accounts):
+    url = start_dashboard(dash_duo, navigate=False, auth="users", users_file=accounts)
+    dash_duo.driver.get(url + "/login?next=/analytics")
     _type_and_submit(dash_duo, "ana", PASSWORD)
     wait_for_charts(dash_duo, 6)
     UserStore(accounts).set_password("ana", "otra-clave-nueva-789")  # ends every session
@@ -72,26 +72,25 @@ def test_session_that_ends_mid_use_shows_the_spanish_notice(dash_duo, dash_app, 
     _wait_url(dash_duo, "/login?next=")
 
 
-def test_proxy_mode_takes_the_user_from_the_trusted_hop(dash_duo, dash_app):
+def test_proxy_mode_takes_the_user_from_the_trusted_hop(dash_duo, start_dashboard):
     header = "X-Forwarded-Email"
-    dash_duo.start_server(
-        dash_app(auth="proxy", trusted_proxies=1, auth_proxy_header=header), navigate=False
-    )
-    dash_duo.driver.get(dash_duo.server.url + "/providers")
+    url = start_dashboard(dash_duo, navigate=False, auth="proxy", trusted_proxies=1,
+                          auth_proxy_header=header)
+    dash_duo.driver.get(url + "/providers")
     assert "inicio de sesión de la empresa" in dash_duo.find_element("body").text
     # What the SSO proxy in front would add to every request:
     dash_duo.driver.execute_cdp_cmd("Network.enable", {})
     dash_duo.driver.execute_cdp_cmd(
         "Network.setExtraHTTPHeaders", {"headers": {header: "ana@mini.ar"}}
     )
-    dash_duo.driver.get(dash_duo.server.url + "/providers")
+    dash_duo.driver.get(url + "/providers")
     wait_for_charts(dash_duo, 1)
     assert dash_duo.find_element(".account-name").text == "ana@mini.ar"
     assert not dash_duo.driver.find_elements(By.ID, "logout-button")
 
 
-def test_none_mode_is_open(dash_duo, dash_app):
-    dash_duo.start_server(dash_app(auth="none"))
-    dash_duo.driver.get(dash_duo.server.url + "/analytics")
+def test_none_mode_is_open(dash_duo, start_dashboard):
+    url = start_dashboard(dash_duo, auth="none")
+    dash_duo.driver.get(url + "/analytics")
     wait_for_charts(dash_duo, 6)
     assert not dash_duo.driver.find_elements(By.CSS_SELECTOR, ".account-name")

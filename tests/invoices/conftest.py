@@ -12,7 +12,8 @@ from flask import Flask
 from minimarket_dash import create_app
 from minimarket_dash.config import load_settings
 from tests import invoices_fixture
-from tests.conftest import API_KEY, postgres_database
+from tests.constants import API_KEY
+from tests.databases import postgres_database
 
 fill = invoices_fixture.fill_database
 
@@ -41,7 +42,7 @@ def invoices_url(request) -> str:
 
 @functools.cache
 def invoices_app(url: str) -> Flask:
-    """One read-only app per database (no rate limit, no cache, fixed now)."""
+    """One read-only API-only app per database (no rate limit, no cache, fixed now)."""
     overrides = {
         "database_url": url,
         "api_keys": (API_KEY,),
@@ -50,7 +51,7 @@ def invoices_app(url: str) -> Flask:
         "cache_ttl": 0,
         "log_dir": tempfile.mkdtemp(prefix="mmdash-inv-logs-"),
     }
-    return create_app(load_settings(overrides, environ={}))
+    return create_app(load_settings(overrides, environ={}), pages=False)
 
 
 @pytest.fixture

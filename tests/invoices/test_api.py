@@ -8,7 +8,8 @@ import io
 import pytest
 
 from tests import invoices_fixture as fx
-from tests.api.conftest import AUTH, assert_error, get_json
+from tests.api.helpers import assert_error, get_json
+from tests.constants import AUTH
 
 
 def by_id(body: dict) -> dict[int, dict]:
@@ -203,7 +204,7 @@ def test_same_answers_after_optimize(tmp_path, database):
     from minimarket_dash.config import load_settings
     from minimarket_dash.db import make_engine
     from minimarket_dash.optimize import optimize
-    from tests.conftest import postgres_database
+    from tests.databases import postgres_database
     from tests.invoices.conftest import invoices_app
 
     def run(url: str) -> None:

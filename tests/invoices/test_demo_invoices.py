@@ -15,8 +15,8 @@ from minimarket_dash.config import load_settings
 from minimarket_dash.db import make_engine
 from minimarket_dash.demo import seed_database
 from minimarket_dash.demo.invoices import PACES, price_factor
-from tests.api.conftest import get_json
-from tests.conftest import API_KEY
+from tests.api.helpers import get_json
+from tests.constants import API_KEY
 
 TODAY = date(2026, 3, 15)
 
@@ -30,7 +30,7 @@ def demo_client(tmp_path_factory):
     app = create_app(load_settings({
         "database_url": url, "api_keys": (API_KEY,), "fixed_now": datetime(2026, 3, 15, 12),
         "ratelimit_enabled": False, "cache_ttl": 0,
-        "log_dir": tempfile.mkdtemp(prefix="mmdash-demo-inv-")}, environ={}))
+        "log_dir": tempfile.mkdtemp(prefix="mmdash-demo-inv-")}, environ={}), pages=False)
     return app.test_client()
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import requests
 
-from tests.live import GUNICORN_CONF, PROJECT_ROOT, LiveServer, _wait_until_up, free_port
+from tests.live import GUNICORN_CONF, PROJECT_ROOT, LiveServer, free_port, wait_until_up
 
 API_KEY = "live-key-0123456789abcdef"
 BEARER = {"Authorization": f"Bearer {API_KEY}"}
@@ -97,5 +97,5 @@ def start_app(app_path: str, env: dict[str, str], workers: int = 2) -> LiveServe
             stderr=subprocess.STDOUT,
         )
     server = LiveServer(f"http://127.0.0.1:{port}", process, log_dir, full_env, output_path)
-    _wait_until_up(server, 60)
+    wait_until_up(server, 60)
     return server

@@ -8,7 +8,7 @@ import subprocess
 
 import yaml
 
-from tests.conftest import AUTH
+from tests.constants import API_KEY, AUTH
 from tests.live import PROJECT_ROOT
 
 PROMETHEUS_DIR = PROJECT_ROOT / "deploy" / "prometheus"
@@ -63,7 +63,7 @@ def test_every_alert_has_severity_summary_and_runbook():
 
 
 def test_every_metric_an_alert_reads_is_in_the_first_scrape(make_app, tiny_sqlite_url):
-    app = make_app(database_url=tiny_sqlite_url, api_keys=(AUTH["X-API-Key"],))
+    app = make_app(database_url=tiny_sqlite_url, api_keys=(API_KEY,))
     text = app.test_client().get("/metrics", headers=AUTH).get_data(as_text=True)
     exposed = set(re.findall(r"^(dashboard_\w+?)(?:\{| )", text, re.MULTILINE))
     used = set(re.findall(r"\b(dashboard_\w+)\{", ALERTS.read_text()))

@@ -7,7 +7,6 @@ import dataclasses
 import json
 import os
 import re
-import shlex
 import shutil
 import subprocess
 import sys
@@ -23,11 +22,11 @@ from minimarket_dash.cli import build_parser
 from minimarket_dash.config import Settings, load_settings
 from tests.live import PROJECT_ROOT, free_port, start_live_server
 from tests.ops import dockerfile
+from tests.ops.helpers import RUNBOOK, runbook_commands
 
 COMPOSE = PROJECT_ROOT / "docker-compose.dashboard.yml"
 ENV_EXAMPLE = PROJECT_ROOT / ".env.dashboard.example"
 DOCKERFILE = dockerfile.DOCKERFILE
-RUNBOOK = PROJECT_ROOT / "RUNBOOK.md"
 DEPLOY = PROJECT_ROOT / "deploy"
 GRAFANA_JSON = DEPLOY / "grafana" / "dashboards" / "minimarket-dashboard.json"
 DATASOURCES = DEPLOY / "grafana" / "provisioning" / "datasources" / "prometheus.yml"
@@ -321,38 +320,6 @@ def _first_user_then_home(python: str, app: Path, env: dict, base: str) -> str:
 
 
 # --- RUNBOOK.md --------------------------------------------------------------------------------
-
-
-def runbook_lines() -> tuple[list[str], list[str]]:
-    """Split the RUNBOOK into the lines of its shell code blocks and its prose lines."""
-    code, prose, fence = [], [], None
-    for line in RUNBOOK.read_text().splitlines():
-        stripped = line.strip()
-        if stripped.startswith("```"):
-            fence = None if fence is not None else stripped[3:]
-            continue
-        if fence is None:
-            prose.append(line)
-        elif fence in ("", "bash", "sh"):
-            code.append(line)
-    return code, prose
-
-
-def runbook_commands() -> list[list[str]]:
-    """Every shell command of the RUNBOOK's code blocks and inline code spans, as tokens."""
-    code, prose = runbook_lines()
-    lines = "\n".join(code).replace("\\\n", " ").splitlines()
-    for line in prose:
-        lines += re.findall(r"`([^`]+)`", line)
-    commands = []
-    for line in lines:
-        try:
-            tokens = shlex.split(line.strip(), comments=True)
-        except ValueError:
-            continue
-        if tokens:
-            commands.append(tokens)
-    return commands
 
 
 def test_runbook_names_every_setting_and_only_real_ones():

@@ -13,7 +13,8 @@ import redis
 import requests
 from sqlalchemy import create_engine, text
 
-from tests.conftest import PG_ADMIN_URL, _fill_tiny, postgres_database
+from tests.constants import LOG_FIELDS
+from tests.databases import PG_ADMIN_URL, fill_database, postgres_database
 from tests.live import start_live_server
 from tests.ops.hardening import (
     API_KEY,
@@ -27,7 +28,6 @@ from tests.ops.hardening import (
     start_app,
     worker_pids_with_metrics,
 )
-from tests.unit.test_logs import FIELDS
 
 pytestmark = pytest.mark.live
 
@@ -173,7 +173,7 @@ def test_json_logs_carry_the_request_id_and_no_secret(server):
     time.sleep(0.3)
     lines = json_lines(server.log_dir)
     [line] = [entry for entry in lines if entry["request_id"] == request_id]
-    assert set(line) == FIELDS
+    assert set(line) == LOG_FIELDS
     assert line["path"] == "/api/summary"
     assert line["route"] == "/api/summary"
     for path in [*log_files(server.log_dir), server.output_path]:
@@ -278,7 +278,7 @@ def health_with_id(live, request_id: str) -> int:
 
 def test_database_that_disappears_gives_503_and_the_server_stays_up():
     with postgres_database("mmdash_vanish") as url:
-        _fill_tiny(url)
+        fill_database(url)
         live = start_live_server({"DASHBOARD_DATABASE_URL": url}, workers=2)
         try:
             assert get(live, "/health").json()["database"] == "ok"

@@ -14,6 +14,7 @@ import pytest
 import requests
 
 from tests.live import free_port, start_live_server
+from tests.ops.helpers import active_providers, wait_for
 from tests.ops.load import Load
 
 pytestmark = pytest.mark.live
@@ -62,16 +63,6 @@ def stop(process: subprocess.Popen) -> None:
 def health(url: str) -> dict:
     response = requests.get(url + "/health", timeout=30)
     return {"_status": response.status_code, **response.json()}
-
-
-def wait_for(predicate, seconds: float, every: float = 0.2):
-    """Poll predicate until it returns a truthy value; return it (or the last falsy one)."""
-    deadline = time.monotonic() + seconds
-    value = predicate()
-    while not value and time.monotonic() < deadline:
-        time.sleep(every)
-        value = predicate()
-    return value
 
 
 def test_a_redis_stopped_mid_load_costs_no_5xx_and_recovers(sqlite_copy):
@@ -123,14 +114,6 @@ def test_a_redis_stopped_mid_load_costs_no_5xx_and_recovers(sqlite_copy):
     finally:
         server.stop()
         stop(redis_server)
-
-
-def active_providers(path: Path) -> int:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return conn.execute("SELECT COUNT(*) FROM proveedores WHERE activo = 1").fetchone()[0]
-    finally:
-        conn.close()
 
 
 def test_a_replaced_sqlite_file_is_served_within_5_seconds(sqlite_copy, tmp_path):

@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from tests.live import PROJECT_ROOT, free_port, start_live_server
-from tests.ops.test_scripts import get
+from tests.ops.helpers import get
 
 pytestmark = [
     pytest.mark.live,
@@ -248,7 +248,7 @@ def test_alert_rules_load_and_see_the_server_without_database(scraped, servers):
 
 def test_the_runbook_target_check_prints_health_and_last_error(scraped):
     """RUNBOOK section 7's check, as written, against this Prometheus."""
-    from tests.ops.test_runbook_procedures import block_with
+    from tests.ops.helpers import block_with
 
     check = next(line for line in block_with("curl -s http://127.0.0.1:9090/api/v1/targets")
                  .splitlines() if line.startswith("curl -s http://127.0.0.1:9090/api/v1/targets"))

@@ -23,25 +23,12 @@ from sqlalchemy import create_engine, text
 
 from minimarket_dash.logs import fingerprint
 from tests.live import PROJECT_ROOT, start_live_server
+from tests.ops.helpers import RUNBOOK, active_providers, block_with, wait_for
 from tests.ops.load import Load
-from tests.ops.test_operations_live import active_providers, wait_for
 
-RUNBOOK = PROJECT_ROOT / "RUNBOOK.md"
 VENV_BIN = str(Path(sys.executable).parent)
 OLD = "runbook-old-key-0123456789abcdef"
 pytestmark = pytest.mark.live
-
-
-def block_with(line_start: str, fence: str = "bash", exact: bool = False) -> str:
-    """Return the RUNBOOK code block (```fence) holding a line that starts with line_start."""
-    blocks = re.findall(rf"```{fence}\n(.*?)```", RUNBOOK.read_text(), re.DOTALL)
-
-    def match(line: str) -> bool:
-        return line.strip() == line_start if exact else line.strip().startswith(line_start)
-
-    found = [b for b in blocks if any(match(ln) for ln in b.splitlines())]
-    assert len(found) == 1, (line_start, len(found))
-    return "\n".join(line.strip() for line in found[0].splitlines())
 
 
 def line_with(start: str) -> str:

@@ -6,16 +6,13 @@ import os
 import re
 import subprocess
 import threading
-import urllib.error
-import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.live import PROJECT_ROOT, free_port, start_live_server
-from tests.ops.test_deploy_files import runbook_commands
+from tests.live import free_port, start_live_server
+from tests.ops.helpers import SCRIPTS, get, runbook_commands
 
-SCRIPTS = PROJECT_ROOT / "scripts"
 KEY = "ops-scripts-key-0123456789abcdef"
 ALL = ("check_metrics_dashboard.sh", "check_security_headers.sh", "preflight_rc.sh",
        "rotate_dashboard_api_key.sh")
@@ -28,17 +25,6 @@ def run(name: str, *args: str, env: dict[str, str] | None = None) -> subprocess.
     full.update(env or {})
     return subprocess.run([str(SCRIPTS / name), *args], capture_output=True, text=True,
                           env=full, timeout=60)
-
-
-def get(url: str, key: str | None = None) -> int:
-    """GET url, optionally with the key; return the status."""
-    request = urllib.request.Request(url, headers={"X-API-Key": key} if key else {})
-    try:
-        with urllib.request.urlopen(request, timeout=15) as answer:
-            answer.read()
-            return answer.status
-    except urllib.error.HTTPError as exc:
-        return exc.code
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from tests.live import start_live_server
-from tests.ops.test_scripts import SCRIPTS
+from tests.ops.helpers import SCRIPTS
 
 pytestmark = pytest.mark.live
 

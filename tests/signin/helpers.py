@@ -1,9 +1,12 @@
-"""Helpers shared by the sign-in tests: an accounts file, the form's token, a signed-in client."""
+"""Helpers shared by the sign-in tests: an accounts file, the form's token, a signed-in client,
+and stand-in pages for API-only servers."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+
+from flask import Flask
 
 from minimarket_dash.users import UserStore
 
@@ -40,6 +43,19 @@ def sign_in_live(browser, base_url: str, username: str, password: str = PASSWORD
     token = form_token(browser.get(f"{base_url}/login").text)
     data = {"username": username, "password": password, "csrf_token": token, "next": next_path}
     return browser.post(f"{base_url}/login", data=data, allow_redirects=False)
+
+
+def stand_in_pages(server: Flask) -> Flask:
+    """Answer 200 on every other path of an API-only server (create_app(pages=False)) as the
+    Dash pages would, so the sign-in gate in front of them is tested in-process. Tests of the
+    real pages behind the gate use a server with pages (the app_server fixture)."""
+
+    def page(path: str = "") -> str:
+        return f"página /{path}"
+
+    server.add_url_rule("/", "stand_in_page", page)
+    server.add_url_rule("/<path:path>", "stand_in_page_path", page)
+    return server
 
 
 # A well-formed call of the navbar's menu callback (dashboard._shell_callbacks: toggler, page

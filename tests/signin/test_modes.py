@@ -7,28 +7,30 @@ import logging
 import pytest
 
 from minimarket_dash.config import SettingsError, load_settings
+from tests.app_process import HttpClient
 
 HEADER = "X-Forwarded-Email"
 
 
 @pytest.fixture
-def proxy_app(make_app, tiny_sqlite_url):
-    return make_app(
-        database_url=tiny_sqlite_url, auth="proxy", trusted_proxies=1,
+def proxy_client(app_server) -> HttpClient:
+    """A client of a server with the pages in `proxy` mode (a process of its own)."""
+    return HttpClient(app_server(
+        auth="proxy", trusted_proxies=1,
         auth_proxy_header=HEADER, auth_proxy_users=("ana@mini.ar", "beto@mini.ar"),
-    )
+    ))
 
 
-def test_proxy_user_from_the_header_sees_the_pages(proxy_app):
-    client = proxy_app.test_client()
+def test_proxy_user_from_the_header_sees_the_pages(proxy_client):
+    client = proxy_client
     headers = {HEADER: "Ana@Mini.ar"}
     assert client.get("/", headers=headers).status_code == 200
     layout = client.get("/_dash-layout", headers=headers).get_data(as_text=True)
     assert "ana@mini.ar" in layout and "Salir" not in layout  # the proxy signs people out
 
 
-def test_proxy_mode_without_the_header_is_refused(proxy_app):
-    client = proxy_app.test_client()
+def test_proxy_mode_without_the_header_is_refused(proxy_client):
+    client = proxy_client
     page = client.get("/analytics")
     assert page.status_code == 401
     assert "inicio de sesión de la empresa" in page.get_data(as_text=True)
@@ -36,15 +38,14 @@ def test_proxy_mode_without_the_header_is_refused(proxy_app):
     assert client.get("/login").headers["Location"] == "/"
 
 
-def test_proxy_allow_list_refuses_other_users(proxy_app):
-    response = proxy_app.test_client().get("/", headers={HEADER: "intruso@otro.ar"})
+def test_proxy_allow_list_refuses_other_users(proxy_client):
+    response = proxy_client.get("/", headers={HEADER: "intruso@otro.ar"})
     assert response.status_code == 403
 
 
-def test_proxy_without_allow_list_takes_any_user(make_app, tiny_sqlite_url):
-    app = make_app(database_url=tiny_sqlite_url, auth="proxy", trusted_proxies=1,
-                   auth_proxy_header=HEADER)
-    assert app.test_client().get("/", headers={HEADER: "quien@sea.ar"}).status_code == 200
+def test_proxy_without_allow_list_takes_any_user(app_server):
+    client = HttpClient(app_server(auth="proxy", trusted_proxies=1, auth_proxy_header=HEADER))
+    assert client.get("/", headers={HEADER: "quien@sea.ar"}).status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -77,12 +78,14 @@ def test_auth_defaults():
     assert settings.max_body_kb == 1024 and settings.secret_key is None
 
 
-def test_none_mode_is_open_and_warns_at_every_start(make_app, tiny_sqlite_url, caplog):
+def test_none_mode_is_open_and_warns_at_every_start(make_app, pages_app, tiny_sqlite_url,
+                                                   caplog):
     caplog.set_level(logging.WARNING, logger="minimarket_dash.signin")
     for _ in range(2):
-        app = make_app(database_url=tiny_sqlite_url, auth="none")
+        make_app(database_url=tiny_sqlite_url, auth="none")
     warnings = [r for r in caplog.records if "DASHBOARD_AUTH=none" in r.getMessage()]
     assert len(warnings) == 2
-    client = app.test_client()
+    assert pages_app.config["SETTINGS"].auth == "none"
+    client = pages_app.test_client()
     assert client.get("/analytics").status_code == 200
     assert client.get("/_dash-layout").status_code == 200

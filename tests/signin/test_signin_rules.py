@@ -8,8 +8,9 @@ import pytest
 
 from minimarket_dash import signin
 from minimarket_dash.users import UserStore
-from tests.conftest import API_KEY, AUTH
-from tests.signin.helpers import PASSWORD, sign_in, users_file
+from tests.app_process import HttpClient
+from tests.constants import API_KEY, AUTH
+from tests.signin.helpers import PASSWORD, sign_in, stand_in_pages, users_file
 
 DASH_JSON_ROUTES = ("/_dash-layout", "/_dash-dependencies")
 
@@ -21,9 +22,10 @@ def accounts(tmp_path) -> str:
 
 @pytest.fixture
 def app(make_app, tiny_sqlite_url, accounts):
-    return make_app(
+    """An API-only server in `users` mode with stand-in pages behind the gate."""
+    return stand_in_pages(make_app(
         database_url=tiny_sqlite_url, auth="users", users_file=accounts, api_keys=(API_KEY,)
-    )
+    ))
 
 
 @pytest.fixture
@@ -62,7 +64,21 @@ def test_public_paths_need_no_session(client, path):
     assert client.get(path).status_code == 200
 
 
-def test_sign_in_then_every_page_then_sign_out(client):
+def logout_token(component) -> str | None:
+    """Return the csrf_token value of the navbar's logout form in a Dash layout (JSON)."""
+    if isinstance(component, list):
+        return next(filter(None, map(logout_token, component)), None)
+    if not isinstance(component, dict):
+        return None
+    props = component.get("props", {})
+    if props.get("name") == "csrf_token":
+        return props.get("value")
+    return logout_token(props.get("children"))
+
+
+def test_sign_in_then_every_page_then_sign_out(app_server, accounts):
+    # The real pages, in a server of their own (tests/app_process.py).
+    client = HttpClient(app_server(auth="users", users_file=accounts, api_keys=(API_KEY,)))
     response = sign_in(client, "ana", next_path="/analytics?proveedor=lacteos")
     assert response.status_code == 303
     assert response.headers["Location"] == "/analytics?proveedor=lacteos"
@@ -70,9 +86,8 @@ def test_sign_in_then_every_page_then_sign_out(client):
         assert client.get(path).status_code == 200, path
     layout = client.get("/_dash-layout").get_data(as_text=True)
     assert '"ana"' in layout and "Salir" in layout  # user name and the logout button
-    with client.session_transaction() as state:
-        token = state["csrf"]
-    assert token in layout  # the navbar's logout form carries the session's token
+    token = logout_token(client.get("/_dash-layout").get_json())
+    assert client.post("/logout", data={"csrf_token": "falso"}).status_code == 400
     assert client.post("/logout", data={"csrf_token": token}).headers["Location"] == "/login"
     assert client.get("/").status_code == 303
 
@@ -152,8 +167,8 @@ def _clock(monkeypatch, start: float):
 
 
 def test_idle_expiry_after_session_hours(make_app, tiny_sqlite_url, accounts, monkeypatch):
-    app = make_app(database_url=tiny_sqlite_url, auth="users", users_file=accounts,
-                   session_hours=1)
+    app = stand_in_pages(make_app(database_url=tiny_sqlite_url, auth="users",
+                                  users_file=accounts, session_hours=1))
     client = app.test_client()
     now = _clock(monkeypatch, 1_000_000.0)
     sign_in(client, "ana")
@@ -246,7 +261,8 @@ def test_secret_key_is_created_once_beside_the_users_file(make_app, tiny_sqlite_
     from pathlib import Path
 
     first = make_app(database_url=tiny_sqlite_url, auth="users", users_file=accounts)
-    second = make_app(database_url=tiny_sqlite_url, auth="users", users_file=accounts)
+    second = stand_in_pages(
+        make_app(database_url=tiny_sqlite_url, auth="users", users_file=accounts))
     key_file = Path(accounts).parent / "secret_key"
     assert first.secret_key == second.secret_key == key_file.read_text().strip()
     assert key_file.stat().st_mode & 0o777 == 0o600

@@ -1,4 +1,4 @@
-"""The Dash app can be built more than once per process; URL filter state is read leniently."""
+"""One Dash app per process, each with every page callback; URL filter state is read leniently."""
 
 from __future__ import annotations
 
@@ -6,24 +6,33 @@ from datetime import date
 
 import pytest
 
+from minimarket_dash import create_app
 from minimarket_dash.dashboard import query_from_search, search_from_filters
 from minimarket_dash.filters import Filters, read_filters
+from tests.app_process import HttpClient
 
 
-def _callback_outputs(server) -> list[str]:
-    deps = server.test_client().get("/_dash-dependencies").get_json()
+def _callback_outputs(client) -> list[str]:
+    deps = client.get("/_dash-dependencies").get_json()
     return [dep["output"] for dep in deps]
 
 
-def test_two_apps_in_one_process_each_keep_every_page_callback(make_app, tiny_sqlite_url):
-    first = make_app(database_url=tiny_sqlite_url)
-    second = make_app(database_url=tiny_sqlite_url)
-    for server in (first, second):
-        outputs = _callback_outputs(server)
+def test_the_app_of_each_process_keeps_every_page_callback(pages_app, app_server):
+    for client in (pages_app.test_client(), HttpClient(app_server(cache_ttl=0))):
+        outputs = _callback_outputs(client)
         assert any("analytics-top-box.children" in output for output in outputs)
         assert any("home-weekly-box.children" in output for output in outputs)
         assert len(outputs) == len(set(outputs))  # no callback registered twice
-        assert server.test_client().get("/analytics").status_code == 200
+        assert client.get("/analytics").status_code == 200
+
+
+def test_a_second_app_with_pages_in_one_process_is_refused(pages_app, tiny_sqlite_url, tmp_path):
+    with pytest.raises(RuntimeError, match="una sola aplicación con páginas por proceso"):
+        create_app(database_url=tiny_sqlite_url, auth="none", log_dir=str(tmp_path))
+    api_only = create_app(pages=False, database_url=tiny_sqlite_url, auth="none",
+                          log_dir=str(tmp_path))
+    assert api_only.test_client().get("/analytics").status_code == 404
+    assert api_only.test_client().get("/health").status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -52,9 +61,9 @@ def test_search_round_trip():
     assert search_from_filters(Filters()) == ""
 
 
-def _refresh_home(server) -> dict:
+def _refresh_home(client) -> dict:
     """Fire Inicio's auto-refresh callback once, as the browser does on an interval tick."""
-    deps = server.test_client().get("/_dash-dependencies").get_json()
+    deps = client.get("/_dash-dependencies").get_json()
     dep = next(d for d in deps if d["inputs"] == [{"id": "home-refresh",
                                                    "property": "n_intervals"}])
     outputs = [dict(zip(("id", "property"), o.rsplit(".", 1), strict=True))
@@ -62,13 +71,13 @@ def _refresh_home(server) -> dict:
     body = {"output": dep["output"], "outputs": outputs, "state": [],
             "inputs": [{"id": "home-refresh", "property": "n_intervals", "value": 1}],
             "changedPropIds": ["home-refresh.n_intervals"]}
-    response = server.test_client().post("/_dash-update-component", json=body)
+    response = client.post("/_dash-update-component", json=body)
     assert response.status_code == 200, response.data[:300]
     return response.get_json()
 
 
-def test_home_auto_refresh_rebuilds_every_panel(make_app, tiny_sqlite_url):
-    reply = _refresh_home(make_app(database_url=tiny_sqlite_url, cache_ttl=0))
+def test_home_auto_refresh_rebuilds_every_panel(pages_app):
+    reply = _refresh_home(pages_app.test_client())
     panels = reply["response"]
     assert set(panels) == {"home-today", "home-deliveries", "home-alerts", "home-recent",
                            "home-kpis", "home-updated", "home-weekly-box",
@@ -82,16 +91,16 @@ def test_home_auto_refresh_rebuilds_every_panel(make_app, tiny_sqlite_url):
     assert "sideUpdate" not in reply
 
 
-def test_home_auto_refresh_opens_the_banner_when_the_database_fails(make_app):
-    reply = _refresh_home(make_app(database_url="sqlite:////nonexistent/x.db", cache_ttl=0))
+def test_home_auto_refresh_opens_the_banner_when_the_database_fails(app_server):
+    reply = _refresh_home(HttpClient(app_server(database_url="sqlite:////nonexistent/x.db",
+                                                cache_ttl=0)))
     assert reply["sideUpdate"] == {"home-db-banner": {"is_open": True}}
     assert "Sin datos" in str(reply["response"]["home-alerts"]["children"])
 
 
-def test_home_layout_outside_a_request_has_empty_panels(make_app, tiny_sqlite_url):
+def test_home_layout_outside_a_request_has_empty_panels(pages_app):
     import sys
 
-    make_app(database_url=tiny_sqlite_url)
     home = next(m for name, m in sys.modules.items() if name.endswith("pages.home"))
     page = home.layout()  # how Dash builds its validation layout: no app, no request
     assert page["home-kpis"].children is None and page["home-weekly-box"].children is None

@@ -18,7 +18,7 @@ from minimarket_dash.demo import TABLE_ORDER, SeedError, seed_database
 from minimarket_dash.demo.load import _csv_block
 from minimarket_dash.invoices import read_items
 from minimarket_dash.summaries import helper_metadata, mm_estado, read_state
-from tests.conftest import postgres_database
+from tests.databases import postgres_database
 
 TODAY = date(2026, 3, 15)
 LIMIT = f"{TODAY.isoformat()} 20:00:00"

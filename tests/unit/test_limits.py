@@ -7,7 +7,8 @@ import uuid
 import pytest
 import redis
 
-from tests.conftest import AUTH
+from tests.app_process import HttpClient
+from tests.constants import API_KEY, AUTH
 
 REDIS_DB = 13  # this module's own database number; only keys it creates are deleted
 
@@ -18,7 +19,7 @@ def limited(make_app, tiny_sqlite_url):
 
     def build(**overrides):
         overrides.setdefault("ratelimit_max", 3)
-        return make_app(database_url=tiny_sqlite_url, api_keys=(AUTH["X-API-Key"],), **overrides)
+        return make_app(database_url=tiny_sqlite_url, api_keys=(API_KEY,), **overrides)
 
     return build
 
@@ -49,14 +50,20 @@ def test_the_api_bucket_is_shared_by_every_api_endpoint(limited):
     assert hit(client, "/api/weekly-sales")[0].status_code == 429
 
 
+def paged(app_server, **overrides) -> HttpClient:
+    """A client of a server with the pages (in its own process) and the limits of `limited`."""
+    overrides.setdefault("ratelimit_max", 3)
+    return HttpClient(app_server(api_keys=(API_KEY,), **overrides))
+
+
 @pytest.mark.parametrize("path", ["/health", "/", "/_dash-layout"])
-def test_pages_and_health_are_not_limited(limited, path):
-    client = limited().test_client()
+def test_pages_and_health_are_not_limited(app_server, path):
+    client = paged(app_server)
     assert {r.status_code for r in hit(client, path, times=8)} == {200}
 
 
-def test_dash_callbacks_have_their_own_looser_limit(limited):
-    client = limited(ratelimit_max=1).test_client()
+def test_dash_callbacks_have_their_own_looser_limit(app_server):
+    client = paged(app_server, ratelimit_max=1)
     statuses = [client.post("/_dash-update-component", json={}).status_code for _ in range(11)]
     assert 429 not in statuses[:10]
     assert statuses[10] == 429

@@ -11,20 +11,16 @@ from pathlib import Path
 import pytest
 
 from minimarket_dash import logs
-from tests.conftest import AUTH
+from tests.constants import API_KEY, AUTH, LOG_FIELDS
 
 # The JSON fields every log line carries (issue 5); shared with the live tests.
-FIELDS = {
-    "ts", "level", "logger", "msg", "request_id", "method", "route", "path", "status",
-    "duration_ms", "client_ip", "user_agent", "key_id", "user",
-}
 
 
 @pytest.fixture
 def app(make_app, tiny_sqlite_url, tmp_path):
     """An app logging to tmp_path with the test key."""
     return make_app(
-        database_url=tiny_sqlite_url, api_keys=(AUTH["X-API-Key"],), log_dir=str(tmp_path)
+        database_url=tiny_sqlite_url, api_keys=(API_KEY,), log_dir=str(tmp_path)
     )
 
 
@@ -44,7 +40,7 @@ def access_lines(folder: Path) -> list[dict]:
 def test_one_json_access_line_per_request_with_every_field(app, tmp_path):
     response = app.test_client().get("/api/providers?limit=3", headers=AUTH)
     [line] = access_lines(tmp_path)
-    assert set(line) == FIELDS
+    assert set(line) == LOG_FIELDS
     assert line["request_id"] == response.headers["X-Request-ID"]
     assert line["method"] == "GET"
     assert line["route"] == "/api/providers"
@@ -73,7 +69,7 @@ def test_an_invalid_client_request_id_is_replaced(app, incoming):
 def test_a_429_writes_exactly_one_line_the_access_line(make_app, tiny_sqlite_url, tmp_path):
     app = make_app(
         database_url=tiny_sqlite_url,
-        api_keys=(AUTH["X-API-Key"],),
+        api_keys=(API_KEY,),
         log_dir=str(tmp_path),
         ratelimit_max=1,
     )
@@ -102,7 +98,7 @@ def test_an_unexpected_error_is_logged_in_full_with_the_request_id(app, tmp_path
 
 
 def test_no_key_authorization_or_secret_query_value_is_logged(app, tmp_path):
-    key = AUTH["X-API-Key"]
+    key = API_KEY
     client = app.test_client()
     client.get("/api/summary", headers={"X-API-Key": key})
     client.get("/api/summary", headers={"Authorization": f"Bearer {key}"})

@@ -8,18 +8,19 @@ import pytest
 from flask import Flask
 
 from minimarket_dash.routes import route
-from tests.conftest import AUTH
+from tests.app_process import HttpClient
+from tests.constants import API_KEY, AUTH
 
 
 @pytest.fixture
 def app(make_app, tiny_sqlite_url):
     """An app over the tiny fixture with the test key and a low API limit."""
-    return make_app(database_url=tiny_sqlite_url, api_keys=(AUTH["X-API-Key"],), ratelimit_max=2)
+    return make_app(database_url=tiny_sqlite_url, api_keys=(API_KEY,), ratelimit_max=2)
 
 
 def scrape(client) -> str:
     """Return the /metrics text, read with a Bearer key as Prometheus does."""
-    response = client.get("/metrics", headers={"Authorization": f"Bearer {AUTH['X-API-Key']}"})
+    response = client.get("/metrics", headers={"Authorization": f"Bearer {API_KEY}"})
     assert response.status_code == 200
     assert response.mimetype == "text/plain"
     return response.get_data(as_text=True)
@@ -72,8 +73,13 @@ def test_429_and_5xx_have_their_counters(app):
     assert sample(text, "dashboard_errors_total", route="/api/summary") == 0
 
 
-def test_labels_are_route_templates_never_raw_paths(app):
-    client = app.test_client()
+def paged(app_server) -> HttpClient:
+    """A client of a server with the pages and the key of `app`, used by no other test."""
+    return HttpClient(app_server(api_keys=(API_KEY,), ratelimit_max=2, fresh=True))
+
+
+def test_labels_are_route_templates_never_raw_paths(app_server):
+    client = paged(app_server)
     client.get("/")
     client.get("/ruta-inventada-12345")
     client.get("/otra/ruta/inventada-67890?x=1")
@@ -83,8 +89,8 @@ def test_labels_are_route_templates_never_raw_paths(app):
     assert sample(text, "dashboard_requests_total", route="/") == 1
 
 
-def test_dash_static_files_are_not_tracked(app):
-    client = app.test_client()
+def test_dash_static_files_are_not_tracked(app_server):
+    client = paged(app_server)
     html = client.get("/").get_data(as_text=True)
     suite = re.search(r'src="(/_dash-component-suites/[^"]+)"', html)[1]
     client.get(suite)
@@ -97,8 +103,8 @@ def test_dash_static_files_are_not_tracked(app):
 
 
 def test_many_apps_in_one_process_keep_separate_registries(make_app, tiny_sqlite_url):
-    first = make_app(database_url=tiny_sqlite_url, api_keys=(AUTH["X-API-Key"],))
-    second = make_app(database_url=tiny_sqlite_url, api_keys=(AUTH["X-API-Key"],))
+    first = make_app(database_url=tiny_sqlite_url, api_keys=(API_KEY,))
+    second = make_app(database_url=tiny_sqlite_url, api_keys=(API_KEY,))
     first.test_client().get("/health")
     text = scrape(second.test_client())
     assert sample(text, "dashboard_requests_total", route="/health") == 0
@@ -113,11 +119,11 @@ def test_many_apps_in_one_process_keep_separate_registries(make_app, tiny_sqlite
         ("/<path:path>", "/no-registrada", "dash_page_unknown"),
     ],
 )
-def test_route_label(app, rule, path, expected):
-    with app.test_request_context(path):
+def test_route_label(pages_app, rule, path, expected):
+    with pages_app.test_request_context(path):
         from flask import request
 
-        request.url_rule = next(r for r in app.url_map.iter_rules() if r.rule == rule)
+        request.url_rule = next(r for r in pages_app.url_map.iter_rules() if r.rule == rule)
         assert route(request) == expected
 
 

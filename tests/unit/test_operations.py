@@ -13,7 +13,8 @@ import pytest
 
 from minimarket_dash import cachestore, cli, dbfile, envfile
 from minimarket_dash.masking import mask_url
-from tests.conftest import AUTH
+from tests.app_process import HttpClient
+from tests.constants import API_KEY, AUTH
 
 
 @pytest.fixture
@@ -40,8 +41,9 @@ def series(text: str, name: str) -> dict[str, float]:
 # --- metrics: zero series and a bounded method label -----------------------------------------
 
 
-def test_first_scrape_has_every_counter_at_zero_before_any_request(app):
-    text = scrape(app.test_client())
+def test_first_scrape_has_every_counter_at_zero_before_any_request(app_server):
+    # With the pages: the callback route has its zero series too. A server no test used.
+    text = scrape(HttpClient(app_server(api_keys=(API_KEY,), fresh=True)))
     errors = series(text, "dashboard_errors_total")
     limited = series(text, "dashboard_rate_limited_total")
     requests_ = series(text, "dashboard_requests_total")

@@ -15,8 +15,10 @@ CALLBACK = "/_dash-update-component"
 
 
 @pytest.fixture
-def app(make_app, tiny_sqlite_url):
-    return make_app(database_url=tiny_sqlite_url, max_body_kb=64)
+def app(pages_app):
+    """The in-process app with pages (its body limit is 64 KiB)."""
+    assert pages_app.config["SETTINGS"].max_body_kb == 64
+    return pages_app
 
 
 @pytest.fixture
@@ -25,6 +27,7 @@ def client(app):
 
 
 def _a_real_callback(app) -> tuple[str, dict]:
+    app.test_client().get("/")  # Dash takes the pages' callbacks in at its first request
     dash_app = app.extensions["dash_app"]
     output, spec = next(iter(dash_app.callback_map.items()))
     return output, spec

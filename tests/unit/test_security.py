@@ -10,7 +10,8 @@ import pytest
 
 from minimarket_dash.config import SettingsError
 from minimarket_dash.security import build_csp
-from tests.conftest import AUTH
+from tests.app_process import HttpClient
+from tests.constants import API_KEY, AUTH
 
 INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S)
 HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)  # e.g. Dash's IE-only script, never run
@@ -21,9 +22,9 @@ SECURITY_HEADERS = {
 
 
 @pytest.fixture
-def app(make_app, tiny_sqlite_url):
-    """An app over the tiny SQLite fixture with the test key and default security settings."""
-    return make_app(database_url=tiny_sqlite_url, api_keys=(AUTH["X-API-Key"],))
+def app(pages_app):
+    """The in-process app with pages: tiny SQLite fixture, the test key, default security."""
+    return pages_app
 
 
 def directives(policy: str) -> dict[str, list[str]]:
@@ -108,8 +109,9 @@ def test_static_assets_have_the_security_headers(app):
     assert_security_headers(response)
 
 
-def test_csp_allows_exactly_the_inline_scripts_dash_renders(app):
-    client = app.test_client()
+def test_csp_allows_exactly_the_inline_scripts_dash_renders(app_server):
+    # A server nobody asked before: the first page response, the one before Dash's setup ran.
+    client = HttpClient(app_server(fresh=True))
     response = client.get("/")
     html = response.get_data(as_text=True)
     allowed = directives(response.headers["Content-Security-Policy"])["script-src"]
@@ -141,7 +143,7 @@ def hosts_app(make_app, tiny_sqlite_url):
     """An app that answers only dash.example and localhost:8080."""
     return make_app(
         database_url=tiny_sqlite_url,
-        api_keys=(AUTH["X-API-Key"],),
+        api_keys=(API_KEY,),
         allowed_hosts=("dash.example", "localhost:8080"),
     )
 
@@ -175,7 +177,7 @@ def test_host_with_other_port_than_listed_is_refused(hosts_app):
 def https_app(make_app, tiny_sqlite_url):
     """An app that forces HTTPS behind one trusted proxy."""
     return make_app(
-        database_url=tiny_sqlite_url, force_https=True, trusted_proxies=1,
+        database_url=tiny_sqlite_url, api_keys=(API_KEY,), force_https=True, trusted_proxies=1,
         allowed_hosts=("dash.example", "localhost"),
     )
 
@@ -192,7 +194,8 @@ def test_health_is_never_redirected(https_app):
 
 
 def test_forwarded_proto_from_a_trusted_proxy_counts_as_https(https_app):
-    response = https_app.test_client().get("/", headers={"X-Forwarded-Proto": "https"})
+    response = https_app.test_client().get(
+        "/api/summary", headers={"X-Forwarded-Proto": "https", **AUTH})
     assert response.status_code == 200
 
 
@@ -217,7 +220,8 @@ def test_forced_https_with_any_host_stops_the_start(make_app, tiny_sqlite_url):
 
 
 def test_https_request_is_not_redirected(https_app):
-    response = https_app.test_client().get("/", base_url="https://dash.example")
+    response = https_app.test_client().get(
+        "/api/summary", base_url="https://dash.example", headers=AUTH)
     assert response.status_code == 200
 
 
@@ -226,7 +230,7 @@ def cors_app(make_app, tiny_sqlite_url):
     """An app that lets https://panel.example call the API."""
     return make_app(
         database_url=tiny_sqlite_url,
-        api_keys=(AUTH["X-API-Key"],),
+        api_keys=(API_KEY,),
         cors_origins=("https://panel.example",),
     )
 

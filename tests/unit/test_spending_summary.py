@@ -15,7 +15,7 @@ from minimarket_dash.optimize import optimize
 from minimarket_dash.queries.spending import by_month, by_provider, spending_cells
 from minimarket_dash.summaries import mm_importe_mes, read_state
 from tests.api import manager_sql
-from tests.conftest import postgres_database
+from tests.databases import postgres_database
 
 TODAY = date(2026, 3, 18)
 NOW = datetime(2026, 3, 18, 12, 30)

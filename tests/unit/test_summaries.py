@@ -18,7 +18,7 @@ from minimarket_dash.demo import seed_database
 from minimarket_dash.filters import Filters
 from minimarket_dash.optimize import INDEXES, advice, missing_indexes, optimize
 from minimarket_dash.summaries import read_state, split_days, split_months
-from tests.conftest import postgres_database
+from tests.databases import postgres_database
 
 TODAY = date(2026, 3, 18)
 NOW = datetime(2026, 3, 18, 12, 30)

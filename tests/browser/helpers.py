@@ -1,0 +1,105 @@
+"""Helpers shared by the browser tests: wait for charts, read what the browser drew, poll."""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import parse_qs, urlparse
+
+CHART_SELECTOR = ".js-plotly-plot"
+
+READY_JS = """
+const charts = document.querySelectorAll('#_pages_content .js-plotly-plot');
+for (const c of charts) {
+  if (!c.querySelector('.main-svg')) return -1;
+  const notes = (c.layout && c.layout.annotations) || [];
+  if (!(c.data && c.data.length) && !notes.length) return -1;
+}
+if (document.querySelector('[data-dash-is-loading="true"], .dash-spinner, ._dash-loading')) {
+  return -1;
+}
+return charts.length;
+"""
+
+
+def charts_drawn(driver) -> int:
+    """Return how many charts are drawn with their data, or -1 while any is still loading."""
+    return driver.execute_script(READY_JS)
+
+
+def wait_for_charts(dash_duo, count: int, timeout: float = 15) -> None:
+    """Wait until `count` charts are drawn and idle."""
+    deadline = time.monotonic() + timeout
+    drawn = -1
+    while time.monotonic() < deadline:
+        drawn = charts_drawn(dash_duo.driver)
+        if drawn >= count:
+            time.sleep(0.2)  # let a callback chained on the URL start, then check again
+            if charts_drawn(dash_duo.driver) >= count:
+                return
+        time.sleep(0.05)
+    raise AssertionError(f"charts not drawn in {timeout} s ({drawn} of {count})")
+
+
+def figure_data(dash_duo, graph_id: str) -> list[dict]:
+    """Return the traces (name, x, y) the browser drew in a dcc.Graph, decoded."""
+    return dash_duo.driver.execute_script(
+        """
+        const el = document.getElementById(arguments[0]);
+        const plot = el.classList.contains('js-plotly-plot') ? el
+            : el.querySelector('.js-plotly-plot');
+        return (plot._fullData || []).map(t => ({name: t.name || null,
+            x: Array.from(t.x || []), y: Array.from(t.y || [])}));
+        """,
+        graph_id,
+    )
+
+
+def bars(dash_duo, graph_id: str) -> dict:
+    """Return {label: value} of a horizontal bar chart as drawn."""
+    trace = figure_data(dash_duo, graph_id)[0]
+    return dict(zip(trace["y"], trace["x"], strict=True))
+
+
+def empty_note(dash_duo, graph_id: str) -> str | None:
+    """Return the empty-state note of a chart, or None when it draws data."""
+    return dash_duo.driver.execute_script(
+        """
+        const el = document.getElementById(arguments[0]);
+        const plot = el.classList.contains('js-plotly-plot') ? el
+            : el.querySelector('.js-plotly-plot');
+        const notes = (plot.layout && plot.layout.annotations) || [];
+        return notes.length ? notes[0].text : null;
+        """,
+        graph_id,
+    )
+
+
+def query(dash_duo) -> dict[str, list[str]]:
+    """Return the current URL's query string."""
+    return parse_qs(urlparse(dash_duo.driver.current_url).query)
+
+
+def wait_for(condition, timeout: float = 10) -> None:
+    """Poll until condition() is truthy."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError("condition not met in time")
+
+
+def text_without_help(dash_duo, selector: str) -> str:
+    """Return the element's visible text without its «?» help tips (what a reader sees)."""
+    return dash_duo.driver.execute_script(
+        """
+        const el = document.querySelector(arguments[0]);
+        const copy = el.cloneNode(true);
+        copy.querySelectorAll('.help-tip').forEach(tip => tip.remove());
+        document.body.appendChild(copy);
+        const text = copy.innerText;
+        copy.remove();
+        return text;
+        """,
+        selector,
+    )
