@@ -19,7 +19,7 @@ from sqlalchemy import update
 from minimarket_dash.db import detalle_pedidos, facturas_ocr, pedidos, productos
 from minimarket_dash.formatting import fmt_int, fmt_money, fmt_pct
 from tests import fixture_data
-from tests.browser.helpers import figure_data, text_without_help, wait_for_charts
+from tests.browser.helpers import figure_data, text_without_help, wait_for, wait_for_charts
 from tests.databases import fill_database
 
 pytestmark = pytest.mark.browser
@@ -79,15 +79,6 @@ def sql(path: Path, statement: str, *params):
     with sqlite3.connect(path) as conn:
         return conn.execute(statement, params).fetchone()[0]
 
-
-def wait_for(condition, timeout: float = 10) -> None:
-    """Poll until condition() is truthy."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError("condition not met in time")
 
 
 def start(dash_duo, app, size, path: str = "/", charts: int = 0) -> None:

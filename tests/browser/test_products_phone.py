@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import sqlite3
 import tempfile
-import time
 import unicodedata
 from urllib.parse import parse_qs, urlparse
 
@@ -16,7 +15,7 @@ from selenium import webdriver
 from selenium.webdriver.common.keys import Keys
 
 from tests.browser.conftest import pytest_setup_options
-from tests.browser.helpers import wait_for_charts
+from tests.browser.helpers import wait_for, wait_for_charts
 
 pytestmark = pytest.mark.browser
 
@@ -43,14 +42,6 @@ def es_int(value: int) -> str:
 def es_money(value: float) -> str:
     return "$ " + f"{value:,.2f}".replace(",", "@").replace(".", ",").replace("@", ".")
 
-
-def wait_for(condition, timeout: float = 10) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError("condition not met in time")
 
 
 def texts(dash_duo, selector: str) -> list[str]:
@@ -227,6 +218,8 @@ def test_dates_show_dd_mm_yyyy_and_spanish_months_in_an_english_browser(dash_duo
         browser.set_window_size(390, 844)
         browser.get(dash_duo.server_url + "/analytics?start_date=2026-03-01&end_date=2026-03-14")
         assert browser.execute_script("return navigator.language") == "en-US"
+        # The page renders after Dash loads its layout: wait for the field before reading it.
+        wait_for(lambda: browser.find_elements("css selector", "#analytics-start"))
         day = browser.find_element("css selector", "#analytics-start")
         wait_for(lambda: day.get_attribute("value") == "01/03/2026")
         assert browser.find_element("css selector", "#analytics-end").get_attribute(
