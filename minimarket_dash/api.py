@@ -49,8 +49,9 @@ LISTINGS: dict[str, Listing] = {
     "top-products": Listing(queries.TOP_PRODUCTS, ("limit", *DATED)),
     "stock-by-provider": Listing(queries.STOCK_BY_PROVIDER, ("limit",)),
     "weekly-sales": Listing(queries.WEEKLY_SALES, ("weeks",)),
+    "order-status": Listing(queries.ORDER_STATUS, DATED),
 }
-CSV_LISTINGS = ("providers", "top-products")
+CSV_LISTINGS = ("providers", "top-products", "order-status")
 REORDER_PARAMS = ("dias", "proveedor", "solo_hoy")
 
 

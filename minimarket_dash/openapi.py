@@ -129,6 +129,7 @@ SCHEMAS: dict[str, Any] = {
     ),
     "ProviderStock": queries.STOCK_BY_PROVIDER.item_schema(),
     "WeekSales": queries.WEEKLY_SALES.item_schema(),
+    "OrderStatus": queries.ORDER_STATUS.item_schema(),
     **REORDER_SCHEMAS,
 }
 NUMBER = {"type": "number"}
@@ -256,6 +257,12 @@ PATHS: dict[str, Any] = {
         "Pedidos y unidades por semana ISO",
         _list("WeekSales"),
         [_int_param("weeks", "Últimas N semanas")],
+    ),
+    "/api/order-status": _operation(
+        "Pedidos por estado", _list("OrderStatus"), DATE_PARAMS
+    ),
+    "/api/export/order-status.csv": _operation(
+        "Pedidos por estado (CSV)", CSV_TEXT, DATE_PARAMS, CSV
     ),
     "/api/reorder": {
         **_operation("Qué pedir hoy, por proveedor", _ref("Reorder"), REORDER_PARAMS),

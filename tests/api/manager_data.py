@@ -128,6 +128,42 @@ TODAY = {
     "facturas_sin_procesar": 2,
 }
 
+# /api/order-status: orders per estado (any date unless given; cancelled and future ones count).
+ORDER_STATUS = {
+    "": [
+        {"estado": "entregado", "pedidos": 5},  # orders 6, 9, 10, 13, 14
+        {"estado": "pendiente", "pedidos": 4},  # orders 1, 3, 7, 11 (11 is after now: counts)
+        {"estado": "enviado", "pedidos": 2},  # orders 2, 4
+        {"estado": "cancelado", "pedidos": 1},  # order 5
+        {"estado": "recibido", "pedidos": 1},  # order 12
+        {"estado": "sin estado", "pedidos": 1},  # order 8 (estado NULL, no provider)
+    ],
+    # 2026-03-01 00:00 to 2026-03-14 23:59:59: orders 1-5, 7, 8 (11 and 14 are on the 15th).
+    "start_date=2026-03-01&end_date=2026-03-14": [
+        {"estado": "pendiente", "pedidos": 3},  # 1, 3, 7
+        {"estado": "enviado", "pedidos": 2},  # 2, 4
+        {"estado": "cancelado", "pedidos": 1},  # 5
+        {"estado": "sin estado", "pedidos": 1},  # 8
+    ],
+    "start_date=2026-03-01&end_date=2026-03-14&proveedor=lacteos": [
+        {"estado": "pendiente", "pedidos": 3},  # 1, 3, 7 (P01)
+    ],
+    "proveedor=NORTE": [  # P02: orders 2, 4, 5, 11, 13
+        {"estado": "enviado", "pedidos": 2},
+        {"estado": "cancelado", "pedidos": 1},
+        {"estado": "entregado", "pedidos": 1},
+        {"estado": "pendiente", "pedidos": 1},
+    ],
+    "proveedor=viejo": [{"estado": "entregado", "pedidos": 2}],  # inactive P04: orders 9, 10
+    "start_date=2026-03-15": [  # no upper bound: 11 (13:00, after now) and 14
+        {"estado": "entregado", "pedidos": 1},
+        {"estado": "pendiente", "pedidos": 1},
+    ],
+    "end_date=2025-03-31": [{"estado": "entregado", "pedidos": 1}],  # 9, at 23:59:59
+    "start_date=2025-04-01&end_date=2025-04-01": [{"estado": "entregado", "pedidos": 1}],  # 10
+    "proveedor=nadie": [],
+}
+
 
 def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None

@@ -38,8 +38,9 @@ REQUESTS = (
     "/api/export/summary.csv", "/api/export/providers.csv", "/api/export/top-products.csv",
     f"/api/export/top-products.csv?{DATED}", "/api/export/reorder.csv",
     "/api/export/invoices.csv", "/api/export/price-changes.csv", "/api/export/low-stock.csv",
-    "/api/export/spending.csv", "/api/top-products?limit=abc", "/api/trends?start_date=2026-13-01",
-    "/api/nope",
+    "/api/export/spending.csv", "/api/order-status", f"/api/order-status?{DATED}&proveedor=s",
+    f"/api/export/order-status.csv?{DATED}", "/api/top-products?limit=abc",
+    "/api/trends?start_date=2026-13-01", "/api/nope",
 )
 
 

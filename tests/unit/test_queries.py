@@ -257,3 +257,21 @@ def test_stock_timeline_follows_explicit_dates(tiny_engine):
         ("2026-02-01", "entrada", 7),
         ("2026-01-15", "ajuste", 3),
     ]
+
+
+@pytest.mark.parametrize(
+    ("filters", "count"),
+    [
+        (Filters(), 8),  # every order, 8 (after now) too
+        (Filters(start_date=date(2026, 3, 1), end_date=date(2026, 3, 14)), 4),  # 2, 3, 6, 7
+        (Filters(end_date=date(2026, 1, 31)), 1),  # order 5 at 23:59:59: end_date is inclusive
+        (Filters(start_date=date(2026, 3, 15), proveedor="lacteos"), 2),  # orders 1 and 8
+        (Filters(proveedor="viejo"), 1),  # order 6, inactive provider
+        (Filters(proveedor="nadie"), 0),
+    ],
+)
+def test_order_status_window_and_provider(tiny_engine, filters, count):
+    # The fixture files every order as «recibido» (states: tests/api/test_order_status.py).
+    with tiny_engine.connect() as conn:
+        rows = records(queries.ORDER_STATUS.query(conn, filters, NOW))
+    assert rows == ([{"estado": "recibido", "pedidos": count}] if count else [])
