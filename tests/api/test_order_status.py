@@ -20,8 +20,9 @@ from minimarket_dash.db import make_engine
 from minimarket_dash.filters import Filters
 from tests import fixture_data
 from tests.api import manager_data
-from tests.api.conftest import AUTH, assert_error, get_json
-from tests.conftest import API_KEY, _fill_tiny, postgres_database
+from tests.api.helpers import assert_error, get_json
+from tests.constants import API_KEY, AUTH
+from tests.databases import fill_database, postgres_database
 
 
 @pytest.fixture(
@@ -31,11 +32,11 @@ def states_url(request, tmp_path_factory) -> Iterator[str]:
     """tests/api/manager_data.py (orders in every state) on each supported database."""
     if request.param == "postgres":
         with postgres_database("mmdash_states") as url:
-            _fill_tiny(url, manager_data.insert_all)
+            fill_database(url, manager_data.insert_all)
             yield url
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('states') / 'states.db'}"
-        _fill_tiny(url, manager_data.insert_all)
+        fill_database(url, manager_data.insert_all)
         yield url
 
 
