@@ -13,6 +13,7 @@ from datetime import date
 import pandas as pd
 
 from .formatting import day_label, fmt_int, fmt_money, month_label, week_label, week_monday
+from .periods import PARTIAL
 
 Figure = dict
 # Okabe-Ito: distinguishable with every common colour-vision deficiency.
@@ -22,6 +23,7 @@ KIND_LABELS = {"entrada": "Entradas", "salida": "Salidas", "ajuste": "Ajustes"}
 KIND_SYMBOLS = {"entrada": "circle", "salida": "square", "ajuste": "diamond"}
 EMPTY_MESSAGE = "Sin datos para el período elegido"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+NO_PROVIDER = "—"  # a product bar whose product has no main provider
 LABEL_MAX = 22  # longer category names are cut on the axis (the hover shows them whole)
 
 
@@ -69,11 +71,11 @@ def nice_step(peak: float, ticks: int = 4) -> int:
     return step
 
 
-def counts_axis(fig: Figure, peak: float, axis: str = "yaxis") -> Figure:
+def counts_axis(fig: Figure, peak: float, axis: str = "yaxis", ticks: int = 4) -> Figure:
     """Label a count axis with whole, round numbers only (no 2,5 pedidos, no 10,67)."""
     settings = fig["layout"].setdefault(axis, _axis())
     settings.update({"tickformat": ",d", "rangemode": "tozero", "tick0": 0,
-                     "dtick": nice_step(float(peak))})
+                     "dtick": nice_step(float(peak), ticks)})
     return fig
 
 
@@ -132,7 +134,10 @@ def _hbar(labels: Sequence[str], values: Sequence[int], hover: str, **trace) -> 
     left = 12 + 7 * max((len(line) for line in lines), default=4)
     fig = {"data": [bar], "layout": layout(
         max(220, 38 * len(labels) + 40), yaxis=y_axis, margin=_margin(left=left, right=16))}
-    return counts_axis(fig, max((abs(v) for v in values), default=0), "xaxis")
+    peak = max((abs(v) for v in values), default=0)
+    # Level value ticks (a slanted «20.000» was cut on phones); three of them when they are long.
+    fig["layout"]["xaxis"]["tickangle"] = 0
+    return counts_axis(fig, peak, "xaxis", ticks=3 if peak >= 10_000 else 4)
 
 
 def _customdata(frame: pd.DataFrame, columns: list[str]) -> list[list]:
@@ -145,6 +150,54 @@ def _plain(value):
 
 
 PARTIAL_OPACITY = 0.4
+
+
+# Room under a period axis for its three tick lines: month, year, «parcial».
+PERIOD_AXIS_BOTTOM = 56
+PERIOD_TICK_SIZE = 10
+# At most this many labelled ticks: seven «sep» or «23/02» fit a 390 px phone side by side
+# (twelve do not; bars between two labels keep their tick mark and their hover).
+PERIOD_LABELS_MAX = 7
+BLANK_LINE = "\u00a0"  # keeps «parcial» on the third line under a label without a year
+
+
+def _period_lines(period, year_shown: str | None) -> list[str]:
+    """Return the lines of one labelled tick: «ene» over «2026» when the year changes, or «23/02».
+
+    A partial period adds «parcial» below (on the third line under a month).
+    """
+    partial = [PARTIAL] if period.partial else []
+    if "-W" in period.key:
+        return [period.label.split(" ")[0], *partial]
+    month, year = period.label.split(" ")[:2]
+    if year != year_shown:
+        return [month, year, *partial]
+    return [month, BLANK_LINE, *partial] if partial else [month]
+
+
+def period_ticks(marked: Sequence) -> list[str]:
+    """Return the tick text of periods (periods.Period, oldest first), short enough for a phone.
+
+    Every `step`-th bar counted back from the newest is labelled (all of them when there are
+    at most PERIOD_LABELS_MAX), the others get an empty text. A month shows its full year on
+    the first label of each year. The hover keeps the whole label.
+    """
+    step = -(-len(marked) // PERIOD_LABELS_MAX)
+    texts, year_shown = [], None
+    for index, period in enumerate(marked):
+        if (len(marked) - 1 - index) % step:
+            texts.append("")
+            continue
+        texts.append("<br>".join(_period_lines(period, year_shown)))
+        year_shown = period.key[:4]
+    return texts
+
+
+def period_axis(marked: Sequence) -> dict:
+    """A category axis of periods with level ticks that a phone never cuts (see period_ticks)."""
+    labels = [period.label for period in marked]
+    return _axis(type="category", tickvals=labels, ticktext=period_ticks(marked), tickangle=0,
+                 tickfont={"size": PERIOD_TICK_SIZE})
 
 
 def partial_marks(marked, color: str = PALETTE[0]) -> tuple[list[str], dict, list[str]]:
@@ -237,7 +290,7 @@ def provider_orders(frame: pd.DataFrame, limit: int = 15) -> Figure:
     return _hbar(
         shown["nombre"], shown["total_pedidos"],
         "%{customdata[0]}<br>Pedidos: %{x:,d}<br>Últimos 30 días: %{customdata[1]:,d}"
-        "<br>Clic para analizar<extra></extra>",
+        "<extra></extra>",
         marker={"color": PALETTE[0]}, customdata=_customdata(shown, ["nombre", "pedidos_mes"]),
     )
 
@@ -252,7 +305,7 @@ def top_products(frame: pd.DataFrame, limit: int = 10) -> Figure:
         "%{customdata[2]}<br>Unidades: %{x:,d}<br>Pedidos: %{customdata[0]:,d}"
         "<br>Proveedor principal: %{customdata[1]}<extra></extra>",
         marker={"color": PALETTE[1]},
-        customdata=_customdata(shown.fillna({"proveedor": "—"}),
+        customdata=_customdata(shown.fillna({"proveedor": NO_PROVIDER}),
                                ["pedidos", "proveedor", "producto"]),
     )
 
@@ -300,7 +353,7 @@ def stock_by_provider(frame: pd.DataFrame, selected: str | None = None) -> Figur
     outline = [3 if name == selected else 0 for name in frame["nombre"]]
     return _hbar(
         frame["nombre"], frame["stock_total"],
-        "%{customdata[0]}<br>Stock neto: %{x:,d} u.<br>Clic para filtrar<extra></extra>",
+        "%{customdata[0]}<br>Stock neto: %{x:,d} u.<extra></extra>",
         marker={"color": colors, "line": {"color": "#000", "width": outline}},
         customdata=_customdata(frame, ["nombre"]),
     )
@@ -353,8 +406,10 @@ def money_per_period(frame: pd.DataFrame, marked: Sequence) -> Figure:
            "hovertemplate": "%{customdata[0]}<br>Compras: %{customdata[1]}"
                             "<br>Pedidos no cancelados: %{customdata[2]}<extra></extra>"}
     return {"data": [bar], "layout": layout(
-        xaxis=_axis(type="category"), yaxis=_axis(**MONEY_AXIS),
-        margin=_margin(left=64, bottom=84, top=24, right=40))}
+        xaxis=period_axis(marked), yaxis=_axis(**MONEY_AXIS),
+        # Bar texts too small to read (thirteen bars on a phone) are left out; the hover stays.
+        uniformtext={"minsize": 9, "mode": "hide"},
+        margin=_margin(left=64, bottom=PERIOD_AXIS_BOTTOM, top=24, right=40))}
 
 
 def money_per_provider(frame: pd.DataFrame, limit: int = 10) -> Figure:
@@ -411,10 +466,10 @@ def orders_per_period(frame: pd.DataFrame, marked: Sequence) -> Figure:
                      "marker": {"symbol": "diamond"},
                      "hovertemplate": "%{x}<br>Proveedores con pedidos: %{y:,d}<extra></extra>"})
     fig = {"data": data, "layout": layout(
-        legend=True, xaxis=_axis(type="category"), yaxis=_axis(title={"text": "Pedidos"}),
+        legend=True, xaxis=period_axis(marked), yaxis=_axis(title={"text": "Pedidos"}),
         yaxis2=_axis(title={"text": "Proveedores"}, overlaying="y", side="right",
                      showgrid=False),
-        margin=_margin(left=64, right=56, top=34, bottom=84))}
+        margin=_margin(left=64, right=56, top=34, bottom=PERIOD_AXIS_BOTTOM))}
     if "proveedores_activos" in keyed:
         counts_axis(fig, keyed["proveedores_activos"].max(), "yaxis2")
     return counts_axis(fig, keyed["pedidos"].max())
@@ -430,8 +485,8 @@ def movements_per_period(frame: pd.DataFrame, marked: Sequence) -> Figure:
     for bar in bars:
         bar["marker"]["opacity"] = marker["opacity"]
     fig = {"data": bars, "layout": layout(
-        legend=True, barmode="group", xaxis=_axis(type="category"),
-        margin=_margin(top=34, bottom=84, right=40))}
+        legend=True, barmode="group", xaxis=period_axis(marked),
+        margin=_margin(top=34, bottom=PERIOD_AXIS_BOTTOM, right=40))}
     return counts_axis(fig, wide.max().max())
 
 

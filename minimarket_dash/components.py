@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Output, dash_table, dcc, html
+from dash import Input, Output, State, dash_table, dcc, html
 
 from .charts import EMPTY_MESSAGE, FONT
 from .csvexport import frame_to_csv
@@ -318,10 +318,58 @@ def chart(graph_id: str, figure: dict) -> dcc.Graph:
 
 def graph_card(
     page: str, name: str, title: str, graph_id: str, caption: str | None = None, content=None,
-    help_text: str | None = None,
+    help_text: str | None = None, tap: bool = False,
 ):
-    """Return a card holding one chart (or its empty box, see graph) and its CSV button."""
-    return card(title, graph(graph_id, title, content=content), page, name, caption, help_text)
+    """Return a card holding one chart (or its empty box, see graph) and its CSV button.
+
+    With `tap`, the chart has a tap panel below it (see tap_panel).
+    """
+    body = graph(graph_id, title, content=content)
+    if tap:
+        body = html.Div([body, tap_panel(graph_id)])
+    return card(title, body, page, name, caption, help_text)
+
+
+# ---- A tap (or click) on a bar only names it; acting on it takes a second, explicit press.
+
+
+def tap_panel(graph_id: str) -> html.Div:
+    """Return the line under a chart that shows the tapped bar's full name and figures.
+
+    Its button (hidden until a tap) does what the page offers for that bar, e.g. «Filtrar por
+    …»: on a phone a finger must be able to read a cut label without changing the page.
+    """
+    return html.Div(
+        [html.Div(id=f"{graph_id}-tap-text", className="tap-text"),
+         html.Button(id=f"{graph_id}-tap-action", type="button", hidden=True,
+                     className="btn btn-outline-primary btn-sm tap-action")],
+        id=f"{graph_id}-tap", className="tap-panel small", **{"aria-live": "polite"},
+    )
+
+
+def tap_outputs(graph_id: str) -> tuple[Output, Output, Output]:
+    """Return the outputs a page's tap callback fills: text, button label, button hidden."""
+    action = f"{graph_id}-tap-action"
+    return (Output(f"{graph_id}-tap-text", "children"), Output(action, "children"),
+            Output(action, "hidden"))
+
+
+NO_TAP = (None, None, True)
+
+
+def tapped(name: str, figures: Sequence[str], action: str | None) -> tuple:
+    """Return the tap panel's content: the whole name, its figures and the button's label.
+
+    Without an action (nothing to filter by), the button stays hidden.
+    """
+    text = [html.Strong(name, className="tap-name"), " · ".join(["", *figures])]
+    return text, action, action is None
+
+
+def tapped_point(click: dict | None) -> dict | None:
+    """Return the tapped point of a dcc.Graph's clickData, or None."""
+    points = (click or {}).get("points") or []
+    return points[0] if points else None
 
 
 def data_table(table_id: str, columns: Sequence[tuple[str, str, bool | str]],
@@ -344,6 +392,34 @@ def data_table(table_id: str, columns: Sequence[tuple[str, str, bool | str]],
         ],
         style_header={"fontWeight": "600", "backgroundColor": "#f3f5f7"},
         css=[{"selector": ".dash-spreadsheet-menu", "rule": "display: none"}],
+    )
+
+
+def phone_columns(table_id: str, columns: Sequence[tuple[str, str, bool | str]],
+                  fixed: Sequence[str], picked: str) -> html.Div:
+    """Return the «Ver también» picker of a data_table, shown below 576 px only.
+
+    A phone shows the `fixed` columns and the picked one (three in all); the picker offers the
+    others. Sorting, filters and the CSV are the table's own, whatever is hidden.
+    """
+    picker_id = f"{table_id}-column"
+    options = [{"label": name, "value": cid} for cid, name, _ in columns if cid not in fixed]
+    return html.Div(
+        [html.Label("Ver también", htmlFor=picker_id, className="form-label small mb-0"),
+         dbc.Select(id=picker_id, options=options, value=picked, size="sm",
+                    className="phone-columns-select")],
+        className="phone-columns d-sm-none", id=f"{table_id}-phone-columns",
+    )
+
+
+def phone_columns_callback(table_id: str) -> None:
+    """Hide, below 576 px, the picker's columns that are not picked (assets/40-phone.js)."""
+    picker_id = f"{table_id}-column"
+    dash.clientside_callback(
+        dash.ClientsideFunction("phone", "hiddenColumns"),
+        Output(table_id, "hidden_columns"),
+        Input(picker_id, "value"),
+        State(picker_id, "options"),
     )
 
 

@@ -21,7 +21,7 @@ from minimarket_dash.csvexport import file_name, filter_parts
 from minimarket_dash.dashboard import query_from_search, search_from_filters
 from minimarket_dash.definitions import HELP
 from minimarket_dash.filters import Filters, clean_proveedor, read_filters
-from minimarket_dash.formatting import fmt_date, iso_week, iso_weeks, week_monday
+from minimarket_dash.formatting import fmt_date, fmt_int, iso_week, iso_weeks, week_monday
 from minimarket_dash.metric import Metric
 from minimarket_dash.periods import is_short, periods, week_filters
 from minimarket_dash.queries.spending import by_month, by_provider
@@ -142,11 +142,13 @@ def _top_products_row() -> dbc.Row:
     return dbc.Row([
         _col(components.graph_card(
             PAGE, "productos", "Productos más pedidos", "analytics-top",
-            "Unidades en el período · clic en una barra: filtra por su proveedor",
-            help_text=HELP["productos_top"]), lg=6),
+            "Unidades en el período · tocá una barra para ver su nombre y filtrar por su "
+            "proveedor", help_text=HELP["productos_top"], tap=True), lg=6),
         _col(components.card(
             "Productos más pedidos (tabla)",
-            html.Div([components.data_table("analytics-top-table", PRODUCT_COLUMNS, 5),
+            html.Div([components.phone_columns("analytics-top-table", PRODUCT_COLUMNS,
+                                               ("producto", "cantidad_total"), "proveedor"),
+                      components.data_table("analytics-top-table", PRODUCT_COLUMNS, 5),
                       html.Div(id="analytics-top-empty")]),
             PAGE, "productos-tabla", f"Los {TOP_LIMIT} primeros, de a 5 por página",
             HELP["productos_top"]), lg=6),
@@ -160,13 +162,16 @@ def _outside_filter() -> html.Div:
                className="small text-muted mb-2"),
         dbc.Row([_col(components.graph_card(
             PAGE, "stock-proveedor", "Stock neto por proveedor", "analytics-stock",
-            "Entradas − salidas + ajustes, histórico · clic: filtra por él",
-            help_text=HELP["stock_proveedor"]), lg=6)]),
+            "Entradas − salidas + ajustes, histórico · tocá una barra para ver su nombre y "
+            "filtrar por él", help_text=HELP["stock_proveedor"], tap=True), lg=6)]),
     ], className="outside-filter", id="analytics-outside-filter")
 
 
 def _charts() -> html.Div:
     return html.Div([_top_products_row(), *map(_chart_row, CHART_ROWS), _outside_filter()])
+
+
+components.phone_columns_callback("analytics-top-table")
 
 
 # ---- URL state: the controls write the URL; the URL (also on back/forward) sets the controls.
@@ -216,30 +221,63 @@ def _apply(trigger, filters: Filters) -> Filters:
     return filters
 
 
-@callback(
-    Output("analytics-url", "search", allow_duplicate=True),
-    Input("analytics-top", "clickData"),
-    State("analytics-url", "search"),
-    prevent_initial_call=True,
-)
-def filter_by_product_bar(click, search):
-    """Cross-filter: a product bar filters everything by that product's main provider."""
-    if not click:
-        return dash.no_update
-    return _with_provider(search, click["points"][0]["customdata"][1])
+# ---- A tap on a bar shows its whole name and figures; «Filtrar por …» applies the filter.
+
+
+@callback(*components.tap_outputs("analytics-top"), Input("analytics-top", "clickData"),
+          Input("analytics-url", "search"), prevent_initial_call=True)
+def show_tapped_product(click, _search):
+    """Name the tapped product with its figures and offer to filter by its main provider."""
+    point = components.tapped_point(click) if dash.ctx.triggered_id == "analytics-top" else None
+    if point is None:
+        return components.NO_TAP
+    orders, provider, product = point["customdata"]
+    figures = [f"{fmt_int(point['x'])} unidades", f"{fmt_int(orders)} pedidos",
+               f"proveedor principal: {provider}"]
+    action = None if provider == charts.NO_PROVIDER else f"Filtrar por {provider}"
+    return components.tapped(product, figures, action)
+
+
+@callback(*components.tap_outputs("analytics-stock"), Input("analytics-stock", "clickData"),
+          Input("analytics-url", "search"), prevent_initial_call=True)
+def show_tapped_provider(click, _search):
+    """Name the tapped provider with its net stock and offer to filter by it."""
+    point = components.tapped_point(click) if dash.ctx.triggered_id == "analytics-stock" else None
+    if point is None:
+        return components.NO_TAP
+    provider = point["customdata"][0]
+    return components.tapped(provider, [f"stock neto {fmt_int(point['x'])} u."],
+                             f"Filtrar por {provider}")
 
 
 @callback(
     Output("analytics-url", "search", allow_duplicate=True),
-    Input("analytics-stock", "clickData"),
+    Input("analytics-top-tap-action", "n_clicks"),
+    State("analytics-top", "clickData"),
     State("analytics-url", "search"),
     prevent_initial_call=True,
 )
-def filter_by_provider_bar(click, search):
-    """Cross-filter: a provider bar filters everything by that provider."""
-    if not click:
+def filter_by_product_bar(pressed, click, search):
+    """Cross-filter on request: «Filtrar por …» filters everything by the product's provider."""
+    point = components.tapped_point(click)
+    if not pressed or point is None:
         return dash.no_update
-    return _with_provider(search, click["points"][0]["customdata"][0])
+    return _with_provider(search, point["customdata"][1])
+
+
+@callback(
+    Output("analytics-url", "search", allow_duplicate=True),
+    Input("analytics-stock-tap-action", "n_clicks"),
+    State("analytics-stock", "clickData"),
+    State("analytics-url", "search"),
+    prevent_initial_call=True,
+)
+def filter_by_provider_bar(pressed, click, search):
+    """Cross-filter on request: «Filtrar por …» filters everything by the tapped provider."""
+    point = components.tapped_point(click)
+    if not pressed or point is None:
+        return dash.no_update
+    return _with_provider(search, point["customdata"][0])
 
 
 def _with_provider(search: str | None, nombre: str) -> str:

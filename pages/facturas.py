@@ -54,7 +54,8 @@ def layout(**query):
             dbc.Col(components.graph_card(
                 PAGE, "aumentos", "Aumentos de precios", "facturas-bars",
                 "Aumento % de cada proveedor; la línea es la mediana del mercado. "
-                "Clic en una barra: filtra la página por ese proveedor."), lg=5, className="mb-3"),
+                "Tocá una barra para ver su nombre y filtrar la página por ese proveedor.",
+                tap=True), lg=5, className="mb-3"),
         ]),
         dbc.Row([
             dbc.Col(_index_card(), lg=7, className="mb-3"),
@@ -197,19 +198,32 @@ def _controls(state: ui.PageState) -> tuple:
             state.marca)
 
 
+@callback(*components.tap_outputs("facturas-bars"), Input("facturas-bars", "clickData"),
+          Input("facturas-url", "search"), prevent_initial_call=True)
+def show_tapped_provider(click, _search):
+    """Name the tapped provider with its change and offer to filter the page by it."""
+    point = components.tapped_point(click) if dash.ctx.triggered_id == "facturas-bars" else None
+    if point is None:
+        return components.NO_TAP
+    provider, change, against_market = point["customdata"]
+    return components.tapped(provider, [f"aumento {change} %", f"vs. mercado {against_market} pp"],
+                             f"Filtrar por {provider}")
+
+
 @callback(
     Output("facturas-url", "search", allow_duplicate=True),
-    Input("facturas-bars", "clickData"),
+    Input("facturas-bars-tap-action", "n_clicks"),
+    State("facturas-bars", "clickData"),
     State("facturas-url", "search"),
     prevent_initial_call=True,
 )
-def filter_by_provider_bar(click, search):
-    """Cross-filter: a provider's bar filters the whole page by that provider."""
-    if not click:
+def filter_by_provider_bar(pressed, click, search):
+    """Cross-filter on request: «Filtrar por …» filters the whole page by the tapped provider."""
+    point = components.tapped_point(click)
+    if not pressed or point is None:
         return dash.no_update
     state = ui.state_from_search(search)
-    name = click["points"][0]["customdata"][0]
-    state.filters = replace(state.filters, proveedor=clean_proveedor(name))
+    state.filters = replace(state.filters, proveedor=clean_proveedor(point["customdata"][0]))
     return ui.search_from_state(state)
 
 

@@ -1,4 +1,7 @@
-"""Proveedores: every active provider with its order KPIs and money; a click opens its analysis.
+"""Proveedores: every active provider with its order KPIs and money.
+
+A click on a provider's name in the table opens its analysis; a tap on its bar names it and
+offers «Analizar …».
 
 Numbers filter as numbers (`>1000`, `<10`, and `1.000` typed the Argentine way) and the CSV
 holds the rows the table shows, filtered and sorted.
@@ -16,7 +19,7 @@ from dash import MATCH, Input, Output, State, callback, dcc, html
 from minimarket_dash import charts, clock, components, queries
 from minimarket_dash.csvexport import file_name
 from minimarket_dash.definitions import HELP
-from minimarket_dash.formatting import numeric_filter_query
+from minimarket_dash.formatting import fmt_int, numeric_filter_query
 from minimarket_dash.periods import last_30_days
 from minimarket_dash.queries.spending import by_provider
 
@@ -33,6 +36,7 @@ COLUMNS = (
     ("compras_30d", "Compras 30 días", "money"),
 )
 NUMERIC = {column for column, _, numeric in COLUMNS if numeric}
+PHONE_FIXED = ("nombre", "total_pedidos")  # below 576 px, with the one picked
 
 
 def layout(**_query):
@@ -43,6 +47,7 @@ def layout(**_query):
          "cursor": "pointer"},
     ]
     table_body = html.Div([
+        components.phone_columns("providers-table", COLUMNS, PHONE_FIXED, "compras_30d"),
         dcc.Loading(table, delay_show=150),
         html.Div(id="providers-empty"),
     ])
@@ -51,7 +56,8 @@ def layout(**_query):
             dcc.Location(id="providers-nav", refresh="callback-nav"),
             dcc.Store(id="providers-load", data=0),
             components.page_header(
-                "Proveedores", "Proveedores activos con sus pedidos. Tocá uno para analizarlo."
+                "Proveedores",
+                "Proveedores activos con sus pedidos. Tocá un nombre para analizarlo.",
             ),
             components.db_banner(PAGE),
             dbc.Row([
@@ -63,7 +69,8 @@ def layout(**_query):
                 ), lg=7, className="mb-3"),
                 dbc.Col(components.graph_card(
                     PAGE, "grafico", "Pedidos por proveedor", "providers-chart",
-                    "Los 15 con más pedidos (histórico)", help_text=HELP["pedidos_por_proveedor"],
+                    "Los 15 con más pedidos (histórico) · tocá una barra para ver su nombre y "
+                    "analizarlo", help_text=HELP["pedidos_por_proveedor"], tap=True,
                 ), lg=5, className="mb-3"),
             ]),
         ]
@@ -85,6 +92,9 @@ def _providers():
     money = {} if totals is None else dict(zip(totals["proveedor"], totals["importe"],
                                                strict=True))
     return frame.assign(compras_30d=[float(money.get(name, 0.0)) for name in frame["nombre"]])
+
+
+components.phone_columns_callback("providers-table")
 
 
 @callback(
@@ -121,16 +131,30 @@ def open_from_table(cell):
     return dash.no_update
 
 
+@callback(*components.tap_outputs("providers-chart"), Input("providers-chart", "clickData"),
+          prevent_initial_call=True)
+def show_tapped_provider(click):
+    """Name the tapped provider with its orders and offer to open its analysis."""
+    point = components.tapped_point(click)
+    if point is None:
+        return components.NO_TAP
+    provider, last_30 = point["customdata"]
+    figures = [f"{fmt_int(point['x'])} pedidos", f"{fmt_int(last_30)} en los últimos 30 días"]
+    return components.tapped(provider, figures, f"Analizar {provider}")
+
+
 @callback(
     Output("providers-nav", "href", allow_duplicate=True),
-    Input("providers-chart", "clickData"),
+    Input("providers-chart-tap-action", "n_clicks"),
+    State("providers-chart", "clickData"),
     prevent_initial_call=True,
 )
-def open_from_chart(click):
-    """Open /analytics filtered by the provider clicked in the chart."""
-    if not click:
+def open_from_chart(pressed, click):
+    """Open /analytics filtered by the tapped provider, on «Analizar …»."""
+    point = components.tapped_point(click)
+    if not pressed or point is None:
         return dash.no_update
-    return analytics_href(click["points"][0]["customdata"][0])
+    return analytics_href(point["customdata"][0])
 
 
 @callback(

@@ -79,7 +79,7 @@ def test_flag_filter_in_url(dash_duo, start_facturas):
     wait_for(lambda: len(dash_duo.find_elements(ROWS)) == 2)
 
 
-def test_bars_market_line_and_click_filters(dash_duo, start_facturas):
+def test_bars_market_line_and_filter_button_filters(dash_duo, start_facturas):
     open_facturas(dash_duo, start_facturas)
     assert bars(dash_duo, "facturas-bars") == {
         "Almacén Central SRL": 13.3, "Bebidas Norte": 10.7, "Lácteos del Sur S.A.": 7.6}
@@ -87,6 +87,9 @@ def test_bars_market_line_and_click_filters(dash_duo, start_facturas):
     assert lines == {"Almacén Central SRL", "Bebidas Norte", "Lácteos del Sur S.A."}
     bar = dash_duo.find_elements("#facturas-bars .point path")[1]  # Bebidas Norte
     ActionChains(dash_duo.driver).move_to_element(bar).click().perform()
+    action = dash_duo.find_element("#facturas-bars-tap-action")
+    wait_for(lambda: action.text == "Filtrar por Bebidas Norte")
+    click(dash_duo, action)  # the tap only named the bar; this filters
     wait_for(lambda: query(dash_duo).get("proveedor") == ["Bebidas Norte"])
     wait_for(lambda: dash_duo.find_element("#facturas-proveedor").get_attribute("value")
              == "Bebidas Norte")

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from selenium.webdriver.support.select import Select
 from sqlalchemy import update
 
 from minimarket_dash.db import detalle_pedidos, facturas_ocr, pedidos, productos
@@ -105,7 +106,15 @@ def click(dash_duo, selector: str) -> None:
 
 
 def filter_table(dash_duo, column: str, text: str) -> None:
-    """Type text into a column's filter box of the providers table and wait for the rows."""
+    """Type text into a column's filter box of the providers table and wait for the rows.
+
+    On a phone the table shows three columns: the column is picked in «Ver también» first.
+    """
+    picker = dash_duo.find_element("#providers-table-column")
+    if picker.is_displayed():
+        Select(picker).select_by_value(column)
+        wait_for(lambda: dash_duo.find_element(
+            f"#providers-table th[data-dash-column='{column}'] input").is_displayed())
     box = dash_duo.find_element(f"#providers-table th[data-dash-column='{column}'] input")
     box.clear()
     box.send_keys(text + "\n")

@@ -116,13 +116,16 @@ def test_preset_sets_dates_in_url_and_charts(dash_duo, start_dashboard):
     assert dash_duo.get_logs() == []
 
 
-def test_click_on_a_provider_bar_filters_the_rest(dash_duo, start_dashboard):
+def test_filter_button_of_a_tapped_provider_bar_filters_the_rest(dash_duo, start_dashboard):
     start_dashboard(dash_duo)
     open_page(dash_duo, "/analytics", ANALYTICS_CHARTS)
     stock = bars(dash_duo, "analytics-stock")
     assert stock == {"Bebidas Norte": 23, "Lácteos del Sur": 13, "Almacén Central": 0}
     bar = dash_duo.find_elements("#analytics-stock .point")[1]  # Lácteos del Sur
     ActionChains(dash_duo.driver).move_to_element(bar).click().perform()
+    action = dash_duo.find_element("#analytics-stock-tap-action")
+    wait_for(lambda: action.text == "Filtrar por Lácteos del Sur")
+    dash_duo.driver.execute_script("arguments[0].click()", action)  # the explicit control
     wait_for(lambda: query(dash_duo).get("proveedor") == ["Lácteos del Sur"])
     wait_for_charts(dash_duo, ANALYTICS_CHARTS)
     assert bars(dash_duo, "analytics-top") == {"Leche entera 1 L": 15, "Yogur frutilla": 12}
