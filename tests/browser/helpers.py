@@ -103,3 +103,10 @@ def text_without_help(dash_duo, selector: str) -> str:
         """,
         selector,
     )
+
+
+def scroll_to(driver, element) -> None:
+    """Bring element to the middle of the window at once (Bootstrap scrolls smoothly, and a
+    click during the scroll lands on whatever passes under the pointer)."""
+    driver.execute_script(
+        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element)

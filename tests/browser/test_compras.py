@@ -11,6 +11,7 @@ from urllib.parse import unquote, urlparse
 import pytest
 from selenium.webdriver.common.keys import Keys
 
+from tests.browser.helpers import scroll_to
 from tests.reorder_fixture import NOW
 
 pytestmark = pytest.mark.browser
@@ -56,8 +57,8 @@ def order_text(duo, prov: int = CUYO) -> str:
 def set_quantity(duo, prod: int, value: str, prov: int = CUYO) -> None:
     box = by_id(duo, "compras-qty", prod=prod, prov=prov)
     # Focus and select with JS (the box may sit under the fold): typing replaces the value.
-    duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});"
-                              "arguments[0].focus(); arguments[0].select();", box)
+    scroll_to(duo.driver, box)
+    duo.driver.execute_script("arguments[0].focus(); arguments[0].select();", box)
     box.send_keys(value, Keys.TAB)
 
 
@@ -166,7 +167,7 @@ def test_csv_per_provider_carries_the_edited_quantities(compras):
     wait_until(lambda: "• 20 × Gaseosa" in order_text(duo))
     button = duo.driver.find_element(
         "css selector", '[id=\'{"name":"2","page":"compras","type":"dl-btn"}\']')
-    duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
+    scroll_to(duo.driver, button)
     button.click()
     target = Path(duo.download_path) / "pedido-sugerido_bebidas-cuyo_2026-03-18.csv"
     wait_until(target.exists)

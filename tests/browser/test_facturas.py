@@ -6,7 +6,7 @@ import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 
 from tests import invoices_fixture
-from tests.browser.helpers import bars, figure_data, query, wait_for, wait_for_charts
+from tests.browser.helpers import bars, figure_data, query, scroll_to, wait_for, wait_for_charts
 
 pytestmark = pytest.mark.browser
 ROWS = "#facturas-table-grid td[data-dash-column='numero_factura']"
@@ -58,7 +58,7 @@ def test_overcharge_kpis_badges_and_detail(dash_duo, start_facturas):
     assert "Precio mayor" in table and "Duplicada" in table and "Ilegible" in table
     row = cell(dash_duo, "A-0001-00000101").find_element("xpath", "..")
     assert "$ 35,00" in row.text and "03/03/2026" in row.text
-    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", row)
+    scroll_to(dash_duo.driver, row)
     click(dash_duo, cell(dash_duo, "A-0001-00000101"))
     dash_duo.wait_for_text_to_equal("#facturas-detail-body h3",
                                     "Factura A-0001-00000101 · pedido PED-1")
