@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import dash
 import dash_bootstrap_components as dbc
@@ -439,3 +439,23 @@ def _column(column_id: str, name: str, numeric: bool | str) -> dict:
 def empty_state(message: str = EMPTY_MESSAGE) -> html.Div:
     """Return the friendly text shown instead of an empty table."""
     return html.Div(message, className="empty-state text-muted text-center py-3")
+
+
+def filter_on_request(url_id: str, graph_id: str, field: int,
+                      with_provider: Callable[[str | None, str], str]) -> None:
+    """Register the callback of a chart's «Filtrar por …» button (see tap_panel): pressing it
+    writes the page URL `with_provider(search, name)`, the name being the tapped bar's
+    customdata[field]; a tap alone never filters."""
+
+    @dash.callback(
+        Output(url_id, "search", allow_duplicate=True),
+        Input(f"{graph_id}-tap-action", "n_clicks"),
+        State(graph_id, "clickData"),
+        State(url_id, "search"),
+        prevent_initial_call=True,
+    )
+    def filter_by_tapped_bar(pressed, click, search):
+        point = tapped_point(click)
+        if not pressed or point is None:
+            return dash.no_update
+        return with_provider(search, point["customdata"][field])

@@ -250,39 +250,14 @@ def show_tapped_provider(click, _search):
                              f"Filtrar por {provider}")
 
 
-@callback(
-    Output("analytics-url", "search", allow_duplicate=True),
-    Input("analytics-top-tap-action", "n_clicks"),
-    State("analytics-top", "clickData"),
-    State("analytics-url", "search"),
-    prevent_initial_call=True,
-)
-def filter_by_product_bar(pressed, click, search):
-    """Cross-filter on request: «Filtrar por …» filters everything by the product's provider."""
-    point = components.tapped_point(click)
-    if not pressed or point is None:
-        return dash.no_update
-    return _with_provider(search, point["customdata"][1])
-
-
-@callback(
-    Output("analytics-url", "search", allow_duplicate=True),
-    Input("analytics-stock-tap-action", "n_clicks"),
-    State("analytics-stock", "clickData"),
-    State("analytics-url", "search"),
-    prevent_initial_call=True,
-)
-def filter_by_provider_bar(pressed, click, search):
-    """Cross-filter on request: «Filtrar por …» filters everything by the tapped provider."""
-    point = components.tapped_point(click)
-    if not pressed or point is None:
-        return dash.no_update
-    return _with_provider(search, point["customdata"][0])
-
-
 def _with_provider(search: str | None, nombre: str) -> str:
     filters = replace(_filters(search), proveedor=clean_proveedor(nombre))
     return search_from_filters(filters)
+
+
+# «Filtrar por …» under the top products (their main provider) and the net stock chart.
+components.filter_on_request("analytics-url", "analytics-top", 1, _with_provider)
+components.filter_on_request("analytics-url", "analytics-stock", 0, _with_provider)
 
 
 def _month_start(day: date, back: int) -> date:

@@ -210,21 +210,14 @@ def show_tapped_provider(click, _search):
                              f"Filtrar por {provider}")
 
 
-@callback(
-    Output("facturas-url", "search", allow_duplicate=True),
-    Input("facturas-bars-tap-action", "n_clicks"),
-    State("facturas-bars", "clickData"),
-    State("facturas-url", "search"),
-    prevent_initial_call=True,
-)
-def filter_by_provider_bar(pressed, click, search):
-    """Cross-filter on request: «Filtrar por …» filters the whole page by the tapped provider."""
-    point = components.tapped_point(click)
-    if not pressed or point is None:
-        return dash.no_update
+def _with_provider(search: str | None, name: str) -> str:
     state = ui.state_from_search(search)
-    state.filters = replace(state.filters, proveedor=clean_proveedor(point["customdata"][0]))
+    state.filters = replace(state.filters, proveedor=clean_proveedor(name))
     return ui.search_from_state(state)
+
+
+# «Filtrar por …» under the price-change bars: the whole page by the tapped provider.
+components.filter_on_request("facturas-url", "facturas-bars", 0, _with_provider)
 
 
 # ---- Panels.
