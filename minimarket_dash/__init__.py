@@ -24,13 +24,28 @@ __version__ = _installed_version()
 
 def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     """Build the Flask server with every hook, the API and the Dash pages, in a fixed order."""
-    from . import api, auth, dashboard, data, errors, limits, logs, ops, security, signin
+    from . import (
+        api,
+        auth,
+        compression,
+        dashboard,
+        data,
+        errors,
+        limits,
+        logs,
+        ops,
+        security,
+        signin,
+    )
 
     settings = settings or load_settings(overrides)
     server = Flask(__name__)
     server.config["SETTINGS"] = settings
     steps = (
         logs.init_app,
+        # Right after the logs: its after_request hooks then run last but for the access log,
+        # on the final body and headers.
+        compression.init_app,
         data.init_app,
         security.init_app,
         limits.init_app,
