@@ -95,7 +95,7 @@ def test_unfingerprinted_bundle_and_data_are_never_immutable(app):
         ), path
 
 
-def test_compressed_bundle_is_built_once_and_data_never_kept(app):
+def test_compressed_bundles_are_built_once_and_data_never_kept(app):
     client = app.test_client()
     url = largest_bundle(client)
     first = client.get(url, headers={"Accept-Encoding": "br"}).get_data()
@@ -104,3 +104,16 @@ def test_compressed_bundle_is_built_once_and_data_never_kept(app):
     assert list(cache.bodies) == [f"br;{url}"]
     assert cache.bodies[f"br;{url}"] == first
     assert client.get(url, headers={"Accept-Encoding": "br"}).get_data() == first
+
+
+def test_plotly_without_fingerprint_is_compressed_revalidated_and_not_immutable(app):
+    client = app.test_client()
+    url = "/_dash-component-suites/plotly/package_data/plotly.min.js"  # what dcc.Graph loads
+    plain = client.get(url)
+    packed = client.get(url, headers={"Accept-Encoding": "br"})
+    assert brotli.decompress(packed.get_data()) == plain.get_data()
+    assert len(packed.get_data()) < len(plain.get_data()) / 3
+    assert "immutable" not in packed.headers.get("Cache-Control", "")
+    assert f"br;{url}" in app.extensions["minimarket_compress"].cache.bodies
+    etag = plain.headers["ETag"]
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
