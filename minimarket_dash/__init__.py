@@ -34,6 +34,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         limits,
         logs,
         ops,
+        plotly_bundle,
         security,
         signin,
     )
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         api.init_app,
         errors.init_app,
         dashboard.init_app,
+        plotly_bundle.init_app,
     )
     for step in steps:
         step(server)
