@@ -4,8 +4,10 @@ Seeds (or reuses) a dataset, starts the app the way `minimarket-dash serve` does
 the project's configuration), and measures in one run: the database floor (each aggregate run
 directly), the first request after start, uncached p50/p95 (DASHBOARD_CACHE_TTL=0, parameters
 varied), cached p50/p95, throughput under a bounded wrk load against the HTTP floor (a bare
-Flask view under the same gunicorn), worker RSS, and every page's time to complete in headless
-Chromium. Prints one table with ratios to the floors and writes JSON to bench/results/.
+Flask view under the same gunicorn), worker RSS (and its peak with every thread querying
+uncached), every page's time to complete in headless Chromium, a first visit with an empty
+browser cache (time and bytes) and Análisis' provider filter in a warm browser. Prints one
+table with ratios to the floors and writes JSON to bench/results/.
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ def main(argv=None) -> int:
         )
     if not args.no_pages:
         results["pages"] = measure.pages(env, today, args.workers)
+        results["visit"] = measure.visit(env, args.workers)
     print_table(results)
     save(results)
     return 0
@@ -118,9 +121,16 @@ def print_table(results: dict) -> None:
     print(f"Primera solicitud tras el arranque: {uncached['first_request']:.1f} ms")
     rss = cached["worker_rss_mb"]
     print(f"RSS de workers tras la carga: {', '.join(f'{v:.0f} MB' for v in rss)}")
+    peak = uncached["worker_peak_rss_mb"]
+    print(f"RSS pico de workers sin caché, todos los hilos consultando: "
+          f"{', '.join(f'{v:.0f} MB' for v in peak)} (meta ≤ 250 MB)")
     for label, timing in results.get("pages", {}).items():
         print(f"Página {label:34} primera {timing['first']:6.0f} ms · mediana "
               f"{timing['p50']:6.0f} ms · peor {timing['max']:6.0f} ms")
+    if "visit" in results:
+        from bench import bench_visit
+
+        bench_visit.print_summary(results["visit"])
 
 
 def save(results: dict) -> None:

@@ -14,7 +14,7 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from bench import cases
-from minimarket_dash import data
+from minimarket_dash import queries
 from minimarket_dash.config import load_settings
 from minimarket_dash.db import make_engine
 from tests.live import LiveServer, start_live_server
@@ -48,7 +48,7 @@ def database_floor(url: str, today: date, requests: int) -> dict[str, dict[str, 
             started = time.perf_counter()
             with engine.connect() as conn:
                 for metric in cases.METRICS_OF[name]:
-                    data.METRICS[metric](conn, filters, now)
+                    queries.BY_NAME[metric].query(conn, filters, now)
             samples.append((time.perf_counter() - started) * 1000)
         result[name] = stats(samples)
     engine.dispose()
@@ -76,7 +76,8 @@ class Client:
 
 
 def uncached(env: dict, today: date, requests: int, workers: int) -> dict:
-    """First request after start, then uncached p50/p95 with varied parameters (TTL 0)."""
+    """First request after start, uncached p50/p95 with varied parameters (TTL 0), then every
+    endpoint from parallel clients (every serving thread busy) and the workers' peak memory."""
     server = start_live_server({**env, "DASHBOARD_CACHE_TTL": "0"}, workers=workers)
     try:
         client = Client(server.url, env["DASHBOARD_API_KEY"])
@@ -86,9 +87,35 @@ def uncached(env: dict, today: date, requests: int, workers: int) -> dict:
             first = client.get(path_of(0))
             samples = [client.get(path_of(i)) for i in range(1, requests + 1)]
             endpoints[name] = {"first": first, **stats(samples)}
+        parallel_load(server, today, env["DASHBOARD_API_KEY"])
+        peak = worker_rss_mb(server, "VmHWM")
     finally:
         server.stop()
-    return {"first_request": first_request, "endpoints": endpoints}
+    return {"first_request": first_request, "endpoints": endpoints, "worker_peak_rss_mb": peak}
+
+
+def parallel_load(
+    server: LiveServer, today: date, api_key: str, skip: tuple[str, ...] = ()
+) -> float:
+    """Send every endpoint (but `skip`) from as many clients as the server has threads.
+
+    Returns the seconds it took. Every thread of every worker runs a query at once, so each
+    holds its own database connection: the worst case for a worker's memory.
+    """
+    threads = int(server.env.get("DASHBOARD_THREADS", "4"))
+    clients = threads * int(server.env["DASHBOARD_WORKERS"])
+    paths = [path_of(i) for i in range(clients)
+             for name, path_of in cases.endpoints(today).items() if name not in skip]
+
+    def run(offset: int) -> None:
+        client = Client(server.url, api_key)
+        for path in paths[offset::clients]:
+            client.get(path)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(run, range(clients)))
+    return time.perf_counter() - started
 
 
 def cached(env: dict, today: date, workers: int, seconds: int, api_key: str) -> dict:
@@ -160,13 +187,13 @@ def wrk(url: str, api_key: str | None, seconds: int) -> float:
     return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
 
 
-def worker_rss_mb(server: LiveServer) -> list[float]:
-    """Return the resident memory of each gunicorn worker, in MB."""
+def worker_rss_mb(server: LiveServer, field: str = "VmRSS") -> list[float]:
+    """Return the resident memory of each gunicorn worker in MB (VmHWM: its peak so far)."""
     children = open(f"/proc/{server.process.pid}/task/{server.process.pid}/children").read()
     sizes = []
     for pid in children.split():
         status = open(f"/proc/{pid}/status").read()
-        sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
+        sizes.append(int(re.search(rf"{field}:\s+(\d+)", status).group(1)) / 1024)
     return sizes
 
 
@@ -186,3 +213,14 @@ def pages(env: dict, today: date, workers: int, runs: int = 5) -> dict:
     }
 
 
+
+
+def visit(env: dict, workers: int, runs: int = 5) -> dict:
+    """A first visit with an empty browser cache and Análisis' provider changes (bench_visit)."""
+    from bench import bench_visit
+
+    server = start_live_server({**env, "DASHBOARD_CACHE_TTL": "600"}, workers=workers)
+    try:
+        return bench_visit.measure(server.url, runs)
+    finally:
+        server.stop()

@@ -29,13 +29,29 @@ def create_app(settings: Settings | None = None, *, pages: bool = True, **overri
     sign-in views, without Dash (page paths answer 404). Dash serves one app per process
     (see dashboard.ONE_APP_PER_PROCESS), so only servers with pages are limited to one.
     """
-    from . import api, auth, dashboard, data, errors, limits, logs, ops, security, signin
+    from . import (
+        api,
+        auth,
+        compression,
+        dashboard,
+        data,
+        errors,
+        limits,
+        logs,
+        ops,
+        plotly_bundle,
+        security,
+        signin,
+    )
 
     settings = settings or load_settings(overrides)
     server = Flask(__name__)
     server.config["SETTINGS"] = settings
     steps = (
         logs.init_app,
+        # Right after the logs: its after_request hooks then run last but for the access log,
+        # on the final body and headers.
+        compression.init_app,
         data.init_app,
         security.init_app,
         limits.init_app,
@@ -44,7 +60,7 @@ def create_app(settings: Settings | None = None, *, pages: bool = True, **overri
         signin.init_app,
         api.init_app,
         errors.init_app,
-        *((dashboard.init_app,) if pages else ()),
+        *((dashboard.init_app, plotly_bundle.init_app) if pages else ()),
     )
     for step in steps:
         step(server)

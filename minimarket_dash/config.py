@@ -240,6 +240,14 @@ class Settings:
     worker_class: str = field(
         default="gthread", **_spec("DASHBOARD_WORKER_CLASS", _parse_worker_class)
     )
+    # SQLite page cache and memory map of each connection, in MB. A worker keeps at most
+    # DASHBOARD_THREADS connections, so these bound its memory (figures in bench/NOTES.md).
+    sqlite_cache_mb: int = field(
+        default=4, **_spec("DASHBOARD_SQLITE_CACHE_MB", _int_parser(0, 4096))
+    )
+    sqlite_mmap_mb: int = field(
+        default=0, **_spec("DASHBOARD_SQLITE_MMAP_MB", _int_parser(0, 65_536))
+    )
     # Who may see the pages (sign-in); /api/* and /metrics keep the API key whatever the mode.
     auth: str = field(default="users", **_spec("DASHBOARD_AUTH", _parse_auth))
     users_file: str = field(

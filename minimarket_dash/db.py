@@ -217,32 +217,41 @@ def make_engine(settings: Settings, *, writer: bool = False) -> Engine:
 
 def _sqlite_engine(settings: Settings, *, writer: bool) -> Engine:
     path = sqlite_path(settings.database_url)
-    if writer or path is None:
-        engine = create_engine(
-            settings.database_url, connect_args={"timeout": 5, "check_same_thread": False}
-        )
-    else:
+    url = settings.database_url
+    if not writer and path is not None:
         # mode=rw never creates a missing file and falls back to read-only on a protected one.
-        engine = create_engine(
-            f"sqlite:///file:{path.resolve()}?mode=rw&uri=true",
-            connect_args={"timeout": 5, "check_same_thread": False},
-        )
+        url = f"sqlite:///file:{path.resolve()}?mode=rw&uri=true"
+    # One connection per serving thread and no overflow: each connection holds its own page
+    # cache and memory map, so a worker's memory is bounded by threads × those settings.
+    pool = {"pool_size": settings.threads, "max_overflow": 0} if path is not None else {}
+    engine = create_engine(url, connect_args={"timeout": 5, "check_same_thread": False}, **pool)
+    pragmas = sqlite_pragmas(settings, writer=writer)
 
     @event.listens_for(engine, "connect")
     def _tune(dbapi_connection, _record):
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA busy_timeout = 5000")
-        if writer:
-            cursor.execute("PRAGMA journal_mode = WAL")
-            cursor.execute("PRAGMA synchronous = NORMAL")
-        else:
-            cursor.execute("PRAGMA query_only = ON")
-        cursor.execute("PRAGMA cache_size = -65536")
-        cursor.execute("PRAGMA temp_store = MEMORY")
-        cursor.execute("PRAGMA mmap_size = 268435456")
+        for name, value in pragmas:
+            cursor.execute(f"PRAGMA {name} = {value}")
         cursor.close()
 
     return engine
+
+
+def sqlite_pragmas(settings: Settings, *, writer: bool) -> tuple[tuple[str, str], ...]:
+    """Return the (name, value) PRAGMAs every SQLite connection of these settings runs."""
+    mode = (("journal_mode", "WAL"), ("synchronous", "NORMAL")) if writer else (
+        ("query_only", "ON"),
+    )
+    return (
+        ("busy_timeout", "5000"),
+        *mode,
+        # Negative: KiB rather than pages.
+        ("cache_size", str(-1024 * settings.sqlite_cache_mb)),
+        # Sorts and automatic indexes of unoptimized databases spill to a temporary file:
+        # held in memory they doubled a worker's peak (bench/NOTES.md, «Memoria»).
+        ("temp_store", "FILE"),
+        ("mmap_size", str(1024 * 1024 * settings.sqlite_mmap_mb)),
+    )
 
 
 def lift_statement_timeout(conn) -> None:
