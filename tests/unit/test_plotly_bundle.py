@@ -42,8 +42,8 @@ def test_every_trace_type_the_code_draws_is_in_the_basic_bundle():
     assert drawn <= plotly_bundle.TRACE_TYPES
 
 
-def test_graphs_load_the_basic_bundle_revalidated_and_compressed(make_app, tiny_sqlite_url):
-    client = make_app(database_url=tiny_sqlite_url).test_client()
+def test_graphs_load_the_basic_bundle_revalidated_and_compressed(pages_app):
+    client = pages_app.test_client()
     response = client.get(PLOTLY_URL)
     assert response.status_code == 200
     assert response.get_data() == plotly_bundle.BASIC_BUNDLE.read_bytes()
@@ -56,8 +56,8 @@ def test_graphs_load_the_basic_bundle_revalidated_and_compressed(make_app, tiny_
     assert brotli.decompress(packed.get_data()) == response.get_data()
 
 
-def test_other_package_files_are_still_served_by_dash(make_app, tiny_sqlite_url):
-    client = make_app(database_url=tiny_sqlite_url).test_client()
+def test_other_package_files_are_still_served_by_dash(pages_app):
+    client = pages_app.test_client()
     html = client.get("/").get_data(as_text=True)
     renderer = re.search(r'src="(/_dash-component-suites/dash/dash-renderer/[^"]+)"', html)[1]
     assert client.get(renderer).status_code == 200
