@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 import dash
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import MATCH, Input, Output, callback, dcc, html
 from flask import has_request_context
 
@@ -36,6 +37,7 @@ PAGE = "home"
 WEEKS = 12
 DAYS = 30
 REFRESH_MS = 5 * 60 * 1000
+DELIVERIES_SHOWN = 100  # in the page; the CSV has every one
 # The panels the layout fills and the auto-refresh rebuilds, in the refresh callback's order.
 PANELS = ("today", "deliveries", "alerts", "recent", "kpis", "updated", "weekly", "movements",
           "providers")
@@ -221,13 +223,21 @@ def _today_card(title, value, help_key, card_id, note=None, alert=False) -> dbc.
 
 
 def deliveries(fetch):
-    """List every order due today or late, most days late first, each with its total."""
+    """List the orders due today, then the late ones (most days late first), with totals."""
     orders = fetch(queries.UNDELIVERED)
     if orders is None or orders.empty:
         text = "Sin datos." if orders is None else "Nada para recibir hoy ni atrasado."
         return components.empty_state(text)
-    items = [_delivery_item(row) for row in orders.itertuples()]
-    return dbc.ListGroup(items, flush=True, className="alerts low-stock-list")
+    # Today's first, then the late ones (most days late first); a long tail stays in the CSV,
+    # since thousands of rows would make the page slow on a phone.
+    ordered = pd.concat([orders[orders["dias_atraso"] == 0], orders[orders["dias_atraso"] > 0]])
+    items = [_delivery_item(row) for row in ordered.head(DELIVERIES_SHOWN).itertuples()]
+    listing = dbc.ListGroup(items, flush=True, className="alerts low-stock-list")
+    if len(ordered) <= DELIVERIES_SHOWN:
+        return listing
+    note = (f"Se muestran {fmt_int(DELIVERIES_SHOWN)} de {fmt_int(len(ordered))}: "
+            "el CSV de este panel tiene todos.")
+    return [listing, html.Div(note, className="small text-muted mt-1", id="home-deliveries-more")]
 
 
 def _delivery_item(row) -> dbc.ListGroupItem:

@@ -105,3 +105,21 @@ def test_home_layout_outside_a_request_has_empty_panels(pages_app):
     page = home.layout()  # how Dash builds its validation layout: no app, no request
     assert page["home-kpis"].children is None and page["home-weekly-box"].children is None
     assert page["home-db-banner"].is_open is False
+
+
+def test_home_lists_todays_deliveries_first_and_at_most_a_hundred(pages_app):
+    import sys
+
+    import pandas as pd
+
+    home = next(m for name, m in sys.modules.items() if name.endswith("pages.home"))
+    late = [(f"PED-L{n}", "Norte", "2026-03-01", 10.0, 150 - n) for n in range(149)]
+    today = [("PED-HOY", "Sur", "2026-03-15", 5.0, 0)]
+    orders = pd.DataFrame(late + today, columns=["numero_pedido", "proveedor",
+                                                 "fecha_entrega_esperada", "total",
+                                                 "dias_atraso"])
+    listing, note = home.deliveries(lambda metric: orders)
+    items = listing.children
+    assert len(items) == home.DELIVERIES_SHOWN == 100
+    assert "PED-HOY" in str(items[0]) and "PED-L0" in str(items[1])  # then most days late
+    assert note.children == "Se muestran 100 de 150: el CSV de este panel tiene todos."
