@@ -29,6 +29,16 @@ def create_app(settings: Settings | None = None, *, pages: bool = True, **overri
     sign-in views, without Dash (page paths answer 404). Dash serves one app per process
     (see dashboard.ONE_APP_PER_PROCESS), so only servers with pages are limited to one.
     """
+    settings = settings or load_settings(overrides)
+    server = Flask(__name__)
+    server.config["SETTINGS"] = settings
+    for step in _steps(pages):
+        step(server)
+    return server
+
+
+def _steps(pages: bool) -> tuple:
+    """Return the init_app steps of create_app, in the order their hooks must run."""
     from . import (
         api,
         auth,
@@ -44,10 +54,7 @@ def create_app(settings: Settings | None = None, *, pages: bool = True, **overri
         signin,
     )
 
-    settings = settings or load_settings(overrides)
-    server = Flask(__name__)
-    server.config["SETTINGS"] = settings
-    steps = (
+    return (
         logs.init_app,
         # Right after the logs: its after_request hooks then run last but for the access log,
         # on the final body and headers.
@@ -62,6 +69,3 @@ def create_app(settings: Settings | None = None, *, pages: bool = True, **overri
         errors.init_app,
         *((dashboard.init_app, plotly_bundle.init_app) if pages else ()),
     )
-    for step in steps:
-        step(server)
-    return server
