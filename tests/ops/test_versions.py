@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import zipfile
 
 import pytest
@@ -50,6 +51,7 @@ def test_an_untagged_clone_gets_a_dev_version_with_the_commit(fresh_clone):
 def test_a_release_candidate_tag_then_the_release_tag(fresh_clone):
     git(fresh_clone, "tag", "-a", "v2.3.0-rc1", "-m", "rc1")
     assert scm_version(fresh_clone) == "2.3.0rc1"
+    time.sleep(1.1)  # git orders tags of one commit by their time, to the second
     git(fresh_clone, "tag", "-a", "v2.3.0", "-m", "release")  # promoted: same commit
     assert scm_version(fresh_clone) == "2.3.0"
 
