@@ -441,6 +441,19 @@ def empty_state(message: str = EMPTY_MESSAGE) -> html.Div:
     return html.Div(message, className="empty-state text-muted text-center py-3")
 
 
+def name_on_tap(graph_id: str, describe: Callable[[dict], tuple],
+                clear_with: str | None = None) -> None:
+    """Register the callback that fills tap_panel(graph_id) with describe(point) (a tapped()
+    tuple) when a bar is tapped; a new search of the page URL `clear_with` empties it."""
+    inputs = [Input(graph_id, "clickData")]
+    inputs += [Input(clear_with, "search")] if clear_with else []
+
+    @dash.callback(*tap_outputs(graph_id), *inputs, prevent_initial_call=True)
+    def name_tapped_bar(click, *_search):
+        point = tapped_point(click) if dash.ctx.triggered_id == graph_id else None
+        return NO_TAP if point is None else describe(point)
+
+
 def filter_on_request(url_id: str, graph_id: str, field: int,
                       with_provider: Callable[[str | None, str], str]) -> None:
     """Register the callback of a chart's «Filtrar por …» button (see tap_panel): pressing it

@@ -224,13 +224,8 @@ def _apply(trigger, filters: Filters) -> Filters:
 # ---- A tap on a bar shows its whole name and figures; «Filtrar por …» applies the filter.
 
 
-@callback(*components.tap_outputs("analytics-top"), Input("analytics-top", "clickData"),
-          Input("analytics-url", "search"), prevent_initial_call=True)
-def show_tapped_product(click, _search):
+def _tapped_product(point: dict) -> tuple:
     """Name the tapped product with its figures and offer to filter by its main provider."""
-    point = components.tapped_point(click) if dash.ctx.triggered_id == "analytics-top" else None
-    if point is None:
-        return components.NO_TAP
     orders, provider, product = point["customdata"]
     figures = [f"{fmt_int(point['x'])} unidades", f"{fmt_int(orders)} pedidos",
                f"proveedor principal: {provider}"]
@@ -238,16 +233,15 @@ def show_tapped_product(click, _search):
     return components.tapped(product, figures, action)
 
 
-@callback(*components.tap_outputs("analytics-stock"), Input("analytics-stock", "clickData"),
-          Input("analytics-url", "search"), prevent_initial_call=True)
-def show_tapped_provider(click, _search):
+def _tapped_provider(point: dict) -> tuple:
     """Name the tapped provider with its net stock and offer to filter by it."""
-    point = components.tapped_point(click) if dash.ctx.triggered_id == "analytics-stock" else None
-    if point is None:
-        return components.NO_TAP
     provider = point["customdata"][0]
     return components.tapped(provider, [f"stock neto {fmt_int(point['x'])} u."],
                              f"Filtrar por {provider}")
+
+
+components.name_on_tap("analytics-top", _tapped_product, clear_with="analytics-url")
+components.name_on_tap("analytics-stock", _tapped_provider, clear_with="analytics-url")
 
 
 def _with_provider(search: str | None, nombre: str) -> str:

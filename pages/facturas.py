@@ -198,16 +198,14 @@ def _controls(state: ui.PageState) -> tuple:
             state.marca)
 
 
-@callback(*components.tap_outputs("facturas-bars"), Input("facturas-bars", "clickData"),
-          Input("facturas-url", "search"), prevent_initial_call=True)
-def show_tapped_provider(click, _search):
+def _tapped_provider(point: dict) -> tuple:
     """Name the tapped provider with its change and offer to filter the page by it."""
-    point = components.tapped_point(click) if dash.ctx.triggered_id == "facturas-bars" else None
-    if point is None:
-        return components.NO_TAP
     provider, change, against_market = point["customdata"]
     return components.tapped(provider, [f"aumento {change} %", f"vs. mercado {against_market} pp"],
                              f"Filtrar por {provider}")
+
+
+components.name_on_tap("facturas-bars", _tapped_provider, clear_with="facturas-url")
 
 
 def _with_provider(search: str | None, name: str) -> str:

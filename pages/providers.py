@@ -131,16 +131,14 @@ def open_from_table(cell):
     return dash.no_update
 
 
-@callback(*components.tap_outputs("providers-chart"), Input("providers-chart", "clickData"),
-          prevent_initial_call=True)
-def show_tapped_provider(click):
+def _tapped_provider(point: dict) -> tuple:
     """Name the tapped provider with its orders and offer to open its analysis."""
-    point = components.tapped_point(click)
-    if point is None:
-        return components.NO_TAP
     provider, last_30 = point["customdata"]
     figures = [f"{fmt_int(point['x'])} pedidos", f"{fmt_int(last_30)} en los últimos 30 días"]
     return components.tapped(provider, figures, f"Analizar {provider}")
+
+
+components.name_on_tap("providers-chart", _tapped_provider)
 
 
 @callback(
