@@ -159,6 +159,12 @@ def _parse_user_list(raw: str) -> tuple[str, ...]:
     return tuple(name.lower() for name in _split_list(raw))
 
 
+def _parse_folder(raw: str) -> str:
+    if not raw.strip():
+        raise ValueError("una carpeta (p. ej. ./data)")
+    return raw.strip()
+
+
 def _parse_worker_class(raw: str) -> str:
     value = raw.strip().lower()
     if value not in ("sync", "gthread"):
@@ -276,6 +282,13 @@ class Settings:
     log_max_mb: int = field(default=100, **_spec("DASHBOARD_LOG_MAX_MB", _int_parser(0, 100_000)))
     env_file: str | None = field(
         default=None, **_spec("DASHBOARD_ENV_FILE", lambda raw: raw.strip() or None)
+    )
+    # The dashboard's own store of summaries (minimarket_dash/store.py): a SQLite file per
+    # database in this folder (SQLite), or the schema mm_dashboard (PostgreSQL); refreshed
+    # every DASHBOARD_REFRESH_MINUTES by one worker per host (0: only `refresh`/`optimize`).
+    state_dir: str = field(default="data", **_spec("DASHBOARD_STATE_DIR", _parse_folder))
+    refresh_minutes: int = field(
+        default=15, **_spec("DASHBOARD_REFRESH_MINUTES", _int_parser(0, 1440))
     )
     # Override-only (never from the environment): pins "now" for tests and reproducible demos.
     fixed_now: datetime | None = None

@@ -25,6 +25,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.types import TypeDecorator
 
 from .config import Settings, sqlite_path
+from .store import attach_store, attach_target
 
 SQLITE_TIMESTAMP = "%Y-%m-%d %H:%M:%S"
 
@@ -226,9 +227,12 @@ def _sqlite_engine(settings: Settings, *, writer: bool) -> Engine:
     pool = {"pool_size": settings.threads, "max_overflow": 0} if path is not None else {}
     engine = create_engine(url, connect_args={"timeout": 5, "check_same_thread": False}, **pool)
     pragmas = sqlite_pragmas(settings, writer=writer)
+    target = attach_target(settings)
 
     @event.listens_for(engine, "connect")
     def _tune(dbapi_connection, _record):
+        # The store first: query_only would not stop ATTACH, but keeps it a read-only session.
+        attach_store(dbapi_connection, target, 1024 * settings.sqlite_cache_mb, writer=writer)
         cursor = dbapi_connection.cursor()
         for name, value in pragmas:
             cursor.execute(f"PRAGMA {name} = {value}")
@@ -255,9 +259,11 @@ def sqlite_pragmas(settings: Settings, *, writer: bool) -> tuple[tuple[str, str]
 
 
 def lift_statement_timeout(conn) -> None:
-    """Let this transaction run past the serving statement timeout (PostgreSQL; writers only)."""
+    """Let this transaction run past the serving statement and lock timeouts (PostgreSQL;
+    writers only: a store build may wait for another host's build to finish)."""
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql("SET LOCAL statement_timeout = 0")
+        conn.exec_driver_sql("SET LOCAL lock_timeout = 0")
 
 
 def missing_schema(engine: Engine) -> list[str]:

@@ -84,7 +84,7 @@ TABLES_TO_VACUUM = (
     "productos",
     "proveedores",
     "facturas_ocr",
-    *(table.name for table in summaries.SUMMARY_TABLES),
+    *(table.fullname for table in summaries.SUMMARY_TABLES),
 )
 
 
@@ -144,11 +144,9 @@ def refresh_statistics(engine: Engine) -> None:
 
 
 def advice(engine: Engine) -> list[str]:
-    """Return what `optimize` would add to this database (empty when nothing)."""
+    """Return what `optimize` would add to this database (empty when nothing).
+
+    Only indexes: the summaries live in the dashboard's own store, which the refresher keeps
+    (minimarket_dash/refresher.py) without any right on the minimarket's database."""
     missing = missing_indexes(engine)
-    with engine.connect() as conn:
-        has_summaries = summaries.read_state(conn) is not None
-    found = [f"índices {', '.join(missing)}"] if missing else []
-    if not has_summaries:
-        found.append("tablas resumen mm_* de meses cerrados")
-    return found
+    return [f"índices {', '.join(missing)}"] if missing else []

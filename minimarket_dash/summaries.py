@@ -1,14 +1,19 @@
-"""Helper summary tables for closed months, built by `optimize`, read beside the live tail.
+"""Summary tables of closed periods, in the dashboard's own store, read beside the live tail.
 
-Monthly tables cover everything before the watermark `hasta` (the first day of the month in
-which `optimize` last ran); the daily table covers everything before `hasta_dia` (midnight of
-that day). Queries read the summaries for whole covered periods and the minimarket's own tables
-for the rest, so new data is always visible at once; only rows changed retroactively in a
-covered period wait for the next `optimize`.
+The tables live in the schema `mm_dashboard`: on SQLite a file of the dashboard's own attached
+to every connection under that name, on PostgreSQL a schema of that name in the same database
+(minimarket_dash/store.py). The minimarket's own tables are only read.
+
+Monthly tables cover everything before the watermark `hasta` (the first day of the month of the
+last refresh); the daily table covers everything before `hasta_dia` (midnight of that day).
+Queries read the summaries for whole covered periods and the minimarket's own tables for the
+rest, so new data is always visible at once; rows changed retroactively in a covered period wait
+for the next full rebuild (the refresher makes one a day, minimarket_dash/refresher.py).
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -33,14 +38,15 @@ from sqlalchemy import (
 
 from .db import LocalDate, detalle_pedidos, lift_statement_timeout, movimientos_stock, pedidos
 from .sqlparts import day_value, grouped
+from .store import STORE_SCHEMA, ensure_schema
 
-helper_metadata = MetaData()
+helper_metadata = MetaData(schema=STORE_SCHEMA)
 
 mm_estado = Table(
     "mm_estado",
     helper_metadata,
     Column("clave", String(40), primary_key=True),
-    Column("valor", String(40), nullable=False),
+    Column("valor", String(80), nullable=False),
 )
 
 mm_pedidos_dia = Table(
@@ -114,21 +120,58 @@ LATEST = datetime(9999, 12, 31)
 
 @dataclass(frozen=True)
 class SummaryState:
-    """The watermarks: monthly summaries end at `hasta`, the daily one at `hasta_dia`."""
+    """The watermarks: monthly summaries end at `hasta`, the daily one at `hasta_dia`.
+
+    `completo` is when the last full rebuild finished (None: not recorded)."""
 
     hasta: datetime
     hasta_dia: datetime
     actualizado: datetime
+    completo: datetime | None = None
+
+
+def source_identity(conn: Connection) -> str:
+    """Return what identifies the database the summaries were built from.
+
+    SQLite: the main file's device and inode, so a restored or renamed-in-place file (a new
+    inode) is never read through the old file's summaries. PostgreSQL: empty (the store is a
+    schema inside the same database, restored with it).
+    """
+    if conn.dialect.name != "sqlite":
+        return ""
+    for _, name, path in conn.exec_driver_sql("PRAGMA database_list").fetchall():
+        if name == "main" and path:
+            try:
+                stat = os.stat(path)
+            except OSError:
+                return ""
+            return f"{stat.st_dev}:{stat.st_ino}"
+    return ""
+
+
+def store_reachable(conn: Connection) -> bool:
+    """True when this connection sees the store (attached on SQLite; the schema on PostgreSQL)."""
+    if conn.dialect.name == "sqlite":
+        names = {row[1] for row in conn.exec_driver_sql("PRAGMA database_list").fetchall()}
+        return STORE_SCHEMA in names
+    return inspect(conn).has_schema(STORE_SCHEMA)
 
 
 def read_state(conn: Connection) -> SummaryState | None:
-    """Return the summaries' watermark, or None when `optimize` never built them."""
-    if not inspect(conn).has_table("mm_estado"):
+    """Return the summaries' watermark, or None when the store is empty, unreachable, or was
+    built from another database file."""
+    if not store_reachable(conn) or not inspect(conn).has_table("mm_estado", STORE_SCHEMA):
         return None
     values = dict(conn.execute(select(mm_estado.c.clave, mm_estado.c.valor)).all())
     if not set(STATE_KEYS) <= values.keys():
         return None
-    return SummaryState(**{key: datetime.fromisoformat(values[key]) for key in STATE_KEYS})
+    if values.get("origen", "") != source_identity(conn):
+        return None
+    completo = values.get("completo")
+    return SummaryState(
+        **{key: datetime.fromisoformat(values[key]) for key in STATE_KEYS},
+        completo=datetime.fromisoformat(completo) if completo else None,
+    )
 
 
 def first_of_month(moment: datetime) -> datetime:
@@ -180,12 +223,16 @@ def month_key(moment: datetime) -> str:
 
 
 def build(engine: Engine, now: datetime, *, full: bool = False) -> SummaryState:
-    """Create or extend the summaries (months before now's month, days before today).
+    """Create or extend the summaries (months before now's month, days before today); return
+    the watermarks the build started from (EARLIEST ones for a full rebuild).
 
     A summary table that did not exist yet (added by a newer version) forces a full rebuild,
-    so it never lacks the months the others already cover.
+    so it never lacks the months the others already cover; so does a store built from another
+    database file (source_identity). The engine must reach the store writable
+    (minimarket_dash/store.py: store_engine).
     """
-    existing = set(inspect(engine).get_table_names())
+    ensure_schema(engine)
+    existing = set(inspect(engine).get_table_names(STORE_SCHEMA))
     full = full or any(table.name not in existing for table in SUMMARY_TABLES)
     helper_metadata.create_all(engine)
     target = SummaryState(
@@ -195,9 +242,15 @@ def build(engine: Engine, now: datetime, *, full: bool = False) -> SummaryState:
     )
     with engine.begin() as conn:
         lift_statement_timeout(conn)
+        lock_store(conn)
         state = read_state(conn)
         if full or state is None or _later(state, target):
             state = SummaryState(EARLIEST, EARLIEST, EARLIEST)
+            target = SummaryState(target.hasta, target.hasta_dia, target.actualizado,
+                                  completo=target.actualizado)
+        else:
+            target = SummaryState(target.hasta, target.hasta_dia, target.actualizado,
+                                  completo=state.completo)
         dialect = conn.dialect.name
         conn.execute(delete(mm_pedidos_dia).where(mm_pedidos_dia.c.dia >= state.hasta_dia.date()))
         conn.execute(_orders_per_day(state.hasta_dia, target.hasta_dia, dialect))
@@ -207,8 +260,19 @@ def build(engine: Engine, now: datetime, *, full: bool = False) -> SummaryState:
         conn.execute(_prices_per_month(state.hasta, target.hasta, dialect))
         conn.execute(_movements_per_month(state.hasta, target.hasta, dialect))
         conn.execute(_money_per_month(state.hasta, target.hasta, dialect))
-        _save_state(conn, target)
+        _save_state(conn, target, source_identity(conn))
     return state
+
+
+# Any fixed number: every dashboard process builds under this transaction-level lock.
+_ADVISORY_LOCK_KEY = 0x6D6D_6462
+
+
+def lock_store(conn: Connection) -> None:
+    """Serialise builds of one PostgreSQL store across hosts (SQLite's writer lock does it
+    for a file); released when the transaction ends."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_ADVISORY_LOCK_KEY})")
 
 
 def _later(state: SummaryState, target: SummaryState) -> bool:
@@ -216,15 +280,13 @@ def _later(state: SummaryState, target: SummaryState) -> bool:
     return state.hasta > target.hasta or state.hasta_dia > target.hasta_dia
 
 
-def _save_state(conn: Connection, state: SummaryState) -> None:
+def _save_state(conn: Connection, state: SummaryState, origin: str) -> None:
     conn.execute(delete(mm_estado))
-    conn.execute(
-        insert(mm_estado),
-        [
-            {"clave": key, "valor": getattr(state, key).isoformat(sep=" ")}
-            for key in STATE_KEYS
-        ],
-    )
+    rows = [{"clave": key, "valor": getattr(state, key).isoformat(sep=" ")} for key in STATE_KEYS]
+    if state.completo is not None:
+        rows.append({"clave": "completo", "valor": state.completo.isoformat(sep=" ")})
+    rows.append({"clave": "origen", "valor": origin})
+    conn.execute(insert(mm_estado), rows)
 
 
 def _in_range(column, start: datetime, end: datetime):

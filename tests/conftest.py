@@ -24,12 +24,20 @@ from tests.databases import fill_database, postgres_database
 from tests.live import LiveServer, start_live_server  # noqa: F401  (re-exported for tests)
 
 
+@pytest.fixture(scope="session")
+def _session_state_dir(tmp_path_factory) -> str:
+    """One folder for the stores of summaries of every test database (each has its own file)."""
+    return str(tmp_path_factory.mktemp("state"))
+
+
 @pytest.fixture(autouse=True)
-def _clean_dashboard_env(monkeypatch):
-    """Keep the runner's DASHBOARD_* variables out of every test."""
+def _clean_dashboard_env(monkeypatch, _session_state_dir):
+    """Keep the runner's DASHBOARD_* variables out of every test; stores go to a temp folder,
+    not the checkout's data/."""
     for name in list(os.environ):
         if name.startswith("DASHBOARD_"):
             monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DASHBOARD_STATE_DIR", _session_state_dir)
 
 
 @pytest.fixture(scope="session")

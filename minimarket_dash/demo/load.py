@@ -17,7 +17,8 @@ from tqdm import tqdm
 
 from ..config import sqlite_path
 from ..db import create_schema, missing_schema
-from ..summaries import SUMMARY_TABLES, mm_estado
+from ..store import STORE_SCHEMA
+from ..summaries import SUMMARY_TABLES, mm_estado, store_reachable
 from .generate import Columns, generate_demo_data
 
 TABLE_ORDER = (
@@ -179,14 +180,23 @@ class _Plan:
     helpers: list[str]
 
 
+def _stored_summaries(engine: Engine) -> list[str]:
+    """Return the store's tables this engine reaches (schema-qualified)."""
+    with engine.connect() as conn:
+        if not store_reachable(conn):
+            return []
+    stored = set(inspect(engine).get_table_names(STORE_SCHEMA))
+    return [table.fullname for table in (mm_estado, *SUMMARY_TABLES) if table.name in stored]
+
+
 def _inspect_tables(engine: Engine) -> tuple[list[str], _Plan]:
     """Create missing tables; return (missing columns, what the load must clear)."""
     existing = set(inspect(engine).get_table_names())
     if not set(TABLE_ORDER) <= existing:
         create_schema(engine)
     missing = missing_schema(engine)
-    # Summaries built by `optimize` describe the old rows: they are emptied with them.
-    helpers = [table.name for table in (mm_estado, *SUMMARY_TABLES) if table.name in existing]
+    # The store's summaries describe the old rows: they are emptied with them.
+    helpers = _stored_summaries(engine)
     if missing:
         return missing, _Plan([], helpers)
     with engine.connect() as conn:

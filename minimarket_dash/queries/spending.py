@@ -96,8 +96,8 @@ def spending_cells(
 
 
 def _has_money_summary(conn: Connection) -> bool:
-    """A database optimized before mm_importe_mes existed is read live until `optimize`."""
-    return inspect(conn).has_table(mm_importe_mes.name)
+    """A store built before mm_importe_mes existed is read live until its next refresh."""
+    return inspect(conn).has_table(mm_importe_mes.name, mm_importe_mes.schema)
 
 
 def _live_money(start, end, ids, dialect: str, condition, sign: int):

@@ -377,7 +377,7 @@ def test_refuses_filled_database_without_force_and_replaces_with_force(tmp_path)
     assert _scalar(engine, "SELECT MAX(id) FROM pedidos") == report.orders
 
 
-def test_force_empties_optimize_summaries(tmp_path):
+def test_force_empties_the_stored_summaries(tmp_path):
     engine = _engine(_sqlite(tmp_path / "summaries.db"))
     seed_database(engine, lines=2_000, seed=3, today=TODAY, progress=False)
     helper_metadata.create_all(engine)

@@ -74,7 +74,7 @@ def test_summary_gives_the_raw_numbers(engines, filters):
     _, reader = engines
     with reader.connect() as conn:
         assert read_state(conn).hasta == datetime(2026, 3, 1)
-        (stored,), = conn.execute(text("SELECT COUNT(*) FROM mm_importe_mes")).all()
+        (stored,), = conn.execute(text(f"SELECT COUNT(*) FROM {mm_importe_mes.fullname}")).all()
     assert stored > 0
     fast, slow = _answer(reader, filters, True), _answer(reader, filters, False)
     assert _normalise(fast) == _normalise(slow)
@@ -105,14 +105,15 @@ def test_order_cancelled_after_optimize_is_excluded_at_once(engines):
                 conn.execute(update(pedidos).where(pedidos.c.id == order).values(estado=estado))
 
 
-def test_database_optimized_before_the_table_existed(tmp_path):
+def test_store_built_before_the_table_existed(tmp_path):
     writer, reader = _optimized(f"sqlite:///{tmp_path / 'old.db'}")
     with writer.begin() as conn:
-        conn.execute(text(f"DROP TABLE {mm_importe_mes.name}"))
+        conn.execute(text(f"DROP TABLE {mm_importe_mes.fullname}"))
     live = _answer(reader, Filters(), True)  # summaries of other tables exist: read live
     assert _normalise(live) == _normalise(_answer(reader, Filters(), False))
     optimize(writer, NOW)  # incremental run: the new table is filled for every closed month
-    assert inspect(reader).has_table(mm_importe_mes.name)
-    (months,), = manager_sql.rows(reader, "SELECT COUNT(DISTINCT mes) FROM mm_importe_mes")
+    assert inspect(reader).has_table(mm_importe_mes.name, mm_importe_mes.schema)
+    (months,), = manager_sql.rows(
+        reader, f"SELECT COUNT(DISTINCT mes) FROM {mm_importe_mes.fullname}")
     assert months >= 24
     assert _normalise(_answer(reader, Filters(), True)) == _normalise(live)
