@@ -1,4 +1,5 @@
-"""`minimarket-dash` command line: serve, seed, optimize, config, backup, users; --version."""
+"""`minimarket-dash` command line: serve, seed, optimize, refresh, config, backup, users;
+--version."""
 
 from __future__ import annotations
 
@@ -53,15 +54,23 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--today", type=_iso_date, default=None)
     seed.add_argument("--force", action="store_true", help="reemplaza los datos existentes")
     optimize = commands.add_parser(
-        "optimize", help="agrega índices y tablas resumen (mm_*) para acelerar las consultas"
+        "optimize",
+        help="agrega índices a la base del minimarket (requiere escritura) y actualiza los "
+        "resúmenes",
     )
     optimize.add_argument("--database-url", default=None)
     optimize.add_argument(
-        "--full", action="store_true", help="reconstruye las tablas resumen desde cero"
+        "--full", action="store_true", help="reconstruye los resúmenes desde cero"
     )
     optimize.add_argument(
-        "--no-summaries", action="store_true", help="sólo índices, sin tablas resumen"
+        "--no-summaries", action="store_true", help="sólo índices, sin actualizar los resúmenes"
     )
+    refresh = commands.add_parser(
+        "refresh",
+        help="actualiza ya los resúmenes del dashboard (sólo lee la base del minimarket)",
+    )
+    refresh.add_argument("--database-url", default=None)
+    refresh.add_argument("--full", action="store_true", help="los reconstruye desde cero")
     commands.add_parser("config", help="muestra la configuración efectiva (sin secretos)")
     backup = commands.add_parser(
         "backup", help="copia consistente de la base SQLite (PostgreSQL: muestra el pg_dump)"
@@ -86,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
             "seed": _seed,
             "config": _config,
             "optimize": _optimize,
+            "refresh": _refresh,
             "backup": _backup,
             "users": users_cli.run,
         }[args.command]
@@ -155,28 +165,57 @@ def _optimize(args) -> int:
 
 
 def optimize(database_url: str | None, *, full: bool = False, with_summaries: bool = True) -> int:
-    """Add indexes and summaries (`minimarket-dash optimize`); print them; return the exit code."""
+    """Add indexes and refresh the store (`minimarket-dash optimize`); print what was done."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from . import optimize as optimizer
     from .db import make_engine
+    from .refresher import build_lock
 
     settings = load_settings({"database_url": database_url} if database_url else {})
     try:
-        report = optimizer.optimize(make_engine(settings, writer=True), settings.now(), full=full,
-                                    with_summaries=with_summaries)
+        with build_lock(settings):
+            report = optimizer.optimize(make_engine(settings, writer=True), settings.now(),
+                                        full=full, with_summaries=with_summaries)
     except SQLAlchemyError as exc:
         print(f"Error: no se pudo optimizar la base ({type(exc).__name__}).", file=sys.stderr)
         return 1
     created = ", ".join(report.indexes_created) or "ninguno (ya estaban)"
     print(f"Índices creados: {created}")
     if report.current:
-        print(
-            f"Tablas resumen: meses antes del {report.current.hasta:%d/%m/%Y}, "
-            f"días antes del {report.current.hasta_dia:%d/%m/%Y}"
-        )
+        _print_summaries(report.current)
     print(f"Listo en {report.seconds:.1f} s")
+    if settings.refresh_minutes:
+        print(f"Los resúmenes se actualizan solos cada {settings.refresh_minutes:g} min mientras "
+              "el dashboard corre: optimize sólo hace falta una vez, por los índices.")
     return 0
+
+
+def _refresh(args) -> int:
+    """`minimarket-dash refresh`: one build of the store now, reading the database only."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .refresher import refresh
+    from .store import store_engine, store_file
+
+    settings = load_settings({"database_url": args.database_url} if args.database_url else {})
+    try:
+        outcome = refresh(settings, store_engine(settings), full=True if args.full else None)
+    except (SQLAlchemyError, OSError) as exc:
+        print(f"Error: no se pudieron actualizar los resúmenes ({type(exc).__name__}).",
+              file=sys.stderr)
+        return 1
+    where = store_file(settings) or "el esquema mm_dashboard de la base"
+    print(f"Resúmenes {'reconstruidos' if outcome.full else 'actualizados'} en {where}")
+    if outcome.state:
+        _print_summaries(outcome.state)
+    print(f"Listo en {outcome.seconds:.1f} s")
+    return 0
+
+
+def _print_summaries(state) -> None:
+    print(f"Resúmenes: meses antes del {state.hasta:%d/%m/%Y}, "
+          f"días antes del {state.hasta_dia:%d/%m/%Y}")
 
 
 def _ensure_sqlite_folder(database_url: str) -> None:

@@ -159,6 +159,17 @@ def _parse_user_list(raw: str) -> tuple[str, ...]:
     return tuple(name.lower() for name in _split_list(raw))
 
 
+def _minutes_parser(raw: str) -> float:
+    """Minutes from 0 to 1440; fractions allowed (0.5 = every 30 s), 0 turns it off."""
+    try:
+        value = float(raw.strip().replace(",", "."))
+    except ValueError:
+        raise ValueError("minutos entre 0 y 1440 (0 lo apaga)") from None
+    if not 0 <= value <= 1440 or value != value:
+        raise ValueError("minutos entre 0 y 1440 (0 lo apaga)")
+    return value
+
+
 def _parse_folder(raw: str) -> str:
     if not raw.strip():
         raise ValueError("una carpeta (p. ej. ./data)")
@@ -287,8 +298,8 @@ class Settings:
     # database in this folder (SQLite), or the schema mm_dashboard (PostgreSQL); refreshed
     # every DASHBOARD_REFRESH_MINUTES by one worker per host (0: only `refresh`/`optimize`).
     state_dir: str = field(default="data", **_spec("DASHBOARD_STATE_DIR", _parse_folder))
-    refresh_minutes: int = field(
-        default=15, **_spec("DASHBOARD_REFRESH_MINUTES", _int_parser(0, 1440))
+    refresh_minutes: float = field(
+        default=15, **_spec("DASHBOARD_REFRESH_MINUTES", _minutes_parser)
     )
     # Override-only (never from the environment): pins "now" for tests and reproducible demos.
     fixed_now: datetime | None = None

@@ -90,6 +90,16 @@ def post_worker_init(worker):
     app.test_client().get(
         "/_favicon.ico", base_url=f"https://{host}", headers={"X-Request-ID": "gunicorn-warmup"}
     )
+    _start_refresher()
+
+
+def _start_refresher():
+    """Every worker runs a refresher thread; the one holding the host's lock builds the store
+    (minimarket_dash/refresher.py). DASHBOARD_REFRESH_MINUTES=0 leaves it to `refresh`."""
+    from minimarket_dash.refresher import Refresher
+
+    if _settings.refresh_minutes > 0:
+        Refresher(_settings).start()
 
 
 def child_exit(server, worker):

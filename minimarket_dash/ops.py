@@ -11,6 +11,7 @@ from typing import Any
 from flask import Blueprint, Flask, Request, current_app, jsonify, request
 
 from . import __version__, auth, data, limits, queries
+from .refresher import read_status, refresh_error, summaries_health
 from .routes import route
 
 bp = Blueprint("ops", __name__)
@@ -33,7 +34,7 @@ def method_label(method: str) -> str:
 
 
 def summaries_age_seconds() -> float | None:
-    """Return the seconds since `optimize` last built the summaries (None: never built)."""
+    """Return the seconds since the store's summaries were last refreshed (None: never)."""
     try:
         # Cached like any metric (DASHBOARD_CACHE_TTL): probes stay one trivial query.
         frame = data.fetch(queries.SUMMARY_FRESHNESS)
@@ -54,8 +55,9 @@ def uptime_seconds() -> float:
 def health():
     """Answer 200 when one trivial query succeeds and every table exists, else 503.
 
-    Only the database decides the status: a dead cache or rate-limit store is reported as
-    `degraded` in its own field while the service keeps answering.
+    Only the database decides the HTTP status: a dead cache or rate-limit store is reported as
+    `degraded` in its own field, and stale summaries (older than 3 refresh intervals) turn
+    `status` to `degraded` with a 200, while the service keeps answering.
     """
     answers, missing = data.health()
     body = {
@@ -67,11 +69,16 @@ def health():
         "ratelimit": limits.status(current_app),
     }
     if answers and not missing:
-        body["summaries_age_seconds"] = summaries_age_seconds()
+        body["summaries_age_seconds"] = age = summaries_age_seconds()
+        body.update(summaries_health(data.state_of().settings, age, uptime_seconds()))
+        if body["summaries"] == "degraded":
+            body["status"] = "degraded"  # still 200: the live tables answer, only slower
+    else:
+        body.update(refresh_error(read_status(data.state_of().settings)))
     if missing:
         body["missing_tables"] = missing
     response = jsonify(body)
-    response.status_code = 200 if body["status"] == "ok" else 503
+    response.status_code = 200 if body["database"] == "ok" else 503
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -118,7 +125,7 @@ def make_metrics(registry) -> RequestMetrics:
         ),
         summaries_age=Gauge(
             "dashboard_summaries_age_seconds",
-            "Segundos desde la última construcción de las tablas resumen (optimize)",
+            "Segundos desde la última actualización de los resúmenes (almacén propio)",
             registry=registry,
             multiprocess_mode="livemostrecent",
         ),

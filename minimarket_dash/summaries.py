@@ -378,16 +378,25 @@ def _prices_per_month(start: datetime, end: datetime, dialect: str):
 
 
 def _money_per_month(start: datetime, end: datetime, dialect: str):
-    """Orders and Σ cantidad × precio_unitario per month and provider, any estado."""
+    """Orders and Σ cantidad × precio_unitario per month and provider, any estado.
+
+    The lines are summed per order first and joined once: a subquery per order would scan
+    every line per order on a database without an index on detalle_pedidos.pedido_id (the
+    store is built from the minimarket's database as found)."""
     month, label = grouped(pedidos.c.fecha_pedido, "month", dialect)
     per_order = (
-        select(func.sum(detalle_pedidos.c.cantidad * detalle_pedidos.c.precio_unitario))
-        .where(detalle_pedidos.c.pedido_id == pedidos.c.id)
-        .scalar_subquery()
+        select(
+            detalle_pedidos.c.pedido_id,
+            func.sum(detalle_pedidos.c.cantidad * detalle_pedidos.c.precio_unitario).label(
+                "importe"),
+        )
+        .group_by(detalle_pedidos.c.pedido_id)
+        .subquery()
     )
     source = (
         select(label, pedidos.c.proveedor_id, func.count(),
-               func.coalesce(func.sum(per_order), 0.0))
+               func.coalesce(func.sum(per_order.c.importe), 0.0))
+        .select_from(pedidos.outerjoin(per_order, per_order.c.pedido_id == pedidos.c.id))
         .where(_in_range(pedidos.c.fecha_pedido, start, end))
         .group_by(month, pedidos.c.proveedor_id)
     )
