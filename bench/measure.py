@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import platform
 import re
 import statistics
 import subprocess
 import time
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from urllib.parse import urlsplit
@@ -82,6 +84,9 @@ def uncached(env: dict, today: date, requests: int, workers: int) -> dict:
     try:
         client = Client(server.url, env["DASHBOARD_API_KEY"])
         first_request = client.get("/api/summary")
+        # While the refresher may still be building the store: one request per endpoint.
+        during = {name: client.get(path_of(0)) for name, path_of in cases.endpoints(today).items()}
+        store_ready = wait_for_summaries(server)
         endpoints = {}
         for name, path_of in cases.endpoints(today).items():
             first = client.get(path_of(0))
@@ -91,7 +96,20 @@ def uncached(env: dict, today: date, requests: int, workers: int) -> dict:
         peak = worker_rss_mb(server, "VmHWM")
     finally:
         server.stop()
-    return {"first_request": first_request, "endpoints": endpoints, "worker_peak_rss_mb": peak}
+    return {"first_request": first_request, "endpoints": endpoints, "worker_peak_rss_mb": peak,
+            "during_first_refresh": during, "store_ready_seconds": store_ready}
+
+
+def wait_for_summaries(server: LiveServer, timeout: float = 900) -> float:
+    """Wait until /health says the store of summaries is usable; return the seconds since the
+    server answered (0 when it already was)."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        with urllib.request.urlopen(server.url + "/health", timeout=30) as answer:
+            if json.loads(answer.read()).get("summaries") in ("ok", "off"):
+                return round(time.perf_counter() - started, 1)
+        time.sleep(0.5)
+    raise RuntimeError("los resúmenes no estuvieron listos a tiempo")
 
 
 def parallel_load(

@@ -200,8 +200,9 @@ def make_engine(settings: Settings, *, writer: bool = False) -> Engine:
         f"-c statement_timeout={timeout} -c lock_timeout={timeout}"
         f" -c timezone={settings.timezone} -c jit=off -c random_page_cost=1.1 -c work_mem=32MB"
     )
-    if not writer:
-        options += " -c default_transaction_read_only=on"
+    # Serving sessions are read-only; writer sessions (seed, optimize, the store's refresher)
+    # say off, so a role whose default is read-only may still write what its grants allow.
+    options += f" -c default_transaction_read_only={'off' if writer else 'on'}"
     return create_engine(
         url,
         pool_size=5,

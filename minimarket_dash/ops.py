@@ -36,8 +36,9 @@ def method_label(method: str) -> str:
 def summaries_age_seconds() -> float | None:
     """Return the seconds since the store's summaries were last refreshed (None: never)."""
     try:
-        # Cached like any metric (DASHBOARD_CACHE_TTL): probes stay one trivial query.
-        frame = data.fetch(queries.SUMMARY_FRESHNESS)
+        # Not cached: one cheap read of the store's state, so a probe sees a finished build
+        # at once (a cached "never built" would hide it for DASHBOARD_CACHE_TTL seconds).
+        frame = data.fetch(queries.SUMMARY_FRESHNESS, use_cache=False)
     except data.DatabaseUnavailable:
         return None
     if frame.empty:

@@ -99,7 +99,7 @@ mm_precio_mes = Table(
 )
 
 # Money ordered per month and provider, of every order whatever its estado: /api/spending
-# subtracts the cancelled ones live, so an order cancelled after `optimize` still counts right.
+# subtracts the cancelled ones live, so an order cancelled after a refresh still counts right.
 mm_importe_mes = Table(
     "mm_importe_mes",
     helper_metadata,

@@ -335,7 +335,7 @@ def kpis(fetch) -> list:
 
 
 def _history_note(fetch) -> str:
-    """Say when the history summaries were built (`optimize`), when they exist."""
+    """Say when the store's summaries were last refreshed, when there are usable ones."""
     state = fetch(queries.SUMMARY_FRESHNESS)
     if state is None or state.empty:
         return ""

@@ -51,6 +51,8 @@ def decode(argument: str) -> dict[str, Any]:
     if isinstance(overrides.get("fixed_now"), str):
         overrides["fixed_now"] = datetime.fromisoformat(overrides["fixed_now"])
     overrides.setdefault("log_dir", tempfile.mkdtemp(prefix="mmdash-app-process-logs-"))
+    # A store of summaries of its own: never one another test built for the same database.
+    overrides.setdefault("state_dir", tempfile.mkdtemp(prefix="mmdash-app-process-state-"))
     return overrides
 
 

@@ -70,6 +70,8 @@ def start_live_server(
             "DASHBOARD_LOG_DIR": str(log_dir),
             # Pages open unless a test asks for sign-in (tests/signin covers the other modes).
             "DASHBOARD_AUTH": "none",
+            # Each server's store of summaries in a folder of its own, never the checkout's.
+            "DASHBOARD_STATE_DIR": tempfile.mkdtemp(prefix="mmdash-live-state-"),
             "PROMETHEUS_MULTIPROC_DIR": tempfile.mkdtemp(prefix="mmdash-prom-test-"),
         }
     )

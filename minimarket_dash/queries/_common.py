@@ -66,14 +66,14 @@ def summary_state(conn: Connection, use_summaries: bool) -> SummaryState | None:
 
 
 def summary_freshness(conn: Connection, filters: Filters, now: datetime) -> pd.DataFrame:
-    """Return when `optimize` last built the summaries (no rows when it never did)."""
+    """Return when the store's summaries were last refreshed (no rows when there are none)."""
     state = read_state(conn)
     rows = [{"actualizado": state.actualizado, "hasta_dia": state.hasta_dia}] if state else []
     return pd.DataFrame(rows, columns=["actualizado", "hasta_dia"])
 
 
 SUMMARY_FRESHNESS = Metric("summary_freshness", summary_freshness, (
-    Field("actualizado", TEXT, "Cuándo se construyeron los resúmenes."),
+    Field("actualizado", TEXT, "Cuándo se actualizaron los resúmenes por última vez."),
     Field("hasta_dia", DAY, "Primer día que todavía se lee en vivo."),
 ))
 

@@ -49,7 +49,7 @@ def monthly_prices(
 ) -> pd.DataFrame:
     """Return spend and units per provider, product and month over the last 13 complete months.
 
-    Months `optimize` summarised come from mm_precio_mes, the rest from the order lines.
+    Months the store summarised come from mm_precio_mes, the rest from the order lines.
     """
     current = current_month(now)
     start, end = _month_start(current - INDEX_MONTHS), _month_start(current + 1)

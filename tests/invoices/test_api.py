@@ -215,7 +215,8 @@ def test_same_answers_after_optimize(tmp_path, database):
         engine = make_engine(load_settings({"database_url": url}), writer=True)
         report = optimize(engine, fx.NOW)
         with engine.connect() as conn:
-            stored = conn.exec_driver_sql("SELECT COUNT(*) FROM mm_precio_mes").scalar()
+            stored = conn.exec_driver_sql(
+                "SELECT COUNT(*) FROM mm_dashboard.mm_precio_mes").scalar()
         engine.dispose()
         # (month, provider, product) before March: Lácteos 6, Bebidas 13, Almacén 6 + arroz
         # (order 9, February), Panificadora 5.

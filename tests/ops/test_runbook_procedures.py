@@ -204,22 +204,24 @@ def test_prometheus_key_file_steps_as_written(workdir):
     assert sorted(p.name for p in target.parent.iterdir()) == ["prometheus_dashboard_key"]
 
 
-def test_optimize_cron_line_as_written(workdir):
-    line = next(ln.strip() for ln in RUNBOOK.read_text().splitlines()
-                if ln.strip().startswith("15 3 * * * "))
-    command = line.split(None, 5)[5]  # cron's five time fields, then the command
-    env_file = workdir / "optimize.env"
-    env_file.write_text(f"DASHBOARD_DATABASE_URL=sqlite:///{workdir / 'data' / 'minimarket.db'}\n")
-    command = command.replace("/srv/minimarket-dash", str(workdir))
-    command = command.replace("/etc/minimarket-dash/optimize.env", str(env_file))
-    # cron runs /bin/sh with a bare environment: no DASHBOARD_*, a minimal PATH.
-    done = subprocess.run(["/bin/sh", "-c", command], env={"PATH": "/usr/bin:/bin"},
-                          capture_output=True, text=True, timeout=300, cwd="/")
+def test_refresh_as_written_reads_the_database_only(workdir):
+    database = workdir / "data" / "minimarket.db"
+    before = database.read_bytes()
+    command = block_with(".venv/bin/minimarket-dash refresh")
+    # The operator runs it in the service's folder with the service's environment.
+    env = {"PATH": "/usr/bin:/bin", "DASHBOARD_DATABASE_URL": f"sqlite:///{database}",
+           "DASHBOARD_STATE_DIR": str(workdir / "data")}
+    done = subprocess.run(["/bin/sh", "-c", command], env=env, cwd=workdir,
+                          capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert "Listo" in (workdir / "logs" / "optimize.log").read_text()
-    conn = sqlite3.connect(workdir / "data" / "minimarket.db")
-    assert conn.execute("SELECT COUNT(*) FROM mm_estado").fetchone()[0] == 3
+    assert "Resúmenes reconstruidos en" in done.stdout and "Listo" in done.stdout
+    stores = list((workdir / "data").glob("resumenes-minimarket-*.sqlite"))
+    assert len(stores) == 1
+    conn = sqlite3.connect(stores[0])
+    keys = {row[0] for row in conn.execute("SELECT clave FROM mm_estado")}
     conn.close()
+    assert {"hasta", "hasta_dia", "actualizado", "completo", "origen"} <= keys
+    assert database.read_bytes() == before  # the minimarket's file is only read
 
 
 def test_version_check_as_written(workdir):
@@ -261,8 +263,17 @@ def test_read_only_role_sql_as_written(tiny_postgres_url):
         server = start_live_server({"DASHBOARD_DATABASE_URL": reader_url}, workers=1)
         try:
             assert requests.get(server.url + "/health", timeout=10).status_code == 200
+            # The refresher builds the store in the role's own schema at start.
+            assert wait_for(lambda: requests.get(server.url + "/health", timeout=10).json()
+                            .get("summaries") == "ok", 60, every=0.5), server.output()
         finally:
             server.stop()
+        with engine.connect() as conn:
+            stored = conn.execute(text("SELECT COUNT(*) FROM mm_dashboard.mm_pedidos_dia"))
+            assert stored.scalar_one() > 0
+            owner = conn.execute(text("SELECT schema_owner FROM information_schema.schemata "
+                                      "WHERE schema_name = 'mm_dashboard'")).scalar_one()
+            assert owner == role
     finally:
         engine.dispose()
         admin = create_engine(tiny_postgres_url, isolation_level="AUTOCOMMIT")

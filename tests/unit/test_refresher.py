@@ -1,0 +1,155 @@
+"""The refresher of the dashboard's own store: lock, due builds, failures, restored files,
+and /health's reading of it. Real SQLite files; the live gunicorn cases are in
+tests/ops/test_refresher_live.py."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import text
+
+from minimarket_dash import queries, refresher, store
+from minimarket_dash.config import SettingsError, load_settings
+from minimarket_dash.db import make_engine
+from minimarket_dash.filters import Filters
+from minimarket_dash.refresher import Refresher, is_due, needs_full_build, summaries_health
+from minimarket_dash.summaries import SummaryState, read_state
+from tests.constants import TINY_NOW
+from tests.databases import fill_database
+
+
+@pytest.fixture
+def tiny_file(tmp_path):
+    path = tmp_path / "tienda.db"
+    fill_database(f"sqlite:///{path}")
+    return path
+
+
+def _settings(path, tmp_path, **extra):
+    return load_settings({"database_url": f"sqlite:///{path}", "state_dir": str(tmp_path / "st"),
+                          "fixed_now": TINY_NOW, **extra})
+
+
+def _digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_one_lock_holder_per_host(tiny_file, tmp_path):
+    settings = _settings(tiny_file, tmp_path)
+    first, second = Refresher(settings), Refresher(settings)
+    assert first.try_lock() and first.holds_lock
+    assert not second.try_lock()
+    first._lock_handle.close()  # the holder's process dies: the kernel drops the lock
+    first._lock_handle = None
+    assert second.try_lock()
+
+
+def test_first_step_builds_the_store_without_writing_the_minimarket_file(tiny_file, tmp_path):
+    settings = _settings(tiny_file, tmp_path)
+    before = _digest(tiny_file)
+    outcome = Refresher(settings).step()
+    assert outcome is not None and outcome.full
+    assert outcome.state.actualizado == TINY_NOW
+    assert outcome.state.hasta_dia == datetime.combine(TINY_NOW.date(), datetime.min.time())
+    assert _digest(tiny_file) == before
+    assert store.store_file(settings).exists()
+    status = refresher.read_status(settings)
+    assert status["en_curso"] is False and status["completo"] is True and "ultimo_ok" in status
+    with make_engine(settings).connect() as conn:
+        assert read_state(conn) == outcome.state
+        # Served through the store, the same numbers as read live.
+        fast = queries.TOP_PRODUCTS.query(conn, Filters(limit=50), TINY_NOW)
+        slow = queries.TOP_PRODUCTS.query(conn, Filters(limit=50), TINY_NOW, use_summaries=False)
+    assert fast.to_dict("records") == slow.to_dict("records")
+
+
+def test_not_due_until_an_interval_passed(tiny_file, tmp_path):
+    settings = _settings(tiny_file, tmp_path)
+    assert Refresher(settings).step() is not None
+    assert Refresher(settings).step() is None  # same "now": nothing to do
+    later = _settings(tiny_file, tmp_path, fixed_now=TINY_NOW + timedelta(minutes=15))
+    outcome = Refresher(later).step()
+    assert outcome is not None and not outcome.full  # incremental within the day
+
+
+def test_full_rebuild_once_a_day_and_without_state():
+    built = SummaryState(datetime(2026, 3, 1), datetime(2026, 3, 18), datetime(2026, 3, 18, 9),
+                         completo=datetime(2026, 3, 18, 9))
+    assert needs_full_build(None, datetime(2026, 3, 18, 10))
+    assert not needs_full_build(built, datetime(2026, 3, 19, 8, 59))
+    assert needs_full_build(built, datetime(2026, 3, 19, 9))
+    assert is_due(built, datetime(2026, 3, 18, 9, 15), timedelta(minutes=15))
+    assert not is_due(built, datetime(2026, 3, 18, 9, 14), timedelta(minutes=15))
+
+
+def test_a_failed_build_keeps_the_previous_summaries(tiny_file, tmp_path):
+    settings = _settings(tiny_file, tmp_path)
+    first = Refresher(settings).step()
+    moved = tiny_file.with_suffix(".lejos")
+    tiny_file.rename(moved)  # the database is gone during the next refresh
+    later = _settings(tiny_file, tmp_path, fixed_now=TINY_NOW + timedelta(hours=1))
+    assert Refresher(later).step() is None
+    status = refresher.read_status(settings)
+    assert "OperationalError" in status["ultimo_error"] and status["ultimo_ok"]
+    health = refresher.refresh_error(status)
+    assert "detalle en el log" in health["summaries_error"]
+    assert "OperationalError" not in health["summaries_error"]  # /health is public
+    moved.rename(tiny_file)
+    with make_engine(settings).connect() as conn:
+        assert read_state(conn) == first.state
+    assert Refresher(later).step() is not None
+    assert refresher.refresh_error(refresher.read_status(settings)) == {}
+
+
+def test_a_restored_file_is_never_read_through_the_old_summaries(tiny_file, tmp_path):
+    settings = _settings(tiny_file, tmp_path)
+    Refresher(settings).step()
+    # A restore writes a new file (a new inode) where the old one was, with other rows.
+    copy = tiny_file.with_suffix(".copia")
+    shutil.copyfile(tiny_file, copy)
+    engine = make_engine(load_settings({"database_url": f"sqlite:///{copy}"}), writer=True)
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM detalle_pedidos"))
+    engine.dispose()
+    os.replace(copy, tiny_file)
+    reader = make_engine(settings)
+    with reader.connect() as conn:
+        assert read_state(conn) is None  # built from another file: read live
+        live = queries.TOP_PRODUCTS.query(conn, Filters(limit=50), TINY_NOW)
+    assert live.empty
+    outcome = Refresher(settings).step()
+    assert outcome is not None and outcome.full
+    with reader.connect() as conn:
+        assert read_state(conn) is not None
+        assert queries.TOP_PRODUCTS.query(conn, Filters(limit=50), TINY_NOW).empty
+
+
+def test_health_fields_follow_the_age_and_the_interval(tiny_file, tmp_path):
+    settings = _settings(tiny_file, tmp_path, refresh_minutes=15)
+    assert summaries_health(settings, 60.0, 100.0) == {"summaries": "ok"}
+    assert summaries_health(settings, 45 * 60 + 1.0, 10_000.0) == {"summaries": "degraded"}
+    assert summaries_health(settings, None, 60.0) == {"summaries": "building"}
+    assert summaries_health(settings, None, 45 * 60 + 1.0) == {"summaries": "degraded"}
+    off = _settings(tiny_file, tmp_path, refresh_minutes=0)
+    assert summaries_health(off, None, 10_000.0) == {"summaries": "off"}
+
+
+@pytest.mark.parametrize("raw", ["-1", "1441", "cada hora", "nan"])
+def test_a_wrong_refresh_interval_names_the_variable(raw):
+    with pytest.raises(SettingsError, match="DASHBOARD_REFRESH_MINUTES"):
+        load_settings(environ={"DASHBOARD_REFRESH_MINUTES": raw})
+
+
+def test_fractions_of_a_minute_are_accepted():
+    assert load_settings(environ={"DASHBOARD_REFRESH_MINUTES": "0,5"}).refresh_minutes == 0.5
+
+
+def test_stores_of_two_databases_never_mix(tmp_path):
+    one = load_settings({"database_url": f"sqlite:///{tmp_path}/a/m.db", "state_dir": "s"})
+    two = load_settings({"database_url": f"sqlite:///{tmp_path}/b/m.db", "state_dir": "s"})
+    assert store.store_file(one) != store.store_file(two)
+    assert store.store_file(one).name.startswith("resumenes-m-")
