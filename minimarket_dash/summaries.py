@@ -32,6 +32,7 @@ from sqlalchemy import (
     func,
     insert,
     inspect,
+    literal,
     or_,
     select,
 )
@@ -110,8 +111,23 @@ mm_importe_mes = Table(
     Index("ix_mm_importe_mes", "mes", "proveedor_id", "pedidos", "importe"),
 )
 
+# The first and last id of each day's rows (pedidos by fecha_pedido, their lines by their
+# order's day, movements by fecha_movimiento), today's so far included. A database as found
+# has no index on those dates; these turn a live date range into a primary-key range
+# (queries/_common.id_narrowing), so the live tail never scans a whole table.
+mm_ids_dia = Table(
+    "mm_ids_dia",
+    helper_metadata,
+    Column("tabla", String(20), nullable=False),
+    Column("dia", LocalDate, nullable=False),
+    Column("primero", BigInteger, nullable=False),
+    Column("ultimo", BigInteger, nullable=False),
+    Index("ix_mm_ids_dia", "tabla", "dia", "primero", "ultimo"),
+)
+
 SUMMARY_TABLES = (
     mm_pedidos_dia, mm_producto_mes, mm_movimientos_mes, mm_precio_mes, mm_importe_mes,
+    mm_ids_dia,
 )
 EARLIEST = datetime(1900, 1, 1)
 STATE_KEYS = ("hasta", "hasta_dia", "actualizado")
@@ -260,6 +276,10 @@ def build(engine: Engine, now: datetime, *, full: bool = False) -> SummaryState:
         conn.execute(_prices_per_month(state.hasta, target.hasta, dialect))
         conn.execute(_movements_per_month(state.hasta, target.hasta, dialect))
         conn.execute(_money_per_month(state.hasta, target.hasta, dialect))
+        # Id ranges: every day from the old watermark on, today's partial day included.
+        conn.execute(delete(mm_ids_dia).where(mm_ids_dia.c.dia >= state.hasta_dia.date()))
+        for statement in _ids_per_day(state.hasta_dia, dialect):
+            conn.execute(statement)
         _save_state(conn, target, source_identity(conn))
     return state
 
@@ -402,3 +422,24 @@ def _money_per_month(start: datetime, end: datetime, dialect: str):
     )
     columns = ["mes", "proveedor_id", "pedidos", "importe"]
     return insert(mm_importe_mes).from_select(columns, source)
+
+
+def _ids_per_day(start: datetime, dialect: str) -> list:
+    """INSERTs of the first and last id per day from start on, for the three big tables."""
+    order_day = day_value(pedidos.c.fecha_pedido, dialect)
+    move_day = day_value(movimientos_stock.c.fecha_movimiento, dialect)
+    lines = detalle_pedidos.c
+    sources = (
+        ("pedidos", order_day, pedidos.c.id, pedidos, pedidos.c.fecha_pedido),
+        ("detalle_pedidos", order_day, lines.id,
+         detalle_pedidos.join(pedidos, pedidos.c.id == lines.pedido_id), pedidos.c.fecha_pedido),
+        ("movimientos_stock", move_day, movimientos_stock.c.id, movimientos_stock,
+         movimientos_stock.c.fecha_movimiento),
+    )
+    columns = ["tabla", "dia", "primero", "ultimo"]
+    return [
+        insert(mm_ids_dia).from_select(columns, select(
+            literal(name), day, func.min(key), func.max(key)
+        ).select_from(source).where(date_column >= start, day.is_not(None)).group_by(day))
+        for name, day, key, source, date_column in sources
+    ]

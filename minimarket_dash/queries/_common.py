@@ -10,7 +10,7 @@ from sqlalchemy import Connection, false, func, select, union_all
 from ..db import proveedores
 from ..filters import Filters, fold_text
 from ..metric import DAY, TEXT, Field, Metric
-from ..summaries import SummaryState, read_state, split_days, split_months
+from ..summaries import SummaryState, mm_ids_dia, read_state, split_days, split_months
 
 
 def frame(conn: Connection, statement, columns: list[str]) -> pd.DataFrame:
@@ -35,20 +35,65 @@ def stored_and_live(state: SummaryState | None, start: datetime | None, end: dat
     """Return [start, end) as one subquery: closed periods stored, the rest read live.
 
     `grain` is "day" (the daily summary, watermark `hasta_dia`) or "month" (the monthly ones,
-    watermark `hasta`). `live(start, end)` selects a raw range from the minimarket's tables;
-    `stored(first, last)` selects the whole summarised periods in [first, last) and may return
-    several selects. Without summaries (`state` None) the whole window is read live.
+    watermark `hasta`). `live(start, end)` selects a raw range from the minimarket's tables
+    (one select or several, narrowed with `narrower`); `stored(first, last)` selects the whole
+    summarised periods in [first, last) and may return several selects. Without summaries
+    (`state` None) the whole window is read live.
     """
     if state is None:
-        return union_of([live(start, end)])
+        return union_of(_listed(live(start, end)))
     split, watermark = (split_days, state.hasta_dia) if grain == "day" else (split_months,
                                                                             state.hasta)
     covered, raw = split(start, end, watermark)
-    parts = [live(*date_range) for date_range in raw]
+    parts = [part for date_range in raw for part in _listed(live(*date_range))]
     if covered:
         kept = stored(*covered)
         parts += kept if isinstance(kept, list) else [kept]
     return union_of(parts)
+
+
+def id_narrowing(conn: Connection, state: SummaryState | None, table,
+                 start: datetime | None, end: datetime | None) -> list:
+    """Return conditions on `table.id` that keep the rows of [start, end) (by the day of its
+    date) using the store's first and last id per day (summaries.mm_ids_dia).
+
+    A database as found has no index on the dates, so without these a live range scans the
+    whole table; with them it is a primary-key range. Exact for the rows of the last refresh;
+    rows added since (higher ids) are kept unless the range ends before the newest stored day
+    (rows added later with an old date wait for the daily full rebuild, like any change to a
+    summarised day). No store (state None): no condition.
+    """
+    if state is None:
+        return []
+    ids = mm_ids_dia.c
+    of_table = [ids.tabla == table.name]
+    last_day = (end - timedelta(microseconds=1)).date() if end is not None else None
+    in_range = [*of_table, *([ids.dia >= start.date()] if start is not None else []),
+                *([ids.dia <= last_day] if last_day is not None else [])]
+    lo, hi, newest_day, newest_id = conn.execute(select(
+        select(func.min(ids.primero)).where(*in_range).scalar_subquery(),
+        select(func.max(ids.ultimo)).where(*in_range).scalar_subquery(),
+        select(func.max(ids.dia)).where(*of_table).scalar_subquery(),
+        select(func.max(ids.ultimo)).where(*of_table).scalar_subquery(),
+    )).one()
+    if newest_id is None:
+        return []
+    key = table.c.id
+    if lo is None:
+        return [key > newest_id]
+    conditions = [key >= lo]
+    if last_day is not None and last_day.isoformat() < str(newest_day)[:10]:
+        conditions.append(key <= hi)
+    return conditions
+
+
+def _listed(selects) -> list:
+    return selects if isinstance(selects, list) else [selects]
+
+
+def narrower(conn: Connection, state: SummaryState | None):
+    """Return narrow(table, start, end): id_narrowing bound to this connection and store."""
+    return lambda table, start, end: id_narrowing(conn, state, table, start, end)
 
 
 def regrouped(parts, keys: list[str], sums: list[str]):

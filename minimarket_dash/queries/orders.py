@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Connection, case, func, select
+from sqlalchemy import Connection, case, func, literal, select
 
 from ..db import detalle_pedidos as lines
 from ..db import facturas_ocr, movimientos_stock, pedidos, proveedores
@@ -27,6 +27,7 @@ from ._common import (
     ints,
     last_days,
     month_window_start,
+    narrower,
     provider_condition,
     provider_ids,
     regrouped,
@@ -42,32 +43,35 @@ def summary(
 ) -> pd.DataFrame:
     """Return the one-row summary of /api/summary (top provider as two columns)."""
     state = summary_state(conn, use_summaries)
+    narrow = narrower(conn, state)
     month_start, month_end = last_days(now, 30)
     week_start, week_end = last_days(now, 7)
-    lines_total = _line_totals(state)
+    lines_total = _line_totals(state, narrow)
     counts = [
         select(func.count()).where(is_true(proveedores.c.activo)).scalar_subquery()
         .label("total_proveedores"),
         func.coalesce(lines_total.c.pedidos, 0).label("total_pedidos"),
         func.coalesce(lines_total.c.unidades, 0).label("total_productos_pedidos"),
-        _movement_count(state).label("total_movimientos"),
+        _movement_count(state, narrow).label("total_movimientos"),
         select(func.count()).where(is_true(facturas_ocr.c.procesado)).scalar_subquery()
         .label("facturas_procesadas"),
-        select(func.count()).where(*window(pedidos.c.fecha_pedido, month_start, month_end))
+        select(func.count()).where(*window(pedidos.c.fecha_pedido, month_start, month_end),
+                                   *narrow(pedidos, month_start, month_end))
         .scalar_subquery().label("pedidos_mes"),
         select(func.count())
-        .where(*window(movimientos_stock.c.fecha_movimiento, week_start, week_end))
+        .where(*window(movimientos_stock.c.fecha_movimiento, week_start, week_end),
+               *narrow(movimientos_stock, week_start, week_end))
         .scalar_subquery().label("movimientos_semana"),
     ]
     data = dict(conn.execute(select(*counts).select_from(lines_total)).one()._mapping)
-    top = _orders_by_provider(conn, month_start, month_end, limit=1)
+    top = _orders_by_provider(conn, month_start, month_end, 1, narrow)
     data["proveedor_top_nombre"] = str(top.iloc[0]["nombre"]) if len(top) else "N/A"
     data["proveedor_top_pedidos"] = int(top.iloc[0]["pedidos"]) if len(top) else 0
     columns = ["total_pedidos", "total_productos_pedidos", "total_movimientos"]
     return ints(pd.DataFrame([data]), columns)
 
 
-def _line_totals(state: SummaryState | None):
+def _line_totals(state: SummaryState | None, narrow):
     """One row: distinct orders with lines and their units (daily summary + live tail)."""
 
     def live(start, end):
@@ -77,7 +81,8 @@ def _line_totals(state: SummaryState | None):
                 func.sum(lines.c.cantidad).label("unidades"),
             )
             .join(pedidos, pedidos.c.id == lines.c.pedido_id)
-            .where(*window(pedidos.c.fecha_pedido, start, end))
+            .where(*window(pedidos.c.fecha_pedido, start, end), *narrow(lines, start, end),
+                   *narrow(pedidos, start, end))
         )
 
     def stored(first, last):
@@ -96,12 +101,13 @@ def _stored_day_range(first: datetime, last: datetime) -> list:
     return [mm_pedidos_dia.c.dia >= first.date(), mm_pedidos_dia.c.dia < last.date()]
 
 
-def _movement_count(state: SummaryState | None):
+def _movement_count(state: SummaryState | None, narrow):
     """All stock movements: the monthly summary plus the live tail."""
 
     def live(start, end):
         return select(func.count().label("movimientos")).select_from(movimientos_stock).where(
-            *window(movimientos_stock.c.fecha_movimiento, start, end)
+            *window(movimientos_stock.c.fecha_movimiento, start, end),
+            *narrow(movimientos_stock, start, end),
         )
 
     def stored(first, last):
@@ -117,11 +123,12 @@ def _movement_count(state: SummaryState | None):
 def orders_by_provider(conn: Connection, filters: Filters, now: datetime) -> pd.DataFrame:
     """Return the `limit` active providers with most orders in the filter's dates, or in the
     last `days` days (a rolling window ending now) when it names none."""
-    return _orders_by_provider(conn, *days_or_dates(filters, now), filters.limit)
+    narrow = narrower(conn, summary_state(conn, True))
+    return _orders_by_provider(conn, *days_or_dates(filters, now), filters.limit, narrow)
 
 
 def _orders_by_provider(
-    conn: Connection, start: datetime | None, end: datetime | None, limit: int
+    conn: Connection, start: datetime | None, end: datetime | None, limit: int, narrow
 ) -> pd.DataFrame:
     """Return active providers with orders in [start, end), most orders first."""
     dialect = conn.dialect.name
@@ -129,7 +136,8 @@ def _orders_by_provider(
     statement = (
         select(proveedores.c.nombre, proveedores.c.codigo, count)
         .join(pedidos, pedidos.c.proveedor_id == proveedores.c.id)
-        .where(is_true(proveedores.c.activo), *window(pedidos.c.fecha_pedido, start, end))
+        .where(is_true(proveedores.c.activo), *window(pedidos.c.fecha_pedido, start, end),
+               *narrow(pedidos, start, end))
         .group_by(proveedores.c.id, proveedores.c.nombre, proveedores.c.codigo)
         .order_by(count.desc(), sort_text(proveedores.c.nombre, dialect))
         .limit(limit)
@@ -142,8 +150,10 @@ def providers(
 ) -> pd.DataFrame:
     """Return one row per active provider with its order KPIs (GET /api/providers)."""
     dialect = conn.dialect.name
-    totals = _provider_totals(conn, use_summaries)
-    recent = _recent_orders(now)
+    state = summary_state(conn, use_summaries)
+    narrow = narrower(conn, state)
+    totals = _provider_totals(state, narrow)
+    recent = _recent_orders(now, narrow)
     total_pedidos = func.coalesce(totals.c.total_pedidos, 0)
     statement = (
         select(
@@ -164,20 +174,27 @@ def providers(
     return ints(frame(conn, statement, columns), columns[2:])
 
 
-def _provider_totals(conn: Connection, use_summaries: bool):
+def _provider_totals(state: SummaryState | None, narrow):
     """All-time orders and ordered units per provider (summary + live tail)."""
 
     def live(start, end):
-        return (
-            select(
-                pedidos.c.proveedor_id,
-                func.count(func.distinct(pedidos.c.id)).label("total_pedidos"),
-                func.coalesce(func.sum(lines.c.cantidad), 0).label("total_productos"),
-            )
-            .select_from(pedidos.outerjoin(lines, lines.c.pedido_id == pedidos.c.id))
-            .where(*window(pedidos.c.fecha_pedido, start, end))
+        # Orders and units apart: lines are reached by their own ids (an outer join from the
+        # orders would look them up by pedido_id, unindexed in a database as found).
+        orders = (
+            select(pedidos.c.proveedor_id, func.count().label("total_pedidos"),
+                   literal(0).label("total_productos"))
+            .where(*window(pedidos.c.fecha_pedido, start, end), *narrow(pedidos, start, end))
             .group_by(pedidos.c.proveedor_id)
         )
+        units = (
+            select(pedidos.c.proveedor_id, literal(0).label("total_pedidos"),
+                   func.coalesce(func.sum(lines.c.cantidad), 0).label("total_productos"))
+            .join(pedidos, pedidos.c.id == lines.c.pedido_id)
+            .where(*window(pedidos.c.fecha_pedido, start, end), *narrow(lines, start, end),
+                   *narrow(pedidos, start, end))
+            .group_by(pedidos.c.proveedor_id)
+        )
+        return [orders, units]
 
     def stored(first, last):
         return select(
@@ -186,12 +203,13 @@ def _provider_totals(conn: Connection, use_summaries: bool):
             func.sum(mm_pedidos_dia.c.unidades).label("total_productos"),
         ).where(*_stored_day_range(first, last)).group_by(mm_pedidos_dia.c.proveedor_id)
 
-    both = stored_and_live(summary_state(conn, use_summaries), None, None, "day", live, stored)
+    both = stored_and_live(state, None, None, "day", live, stored)
     return regrouped(both, ["proveedor_id"], ["total_pedidos", "total_productos"]).subquery()
 
 
-def _recent_orders(now: datetime):
-    """Orders per provider in the last 7 and 30 days, read through the date index."""
+def _recent_orders(now: datetime, narrow):
+    """Orders per provider in the last 7 and 30 days, read through the date index (or the
+    store's id ranges)."""
     week_start, end = last_days(now, 7)
     month_start, _ = last_days(now, 30)
     in_week = pedidos.c.fecha_pedido >= week_start
@@ -201,7 +219,8 @@ def _recent_orders(now: datetime):
             func.sum(case((in_week, 1), else_=0)).label("pedidos_semana"),
             func.count().label("pedidos_mes"),
         )
-        .where(*window(pedidos.c.fecha_pedido, month_start, end))
+        .where(*window(pedidos.c.fecha_pedido, month_start, end),
+               *narrow(pedidos, month_start, end))
         .group_by(pedidos.c.proveedor_id)
         .subquery()
     )
@@ -245,15 +264,17 @@ def _units_per_product_provider(conn, filters: Filters, ids, use_summaries: bool
     Each order has one provider and one month, so distinct orders per (product, provider,
     month) add up exactly; whole closed months come from the summary, the rest live.
     """
+    state = summary_state(conn, use_summaries)
+    narrow = narrower(conn, state)
     both = stored_and_live(
-        summary_state(conn, use_summaries), *filters.date_bounds(), "month",
-        lambda start, end: _live_units(start, end, ids),
+        state, *filters.date_bounds(), "month",
+        lambda start, end: _live_units(start, end, ids, narrow),
         lambda first, last: _stored_units(first, last, ids),
     )
     return regrouped(both, ["producto", "proveedor_id"], ["unidades", "ordenes"]).subquery()
 
 
-def _live_units(start, end, ids):
+def _live_units(start, end, ids, narrow):
     return (
         select(
             lines.c.producto_nombre.label("producto"),
@@ -263,7 +284,8 @@ def _live_units(start, end, ids):
         )
         .join(pedidos, pedidos.c.id == lines.c.pedido_id)
         .where(*window(pedidos.c.fecha_pedido, start, end),
-               *provider_condition(pedidos.c.proveedor_id, ids))
+               *provider_condition(pedidos.c.proveedor_id, ids),
+               *narrow(lines, start, end), *narrow(pedidos, start, end))
         .group_by(lines.c.producto_nombre, pedidos.c.proveedor_id)
     )
 
@@ -291,6 +313,7 @@ def monthly_orders(conn: Connection, filters: Filters, now: datetime) -> pd.Data
     start, end = filtered_window(filters, month_window_start(now, filters.months), now)
     ids = provider_ids(conn, filters.proveedor)
     month, label = grouped(pedidos.c.fecha_pedido, "month", dialect)
+    narrow = narrower(conn, summary_state(conn, True))
     statement = (
         select(
             label.label("mes"),
@@ -298,7 +321,7 @@ def monthly_orders(conn: Connection, filters: Filters, now: datetime) -> pd.Data
             func.count(func.distinct(pedidos.c.proveedor_id)).label("proveedores_activos"),
         )
         .where(*window(pedidos.c.fecha_pedido, start, end),
-               *provider_condition(pedidos.c.proveedor_id, ids))
+               *provider_condition(pedidos.c.proveedor_id, ids), *narrow(pedidos, start, end))
         .group_by(month)
         .order_by(month)
     )
@@ -317,9 +340,11 @@ def weekly_sales(
     dialect = conn.dialect.name
     start, end = filtered_window(filters, week_window_start(now, filters.weeks), now)
     ids = provider_ids(conn, filters.proveedor)
+    state = summary_state(conn, use_summaries)
+    narrow = narrower(conn, state)
     days = stored_and_live(
-        summary_state(conn, use_summaries), start, end, "day",
-        lambda first, last: _live_days(first, last, ids, dialect),
+        state, start, end, "day",
+        lambda first, last: _live_days(first, last, ids, dialect, narrow),
         lambda first, last: _stored_days(first, last, ids),
     )
     # Days first, weeks after: the ISO-week expression then runs once per day, not per order.
@@ -337,19 +362,24 @@ def weekly_sales(
     return ints(frame(conn, statement, columns), ["pedidos", "productos"])
 
 
-def _live_days(start, end, ids, dialect: str):
+def _live_days(start, end, ids, dialect: str, narrow):
+    """Orders and units per day, apart (lines reached by their own ids, see _provider_totals)."""
     dia = day_value(pedidos.c.fecha_pedido, dialect).label("dia")
-    return (
-        select(
-            dia,
-            func.count(func.distinct(pedidos.c.id)).label("pedidos"),
-            func.coalesce(func.sum(lines.c.cantidad), 0).label("productos"),
-        )
-        .select_from(pedidos.outerjoin(lines, lines.c.pedido_id == pedidos.c.id))
-        .where(*window(pedidos.c.fecha_pedido, start, end),
-               *provider_condition(pedidos.c.proveedor_id, ids))
+    in_range = [*window(pedidos.c.fecha_pedido, start, end),
+                *provider_condition(pedidos.c.proveedor_id, ids), *narrow(pedidos, start, end)]
+    orders = (
+        select(dia, func.count().label("pedidos"), literal(0).label("productos"))
+        .where(*in_range)
         .group_by(dia)
     )
+    units = (
+        select(dia, literal(0).label("pedidos"),
+               func.coalesce(func.sum(lines.c.cantidad), 0).label("productos"))
+        .join(pedidos, pedidos.c.id == lines.c.pedido_id)
+        .where(*in_range, *narrow(lines, start, end))
+        .group_by(dia)
+    )
+    return [orders, units]
 
 
 def _stored_days(first, last, ids):
@@ -369,10 +399,13 @@ def activity_counts(conn: Connection, filters: Filters, now: datetime) -> pd.Dat
     """Return the orders and stock movements of the last `days` days (rolling, ending now) as
     one row; a KPI's previous window is the difference of two of these."""
     start, end = last_days(now, filters.days)
+    narrow = narrower(conn, summary_state(conn, True))
     statement = select(
-        select(func.count()).where(*window(pedidos.c.fecha_pedido, start, end))
+        select(func.count()).where(*window(pedidos.c.fecha_pedido, start, end),
+                                   *narrow(pedidos, start, end))
         .scalar_subquery().label("pedidos"),
-        select(func.count()).where(*window(movimientos_stock.c.fecha_movimiento, start, end))
+        select(func.count()).where(*window(movimientos_stock.c.fecha_movimiento, start, end),
+                                   *narrow(movimientos_stock, start, end))
         .scalar_subquery().label("movimientos"),
     )
     return ints(frame(conn, statement, ["pedidos", "movimientos"]), ["pedidos", "movimientos"])

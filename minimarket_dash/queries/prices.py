@@ -16,11 +16,17 @@ from datetime import datetime
 import pandas as pd
 from sqlalchemy import Connection, select
 
-from ..db import pedidos, proveedores
+from ..db import detalle_pedidos, pedidos, proveedores
 from ..filters import Filters
 from ..metric import Metric
 from ..summaries import mm_precio_mes, month_key, price_months
-from ._common import provider_condition, provider_ids, stored_and_live, summary_state
+from ._common import (
+    narrower,
+    provider_condition,
+    provider_ids,
+    stored_and_live,
+    summary_state,
+)
 
 INDEX_MONTHS = 12
 MIN_COMMON = 3
@@ -54,10 +60,13 @@ def monthly_prices(
     current = current_month(now)
     start, end = _month_start(current - INDEX_MONTHS), _month_start(current + 1)
     ids = provider_ids(conn, filters.proveedor)
+    state = summary_state(conn, use_summaries)
+    narrow = narrower(conn, state)
     months = stored_and_live(
-        summary_state(conn, use_summaries), start, end, "month",
+        state, start, end, "month",
         lambda first, last: price_months(first, last, conn.dialect.name)
-        .where(*provider_condition(pedidos.c.proveedor_id, ids)),
+        .where(*provider_condition(pedidos.c.proveedor_id, ids),
+               *narrow(detalle_pedidos, first, last), *narrow(pedidos, first, last)),
         lambda first, last: _stored(first, last, ids),
     )
     # Each month comes from exactly one part, so the union needs no second GROUP BY.

@@ -20,6 +20,7 @@ from ._common import (
     frame,
     ints,
     month_window_start,
+    narrower,
     provider_condition,
     provider_ids,
     regrouped,
@@ -40,6 +41,7 @@ def stock_timeline(conn: Connection, filters: Filters, now: datetime) -> pd.Data
     ids = provider_ids(conn, filters.proveedor)
     day, label = grouped(moves.c.fecha_movimiento, "day", dialect)
     tipo = moves.c.tipo_movimiento
+    narrow = narrower(conn, summary_state(conn, True))
     statement = (
         select(
             label.label("fecha"),
@@ -48,7 +50,7 @@ def stock_timeline(conn: Connection, filters: Filters, now: datetime) -> pd.Data
             func.coalesce(func.sum(moves.c.cantidad), 0).label("productos"),
         )
         .where(*window(moves.c.fecha_movimiento, start, end),
-               *provider_condition(moves.c.proveedor_id, ids))
+               *provider_condition(moves.c.proveedor_id, ids), *narrow(moves, start, end))
         .group_by(day, tipo)
         .order_by(day.desc(), sort_text(tipo, dialect))
     )
@@ -102,14 +104,16 @@ def stock_by_provider(
 
 def _movements(conn, start, end, ids, use_summaries: bool, *, by_month: bool):
     """Movements per (month or provider, kind): closed months stored, the rest live."""
+    state = summary_state(conn, use_summaries)
+    narrow = narrower(conn, state)
     return stored_and_live(
-        summary_state(conn, use_summaries), start, end, "month",
-        lambda first, last: _live_moves(first, last, ids, conn.dialect.name, by_month),
+        state, start, end, "month",
+        lambda first, last: _live_moves(first, last, ids, conn.dialect.name, by_month, narrow),
         lambda first, last: _stored_moves(first, last, ids, by_month),
     )
 
 
-def _live_moves(start, end, ids, dialect: str, by_month: bool):
+def _live_moves(start, end, ids, dialect: str, by_month: bool, narrow):
     if by_month:
         key, label = grouped(moves.c.fecha_movimiento, "month", dialect)
         shown = label.label("mes")
@@ -124,7 +128,7 @@ def _live_moves(start, end, ids, dialect: str, by_month: bool):
             func.coalesce(func.sum(moves.c.cantidad), 0).label("productos"),
         )
         .where(*window(moves.c.fecha_movimiento, start, end),
-               *provider_condition(moves.c.proveedor_id, ids))
+               *provider_condition(moves.c.proveedor_id, ids), *narrow(moves, start, end))
         .group_by(key, tipo)
     )
 

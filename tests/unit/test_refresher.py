@@ -57,6 +57,10 @@ def test_first_step_builds_the_store_without_writing_the_minimarket_file(tiny_fi
     assert outcome.state.hasta_dia == datetime.combine(TINY_NOW.date(), datetime.min.time())
     assert _digest(tiny_file) == before
     assert store.store_file(settings).exists()
+    # The refresher's own connection opens the minimarket's file read-only (mode=ro).
+    with pytest.raises(Exception, match="readonly"), store.store_engine(settings).begin() as conn:
+        conn.execute(text("DELETE FROM categorias"))
+    assert _digest(tiny_file) == before
     status = refresher.read_status(settings)
     assert status["en_curso"] is False and status["completo"] is True and "ultimo_ok" in status
     with make_engine(settings).connect() as conn:
@@ -153,3 +157,47 @@ def test_stores_of_two_databases_never_mix(tmp_path):
     two = load_settings({"database_url": f"sqlite:///{tmp_path}/b/m.db", "state_dir": "s"})
     assert store.store_file(one) != store.store_file(two)
     assert store.store_file(one).name.startswith("resumenes-m-")
+
+
+def test_rows_added_after_the_refresh_show_at_once(tiny_file, tmp_path):
+    """The live tail is reached through the store's id ranges (a database as found has no
+    date index): rows written after the refresh must still count, today's and the month's."""
+    from sqlalchemy import insert
+
+    from minimarket_dash.db import detalle_pedidos, movimientos_stock, pedidos
+
+    settings = _settings(tiny_file, tmp_path)
+    Refresher(settings).step()
+    writer = make_engine(settings, writer=True)
+    with writer.begin() as conn:
+        order = conn.execute(insert(pedidos).values(
+            proveedor_id=1, numero_pedido="NUEVO-1", fecha_pedido=TINY_NOW - timedelta(hours=1),
+            estado="pendiente", total=100.0)).inserted_primary_key[0]
+        conn.execute(insert(detalle_pedidos), [
+            {"pedido_id": order, "producto_nombre": "Producto recién pedido", "cantidad": 500,
+             "precio_unitario": 2.0}])
+        conn.execute(insert(movimientos_stock).values(
+            producto_id=1, tipo_movimiento="salida", cantidad=7, proveedor_id=1,
+            fecha_movimiento=TINY_NOW - timedelta(minutes=5)))
+    writer.dispose()
+    reader = make_engine(settings)
+    metrics = (queries.SUMMARY, queries.PROVIDERS, queries.TOP_PRODUCTS, queries.WEEKLY_SALES,
+               queries.MONTHLY_MOVEMENTS, queries.STOCK_BY_PROVIDER, queries.SPENDING)
+    with reader.connect() as conn:
+        assert read_state(conn) is not None
+        top = queries.TOP_PRODUCTS.query(conn, Filters(limit=5), TINY_NOW)
+        assert top.iloc[0]["producto"] == "Producto recién pedido"
+        for metric in metrics:
+            fast = metric.query(conn, metric.defaults, TINY_NOW)
+            slow = metric.query(conn, metric.defaults, TINY_NOW, use_summaries=False)
+            assert fast.to_dict("records") == slow.to_dict("records"), metric.name
+        for metric in (queries.STOCK_TIMELINE, queries.ACTIVITY, queries.MONTHLY_ORDERS):
+            narrowed = metric.query(conn, metric.defaults, TINY_NOW)
+            # The same query on a connection without the store reads the dates alone.
+            plain = make_engine(load_settings({"database_url": f"sqlite:///{tiny_file}",
+                                               "state_dir": str(tmp_path / "vacío")}))
+            with plain.connect() as bare:
+                assert read_state(bare) is None
+                alone = metric.query(bare, metric.defaults, TINY_NOW)
+            plain.dispose()
+            assert narrowed.to_dict("records") == alone.to_dict("records"), metric.name
