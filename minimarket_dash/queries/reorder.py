@@ -24,7 +24,16 @@ from ..metric import INT, NULLABLE_NUMBER, NUMBER, TEXT, Field, Metric, names
 from ..phones import normalise_phone
 from ..sqlparts import day_value, is_true
 from . import fields
-from ._common import frame, ints, last_days, provider_condition, provider_ids, window
+from ._common import (
+    frame,
+    ints,
+    last_days,
+    narrower,
+    provider_condition,
+    provider_ids,
+    summary_state,
+    window,
+)
 
 LEAD_WINDOW_DAYS = 180  # plazo_dias and pack look this far back
 CYCLE_WINDOW_DAYS = 90  # ciclo_dias and dia_habitual
@@ -210,10 +219,12 @@ def provider_schedule(
 def _order_days(conn: Connection, now: datetime, ids) -> pd.DataFrame:
     """Orders per provider and calendar day in the last 90 days (any estado)."""
     day = day_value(pedidos.c.fecha_pedido, conn.dialect.name)
+    start, end = last_days(now, CYCLE_WINDOW_DAYS)
     statement = (
         select(pedidos.c.proveedor_id, day, func.count())
-        .where(*window(pedidos.c.fecha_pedido, *last_days(now, CYCLE_WINDOW_DAYS)),
-               *provider_condition(pedidos.c.proveedor_id, ids))
+        .where(*window(pedidos.c.fecha_pedido, start, end),
+               *provider_condition(pedidos.c.proveedor_id, ids),
+               *_narrow(conn)(pedidos, start, end))
         .group_by(pedidos.c.proveedor_id, day)
     )
     result = frame(conn, statement, ["proveedor_id", "dia", "pedidos"])
@@ -225,11 +236,13 @@ def _order_days(conn: Connection, now: datetime, ids) -> pd.DataFrame:
 def _lead_times(conn: Connection, now: datetime, ids) -> pd.DataFrame:
     """Delivered orders of the last 180 days per provider and calendar days to delivery."""
     lead = _days_to_delivery(conn.dialect.name)
+    start, end = last_days(now, LEAD_WINDOW_DAYS)
     statement = (
         select(pedidos.c.proveedor_id, lead, func.count())
         .where(pedidos.c.fecha_entrega_real.is_not(None),
-               *window(pedidos.c.fecha_pedido, *last_days(now, LEAD_WINDOW_DAYS)),
-               *provider_condition(pedidos.c.proveedor_id, ids))
+               *window(pedidos.c.fecha_pedido, start, end),
+               *provider_condition(pedidos.c.proveedor_id, ids),
+               *_narrow(conn)(pedidos, start, end))
         .group_by(pedidos.c.proveedor_id, lead)
     )
     result = frame(conn, statement, ["proveedor_id", "dias", "pedidos"])
@@ -244,6 +257,12 @@ def _days_to_delivery(dialect: str):
             func.substr(ordered, 1, 10))
         return cast(func.round(days), Integer)
     return cast(real, Date) - cast(ordered, Date)
+
+
+def _narrow(conn: Connection):
+    """Id ranges from the store (queries/_common.id_narrowing): a database as found has no
+    date index, and these windows would scan whole tables."""
+    return narrower(conn, summary_state(conn, True))
 
 
 def _median(values: np.ndarray, default):
@@ -301,7 +320,8 @@ def _sales(conn: Connection, today: date, dias: int) -> pd.DataFrame:
     end = datetime.combine(today, time.min)
     statement = (
         select(moves.c.producto_id, func.sum(moves.c.cantidad))
-        .where(moves.c.tipo_movimiento == "salida", *window(moves.c.fecha_movimiento, start, end))
+        .where(moves.c.tipo_movimiento == "salida", *window(moves.c.fecha_movimiento, start, end),
+               *_narrow(conn)(moves, start, end))
         .group_by(moves.c.producto_id)
     )
     sold = frame(conn, statement, ["producto_id", "vendido"])
@@ -311,10 +331,14 @@ def _sales(conn: Connection, today: date, dias: int) -> pd.DataFrame:
 
 def _on_the_way(conn: Connection, now: datetime) -> pd.DataFrame:
     """Units of open orders of the last 30 days, per provider and exact product name."""
+    start, end = last_days(now, ON_THE_WAY_DAYS)
+    narrow = _narrow(conn)
     statement = (
         select(pedidos.c.proveedor_id, lines.c.producto_nombre, func.sum(lines.c.cantidad))
-        .join(lines, lines.c.pedido_id == pedidos.c.id)
-        .where(*window(pedidos.c.fecha_pedido, *last_days(now, ON_THE_WAY_DAYS)),
+        .select_from(lines)
+        .join(pedidos, lines.c.pedido_id == pedidos.c.id)
+        .where(*window(pedidos.c.fecha_pedido, start, end),
+               *narrow(pedidos, start, end), *narrow(lines, start, end),
                pedidos.c.fecha_entrega_real.is_(None),
                or_(pedidos.c.estado.is_(None), pedidos.c.estado.not_in(CLOSED_STATES)))
         .group_by(pedidos.c.proveedor_id, lines.c.producto_nombre)
@@ -329,15 +353,17 @@ def _packs(conn: Connection, now: datetime, names: list[str]) -> pd.DataFrame:
     columns = ["proveedor_id", "producto_nombre", "cantidad"]
     if not names:
         return pd.DataFrame(columns=[*columns[:2], "pack"])
-    in_window = window(pedidos.c.fecha_pedido, *last_days(now, LEAD_WINDOW_DAYS))
+    start, end = last_days(now, LEAD_WINDOW_DAYS)
+    narrow = _narrow(conn)
+    in_window = [*window(pedidos.c.fecha_pedido, start, end), *narrow(pedidos, start, end)]
     first, last = conn.execute(
         select(func.min(pedidos.c.id), func.max(pedidos.c.id)).where(*in_window)).one()
     statement = (
         select(pedidos.c.proveedor_id, lines.c.producto_nombre, lines.c.cantidad)
         .join(pedidos, pedidos.c.id == lines.c.pedido_id)
-        # The id range only narrows the index scan; the date condition decides.
+        # The id ranges only narrow the index scans; the date condition decides.
         .where(lines.c.producto_nombre.in_(names), lines.c.pedido_id.between(first, last),
-               *in_window)
+               *in_window, *narrow(lines, start, end))
         .group_by(pedidos.c.proveedor_id, lines.c.producto_nombre, lines.c.cantidad)
     )
     found = frame(conn, statement, columns)
