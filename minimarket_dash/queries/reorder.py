@@ -23,6 +23,7 @@ from ..formatting import WEEKDAYS
 from ..metric import INT, NULLABLE_NUMBER, NUMBER, TEXT, Field, Metric, names
 from ..phones import normalise_phone
 from ..sqlparts import day_value, is_true
+from ..summaries import mm_pedidos_dia
 from . import fields
 from ._common import (
     frame,
@@ -31,6 +32,7 @@ from ._common import (
     narrower,
     provider_condition,
     provider_ids,
+    stored_and_live,
     summary_state,
     window,
 )
@@ -89,7 +91,8 @@ def configured_lead_days() -> int:
 
 
 def reorder(
-    conn: Connection, filters: Filters, now: datetime, lead_days: int | None = None
+    conn: Connection, filters: Filters, now: datetime, lead_days: int | None = None, *,
+    use_summaries: bool = True,
 ) -> pd.DataFrame:
     """Return the products to order today, most urgent first, with their provider's figures.
 
@@ -102,7 +105,7 @@ def reorder(
     items = _products(conn, ids)
     if items.empty:
         return pd.DataFrame(columns=ALL_COLUMNS)
-    schedule = provider_schedule(conn, now, lead_days, ids)
+    schedule = provider_schedule(conn, now, lead_days, ids, use_summaries=use_summaries)
     items = with_schedule(items, schedule, lead_days, now.date())
     items = _with_history(conn, items, filters, now)
     items = _suggest(items)
@@ -195,14 +198,15 @@ def _products(conn: Connection, ids: list[int] | None) -> pd.DataFrame:
 
 
 def provider_schedule(
-    conn: Connection, now: datetime, lead_days: int, ids: list[int] | None
+    conn: Connection, now: datetime, lead_days: int, ids: list[int] | None, *,
+    use_summaries: bool = True,
 ) -> pd.DataFrame:
     """Return plazo_dias, ciclo_dias and dia_habitual of every provider with recent orders.
 
     Providers missing from the result have no orders in the windows: the caller's left join
     leaves NaN there and with_schedule applies the defaults.
     """
-    days = _order_days(conn, now, ids)
+    days = _order_days(conn, now, ids, use_summaries)
     leads = _lead_times(conn, now, ids)
     # Plain numpy per provider: a few thousand rows, where pandas' per-group cost dominated.
     day_pid, day = days["proveedor_id"].to_numpy(), days["dia"].to_numpy()
@@ -216,21 +220,40 @@ def provider_schedule(
     return pd.DataFrame(rows, columns=list(SCHEDULE_FIELDS)).astype(object)
 
 
-def _order_days(conn: Connection, now: datetime, ids) -> pd.DataFrame:
-    """Orders per provider and calendar day in the last 90 days (any estado)."""
+def _order_days(conn: Connection, now: datetime, ids, use_summaries: bool) -> pd.DataFrame:
+    """Orders per provider and calendar day in the last 90 days (any estado): closed days
+    from the store's daily summary, the partial first day and today live."""
     day = day_value(pedidos.c.fecha_pedido, conn.dialect.name)
     start, end = last_days(now, CYCLE_WINDOW_DAYS)
-    statement = (
-        select(pedidos.c.proveedor_id, day, func.count())
-        .where(*window(pedidos.c.fecha_pedido, start, end),
-               *provider_condition(pedidos.c.proveedor_id, ids),
-               *_narrow(conn)(pedidos, start, end))
-        .group_by(pedidos.c.proveedor_id, day)
-    )
+    state = summary_state(conn, use_summaries)
+    narrow = narrower(conn, state)
+
+    def live(first, last):
+        return (
+            select(pedidos.c.proveedor_id, day.label("dia"), func.count().label("pedidos"))
+            .where(*window(pedidos.c.fecha_pedido, first, last),
+                   *provider_condition(pedidos.c.proveedor_id, ids),
+                   *narrow(pedidos, first, last))
+            .group_by(pedidos.c.proveedor_id, day)
+        )
+
+    def stored(first, last):
+        daily = mm_pedidos_dia.c
+        return (
+            select(daily.proveedor_id, daily.dia, func.sum(daily.pedidos).label("pedidos"))
+            .where(daily.dia >= first.date(), daily.dia < last.date(),
+                   *provider_condition(daily.proveedor_id, ids))
+            .group_by(daily.proveedor_id, daily.dia)
+        )
+
+    both = stored_and_live(state, start, end, "day", live, stored)
+    # A day comes from one part only: the partial first day live, whole days stored.
+    statement = select(both.c.proveedor_id, both.c.dia, both.c.pedidos)
     result = frame(conn, statement, ["proveedor_id", "dia", "pedidos"])
+    result = result[result["pedidos"].fillna(0) > 0]
     days = pd.to_datetime(result["dia"].astype(str), format="%Y-%m-%d").to_numpy()
-    result["dia"] = days.astype("datetime64[D]").astype(np.int64)  # days since 1970-01-01
-    return ints(result, ["pedidos"])
+    result = result.assign(dia=days.astype("datetime64[D]").astype(np.int64))  # since 1970
+    return ints(result.reset_index(drop=True), ["pedidos"])
 
 
 def _lead_times(conn: Connection, now: datetime, ids) -> pd.DataFrame:
