@@ -40,6 +40,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=30, help="uncached requests per endpoint")
     parser.add_argument("--no-optimize", action="store_true", help="dataset without optimize")
     parser.add_argument("--no-pages", action="store_true", help="skip the browser timings")
+    parser.add_argument("--no-during", action="store_true",
+                        help="skip the requests sent while the store is first built")
+    parser.add_argument("--read-only-role", action="store_true",
+                        help="PostgreSQL: serve through a role that may only SELECT the "
+                        "minimarket's tables and own the schema mm_dashboard (RUNBOOK.md, 16)")
     parser.add_argument("--no-floor", action="store_true",
                         help="skip the database floor (slow on a database as found)")
     parser.add_argument("--load-seconds", type=int, default=6)
@@ -59,6 +64,8 @@ def main(argv=None) -> int:
     today = load_settings().now().date()
     print(f"Dataset: {args.lines:,} líneas en {args.db} (hasta {today})")
     url = ensure_dataset(args.db, args.lines, today, optimized=not args.no_optimize)
+    if args.read_only_role:
+        url = read_only_role(url)
     env = base_env(url, args)
     results = {
         "when": datetime.now().isoformat(timespec="seconds"),
@@ -70,7 +77,8 @@ def main(argv=None) -> int:
     }
     results["floor_db"] = ({} if args.no_floor
                            else measure.database_floor(url, today, args.requests))
-    results["uncached"] = measure.uncached(env, today, args.requests, args.workers)
+    results["uncached"] = measure.uncached(env, today, args.requests, args.workers,
+                                           during=not args.no_during)
     results["cached"] = measure.cached(env, today, args.workers, args.load_seconds, API_KEY)
     results["http_floor"] = measure.http_floor(env, args.workers, args.load_seconds)
     if args.scale_out:
@@ -83,6 +91,27 @@ def main(argv=None) -> int:
     print_table(results)
     save(results)
     return 0
+
+
+def read_only_role(url: str) -> str:
+    """Create the RUNBOOK's read-only role on the bench database; return its URL."""
+    from sqlalchemy import create_engine, text
+
+    role = "mmbench_lector"
+    database = url.rsplit("/", 1)[1]
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first():
+            conn.execute(text("DROP SCHEMA IF EXISTS mm_dashboard CASCADE"))
+        else:
+            conn.execute(text(f"CREATE ROLE {role} LOGIN"))
+        conn.execute(text(f'GRANT CONNECT ON DATABASE "{database}" TO {role}'))
+        conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {role}"))
+        conn.execute(text(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}"))
+        conn.execute(text("DROP SCHEMA IF EXISTS mm_dashboard CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA mm_dashboard AUTHORIZATION {role}"))
+    admin.dispose()
+    return url.replace("postgres@", f"{role}@", 1)
 
 
 def base_env(url: str, args: argparse.Namespace) -> dict[str, str]:

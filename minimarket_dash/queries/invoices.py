@@ -19,7 +19,7 @@ from ..invoicecheck import MATCH_DAYS, Checked, Invoice, Order, check_invoices, 
 from ..invoices import normalise_name, read_items, resolve_provider
 from ..metric import Metric
 from ..sqlparts import is_true
-from ._common import provider_ids
+from ._common import narrower, provider_ids, summary_state
 
 DEFAULT_DAYS = 90
 DELIVERED = "entregado"
@@ -91,7 +91,7 @@ def _order_heads(conn: Connection, invoices: list[Invoice]) -> list[tuple]:
     days = [day for _, day in near]
     statement = select(
         pedidos.c.id, pedidos.c.numero_pedido, pedidos.c.proveedor_id,
-        pedidos.c.fecha_entrega_real,
+        pedidos.c.fecha_entrega_real, pedidos.c.fecha_pedido,
     ).where(
         pedidos.c.estado == DELIVERED,
         pedidos.c.proveedor_id.in_(sorted({provider for provider, _ in near})),
@@ -105,15 +105,20 @@ def _orders(conn: Connection, invoices: list[Invoice]) -> list[Order]:
     heads = _order_heads(conn, invoices)
     rows_of: dict[int, list] = {head[0]: [] for head in heads}
     ids = sorted(rows_of)
+    # The lines of orders placed on those days, by their own ids (the store's id ranges): a
+    # database as found has no index on detalle_pedidos.pedido_id.
+    placed = [head[4] for head in heads]
+    narrow = narrower(conn, summary_state(conn, True))(
+        lines, min(placed), max(placed) + timedelta(days=1)) if heads else []
     for chunk in range(0, len(ids), ID_CHUNK):
         statement = select(
             lines.c.pedido_id, lines.c.producto_nombre, lines.c.cantidad, lines.c.precio_unitario,
-        ).where(lines.c.pedido_id.in_(ids[chunk:chunk + ID_CHUNK]))
+        ).where(lines.c.pedido_id.in_(ids[chunk:chunk + ID_CHUNK]), *narrow)
         for order_id, name, quantity, price in conn.execute(statement).fetchall():
             rows_of[order_id].append((normalise_name(name), float(quantity or 0),
                                       None if price is None else float(price)))
     return [Order(order_id, numero, provider, day, merge_lines(rows_of[order_id]))
-            for order_id, numero, provider, day in heads]
+            for order_id, numero, provider, day, _ in heads]
 
 
 def _seen_before(conn: Connection, invoices: list[Invoice], first, names) -> set:
