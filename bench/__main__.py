@@ -45,6 +45,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--read-only-role", action="store_true",
                         help="PostgreSQL: serve through a role that may only SELECT the "
                         "minimarket's tables and own the schema mm_dashboard (RUNBOOK.md, 16)")
+    parser.add_argument("--uncached-only", action="store_true",
+                        help="only the uncached figures and memory (a database as found)")
     parser.add_argument("--no-floor", action="store_true",
                         help="skip the database floor (slow on a database as found)")
     parser.add_argument("--load-seconds", type=int, default=6)
@@ -79,6 +81,12 @@ def main(argv=None) -> int:
                            else measure.database_floor(url, today, args.requests))
     results["uncached"] = measure.uncached(env, today, args.requests, args.workers,
                                            during=not args.no_during)
+    if args.uncached_only:
+        uncached = results["uncached"]
+        print(f"RSS pico de workers sin caché: {uncached['worker_peak_rss_mb']} MB; "
+              f"almacén listo a los {uncached['store_ready_seconds']} s")
+        save(results)
+        return 0
     results["cached"] = measure.cached(env, today, args.workers, args.load_seconds, API_KEY)
     results["http_floor"] = measure.http_floor(env, args.workers, args.load_seconds)
     if args.scale_out:

@@ -307,23 +307,49 @@ def _stored_units(first, last, ids):
     )
 
 
-def monthly_orders(conn: Connection, filters: Filters, now: datetime) -> pd.DataFrame:
-    """Return orders and distinct ordering providers per month (trends' pedidos_mensuales)."""
+def monthly_orders(
+    conn: Connection, filters: Filters, now: datetime, *, use_summaries: bool = True
+) -> pd.DataFrame:
+    """Return orders and distinct ordering providers per month (trends' pedidos_mensuales).
+
+    Orders per (month, provider): closed days from the store's daily summary, the rest live;
+    the providers of a month are then the distinct ones among those rows.
+    """
     dialect = conn.dialect.name
     start, end = filtered_window(filters, month_window_start(now, filters.months), now)
     ids = provider_ids(conn, filters.proveedor)
-    month, label = grouped(pedidos.c.fecha_pedido, "month", dialect)
-    narrow = narrower(conn, summary_state(conn, True))
+    state = summary_state(conn, use_summaries)
+    narrow = narrower(conn, state)
+
+    def live(first, last):
+        month, label = grouped(pedidos.c.fecha_pedido, "month", dialect)
+        return (
+            select(label.label("mes"), pedidos.c.proveedor_id, func.count().label("pedidos"))
+            .where(*window(pedidos.c.fecha_pedido, first, last),
+                   *provider_condition(pedidos.c.proveedor_id, ids),
+                   *narrow(pedidos, first, last))
+            .group_by(month, pedidos.c.proveedor_id)
+        )
+
+    def stored(first, last):
+        daily = mm_pedidos_dia.c
+        month, label = grouped(daily.dia, "month", dialect)
+        return (
+            select(label.label("mes"), daily.proveedor_id, func.sum(daily.pedidos).label("pedidos"))
+            .where(*_stored_day_range(first, last),
+                   *provider_condition(daily.proveedor_id, ids))
+            .group_by(month, daily.proveedor_id)
+        )
+
+    parts = stored_and_live(state, start, end, "day", live, stored)
     statement = (
         select(
-            label.label("mes"),
-            func.count().label("pedidos"),
-            func.count(func.distinct(pedidos.c.proveedor_id)).label("proveedores_activos"),
+            parts.c.mes,
+            func.sum(parts.c.pedidos).label("pedidos"),
+            func.count(func.distinct(parts.c.proveedor_id)).label("proveedores_activos"),
         )
-        .where(*window(pedidos.c.fecha_pedido, start, end),
-               *provider_condition(pedidos.c.proveedor_id, ids), *narrow(pedidos, start, end))
-        .group_by(month)
-        .order_by(month)
+        .group_by(parts.c.mes)
+        .order_by(parts.c.mes)
     )
     columns = ["mes", "pedidos", "proveedores_activos"]
     return ints(frame(conn, statement, columns), columns[1:])

@@ -55,7 +55,8 @@ METRICS = {
     metric.name: partial(metric.query, now=NOW)
     for metric in (queries.TOP_PRODUCTS, queries.WEEKLY_SALES, queries.MONTHLY_MOVEMENTS,
                    queries.STOCK_BY_PROVIDER, queries.PROVIDERS, queries.SUMMARY,
-                   queries.SPENDING, queries.MONTHLY_PRICES, queries.REORDER)
+                   queries.SPENDING, queries.MONTHLY_PRICES, queries.REORDER,
+                   queries.MONTHLY_ORDERS)
 }
 
 # Cells their users roll up and sort themselves (no ORDER BY in SQL).
