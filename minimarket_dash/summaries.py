@@ -111,6 +111,19 @@ mm_importe_mes = Table(
     Index("ix_mm_importe_mes", "mes", "proveedor_id", "pedidos", "importe"),
 )
 
+# Units and orders per day, product and provider: the days of a window that are not whole
+# months (top products of the last 30 days, the month in course) read these, not the lines.
+mm_producto_dia = Table(
+    "mm_producto_dia",
+    helper_metadata,
+    Column("dia", LocalDate, nullable=False),
+    Column("producto_nombre", String(160), nullable=False),
+    Column("proveedor_id", Integer),
+    Column("unidades", BigInteger, nullable=False),
+    Column("ordenes", Integer, nullable=False),
+    Index("ix_mm_producto_dia", "dia", "producto_nombre", "proveedor_id", "unidades", "ordenes"),
+)
+
 # The first and last id of each day's rows (pedidos by fecha_pedido, their lines by their
 # order's day, movements by fecha_movimiento), today's so far included. A database as found
 # has no index on those dates; these turn a live date range into a primary-key range
@@ -127,7 +140,7 @@ mm_ids_dia = Table(
 
 SUMMARY_TABLES = (
     mm_pedidos_dia, mm_producto_mes, mm_movimientos_mes, mm_precio_mes, mm_importe_mes,
-    mm_ids_dia,
+    mm_ids_dia, mm_producto_dia,
 )
 EARLIEST = datetime(1900, 1, 1)
 STATE_KEYS = ("hasta", "hasta_dia", "actualizado")
@@ -270,6 +283,9 @@ def build(engine: Engine, now: datetime, *, full: bool = False) -> SummaryState:
         dialect = conn.dialect.name
         conn.execute(delete(mm_pedidos_dia).where(mm_pedidos_dia.c.dia >= state.hasta_dia.date()))
         conn.execute(_orders_per_day(state.hasta_dia, target.hasta_dia, dialect))
+        conn.execute(delete(mm_producto_dia).where(
+            mm_producto_dia.c.dia >= state.hasta_dia.date()))
+        conn.execute(_products_per_day(state.hasta_dia, target.hasta_dia, dialect))
         for table in (mm_producto_mes, mm_movimientos_mes, mm_precio_mes, mm_importe_mes):
             conn.execute(delete(table).where(table.c.mes >= month_key(state.hasta)))
         conn.execute(_products_per_month(state.hasta, target.hasta, dialect))
@@ -349,6 +365,24 @@ def _products_per_month(start: datetime, end: datetime, dialect: str):
     )
     columns = ["mes", "producto_nombre", "proveedor_id", "unidades", "ordenes"]
     return insert(mm_producto_mes).from_select(columns, source)
+
+
+def _products_per_day(start: datetime, end: datetime, dialect: str):
+    day = day_value(pedidos.c.fecha_pedido, dialect)
+    source = (
+        select(
+            day,
+            detalle_pedidos.c.producto_nombre,
+            pedidos.c.proveedor_id,
+            func.sum(detalle_pedidos.c.cantidad),
+            func.count(func.distinct(detalle_pedidos.c.pedido_id)),
+        )
+        .join(pedidos, pedidos.c.id == detalle_pedidos.c.pedido_id)
+        .where(_in_range(pedidos.c.fecha_pedido, start, end))
+        .group_by(day, detalle_pedidos.c.producto_nombre, pedidos.c.proveedor_id)
+    )
+    columns = ["dia", "producto_nombre", "proveedor_id", "unidades", "ordenes"]
+    return insert(mm_producto_dia).from_select(columns, source)
 
 
 def _movements_per_month(start: datetime, end: datetime, dialect: str):

@@ -16,6 +16,7 @@ from ..summaries import (
     SummaryState,
     mm_movimientos_mes,
     mm_pedidos_dia,
+    mm_producto_dia,
     mm_producto_mes,
     month_key,
 )
@@ -266,9 +267,20 @@ def _units_per_product_provider(conn, filters: Filters, ids, use_summaries: bool
     """
     state = summary_state(conn, use_summaries)
     narrow = narrower(conn, state)
+
+    def days(start, end):
+        # The parts of the window that are not whole months: whole days from the daily
+        # summary, the rest (a partial first day, today) from the lines.
+        within = stored_and_live(
+            state, start, end, "day",
+            lambda first, last: _live_units(first, last, ids, narrow),
+            lambda first, last: _stored_unit_days(first, last, ids),
+        )
+        return select(within.c.producto, within.c.proveedor_id, within.c.unidades,
+                      within.c.ordenes)
+
     both = stored_and_live(
-        state, *filters.date_bounds(), "month",
-        lambda start, end: _live_units(start, end, ids, narrow),
+        state, *filters.date_bounds(), "month", days,
         lambda first, last: _stored_units(first, last, ids),
     )
     return regrouped(both, ["producto", "proveedor_id"], ["unidades", "ordenes"]).subquery()
@@ -287,6 +299,21 @@ def _live_units(start, end, ids, narrow):
                *provider_condition(pedidos.c.proveedor_id, ids),
                *narrow(lines, start, end), *narrow(pedidos, start, end))
         .group_by(lines.c.producto_nombre, pedidos.c.proveedor_id)
+    )
+
+
+def _stored_unit_days(first, last, ids):
+    daily = mm_producto_dia.c
+    return (
+        select(
+            daily.producto_nombre.label("producto"),
+            daily.proveedor_id,
+            func.sum(daily.unidades).label("unidades"),
+            func.sum(daily.ordenes).label("ordenes"),
+        )
+        .where(daily.dia >= first.date(), daily.dia < last.date(),
+               *provider_condition(daily.proveedor_id, ids))
+        .group_by(daily.producto_nombre, daily.proveedor_id)
     )
 
 
