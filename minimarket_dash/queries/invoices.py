@@ -104,16 +104,17 @@ def _orders(conn: Connection, invoices: list[Invoice]) -> list[Order]:
     """The candidate orders of the invoices, each with its lines merged by normalised name."""
     heads = _order_heads(conn, invoices)
     rows_of: dict[int, list] = {head[0]: [] for head in heads}
-    ids = sorted(rows_of)
-    # The lines of orders placed on those days, by their own ids (the store's id ranges): a
-    # database as found has no index on detalle_pedidos.pedido_id.
-    placed = [head[4] for head in heads]
-    narrow = narrower(conn, summary_state(conn, True))(
-        lines, min(placed), max(placed) + timedelta(days=1)) if heads else []
-    for chunk in range(0, len(ids), ID_CHUNK):
+    # Chunks of orders placed on neighbouring days, each with the lines of those days only,
+    # reached by their own ids (the store's id ranges): a database as found has no index on
+    # detalle_pedidos.pedido_id, and one range for every chunk would scan it once per chunk.
+    by_day = sorted(heads, key=lambda head: (head[4], head[0]))
+    narrow = narrower(conn, summary_state(conn, True))
+    for chunk in range(0, len(by_day), ID_CHUNK):
+        part = by_day[chunk:chunk + ID_CHUNK]
         statement = select(
             lines.c.pedido_id, lines.c.producto_nombre, lines.c.cantidad, lines.c.precio_unitario,
-        ).where(lines.c.pedido_id.in_(ids[chunk:chunk + ID_CHUNK]), *narrow)
+        ).where(lines.c.pedido_id.in_(sorted(head[0] for head in part)),
+                *narrow(lines, part[0][4], part[-1][4] + timedelta(days=1)))
         for order_id, name, quantity, price in conn.execute(statement).fetchall():
             rows_of[order_id].append((normalise_name(name), float(quantity or 0),
                                       None if price is None else float(price)))
