@@ -41,8 +41,14 @@ def store_file(settings: Settings) -> Path | None:
 
 
 def lock_file(settings: Settings) -> Path:
-    """Return the file whose lock makes one refresher per host for this database."""
-    digest = hashlib.sha256(settings.database_url.encode()).hexdigest()[:12]
+    """Return the file whose lock makes one refresher per host for this database.
+
+    Keyed like the store file (the database file's absolute path) on SQLite, so two spellings
+    of one file's URL (relative, absolute) still share one refresher and one build lock.
+    """
+    path = sqlite_path(settings.database_url)
+    key = str(path.resolve()) if path is not None else settings.database_url
+    digest = hashlib.sha256(key.encode()).hexdigest()[:12]
     return Path(settings.state_dir) / f"refresco-{digest}.lock"
 
 

@@ -159,42 +159,49 @@ class SummaryState:
     completo: datetime | None = None
 
 
-def source_identity(conn: Connection) -> str:
+def _attached(conn: Connection) -> dict[str, str]:
+    """SQLite: schema name -> file of every database this connection sees (one PRAGMA)."""
+    return {name: path for _, name, path in conn.exec_driver_sql("PRAGMA database_list")}
+
+
+def source_identity(conn: Connection, attached: dict[str, str] | None = None) -> str:
     """Return what identifies the database the summaries were built from.
 
     SQLite: the main file's device and inode, so a restored or renamed-in-place file (a new
     inode) is never read through the old file's summaries. PostgreSQL: empty (the store is a
-    schema inside the same database, restored with it).
+    schema inside the same database, restored with it). `attached`: _attached(conn), when the
+    caller already has it.
     """
     if conn.dialect.name != "sqlite":
         return ""
-    for _, name, path in conn.exec_driver_sql("PRAGMA database_list").fetchall():
-        if name == "main" and path:
-            try:
-                stat = os.stat(path)
-            except OSError:
-                return ""
-            return f"{stat.st_dev}:{stat.st_ino}"
-    return ""
+    path = (attached if attached is not None else _attached(conn)).get("main")
+    try:
+        stat = os.stat(path) if path else None
+    except OSError:
+        return ""
+    return f"{stat.st_dev}:{stat.st_ino}" if stat else ""
 
 
-def store_reachable(conn: Connection) -> bool:
+def store_reachable(conn: Connection, attached: dict[str, str] | None = None) -> bool:
     """True when this connection sees the store (attached on SQLite; the schema on PostgreSQL)."""
     if conn.dialect.name == "sqlite":
-        names = {row[1] for row in conn.exec_driver_sql("PRAGMA database_list").fetchall()}
-        return STORE_SCHEMA in names
+        return STORE_SCHEMA in (attached if attached is not None else _attached(conn))
     return inspect(conn).has_schema(STORE_SCHEMA)
 
 
 def read_state(conn: Connection) -> SummaryState | None:
     """Return the summaries' watermark, or None when the store is empty, unreachable, or was
     built from another database file."""
-    if not store_reachable(conn) or not inspect(conn).has_table("mm_estado", STORE_SCHEMA):
+    # Read on every query of a request: one PRAGMA serves both SQLite checks.
+    attached = _attached(conn) if conn.dialect.name == "sqlite" else None
+    if not store_reachable(conn, attached):
+        return None
+    if not inspect(conn).has_table("mm_estado", STORE_SCHEMA):
         return None
     values = dict(conn.execute(select(mm_estado.c.clave, mm_estado.c.valor)).all())
     if not set(STATE_KEYS) <= values.keys():
         return None
-    if values.get("origen", "") != source_identity(conn):
+    if values.get("origen", "") != source_identity(conn, attached):
         return None
     completo = values.get("completo")
     return SummaryState(

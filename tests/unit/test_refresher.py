@@ -203,3 +203,11 @@ def test_rows_added_after_the_refresh_show_at_once(tiny_file, tmp_path):
                 alone = metric.query(bare, metric.defaults, TINY_NOW)
             plain.dispose()
             assert narrowed.to_dict("records") == alone.to_dict("records"), metric.name
+
+
+def test_two_spellings_of_one_file_share_the_store_and_the_lock(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    relative = load_settings({"database_url": "sqlite:///m.db", "state_dir": "s"})
+    absolute = load_settings({"database_url": f"sqlite:///{tmp_path}/m.db", "state_dir": "s"})
+    assert store.store_file(relative) == store.store_file(absolute)
+    assert store.lock_file(relative) == store.lock_file(absolute)
