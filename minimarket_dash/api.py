@@ -1,4 +1,5 @@
-"""Blueprint /api/*: the JSON endpoints and CSV exports of docs/api.md over the shared metrics."""
+"""Blueprint /api/*: the JSON endpoints and the CSV and Excel exports of docs/api.md over the
+shared metrics."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ import numpy as np
 import pandas as pd
 from flask import Blueprint, Flask, Response, current_app, request
 
-from . import clock, csvexport, data, invoice_report, openapi, queries
+from . import clock, csvexport, data, invoice_report, openapi, queries, xlsxexport
 from .errors import render
 from .filters import Filters, parse_filters
 from .metric import Metric
 from .queries.prices import price_changes as compute_price_changes
+from .queries.reorder import PRODUCT as REORDER_PRODUCT
 from .queries.reorder import PRODUCT_FIELDS as REORDER_PRODUCT_FIELDS
 from .queries.reorder import PROVIDER_FIELDS as REORDER_PROVIDER_FIELDS
 from .queries.reorder import providers_of as reorder_providers
@@ -134,7 +136,8 @@ def trends() -> Response:
     return json_response(data.remember(f"api:trends:{filters.cache_key()}", build))
 
 
-def listing_body(listing: Listing, filters: Filters, encode: Callable[[list], str]) -> str:
+def listing_body(listing: Listing, filters: Filters, encode: Callable[[list], str | bytes]
+                 ) -> str | bytes:
     """Return the listing's rows for filters, encoded, from the cache when possible."""
     key = f"api:{encode.__name__}:{listing.metric.name}:{filters.cache_key()}"
     return data.remember(
@@ -166,6 +169,22 @@ def csv_view(name: str, listing: Listing) -> Callable[[], Response]:
     return view
 
 
+def xlsx_view(name: str, listing: Listing) -> Callable[[], Response]:
+    """Build the Excel export view of a list endpoint (the CSV's rows, typed cells)."""
+
+    def to_xlsx(rows: list) -> bytes:
+        kinds = xlsxexport.field_kinds(listing.metric.fields)
+        return xlsxexport.to_xlsx(listing.fields, rows, kinds)
+
+    def view() -> Response:
+        filters = request_filters(listing.params)
+        parts = csvexport.filter_parts(filters) if listing.params else []
+        filename = csvexport.file_name(name, *parts, clock.today(), extension="xlsx")
+        return xlsxexport.xlsx_response(listing_body(listing, filters, to_xlsx), filename)
+
+    return view
+
+
 @bp.get("/export/summary.csv")
 def summary_csv() -> Response:
     """GET /api/export/summary.csv: one row, flat proveedor_top_* columns."""
@@ -173,6 +192,17 @@ def summary_csv() -> Response:
         "csv:summary", lambda: csvexport.to_csv(SUMMARY_FIELDS, [summary_row()])
     )
     return csvexport.csv_response(text, csvexport.file_name("summary", clock.today()))
+
+
+@bp.get("/export/summary.xlsx")
+def summary_xlsx() -> Response:
+    """GET /api/export/summary.xlsx: the CSV's row in an Excel sheet."""
+    kinds = xlsxexport.field_kinds(queries.SUMMARY.fields)
+    content = data.remember(
+        "xlsx:summary", lambda: xlsxexport.to_xlsx(SUMMARY_FIELDS, [summary_row()], kinds)
+    )
+    filename = csvexport.file_name("summary", clock.today(), extension="xlsx")
+    return xlsxexport.xlsx_response(content, filename)
 
 
 @bp.get("/reorder")
@@ -188,6 +218,16 @@ def reorder_csv() -> Response:
         "reorder", REORDER_PARAMS, REORDER_PRODUCT_FIELDS,
         lambda f: records(data.fetch(queries.REORDER, f), REORDER_PRODUCT_FIELDS),
         extra_parts=reorder_parts,
+    )
+
+
+@bp.get("/export/reorder.xlsx")
+def reorder_xlsx() -> Response:
+    """GET /api/export/reorder.xlsx: the CSV's rows in an Excel sheet."""
+    return nested_xlsx(
+        "reorder", REORDER_PARAMS, REORDER_PRODUCT_FIELDS,
+        lambda f: records(data.fetch(queries.REORDER, f), REORDER_PRODUCT_FIELDS),
+        extra_parts=reorder_parts, kinds=xlsxexport.field_kinds(REORDER_PRODUCT),
     )
 # ---- «Facturas y precios»: nested bodies built by invoice_report from the shared metrics.
 
@@ -225,6 +265,21 @@ def nested_csv(
     return csvexport.csv_response(text, csvexport.file_name(name, *parts, clock.today()))
 
 
+def nested_xlsx(
+    name: str, params: tuple[str, ...], fields, rows: Callable[[Filters], list],
+    extra_parts: Callable[[Filters], list[str]] | None = None,
+    kinds: dict[str, xlsxexport.Kind] | None = None,
+) -> Response:
+    """Answer the Excel twin of nested_csv: the same rows, typed cells (kinds guessed from the
+    values and names where not given), cached."""
+    filters = request_filters(params)
+    content = data.remember(f"xlsx:{name}:{filters.cache_key()}",
+                            lambda: xlsxexport.to_xlsx(fields, rows(filters), kinds))
+    parts = csvexport.filter_parts(filters) + (extra_parts(filters) if extra_parts else [])
+    filename = csvexport.file_name(name, *parts, clock.today(), extension="xlsx")
+    return xlsxexport.xlsx_response(content, filename)
+
+
 @bp.get("/invoices")
 def invoices() -> Response:
     """GET /api/invoices: invoices checked against their orders, and totals per provider."""
@@ -250,6 +305,20 @@ def invoices_csv() -> Response:
 def price_changes_csv() -> Response:
     """GET /api/export/price-changes.csv: one row per provider."""
     return nested_csv("price-changes", PRICE_PARAMS, invoice_report.PRICE_CSV_FIELDS,
+                       lambda f: invoice_report.price_csv_rows(price_report(f)))
+
+
+@bp.get("/export/invoices.xlsx")
+def invoices_xlsx() -> Response:
+    """GET /api/export/invoices.xlsx: the CSV's rows in an Excel sheet."""
+    return nested_xlsx("invoices", INVOICE_PARAMS, invoice_report.INVOICE_CSV_FIELDS,
+                       lambda f: invoice_report.invoice_csv_rows(invoice_frame(f)))
+
+
+@bp.get("/export/price-changes.xlsx")
+def price_changes_xlsx() -> Response:
+    """GET /api/export/price-changes.xlsx: the CSV's rows in an Excel sheet."""
+    return nested_xlsx("price-changes", PRICE_PARAMS, invoice_report.PRICE_CSV_FIELDS,
                        lambda f: invoice_report.price_csv_rows(price_report(f)))
 
 
@@ -301,6 +370,8 @@ def _register_listings() -> None:
     for name in CSV_LISTINGS:
         view = csv_view(name, LISTINGS[name])
         bp.add_url_rule(f"/export/{name}.csv", f"csv_{name}", view, methods=["GET"])
+        xlsx = xlsx_view(name, LISTINGS[name])
+        bp.add_url_rule(f"/export/{name}.xlsx", f"xlsx_{name}", xlsx, methods=["GET"])
 
 
 _register_listings()

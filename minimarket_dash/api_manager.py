@@ -22,7 +22,9 @@ from .api import (
     json_view,
     nested_csv,
     nested_json,
+    nested_xlsx,
     records,
+    xlsx_view,
 )
 from .filters import Filters, ParamError, clean_proveedor, fold_text, parse_int
 from .queries.catalog import PRODUCT_FIELDS, search_products
@@ -61,6 +63,14 @@ def spending() -> Response:
 def spending_csv() -> Response:
     """GET /api/export/spending.csv: the two listings of /api/spending in one flat table."""
     return nested_csv(
+        "spending", DATED, SPENDING_CSV_FIELDS, lambda f: spending_rows(spending_body(f))
+    )
+
+
+@bp.get("/export/spending.xlsx")
+def spending_xlsx() -> Response:
+    """GET /api/export/spending.xlsx: the CSV's flat table in an Excel sheet."""
+    return nested_xlsx(
         "spending", DATED, SPENDING_CSV_FIELDS, lambda f: spending_rows(spending_body(f))
     )
 
@@ -113,4 +123,8 @@ def products() -> Response:
 bp.add_url_rule("/low-stock", "list_low-stock", json_view(LOW_STOCK), methods=["GET"])
 bp.add_url_rule(
     "/export/low-stock.csv", "csv_low-stock", csv_view("low-stock", LOW_STOCK), methods=["GET"]
+)
+bp.add_url_rule(
+    "/export/low-stock.xlsx", "xlsx_low-stock", xlsx_view("low-stock", LOW_STOCK),
+    methods=["GET"],
 )

@@ -14,6 +14,8 @@ from .filters import Filters
 from .formatting import fmt_pct
 from .metric import Metric
 
+from .xlsxexport import MIMETYPE as XLSX_MIMETYPE
+from .xlsxexport import frame_to_xlsx, xlsx_name
 NAV_ITEMS = (
     ("Inicio", "/"), ("Proveedores", "/providers"), ("Análisis", "/analytics"),
     ("Qué pedir", "/compras"),  # pages/compras.py («Qué pedir hoy»)
@@ -208,6 +210,24 @@ def notice(messages: Sequence[str]) -> dbc.Alert | None:
 def delta_badge(change: float | None, up_is_good: bool = True) -> html.Span:
     """Return ▲/▼ and the percent change, green when the change is good and red when bad."""
     if change is None:
+XLSX_BUTTON = "dl-xlsx"  # the type in the ids of the «Excel» buttons (CSV: "dl-btn")
+
+
+def xlsx_download(frame, filename: str) -> dict:
+    """Return what dcc.Download needs to save the frame as an Excel (.xlsx) file."""
+    return dcc.send_bytes(frame_to_xlsx(frame), xlsx_name(filename), type=XLSX_MIMETYPE)
+
+
+def table_download(frame, filename: str, trigger: dict) -> dict:
+    """Send the frame as the clicked button asks: Excel for «Excel» (`dl-xlsx`), CSV otherwise.
+
+    `filename` is the CSV's name; the Excel file takes the same name ending in .xlsx.
+    """
+    if trigger.get("type") == XLSX_BUTTON:
+        return xlsx_download(frame, filename)
+    return csv_download(frame, filename)
+
+
         return html.Span("período anterior: 0", className="delta text-muted")
     if round(change, 1) == 0:
         return html.Span("= sin cambios", className="delta text-muted")
@@ -258,7 +278,8 @@ def kpi_card(title: str, value: str, note: str | None = None, delta=None,
 
 
 def download_button(page: str, name: str, label: str = "CSV", title: str = "") -> html.Div:
-    """Return a small CSV download button and its dcc.Download (pattern-matching ids)."""
+    """Return small CSV and Excel download buttons and their one dcc.Download (pattern-matching
+    ids: the page's download callback listens to both and sends what table_download picks)."""
     return html.Div(
         [
             html.Button(
@@ -280,6 +301,12 @@ def card(title: str, body, page: str, name: str | None = None, caption: str | No
                       className="h6 mb-0")]
     if name:
         header.append(download_button(page, name, title=title))
+            html.Button(
+                ["⬇ ", "Excel"], id={"type": XLSX_BUTTON, "page": page, "name": name},
+                className="btn btn-link btn-sm p-0 ms-2 download-btn", type="button",
+                title=f"Descargar {title or name} como Excel",
+                **{"aria-label": f"Descargar {title or name} como Excel"},
+            ),
     content = [body]
     if caption:
         content.insert(0, html.Div(caption, className="caption text-muted small mb-1"))

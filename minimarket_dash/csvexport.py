@@ -79,11 +79,12 @@ def filter_parts(filters: Filters) -> list[str]:
     return parts
 
 
-def file_name(stem: str, *parts: object) -> str:
+def file_name(stem: str, *parts: object, extension: str = "csv") -> str:
     """Name a download after what it holds, `stem_part_part.csv`: dates in ISO form, other parts
-    slugged, empty ones left out (`top-products_2026-03-01_lacteos_2026-03-15.csv`)."""
+    slugged, empty ones left out (`top-products_2026-03-01_lacteos_2026-03-15.csv`); the Excel
+    twin passes extension="xlsx"."""
     named = [part.isoformat() if isinstance(part, date) else slug(str(part)) for part in parts]
-    return "_".join([stem, *[part for part in named if part]]) + ".csv"
+    return "_".join([stem, *[part for part in named if part]]) + f".{extension}"
 
 
 def csv_response(text: str, filename: str) -> Response:

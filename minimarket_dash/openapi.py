@@ -12,6 +12,7 @@ from .queries import catalog, reorder, spending, today
 
 JSON = "application/json"
 CSV = "text/csv"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 INT = {"type": "integer"}
 TEXT = {"type": "string"}
 
@@ -194,10 +195,11 @@ ERROR_RESPONSES = {
 def _operation(summary: str, schema: dict, params: list, media: str = JSON) -> dict[str, Any]:
     """Describe one GET operation with its 200 schema and every error answer."""
     ok = {"description": "OK", "content": {media: {"schema": schema}}}
-    if media == CSV:
+    if media in (CSV, XLSX):
+        extension = "csv" if media == CSV else "xlsx"
         ok["headers"] = {
             "Content-Disposition": {
-                "description": 'attachment; filename="<nombre>_<AAAA-MM-DD>.csv"',
+                "description": f'attachment; filename="<nombre>_<AAAA-MM-DD>.{extension}"',
                 "schema": TEXT,
             }
         }
@@ -346,6 +348,23 @@ PATHS.update({
     "/api/products": _operation(
         "Búsqueda de productos por nombre o código de barras", _list("Product"), PRODUCT_PARAMS
     ),
+})
+
+# Every CSV export has its Excel twin: same parameters and errors, an .xlsx body.
+XLSX_FILE = {
+    "type": "string",
+    "format": "binary",
+    "description": (
+        "Libro de Excel (.xlsx) con una hoja: las filas y columnas del CSV, números y fechas "
+        "como celdas numéricas y de fecha, texto siempre como texto."
+    ),
+}
+PATHS.update({
+    path.removesuffix(".csv") + ".xlsx": _operation(
+        operation["summary"].replace("(CSV", "(Excel"), XLSX_FILE, operation["parameters"], XLSX
+    )
+    for path, operation in list(PATHS.items())
+    if path.startswith("/api/export/") and path.endswith(".csv")
 })
 
 DOCUMENT: dict[str, Any] = {

@@ -506,11 +506,12 @@ UNFILTERED = {"stock-proveedor": (stock_frame, "stock-por-proveedor_historico_si
 @callback(
     Output({"type": "dl", "page": PAGE, "name": MATCH}, "data"),
     Input({"type": "dl-btn", "page": PAGE, "name": MATCH}, "n_clicks"),
+    Input({"type": components.XLSX_BUTTON, "page": PAGE, "name": MATCH}, "n_clicks"),
     State("analytics-url", "search"),
     prevent_initial_call=True,
 )
-def download(_clicks, search):
-    """Send the clicked chart's data as CSV, named after the filter it follows (or «sin-filtro»)."""
+def download(_clicks, _excel_clicks, search):
+    """Send the clicked chart's data as CSV or Excel, named after its filter (or «sin-filtro»)."""
     name = dash.ctx.triggered_id["name"]
     filters = _filters(search)
     if name in UNFILTERED:
@@ -523,4 +524,4 @@ def download(_clicks, search):
     frame = builder(filters)
     if frame is None:
         return dash.no_update
-    return components.csv_download(frame, file_name(stem, *parts))
+    return components.table_download(frame, file_name(stem, *parts), dash.ctx.triggered_id)

@@ -288,13 +288,14 @@ def _set_links(meta: dict, text: str) -> None:
 @callback(
     Output({"type": "dl", "page": PAGE, "name": MATCH}, "data"),
     Input({"type": "dl-btn", "page": PAGE, "name": MATCH}, "n_clicks"),
+    Input({"type": components.XLSX_BUTTON, "page": PAGE, "name": MATCH}, "n_clicks"),
     State({"type": "compras-qty", "prov": ALL, "prod": ALL}, "value"),
     State({"type": "compras-qty", "prov": ALL, "prod": ALL}, "id"),
     State("compras-nav", "search"),
     prevent_initial_call=True,
 )
-def download(_clicks, values, ids, search):
-    """Send one provider's order (or everything) as CSV, with the quantities as edited."""
+def download(_clicks, _excel_clicks, values, ids, search):
+    """Send one provider's order (or everything) as CSV or Excel, with the quantities as edited."""
     filters, _ = read_query(**_query_of(search))
     items = components.fetch_or_none(PAGE, queries.REORDER, filters)
     if items is None:
@@ -310,7 +311,8 @@ def download(_clicks, values, ids, search):
         items = items[items["proveedor_id"] == int(name)]
         parts = list(items["proveedor"].head(1))
     filename = file_name("pedido-sugerido", *parts, clock.today())
-    return components.csv_download(items[list(PRODUCT_FIELDS)], filename)
+    return components.table_download(items[list(PRODUCT_FIELDS)], filename,
+                                     dash.ctx.triggered_id)
 
 
 def _query_of(search: str | None) -> dict:

@@ -304,11 +304,12 @@ def fill_products(provider_id, search):
 @callback(
     Output({"type": "dl", "page": PAGE, "name": MATCH}, "data"),
     Input({"type": "dl-btn", "page": PAGE, "name": MATCH}, "n_clicks"),
+    Input({"type": components.XLSX_BUTTON, "page": PAGE, "name": MATCH}, "n_clicks"),
     State("facturas-url", "search"),
     prevent_initial_call=True,
 )
-def download(_clicks, search):
-    """Send the invoices (as shown, by flag) or the price changes as CSV (the API's rows)."""
+def download(_clicks, _excel_clicks, search):
+    """Send the invoices (as shown, by flag) or the price changes, CSV or Excel (API rows)."""
     state = ui.state_from_search(search)
     parts = filter_parts(state.filters)
     if dash.ctx.triggered_id["name"] == "facturas":
@@ -317,10 +318,11 @@ def download(_clicks, search):
             return dash.no_update
         rows = report_rows.invoice_csv_rows(ui.shown_invoices(frame, state.marca))
         fields = report_rows.INVOICE_CSV_FIELDS
-        return components.csv_download(ui.rows_frame(rows, fields),
-                                       file_name("facturas", *parts))
+        return components.table_download(ui.rows_frame(rows, fields),
+                                         file_name("facturas", *parts), dash.ctx.triggered_id)
     report = price_report(state.filters)
     if report is None:
         return dash.no_update
     frame = ui.rows_frame(report_rows.price_csv_rows(report), report_rows.PRICE_CSV_FIELDS)
-    return components.csv_download(frame, file_name("aumentos", *parts))
+    return components.table_download(frame, file_name("aumentos", *parts),
+                                     dash.ctx.triggered_id)

@@ -405,14 +405,15 @@ def providers_chart(fetch):
 @callback(
     Output({"type": "dl", "page": PAGE, "name": MATCH}, "data"),
     Input({"type": "dl-btn", "page": PAGE, "name": MATCH}, "n_clicks"),
+    Input({"type": components.XLSX_BUTTON, "page": PAGE, "name": MATCH}, "n_clicks"),
     prevent_initial_call=True,
 )
-def download(_clicks):
-    """Send the data of the clicked panel as CSV, named after it and today's date."""
+def download(_clicks, _excel_clicks):
+    """Send the data of the clicked panel as CSV or Excel, named after it and today's date."""
     name = dash.ctx.triggered_id["name"]
     metric, filters, stem = DOWNLOADS[name]
     frame = components.fetch_or_none(PAGE, metric, filters)
     if frame is None:
         return dash.no_update
     today = clock.today()
-    return components.csv_download(frame, file_name(stem, today))
+    return components.table_download(frame, file_name(stem, today), dash.ctx.triggered_id)

@@ -169,12 +169,13 @@ def read_argentine_numbers(query):
 @callback(
     Output({"type": "dl", "page": PAGE, "name": MATCH}, "data"),
     Input({"type": "dl-btn", "page": PAGE, "name": MATCH}, "n_clicks"),
+    Input({"type": components.XLSX_BUTTON, "page": PAGE, "name": MATCH}, "n_clicks"),
     State("providers-table", "derived_virtual_data"),
     State("providers-table", "filter_query"),
     prevent_initial_call=True,
 )
-def download(_clicks, shown, filter_query):
-    """Send the providers' KPIs as CSV: the table's rows as filtered and sorted on screen.
+def download(_clicks, _excel_clicks, shown, filter_query):
+    """Send the providers' KPIs as CSV or Excel: the table's rows as filtered and sorted on screen.
 
     The chart's CSV is every provider (the chart is not filtered).
     """
@@ -183,8 +184,9 @@ def download(_clicks, shown, filter_query):
         return dash.no_update
     today = clock.today()
     if dash.ctx.triggered_id["name"] == "grafico":
-        return components.csv_download(frame, file_name("pedidos-por-proveedor", today))
+        return components.table_download(frame, file_name("pedidos-por-proveedor", today),
+                                         dash.ctx.triggered_id)
     if shown is not None:
         frame = pd.DataFrame(shown, columns=frame.columns)
     stem = "proveedores-filtrado" if filter_query else "proveedores"
-    return components.csv_download(frame, file_name(stem, today))
+    return components.table_download(frame, file_name(stem, today), dash.ctx.triggered_id)
