@@ -13,9 +13,9 @@ from .csvexport import frame_to_csv
 from .filters import Filters
 from .formatting import fmt_pct
 from .metric import Metric
-
 from .xlsxexport import MIMETYPE as XLSX_MIMETYPE
 from .xlsxexport import frame_to_xlsx, xlsx_name
+
 NAV_ITEMS = (
     ("Inicio", "/"), ("Proveedores", "/providers"), ("Análisis", "/analytics"),
     ("Qué pedir", "/compras"),  # pages/compras.py («Qué pedir hoy»)
@@ -197,19 +197,6 @@ def csv_download(frame, filename: str) -> dict:
     return dcc.send_string(frame_to_csv(frame), filename, type="text/csv")
 
 
-def notice(messages: Sequence[str]) -> dbc.Alert | None:
-    """Return a warning listing ignored URL values, or None when there are none."""
-    if not messages:
-        return None
-    return dbc.Alert(
-        [html.Strong("Filtros del enlace ignorados: "), *[html.Div(m) for m in messages]],
-        color="warning", className="mb-3", dismissable=True,
-    )
-
-
-def delta_badge(change: float | None, up_is_good: bool = True) -> html.Span:
-    """Return ▲/▼ and the percent change, green when the change is good and red when bad."""
-    if change is None:
 XLSX_BUTTON = "dl-xlsx"  # the type in the ids of the «Excel» buttons (CSV: "dl-btn")
 
 
@@ -228,6 +215,19 @@ def table_download(frame, filename: str, trigger: dict) -> dict:
     return csv_download(frame, filename)
 
 
+def notice(messages: Sequence[str]) -> dbc.Alert | None:
+    """Return a warning listing ignored URL values, or None when there are none."""
+    if not messages:
+        return None
+    return dbc.Alert(
+        [html.Strong("Filtros del enlace ignorados: "), *[html.Div(m) for m in messages]],
+        color="warning", className="mb-3", dismissable=True,
+    )
+
+
+def delta_badge(change: float | None, up_is_good: bool = True) -> html.Span:
+    """Return ▲/▼ and the percent change, green when the change is good and red when bad."""
+    if change is None:
         return html.Span("período anterior: 0", className="delta text-muted")
     if round(change, 1) == 0:
         return html.Span("= sin cambios", className="delta text-muted")
@@ -288,6 +288,12 @@ def download_button(page: str, name: str, label: str = "CSV", title: str = "") -
                 title=f"Descargar {title or name} como CSV",
                 **{"aria-label": f"Descargar {title or name} como CSV"},
             ),
+            html.Button(
+                ["⬇ ", "Excel"], id={"type": XLSX_BUTTON, "page": page, "name": name},
+                className="btn btn-link btn-sm p-0 ms-2 download-btn", type="button",
+                title=f"Descargar {title or name} como Excel",
+                **{"aria-label": f"Descargar {title or name} como Excel"},
+            ),
             dcc.Download(id={"type": "dl", "page": page, "name": name}),
         ],
         className="d-inline-block",
@@ -301,12 +307,6 @@ def card(title: str, body, page: str, name: str | None = None, caption: str | No
                       className="h6 mb-0")]
     if name:
         header.append(download_button(page, name, title=title))
-            html.Button(
-                ["⬇ ", "Excel"], id={"type": XLSX_BUTTON, "page": page, "name": name},
-                className="btn btn-link btn-sm p-0 ms-2 download-btn", type="button",
-                title=f"Descargar {title or name} como Excel",
-                **{"aria-label": f"Descargar {title or name} como Excel"},
-            ),
     content = [body]
     if caption:
         content.insert(0, html.Div(caption, className="caption text-muted small mb-1"))
