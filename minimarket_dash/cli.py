@@ -1,5 +1,5 @@
-"""`minimarket-dash` command line: serve, seed, optimize, refresh, config, backup, users;
---version."""
+"""`minimarket-dash` command line: serve, seed, optimize, refresh, config, backup, report,
+users; --version."""
 
 from __future__ import annotations
 
@@ -76,6 +76,14 @@ def build_parser() -> argparse.ArgumentParser:
         "backup", help="copia consistente de la base SQLite (PostgreSQL: muestra el pg_dump)"
     )
     backup.add_argument("--to", type=Path, required=True, metavar="ARCHIVO")
+    report = commands.add_parser(
+        "report", help="envía por correo el informe de la mañana (o lo muestra con --dry-run)"
+    )
+    report.add_argument("--to", type=_addresses, default=None, metavar="A@X,B@Y",
+                        help="destinatarios (por defecto DASHBOARD_REPORT_TO)")
+    report.add_argument("--dry-run", action="store_true",
+                        help="escribe el mensaje (RFC 5322) en la salida en vez de enviarlo")
+    report.add_argument("--database-url", default=None)
     users_cli.add_parser(commands)
     return parser
 
@@ -97,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
             "optimize": _optimize,
             "refresh": _refresh,
             "backup": _backup,
+            "report": _report,
             "users": users_cli.run,
         }[args.command]
         return handler(args)
@@ -109,6 +118,31 @@ def _config(_args) -> int:
     for name, value in load_settings().redacted().items():
         print(f"{name}={value}")
     return 0
+
+
+def _addresses(raw: str) -> tuple[str, ...]:
+    from .config import parse_addresses
+
+    try:
+        addresses = parse_addresses(raw)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"se esperan {exc}") from None
+    if not addresses:
+        raise argparse.ArgumentTypeError("falta al menos una dirección")
+    return addresses
+
+
+def _report(args) -> int:
+    """`minimarket-dash report`: 0 sent or printed, 1 database down, 2 configuration or SMTP."""
+    from . import envfile
+    from .report import run_report
+
+    try:
+        envfile.apply()  # cron runs it with DASHBOARD_ENV_FILE, the service's own file
+    except envfile.EnvFileError as exc:
+        raise SettingsError(str(exc)) from None
+    settings = load_settings({"database_url": args.database_url} if args.database_url else {})
+    return run_report(settings, recipients=args.to, dry_run=args.dry_run)
 
 
 def _backup(args) -> int:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.engine import make_url
@@ -183,6 +184,56 @@ def _parse_worker_class(raw: str) -> str:
     return value
 
 
+# A plain address (no display name): what the report's recipients and --to take.
+EMAIL_RE = re.compile(r"[^@\s<>()\[\],;:\"]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
+SMTP_URL_HELP = "smtp://host:puerto o smtps://usuario:clave@host:puerto (vacío: sin envío)"
+
+
+def _parse_smtp_url(raw: str) -> str | None:
+    """The morning report's SMTP server; user and password, if any, URL-encoded."""
+    value = raw.strip()
+    if not value:
+        return None
+    parts = urlsplit(value)
+    try:
+        parts.port  # noqa: B018  (raises ValueError on a port that is not a number)
+    except ValueError:
+        raise ValueError(SMTP_URL_HELP) from None
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname or parts.path not in ("", "/"):
+        raise ValueError(SMTP_URL_HELP)
+    return value
+
+
+def parse_addresses(raw: str) -> tuple[str, ...]:
+    """A comma-separated list of plain e-mail addresses (a@x.com,b@y.com)."""
+    addresses = _split_list(raw)
+    for address in addresses:
+        if not EMAIL_RE.fullmatch(address):
+            raise ValueError(f"direcciones de correo separadas por comas (no {address!r})")
+    return addresses
+
+
+def _parse_sender(raw: str) -> str | None:
+    """One address, optionally with a display name: Informe <informe@minimarket.com.ar>."""
+    from email.utils import parseaddr
+
+    value = raw.strip()
+    if not value:
+        return None
+    _name, address = parseaddr(value)
+    if not EMAIL_RE.fullmatch(address):
+        raise ValueError("una dirección de correo, p. ej. Informe <informe@minimarket.com.ar>")
+    return value
+
+
+def _parse_public_url(raw: str) -> str:
+    value = raw.strip().rstrip("/")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+        raise ValueError("la dirección pública del dashboard, p. ej. https://tablero.example.com")
+    return value
+
+
 @dataclass(frozen=True)
 class _Spec:
     env: str
@@ -300,6 +351,20 @@ class Settings:
     state_dir: str = field(default="data", **_spec("DASHBOARD_STATE_DIR", _parse_folder))
     refresh_minutes: float = field(
         default=15, **_spec("DASHBOARD_REFRESH_MINUTES", _minutes_parser)
+    )
+    # The morning report (`minimarket-dash report`, minimarket_dash/report.py): SMTP server,
+    # sender, recipients, and the dashboard's address its links point to.
+    smtp_url: str | None = field(
+        default=None, **_spec("DASHBOARD_SMTP_URL", _parse_smtp_url, secret=True)
+    )
+    report_from: str | None = field(
+        default=None, **_spec("DASHBOARD_REPORT_FROM", _parse_sender)
+    )
+    report_to: tuple[str, ...] = field(
+        default=(), **_spec("DASHBOARD_REPORT_TO", parse_addresses)
+    )
+    public_url: str = field(
+        default="http://localhost:8080", **_spec("DASHBOARD_PUBLIC_URL", _parse_public_url)
     )
     # Override-only (never from the environment): pins "now" for tests and reproducible demos.
     fixed_now: datetime | None = None
