@@ -6,7 +6,7 @@ Pure Python over plain values (the SQL lives in queries/invoices.py). Binding ru
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import NamedTuple
@@ -47,7 +47,7 @@ class Order:
     numero_pedido: str | None
     proveedor_id: int
     entrega: date
-    lines: dict[str, Line]
+    lines: Mapping[str, Line]
 
 
 @dataclass(frozen=True)
@@ -96,8 +96,53 @@ def merge_lines(rows: Iterable[tuple[str, float, float | None]]) -> dict[str, Li
     }
 
 
-def _shared(invoice: Invoice, order: Order) -> int:
-    return len({item.clave for item in invoice.items or []} & order.lines.keys())
+class OrderLines(Mapping[str, Line]):
+    """An order's lines by normalised name: first only the names, the lines once it is picked.
+
+    Matching compares each candidate order by the names of its lines alone; only the order an
+    invoice picks is read line by line (`load`), and merged by normalised name on first lookup.
+    Reading every candidate's lines was most of /api/invoices' time.
+    """
+
+    __slots__ = ("_names", "_rows", "_merged")
+
+    def __init__(self, names: Iterable[str],
+                 rows: Iterable[tuple[str, float, float | None]] | None = None) -> None:
+        self._names = frozenset(names)
+        self._rows = None if rows is None else list(rows)
+        self._merged: dict[str, Line] | None = None
+
+    @classmethod
+    def of(cls, rows: Iterable[tuple[str, float, float | None]]) -> OrderLines:
+        """Lines already read: (normalised name, units, unit price) each."""
+        rows = list(rows)
+        return cls((key for key, _, _ in rows), rows)
+
+    def load(self, rows: Iterable[tuple[str, float, float | None]]) -> None:
+        """Give the lines of an order built from its names alone."""
+        self._rows, self._merged = list(rows), None
+
+    def keys(self) -> frozenset[str]:  # type: ignore[override]
+        return self._names
+
+    def _lines(self) -> dict[str, Line]:
+        if self._merged is None:
+            if self._rows is None:
+                raise LookupError("order lines were never loaded")
+            self._merged = merge_lines(self._rows)
+        return self._merged
+
+    def __getitem__(self, key: str) -> Line:
+        return self._lines()[key]
+
+    def get(self, key: str, default: Line | None = None) -> Line | None:
+        return self._lines().get(key, default)  # Mapping's get raises and catches on a miss
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._lines())
+
+    def __len__(self) -> int:
+        return len(self._lines())
 
 
 def pick_order(invoice: Invoice, candidates: Iterable[Order], taken: set[int]) -> Order | None:
@@ -106,11 +151,12 @@ def pick_order(invoice: Invoice, candidates: Iterable[Order], taken: set[int]) -
         return None
     best: tuple[int, int, int] | None = None
     chosen: Order | None = None
+    names = {item.clave for item in invoice.items}
     for order in candidates:
         gap = abs((order.entrega - invoice.fecha_factura).days)
         if order.id in taken or order.proveedor_id != invoice.proveedor_id or gap > MATCH_DAYS:
             continue
-        shared = _shared(invoice, order)
+        shared = len(names & order.lines.keys())
         rank = (-shared, gap, order.id)
         if shared and (best is None or rank < best):
             best, chosen = rank, order
@@ -176,6 +222,44 @@ def _near(invoice: Invoice, by_day: dict[tuple[int, date], list[Order]]) -> list
     ]
 
 
+def match_orders(
+    invoices: Iterable[Invoice], orders: Iterable[Order]
+) -> list[tuple[Invoice, Order | None]]:
+    """Pair each invoice (by fecha_factura then id) with its order; an order is taken once.
+
+    Only the names of the orders' lines are looked at (Order.lines.keys()).
+    """
+    by_day: dict[tuple[int, date], list[Order]] = {}
+    for order in orders:
+        by_day.setdefault((order.proveedor_id, order.entrega), []).append(order)
+    taken: set[int] = set()
+    pairs = []
+    for invoice in sorted(invoices, key=lambda inv: (inv.fecha_factura, inv.id)):
+        order = pick_order(invoice, _near(invoice, by_day), taken)
+        if order is not None:
+            taken.add(order.id)
+        pairs.append((invoice, order))
+    return pairs
+
+
+def check_matched(
+    pairs: Iterable[tuple[Invoice, Order | None]],
+    tolerancia: float,
+    seen_before: Iterable[tuple[int, str]] = (),
+) -> list[Checked]:
+    """Flag each matched pair in order; `seen_before` as in check_invoices."""
+    seen = set(seen_before)
+    results = []
+    for invoice, order in pairs:
+        key = (invoice.proveedor_id, invoice.numero_factura)
+        duplicate = invoice.proveedor_id is not None and bool(invoice.numero_factura) and (
+            key in seen
+        )
+        seen.add(key)
+        results.append(check_one(invoice, order, duplicate, tolerancia))
+    return results
+
+
 def check_invoices(
     invoices: Iterable[Invoice],
     orders: Iterable[Order],
@@ -187,20 +271,4 @@ def check_invoices(
     `seen_before` holds (provider, numero_factura) of earlier invoices outside the list, so a
     repeat of an older invoice is `duplicada` too.
     """
-    by_day: dict[tuple[int, date], list[Order]] = {}
-    for order in orders:
-        by_day.setdefault((order.proveedor_id, order.entrega), []).append(order)
-    taken: set[int] = set()
-    seen = set(seen_before)
-    results = []
-    for invoice in sorted(invoices, key=lambda inv: (inv.fecha_factura, inv.id)):
-        order = pick_order(invoice, _near(invoice, by_day), taken)
-        if order is not None:
-            taken.add(order.id)
-        key = (invoice.proveedor_id, invoice.numero_factura)
-        duplicate = invoice.proveedor_id is not None and bool(invoice.numero_factura) and (
-            key in seen
-        )
-        seen.add(key)
-        results.append(check_one(invoice, order, duplicate, tolerancia))
-    return results
+    return check_matched(match_orders(invoices, orders), tolerancia, seen_before)

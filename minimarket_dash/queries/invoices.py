@@ -10,12 +10,20 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import Connection, and_, or_, select
+from sqlalchemy import Connection, and_, func, or_, select
 
 from ..db import detalle_pedidos as lines
 from ..db import facturas_ocr, pedidos, proveedores
 from ..filters import Filters
-from ..invoicecheck import MATCH_DAYS, Checked, Invoice, Order, check_invoices, merge_lines
+from ..invoicecheck import (
+    MATCH_DAYS,
+    Checked,
+    Invoice,
+    Order,
+    OrderLines,
+    check_matched,
+    match_orders,
+)
 from ..invoices import normalise_name, read_items, resolve_provider
 from ..metric import Metric
 from ..sqlparts import is_true
@@ -24,6 +32,9 @@ from ._common import narrower, provider_ids, summary_state
 DEFAULT_DAYS = 90
 DELIVERED = "entregado"
 ID_CHUNK = 5_000  # order ids per IN (...) list: far below SQLite's and psycopg's limits
+# Joins an order's line names in one string: the ASCII unit separator, which no product name
+# typed or read by OCR contains.
+NAME_SEPARATOR = "\x1f"
 COLUMNS = [
     "factura_id", "numero_factura", "fecha_factura", "proveedor_id", "proveedor",
     "proveedor_original", "pedido", "total", "flags", "cobrado_de_mas", "items",
@@ -97,29 +108,66 @@ def _order_heads(conn: Connection, invoices: list[Invoice]) -> list[tuple]:
         pedidos.c.proveedor_id.in_(sorted({provider for provider, _ in near})),
         *_day_conditions(pedidos.c.fecha_entrega_real, min(days), max(days)),
     )
-    return [row for row in conn.execute(statement).tuples() if (row[2], row[3]) in near]
+    return [row for row in conn.execute(statement).tuples().fetchall()
+            if (row[2], row[3]) in near]
 
 
-def _orders(conn: Connection, invoices: list[Invoice]) -> list[Order]:
-    """The candidate orders of the invoices, each with its lines merged by normalised name."""
-    heads = _order_heads(conn, invoices)
-    rows_of: dict[int, list] = {head[0]: [] for head in heads}
+def _orders(conn: Connection, heads: list[tuple]) -> list[Order]:
+    """The candidate orders (_order_heads), each with the normalised names of its lines (the
+    lines themselves are read for the picked orders only: _load_lines)."""
+    names_of: dict[int, list[str]] = {}
+    key_of: dict[str, str] = {}
     # Chunks of orders placed on neighbouring days, each with the lines of those days only,
     # reached by their own ids (the store's id ranges): a database as found has no index on
     # detalle_pedidos.pedido_id, and one range for every chunk would scan it once per chunk.
     by_day = sorted(heads, key=lambda head: (head[4], head[0]))
     narrow = narrower(conn, summary_state(conn, True))
+    names = _joined_names(conn.dialect.name)
     for chunk in range(0, len(by_day), ID_CHUNK):
         part = by_day[chunk:chunk + ID_CHUNK]
+        # One row per order with its line names joined: the database walks the ~10 lines of
+        # each order, Python splits one string instead of building ten rows.
+        statement = (
+            select(lines.c.pedido_id, names)
+            .where(lines.c.pedido_id.in_(sorted(head[0] for head in part)),
+                   *narrow(lines, part[0][4], part[-1][4] + timedelta(days=1)))
+            .group_by(lines.c.pedido_id)
+        )
+        for order_id, joined in conn.execute(statement).tuples().fetchall():
+            raw = joined.split(NAME_SEPARATOR) if joined else []
+            for name in raw:
+                if name not in key_of:
+                    key_of[name] = normalise_name(name)
+            names_of[order_id] = [key_of[name] for name in raw]
+    return [Order(order_id, numero, provider, day, OrderLines(names_of.get(order_id, ())))
+            for order_id, numero, provider, day, _ in heads]
+
+
+def _joined_names(dialect: str):
+    """The product names of a group of lines in one string, NAME_SEPARATOR between them."""
+    if dialect == "sqlite":
+        return func.group_concat(lines.c.producto_nombre, NAME_SEPARATOR)
+    return func.string_agg(lines.c.producto_nombre, NAME_SEPARATOR)
+
+
+def _load_lines(conn: Connection, orders: list[Order], placed: dict[int, date]) -> None:
+    """Read the lines of `orders` (the picked ones) into their OrderLines; `placed` gives each
+    order's fecha_pedido, which narrows the read to those days' lines (as in _orders)."""
+    rows_of: dict[int, list] = {order.id: [] for order in orders}
+    ids = sorted(rows_of)
+    narrow = narrower(conn, summary_state(conn, True))
+    for chunk in range(0, len(ids), ID_CHUNK):
+        part = ids[chunk:chunk + ID_CHUNK]
+        days = [placed[order_id] for order_id in part]
         statement = select(
             lines.c.pedido_id, lines.c.producto_nombre, lines.c.cantidad, lines.c.precio_unitario,
-        ).where(lines.c.pedido_id.in_(sorted(head[0] for head in part)),
-                *narrow(lines, part[0][4], part[-1][4] + timedelta(days=1)))
-        for order_id, name, quantity, price in conn.execute(statement).fetchall():
+        ).where(lines.c.pedido_id.in_(part),
+                *narrow(lines, min(days), max(days) + timedelta(days=1)))
+        for order_id, name, quantity, price in conn.execute(statement).tuples().fetchall():
             rows_of[order_id].append((normalise_name(name), float(quantity or 0),
                                       None if price is None else float(price)))
-    return [Order(order_id, numero, provider, day, merge_lines(rows_of[order_id]))
-            for order_id, numero, provider, day, _ in heads]
+    for order in orders:
+        order.lines.load(rows_of[order.id])
 
 
 def _seen_before(conn: Connection, invoices: list[Invoice], first, names) -> set:
@@ -148,9 +196,12 @@ def invoice_check(conn: Connection, filters: Filters, now: datetime) -> pd.DataF
     invoices = [_invoice(row, names) for row in rows]
     if wanted is not None:
         invoices = [inv for inv in invoices if inv.proveedor_id in set(wanted)]
-    orders = _orders(conn, invoices)
+    heads = _order_heads(conn, invoices)
+    pairs = match_orders(invoices, _orders(conn, heads))
+    placed = {head[0]: head[4] for head in heads}
+    _load_lines(conn, [order for _, order in pairs if order is not None], placed)
     seen = _seen_before(conn, invoices, first, names)
-    checked = check_invoices(invoices, orders, filters.tolerancia, seen)
+    checked = check_matched(pairs, filters.tolerancia, seen)
     records = [_record(result, names, originals) for result in checked]
     records.sort(key=lambda row: (row["fecha_factura"], row["factura_id"]), reverse=True)
     return pd.DataFrame(records, columns=COLUMNS, dtype=object)

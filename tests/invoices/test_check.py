@@ -10,7 +10,10 @@ from minimarket_dash.invoicecheck import (
     Invoice,
     Line,
     Order,
+    OrderLines,
     check_invoices,
+    check_matched,
+    match_orders,
     merge_lines,
     price_above,
 )
@@ -103,3 +106,27 @@ def test_duplicates_need_a_provider_and_a_number():
                 invoice(7, None, numero="M")]
     dup = {r.invoice.id for r in check_invoices(invoices, [], 2) if "duplicada" in r.flags}
     assert dup == {7}
+
+
+def test_orders_known_by_names_match_alike_and_are_read_only_once_picked():
+    """The query matches candidates by their line names alone and loads the picked orders'
+    lines afterwards (queries/invoices.py): the verdicts equal those of fully read orders."""
+    rows = {9: [("a", 2.0, 100.0)], 8: [("a", 1.0, 100.0), ("b", 3.0, 90.0), ("a", 1.0, 120.0)],
+            7: [("c", 1.0, 100.0)]}
+    invoices = [invoice(1, [item("a", 2, 110), item("b", 3, 90)]),
+                invoice(2, [item("c", 1, 100)], provider=1)]
+    full = [Order(oid, f"P{oid}", 1, DAY, OrderLines.of(lines)) for oid, lines in rows.items()]
+    lazy = [Order(oid, f"P{oid}", 1, DAY, OrderLines(key for key, _, _ in lines))
+            for oid, lines in rows.items()]
+    pairs = match_orders(invoices, lazy)
+    with pytest.raises(LookupError):
+        pairs[0][1].lines.get("a")  # picked by names, lines not read yet
+    for _, picked in pairs:
+        picked.lines.load(rows[picked.id])
+    expected = check_invoices(invoices, full, 2)
+    got = check_matched(pairs, 2)
+    assert [(r.invoice.id, r.order.id, r.flags, r.cobrado_de_mas) for r in got] == [
+        (r.invoice.id, r.order.id, r.flags, r.cobrado_de_mas) for r in expected]
+    # Invoice 1 took order 8 (two shared names); «a» merged: 2 units at (100 + 120) / 2 = 110.
+    assert got[0].order.id == 8 and got[0].order.lines["a"] == Line(2.0, 110.0)
+    assert got[0].flags == ["ok"] and got[1].order.id == 7
