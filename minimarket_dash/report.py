@@ -570,9 +570,13 @@ def _deliver(message: EmailMessage, server: SmtpServer, context: ssl.SSLContext,
         client = smtplib.SMTP(server.host, server.port, timeout=timeout)
     with client:
         client.ehlo()
+        encrypted = server.scheme == "smtps"
         if server.scheme == "smtp" and client.has_extn("starttls"):
             client.starttls(context=context)
             client.ehlo()
+            encrypted = True
+        if server.user and not encrypted:
+            raise ClearTextLogin()
         if server.user:
             client.login(server.user, server.password or "")
         refused = client.send_message(message)
@@ -580,7 +584,13 @@ def _deliver(message: EmailMessage, server: SmtpServer, context: ssl.SSLContext,
         raise smtplib.SMTPRecipientsRefused(refused)
 
 
+class ClearTextLogin(smtplib.SMTPException):
+    """The URL has a user but the connection is not encrypted: the password is not sent."""
+
+
 _REASONS: tuple[tuple[type | tuple[type, ...], str], ...] = (
+    (ClearTextLogin, "el servidor no ofrece STARTTLS y la clave no se manda sin cifrar "
+                     "(usá smtps:// o un servidor con STARTTLS)"),
     (ConnectionRefusedError, "conexión rechazada"),
     (TimeoutError, "el servidor no respondió a tiempo"),
     (socket.gaierror, "no se encontró el servidor (nombre desconocido)"),

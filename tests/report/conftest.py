@@ -101,6 +101,12 @@ def smtp_server() -> Iterator[SmtpServer]:
     yield from _serve()
 
 
+@pytest.fixture
+def plain_login_server() -> Iterator[SmtpServer]:
+    """A server without TLS that would take a login in clear text (which must never come)."""
+    yield from _serve(with_auth=True, auth_require_tls=False)
+
+
 @pytest.fixture(scope="session")
 def certificate(tmp_path_factory) -> tuple[Path, Path]:
     """A self-signed certificate for 127.0.0.1 (its own CA) and its key, made by openssl."""

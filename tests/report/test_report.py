@@ -264,6 +264,22 @@ def test_a_wrong_password_is_one_line_without_it(
     assert "otra-clave-mala" not in err and starttls_server.inbox.received == []
 
 
+def test_a_login_is_never_sent_over_a_connection_without_tls(
+        monkeypatch, capsys, plain_login_server, report_demo_url, at_report_time):
+    """A server that offers neither STARTTLS nor TLS gets no password and no mail."""
+    plain = plain_login_server
+    code, out, err = report(
+        monkeypatch, capsys, ["--database-url", report_demo_url],
+        DASHBOARD_SMTP_URL=f"smtp://{quote(SMTP_USER, safe='')}:"
+                           f"{quote(SMTP_PASSWORD, safe='')}@127.0.0.1:{plain.port}",
+        DASHBOARD_REPORT_FROM="informe@mm.example", DASHBOARD_REPORT_TO="ana@mm.example")
+    assert code == 2 and out == ""
+    assert err.splitlines() == [
+        f"No se pudo enviar el informe por 127.0.0.1:{plain.port}: el servidor no ofrece "
+        "STARTTLS y la clave no se manda sin cifrar (usá smtps:// o un servidor con STARTTLS)"]
+    assert plain.inbox.logins == [] and plain.inbox.received == []
+
+
 def test_sending_without_its_settings_names_what_is_missing(monkeypatch, capsys,
                                                             report_demo_url):
     code, out, err = report(monkeypatch, capsys, ["--database-url", report_demo_url])
