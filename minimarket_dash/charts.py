@@ -52,8 +52,9 @@ def layout(height: int = 320, legend: bool = False, **extra) -> dict:
                    "traceorder": "normal"},
         "hoverlabel": {"font": {"family": FONT}},
         "dragmode": False,
-        "paper_bgcolor": "#fff",
-        "plot_bgcolor": "#fff",
+        # Transparent: the chart sits on its card, light or dark (assets/50-theme.css).
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
         "xaxis": _axis(),
         "yaxis": _axis(),
         **extra,

@@ -68,6 +68,7 @@ def navbar(user: str | None = None, logout_token: str | None = None) -> dbc.Navb
             [
                 dbc.NavbarBrand("Mini Market", href="/"),
                 product_search(),
+                theme_toggle(),
                 html.Button(
                     html.Span(className="navbar-toggler-icon"), id="nav-toggler",
                     className="navbar-toggler", type="button",
@@ -83,6 +84,17 @@ def navbar(user: str | None = None, logout_token: str | None = None) -> dbc.Navb
         color="dark",
         dark=True,
         className="mb-2",
+    )
+
+
+def theme_toggle() -> html.Button:
+    """Return the light/dark switch; assets/01-theme.js keeps its label, aria-pressed and the
+    choice (localStorage "mm-tema") in step with the theme shown."""
+    return html.Button(
+        html.Span(className="theme-toggle-icon", **{"aria-hidden": "true"}),
+        id="theme-toggle", type="button", className="btn btn-sm btn-outline-light theme-toggle",
+        title="Cambiar a modo oscuro",
+        **{"aria-label": "Cambiar a modo oscuro", "aria-pressed": "false"},
     )
 
 
@@ -417,7 +429,7 @@ def data_table(table_id: str, columns: Sequence[tuple[str, str, bool | str]],
         style_cell_conditional=[
             {"if": {"column_id": cid}, "textAlign": "right"} for cid, _, num in columns if num
         ],
-        style_header={"fontWeight": "600", "backgroundColor": "#f3f5f7"},
+        style_header={"fontWeight": "600", "backgroundColor": "var(--mm-table-head)"},
         css=[{"selector": ".dash-spreadsheet-menu", "rule": "display: none"}],
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, urlencode
 
 import dash
@@ -9,7 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, dcc, html
 from flask import Flask, current_app, g, has_request_context
 
-from . import dash_guard, data, signin
+from . import dash_guard, data, signin, webapp
 from .components import navbar, search_suggestions
 from .config import app_folder
 from .filters import Filters, clean_proveedor
@@ -19,6 +20,7 @@ INDEX_STRING = """<!DOCTYPE html>
 <html lang="es-AR">
     <head>
         {%metas%}
+        """ + webapp.HEAD_TAGS + """
         <title>{%title%}</title>
         {%favicon%}
         {%css%}
@@ -62,11 +64,14 @@ def init_app(server: Flask) -> dash.Dash:
         # not in the initial layouts; the browser tests cover every callback instead.
         suppress_callback_exceptions=True,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+        # The theme script runs from <head> (webapp.HEAD_TAGS), before the first paint.
+        assets_ignore=re.escape(webapp.THEME_SCRIPT),
     )
     app.index_string = INDEX_STRING
     app.layout = shell
     _shell_callbacks(app)
     dash_guard.init_app(server, app)
+    webapp.init_app(server)
     server.before_request(_note_dash_setup_done)
     server.extensions["dash_app"] = app
     _BUILT_IN_THIS_PROCESS.append(app)

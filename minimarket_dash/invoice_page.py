@@ -145,8 +145,8 @@ def invoice_grid() -> dash_table.DataTable:
                                 for c in ("total", "cobrado_de_mas")],
         style_data_conditional=[{"if": {"filter_query": "{cobrado_de_mas} > 0",
                                         "column_id": "cobrado_de_mas"},
-                                 "color": "#b34700", "fontWeight": "600"}],
-        style_header={"fontWeight": "600", "backgroundColor": "#f3f5f7"},
+                                 "color": "var(--mm-bad)", "fontWeight": "600"}],
+        style_header={"fontWeight": "600", "backgroundColor": "var(--mm-table-head)"},
         css=[{"selector": ".dash-spreadsheet-menu", "rule": "display: none"},
              {"selector": "p", "rule": "margin: 0"}],
     )

@@ -1,8 +1,11 @@
-"""Server-rendered pages of the sign-in (no Dash, no scripts): form, first user, locked, proxy."""
+"""Server-rendered pages of the sign-in (no Dash; only the theme script of webapp.HEAD_TAGS):
+form, first user, locked, proxy."""
 
 from __future__ import annotations
 
 from html import escape
+
+from .webapp import HEAD_TAGS
 
 WRONG_CREDENTIALS = "Usuario o clave incorrectos"
 FORM_EXPIRED = "El formulario venció. Volvé a escribir tu usuario y clave."
@@ -11,9 +14,11 @@ _HEAD = (
     '<!DOCTYPE html>\n<html lang="es-AR"><head><meta charset="utf-8">'
     '<meta name="viewport" content="width=device-width, initial-scale=1">'
     '<meta name="robots" content="noindex">'
+    + HEAD_TAGS +  # the theme (device or stored choice) before the first paint, the manifest
     "<title>{title} · Mini Market</title>"
     '<link rel="stylesheet" href="/assets/00-bootstrap.min.css">'
-    '<link rel="stylesheet" href="/assets/10-dashboard.css"></head>'
+    '<link rel="stylesheet" href="/assets/10-dashboard.css">'
+    '<link rel="stylesheet" href="/assets/50-theme.css"></head>'
     '<body class="signin-body"><main class="signin-card card"><div class="card-body">'
     '<p class="signin-brand">Mini Market</p><h1 class="h4">{title}</h1>'
 )

@@ -30,7 +30,9 @@ ABSOLUTE_LIFETIME_SECONDS = 7 * 24 * 3600
 SEEN_REFRESH_SECONDS = 60  # rewrite the cookie's last-seen time at most once a minute
 LOGIN_PATH = "/login"
 LOGOUT_PATH = "/logout"
-PUBLIC_PATHS = frozenset({LOGIN_PATH, "/health", "/favicon.ico", "/_favicon.ico"})
+# The web app manifest too (webapp.py): browsers fetch it without the session cookie.
+PUBLIC_PATHS = frozenset({LOGIN_PATH, "/health", "/favicon.ico", "/_favicon.ico",
+                          "/manifest.webmanifest"})
 # Static files: the same for everyone, no data in them.
 PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
 DASH_JSON_PREFIX = "/_dash-"

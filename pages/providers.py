@@ -43,7 +43,7 @@ def layout(**_query):
     """Return the providers page; its callbacks fill the table and the chart."""
     table = components.data_table("providers-table", COLUMNS, page_size=10)
     table.style_data_conditional = [
-        {"if": {"column_id": "nombre"}, "color": "#0057a3", "textDecoration": "underline",
+        {"if": {"column_id": "nombre"}, "color": "var(--mm-link)", "textDecoration": "underline",
          "cursor": "pointer"},
     ]
     table_body = html.Div([
