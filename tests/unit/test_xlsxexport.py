@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 from datetime import date, datetime
 
@@ -10,7 +11,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from minimarket_dash import xlsxexport
+from minimarket_dash import components, xlsxexport
 from minimarket_dash.metric import DAY, INT, MONEY, NULLABLE_NUMBER, TEXT, Field
 
 FORMULA_TEXTS = ["=1+2", '=HYPERLINK("http://evil","x")', "+54 9 11 5555-0000", "-5", "@SUMA(A1)",
@@ -154,3 +155,16 @@ def test_guessing_reads_iso_dates_only_in_date_columns():
 def test_xlsx_name_swaps_the_extension():
     assert xlsxexport.xlsx_name("stock-bajo_2026-03-15.csv") == "stock-bajo_2026-03-15.xlsx"
     assert xlsxexport.xlsx_name("resumen") == "resumen.xlsx"
+
+
+def test_page_buttons_send_csv_or_xlsx_by_the_clicked_type():
+    frame = pd.DataFrame({"producto": ["=1+2"], "cantidad": [3]})
+    name = "productos-top_2026-03-15.csv"
+    as_csv = components.table_download(frame, name, {"type": "dl-btn", "name": "productos"})
+    assert as_csv["filename"] == name and as_csv["content"].startswith("\ufeffproducto")
+    as_xlsx = components.table_download(frame, name, {"type": "dl-xlsx", "name": "productos"})
+    assert as_xlsx["filename"] == "productos-top_2026-03-15.xlsx"
+    assert as_xlsx["base64"] is True and as_xlsx["type"] == xlsxexport.MIMETYPE
+    sheet = read(base64.b64decode(as_xlsx["content"]))
+    assert [cell.value for cell in sheet[2]] == ["=1+2", 3]
+    assert sheet["A2"].data_type == "s"
