@@ -57,6 +57,9 @@
     var button = event.target.closest ? event.target.closest('#theme-toggle') : null;
     if (button) { choose(root.getAttribute('data-bs-theme') === 'dark' ? 'light' : 'dark'); }
   });
+  // Paper is white: print in the light theme (Qué pedir's printed orders), then restore.
+  window.addEventListener('beforeprint', function () { root.setAttribute('data-bs-theme', 'light'); });
+  window.addEventListener('afterprint', apply);
   // React draws the navbar after this script ran: label the toggle as soon as it appears.
   new MutationObserver(function () {
     var button = document.getElementById('theme-toggle');

@@ -131,6 +131,12 @@ def test_the_toggle_switches_and_is_remembered_after_a_reload(dash_duo, home_url
     assert {key: seen[key] for key in DARK} == DARK
     assert_toggle_says(dash_duo, "dark")
 
+    driver = dash_duo.driver  # printing is on white paper: light while printing, then back
+    driver.execute_script("window.dispatchEvent(new Event('beforeprint'));")
+    assert theme(dash_duo) == "light"
+    driver.execute_script("window.dispatchEvent(new Event('afterprint'));")
+    assert theme(dash_duo) == "dark"
+
     toggle(dash_duo).click()  # back to what the device shows: the device decides again
     assert theme(dash_duo) == "light" and stored_choice(dash_duo) is None
     assert dash_duo.get_logs() == []
