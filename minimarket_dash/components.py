@@ -8,6 +8,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dash_table, dcc, html
 
+from . import chart_table
 from .charts import EMPTY_MESSAGE, FONT
 from .csvexport import frame_to_csv
 from .filters import Filters
@@ -341,7 +342,7 @@ def graph(graph_id: str, label: str, height: int = 320, content=None) -> html.Di
     box = html.Div(content, id=f"{graph_id}-box", style={"minHeight": f"{height}px"})
     return html.Div(
         dcc.Loading(box, type="default", color="#0072B2", delay_show=150),
-        role="figure", **{"aria-label": f"Gráfico: {label}"},
+        role="group", **{"aria-label": f"Gráfico: {label}"},
     )
 
 
@@ -350,9 +351,15 @@ def chart_output(graph_id: str) -> Output:
     return Output(f"{graph_id}-box", "children")
 
 
-def chart(graph_id: str, figure: dict) -> dcc.Graph:
-    """Return the chart itself, drawn once with its figure."""
-    return dcc.Graph(id=graph_id, figure=figure, config=GRAPH_CONFIG, className="chart")
+def chart(graph_id: str, figure: dict, category: str | None = None) -> html.Div:
+    """Return the chart itself, drawn once with its figure, and its text alternative: an
+    image role named by a summary, and its data one click away («Ver como tabla», whose first
+    column is headed `category`; see chart_table)."""
+    drawn = dcc.Graph(id=graph_id, figure=figure, config=GRAPH_CONFIG, className="chart")
+    return html.Div([
+        html.Div(drawn, role="img", **{"aria-label": chart_table.summary(figure)}),
+        chart_table.details(graph_id, figure, category),
+    ])
 
 
 def graph_card(

@@ -27,11 +27,11 @@ INDEX_STRING = """<!DOCTYPE html>
     </head>
     <body>
         {%app_entry%}
-        <footer>
+        <div class="dash-scripts">
             {%config%}
             {%scripts%}
             {%renderer%}
-        </footer>
+        </div>
     </body>
 </html>"""
 
@@ -103,7 +103,8 @@ def shell() -> html.Div:
             # response, or from the callbacks of the other pages).
             dcc.Graph(id="plotly-preload", style={"display": "none"},
                       config={"displayModeBar": False}),
-            dbc.Container(dash.page_container, fluid="xl", className="page py-3", id="main"),
+            dbc.Container(dash.page_container, fluid="xl", className="page py-3", id="main",
+                          tag="main"),
             html.Footer(
                 "Mini Market · datos de pedidos, proveedores y stock",
                 className="text-muted small text-center py-3",

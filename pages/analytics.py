@@ -396,13 +396,21 @@ def update_top(search):
     if frame is None or frame.empty:
         empty = components.chart("analytics-top", charts.empty_figure())
         return empty, [], components.empty_state()
-    chart = components.chart("analytics-top", charts.top_products(frame))
+    chart = components.chart("analytics-top", charts.top_products(frame), "Producto")
     return chart, frame.to_dict("records"), None
+
+
+# What the first column of each chart's «Ver como tabla» lists.
+TABLE_LABELS = {
+    "analytics-trends": "Período", "analytics-movements": "Período",
+    "analytics-money": "Período", "analytics-money-providers": "Proveedor",
+    "analytics-states": "Estado", "analytics-stock": "Proveedor", "analytics-timeline": "Día",
+}
 
 
 def _figure(graph_id: str, builder, frame, *args):
     figure = charts.empty_figure() if frame is None else builder(frame, *args)
-    return components.chart(graph_id, figure)
+    return components.chart(graph_id, figure, TABLE_LABELS[graph_id])
 
 
 def marked_periods(frame, filters: Filters) -> list:
@@ -417,7 +425,8 @@ def marked_periods(frame, filters: Filters) -> list:
 def _period_figure(graph_id: str, builder, frame, filters: Filters):
     if frame is None or frame.empty:
         return components.chart(graph_id, charts.empty_figure())
-    return components.chart(graph_id, builder(frame, marked_periods(frame, filters)))
+    return components.chart(graph_id, builder(frame, marked_periods(frame, filters)),
+                            TABLE_LABELS[graph_id])
 
 
 @callback(components.chart_output("analytics-trends"), Input("analytics-url", "search"))
@@ -477,7 +486,7 @@ def update_weekly(search):
     weeks = iso_weeks(first, last)
     marked = periods(weeks, filters.start_date, filters.end_date, clock.today())
     figure = charts.orders_per_week(frame, weeks, marked)
-    return components.chart("analytics-weekly", figure)
+    return components.chart("analytics-weekly", figure, "Semana")
 
 
 @callback(components.chart_output("analytics-timeline"), Input("analytics-url", "search"))

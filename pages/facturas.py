@@ -238,7 +238,8 @@ def render(search):
     frame, report = invoice_frame(state.filters), price_report(state.filters)
     rows, empty = _table(frame, state.marca)
     bars = components.chart("facturas-bars", invoice_charts.change_bars(
-        report, state.filters.proveedor) if report else invoice_charts.empty_figure())
+        report, state.filters.proveedor) if report else invoice_charts.empty_figure(),
+        "Proveedor")
     options = [{"label": p.proveedor, "value": p.proveedor_id}
                for p in (report.proveedores if report else [])]
     ranked = [p.proveedor_id for p in (report.proveedores if report else [])
@@ -286,7 +287,8 @@ def draw_index(picked, search):
     report = price_report(ui.state_from_search(search).filters)
     if report is None:
         return components.chart("facturas-index", invoice_charts.empty_figure())
-    return components.chart("facturas-index", invoice_charts.index_lines(report, picked or []))
+    return components.chart("facturas-index", invoice_charts.index_lines(report, picked or []),
+                            "Mes")
 
 
 @callback(

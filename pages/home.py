@@ -383,7 +383,8 @@ def weekly_chart(fetch):
     today = clock.today()
     weeks = iso_weeks(today - timedelta(weeks=WEEKS - 1), today)
     marked = periods(weeks, None, today, today)  # the running week is partial
-    return components.chart("home-weekly", charts.orders_per_week(frame, weeks, marked))
+    return components.chart("home-weekly", charts.orders_per_week(frame, weeks, marked),
+                            "Semana")
 
 
 def movements_chart(fetch):
@@ -392,14 +393,14 @@ def movements_chart(fetch):
     if frame is None:
         return components.chart("home-movements", charts.empty_figure())
     days = days_until(clock.today(), DAYS + 1)
-    return components.chart("home-movements", charts.movements_per_day(frame, days))
+    return components.chart("home-movements", charts.movements_per_day(frame, days), "Día")
 
 
 def providers_chart(fetch):
     """Draw the providers with most orders in the last 30 days."""
     frame = fetch(queries.ORDERS_BY_PROVIDER, Filters(days=DAYS, limit=10))
     figure = charts.empty_figure() if frame is None else charts.top_providers(frame)
-    return components.chart("home-providers", figure)
+    return components.chart("home-providers", figure, "Proveedor")
 
 
 @callback(

@@ -87,7 +87,8 @@ def results(text: str | None, failures: list[str]) -> list:
         shown = f"Los primeros {RESULTS_SHOWN} productos: afiná la búsqueda para ver otros"
     items = [_result_item(row) for row in found.itertuples()]
     return [html.Div(shown, id="productos-count", className="small text-muted mb-1"),
-            dbc.ListGroup(items, id="productos-results", className="mb-3")]
+            # Links, not list items: a <ul> may only hold <li> (ListGroup's default).
+            dbc.ListGroup(items, id="productos-results", className="mb-3", tag="div")]
 
 
 def _result_item(row) -> dbc.ListGroupItem:
@@ -175,7 +176,7 @@ def _chart_card(title: str, graph_id: str, caption: str, product_id: int, failur
     query, builder = CHARTS[graph_id]
     frame = _run(graph_id, lambda conn, now: query(conn, product_id, now), failures)
     figure = charts.empty_figure("Sin datos.") if frame is None else builder(frame)
-    content = components.chart(graph_id, figure)
+    content = components.chart(graph_id, figure, "Mes")
     return components.card(title, components.graph(graph_id, title, content=content), PAGE,
                            caption=caption)
 

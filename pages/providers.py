@@ -111,7 +111,8 @@ def fill(_load):
         chart = components.chart("providers-chart", charts.empty_figure(message))
         return [], chart, components.empty_state(message)
     rows = frame.assign(id=frame["nombre"]).to_dict("records")
-    return rows, components.chart("providers-chart", charts.provider_orders(frame)), None
+    drawn = components.chart("providers-chart", charts.provider_orders(frame), "Proveedor")
+    return rows, drawn, None
 
 
 def analytics_href(nombre: str) -> str:

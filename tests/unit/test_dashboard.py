@@ -87,7 +87,9 @@ def test_home_auto_refresh_rebuilds_every_panel(pages_app):
     assert len(panels["home-today"]["children"]) == 6
     assert len(panels["home-recent"]["children"]) == 4
     assert len(panels["home-kpis"]["children"]) == 5
-    assert panels["home-weekly-box"]["children"]["props"]["id"] == "home-weekly"
+    drawn, table = panels["home-weekly-box"]["children"]["props"]["children"]
+    assert drawn["props"]["children"]["props"]["id"] == "home-weekly"
+    assert table["props"]["id"] == "home-weekly-datos"  # «Ver como tabla»
     assert "sideUpdate" not in reply
 
 

@@ -1,0 +1,66 @@
+/* Mini Market: accessible names, in Spanish, that Dash's own components leave out: the
+   DataTable's filter boxes and page buttons, and the day pickers (named after their <label>,
+   not after their «dd/mm/aaaa» placeholder). Re-applied whenever Dash redraws part of a page. */
+(function () {
+  var PAGE_BUTTONS = {
+    "first-page": "Primera página", "previous-page": "Página anterior",
+    "next-page": "Página siguiente", "last-page": "Última página"
+  };
+
+  function name(element, text) {
+    if (text && element.getAttribute("aria-label") !== text) {
+      element.setAttribute("aria-label", text);
+    }
+  }
+
+  function columnName(filterCell) {
+    var table = filterCell.closest(".dash-spreadsheet-container") || document;
+    var column = filterCell.getAttribute("data-dash-column");
+    var header = table.querySelector("th.dash-header[data-dash-column=\"" + column + "\"]");
+    return header ? header.textContent.trim() : column;
+  }
+
+  function nameAll() {
+    document.querySelectorAll(".dash-filter[data-dash-column] input[type=text]")
+      .forEach(function (input) {
+        name(input, "Filtrar por " + columnName(input.closest(".dash-filter")));
+      });
+    Object.keys(PAGE_BUTTONS).forEach(function (kind) {
+      document.querySelectorAll(".previous-next-container button." + kind)
+        .forEach(function (button) { name(button, PAGE_BUTTONS[kind]); });
+    });
+    document.querySelectorAll(".previous-next-container input.current-page")
+      .forEach(function (input) { name(input, "Página actual"); });
+    document.querySelectorAll("input.dash-datepicker-input[id]").forEach(function (input) {
+      var label = document.querySelector("label[for=\"" + CSS.escape(input.id) + "\"]");
+      if (label) {
+        name(input, label.textContent.trim() + " (" + (input.placeholder || "fecha") + ")");
+      }
+    });
+    document.querySelectorAll(".dash-datepicker-clear")
+      .forEach(function (cross) { name(cross, "Borrar la fecha"); });
+    // dcc.Clipboard draws a bare <div> (the «Copiar» of pages/compras.py has class "copy"):
+    // a button role, a name and a place in the TAB order; ENTER and SPACE press it.
+    document.querySelectorAll(".copy[id]:not([tabindex])").forEach(function (copy) {
+      copy.setAttribute("role", "button");
+      copy.setAttribute("tabindex", "0");
+      name(copy, copy.getAttribute("title") || "Copiar");
+    });
+  }
+
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if ((event.key === "Enter" || event.key === " ") && target.matches &&
+        target.matches(".copy[role=button]")) {
+      event.preventDefault();
+      target.click();
+    }
+  });
+
+  var pending = false;
+  new MutationObserver(function () {
+    if (pending) { return; }
+    pending = true;
+    setTimeout(function () { pending = false; nameAll(); }, 30);
+  }).observe(document.documentElement, {childList: true, subtree: true});
+})();
