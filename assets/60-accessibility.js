@@ -37,6 +37,24 @@
         name(input, label.textContent.trim() + " (" + (input.placeholder || "fecha") + ")");
       }
     });
+    // Dash 4 dropdowns are buttons named by their value only: their <label> goes first.
+    document.querySelectorAll("button.dash-dropdown[id]").forEach(function (button) {
+      var label = document.querySelector("label[for=\"" + CSS.escape(button.id) + "\"]");
+      var names = (button.getAttribute("aria-labelledby") || "").split(" ");
+      if (!label) { return; }
+      label.id = label.id || button.id + "-label";
+      if (names.indexOf(label.id) < 0) {
+        button.setAttribute("aria-labelledby", [label.id].concat(names).join(" ").trim());
+      }
+    });
+    // The steppers of number boxes, named after the box's label.
+    document.querySelectorAll("button.dash-input-stepper[aria-controls]").forEach(function (button) {
+      var label = document.querySelector(
+        "label[for=\"" + CSS.escape(button.getAttribute("aria-controls")) + "\"]");
+      var what = label ? " " + label.textContent.trim() : "";
+      var up = button.classList.contains("dash-stepper-increment");
+      name(button, (up ? "Subir" : "Bajar") + what);
+    });
     document.querySelectorAll(".dash-datepicker-clear")
       .forEach(function (cross) { name(cross, "Borrar la fecha"); });
     // dcc.Clipboard draws a bare <div> (the «Copiar» of pages/compras.py has class "copy"):

@@ -116,7 +116,9 @@ def _index_card():
     picker = dcc.Dropdown(id="facturas-index-pick", multi=True, placeholder="Elegí proveedores",
                           className="mb-2", labels=DROPDOWN_LABELS)
     return components.card(
-        "Índice de precios por proveedor", html.Div([picker, components.graph(
+        "Índice de precios por proveedor", html.Div([html.Label(
+            "Proveedores del índice", htmlFor="facturas-index-pick", className="visually-hidden"),
+            picker, components.graph(
             "facturas-index", "Índice de precios")]), PAGE, None,
         "Últimos 12 meses completos, 100 en el primero (de entrada: los 5 que más aumentaron)")
 
@@ -124,12 +126,14 @@ def _index_card():
 def _products_card():
     picker = dcc.Dropdown(id="facturas-product-pick", clearable=False, className="mb-2",
                           placeholder="Elegí un proveedor", labels=DROPDOWN_LABELS)
+    label = html.Label("Proveedor de la tabla de productos", htmlFor="facturas-product-pick",
+                       className="visually-hidden")
     table = components.data_table("facturas-products", PRODUCT_COLUMNS, page_size=5)
     for column in table.columns:
         column.pop("format", None)
         column["type"] = "text"
     return components.card("Productos que más aumentaron", html.Div([
-        picker, table, html.Div(id="facturas-products-empty")]), PAGE, None,
+        label, picker, table, html.Div(id="facturas-products-empty")]), PAGE, None,
         "Los 5 productos con mayor aumento del proveedor elegido")
 
 

@@ -206,7 +206,9 @@ def today_cards(fetch, low_stock) -> list:
         _today_card("Productos sin stock", fmt_int(out), "sin_stock", "home-today-out",
                     alert=out > 0),
         _today_card("Facturas por procesar",
-                    html.A(fmt_int(counts["facturas_sin_procesar"]), href="/facturas"),
+                    html.A(fmt_int(counts["facturas_sin_procesar"]), href="/facturas",
+                           **{"aria-label": f"{fmt_int(counts['facturas_sin_procesar'])} "
+                                            "facturas por procesar: ver en «Facturas»"}),
                     "facturas_sin_procesar", "home-today-invoices", "ver en «Facturas»"),
         _today_card("Pedidos pendientes", fmt_int(counts["pendientes"]), "pendientes",
                     "home-today-pending", "ni entregados ni cancelados"),

@@ -167,13 +167,16 @@ def test_analytics_filters_work_with_the_keyboard_alone(dash_duo, start_dashboar
     dash_duo.driver.get(dash_duo.server_url + "/analytics")
     wait_for_charts(dash_duo, 6)
     driver = dash_duo.driver
-    # Each change reaches the URL before the next, as a person sees the charts update.
+    # Each change reaches the URL and the charts before the next, as a person sees them
+    # update (an answer in flight rewrites every control, a half-typed name included).
     tab_to(driver, "analytics-start")
     press(driver, "01/03/2026", Keys.TAB)  # a typed day is taken on TAB
     wait_for(lambda: query(dash_duo) == {"start_date": ["2026-03-01"]})
+    wait_for_charts(dash_duo, 6)
     tab_to(driver, "analytics-end")
     press(driver, "14/03/2026", Keys.TAB)
     wait_for(lambda: query(dash_duo).get("end_date") == ["2026-03-14"])
+    wait_for_charts(dash_duo, 6)
     tab_to(driver, "analytics-proveedor")
     press(driver, "lacteos", Keys.ENTER)
     wanted = {"start_date": ["2026-03-01"], "end_date": ["2026-03-14"], "proveedor": ["lacteos"]}
@@ -275,3 +278,53 @@ def test_every_chart_has_its_table_one_click_away(dash_duo, start_dashboard):
             .map(tr => Array.from(tr.children).map(cell => cell.textContent));""")
     assert len(weekly) == 12 and weekly[-1] == ["09/03 (parcial)", "3"]
     assert dash_duo.get_logs() == []
+
+
+# ---- Every control has a name, the one its label gives (as the browser computes it).
+
+CONTROL_ROLES = {"textbox", "searchbox", "combobox", "button", "link", "spinbutton", "checkbox",
+                 "listbox", "radio"}
+
+
+def accessible_name(driver, selector: str) -> str:
+    """Return the accessible name Chromium computes for the first element matching selector."""
+    root = driver.execute_cdp_cmd("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+    node = driver.execute_cdp_cmd("DOM.querySelector", {"nodeId": root, "selector": selector})
+    tree = driver.execute_cdp_cmd("Accessibility.getPartialAXTree",
+                                  {"nodeId": node["nodeId"], "fetchRelatives": False})
+    return tree["nodes"][0].get("name", {}).get("value", "")
+
+
+def unnamed_controls(driver) -> list[str]:
+    """Return the role and DOM node of every control in the page without a name."""
+    nodes = driver.execute_cdp_cmd("Accessibility.getFullAXTree", {})["nodes"]
+    return [f"{n['role']['value']} #{n.get('backendDOMNodeId')}" for n in nodes
+            if not n.get("ignored") and n.get("role", {}).get("value") in CONTROL_ROLES
+            and not n.get("name", {}).get("value", "").strip()]
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_control_has_a_name(demo_app, page):
+    duo, url = demo_app
+    open_ready(duo, url, *PAGES[page])
+    wait_for(lambda: not unnamed_controls(duo.driver))
+
+
+def test_controls_are_named_by_their_labels(demo_app):
+    duo, url = demo_app
+    driver = duo.driver
+    open_ready(duo, url, *PAGES["analisis"])
+    wait_for(lambda: accessible_name(driver, "#analytics-start") == "Desde (dd/mm/aaaa)")
+    assert accessible_name(driver, "#analytics-end") == "Hasta (dd/mm/aaaa)"
+    assert accessible_name(driver, "#analytics-proveedor") == "Proveedor"
+    assert accessible_name(driver, "#analytics-top-table .dash-filter input[type=text]") == (
+        "Filtrar por Producto")
+    assert accessible_name(driver, ".previous-next-container button.next-page") == (
+        "Página siguiente")
+    open_ready(duo, url, *PAGES["facturas"])
+    wait_for(lambda: accessible_name(driver, "#facturas-meses").startswith("Meses"))
+    picked = accessible_name(driver, "#facturas-index-pick")
+    assert picked.startswith("Proveedores del índice") and "elegidos" in picked
+    assert accessible_name(driver, "#facturas-product-pick").startswith(
+        "Proveedor de la tabla de productos")
+    assert accessible_name(driver, ".dash-stepper-increment") == "Subir Tolerancia %"
