@@ -75,6 +75,53 @@
     }
   });
 
+  // «Ver como tabla» (minimarket_dash/chart_table.py): the table is built from the data the
+  // server sent in data-table when the disclosure opens, and again if that data changes.
+  function buildTable(body) {
+    var data = JSON.parse(body.getAttribute("data-table"));
+    var table = document.createElement("table");
+    table.className = "table table-sm mb-0 chart-data-table";
+    var headRow = table.createTHead().insertRow();
+    data.headers.forEach(function (text, index) {
+      var cell = document.createElement("th");
+      cell.scope = "col";
+      if (index) { cell.className = "text-end"; }
+      cell.textContent = text;
+      headRow.appendChild(cell);
+    });
+    var tbody = table.createTBody();
+    data.rows.forEach(function (row) {
+      var line = tbody.insertRow();
+      row.forEach(function (text, index) {
+        var cell = document.createElement(index ? "td" : "th");
+        if (index) { cell.className = "text-end"; } else { cell.scope = "row"; cell.className = "fw-normal"; }
+        cell.textContent = text;
+        line.appendChild(cell);
+      });
+    });
+    var parts = [table];
+    if (data.note) {
+      var note = document.createElement("p");
+      note.className = "small text-muted mb-0";
+      note.textContent = data.note;
+      parts.push(note);
+    }
+    body.replaceChildren.apply(body, parts);
+    body.setAttribute("data-built", body.getAttribute("data-table"));
+  }
+
+  function fillOpenTables() {
+    document.querySelectorAll("details.chart-data[open] > .chart-data-body").forEach(function (body) {
+      if (body.getAttribute("data-built") !== body.getAttribute("data-table")) { buildTable(body); }
+    });
+  }
+
+  document.addEventListener("toggle", function (event) {  // toggle does not bubble: capture
+    if (event.target.matches && event.target.matches("details.chart-data")) { fillOpenTables(); }
+  }, true);
+  new MutationObserver(fillOpenTables).observe(document.documentElement,
+    {attributes: true, attributeFilter: ["data-table"], subtree: true});
+
   var pending = false;
   new MutationObserver(function () {
     if (pending) { return; }

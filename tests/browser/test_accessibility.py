@@ -261,11 +261,12 @@ def test_every_chart_has_its_table_one_click_away(dash_duo, start_dashboard):
     assert len(named) == 3 and all(label and label.startswith("Gráfico de ") for label in named)
     summary = dash_duo.find_element("#home-providers-datos summary")
     assert summary.text == "Ver como tabla"
-    assert not dash_duo.find_element("#home-providers-datos table").is_displayed()
+    # The table is built from the data the chart's answer carries when it is opened.
+    assert driver.find_elements(By.CSS_SELECTOR, "#home-providers-datos table") == []
     scroll_to(driver, summary)
     driver.execute_script("arguments[0].focus()", summary)
     press(driver, Keys.ENTER)  # a <summary> opens with the keyboard too
-    assert dash_duo.find_element("#home-providers-datos table").is_displayed()
+    assert dash_duo.wait_for_element("#home-providers-datos table").is_displayed()
     rows = driver.execute_script("""
         return Array.from(document.querySelectorAll('#home-providers-datos tr'))
             .map(tr => Array.from(tr.children).map(cell => cell.textContent));""")
@@ -273,6 +274,11 @@ def test_every_chart_has_its_table_one_click_away(dash_duo, start_dashboard):
     assert rows[0][0] == "Proveedor"
     assert rows[1:] == [["Bebidas Norte", "3"], ["Lácteos del Sur", "2"]]
     assert bars(dash_duo, "home-providers") == {"Bebidas Norte": 3, "Lácteos del Sur": 2}
+    assert driver.find_elements(By.CSS_SELECTOR, "#home-weekly-datos table") == []  # built on open
+    weekly_summary = dash_duo.find_element("#home-weekly-datos summary")
+    scroll_to(driver, weekly_summary)
+    weekly_summary.click()
+    dash_duo.wait_for_element("#home-weekly-datos table")
     weekly = driver.execute_script("""
         return Array.from(document.querySelectorAll('#home-weekly-datos tbody tr'))
             .map(tr => Array.from(tr.children).map(cell => cell.textContent));""")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 
 from minimarket_dash import chart_table, charts
@@ -49,7 +51,8 @@ def test_long_charts_show_the_first_rows_and_say_so():
     figure = {"data": [{"type": "scatter", "x": days, "y": [1] * len(days), "name": "Salidas"}],
               "layout": {}}
     details = chart_table.details("linea", figure, "Día")
-    table, note = details.children[1].children
-    assert len(table.children[1].children) == chart_table.ROWS_SHOWN
-    assert note.children == "Se muestran las primeras 400 filas de 405; la descarga tiene todas."
+    table = json.loads(getattr(details.children[1], "data-table"))
+    assert table["headers"] == ["Día", "Salidas"]
+    assert len(table["rows"]) == chart_table.ROWS_SHOWN and table["rows"][-1] == ["d399", "1"]
+    assert table["note"] == "Se muestran las primeras 400 filas de 405; la descarga tiene todas."
     assert details.id == "linea-datos" and details.children[0].children == "Ver como tabla"
