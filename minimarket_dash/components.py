@@ -302,7 +302,9 @@ def download_button(page: str, name: str, label: str = "CSV", title: str = "") -
                 **{"aria-label": f"Descargar {title or name} como CSV"},
             ),
             html.Button(
-                ["⬇ ", "Excel"], id={"type": XLSX_BUTTON, "page": page, "name": name},
+                # «CSV de todo» beside «Excel de todo»: the same words, the other format.
+                ["⬇ ", label.replace("CSV", "Excel", 1) if "CSV" in label else "Excel"],
+                id={"type": XLSX_BUTTON, "page": page, "name": name},
                 className="btn btn-link btn-sm p-0 ms-2 download-btn", type="button",
                 title=f"Descargar {title or name} como Excel",
                 **{"aria-label": f"Descargar {title or name} como Excel"},

@@ -168,3 +168,15 @@ def test_page_buttons_send_csv_or_xlsx_by_the_clicked_type():
     sheet = read(base64.b64decode(as_xlsx["content"]))
     assert [cell.value for cell in sheet[2]] == ["=1+2", 3]
     assert sheet["A2"].data_type == "s"
+
+
+def test_the_excel_button_says_what_its_csv_neighbour_says():
+    """«CSV de todo» sits beside «Excel de todo»; a plain «CSV» beside a plain «Excel»."""
+    from minimarket_dash import components
+
+    def labels(button_row):
+        return [button.children[1] for button in button_row.children[:2]]
+
+    assert labels(components.download_button("p", "todo", "CSV de todo")) == [
+        "CSV de todo", "Excel de todo"]
+    assert labels(components.download_button("p", "x")) == ["CSV", "Excel"]
