@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import sys
@@ -90,7 +91,17 @@ def post_worker_init(worker):
     app.test_client().get(
         "/_favicon.ico", base_url=f"https://{host}", headers={"X-Request-ID": "gunicorn-warmup"}
     )
+    _freeze_loaded_objects()
     _start_refresher()
+
+
+def _freeze_loaded_objects():
+    """Leave the objects of the loaded app (Dash, plotly, pandas: millions of them) out of the
+    garbage collector's full passes: those passes walked them all and paused an answer that
+    builds many objects, such as /api/invoices, by ~50 ms (bench/NOTES.md). They live as long
+    as the worker anyway."""
+    gc.collect()
+    gc.freeze()
 
 
 def _start_refresher():

@@ -39,9 +39,11 @@ class Line(NamedTuple):
     precio: float | None
 
 
-@dataclass(frozen=True)
-class Order:
-    """A delivered order that may be an invoice's: its lines keyed by normalised name."""
+class Order(NamedTuple):
+    """A delivered order that may be an invoice's: its lines keyed by normalised name.
+
+    A tuple, not a dataclass: a window holds ~9,000 candidates, built on every request.
+    """
 
     id: int
     numero_pedido: str | None

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Date, Integer, String, cast, func
+import json
+from collections.abc import Sequence
+
+from sqlalchemy import Date, Integer, String, any_, bindparam, cast, func, literal_column, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.elements import ColumnElement
 
 _UNITS = {"day": (10, "YYYY-MM-DD"), "month": (7, "YYYY-MM")}
@@ -49,3 +53,13 @@ def sort_text(column, dialect: str) -> ColumnElement:
     if dialect == "sqlite":
         return column
     return cast(column, String).collate("C")
+
+
+def one_of_ids(column, ids: Sequence[int], dialect: str) -> ColumnElement:
+    """Return `column IN ids` with the ids as one parameter (a JSON array read by json_each in
+    SQLite, an array in PostgreSQL): SQLAlchemy renders an IN list one bound parameter per
+    value, ~25 ms for the ~9,000 candidate orders of /api/invoices."""
+    if dialect == "sqlite":
+        values = func.json_each(bindparam(None, json.dumps([int(i) for i in ids]), String))
+        return column.in_(select(literal_column("value")).select_from(values))
+    return column == any_(bindparam(None, [int(i) for i in ids], ARRAY(Integer)))
