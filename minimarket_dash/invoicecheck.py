@@ -154,13 +154,18 @@ def pick_order(invoice: Invoice, candidates: Iterable[Order], taken: set[int]) -
     best: tuple[int, int, int] | None = None
     chosen: Order | None = None
     names = {item.clave for item in invoice.items}
+    provider, day = invoice.proveedor_id, invoice.fecha_factura
     for order in candidates:
-        gap = abs((order.entrega - invoice.fecha_factura).days)
-        if order.id in taken or order.proveedor_id != invoice.proveedor_id or gap > MATCH_DAYS:
+        if order.id in taken or order.proveedor_id != provider:
             continue
-        shared = len(names & order.lines.keys())
+        gap = abs((order.entrega - day).days)
+        if gap > MATCH_DAYS:
+            continue
+        shared = len(names.intersection(order.lines.keys()))
+        if not shared:
+            continue
         rank = (-shared, gap, order.id)
-        if shared and (best is None or rank < best):
+        if best is None or rank < best:
             best, chosen = rank, order
     return chosen
 
