@@ -206,9 +206,18 @@ def sync(search, start, end, proveedor, _presets, _clear):
     # The date pickers report their value once when drawn: that changes nothing and must not
     # hide the notice about the link's ignored values.
     notice = components.notice(controls.notices) if controls.notices else None
-    return (new_search if changed else dash.no_update, _iso(filters.start_date),
-            _iso(filters.end_date), filters.proveedor or "",
+    # A control is written back only when its value changes (a preset, «Limpiar», a value
+    # dropped): rewriting every control wiped what the manager was typing in another one
+    # while this answer was on its way.
+    return (new_search if changed else dash.no_update,
+            _changed(_iso(filters.start_date), start), _changed(_iso(filters.end_date), end),
+            _changed(filters.proveedor or "", proveedor or ""),
             notice if changed or controls.notices else dash.no_update)
+
+
+def _changed(new, current):
+    """Return `new` for a control, or no_update when it already shows that value."""
+    return dash.no_update if new == current else new
 
 
 def _apply(trigger, filters: Filters) -> Filters:

@@ -125,3 +125,34 @@ def test_home_lists_todays_deliveries_first_and_at_most_a_hundred(pages_app):
     assert len(items) == home.DELIVERIES_SHOWN == 100
     assert "PED-HOY" in str(items[0]) and "PED-L0" in str(items[1])  # then most days late
     assert note.children == "Se muestran 100 de 150: el CSV de este panel tiene todos."
+
+
+def _sync_analytics(client, start, end, proveedor, trigger: str) -> dict:
+    """Fire Análisis' URL/controls callback as the browser does when one control changes."""
+    deps = client.get("/_dash-dependencies").get_json()
+    dep = next(d for d in deps if d["output"].startswith("..analytics-url.search"))
+    outputs = [dict(zip(("id", "property"), o.rsplit(".", 1), strict=True))
+               for o in dep["output"].strip(".").split("...")]
+    values = {"analytics-url": "", "analytics-start": start, "analytics-end": end,
+              "analytics-proveedor": proveedor}
+    inputs = [{"id": i["id"], "property": i["property"], "value": values.get(i["id"])}
+              for i in dep["inputs"] if not i["id"].startswith("{")]
+    inputs.insert(4, [])  # the presets (pattern-matching ids): none clicked
+    body = {"output": dep["output"], "outputs": outputs, "state": [], "inputs": inputs,
+            "changedPropIds": [trigger]}
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200, response.data[:300]
+    return response.get_json()["response"]
+
+
+def test_analytics_writes_back_only_the_controls_whose_value_changes(pages_app):
+    """A date change must not rewrite the provider box (it would wipe what is being typed
+    there while the answer travels); a value the filters drop is written back cleared."""
+    client = pages_app.test_client()
+    reply = _sync_analytics(client, "2026-03-01", None, "", "analytics-start.date")
+    assert reply["analytics-url"]["search"] == "?start_date=2026-03-01"
+    assert "analytics-proveedor" not in reply and "analytics-start" not in reply
+    reply = _sync_analytics(client, "2026-13-45", None, "Sur", "analytics-start.date")
+    assert reply["analytics-start"]["date"] is None  # an impossible date is cleared
+    assert reply["analytics-url"]["search"] == "?proveedor=Sur"
+    assert "analytics-proveedor" not in reply
