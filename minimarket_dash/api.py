@@ -136,10 +136,11 @@ def trends() -> Response:
     return json_response(data.remember(f"api:trends:{filters.cache_key()}", build))
 
 
-def listing_body(listing: Listing, filters: Filters, encode: Callable[[list], str | bytes]
-                 ) -> str | bytes:
-    """Return the listing's rows for filters, encoded, from the cache when possible."""
-    key = f"api:{encode.__name__}:{listing.metric.name}:{filters.cache_key()}"
+def listing_body(listing: Listing, filters: Filters, encode: Callable[[list], str | bytes],
+                 tag: str = "json") -> str | bytes:
+    """Return the listing's rows for filters, encoded (`tag` names the encoding in the cache
+    key), from the cache when possible."""
+    key = f"api:{tag}:{listing.metric.name}:{filters.cache_key()}"
     return data.remember(
         key, lambda: encode(records(data.fetch(listing.metric, filters), listing.fields))
     )
@@ -154,55 +155,44 @@ def json_view(listing: Listing) -> Callable[[], Response]:
     return view
 
 
-def csv_view(name: str, listing: Listing) -> Callable[[], Response]:
-    """Build the CSV export view of a list endpoint."""
+@dataclass(frozen=True)
+class ExportFormat:
+    """A download format of the exports: how rows become the file, and how it is answered."""
 
-    def to_csv(rows: list) -> str:
-        return csvexport.to_csv(listing.fields, rows)
+    extension: str
+    write: Callable[..., str | bytes]  # (fields, rows, declared kinds or None) -> body
+    respond: Callable[[str | bytes, str], Response]  # (body, file name) -> attachment
+
+
+EXPORT_FORMATS = (
+    ExportFormat("csv", lambda fields, rows, _kinds: csvexport.to_csv(fields, rows),
+                 csvexport.csv_response),
+    # The Excel twin of every CSV: the same rows, typed cells (xlsxexport).
+    ExportFormat("xlsx", xlsxexport.to_xlsx, xlsxexport.xlsx_response),
+)
+
+
+def export_view(name: str, listing: Listing, export: ExportFormat) -> Callable[[], Response]:
+    """Build the CSV or Excel export view of a list endpoint."""
+    kinds = xlsxexport.field_kinds(listing.metric.fields)
 
     def view() -> Response:
         filters = request_filters(listing.params)
         parts = csvexport.filter_parts(filters) if listing.params else []
-        filename = csvexport.file_name(name, *parts, clock.today())
-        return csvexport.csv_response(listing_body(listing, filters, to_csv), filename)
+        filename = csvexport.file_name(name, *parts, clock.today(), extension=export.extension)
+        body = listing_body(listing, filters,
+                            lambda rows: export.write(listing.fields, rows, kinds),
+                            tag=export.extension)
+        return export.respond(body, filename)
 
     return view
 
 
-def xlsx_view(name: str, listing: Listing) -> Callable[[], Response]:
-    """Build the Excel export view of a list endpoint (the CSV's rows, typed cells)."""
-
-    def to_xlsx(rows: list) -> bytes:
-        kinds = xlsxexport.field_kinds(listing.metric.fields)
-        return xlsxexport.to_xlsx(listing.fields, rows, kinds)
-
-    def view() -> Response:
-        filters = request_filters(listing.params)
-        parts = csvexport.filter_parts(filters) if listing.params else []
-        filename = csvexport.file_name(name, *parts, clock.today(), extension="xlsx")
-        return xlsxexport.xlsx_response(listing_body(listing, filters, to_xlsx), filename)
-
-    return view
-
-
-@bp.get("/export/summary.csv")
-def summary_csv() -> Response:
-    """GET /api/export/summary.csv: one row, flat proveedor_top_* columns."""
-    text = data.remember(
-        "csv:summary", lambda: csvexport.to_csv(SUMMARY_FIELDS, [summary_row()])
-    )
-    return csvexport.csv_response(text, csvexport.file_name("summary", clock.today()))
-
-
-@bp.get("/export/summary.xlsx")
-def summary_xlsx() -> Response:
-    """GET /api/export/summary.xlsx: the CSV's row in an Excel sheet."""
-    kinds = xlsxexport.field_kinds(queries.SUMMARY.fields)
-    content = data.remember(
-        "xlsx:summary", lambda: xlsxexport.to_xlsx(SUMMARY_FIELDS, [summary_row()], kinds)
-    )
-    filename = csvexport.file_name("summary", clock.today(), extension="xlsx")
-    return xlsxexport.xlsx_response(content, filename)
+def add_listing_exports(name: str, listing: Listing) -> None:
+    """Register /export/<name>.csv and .xlsx of a list endpoint."""
+    for export in EXPORT_FORMATS:
+        bp.add_url_rule(f"/export/{name}.{export.extension}", f"{export.extension}_{name}",
+                        export_view(name, listing, export), methods=["GET"])
 
 
 @bp.get("/reorder")
@@ -211,24 +201,6 @@ def reorder() -> Response:
     return nested_json("reorder", REORDER_PARAMS, lambda f: dumps(reorder_body(f)))
 
 
-@bp.get("/export/reorder.csv")
-def reorder_csv() -> Response:
-    """GET /api/export/reorder.csv: the product rows of /api/reorder."""
-    return nested_csv(
-        "reorder", REORDER_PARAMS, REORDER_PRODUCT_FIELDS,
-        lambda f: records(data.fetch(queries.REORDER, f), REORDER_PRODUCT_FIELDS),
-        extra_parts=reorder_parts,
-    )
-
-
-@bp.get("/export/reorder.xlsx")
-def reorder_xlsx() -> Response:
-    """GET /api/export/reorder.xlsx: the CSV's rows in an Excel sheet."""
-    return nested_xlsx(
-        "reorder", REORDER_PARAMS, REORDER_PRODUCT_FIELDS,
-        lambda f: records(data.fetch(queries.REORDER, f), REORDER_PRODUCT_FIELDS),
-        extra_parts=reorder_parts, kinds=xlsxexport.field_kinds(REORDER_PRODUCT),
-    )
 # ---- «Facturas y precios»: nested bodies built by invoice_report from the shared metrics.
 
 INVOICE_PARAMS = (*DATED, "tolerancia")
@@ -253,31 +225,33 @@ def nested_json(name: str, params: tuple[str, ...], build: Callable[[Filters], s
     return json_response(data.remember(key, lambda: build(filters)))
 
 
-def nested_csv(
-    name: str, params: tuple[str, ...], fields, rows: Callable[[Filters], list],
-    extra_parts: Callable[[Filters], list[str]] | None = None,
+def nested_export(
+    export: ExportFormat, name: str, params: tuple[str, ...], fields,
+    rows: Callable[[Filters], list], extra_parts: Callable[[Filters], list[str]] | None = None,
+    kinds: dict[str, xlsxexport.Kind] | None = None,
 ) -> Response:
-    """Answer the CSV of an envelope endpoint: `rows` flattened under `fields`, cached."""
+    """Answer a download of an envelope endpoint: `rows` flattened under `fields`, cached;
+    `kinds` types the Excel columns (guessed from values and names where not given)."""
     filters = request_filters(params)
-    text = data.remember(f"csv:{name}:{filters.cache_key()}",
-                         lambda: csvexport.to_csv(fields, rows(filters)))
+    body = data.remember(f"{export.extension}:{name}:{filters.cache_key()}",
+                         lambda: export.write(fields, rows(filters), kinds))
     parts = csvexport.filter_parts(filters) + (extra_parts(filters) if extra_parts else [])
-    return csvexport.csv_response(text, csvexport.file_name(name, *parts, clock.today()))
+    return export.respond(
+        body, csvexport.file_name(name, *parts, clock.today(), extension=export.extension))
 
 
-def nested_xlsx(
+def add_exports(
     name: str, params: tuple[str, ...], fields, rows: Callable[[Filters], list],
     extra_parts: Callable[[Filters], list[str]] | None = None,
     kinds: dict[str, xlsxexport.Kind] | None = None,
-) -> Response:
-    """Answer the Excel twin of nested_csv: the same rows, typed cells (kinds guessed from the
-    values and names where not given), cached."""
-    filters = request_filters(params)
-    content = data.remember(f"xlsx:{name}:{filters.cache_key()}",
-                            lambda: xlsxexport.to_xlsx(fields, rows(filters), kinds))
-    parts = csvexport.filter_parts(filters) + (extra_parts(filters) if extra_parts else [])
-    filename = csvexport.file_name(name, *parts, clock.today(), extension="xlsx")
-    return xlsxexport.xlsx_response(content, filename)
+) -> None:
+    """Register /export/<name>.csv and its Excel twin /export/<name>.xlsx (nested_export)."""
+    for export in EXPORT_FORMATS:
+        def view(export: ExportFormat = export) -> Response:
+            return nested_export(export, name, params, fields, rows, extra_parts, kinds)
+
+        bp.add_url_rule(f"/export/{name}.{export.extension}", f"{export.extension}_{name}",
+                        view, methods=["GET"])
 
 
 @bp.get("/invoices")
@@ -294,32 +268,10 @@ def price_changes() -> Response:
                    lambda f: dumps(invoice_report.price_body(price_report(f))))
 
 
-@bp.get("/export/invoices.csv")
-def invoices_csv() -> Response:
-    """GET /api/export/invoices.csv: one row per invoice, flags joined by `|`."""
-    return nested_csv("invoices", INVOICE_PARAMS, invoice_report.INVOICE_CSV_FIELDS,
-                       lambda f: invoice_report.invoice_csv_rows(invoice_frame(f)))
-
-
-@bp.get("/export/price-changes.csv")
-def price_changes_csv() -> Response:
-    """GET /api/export/price-changes.csv: one row per provider."""
-    return nested_csv("price-changes", PRICE_PARAMS, invoice_report.PRICE_CSV_FIELDS,
-                       lambda f: invoice_report.price_csv_rows(price_report(f)))
-
-
-@bp.get("/export/invoices.xlsx")
-def invoices_xlsx() -> Response:
-    """GET /api/export/invoices.xlsx: the CSV's rows in an Excel sheet."""
-    return nested_xlsx("invoices", INVOICE_PARAMS, invoice_report.INVOICE_CSV_FIELDS,
-                       lambda f: invoice_report.invoice_csv_rows(invoice_frame(f)))
-
-
-@bp.get("/export/price-changes.xlsx")
-def price_changes_xlsx() -> Response:
-    """GET /api/export/price-changes.xlsx: the CSV's rows in an Excel sheet."""
-    return nested_xlsx("price-changes", PRICE_PARAMS, invoice_report.PRICE_CSV_FIELDS,
-                       lambda f: invoice_report.price_csv_rows(price_report(f)))
+add_exports("invoices", INVOICE_PARAMS, invoice_report.INVOICE_CSV_FIELDS,
+            lambda f: invoice_report.invoice_csv_rows(invoice_frame(f)))
+add_exports("price-changes", PRICE_PARAMS, invoice_report.PRICE_CSV_FIELDS,
+            lambda f: invoice_report.price_csv_rows(price_report(f)))
 
 
 @bp.get("/openapi.json")
@@ -364,14 +316,21 @@ def reorder_body(filters: Filters) -> dict[str, object]:
 def reorder_parts(filters: Filters) -> list[str]:
     """Describe the reorder-only filters as file-name parts."""
     return [f"{filters.dias}-dias"] + (["solo-hoy"] if filters.solo_hoy else [])
+
+
+# The summary's one flat row (proveedor_top_* columns), and the product rows of /api/reorder.
+add_exports("summary", (), SUMMARY_FIELDS, lambda _filters: [summary_row()],
+            kinds=xlsxexport.field_kinds(queries.SUMMARY.fields))
+add_exports("reorder", REORDER_PARAMS, REORDER_PRODUCT_FIELDS,
+            lambda f: records(data.fetch(queries.REORDER, f), REORDER_PRODUCT_FIELDS),
+            extra_parts=reorder_parts, kinds=xlsxexport.field_kinds(REORDER_PRODUCT))
+
+
 def _register_listings() -> None:
     for name, listing in LISTINGS.items():
         bp.add_url_rule(f"/{name}", f"list_{name}", json_view(listing), methods=["GET"])
     for name in CSV_LISTINGS:
-        view = csv_view(name, LISTINGS[name])
-        bp.add_url_rule(f"/export/{name}.csv", f"csv_{name}", view, methods=["GET"])
-        xlsx = xlsx_view(name, LISTINGS[name])
-        bp.add_url_rule(f"/export/{name}.xlsx", f"xlsx_{name}", xlsx, methods=["GET"])
+        add_listing_exports(name, LISTINGS[name])
 
 
 _register_listings()

@@ -15,16 +15,14 @@ from . import clock, data, queries
 from .api import (
     DATED,
     Listing,
+    add_exports,
+    add_listing_exports,
     bp,
-    csv_view,
     dumps,
     json_response,
     json_view,
-    nested_csv,
     nested_json,
-    nested_xlsx,
     records,
-    xlsx_view,
 )
 from .filters import Filters, ParamError, clean_proveedor, fold_text, parse_int
 from .queries.catalog import PRODUCT_FIELDS, search_products
@@ -59,20 +57,8 @@ def spending() -> Response:
     return nested_json("spending", DATED, lambda f: dumps(spending_body(f)))
 
 
-@bp.get("/export/spending.csv")
-def spending_csv() -> Response:
-    """GET /api/export/spending.csv: the two listings of /api/spending in one flat table."""
-    return nested_csv(
-        "spending", DATED, SPENDING_CSV_FIELDS, lambda f: spending_rows(spending_body(f))
-    )
-
-
-@bp.get("/export/spending.xlsx")
-def spending_xlsx() -> Response:
-    """GET /api/export/spending.xlsx: the CSV's flat table in an Excel sheet."""
-    return nested_xlsx(
-        "spending", DATED, SPENDING_CSV_FIELDS, lambda f: spending_rows(spending_body(f))
-    )
+# The two listings of /api/spending in one flat table, as CSV and Excel.
+add_exports("spending", DATED, SPENDING_CSV_FIELDS, lambda f: spending_rows(spending_body(f)))
 
 
 def today_body(today: date) -> dict[str, object]:
@@ -121,10 +107,4 @@ def products() -> Response:
 
 
 bp.add_url_rule("/low-stock", "list_low-stock", json_view(LOW_STOCK), methods=["GET"])
-bp.add_url_rule(
-    "/export/low-stock.csv", "csv_low-stock", csv_view("low-stock", LOW_STOCK), methods=["GET"]
-)
-bp.add_url_rule(
-    "/export/low-stock.xlsx", "xlsx_low-stock", xlsx_view("low-stock", LOW_STOCK),
-    methods=["GET"],
-)
+add_listing_exports("low-stock", LOW_STOCK)
