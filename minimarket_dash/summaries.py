@@ -358,6 +358,17 @@ def _orders_per_day(start: datetime, end: datetime, dialect: str):
 
 def _products_per_month(start: datetime, end: datetime, dialect: str):
     month, label = grouped(pedidos.c.fecha_pedido, "month", dialect)
+    return _products_per(month, label, mm_producto_mes, "mes", start, end)
+
+
+def _products_per_day(start: datetime, end: datetime, dialect: str):
+    day = day_value(pedidos.c.fecha_pedido, dialect)
+    return _products_per(day, day, mm_producto_dia, "dia", start, end)
+
+
+def _products_per(key, label, table, period: str, start: datetime, end: datetime):
+    """Units and orders per period (grouped by `key`, written as `label`), product name and
+    provider, of the orders placed in [start, end), into `table`."""
     source = (
         select(
             label,
@@ -368,28 +379,10 @@ def _products_per_month(start: datetime, end: datetime, dialect: str):
         )
         .join(pedidos, pedidos.c.id == detalle_pedidos.c.pedido_id)
         .where(_in_range(pedidos.c.fecha_pedido, start, end))
-        .group_by(month, detalle_pedidos.c.producto_nombre, pedidos.c.proveedor_id)
+        .group_by(key, detalle_pedidos.c.producto_nombre, pedidos.c.proveedor_id)
     )
-    columns = ["mes", "producto_nombre", "proveedor_id", "unidades", "ordenes"]
-    return insert(mm_producto_mes).from_select(columns, source)
-
-
-def _products_per_day(start: datetime, end: datetime, dialect: str):
-    day = day_value(pedidos.c.fecha_pedido, dialect)
-    source = (
-        select(
-            day,
-            detalle_pedidos.c.producto_nombre,
-            pedidos.c.proveedor_id,
-            func.sum(detalle_pedidos.c.cantidad),
-            func.count(func.distinct(detalle_pedidos.c.pedido_id)),
-        )
-        .join(pedidos, pedidos.c.id == detalle_pedidos.c.pedido_id)
-        .where(_in_range(pedidos.c.fecha_pedido, start, end))
-        .group_by(day, detalle_pedidos.c.producto_nombre, pedidos.c.proveedor_id)
-    )
-    columns = ["dia", "producto_nombre", "proveedor_id", "unidades", "ordenes"]
-    return insert(mm_producto_dia).from_select(columns, source)
+    columns = [period, "producto_nombre", "proveedor_id", "unidades", "ordenes"]
+    return insert(table).from_select(columns, source)
 
 
 def _movements_per_month(start: datetime, end: datetime, dialect: str):
