@@ -668,12 +668,10 @@ def _read(settings: Settings) -> MorningReport:
     from .db import make_engine
 
     engine = make_engine(settings)
-    # Some queries read through the driver's own cursor: its errors are not SQLAlchemy's.
-    driver_error = getattr(engine.dialect.loaded_dbapi, "Error", SQLAlchemyError)
     try:
         with engine.connect() as conn:
             return gather(conn, settings, settings.now())
-    except (SQLAlchemyError, driver_error) as exc:
+    except SQLAlchemyError as exc:
         raise ReportError(f"No se pudo leer la base para el informe ({type(exc).__name__}).",
                           EXIT_NO_DATA) from None
     finally:
