@@ -33,18 +33,21 @@ def has_problem(flags: list[str]) -> bool:
     return flags != [OK]
 
 
-def invoice_rows(frame: pd.DataFrame) -> list[dict]:
-    """Return the invoices as the API lists them (contract fields, in order)."""
-    return [{name: row[name] for name in INVOICE_FIELDS} for row in frame.to_dict("records")]
+def invoice_rows(frame: pd.DataFrame | list[dict]) -> list[dict]:
+    """Return the invoices as the API lists them (contract fields, in order); `frame` may be
+    the metric's rows already as records."""
+    records = frame.to_dict("records") if isinstance(frame, pd.DataFrame) else frame
+    return [{name: row[name] for name in INVOICE_FIELDS} for row in records]
 
 
-def invoice_providers(frame: pd.DataFrame) -> list[dict]:
+def invoice_providers(frame: pd.DataFrame | list[dict]) -> list[dict]:
     """Return per provider: invoices, invoices with problems and money charged above the order.
 
     Invoices without a provider are left out; most money first, then most problems, then name.
     """
     totals: dict[int, dict] = {}
-    for row in frame.to_dict("records"):
+    records = frame.to_dict("records") if isinstance(frame, pd.DataFrame) else frame
+    for row in records:
         if row["proveedor_id"] is None or pd.isna(row["proveedor_id"]):
             continue
         entry = totals.setdefault(int(row["proveedor_id"]), {
@@ -62,7 +65,8 @@ def invoice_providers(frame: pd.DataFrame) -> list[dict]:
 
 def invoices_body(frame: pd.DataFrame) -> dict:
     """Return the JSON body of /api/invoices."""
-    return {"facturas": invoice_rows(frame), "proveedores": invoice_providers(frame)}
+    records = frame.to_dict("records")  # once for both lists
+    return {"facturas": invoice_rows(records), "proveedores": invoice_providers(records)}
 
 
 def invoice_csv_rows(frame: pd.DataFrame) -> list[dict]:

@@ -147,27 +147,36 @@ class OrderLines(Mapping[str, Line]):
         return len(self._lines())
 
 
-def pick_order(invoice: Invoice, candidates: Iterable[Order], taken: set[int]) -> Order | None:
-    """Return the free delivered order sharing most item names; ties: closest delivery, lower id."""
+def pick_order(
+    invoice: Invoice, by_day: Mapping[tuple[int, date], list[Order]], taken: set[int]
+) -> Order | None:
+    """Return the free delivered order sharing most item names; ties: closest delivery, lower id.
+
+    `by_day` holds the candidate orders by (provider, delivery day): only the 7 days around the
+    invoice are looked at, each with its distance already known (this loop runs ~9,000 times
+    per request of /api/invoices).
+    """
     if invoice.proveedor_id is None or not invoice.items:
         return None
     best: tuple[int, int, int] | None = None
     chosen: Order | None = None
-    names = {item.clave for item in invoice.items}
+    names = frozenset(item.clave for item in invoice.items)
     provider, day = invoice.proveedor_id, invoice.fecha_factura
-    for order in candidates:
-        if order.id in taken or order.proveedor_id != provider:
-            continue
-        gap = abs((order.entrega - day).days)
-        if gap > MATCH_DAYS:
-            continue
-        shared = len(names.intersection(order.lines.keys()))
-        if not shared:
-            continue
-        rank = (-shared, gap, order.id)
-        if best is None or rank < best:
-            best, chosen = rank, order
+    for gap, shift in _SHIFTS:
+        for order in by_day.get((provider, day + shift), ()):
+            if order.id in taken:
+                continue
+            shared = len(names & order.lines.keys())
+            if not shared:
+                continue
+            rank = (-shared, gap, order.id)
+            if best is None or rank < best:
+                best, chosen = rank, order
     return chosen
+
+
+# (distance in days, shift) for every delivery day within MATCH_DAYS of an invoice.
+_SHIFTS = tuple((abs(days), timedelta(days=days)) for days in range(-MATCH_DAYS, MATCH_DAYS + 1))
 
 
 def price_above(invoiced: float, ordered: float | None, tolerancia: float) -> bool:
@@ -217,18 +226,6 @@ def check_one(invoice: Invoice, order: Order | None, duplicate: bool, tolerancia
     return Checked(invoice, order, flags, round(extra, 2))
 
 
-def _near(invoice: Invoice, by_day: dict[tuple[int, date], list[Order]]) -> list[Order]:
-    """The provider's orders delivered within MATCH_DAYS of the invoice."""
-    if invoice.proveedor_id is None or not invoice.items:
-        return []
-    return [
-        order
-        for shift in range(-MATCH_DAYS, MATCH_DAYS + 1)
-        for order in by_day.get(
-            (invoice.proveedor_id, invoice.fecha_factura + timedelta(days=shift)), ())
-    ]
-
-
 def match_orders(
     invoices: Iterable[Invoice], orders: Iterable[Order]
 ) -> list[tuple[Invoice, Order | None]]:
@@ -242,7 +239,7 @@ def match_orders(
     taken: set[int] = set()
     pairs = []
     for invoice in sorted(invoices, key=lambda inv: (inv.fecha_factura, inv.id)):
-        order = pick_order(invoice, _near(invoice, by_day), taken)
+        order = pick_order(invoice, by_day, taken)
         if order is not None:
             taken.add(order.id)
         pairs.append((invoice, order))

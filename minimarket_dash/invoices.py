@@ -119,13 +119,26 @@ def read_items(productos_json: object) -> list[Item] | None:
     """Return the usable items of `productos_json`; None when the invoice is `ilegible`."""
     if not isinstance(productos_json, str):
         return None
+    if len(productos_json) > _MAX_REMEMBERED:  # a huge text is read, not kept
+        items = _read_text.__wrapped__(productos_json)
+    else:
+        items = _read_text(productos_json)
+    return None if items is None else list(items)
+
+
+# The invoices of a window are read again on every uncached request of /api/invoices, and a
+# stored text always reads the same (Items are frozen): ~3,000 items parsed per request were a
+# tenth of its time. 4,096 texts of at most 16 KB: more than a year of a shop's invoices.
+_MAX_REMEMBERED = 16_384
+@lru_cache(maxsize=4_096)
+def _read_text(productos_json: str) -> tuple[Item, ...] | None:
     try:
         data = json.loads(productos_json)
     except (ValueError, RecursionError):
         return None
     if not isinstance(data, list):
         return None
-    items = [item for item in map(read_item, data) if item is not None]
+    items = tuple(item for item in map(read_item, data) if item is not None)
     return items or None
 
 

@@ -71,7 +71,7 @@ def monthly_prices(
     )
     # Each month comes from exactly one part, so the union needs no second GROUP BY.
     rows = conn.execute(select(months)).fetchall()
-    names = dict(conn.execute(select(proveedores.c.id, proveedores.c.nombre)).tuples().all())
+    names = dict(conn.execute(select(proveedores.c.id, proveedores.c.nombre)).all())
     data = pd.DataFrame(
         [(provider, names.get(provider, ""), product, mes, gasto, cantidad)
          for mes, provider, product, gasto, cantidad in rows if provider is not None],

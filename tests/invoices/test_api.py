@@ -200,10 +200,13 @@ def test_key_required(sqlite_client, path):
     "database", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 )
 def test_same_answers_after_optimize(tmp_path, database):
-    """The price summaries of `optimize` (all 13 months are closed) change no number."""
+    """The price summaries of `optimize` (all 13 months are closed) change no number, and
+    invoices read through optimize's index of lines by order (SQLite: one statement instead
+    of two) are matched as before."""
     from minimarket_dash.config import load_settings
     from minimarket_dash.db import make_engine
     from minimarket_dash.optimize import optimize
+    from minimarket_dash.queries.invoices import _lines_indexed
     from tests.databases import postgres_database
     from tests.invoices.conftest import invoices_app
 
@@ -213,10 +216,13 @@ def test_same_answers_after_optimize(tmp_path, database):
         before = [get_json(client, f"/api/price-changes?meses={m}") for m in (1, 3, 12)]
         invoices = get_json(client, "/api/invoices")
         engine = make_engine(load_settings({"database_url": url}), writer=True)
+        with engine.connect() as conn:
+            assert not _lines_indexed(conn)
         report = optimize(engine, fx.NOW)
         with engine.connect() as conn:
             stored = conn.exec_driver_sql(
                 "SELECT COUNT(*) FROM mm_dashboard.mm_precio_mes").scalar()
+            assert _lines_indexed(conn) == (database == "sqlite")
         engine.dispose()
         # (month, provider, product) before March: Lácteos 6, Bebidas 13, Almacén 6 + arroz
         # (order 9, February), Panificadora 5.

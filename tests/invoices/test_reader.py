@@ -121,6 +121,25 @@ def test_repeated_names_are_kept_as_separate_items():
     assert [(i.clave, i.cantidad) for i in read_items(raw)] == [("leche", 6), ("leche", 6)]
 
 
+def test_a_text_read_again_gives_a_list_of_its_own():
+    """Texts are remembered (an invoice is read on every request): a caller changing the
+    list it got must not change what the next reader of the same text gets."""
+    raw = json.dumps([{"descripcion": "Yerba 1 kg", "cantidad": "2", "precio": "$ 3.500,50"}])
+    first = read_items(raw)
+    first.append(first[0])
+    again = read_items(raw)
+    assert [(i.clave, i.cantidad, i.precio_unitario) for i in again] == [("yerba 1 kg", 2, 3500.5)]
+    assert again is not first
+
+
+def test_a_huge_text_is_read_like_any_other():
+    items = [{"descripcion": f"Producto {n}", "cantidad": 1, "precio": n} for n in range(1, 801)]
+    raw = json.dumps(items)
+    assert len(raw) > 16_384  # beyond what is remembered
+    read = read_items(raw)
+    assert len(read) == 800 and read[-1].precio_unitario == 800
+
+
 PROVIDERS = {1: "Lácteos del Sur S.A.", 2: "Sur", 3: "Bebidas Norte", 4: "S.A.", 5: "Norte"}
 
 
