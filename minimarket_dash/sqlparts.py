@@ -5,7 +5,18 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from sqlalchemy import Date, Integer, String, any_, bindparam, cast, func, literal_column, select
+from sqlalchemy import (
+    Date,
+    Integer,
+    String,
+    any_,
+    bindparam,
+    cast,
+    func,
+    literal_column,
+    select,
+    type_coerce,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -31,6 +42,13 @@ def day_value(column, dialect: str) -> ColumnElement:
     if dialect == "sqlite":
         return func.substr(column, 1, 10)
     return cast(column, Date)
+
+
+def day_text(column, dialect: str) -> ColumnElement:
+    """Return a stored calendar day (LocalDate) as `grouped`'s day label writes it: text."""
+    if dialect == "sqlite":
+        return type_coerce(column, String)  # already `YYYY-MM-DD`; not read back as a date
+    return func.to_char(column, _UNITS["day"][1])
 
 
 def iso_week_bucket(column, dialect: str) -> ColumnElement:

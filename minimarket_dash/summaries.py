@@ -124,6 +124,20 @@ mm_producto_dia = Table(
     Index("ix_mm_producto_dia", "dia", "producto_nombre", "proveedor_id", "unidades", "ordenes"),
 )
 
+# Movements and units per day, provider and kind: the stock timeline's closed days read these,
+# not the movements (13 -> 1 ms for 45 days of the 1M demo, bench/NOTES.md).
+mm_movimientos_dia = Table(
+    "mm_movimientos_dia",
+    helper_metadata,
+    Column("dia", LocalDate, nullable=False),
+    Column("proveedor_id", Integer),
+    Column("tipo_movimiento", String(20), nullable=False),
+    Column("movimientos", Integer, nullable=False),
+    Column("unidades", BigInteger, nullable=False),
+    Index("ix_mm_movimientos_dia", "dia", "tipo_movimiento", "proveedor_id", "movimientos",
+          "unidades"),
+)
+
 # The first and last id of each day's rows (pedidos by fecha_pedido, their lines by their
 # order's day, movements by fecha_movimiento), today's so far included. A database as found
 # has no index on those dates; these turn a live date range into a primary-key range
@@ -140,7 +154,7 @@ mm_ids_dia = Table(
 
 SUMMARY_TABLES = (
     mm_pedidos_dia, mm_producto_mes, mm_movimientos_mes, mm_precio_mes, mm_importe_mes,
-    mm_ids_dia, mm_producto_dia,
+    mm_ids_dia, mm_producto_dia, mm_movimientos_dia,
 )
 EARLIEST = datetime(1900, 1, 1)
 STATE_KEYS = ("hasta", "hasta_dia", "actualizado")
@@ -293,6 +307,9 @@ def build(engine: Engine, now: datetime, *, full: bool = False) -> SummaryState:
         conn.execute(delete(mm_producto_dia).where(
             mm_producto_dia.c.dia >= state.hasta_dia.date()))
         conn.execute(_products_per_day(state.hasta_dia, target.hasta_dia, dialect))
+        conn.execute(delete(mm_movimientos_dia).where(
+            mm_movimientos_dia.c.dia >= state.hasta_dia.date()))
+        conn.execute(_movements_per_day(state.hasta_dia, target.hasta_dia, dialect))
         for table in (mm_producto_mes, mm_movimientos_mes, mm_precio_mes, mm_importe_mes):
             conn.execute(delete(table).where(table.c.mes >= month_key(state.hasta)))
         conn.execute(_products_per_month(state.hasta, target.hasta, dialect))
@@ -387,19 +404,26 @@ def _products_per(key, label, table, period: str, start: datetime, end: datetime
 
 def _movements_per_month(start: datetime, end: datetime, dialect: str):
     month, label = grouped(movimientos_stock.c.fecha_movimiento, "month", dialect)
+    return _movements_per(month, label, mm_movimientos_mes, "mes", start, end)
+
+
+def _movements_per_day(start: datetime, end: datetime, dialect: str):
+    day = day_value(movimientos_stock.c.fecha_movimiento, dialect)
+    return _movements_per(day, day, mm_movimientos_dia, "dia", start, end)
+
+
+def _movements_per(key, label, table, period: str, start: datetime, end: datetime):
+    """Movements and units per period (grouped by `key`, written as `label`), provider and
+    kind, of the movements in [start, end), into `table`."""
+    moves = movimientos_stock.c
     source = (
-        select(
-            label,
-            movimientos_stock.c.proveedor_id,
-            movimientos_stock.c.tipo_movimiento,
-            func.count(),
-            func.coalesce(func.sum(movimientos_stock.c.cantidad), 0),
-        )
-        .where(_in_range(movimientos_stock.c.fecha_movimiento, start, end))
-        .group_by(month, movimientos_stock.c.proveedor_id, movimientos_stock.c.tipo_movimiento)
+        select(label, moves.proveedor_id, moves.tipo_movimiento, func.count(),
+               func.coalesce(func.sum(moves.cantidad), 0))
+        .where(_in_range(moves.fecha_movimiento, start, end))
+        .group_by(key, moves.proveedor_id, moves.tipo_movimiento)
     )
-    columns = ["mes", "proveedor_id", "tipo_movimiento", "movimientos", "unidades"]
-    return insert(mm_movimientos_mes).from_select(columns, source)
+    columns = [period, "proveedor_id", "tipo_movimiento", "movimientos", "unidades"]
+    return insert(table).from_select(columns, source)
 
 
 def price_months(start: datetime, end: datetime, dialect: str):

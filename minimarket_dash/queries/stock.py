@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Connection, case, func, literal, select
+from sqlalchemy import Connection, case, func, inspect, literal, select
 
 from ..db import movimientos_stock as moves
 from ..db import productos, proveedores
 from ..filters import Filters
 from ..metric import INT, Field, Metric
-from ..sqlparts import grouped, is_true, sort_text
-from ..summaries import mm_movimientos_mes, month_key
+from ..sqlparts import day_text, grouped, is_true, sort_text
+from ..summaries import mm_movimientos_dia, mm_movimientos_mes, month_key
 from . import fields
 from ._common import (
     days_or_dates,
@@ -30,32 +30,55 @@ from ._common import (
 )
 
 
-def stock_timeline(conn: Connection, filters: Filters, now: datetime) -> pd.DataFrame:
+def stock_timeline(
+    conn: Connection, filters: Filters, now: datetime, *, use_summaries: bool = True
+) -> pd.DataFrame:
     """Return movements per day and kind, newest day first.
 
     The window is the last `days` days, or the filter's dates when it has them (the pages);
-    the provider text narrows it to matching providers.
+    the provider text narrows it to matching providers. Closed days come from the store's
+    daily summary (mm_movimientos_dia), today's from the movements themselves.
     """
     dialect = conn.dialect.name
     start, end = days_or_dates(filters, now)
     ids = provider_ids(conn, filters.proveedor)
-    day, label = grouped(moves.c.fecha_movimiento, "day", dialect)
-    tipo = moves.c.tipo_movimiento
-    narrow = narrower(conn, summary_state(conn, True))
-    statement = (
-        select(
-            label.label("fecha"),
-            tipo.label("tipo"),
-            func.count().label("movimientos"),
-            func.coalesce(func.sum(moves.c.cantidad), 0).label("productos"),
+    found = summary_state(conn, True)
+    narrow = narrower(conn, found)  # the live part by id ranges, whatever the store holds
+    state = found if use_summaries and _has_daily_movements(conn) else None
+
+    def live(first, last):
+        day, label = grouped(moves.c.fecha_movimiento, "day", dialect)
+        return (
+            select(label.label("fecha"), moves.c.tipo_movimiento.label("tipo"),
+                   func.count().label("movimientos"),
+                   func.coalesce(func.sum(moves.c.cantidad), 0).label("productos"))
+            .where(*window(moves.c.fecha_movimiento, first, last),
+                   *provider_condition(moves.c.proveedor_id, ids), *narrow(moves, first, last))
+            .group_by(day, moves.c.tipo_movimiento)
         )
-        .where(*window(moves.c.fecha_movimiento, start, end),
-               *provider_condition(moves.c.proveedor_id, ids), *narrow(moves, start, end))
-        .group_by(day, tipo)
-        .order_by(day.desc(), sort_text(tipo, dialect))
-    )
+
+    def stored(first, last):
+        daily = mm_movimientos_dia.c
+        return (
+            select(day_text(daily.dia, dialect).label("fecha"),
+                   daily.tipo_movimiento.label("tipo"),
+                   func.sum(daily.movimientos).label("movimientos"),
+                   func.sum(daily.unidades).label("productos"))
+            .where(daily.dia >= first.date(), daily.dia < last.date(),
+                   *provider_condition(daily.proveedor_id, ids))
+            .group_by(daily.dia, daily.tipo_movimiento)
+        )
+
+    both = stored_and_live(state, start, end, "day", live, stored)
+    statement = regrouped(both, ["fecha", "tipo"], ["movimientos", "productos"]).order_by(
+        both.c.fecha.desc(), sort_text(both.c.tipo, dialect))
     columns = ["fecha", "tipo", "movimientos", "productos"]
     return ints(frame(conn, statement, columns), ["movimientos", "productos"])
+
+
+def _has_daily_movements(conn: Connection) -> bool:
+    """A store built before mm_movimientos_dia existed is read live until its next refresh."""
+    return inspect(conn).has_table(mm_movimientos_dia.name, mm_movimientos_dia.schema)
 
 
 def monthly_movements(

@@ -184,7 +184,7 @@ def test_rows_added_after_the_refresh_show_at_once(tiny_file, tmp_path):
     reader = make_engine(settings)
     metrics = (queries.SUMMARY, queries.PROVIDERS, queries.TOP_PRODUCTS, queries.WEEKLY_SALES,
                queries.MONTHLY_MOVEMENTS, queries.STOCK_BY_PROVIDER, queries.SPENDING,
-               queries.REORDER, queries.MONTHLY_ORDERS)
+               queries.REORDER, queries.MONTHLY_ORDERS, queries.STOCK_TIMELINE)
     with reader.connect() as conn:
         assert read_state(conn) is not None
         top = queries.TOP_PRODUCTS.query(conn, Filters(limit=5), TINY_NOW)

@@ -56,7 +56,7 @@ METRICS = {
     for metric in (queries.TOP_PRODUCTS, queries.WEEKLY_SALES, queries.MONTHLY_MOVEMENTS,
                    queries.STOCK_BY_PROVIDER, queries.PROVIDERS, queries.SUMMARY,
                    queries.SPENDING, queries.MONTHLY_PRICES, queries.REORDER,
-                   queries.MONTHLY_ORDERS)
+                   queries.MONTHLY_ORDERS, queries.STOCK_TIMELINE)
 }
 
 # Cells their users roll up and sort themselves (no ORDER BY in SQL).
