@@ -34,7 +34,7 @@ from ..invoicecheck import (
     Order,
     OrderLines,
     check_matched,
-    match_orders,
+    match_orders_read,
 )
 from ..invoices import normalise_name, read_items, resolve_provider
 from ..metric import Metric
@@ -44,6 +44,9 @@ from ._common import narrower, provider_ids, summary_state
 DEFAULT_DAYS = 90
 DELIVERED = "entregado"
 ID_CHUNK = 5_000  # order ids per IN (...) list: far below SQLite's and psycopg's limits
+# Delivery days of candidates read at a time beyond what the next invoice needs: memory holds
+# about three weeks of candidates instead of the whole window's (invoicecheck.match_orders_read).
+READ_DAYS = 14
 # Joins an order's line names in one string: the ASCII unit separator, which no product name
 # typed or read by OCR contains.
 NAME_SEPARATOR = "\x1f"
@@ -154,14 +157,16 @@ class _Days(dict):
         return day
 
 
-def _orders_indexed(conn: Connection, near: set[tuple[int, date]]) -> list[Order]:
+def _orders_indexed(
+    conn: Connection, near: set[tuple[int, date]], key_of: _NormalisedNames
+) -> list[Order]:
     """SQLite with `optimize`'s index on the lines' pedido_id: the candidate orders and the
     names of their lines in one statement, each order's names gathered by a subquery that
     reads only that index (a third less time than _order_heads and _orders, which a database
     as found needs: there every subquery would scan all the lines)."""
     names = (select(_joined_names("sqlite")).where(lines.c.pedido_id == pedidos.c.id)
              .scalar_subquery())
-    day_of, key_of = _Days(), _NormalisedNames()
+    day_of = _Days()
     normalised = key_of.__getitem__
     # No check against `near` here: on SQLite _candidates already keeps only those pairs.
     return [
@@ -170,6 +175,24 @@ def _orders_indexed(conn: Connection, near: set[tuple[int, date]]) -> list[Order
         for order_id, numero, provider, day, joined in conn.execute(
             _candidates(conn, near, names)).fetchall()
     ]
+
+
+def _candidate_reader(conn: Connection, near: set[tuple[int, date]], indexed: bool):
+    """Return read(first, last): the candidate orders delivered in those days (match_orders_read
+    calls it as the invoices' dates advance)."""
+    key_of = _NormalisedNames()
+    # As found, pedidos has no index on the delivery day: its candidates are found in one
+    # pass (small tuples) and only the names of their lines are read range by range.
+    heads = None if indexed or not near else _order_heads(conn, near)
+
+    def read(first: date, last: date) -> list[Order]:
+        if heads is not None:
+            part = [head for head in heads if first <= head[3] <= last]
+            return _orders(conn, part, key_of) if part else []
+        part = {(provider, day) for provider, day in near if first <= day <= last}
+        return _orders_indexed(conn, part, key_of) if part else []
+
+    return read
 
 
 def _lines_indexed(conn: Connection) -> bool:
@@ -195,11 +218,10 @@ def _near_in_sqlite(dialect: str, near: set[tuple[int, date]]) -> list:
                    func.substr(pedidos.c.fecha_entrega_real, 1, 10)).in_(wanted)]
 
 
-def _orders(conn: Connection, heads: list[tuple]) -> list[Order]:
+def _orders(conn: Connection, heads: list[tuple], key_of: _NormalisedNames) -> list[Order]:
     """The candidate orders (_order_heads), each with the normalised names of its lines (the
     lines themselves are read for the picked orders only: _load_lines)."""
     names_of: dict[int, frozenset[str]] = {}
-    key_of = _NormalisedNames()
     # Chunks of orders placed on neighbouring days, each with the lines of those days only,
     # reached by their own ids (the store's id ranges): a database as found has no index on
     # detalle_pedidos.pedido_id, and one range for every chunk would scan it once per chunk.
@@ -220,8 +242,8 @@ def _orders(conn: Connection, heads: list[tuple]) -> list[Order]:
         for order_id, joined in conn.execute(statement).fetchall():
             if joined:
                 names_of[order_id] = frozenset(map(normalised, joined.split(NAME_SEPARATOR)))
-    return [Order(order_id, numero, provider, day, OrderLines(names_of.get(order_id, ())))
-            for order_id, numero, provider, day, _ in heads]
+    return [Order(order_id, numero, provider, day, OrderLines(names_of.get(order_id, ())), placed)
+            for order_id, numero, provider, day, placed in heads]
 
 
 class _NormalisedNames(dict):
@@ -246,13 +268,14 @@ def _midnight(day: date | str, later: int = 0) -> datetime:
     return datetime.combine(day + timedelta(days=later), time.min)
 
 
-def _load_lines(conn: Connection, orders: list[Order], placed: dict[int, object] | None) -> None:
-    """Read the lines of `orders` (the picked ones) into their OrderLines. `placed` gives each
-    order's fecha_pedido, which narrows the read to those days' lines (as in _orders); None when
-    the lines are indexed by order (_lines_indexed) and need no narrowing."""
+def _load_lines(conn: Connection, orders: list[Order], narrowed: bool) -> None:
+    """Read the lines of `orders` (the picked ones) into their OrderLines. `narrowed`: each
+    order's pedido_dia narrows the read to those days' lines (as in _orders); not needed when
+    the lines are indexed by order (_lines_indexed)."""
     rows_of: dict[int, list] = {order.id: [] for order in orders}
+    placed = {order.id: order.pedido_dia for order in orders}
     ids = sorted(rows_of)
-    narrow = narrower(conn, summary_state(conn, True)) if placed is not None else None
+    narrow = narrower(conn, summary_state(conn, True)) if narrowed else None
     for chunk in range(0, len(ids), ID_CHUNK):
         part = ids[chunk:chunk + ID_CHUNK]
         conditions = [one_of_ids(lines.c.pedido_id, part, conn.dialect.name)]
@@ -296,15 +319,9 @@ def invoice_check(conn: Connection, filters: Filters, now: datetime) -> pd.DataF
     if wanted is not None:
         invoices = [inv for inv in invoices if inv.proveedor_id in set(wanted)]
     near = _near_days(invoices)
-    if not near:
-        orders, placed = [], None
-    elif _lines_indexed(conn):
-        orders, placed = _orders_indexed(conn, near), None
-    else:
-        heads = _order_heads(conn, near)
-        orders, placed = _orders(conn, heads), {head[0]: head[4] for head in heads}
-    pairs = match_orders(invoices, orders)
-    _load_lines(conn, [order for _, order in pairs if order is not None], placed)
+    indexed = _lines_indexed(conn)
+    pairs = match_orders_read(invoices, _candidate_reader(conn, near, indexed), READ_DAYS)
+    _load_lines(conn, [order for _, order in pairs if order is not None], not indexed)
     seen = _seen_before(conn, invoices, first, names)
     checked = check_matched(pairs, filters.tolerancia, seen)
     records = [_record(result, names, originals) for result in checked]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from minimarket_dash.invoicecheck import (
     Invoice,
@@ -14,6 +16,7 @@ from minimarket_dash.invoicecheck import (
     check_invoices,
     check_matched,
     match_orders,
+    match_orders_read,
     merge_lines,
     price_above,
 )
@@ -130,3 +133,38 @@ def test_orders_known_by_names_match_alike_and_are_read_only_once_picked():
     # Invoice 1 took order 8 (two shared names); «a» merged: 2 units at (100 + 120) / 2 = 110.
     assert got[0].order.id == 8 and got[0].order.lines["a"] == Line(2.0, 110.0)
     assert got[0].flags == ["ok"] and got[1].order.id == 7
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    orders=st.lists(st.tuples(st.integers(1, 3), st.integers(0, 40),
+                              st.sets(st.sampled_from("abcde"), min_size=1, max_size=4)),
+                    max_size=40),
+    invoices=st.lists(st.tuples(st.one_of(st.none(), st.integers(1, 3)), st.integers(0, 40),
+                                st.sets(st.sampled_from("abcdef"), max_size=4)),
+                      max_size=25),
+    read_days=st.sampled_from([None, 0, 1, 5, 14]),
+)
+def test_reading_candidates_as_dates_advance_matches_as_reading_them_all(
+        orders, invoices, read_days):
+    """queries/invoices.py reads the candidates a few weeks at a time (match_orders_read): the
+    pairs equal those of all candidates at once, and the reads ask for ascending days that
+    never overlap."""
+    start = date(2026, 1, 1)
+    candidates = [Order(n, f"P{n}", provider, start + timedelta(days=day), dict.fromkeys(names))
+                  for n, (provider, day, names) in enumerate(orders)]
+    bills = [invoice(n, [item(name) for name in sorted(names)] or None,
+                     day=start + timedelta(days=day), provider=provider)
+             for n, (provider, day, names) in enumerate(invoices)]
+    asked: list[tuple[date, date]] = []
+
+    def read(first: date, last: date) -> list[Order]:
+        asked.append((first, last))
+        return [o for o in candidates if first <= o.entrega <= last]
+
+    got = match_orders_read(bills, read, read_days)
+    expected = match_orders(bills, candidates)
+    assert [(i.id, o.id if o else None) for i, o in got] == [
+        (i.id, o.id if o else None) for i, o in expected]
+    assert all(first <= last for first, last in asked)
+    assert all(earlier[1] < later[0] for earlier, later in zip(asked, asked[1:], strict=False))
