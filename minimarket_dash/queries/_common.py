@@ -105,6 +105,22 @@ def regrouped(parts, keys: list[str], sums: list[str]):
     ).group_by(*(parts.c[key] for key in keys))
 
 
+def has_index(conn: Connection, name: str) -> bool:
+    """True when the minimarket's database has the index `name` (one `optimize` adds).
+
+    A query whose best shape differs with and without it asks this; a catalogue lookup, so
+    an `optimize` run while serving is seen at the next request.
+    """
+    if conn.dialect.name == "sqlite":
+        found = conn.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (name,))
+    else:
+        found = conn.exec_driver_sql(
+            "SELECT 1 FROM pg_indexes WHERE schemaname = current_schema() AND indexname = %s",
+            (name,))
+    return found.first() is not None
+
+
 def summary_state(conn: Connection, use_summaries: bool) -> SummaryState | None:
     """Return the summaries' watermark when they exist and may be used."""
     return read_state(conn) if use_summaries else None

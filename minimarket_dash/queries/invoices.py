@@ -39,7 +39,7 @@ from ..invoicecheck import (
 from ..invoices import normalise_name, read_items, resolve_provider
 from ..metric import Metric
 from ..sqlparts import day_value, is_true, one_of_ids
-from ._common import narrower, provider_ids, summary_state
+from ._common import has_index, narrower, provider_ids, summary_state
 
 DEFAULT_DAYS = 90
 DELIVERED = "entregado"
@@ -197,11 +197,7 @@ def _candidate_reader(conn: Connection, near: set[tuple[int, date]], indexed: bo
 
 def _lines_indexed(conn: Connection) -> bool:
     """True on SQLite when `optimize` has indexed the lines by order (ix_mm_detalle_precio)."""
-    if conn.dialect.name != "sqlite":
-        return False
-    found = conn.exec_driver_sql(
-        "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (LINES_BY_ORDER,))
-    return found.first() is not None
+    return conn.dialect.name == "sqlite" and has_index(conn, LINES_BY_ORDER)
 
 
 def _near_in_sqlite(dialect: str, near: set[tuple[int, date]]) -> list:

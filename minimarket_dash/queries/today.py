@@ -5,16 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pandas as pd
-from sqlalchemy import Connection, Integer, cast, func, select
+from sqlalchemy import Connection, Integer, cast, func, or_, select
 
 from ..db import facturas_ocr, pedidos, proveedores
 from ..filters import Filters
 from ..metric import DAY, INT, NULLABLE_MONEY, NULLABLE_TEXT, Field, Metric, names
 from ..sqlparts import day_value, sort_text
-from ._common import frame, ints
+from ._common import frame, has_index, ints
 from .spending import not_cancelled
 
 CLOSED_STATES = ("entregado", "cancelado")
+STATE_INDEX = "ix_mm_pedidos_estado"  # optimize.INDEXES
 DUE = (
     Field("numero_pedido", NULLABLE_TEXT, "Número del pedido."),
     Field("proveedor", NULLABLE_TEXT, "Nombre del proveedor."),
@@ -80,13 +81,17 @@ def _count(*conditions):
     return select(func.count()).select_from(pedidos).where(*conditions).scalar_subquery()
 
 
-def _open_orders():
+def _open_orders(indexed: bool):
     """Orders whose estado is neither entregado nor cancelado (or is missing).
 
-    Written as the ranges around the two closed states, each a seek on the estado index
-    (ix_mm_pedidos_estado): a NOT IN reads the whole index, mostly delivered orders.
+    With `optimize`'s estado index (ix_mm_pedidos_estado): the ranges around the two closed
+    states, each a seek (a NOT IN would read the whole index, mostly delivered orders).
+    Without it every count is a pass over pedidos, so one pass counts them all (10M lines as
+    found: 400 -> 150 ms).
     """
     estado = pedidos.c.estado
+    if not indexed:
+        return _count(or_(estado.is_(None), estado.not_in(sorted(CLOSED_STATES))))
     low, high = sorted(CLOSED_STATES)  # "cancelado" < "entregado" in every collation
     return (
         _count(estado.is_(None)) + _count(estado < low)
@@ -97,7 +102,7 @@ def _open_orders():
 def today_counts(conn: Connection, filters: Filters, now: datetime) -> pd.DataFrame:
     """Return one row: pendientes (orders neither entregado nor cancelado) and invoices to do."""
     statement = select(
-        _open_orders().label("pendientes"),
+        _open_orders(has_index(conn, STATE_INDEX)).label("pendientes"),
         select(func.count()).select_from(facturas_ocr)
         .where(cast(facturas_ocr.c.procesado, Integer) == 0)
         .scalar_subquery().label("facturas_sin_procesar"),
