@@ -12,7 +12,7 @@ from ..db import pedidos, proveedores
 from ..filters import Filters
 from ..metric import INT, MONEY, MONTH, NULLABLE_TEXT, Field, Metric, names
 from ..sqlparts import grouped
-from ..summaries import mm_importe_mes, month_key
+from ..summaries import mm_importe_mes, mm_importe_pedido, month_key
 from ._common import (
     filtered_window,
     frame,
@@ -69,12 +69,17 @@ def spending_cells(
     start, end = spending_window(filters, now)
     ids = provider_ids(conn, filters.proveedor)
     state = summary_state(conn, use_summaries and _has_money_summary(conn))
+    per_order = state is not None and _has_table(conn, mm_importe_pedido)
     dialect = conn.dialect.name
     narrow = narrower(conn, state)
 
     def stored(first, last):
-        # Every order of the summarised months, minus the cancelled ones read live.
+        # Every order of the summarised months, minus the cancelled ones read live (their
+        # money from the store's per-order sums when it has them).
         cancelled = pedidos.c.estado == CANCELLED
+        if per_order:
+            return [_stored_money(first, last, ids),
+                    *_cancelled_money(first, last, ids, dialect, narrow)]
         return [_stored_money(first, last, ids),
                 *_live_money(first, last, ids, dialect, cancelled, -1, narrow)]
 
@@ -100,7 +105,27 @@ def spending_cells(
 
 def _has_money_summary(conn: Connection) -> bool:
     """A store built before mm_importe_mes existed is read live until its next refresh."""
-    return inspect(conn).has_table(mm_importe_mes.name, mm_importe_mes.schema)
+    return _has_table(conn, mm_importe_mes)
+
+
+def _has_table(conn: Connection, table) -> bool:
+    return inspect(conn).has_table(table.name, table.schema)
+
+
+def _cancelled_money(first, last, ids, dialect: str, narrow) -> list:
+    """The orders of the summarised months [first, last) cancelled now, per month and provider,
+    negated: their count, and their money from mm_importe_pedido (one primary-key lookup per
+    cancelled order, not a pass over the months' lines)."""
+    month, label = grouped(pedidos.c.fecha_pedido, "month", dialect)
+    stored = mm_importe_pedido.c
+    return [
+        select(label.label("mes"), pedidos.c.proveedor_id, (-func.count()).label("pedidos"),
+               (-func.coalesce(func.sum(stored.importe), 0.0)).label("importe"))
+        .select_from(pedidos.outerjoin(mm_importe_pedido, stored.pedido_id == pedidos.c.id))
+        .where(*window(pedidos.c.fecha_pedido, first, last), pedidos.c.estado == CANCELLED,
+               *provider_condition(pedidos.c.proveedor_id, ids), *narrow(pedidos, first, last))
+        .group_by(month, pedidos.c.proveedor_id)
+    ]
 
 
 def _live_money(start, end, ids, dialect: str, condition, sign: int, narrow) -> list:

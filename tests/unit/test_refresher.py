@@ -211,3 +211,37 @@ def test_two_spellings_of_one_file_share_the_store_and_the_lock(tmp_path, monkey
     absolute = load_settings({"database_url": f"sqlite:///{tmp_path}/m.db", "state_dir": "s"})
     assert store.store_file(relative) == store.store_file(absolute)
     assert store.lock_file(relative) == store.lock_file(absolute)
+
+
+def test_an_order_cancelled_after_the_refresh_leaves_spending_at_once(tiny_file, tmp_path):
+    """The closed months of /api/spending come from the store minus the orders cancelled
+    since, whose money is the store's per-order sum (mm_importe_pedido)."""
+    from datetime import datetime
+
+    from sqlalchemy import insert
+
+    from minimarket_dash.db import detalle_pedidos, pedidos
+
+    settings = _settings(tiny_file, tmp_path)
+    writer = make_engine(settings, writer=True)
+    with writer.begin() as conn:  # a second order of Bebidas Norte (2) in February
+        conn.execute(insert(pedidos).values(
+            id=50, proveedor_id=2, numero_pedido="FEB-2", fecha_pedido=datetime(2026, 2, 22, 9),
+            estado="recibido", total=0.0))
+        conn.execute(insert(detalle_pedidos), [
+            {"pedido_id": 50, "producto_nombre": "Agua mineral 2 L", "cantidad": 3,
+             "precio_unitario": 250.0},
+            {"pedido_id": 50, "producto_nombre": "Soda 1,5 L", "cantidad": 2,
+             "precio_unitario": 80.5}])
+    Refresher(settings).step()
+    with writer.begin() as conn:  # order 4: 6 × 100 in February, the same provider
+        conn.execute(pedidos.update().where(pedidos.c.id == 4).values(estado="cancelado"))
+    writer.dispose()
+    with make_engine(settings).connect() as conn:
+        fast = queries.SPENDING.query(conn, queries.SPENDING.defaults, TINY_NOW)
+        slow = queries.SPENDING.query(conn, queries.SPENDING.defaults, TINY_NOW,
+                                      use_summaries=False)
+    assert_frame_equal(fast, slow)
+    february = fast[(fast["mes"] == "2026-02") & (fast["proveedor_id"] == 2)]
+    # 3 × 250 + 2 × 80,50 = 911 of order 50; order 4 (600) no longer counts.
+    assert february[["importe", "pedidos"]].values.tolist() == [[911.0, 1]]
