@@ -119,9 +119,22 @@ mm_importe_pedido = Table(
     "mm_importe_pedido",
     helper_metadata,
     Column("pedido_id", Integer, primary_key=True, autoincrement=False),
-    Column("mes", String(7), nullable=False),
+    Column("dia", LocalDate, nullable=False),
     Column("importe", Float),
-    Index("ix_mm_importe_pedido_mes", "mes"),
+    Index("ix_mm_importe_pedido_dia", "dia"),
+)
+
+# Money ordered per day and provider, of every order whatever its estado (as mm_importe_mes):
+# the days of a spending window that are not whole months (the month in course, the last 30
+# days) read these instead of the lines.
+mm_importe_dia = Table(
+    "mm_importe_dia",
+    helper_metadata,
+    Column("dia", LocalDate, nullable=False),
+    Column("proveedor_id", Integer),
+    Column("pedidos", Integer, nullable=False),
+    Column("importe", Float, nullable=False),
+    Index("ix_mm_importe_dia", "dia", "proveedor_id", "pedidos", "importe"),
 )
 
 # Units and orders per day, product and provider: the days of a window that are not whole
@@ -167,7 +180,7 @@ mm_ids_dia = Table(
 
 SUMMARY_TABLES = (
     mm_pedidos_dia, mm_producto_mes, mm_movimientos_mes, mm_precio_mes, mm_importe_mes,
-    mm_ids_dia, mm_producto_dia, mm_movimientos_dia, mm_importe_pedido,
+    mm_ids_dia, mm_producto_dia, mm_movimientos_dia, mm_importe_pedido, mm_importe_dia,
 )
 EARLIEST = datetime(1900, 1, 1)
 STATE_KEYS = ("hasta", "hasta_dia", "actualizado")
@@ -289,15 +302,15 @@ def build(engine: Engine, now: datetime, *, full: bool = False) -> SummaryState:
     """Create or extend the summaries (months before now's month, days before today); return
     the watermarks the build started from (EARLIEST ones for a full rebuild).
 
-    A summary table that did not exist yet (added by a newer version) forces a full rebuild,
-    so it never lacks the months the others already cover; so does a store built from another
-    database file (source_identity). The engine must reach the store writable
+    A summary table that did not exist yet (added by a newer version) or whose columns
+    changed forces a full rebuild, so it never lacks the periods the others already cover; so
+    does a store built from another database file (source_identity). Tables are created (and
+    changed ones dropped) in the build's own transaction: readers see the new tables only
+    together with their rows, and meanwhile the old store without them (queries check that a
+    table exists before reading it). The engine must reach the store writable
     (minimarket_dash/store.py: store_engine).
     """
     ensure_schema(engine)
-    existing = set(inspect(engine).get_table_names(STORE_SCHEMA))
-    full = full or any(table.name not in existing for table in SUMMARY_TABLES)
-    helper_metadata.create_all(engine)
     target = SummaryState(
         hasta=first_of_month(now),
         hasta_dia=datetime.combine(now.date(), datetime.min.time()),
@@ -306,6 +319,7 @@ def build(engine: Engine, now: datetime, *, full: bool = False) -> SummaryState:
     with engine.begin() as conn:
         lift_statement_timeout(conn)
         lock_store(conn)
+        full = _prepare_tables(conn) or full
         state = read_state(conn)
         if full or state is None or _later(state, target):
             state = SummaryState(EARLIEST, EARLIEST, EARLIEST)
@@ -323,10 +337,12 @@ def build(engine: Engine, now: datetime, *, full: bool = False) -> SummaryState:
         conn.execute(delete(mm_movimientos_dia).where(
             mm_movimientos_dia.c.dia >= state.hasta_dia.date()))
         conn.execute(_movements_per_day(state.hasta_dia, target.hasta_dia, dialect))
-        for table in (mm_producto_mes, mm_movimientos_mes, mm_precio_mes, mm_importe_mes,
-                      mm_importe_pedido):
+        for table in (mm_importe_pedido, mm_importe_dia):
+            conn.execute(delete(table).where(table.c.dia >= state.hasta_dia.date()))
+        conn.execute(_money_per_order(state.hasta_dia, target.hasta_dia, dialect))
+        conn.execute(_money_per_day(state.hasta_dia, target.hasta_dia, dialect))
+        for table in (mm_producto_mes, mm_movimientos_mes, mm_precio_mes, mm_importe_mes):
             conn.execute(delete(table).where(table.c.mes >= month_key(state.hasta)))
-        conn.execute(_money_per_order(state.hasta, target.hasta, dialect))
         conn.execute(_products_per_month(state.hasta, target.hasta, dialect))
         conn.execute(_prices_per_month(state.hasta, target.hasta, dialect))
         conn.execute(_movements_per_month(state.hasta, target.hasta, dialect))
@@ -337,6 +353,22 @@ def build(engine: Engine, now: datetime, *, full: bool = False) -> SummaryState:
             conn.execute(statement)
         _save_state(conn, target, source_identity(conn))
     return state
+
+
+def _prepare_tables(conn: Connection) -> bool:
+    """Drop the summary tables whose columns differ from this version's, create the missing
+    ones; return True when any summary table was (re)created: a full rebuild is due."""
+    inspector = inspect(conn)
+    existing = set(inspector.get_table_names(STORE_SCHEMA))
+    changed = [
+        table for table in SUMMARY_TABLES if table.name in existing
+        and {column["name"] for column in inspector.get_columns(table.name, STORE_SCHEMA)}
+        != set(table.c.keys())
+    ]
+    for table in changed:
+        table.drop(conn)
+    helper_metadata.create_all(conn)
+    return bool(changed) or any(table.name not in existing for table in SUMMARY_TABLES)
 
 
 # Any fixed number: every dashboard process builds under this transaction-level lock.
@@ -501,15 +533,31 @@ def _money_per_order(start: datetime, end: datetime, dialect: str):
     """Σ cantidad × precio_unitario of each order placed in [start, end) that has lines.
 
     Driven by the lines, their orders joined by primary key (no index on pedido_id needed)."""
-    _, label = grouped(pedidos.c.fecha_pedido, "month", dialect)
+    day = day_value(pedidos.c.fecha_pedido, dialect)
     lines = detalle_pedidos.c
     source = (
-        select(lines.pedido_id, label, func.sum(lines.cantidad * lines.precio_unitario))
+        select(lines.pedido_id, day, func.sum(lines.cantidad * lines.precio_unitario))
         .join(pedidos, pedidos.c.id == lines.pedido_id)
         .where(_in_range(pedidos.c.fecha_pedido, start, end))
-        .group_by(lines.pedido_id, label)
+        .group_by(lines.pedido_id, day)
     )
-    return insert(mm_importe_pedido).from_select(["pedido_id", "mes", "importe"], source)
+    return insert(mm_importe_pedido).from_select(["pedido_id", "dia", "importe"], source)
+
+
+def _money_per_day(start: datetime, end: datetime, dialect: str):
+    """Orders and money per day and provider in [start, end), any estado, from the per-order
+    sums just stored (_money_per_order): the lines are not read a second time."""
+    day = day_value(pedidos.c.fecha_pedido, dialect)
+    per_order = mm_importe_pedido.c
+    source = (
+        select(day, pedidos.c.proveedor_id, func.count(),
+               func.coalesce(func.sum(per_order.importe), 0.0))
+        .select_from(pedidos.outerjoin(mm_importe_pedido, per_order.pedido_id == pedidos.c.id))
+        .where(_in_range(pedidos.c.fecha_pedido, start, end))
+        .group_by(day, pedidos.c.proveedor_id)
+    )
+    columns = ["dia", "proveedor_id", "pedidos", "importe"]
+    return insert(mm_importe_dia).from_select(columns, source)
 
 
 def _ids_per_day(start: datetime, dialect: str) -> list:

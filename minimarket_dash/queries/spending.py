@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Connection, func, inspect, literal, or_, select
+from sqlalchemy import Connection, String, func, inspect, literal, or_, select, type_coerce
 
 from ..db import detalle_pedidos as lines
 from ..db import pedidos, proveedores
 from ..filters import Filters
 from ..metric import INT, MONEY, MONTH, NULLABLE_TEXT, Field, Metric, names
 from ..sqlparts import grouped
-from ..summaries import mm_importe_mes, mm_importe_pedido, month_key
+from ..summaries import mm_importe_dia, mm_importe_mes, mm_importe_pedido, month_key, split_months
 from ._common import (
     filtered_window,
     frame,
@@ -62,31 +62,39 @@ def spending_cells(
     """Return importe and orders per (month, provider) in the window, aggregated in SQL.
 
     Orders are counted once each even without lines (their importe is 0); a line without
-    precio_unitario adds nothing. Whole closed months come from `mm_importe_mes` (every
-    order) minus the cancelled orders read live; the rest is read live. The two listings of
-    /api/spending roll these cells up.
+    precio_unitario adds nothing. Closed days come from the store, whole months from
+    `mm_importe_mes` and the other days from `mm_importe_dia` (every order, whatever its
+    estado), minus the orders cancelled now, read live with their money from
+    `mm_importe_pedido`; today is read live. The two listings of /api/spending roll these
+    cells up.
     """
     start, end = spending_window(filters, now)
     ids = provider_ids(conn, filters.proveedor)
     state = summary_state(conn, use_summaries and _has_money_summary(conn))
-    per_order = state is not None and _has_table(conn, mm_importe_pedido)
+    daily = state is not None and all(
+        _has_table(conn, table) for table in (mm_importe_pedido, mm_importe_dia))
     dialect = conn.dialect.name
     narrow = narrower(conn, state)
 
-    def stored(first, last):
-        # Every order of the summarised months, minus the cancelled ones read live (their
-        # money from the store's per-order sums when it has them).
+    def stored_days(first, last):
+        # Whole summarised days: their whole months from the monthly table, the other days
+        # from the daily one; minus the orders of those days cancelled now.
+        months, days = split_months(first, last, state.hasta)
+        parts = [_stored_money(*months, ids)] if months else []
+        parts += [_stored_money_days(*part, ids, dialect) for part in days]
+        return [*parts, *_cancelled_money(first, last, ids, dialect, narrow)]
+
+    def stored_months(first, last):
+        # A store built before the daily tables: months only, the cancelled orders' lines
+        # summed live.
         cancelled = pedidos.c.estado == CANCELLED
-        if per_order:
-            return [_stored_money(first, last, ids),
-                    *_cancelled_money(first, last, ids, dialect, narrow)]
         return [_stored_money(first, last, ids),
                 *_live_money(first, last, ids, dialect, cancelled, -1, narrow)]
 
     cells = stored_and_live(
-        state, start, end, "month",
+        state, start, end, "day" if daily else "month",
         lambda first, last: _live_money(first, last, ids, dialect, not_cancelled(), 1, narrow),
-        stored,
+        stored_days if daily else stored_months,
     )
     statement = (
         select(
@@ -113,7 +121,7 @@ def _has_table(conn: Connection, table) -> bool:
 
 
 def _cancelled_money(first, last, ids, dialect: str, narrow) -> list:
-    """The orders of the summarised months [first, last) cancelled now, per month and provider,
+    """The orders of the summarised days [first, last) cancelled now, per month and provider,
     negated: their count, and their money from mm_importe_pedido (one primary-key lookup per
     cancelled order, not a pass over the months' lines)."""
     month, label = grouped(pedidos.c.fecha_pedido, "month", dialect)
@@ -154,6 +162,19 @@ def _live_money(start, end, ids, dialect: str, condition, sign: int, narrow) -> 
         .group_by(month, pedidos.c.proveedor_id)
     )
     return [orders, money]
+
+
+def _stored_money_days(first, last, ids, dialect: str):
+    table = mm_importe_dia
+    month = type_coerce(func.substr(table.c.dia, 1, 7), String) if dialect == "sqlite" else (
+        func.to_char(table.c.dia, "YYYY-MM"))
+    return (
+        select(month.label("mes"), table.c.proveedor_id, func.sum(table.c.pedidos).label(
+            "pedidos"), func.sum(table.c.importe).label("importe"))
+        .where(table.c.dia >= first.date(), table.c.dia < last.date(),
+               *provider_condition(table.c.proveedor_id, ids))
+        .group_by(month, table.c.proveedor_id)
+    )
 
 
 def _stored_money(first, last, ids):

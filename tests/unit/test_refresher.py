@@ -214,8 +214,9 @@ def test_two_spellings_of_one_file_share_the_store_and_the_lock(tmp_path, monkey
 
 
 def test_an_order_cancelled_after_the_refresh_leaves_spending_at_once(tiny_file, tmp_path):
-    """The closed months of /api/spending come from the store minus the orders cancelled
-    since, whose money is the store's per-order sum (mm_importe_pedido)."""
+    """The closed days of /api/spending come from the store (whole months from the monthly
+    table, the month in course from the daily one) minus the orders cancelled since, whose
+    money is the store's per-order sum (mm_importe_pedido)."""
     from datetime import datetime
 
     from sqlalchemy import insert
@@ -234,10 +235,22 @@ def test_an_order_cancelled_after_the_refresh_leaves_spending_at_once(tiny_file,
             {"pedido_id": 50, "producto_nombre": "Soda 1,5 L", "cantidad": 2,
              "precio_unitario": 80.5}])
     Refresher(settings).step()
-    with writer.begin() as conn:  # order 4: 6 × 100 in February, the same provider
-        conn.execute(pedidos.update().where(pedidos.c.id == 4).values(estado="cancelado"))
+    reader = make_engine(settings)
+
+    def march_of_provider_1() -> list:
+        with reader.connect() as conn:
+            cells = queries.SPENDING.query(conn, queries.SPENDING.defaults, TINY_NOW)
+        return cells[(cells["mes"] == "2026-03") & (cells["proveedor_id"] == 1)][
+            ["importe", "pedidos"]].values.tolist()[0]
+
+    march_before = march_of_provider_1()
+    # Order 4: 6 × 100 in February (a whole stored month), the provider of order 50. Order 2:
+    # 4 × 100 on 10 March, a stored day of the month in course (the daily table).
+    with writer.begin() as conn:
+        conn.execute(pedidos.update().where(pedidos.c.id.in_([4, 2])).values(
+            estado="cancelado"))
     writer.dispose()
-    with make_engine(settings).connect() as conn:
+    with reader.connect() as conn:
         fast = queries.SPENDING.query(conn, queries.SPENDING.defaults, TINY_NOW)
         slow = queries.SPENDING.query(conn, queries.SPENDING.defaults, TINY_NOW,
                                       use_summaries=False)
@@ -245,3 +258,30 @@ def test_an_order_cancelled_after_the_refresh_leaves_spending_at_once(tiny_file,
     february = fast[(fast["mes"] == "2026-02") & (fast["proveedor_id"] == 2)]
     # 3 × 250 + 2 × 80,50 = 911 of order 50; order 4 (600) no longer counts.
     assert february[["importe", "pedidos"]].values.tolist() == [[911.0, 1]]
+    assert march_of_provider_1() == [march_before[0] - 400.0, march_before[1] - 1]
+
+
+def test_a_table_changed_by_a_newer_version_is_rebuilt_whole(tiny_file, tmp_path):
+    """A store table whose columns differ from this version's (here the per-order money as an
+    earlier build of this project wrote it, by month) is dropped and the store rebuilt whole,
+    not extended: an incremental build would fail on it at every refresh."""
+    from minimarket_dash.summaries import build, mm_importe_pedido
+
+    settings = _settings(tiny_file, tmp_path)
+    Refresher(settings).step()
+    writer = store.store_engine(settings)
+    with writer.begin() as conn:
+        conn.execute(text("DROP TABLE mm_dashboard.mm_importe_pedido"))
+        conn.execute(text("CREATE TABLE mm_dashboard.mm_importe_pedido "
+                          "(pedido_id INTEGER PRIMARY KEY, mes VARCHAR(7), importe FLOAT)"))
+    started_from = build(writer, TINY_NOW + timedelta(minutes=20))
+    assert started_from.hasta_dia == datetime(1900, 1, 1)  # a full rebuild
+    with writer.connect() as conn:
+        columns = {row[1] for row in conn.execute(
+            text("PRAGMA mm_dashboard.table_info(mm_importe_pedido)"))}
+        fast = queries.SPENDING.query(conn, queries.SPENDING.defaults, TINY_NOW)
+        slow = queries.SPENDING.query(conn, queries.SPENDING.defaults, TINY_NOW,
+                                      use_summaries=False)
+    writer.dispose()
+    assert columns == set(mm_importe_pedido.c.keys())
+    assert_frame_equal(fast, slow)
