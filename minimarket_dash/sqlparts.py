@@ -44,11 +44,13 @@ def day_value(column, dialect: str) -> ColumnElement:
     return cast(column, Date)
 
 
-def day_text(column, dialect: str) -> ColumnElement:
-    """Return a stored calendar day (LocalDate) as `grouped`'s day label writes it: text."""
-    if dialect == "sqlite":
-        return type_coerce(column, String)  # already `YYYY-MM-DD`; not read back as a date
-    return func.to_char(column, _UNITS["day"][1])
+def stored_label(column, unit: str, dialect: str) -> ColumnElement:
+    """Return the day or month of a stored calendar day (LocalDate) as `grouped` labels it:
+    text, so a stored part and a live part of one answer have the same type."""
+    length, pattern = _UNITS[unit]
+    if dialect == "sqlite":  # `YYYY-MM-DD` text already; never read back as a date
+        return type_coerce(func.substr(column, 1, length), String)
+    return func.to_char(column, pattern)
 
 
 def iso_week_bucket(column, dialect: str) -> ColumnElement:

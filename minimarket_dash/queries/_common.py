@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import Connection, false, func, select, union_all
+from sqlalchemy import Connection, false, func, inspect, select, union_all
 
 from ..db import proveedores
 from ..filters import Filters, fold_text
@@ -103,6 +103,12 @@ def regrouped(parts, keys: list[str], sums: list[str]):
         *(parts.c[key] for key in keys),
         *(func.sum(parts.c[name]).label(name) for name in sums),
     ).group_by(*(parts.c[key] for key in keys))
+
+
+def has_table(conn: Connection, table) -> bool:
+    """True when the store holds `table`: a store built by an earlier version may lack a
+    summary table until its next full build, and the queries read live meanwhile."""
+    return inspect(conn).has_table(table.name, table.schema)
 
 
 def has_index(conn: Connection, name: str) -> bool:

@@ -5,17 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Connection, String, func, inspect, literal, or_, select, type_coerce
+from sqlalchemy import Connection, func, literal, or_, select
 
 from ..db import detalle_pedidos as lines
 from ..db import pedidos, proveedores
 from ..filters import Filters
 from ..metric import INT, MONEY, MONTH, NULLABLE_TEXT, Field, Metric, names
-from ..sqlparts import grouped
+from ..sqlparts import grouped, stored_label
 from ..summaries import mm_importe_dia, mm_importe_mes, mm_importe_pedido, month_key, split_months
 from ._common import (
     filtered_window,
     frame,
+    has_table,
     month_window_start,
     narrower,
     provider_condition,
@@ -70,9 +71,9 @@ def spending_cells(
     """
     start, end = spending_window(filters, now)
     ids = provider_ids(conn, filters.proveedor)
-    state = summary_state(conn, use_summaries and _has_money_summary(conn))
+    state = summary_state(conn, use_summaries and has_table(conn, mm_importe_mes))
     daily = state is not None and all(
-        _has_table(conn, table) for table in (mm_importe_pedido, mm_importe_dia))
+        has_table(conn, table) for table in (mm_importe_pedido, mm_importe_dia))
     dialect = conn.dialect.name
     narrow = narrower(conn, state)
 
@@ -109,15 +110,6 @@ def spending_cells(
         .having(func.sum(cells.c.pedidos) > 0)
     )
     return frame(conn, statement, _CELL_COLUMNS)
-
-
-def _has_money_summary(conn: Connection) -> bool:
-    """A store built before mm_importe_mes existed is read live until its next refresh."""
-    return _has_table(conn, mm_importe_mes)
-
-
-def _has_table(conn: Connection, table) -> bool:
-    return inspect(conn).has_table(table.name, table.schema)
 
 
 def _cancelled_money(first, last, ids, dialect: str, narrow) -> list:
@@ -166,8 +158,7 @@ def _live_money(start, end, ids, dialect: str, condition, sign: int, narrow) -> 
 
 def _stored_money_days(first, last, ids, dialect: str):
     table = mm_importe_dia
-    month = type_coerce(func.substr(table.c.dia, 1, 7), String) if dialect == "sqlite" else (
-        func.to_char(table.c.dia, "YYYY-MM"))
+    month = stored_label(table.c.dia, "month", dialect)
     return (
         select(month.label("mes"), table.c.proveedor_id, func.sum(table.c.pedidos).label(
             "pedidos"), func.sum(table.c.importe).label("importe"))

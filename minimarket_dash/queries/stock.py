@@ -5,19 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Connection, case, func, inspect, literal, select
+from sqlalchemy import Connection, case, func, literal, select
 
 from ..db import movimientos_stock as moves
 from ..db import productos, proveedores
 from ..filters import Filters
 from ..metric import INT, Field, Metric
-from ..sqlparts import day_text, grouped, is_true, sort_text
+from ..sqlparts import grouped, is_true, sort_text, stored_label
 from ..summaries import mm_movimientos_dia, mm_movimientos_mes, month_key
 from . import fields
 from ._common import (
     days_or_dates,
     filtered_window,
     frame,
+    has_table,
     ints,
     month_window_start,
     narrower,
@@ -44,7 +45,7 @@ def stock_timeline(
     ids = provider_ids(conn, filters.proveedor)
     found = summary_state(conn, True)
     narrow = narrower(conn, found)  # the live part by id ranges, whatever the store holds
-    state = found if use_summaries and _has_daily_movements(conn) else None
+    state = found if use_summaries and has_table(conn, mm_movimientos_dia) else None
 
     def live(first, last):
         day, label = grouped(moves.c.fecha_movimiento, "day", dialect)
@@ -60,7 +61,7 @@ def stock_timeline(
     def stored(first, last):
         daily = mm_movimientos_dia.c
         return (
-            select(day_text(daily.dia, dialect).label("fecha"),
+            select(stored_label(daily.dia, "day", dialect).label("fecha"),
                    daily.tipo_movimiento.label("tipo"),
                    func.sum(daily.movimientos).label("movimientos"),
                    func.sum(daily.unidades).label("productos"))
@@ -74,11 +75,6 @@ def stock_timeline(
         both.c.fecha.desc(), sort_text(both.c.tipo, dialect))
     columns = ["fecha", "tipo", "movimientos", "productos"]
     return ints(frame(conn, statement, columns), ["movimientos", "productos"])
-
-
-def _has_daily_movements(conn: Connection) -> bool:
-    """A store built before mm_movimientos_dia existed is read live until its next refresh."""
-    return inspect(conn).has_table(mm_movimientos_dia.name, mm_movimientos_dia.schema)
 
 
 def monthly_movements(
