@@ -110,3 +110,21 @@ def scroll_to(driver, element) -> None:
     click during the scroll lands on whatever passes under the pointer)."""
     driver.execute_script(
         "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element)
+
+
+def type_text(target, text: str, pause: float = 0.05) -> None:
+    """Type text one key at a time, as a person does, into `target` (an element, or the
+    driver for whatever has the focus).
+
+    dcc.Input with debounce puts the caret back a moment after each change (a setTimeout in
+    Dash 4's Input); keys sent all at once under load land before that, at the old caret
+    ("lacteos" became "lateosc"). A person's pause between keys is far longer than this one.
+    """
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    for key in text:
+        if hasattr(target, "send_keys"):
+            target.send_keys(key)
+        else:
+            ActionChains(target).send_keys(key).perform()
+        time.sleep(pause)

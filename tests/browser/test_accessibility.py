@@ -16,7 +16,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from tests.browser.helpers import bars, query, scroll_to, wait_for, wait_for_charts
+from tests.browser.helpers import bars, query, scroll_to, type_text, wait_for, wait_for_charts
 from tests.signin.helpers import users_file
 
 pytestmark = pytest.mark.browser
@@ -146,7 +146,8 @@ def press(driver, *keys) -> None:
 def select_all_and_type(driver, text: str) -> None:
     """Replace the focused box's text: CTRL+A, then the new text, then TAB."""
     ActionChains(driver).key_down(Keys.CONTROL).send_keys("a").key_up(Keys.CONTROL).perform()
-    press(driver, text, Keys.TAB)
+    type_text(driver, text)
+    press(driver, Keys.TAB)
 
 
 def focused_id(driver) -> str:
@@ -178,7 +179,8 @@ def test_analytics_filters_work_with_the_keyboard_alone(dash_duo, start_dashboar
     wait_for(lambda: query(dash_duo).get("end_date") == ["2026-03-14"])
     wait_for_charts(dash_duo, 6)
     tab_to(driver, "analytics-proveedor")
-    press(driver, "lacteos", Keys.ENTER)
+    type_text(driver, "lacteos")
+    press(driver, Keys.ENTER)
     wanted = {"start_date": ["2026-03-01"], "end_date": ["2026-03-14"], "proveedor": ["lacteos"]}
     wait_for(lambda: query(dash_duo) == wanted)
     wait_for_charts(dash_duo, 6)

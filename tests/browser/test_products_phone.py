@@ -15,7 +15,7 @@ from selenium import webdriver
 from selenium.webdriver.common.keys import Keys
 
 from tests.browser.conftest import pytest_setup_options
-from tests.browser.helpers import wait_for, wait_for_charts
+from tests.browser.helpers import type_text, wait_for, wait_for_charts
 
 pytestmark = pytest.mark.browser
 
@@ -66,7 +66,7 @@ def test_search_finds_by_accentless_name_and_by_barcode(dash_duo, start_dashboar
     assert needle != accented[1].casefold()  # typed without its accents
     url = start_dashboard(dash_duo, navigate=False, database_url=demo_url)
     open_at(dash_duo, url, width, "/")
-    dash_duo.find_element("#nav-search").send_keys(needle)
+    type_text(dash_duo.find_element("#nav-search"), needle)
     wait_for(lambda: accented[1] in texts(dash_duo, "#nav-search-results .nav-search-item span"))
     dash_duo.find_element("#nav-search").send_keys(Keys.ENTER)  # the form opens ?q=
     wait_for(lambda: urlparse(dash_duo.driver.current_url).path == "/productos")
@@ -78,7 +78,8 @@ def test_search_finds_by_accentless_name_and_by_barcode(dash_duo, start_dashboar
     barcode_id, barcode_name, barcode = next(r for r in rows if r[2])
     box = dash_duo.find_element("#productos-q")
     box.send_keys(Keys.CONTROL, "a")  # replace the text React keeps in the box
-    box.send_keys(barcode, Keys.ENTER)
+    type_text(box, barcode)
+    box.send_keys(Keys.ENTER)
     wait_for(lambda: parse_qs(urlparse(dash_duo.driver.current_url).query).get("q") == [barcode])
     dash_duo.wait_for_element("#productos-results")
     matches = [name for _, name, code in rows if code and barcode in str(code)]
