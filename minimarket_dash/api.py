@@ -70,12 +70,22 @@ def native(value: object) -> object:
     return value
 
 
+def column_values(column: pd.Series) -> list[object]:
+    """Return a column's values as plain Python values (what native() makes of each)."""
+    if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iub":
+        return column.tolist()  # numpy ints and bools become Python ones in C
+    if isinstance(column.dtype, np.dtype) and column.dtype.kind == "f":
+        return [None if value != value else value for value in column.tolist()]  # NaN: None
+    return [native(value) for value in column.tolist()]
+
+
 def records(frame: pd.DataFrame, fields: tuple[str, ...]) -> list[dict[str, object]]:
     """Return the frame's rows as dicts holding exactly `fields`, in that order."""
-    return [
-        {field: native(value) for field, value in zip(fields, row, strict=True)}
-        for row in frame[list(fields)].itertuples(index=False, name=None)
-    ]
+    if frame.empty:
+        return []
+    # Column by column: one native() call per value was a third of a small answer's time.
+    columns = [column_values(frame[field]) for field in fields]
+    return [dict(zip(fields, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
 def dumps(body: object) -> str:

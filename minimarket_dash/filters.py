@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 # name -> (default, minimum, maximum); out-of-range values are clamped (docs/api.md, «Parámetros»).
 INT_RANGES: dict[str, tuple[int, int, int]] = {
@@ -86,6 +87,7 @@ class Filters:
         )
 
 
+@lru_cache(maxsize=8192)  # the same provider and product names are folded on every request
 def fold_text(value: str) -> str:
     """Lower-case and strip accents, so `lacteos` matches `Lácteos`."""
     decomposed = unicodedata.normalize("NFKD", value)

@@ -14,7 +14,8 @@ for the next full rebuild (the refresher makes one a day, minimarket_dash/refres
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import (
@@ -191,12 +192,16 @@ LATEST = datetime(9999, 12, 31)
 class SummaryState:
     """The watermarks: monthly summaries end at `hasta`, the daily one at `hasta_dia`.
 
-    `completo` is when the last full rebuild finished (None: not recorded)."""
+    `completo` is when the last full rebuild finished (None: not recorded). `generacion` is
+    a fresh token every build writes: whatever is derived from the store's rows alone (the id
+    ranges, queries/_common.id_narrowing) may be remembered under it until the next build,
+    whichever store or clock (tests freeze it) it came from."""
 
     hasta: datetime
     hasta_dia: datetime
     actualizado: datetime
     completo: datetime | None = None
+    generacion: str | None = field(default=None, compare=False)
 
 
 def _attached(conn: Connection) -> dict[str, str]:
@@ -236,7 +241,7 @@ def read_state(conn: Connection) -> SummaryState | None:
     attached = _attached(conn) if conn.dialect.name == "sqlite" else None
     if not store_reachable(conn, attached):
         return None
-    if not inspect(conn).has_table("mm_estado", STORE_SCHEMA):
+    if not _has_state_table(conn):
         return None
     values = dict(conn.execute(select(mm_estado.c.clave, mm_estado.c.valor)).all())
     if not set(STATE_KEYS) <= values.keys():
@@ -247,7 +252,18 @@ def read_state(conn: Connection) -> SummaryState | None:
     return SummaryState(
         **{key: datetime.fromisoformat(values[key]) for key in STATE_KEYS},
         completo=datetime.fromisoformat(completo) if completo else None,
+        generacion=values.get("generacion"),
     )
+
+
+def _has_state_table(conn: Connection) -> bool:
+    """True when the store has its mm_estado table (read on every request: on SQLite one
+    catalogue lookup instead of SQLAlchemy's reflection)."""
+    if conn.dialect.name == "sqlite":
+        return conn.exec_driver_sql(
+            f"SELECT 1 FROM {STORE_SCHEMA}.sqlite_master WHERE type = 'table'"
+            " AND name = 'mm_estado'").first() is not None
+    return inspect(conn).has_table("mm_estado", STORE_SCHEMA)
 
 
 def first_of_month(moment: datetime) -> datetime:
@@ -393,6 +409,7 @@ def _save_state(conn: Connection, state: SummaryState, origin: str) -> None:
     if state.completo is not None:
         rows.append({"clave": "completo", "valor": state.completo.isoformat(sep=" ")})
     rows.append({"clave": "origen", "valor": origin})
+    rows.append({"clave": "generacion", "valor": uuid.uuid4().hex})
     conn.execute(insert(mm_estado), rows)
 
 

@@ -71,9 +71,10 @@ def spending_cells(
     """
     start, end = spending_window(filters, now)
     ids = provider_ids(conn, filters.proveedor)
-    state = summary_state(conn, use_summaries and has_table(conn, mm_importe_mes))
+    found = summary_state(conn, use_summaries)
+    state = found if found is not None and has_table(conn, mm_importe_mes, found) else None
     daily = state is not None and all(
-        has_table(conn, table) for table in (mm_importe_pedido, mm_importe_dia))
+        has_table(conn, table, state) for table in (mm_importe_pedido, mm_importe_dia))
     dialect = conn.dialect.name
     narrow = narrower(conn, state)
 

@@ -45,7 +45,7 @@ def stock_timeline(
     ids = provider_ids(conn, filters.proveedor)
     found = summary_state(conn, True)
     narrow = narrower(conn, found)  # the live part by id ranges, whatever the store holds
-    state = found if use_summaries and has_table(conn, mm_movimientos_dia) else None
+    state = found if use_summaries and has_table(conn, mm_movimientos_dia, found) else None
 
     def live(first, last):
         day, label = grouped(moves.c.fecha_movimiento, "day", dialect)

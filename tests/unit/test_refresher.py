@@ -205,6 +205,46 @@ def test_rows_added_after_the_refresh_show_at_once(tiny_file, tmp_path):
             assert narrowed.to_dict("records") == alone.to_dict("records"), metric.name
 
 
+def test_remembered_id_ranges_follow_each_new_build(tiny_file, tmp_path):
+    """The id ranges a request reads from the store are remembered per build (its
+    `generacion`). A row written with a past date after a build is counted once the next full
+    build has its id: the same window must then read the new ranges, not the remembered ones."""
+    from sqlalchemy import insert
+
+    from minimarket_dash.db import pedidos
+    from minimarket_dash.refresher import refresh
+
+    settings = _settings(tiny_file, tmp_path)
+    yesterday = TINY_NOW.date() - timedelta(days=1)
+    # Read live, narrowed by the ranges of days before the newest stored one (today).
+    window = Filters(start_date=yesterday - timedelta(days=9), end_date=yesterday, limit=50)
+    reader = make_engine(settings)
+    Refresher(settings).step()
+    with reader.connect() as conn:
+        first = read_state(conn)
+        before = queries.ORDERS_BY_PROVIDER.query(conn, window, TINY_NOW)  # ranges remembered
+    writer = make_engine(settings, writer=True)
+    with writer.begin() as conn:
+        conn.execute(insert(pedidos).values(
+            proveedor_id=1, numero_pedido="TARDE-1", estado="pendiente", total=10.0,
+            fecha_pedido=datetime.combine(yesterday, datetime.min.time()) + timedelta(hours=9)))
+    writer.dispose()
+    refresh(settings, store.store_engine(settings), full=True)
+    with reader.connect() as conn:
+        second = read_state(conn)
+        after = queries.ORDERS_BY_PROVIDER.query(conn, window, TINY_NOW)
+        direct = dict(conn.execute(text(
+            "SELECT pr.nombre, COUNT(*) FROM pedidos p JOIN proveedores pr"
+            " ON pr.id = p.proveedor_id WHERE pr.activo AND p.fecha_pedido >= :start"
+            " AND p.fecha_pedido < :end GROUP BY pr.nombre"),
+            {"start": str(yesterday - timedelta(days=9)), "end": str(TINY_NOW.date())}).all())
+    reader.dispose()
+    assert first.generacion and second.generacion and first.generacion != second.generacion
+    counted = dict(zip(after["nombre"], after["pedidos"], strict=True))
+    assert counted == direct
+    assert sum(counted.values()) == before["pedidos"].sum() + 1
+
+
 def test_two_spellings_of_one_file_share_the_store_and_the_lock(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     relative = load_settings({"database_url": "sqlite:///m.db", "state_dir": "s"})
