@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.options import Options  # noqa: E402
 
+from bench.measure import wait_for_summaries  # noqa: E402
 from minimarket_dash.config import load_settings  # noqa: E402
 from tests.live import start_live_server  # noqa: E402
 
@@ -205,6 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         env["DASHBOARD_CACHE_TTL"] = "0"
     server = start_live_server(env, workers=args.workers)
     try:
+        wait_for_summaries(server)  # pages as a manager meets them once the store is built
         results = measure(server.url, today, args.runs)
         if args.screenshots:
             for path in screenshots(server.url, today, args.screenshots):
