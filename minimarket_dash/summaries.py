@@ -29,6 +29,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    and_,
     delete,
     func,
     insert,
@@ -179,9 +180,20 @@ mm_ids_dia = Table(
     Index("ix_mm_ids_dia", "tabla", "dia", "primero", "ultimo"),
 )
 
+# The orders still open when the store was built: not cancelled and without a delivery day,
+# or whose estado is neither of CLOSED_ORDER_STATES. Today's lists and counts read these (and
+# every order newer than the build) by primary key instead of scanning pedidos.
+CLOSED_ORDER_STATES = ("entregado", "cancelado")
+mm_pedidos_abiertos = Table(
+    "mm_pedidos_abiertos",
+    helper_metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+)
+
 SUMMARY_TABLES = (
     mm_pedidos_dia, mm_producto_mes, mm_movimientos_mes, mm_precio_mes, mm_importe_mes,
     mm_ids_dia, mm_producto_dia, mm_movimientos_dia, mm_importe_pedido, mm_importe_dia,
+    mm_pedidos_abiertos,
 )
 EARLIEST = datetime(1900, 1, 1)
 STATE_KEYS = ("hasta", "hasta_dia", "actualizado")
@@ -367,6 +379,10 @@ def build(engine: Engine, now: datetime, *, full: bool = False) -> SummaryState:
         conn.execute(delete(mm_ids_dia).where(mm_ids_dia.c.dia >= state.hasta_dia.date()))
         for statement in _ids_per_day(state.hasta_dia, dialect):
             conn.execute(statement)
+        # After the id ranges: an order written in between is then open here or newer than
+        # their last id (PostgreSQL reads each statement's own snapshot).
+        conn.execute(delete(mm_pedidos_abiertos))
+        conn.execute(insert(mm_pedidos_abiertos).from_select(["id"], _open_order_ids()))
         _save_state(conn, target, source_identity(conn))
     return state
 
@@ -575,6 +591,16 @@ def _money_per_day(start: datetime, end: datetime, dialect: str):
     )
     columns = ["dia", "proveedor_id", "pedidos", "importe"]
     return insert(mm_importe_dia).from_select(columns, source)
+
+
+def _open_order_ids():
+    """SELECT the ids of the orders open now: not cancelled and without fecha_entrega_real,
+    or with an estado missing or neither entregado nor cancelado (the whole table: orders
+    close in any order)."""
+    estado = pedidos.c.estado
+    return select(pedidos.c.id).where(or_(
+        and_(pedidos.c.fecha_entrega_real.is_(None), estado != CLOSED_ORDER_STATES[1]),
+        estado.is_(None), estado.not_in(CLOSED_ORDER_STATES)))
 
 
 def _ids_per_day(start: datetime, dialect: str) -> list:

@@ -11,11 +11,13 @@ from ..db import facturas_ocr, pedidos, proveedores
 from ..filters import Filters
 from ..metric import DAY, INT, NULLABLE_MONEY, NULLABLE_TEXT, Field, Metric, names
 from ..sqlparts import day_value, sort_text
-from ._common import frame, has_index, ints
+from ..summaries import CLOSED_ORDER_STATES, SummaryState, mm_ids_dia, mm_pedidos_abiertos
+from ._common import frame, has_index, has_table, ints, summary_state
 from .spending import not_cancelled
 
-CLOSED_STATES = ("entregado", "cancelado")
+CLOSED_STATES = CLOSED_ORDER_STATES
 STATE_INDEX = "ix_mm_pedidos_estado"  # optimize.INDEXES
+UNDELIVERED_INDEX = "ix_mm_pedidos_sin_entrega"  # optimize.INDEXES
 DUE = (
     Field("numero_pedido", NULLABLE_TEXT, "Número del pedido."),
     Field("proveedor", NULLABLE_TEXT, "Nombre del proveedor."),
@@ -38,14 +40,33 @@ def _day_param(day: date, dialect: str):
     return day.isoformat() if dialect == "sqlite" else day
 
 
-def undelivered(conn: Connection, filters: Filters, now: datetime) -> pd.DataFrame:
+def open_candidates(conn: Connection, state: SummaryState | None) -> list:
+    """Return a condition keeping the orders that may be open: those the store found open at
+    its last build (summaries.mm_pedidos_abiertos) and every order newer than that build.
+
+    Without it each of today's queries scans pedidos (a database as found has no index for
+    them). An order closed at the build and opened again later (a delivery undone) shows
+    from the next refresh on. No store, or one built before this table: no condition.
+    """
+    if state is None or not has_table(conn, mm_pedidos_abiertos, state):
+        return []
+    newest = (select(func.coalesce(func.max(mm_ids_dia.c.ultimo), 0))
+              .where(mm_ids_dia.c.tabla == pedidos.name).scalar_subquery())
+    return [or_(pedidos.c.id.in_(select(mm_pedidos_abiertos.c.id)), pedidos.c.id > newest)]
+
+
+def undelivered(conn: Connection, filters: Filters, now: datetime, *,
+                use_summaries: bool = True) -> pd.DataFrame:
     """Return orders not cancelled, without fecha_entrega_real, expected today or before.
 
     Most days late first (dias_atraso = today − fecha_entrega_esperada; 0 = due today), then
     provider name (none last) and numero_pedido. /api/today splits due today from late.
+    With optimize's index the index alone answers; without it the store's open orders do.
     """
     today = now.date()
     dialect = conn.dialect.name
+    candidates = [] if not use_summaries or has_index(conn, UNDELIVERED_INDEX) else (
+        open_candidates(conn, summary_state(conn, True)))
     expected = _expected_day(dialect)
     condition = expected <= _day_param(today, dialect)
     statement = (
@@ -56,7 +77,7 @@ def undelivered(conn: Connection, filters: Filters, now: datetime) -> pd.DataFra
             pedidos.c.total,
         )
         .outerjoin(proveedores, proveedores.c.id == pedidos.c.proveedor_id)
-        .where(not_cancelled(), pedidos.c.fecha_entrega_real.is_(None), condition)
+        .where(not_cancelled(), pedidos.c.fecha_entrega_real.is_(None), condition, *candidates)
         .order_by(
             expected, sort_text(proveedores.c.nombre, dialect).is_(None),
             sort_text(proveedores.c.nombre, dialect),
@@ -81,17 +102,18 @@ def _count(*conditions):
     return select(func.count()).select_from(pedidos).where(*conditions).scalar_subquery()
 
 
-def _open_orders(indexed: bool):
+def _open_orders(indexed: bool, candidates: list):
     """Orders whose estado is neither entregado nor cancelado (or is missing).
 
     With `optimize`'s estado index (ix_mm_pedidos_estado): the ranges around the two closed
     states, each a seek (a NOT IN would read the whole index, mostly delivered orders).
-    Without it every count is a pass over pedidos, so one pass counts them all (10M lines as
-    found: 400 -> 150 ms).
+    Without it one pass counts them all, over the store's open orders (`candidates`, see
+    open_candidates) when there are some, else over pedidos (10M lines as found: 400 -> 150
+    ms).
     """
     estado = pedidos.c.estado
     if not indexed:
-        return _count(or_(estado.is_(None), estado.not_in(sorted(CLOSED_STATES))))
+        return _count(or_(estado.is_(None), estado.not_in(sorted(CLOSED_STATES))), *candidates)
     low, high = sorted(CLOSED_STATES)  # "cancelado" < "entregado" in every collation
     return (
         _count(estado.is_(None)) + _count(estado < low)
@@ -99,10 +121,14 @@ def _open_orders(indexed: bool):
     )
 
 
-def today_counts(conn: Connection, filters: Filters, now: datetime) -> pd.DataFrame:
+def today_counts(conn: Connection, filters: Filters, now: datetime, *,
+                 use_summaries: bool = True) -> pd.DataFrame:
     """Return one row: pendientes (orders neither entregado nor cancelado) and invoices to do."""
+    indexed = has_index(conn, STATE_INDEX)
+    candidates = [] if indexed or not use_summaries else (
+        open_candidates(conn, summary_state(conn, True)))
     statement = select(
-        _open_orders(has_index(conn, STATE_INDEX)).label("pendientes"),
+        _open_orders(indexed, candidates).label("pendientes"),
         select(func.count()).select_from(facturas_ocr)
         .where(cast(facturas_ocr.c.procesado, Integer) == 0)
         .scalar_subquery().label("facturas_sin_procesar"),

@@ -184,7 +184,8 @@ def test_rows_added_after_the_refresh_show_at_once(tiny_file, tmp_path):
     reader = make_engine(settings)
     metrics = (queries.SUMMARY, queries.PROVIDERS, queries.TOP_PRODUCTS, queries.WEEKLY_SALES,
                queries.MONTHLY_MOVEMENTS, queries.STOCK_BY_PROVIDER, queries.SPENDING,
-               queries.REORDER, queries.MONTHLY_ORDERS, queries.STOCK_TIMELINE)
+               queries.REORDER, queries.MONTHLY_ORDERS, queries.STOCK_TIMELINE,
+               queries.UNDELIVERED, queries.TODAY_COUNTS)
     with reader.connect() as conn:
         assert read_state(conn) is not None
         top = queries.TOP_PRODUCTS.query(conn, Filters(limit=5), TINY_NOW)
@@ -243,6 +244,65 @@ def test_remembered_id_ranges_follow_each_new_build(tiny_file, tmp_path):
     counted = dict(zip(after["nombre"], after["pedidos"], strict=True))
     assert counted == direct
     assert sum(counted.values()) == before["pedidos"].sum() + 1
+
+
+def test_today_follows_orders_closed_and_written_after_the_refresh(tiny_file, tmp_path):
+    """Today's lists and counts read the orders the store found open (mm_pedidos_abiertos)
+    and every newer one: one delivered and one cancelled after the refresh leave them at once,
+    a new late one joins them at once; all as counted straight from pedidos."""
+    from sqlalchemy import insert, update
+
+    from minimarket_dash.db import pedidos
+
+    settings = _settings(tiny_file, tmp_path)
+    writer = make_engine(settings, writer=True)
+    with writer.begin() as conn:  # two late orders, open when the store is built
+        conn.execute(insert(pedidos), [
+            {"proveedor_id": 1, "numero_pedido": number, "estado": "enviado", "total": 20.0,
+             "fecha_pedido": TINY_NOW - timedelta(days=8),
+             "fecha_entrega_esperada": TINY_NOW - timedelta(days=3)}
+            for number in ("ATRASADO-1", "ATRASADO-2")])
+    Refresher(settings).step()
+    reader = make_engine(settings)
+
+    def counted(conn):
+        return conn.execute(text(
+            "SELECT COUNT(*) FROM pedidos WHERE (estado IS NULL OR estado NOT IN"
+            " ('entregado', 'cancelado'))")).scalar_one()
+
+    def late_numbers(conn):
+        return sorted(conn.execute(text(
+            "SELECT numero_pedido FROM pedidos WHERE fecha_entrega_real IS NULL"
+            " AND (estado IS NULL OR estado != 'cancelado')"
+            " AND substr(fecha_entrega_esperada, 1, 10) <= :today"),
+            {"today": TINY_NOW.date().isoformat()}).scalars())
+
+    with reader.connect() as conn:
+        before = queries.UNDELIVERED.query(conn, Filters(), TINY_NOW)
+        assert sorted(before["numero_pedido"]) == late_numbers(conn)
+        assert {"ATRASADO-1", "ATRASADO-2"} <= set(before["numero_pedido"])
+        assert int(queries.TODAY_COUNTS.query(conn, Filters(), TINY_NOW)["pendientes"].iloc[0]) \
+            == counted(conn)
+    delivered, cancelled = "ATRASADO-1", "ATRASADO-2"
+    with writer.begin() as conn:
+        conn.execute(update(pedidos).where(pedidos.c.numero_pedido == delivered).values(
+            estado="entregado", fecha_entrega_real=TINY_NOW - timedelta(hours=1)))
+        conn.execute(update(pedidos).where(pedidos.c.numero_pedido == cancelled).values(
+            estado="cancelado"))
+        conn.execute(insert(pedidos).values(
+            proveedor_id=1, numero_pedido="ATRASADO-NUEVO", estado="pendiente", total=50.0,
+            fecha_pedido=TINY_NOW - timedelta(days=9),
+            fecha_entrega_esperada=TINY_NOW - timedelta(days=2)))
+    writer.dispose()
+    with reader.connect() as conn:
+        after = queries.UNDELIVERED.query(conn, Filters(), TINY_NOW)
+        counts = queries.TODAY_COUNTS.query(conn, Filters(), TINY_NOW)
+        expected_late, expected_pending = late_numbers(conn), counted(conn)
+    reader.dispose()
+    numbers = sorted(after["numero_pedido"])
+    assert numbers == expected_late
+    assert delivered not in numbers and cancelled not in numbers and "ATRASADO-NUEVO" in numbers
+    assert int(counts["pendientes"].iloc[0]) == expected_pending
 
 
 def test_two_spellings_of_one_file_share_the_store_and_the_lock(tmp_path, monkeypatch):
