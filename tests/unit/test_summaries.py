@@ -171,3 +171,29 @@ def test_freshness_is_reported_only_after_optimize(tmp_path):
         row = queries.SUMMARY_FRESHNESS.query(conn, Filters(), NOW).iloc[0]
     assert row["actualizado"] == NOW.replace(microsecond=0)
     assert row["hasta_dia"] == datetime(2026, 3, 18)
+
+
+@pytest.mark.postgres
+def test_today_reads_the_stored_open_orders_on_postgres_as_found():
+    """PostgreSQL without optimize's indexes: today's lists and counts go through the store's
+    open orders (mm_pedidos_abiertos) and give what reading pedidos alone gives."""
+    from minimarket_dash.queries.today import open_candidates
+    from minimarket_dash.summaries import build
+
+    with postgres_database() as url:
+        writer, reader = _seeded(url)
+        build(writer, NOW, full=True)
+        with reader.connect() as conn:
+            assert open_candidates(conn, read_state(conn))
+            stored = conn.exec_driver_sql(
+                "SELECT COUNT(*) FROM mm_dashboard.mm_pedidos_abiertos").scalar_one()
+            direct = conn.exec_driver_sql(
+                "SELECT COUNT(*) FROM pedidos WHERE (fecha_entrega_real IS NULL AND"
+                " estado <> 'cancelado') OR estado IS NULL"
+                " OR estado NOT IN ('entregado', 'cancelado')").scalar_one()
+            assert stored == direct > 0
+            for metric in (queries.UNDELIVERED, queries.TODAY_COUNTS):
+                assert_frame_equal(metric.query(conn, Filters(), NOW),
+                                   metric.query(conn, Filters(), NOW, use_summaries=False))
+        reader.dispose()
+        writer.dispose()
