@@ -83,33 +83,40 @@ def id_narrowing(conn: Connection, state: SummaryState | None, table,
     return conditions
 
 
-# (store generation, table, first day, last day) -> the stored id range: it changes only when
-# a build writes a new generation, and a request asks it once or twice per live part.
-_ID_RANGES: dict[tuple, tuple] = {}
-_ID_RANGES_KEPT = 4096
+# What is derived from the store's rows alone (id ranges, which tables it holds) changes only
+# when a build writes a new generation (SummaryState.generacion): remembered under it.
+_PER_BUILD: dict[tuple, object] = {}
+_PER_BUILD_KEPT = 8192
+
+
+def _per_build(state: SummaryState | None, key: tuple, compute):
+    """Return compute(), remembered under (the store's generation, key) until the next build;
+    without a generation (no store, or one built before generations) computed every time."""
+    generation = state.generacion if state is not None else None
+    if generation is None:
+        return compute()
+    full_key = (generation, *key)
+    if full_key not in _PER_BUILD:
+        if len(_PER_BUILD) >= _PER_BUILD_KEPT:
+            _PER_BUILD.clear()  # a new generation makes the old keys useless anyway
+        _PER_BUILD[full_key] = compute()
+    return _PER_BUILD[full_key]
 
 
 def _id_range(conn: Connection, state: SummaryState, table_name: str, first_day, last_day):
     """Return (lowest id, highest id, newest stored day, newest stored id) of the table's rows
     dated first_day..last_day (None: open), remembered per store generation."""
-    key = (state.generacion, table_name, first_day, last_day)
-    if state.generacion is not None and key in _ID_RANGES:
-        return _ID_RANGES[key]
     ids = mm_ids_dia.c
     of_table = [ids.tabla == table_name]
     in_range = [*of_table, *([ids.dia >= first_day] if first_day is not None else []),
                 *([ids.dia <= last_day] if last_day is not None else [])]
-    found = tuple(conn.execute(select(
-        select(func.min(ids.primero)).where(*in_range).scalar_subquery(),
-        select(func.max(ids.ultimo)).where(*in_range).scalar_subquery(),
-        select(func.max(ids.dia)).where(*of_table).scalar_subquery(),
-        select(func.max(ids.ultimo)).where(*of_table).scalar_subquery(),
-    )).one())
-    if state.generacion is not None:
-        if len(_ID_RANGES) >= _ID_RANGES_KEPT:
-            _ID_RANGES.clear()  # a new generation makes the old keys useless anyway
-        _ID_RANGES[key] = found
-    return found
+    return _per_build(state, ("ids", table_name, first_day, last_day), lambda: tuple(
+        conn.execute(select(
+            select(func.min(ids.primero)).where(*in_range).scalar_subquery(),
+            select(func.max(ids.ultimo)).where(*in_range).scalar_subquery(),
+            select(func.max(ids.dia)).where(*of_table).scalar_subquery(),
+            select(func.max(ids.ultimo)).where(*of_table).scalar_subquery(),
+        )).one()))
 
 
 def _listed(selects) -> list:
@@ -130,24 +137,13 @@ def regrouped(parts, keys: list[str], sums: list[str]):
     ).group_by(*(parts.c[key] for key in keys))
 
 
-# (store generation, table name) -> whether the store holds it: tables appear or go only in a
-# build, and every build writes a new generation.
-_STORED_TABLES: dict[tuple, bool] = {}
-
-
 def has_table(conn: Connection, table, state: SummaryState | None = None) -> bool:
     """True when the store holds `table`: a store built by an earlier version may lack a
     summary table until its next full build, and the queries read live meanwhile. With the
-    store's `state`, the answer is remembered until the next build."""
-    key = (state.generacion if state is not None else None, table.name)
-    if key[0] is not None and key in _STORED_TABLES:
-        return _STORED_TABLES[key]
-    found = inspect(conn).has_table(table.name, table.schema)
-    if key[0] is not None:
-        if len(_STORED_TABLES) >= _ID_RANGES_KEPT:
-            _STORED_TABLES.clear()
-        _STORED_TABLES[key] = found
-    return found
+    store's `state`, the answer is remembered until the next build (tables appear or go only
+    in a build)."""
+    return _per_build(state, ("table", table.name),
+                      lambda: inspect(conn).has_table(table.name, table.schema))
 
 
 def has_index(conn: Connection, name: str) -> bool:

@@ -23,7 +23,7 @@ from ..formatting import WEEKDAYS
 from ..metric import INT, NULLABLE_NUMBER, NUMBER, TEXT, Field, Metric, names
 from ..phones import normalise_phone
 from ..sqlparts import day_value, is_true
-from ..summaries import mm_pedidos_dia
+from ..summaries import CLOSED_ORDER_STATES, mm_pedidos_dia
 from . import fields
 from ._common import (
     frame,
@@ -42,7 +42,6 @@ CYCLE_WINDOW_DAYS = 90  # ciclo_dias and dia_habitual
 ON_THE_WAY_DAYS = 30  # en_camino counts open orders this recent
 DEFAULT_CYCLE_DAYS = 7
 MIN_ORDER_DATES = 3
-CLOSED_STATES = ("entregado", "cancelado")
 URGENCY = ("agotado", "critico", "reponer")
 MICRO = 1_000_000
 
@@ -363,7 +362,7 @@ def _on_the_way(conn: Connection, now: datetime) -> pd.DataFrame:
         .where(*window(pedidos.c.fecha_pedido, start, end),
                *narrow(pedidos, start, end), *narrow(lines, start, end),
                pedidos.c.fecha_entrega_real.is_(None),
-               or_(pedidos.c.estado.is_(None), pedidos.c.estado.not_in(CLOSED_STATES)))
+               or_(pedidos.c.estado.is_(None), pedidos.c.estado.not_in(CLOSED_ORDER_STATES)))
         .group_by(pedidos.c.proveedor_id, lines.c.producto_nombre)
     )
     found = frame(conn, statement, ["proveedor_id", "producto_nombre", "en_camino"])

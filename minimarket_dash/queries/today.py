@@ -15,7 +15,6 @@ from ..summaries import CLOSED_ORDER_STATES, SummaryState, mm_ids_dia, mm_pedido
 from ._common import frame, has_index, has_table, ints, summary_state
 from .spending import not_cancelled
 
-CLOSED_STATES = CLOSED_ORDER_STATES
 STATE_INDEX = "ix_mm_pedidos_estado"  # optimize.INDEXES
 UNDELIVERED_INDEX = "ix_mm_pedidos_sin_entrega"  # optimize.INDEXES
 DUE = (
@@ -84,8 +83,7 @@ def undelivered(conn: Connection, filters: Filters, now: datetime, *,
             sort_text(pedidos.c.numero_pedido, dialect), pedidos.c.id,
         )
     )
-    # Plain tuples: pandas probes every SQLAlchemy Row for named fields (10× slower).
-    rows = pd.DataFrame([tuple(row) for row in conn.execute(statement)], columns=_ORDER_COLUMNS)
+    rows = frame(conn, statement, _ORDER_COLUMNS)
     rows["total"] = pd.to_numeric(rows["total"], errors="coerce").astype("float64").round(2)
     days = [_as_day(value) for value in rows["fecha_entrega_esperada"]]
     rows["fecha_entrega_esperada"] = [day.isoformat() for day in days]
@@ -113,8 +111,9 @@ def _open_orders(indexed: bool, candidates: list):
     """
     estado = pedidos.c.estado
     if not indexed:
-        return _count(or_(estado.is_(None), estado.not_in(sorted(CLOSED_STATES))), *candidates)
-    low, high = sorted(CLOSED_STATES)  # "cancelado" < "entregado" in every collation
+        return _count(or_(estado.is_(None), estado.not_in(sorted(CLOSED_ORDER_STATES))),
+                      *candidates)
+    low, high = sorted(CLOSED_ORDER_STATES)  # "cancelado" < "entregado" in every collation
     return (
         _count(estado.is_(None)) + _count(estado < low)
         + _count(estado > low, estado < high) + _count(estado > high)
