@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import dash
 import dash_bootstrap_components as dbc
@@ -359,9 +360,101 @@ def chart(graph_id: str, figure: dict, category: str | None = None) -> html.Div:
     column is headed `category`; see chart_table)."""
     drawn = dcc.Graph(id=graph_id, figure=figure, config=GRAPH_CONFIG, className="chart")
     return html.Div([
-        html.Div(drawn, role="img", **{"aria-label": chart_table.summary(figure)}),
-        chart_table.details(graph_id, figure, category),
+        html.Div(drawn, id=f"{graph_id}-img", role="img",
+                 **{"aria-label": chart_table.summary(figure)}),
+        html.Div(chart_table.details(graph_id, figure, category), id=f"{graph_id}-datos-box"),
     ])
+
+
+# ---- Charts that follow a page's URL: drawn once, then redrawn in place.
+#
+# Returning a new chart (chart_output) makes Dash mount a new dcc.Graph: plotly purges the old
+# one and draws the new from nothing, and every callback with an input inside it fires again.
+# Changing only the figure of the chart already there lets plotly update it (Plotly.react);
+# and one answer for all the page's charts costs the browser one pass of Dash's bookkeeping
+# instead of one per chart (bench/NOTES.md, «Análisis: dónde se va el cambio de proveedor»).
+
+
+@dataclass(frozen=True)
+class UrlChart:
+    """A chart drawn from its page's URL search: `build(search)` returns (figure, category,
+    *extra), the chart's figure, the first column of its table («Ver como tabla»), and the
+    values of `extra_outputs` (e.g. a table fed by the same frame)."""
+
+    graph_id: str
+    build: Callable
+    extra_outputs: tuple[Output, ...] = ()
+
+
+def draw_request(graph_id: str) -> str:
+    """Return the id of the store that asks for chart `graph_id` to be drawn whole."""
+    return f"{graph_id}-draw"
+
+
+def update_request(url_id: str) -> str:
+    """Return the id of the store that asks for every chart of the page to be redrawn."""
+    return f"{url_id}-redraw"
+
+
+def url_chart_stores(url_id: str, page_charts: Sequence[UrlChart]) -> html.Div:
+    """Return the stores of charts_following_url, for the page's layout."""
+    ids = [draw_request(c.graph_id) for c in page_charts] + [update_request(url_id)]
+    return html.Div([dcc.Store(id=store_id) for store_id in ids])
+
+
+def chart_update(graph_id: str, figure: dict, category: str | None = None) -> tuple:
+    """Return the values of chart_update_outputs: the same content as chart(), in place."""
+    return (figure, chart_table.summary(figure),
+            chart_table.details(graph_id, figure, category))
+
+
+def chart_update_outputs(graph_id: str) -> tuple[Output, Output, Output]:
+    """Return the outputs that change a drawn chart in place: its figure, the summary that
+    names its image, and «Ver como tabla»."""
+    return (Output(graph_id, "figure"), Output(f"{graph_id}-img", "aria-label"),
+            Output(f"{graph_id}-datos-box", "children"))
+
+
+def charts_following_url(url_id: str, page_charts: Sequence[UrlChart]) -> None:
+    """Register the callbacks of charts that follow the search of dcc.Location `url_id`.
+
+    A browser-side gate (assets/45-charts.js) sees a new search: while any chart is missing
+    (the page just opened, or the search changed while the first drawing was on its way) it
+    asks for each chart to be drawn whole, each by its own callback, so the first ones show
+    while the others are computed; once all are drawn it asks one callback to redraw them all
+    in place. The page's layout holds url_chart_stores(url_id, page_charts).
+    """
+    dash.clientside_callback(
+        dash.ClientsideFunction("charts", "drawOrUpdate"),
+        [Output(draw_request(c.graph_id), "data") for c in page_charts],
+        Output(update_request(url_id), "data"),
+        Input(url_id, "search"),
+        [State(c.graph_id, "id", allow_optional=True) for c in page_charts],
+    )
+    for page_chart in page_charts:
+        _draw_callback(page_chart)
+
+    outputs = [output for c in page_charts
+               for output in (*chart_update_outputs(c.graph_id), *c.extra_outputs)]
+
+    @dash.callback(*outputs, Input(update_request(url_id), "data"), prevent_initial_call=True)
+    def redraw_charts(search):
+        values = []
+        for page_chart in page_charts:
+            figure, category, *extra = page_chart.build(search)
+            values += [*chart_update(page_chart.graph_id, figure, category), *extra]
+        return tuple(values)
+
+
+def _draw_callback(page_chart: UrlChart) -> None:
+    graph_id, extra_outputs = page_chart.graph_id, page_chart.extra_outputs
+
+    @dash.callback(chart_output(graph_id), *extra_outputs,
+                   Input(draw_request(graph_id), "data"), prevent_initial_call=True)
+    def draw_chart(search):
+        figure, category, *extra = page_chart.build(search)
+        drawn = chart(graph_id, figure, category)
+        return (drawn, *extra) if extra_outputs else drawn
 
 
 def graph_card(
@@ -492,14 +585,23 @@ def empty_state(message: str = EMPTY_MESSAGE) -> html.Div:
 def name_on_tap(graph_id: str, describe: Callable[[dict], tuple],
                 clear_with: str | None = None) -> None:
     """Register the callback that fills tap_panel(graph_id) with describe(point) (a tapped()
-    tuple) when a bar is tapped; a new search of the page URL `clear_with` empties it."""
-    inputs = [Input(graph_id, "clickData")]
-    inputs += [Input(clear_with, "search")] if clear_with else []
+    tuple) when a bar is tapped; a new search of the page URL `clear_with` empties it in the
+    browser (assets/45-charts.js), without a request."""
 
-    @dash.callback(*tap_outputs(graph_id), *inputs, prevent_initial_call=True)
-    def name_tapped_bar(click, *_search):
-        point = tapped_point(click) if dash.ctx.triggered_id == graph_id else None
+    @dash.callback(*tap_outputs(graph_id), Input(graph_id, "clickData"),
+                   prevent_initial_call=True)
+    def name_tapped_bar(click):
+        point = tapped_point(click)
         return NO_TAP if point is None else describe(point)
+
+    if clear_with:
+        dash.clientside_callback(
+            dash.ClientsideFunction("charts", "clearTap"),
+            *(Output(o.component_id, o.component_property, allow_duplicate=True)
+              for o in tap_outputs(graph_id)),
+            Input(clear_with, "search"),
+            prevent_initial_call=True,
+        )
 
 
 def filter_on_request(url_id: str, graph_id: str, field: int,

@@ -61,6 +61,7 @@ def layout(start_date=None, end_date=None, proveedor=None, **_other):
             html.Div(id="analytics-summary", className="small text-muted mb-2",
                      **{"aria-live": "polite"}),
             _charts(),
+            components.url_chart_stores("analytics-url", CHARTS),
         ]
     )
 
@@ -393,20 +394,12 @@ def timeline_frame(filters: Filters):
 # ---- Charts.
 
 
-@callback(
-    components.chart_output("analytics-top"),
-    Output("analytics-top-table", "data"),
-    Output("analytics-top-empty", "children"),
-    Input("analytics-url", "search"),
-)
-def update_top(search):
+def top_chart(search):
     """Draw the top products and fill their table."""
     frame = top_frame(_filters(search))
     if frame is None or frame.empty:
-        empty = components.chart("analytics-top", charts.empty_figure())
-        return empty, [], components.empty_state()
-    chart = components.chart("analytics-top", charts.top_products(frame), "Producto")
-    return chart, frame.to_dict("records"), None
+        return charts.empty_figure(), None, [], components.empty_state()
+    return charts.top_products(frame), "Producto", frame.to_dict("records"), None
 
 
 # What the first column of each chart's «Ver como tabla» lists.
@@ -417,9 +410,10 @@ TABLE_LABELS = {
 }
 
 
-def _figure(graph_id: str, builder, frame, *args):
-    figure = charts.empty_figure() if frame is None else builder(frame, *args)
-    return components.chart(graph_id, figure, TABLE_LABELS[graph_id])
+def _figure(graph_id: str, builder, frame, *args) -> tuple:
+    if frame is None:
+        return charts.empty_figure(), None
+    return builder(frame, *args), TABLE_LABELS[graph_id]
 
 
 def marked_periods(frame, filters: Filters) -> list:
@@ -431,77 +425,82 @@ def marked_periods(frame, filters: Filters) -> list:
     return periods(keys, filters.start_date, filters.end_date, clock.today())
 
 
-def _period_figure(graph_id: str, builder, frame, filters: Filters):
+def _period_figure(graph_id: str, builder, frame, filters: Filters) -> tuple:
     if frame is None or frame.empty:
-        return components.chart(graph_id, charts.empty_figure())
-    return components.chart(graph_id, builder(frame, marked_periods(frame, filters)),
-                            TABLE_LABELS[graph_id])
+        return charts.empty_figure(), None
+    return builder(frame, marked_periods(frame, filters)), TABLE_LABELS[graph_id]
 
 
-@callback(components.chart_output("analytics-trends"), Input("analytics-url", "search"))
-def update_trends(search):
+def trends_chart(search):
     """Draw orders and ordering providers per month (orders per week for short ranges)."""
     filters = _filters(search)
     return _period_figure("analytics-trends", charts.orders_per_period, trends_frame(filters),
                           filters)
 
 
-@callback(components.chart_output("analytics-movements"), Input("analytics-url", "search"))
-def update_movements(search):
+def movements_chart(search):
     """Draw movements per month (or week) and kind."""
     filters = _filters(search)
     return _period_figure("analytics-movements", charts.movements_per_period,
                           movements_frame(filters), filters)
 
 
-@callback(components.chart_output("analytics-money"), Input("analytics-url", "search"))
-def update_money(search):
+def money_chart(search):
     """Draw money per month (or week), partial periods marked."""
     filters = _filters(search)
     return _period_figure("analytics-money", charts.money_per_period, money_frame(filters),
                           filters)
 
 
-@callback(components.chart_output("analytics-money-providers"),
-          Input("analytics-url", "search"))
-def update_money_providers(search):
+def money_providers_chart(search):
     """Draw money per provider."""
     frame = money_providers_frame(_filters(search))
     return _figure("analytics-money-providers", charts.money_per_provider, frame)
 
 
-@callback(components.chart_output("analytics-states"), Input("analytics-url", "search"))
-def update_states(search):
+def states_chart(search):
     """Draw orders per state."""
     return _figure("analytics-states", charts.order_states, states_frame(_filters(search)))
 
 
-@callback(components.chart_output("analytics-stock"), Input("analytics-url", "search"))
-def update_stock(search):
+def stock_chart(search):
     """Draw net stock per provider, outlining the selected one."""
     filters = _filters(search)
     frame = stock_frame(filters)
     return _figure("analytics-stock", charts.stock_by_provider, frame, filters.proveedor)
 
 
-@callback(components.chart_output("analytics-weekly"), Input("analytics-url", "search"))
-def update_weekly(search):
+def weekly_chart(search):
     """Draw orders per ISO week, every week of the range shown (0 when none)."""
     filters = _filters(search)
     frame = weekly_frame(filters)
     if frame is None or frame.empty:
-        return components.chart("analytics-weekly", charts.empty_figure())
+        return charts.empty_figure(), None
     first, last = week_monday(frame["semana"].iloc[0]), week_monday(frame["semana"].iloc[-1])
     weeks = iso_weeks(first, last)
     marked = periods(weeks, filters.start_date, filters.end_date, clock.today())
-    figure = charts.orders_per_week(frame, weeks, marked)
-    return components.chart("analytics-weekly", figure, "Semana")
+    return charts.orders_per_week(frame, weeks, marked), "Semana"
 
 
-@callback(components.chart_output("analytics-timeline"), Input("analytics-url", "search"))
-def update_timeline(search):
+def timeline_chart(search):
     """Draw the daily stock movement timeline."""
     return _figure("analytics-timeline", charts.stock_timeline, timeline_frame(_filters(search)))
+
+
+# Every chart follows the URL (the stock one only outlines the filtered provider).
+CHARTS = (
+    components.UrlChart("analytics-top", top_chart, (Output("analytics-top-table", "data"),
+                                                     Output("analytics-top-empty", "children"))),
+    components.UrlChart("analytics-trends", trends_chart),
+    components.UrlChart("analytics-movements", movements_chart),
+    components.UrlChart("analytics-money", money_chart),
+    components.UrlChart("analytics-money-providers", money_providers_chart),
+    components.UrlChart("analytics-states", states_chart),
+    components.UrlChart("analytics-stock", stock_chart),
+    components.UrlChart("analytics-weekly", weekly_chart),
+    components.UrlChart("analytics-timeline", timeline_chart),
+)
+components.charts_following_url("analytics-url", CHARTS)
 
 
 # ---- Downloads: the chart's own frame, named after the filter.

@@ -12,9 +12,10 @@ from urllib.parse import urlparse
 
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.select import Select
 
-from tests.browser.helpers import bars, query, wait_for_charts
+from tests.browser.helpers import bars, figure_data, query, wait_for_charts
 from tests.browser.test_pages import wait_for
 
 pytestmark = pytest.mark.browser
@@ -218,4 +219,31 @@ def test_month_ticks_are_whole_on_a_phone(dash_duo, start_dashboard, demo_url, g
     first_year = sql(demo_url, "SELECT MIN(strftime('%Y', fecha_pedido)) FROM pedidos WHERE"
                      " fecha_pedido >= '2025-04-01'")[0][0]
     assert years[0] == first_year
+    assert dash_duo.get_logs() == []
+
+
+def test_a_new_filter_empties_the_panel_and_the_same_bar_can_be_tapped_again(
+        dash_duo, start_dashboard, demo_url):
+    url = start_dashboard(dash_duo, navigate=False, database_url=demo_url)
+    open_at(dash_duo, url, 1366, TOP_PATH, ANALYTICS_CHARTS)
+    index, name = cut_bar(dash_duo)
+    panel = dash_duo.find_element("#analytics-top-tap-text")
+
+    def tap_named_bar():
+        tap(dash_duo, dash_duo.find_elements("#analytics-top .point path")[index], 1366)
+        wait_for(lambda: panel.text.startswith(f"{name} · "))
+
+    tap_named_bar()
+    before = bars(dash_duo, "analytics-top")
+    box = dash_duo.find_element("#analytics-proveedor")
+    box.send_keys("nadie", Keys.ENTER)  # a provider with no orders: the charts change
+    wait_for(lambda: query(dash_duo).get("proveedor") == ["nadie"])
+    wait_for(lambda: panel.text == "")
+    assert not dash_duo.find_element("#analytics-top-tap-action").is_displayed()
+    dash_duo.driver.back()
+    wait_for(lambda: "proveedor" not in query(dash_duo))
+    wait_for(lambda: figure_data(dash_duo, "analytics-top")
+             and bars(dash_duo, "analytics-top") == before)
+    wait_for_charts(dash_duo, ANALYTICS_CHARTS)
+    tap_named_bar()  # the same bar as before the filter: named again (clickData is new)
     assert dash_duo.get_logs() == []

@@ -89,7 +89,8 @@ def test_home_auto_refresh_rebuilds_every_panel(pages_app):
     assert len(panels["home-kpis"]["children"]) == 5
     drawn, table = panels["home-weekly-box"]["children"]["props"]["children"]
     assert drawn["props"]["children"]["props"]["id"] == "home-weekly"
-    assert table["props"]["id"] == "home-weekly-datos"  # «Ver como tabla»
+    assert table["props"]["id"] == "home-weekly-datos-box"
+    assert table["props"]["children"]["props"]["id"] == "home-weekly-datos"  # «Ver como tabla»
     assert "sideUpdate" not in reply
 
 
