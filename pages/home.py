@@ -139,10 +139,11 @@ def _totals_section(panels) -> list:
 def build_panels(fetch) -> dict:
     """Return the content of every panel (see PANELS), reading metrics with `fetch`."""
     low_stock = fetch(queries.LOW_STOCK_ALL)
+    undelivered = fetch(queries.UNDELIVERED)  # read once for today's cards and the list
     today = clock.today()
     return {
-        "today": today_cards(fetch, low_stock),
-        "deliveries": deliveries(fetch),
+        "today": today_cards(fetch, low_stock, undelivered),
+        "deliveries": deliveries(undelivered),
         "alerts": alerts(low_stock),
         "recent": recent_cards(fetch, today),
         "kpis": kpis(fetch),
@@ -182,17 +183,17 @@ def refresh(_n):
 # ---- Today: deliveries due, late orders, out of stock, invoices, pending orders, what to order.
 
 
-def _late_and_due(fetch):
-    orders = fetch(queries.UNDELIVERED)
+def _late_and_due(orders):
     if orders is None:
         return None, None
     late = orders["dias_atraso"] > 0
     return orders[~late], orders[late]
 
 
-def today_cards(fetch, low_stock) -> list:
-    """Return today's cards from the metrics of /api/today and /api/low-stock."""
-    due, late = _late_and_due(fetch)
+def today_cards(fetch, low_stock, undelivered) -> list:
+    """Return today's cards from the metrics of /api/today and /api/low-stock (`undelivered`:
+    the frame of queries.UNDELIVERED, None when the database failed)."""
+    due, late = _late_and_due(undelivered)
     counts = fetch(queries.TODAY_COUNTS)
     if due is None or counts is None or low_stock is None:
         return [components.empty_state("Sin datos: la base no respondió.")]
@@ -224,9 +225,9 @@ def _today_card(title, value, help_key, card_id, note=None, alert=False) -> dbc.
     return card
 
 
-def deliveries(fetch):
-    """List the orders due today, then the late ones (most days late first), with totals."""
-    orders = fetch(queries.UNDELIVERED)
+def deliveries(orders):
+    """List the orders due today, then the late ones (most days late first), with totals
+    (`orders`: the frame of queries.UNDELIVERED, None when the database failed)."""
     if orders is None or orders.empty:
         text = "Sin datos." if orders is None else "Nada para recibir hoy ni atrasado."
         return components.empty_state(text)
@@ -234,7 +235,7 @@ def deliveries(fetch):
     # since thousands of rows would make the page slow on a phone.
     ordered = pd.concat([orders[orders["dias_atraso"] == 0], orders[orders["dias_atraso"] > 0]])
     items = [_delivery_item(row) for row in ordered.head(DELIVERIES_SHOWN).itertuples()]
-    listing = dbc.ListGroup(items, flush=True, className="alerts low-stock-list")
+    listing = components.item_list(items, "alerts low-stock-list")
     if len(ordered) <= DELIVERIES_SHOWN:
         return listing
     note = (f"Se muestran {fmt_int(DELIVERIES_SHOWN)} de {fmt_int(len(ordered))}: "
@@ -242,16 +243,14 @@ def deliveries(fetch):
     return [listing, html.Div(note, className="small text-muted mt-1", id="home-deliveries-more")]
 
 
-def _delivery_item(row) -> dbc.ListGroupItem:
+def _delivery_item(row) -> dict:
     late = row.dias_atraso > 0
-    badge = dbc.Badge(f"{fmt_int(row.dias_atraso)} días de atraso" if late else "hoy",
-                      color="danger" if late else "primary", className="ms-2")
     expected = fmt_date(date.fromisoformat(row.fecha_entrega_esperada))
-    return dbc.ListGroupItem([
-        html.Div([html.Strong(row.numero_pedido), f" · {row.proveedor or 'Sin proveedor'}",
-                  badge]),
-        html.Div(f"esperado el {expected} · {fmt_money(row.total)}", className="small text-muted"),
-    ], className="px-1 py-2 delivery-item")
+    return {"cls": "delivery-item", "title": row.numero_pedido,
+            "after": f" · {row.proveedor or 'Sin proveedor'}",
+            "badge": f"{fmt_int(row.dias_atraso)} días de atraso" if late else "hoy",
+            "tone": "danger" if late else "primary",
+            "detail": f"esperado el {expected} · {fmt_money(row.total)}"}
 
 
 def alerts(frame):
@@ -265,7 +264,7 @@ def alerts(frame):
                       f" bajo el mínimo · {fmt_int(out)} sin stock"],
                      className="small mb-1")
     items = [_alert_item(row) for row in frame.itertuples()]
-    return [count, dbc.ListGroup(items, flush=True, className="alerts low-stock-list")]
+    return [count, components.item_list(items, "alerts low-stock-list")]
 
 
 def order_href(proveedor: str | None) -> str:
@@ -273,23 +272,13 @@ def order_href(proveedor: str | None) -> str:
     return "/compras?" + urlencode({"proveedor": proveedor}) if proveedor else "/compras"
 
 
-def _alert_item(row) -> dbc.ListGroupItem:
-    badge_color = "danger" if row.stock_actual <= 0 else "warning"
-    return dbc.ListGroupItem(
-        [
-            html.Div([
-                html.Strong(row.producto),
-                dbc.Badge(f"faltan {fmt_int(row.faltan)}", color=badge_color,
-                          text_color="dark" if badge_color == "warning" else None,
-                          className="ms-2"),
-            ]),
-            html.Div([f"{row.proveedor or 'Sin proveedor'} · stock {fmt_int(row.stock_actual)}"
+def _alert_item(row) -> dict:
+    return {"cls": "low-stock-item", "title": row.producto,
+            "badge": f"faltan {fmt_int(row.faltan)}",
+            "tone": "danger" if row.stock_actual <= 0 else "warning",
+            "detail": f"{row.proveedor or 'Sin proveedor'} · stock {fmt_int(row.stock_actual)}"
                       f" de mínimo {fmt_int(row.stock_minimo)} · ",
-                      html.A("Qué pedir →", href=order_href(row.proveedor),
-                             className="order-link")], className="small text-muted"),
-        ],
-        className="px-1 py-2 low-stock-item",
-    )
+            "link": "Qué pedir →", "href": order_href(row.proveedor)}
 
 
 # ---- The last days: money and orders with their change, then the all-time totals.

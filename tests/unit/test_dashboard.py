@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -121,10 +122,11 @@ def test_home_lists_todays_deliveries_first_and_at_most_a_hundred(pages_app):
     orders = pd.DataFrame(late + today, columns=["numero_pedido", "proveedor",
                                                  "fecha_entrega_esperada", "total",
                                                  "dias_atraso"])
-    listing, note = home.deliveries(lambda metric: orders)
-    items = listing.children
+    listing, note = home.deliveries(orders)
+    items = json.loads(getattr(listing, "data-items"))  # drawn by assets/46-lists.js
     assert len(items) == home.DELIVERIES_SHOWN == 100
-    assert "PED-HOY" in str(items[0]) and "PED-L0" in str(items[1])  # then most days late
+    assert [items[0]["title"], items[1]["title"]] == ["PED-HOY", "PED-L0"]  # most days late next
+    assert (items[0]["badge"], items[1]["badge"]) == ("hoy", "150 días de atraso")
     assert note.children == "Se muestran 100 de 150: el CSV de este panel tiene todos."
 
 
