@@ -66,13 +66,15 @@ class Metric:
     """A named query with the one signature `(connection, Filters, now) -> DataFrame`.
 
     `fields` are the columns the API and CSV publish (the frame may hold more, for pages);
-    `defaults` are the filters used when a caller gives none.
+    `defaults` are the filters used when a caller gives none. A `heavy` metric runs one at a
+    time per process (data.run_metric): it holds tens of MB while it runs on a large database.
     """
 
     name: str
     query: Query = field(repr=False)
     fields: tuple[Field, ...] = ()
     defaults: Filters = Filters()
+    heavy: bool = False
 
     @property
     def field_names(self) -> tuple[str, ...]:

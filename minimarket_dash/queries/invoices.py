@@ -366,4 +366,4 @@ def _record(result: Checked, names: dict[int, str], originals: dict) -> dict:
 
 
 # Declaration (docs/architecture.md): /api/invoices builds its envelope from these rows.
-INVOICE_CHECK = Metric("invoice_check", invoice_check)
+INVOICE_CHECK = Metric("invoice_check", invoice_check, heavy=True)

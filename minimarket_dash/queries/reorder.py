@@ -444,5 +444,5 @@ def _missing(value) -> bool:
 
 
 # ---- Declarations (docs/architecture.md): /api/reorder's productos are REORDER's fields.
-REORDER = Metric("reorder", reorder, PRODUCT)
+REORDER = Metric("reorder", reorder, PRODUCT, heavy=True)
 REORDER_SCHEDULE = Metric("reorder_schedule", reorder_schedule)
