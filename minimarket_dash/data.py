@@ -130,7 +130,7 @@ def fetch(
         cached = state.cache.get(key)
         if cached is not None:
             return cached.copy()
-    frame = run_metric(state, metric, filters)
+    frame = run_metric(state, metric, filters, key if use_cache else None)
     if use_cache:
         state.cache.set(key, frame)
     return frame
@@ -156,14 +156,24 @@ _HEAVY_METRIC = threading.Lock()
 _holding = threading.local()
 
 
-def run_metric(state: DataState, metric: Metric, filters: Filters) -> pd.DataFrame:
-    """Run one metric uncached; database errors become DatabaseUnavailable."""
+def run_metric(
+    state: DataState, metric: Metric, filters: Filters, cache_key: str | None = None
+) -> pd.DataFrame:
+    """Run one metric uncached; database errors become DatabaseUnavailable.
+
+    A heavy metric waits for the one running; with `cache_key`, what it waited for may be its
+    own answer, computed by another request meanwhile: then it is not computed twice.
+    """
     def run():
         return run_query(metric.name, lambda conn, now: metric.query(conn, filters, now), state)
 
     if not metric.heavy or getattr(_holding, "heavy", False):
         return run()
     with _HEAVY_METRIC:
+        if cache_key is not None:
+            cached = state.cache.get(cache_key)
+            if cached is not None:
+                return cached.copy()
         _holding.heavy = True
         try:
             return run()

@@ -1,5 +1,6 @@
-"""Heavy metrics (Metric.heavy) run one at a time per process; light ones do not wait; a heavy
-metric that runs another inside it does not wait for itself."""
+"""Heavy metrics (Metric.heavy) run one at a time per process; light ones do not wait; requests
+that waited for the same heavy answer get it from the cache; a heavy metric that runs another
+inside it does not wait for itself."""
 
 from __future__ import annotations
 
@@ -31,10 +32,10 @@ class Overlap:
         return pd.DataFrame({"x": [1]})
 
 
-def run_in_threads(app, metric: Metric) -> None:
+def run_in_threads(app, metric: Metric, use_cache: bool = False) -> None:
     def fetch():
         with app.app_context():
-            data.fetch(metric, use_cache=False)
+            data.fetch(metric, use_cache=use_cache)
 
     threads = [threading.Thread(target=fetch) for _ in range(THREADS)]
     for thread in threads:
@@ -71,3 +72,20 @@ def test_a_heavy_metric_inside_another_does_not_wait_for_itself(make_app, tiny_s
     thread.join(timeout=10)
     assert not thread.is_alive()
     assert done[0]["x"].tolist() == [2]
+
+
+def test_requests_waiting_for_the_same_heavy_answer_compute_it_once(make_app, tiny_sqlite_url):
+    app = make_app(database_url=tiny_sqlite_url, cache_ttl=60)
+    heavy, light = Overlap(), Overlap()
+    calls = []
+
+    def counted(overlap):
+        def query(conn, filters, now):
+            calls.append(overlap)
+            return overlap.query(conn, filters, now)
+        return query
+
+    run_in_threads(app, Metric("heavy_cached_test", counted(heavy), heavy=True), use_cache=True)
+    run_in_threads(app, Metric("light_cached_test", counted(light)), use_cache=True)
+    assert calls.count(heavy) == 1  # the three others found its answer once it was done
+    assert calls.count(light) > 1  # light ones start together, before any answer is cached
