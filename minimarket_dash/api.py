@@ -76,7 +76,8 @@ def column_values(column: pd.Series) -> list[object]:
         return column.tolist()  # numpy ints and bools become Python ones in C
     if isinstance(column.dtype, np.dtype) and column.dtype.kind == "f":
         return [None if value != value else value for value in column.tolist()]  # NaN: None
-    return [native(value) for value in column.tolist()]
+    # Text needs nothing (most of an object column): native() only for the rest.
+    return [value if type(value) is str else native(value) for value in column.tolist()]
 
 
 def records(frame: pd.DataFrame, fields: tuple[str, ...]) -> list[dict[str, object]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pandas as pd
-from sqlalchemy import Connection, Integer, cast, func, or_, select
+from sqlalchemy import Connection, Integer, String, cast, func, or_, select, type_coerce
 
 from ..db import facturas_ocr, pedidos, proveedores
 from ..filters import Filters
@@ -72,7 +72,9 @@ def undelivered(conn: Connection, filters: Filters, now: datetime, *,
         select(
             pedidos.c.numero_pedido,
             proveedores.c.nombre.label("proveedor"),
-            pedidos.c.fecha_entrega_esperada,
+            # SQLite's text as it is: turned into a day column-wise below, not row by row.
+            type_coerce(pedidos.c.fecha_entrega_esperada, String) if dialect == "sqlite"
+            else pedidos.c.fecha_entrega_esperada,
             pedidos.c.total,
         )
         .outerjoin(proveedores, proveedores.c.id == pedidos.c.proveedor_id)
@@ -85,15 +87,12 @@ def undelivered(conn: Connection, filters: Filters, now: datetime, *,
     )
     rows = frame(conn, statement, _ORDER_COLUMNS)
     rows["total"] = pd.to_numeric(rows["total"], errors="coerce").astype("float64").round(2)
-    days = [_as_day(value) for value in rows["fecha_entrega_esperada"]]
-    rows["fecha_entrega_esperada"] = [day.isoformat() for day in days]
-    rows["dias_atraso"] = [(today - day).days for day in days]
+    # Column-wise (29,000 late orders on the 10M-line demo): a stored day comes back as a
+    # date, a timestamp or `YYYY-MM-DD` text; its first ten characters are the calendar day.
+    days = pd.to_datetime(rows["fecha_entrega_esperada"].map(str).str[:10], format="%Y-%m-%d")
+    rows["fecha_entrega_esperada"] = days.dt.strftime("%Y-%m-%d")
+    rows["dias_atraso"] = (pd.Timestamp(today) - days).dt.days.astype("int64")
     return rows
-
-
-def _as_day(value) -> date:
-    """A stored day may come back as a date or a timestamp; keep the calendar day."""
-    return value.date() if isinstance(value, datetime) else value
 
 
 def _count(*conditions):
