@@ -9,7 +9,6 @@ from sqlalchemy import (
     Date,
     Integer,
     String,
-    any_,
     bindparam,
     cast,
     func,
@@ -78,8 +77,14 @@ def sort_text(column, dialect: str) -> ColumnElement:
 def one_of_ids(column, ids: Sequence[int], dialect: str) -> ColumnElement:
     """Return `column IN ids` with the ids as one parameter (a JSON array read by json_each in
     SQLite, an array in PostgreSQL): SQLAlchemy renders an IN list one bound parameter per
-    value, ~25 ms for the ~9,000 candidate orders of /api/invoices."""
+    value, ~25 ms for the ~9,000 candidate orders of /api/invoices.
+
+    In PostgreSQL the array is unnested into a subquery, which the planner hashes: `= ANY
+    (array)` compares each row with the array element by element (5,000 ids over the ~70,000
+    lines of three weeks of the 10M-line demo: 773 ms; unnested, 35 ms).
+    """
     if dialect == "sqlite":
         values = func.json_each(bindparam(None, json.dumps([int(i) for i in ids]), String))
         return column.in_(select(literal_column("value")).select_from(values))
-    return column == any_(bindparam(None, [int(i) for i in ids], ARRAY(Integer)))
+    array = bindparam(None, [int(i) for i in ids], ARRAY(Integer))
+    return column.in_(select(func.unnest(array)).scalar_subquery())
