@@ -3,6 +3,7 @@ instances, take-over when the holder stops, and a database that goes away during
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -10,6 +11,7 @@ import sqlite3
 
 import requests
 
+from tests.constants import API_KEY, AUTH
 from tests.live import start_live_server
 from tests.ops.helpers import wait_for
 
@@ -95,3 +97,35 @@ def test_a_database_gone_during_a_refresh_keeps_the_store(tmp_path, tiny_sqlite_
         assert _health(server)[1]["summaries"] == "ok"
     finally:
         server.stop()
+
+
+def test_the_minimarket_file_is_left_as_it_was(tmp_path, tiny_sqlite_url):
+    """Served by gunicorn with its refresher at work, every API endpoint and page asked: the
+    minimarket's file keeps its bytes and its time, and nothing appears beside it (no journal:
+    nothing was written; everything the dashboard writes is under DASHBOARD_STATE_DIR). The
+    copy is in rollback-journal mode: in WAL mode any SQLite reader, the minimarket's own
+    programs too, keeps -wal and -shm files beside the database."""
+    folder = tmp_path / "minimercado"
+    folder.mkdir()
+    database = folder / "tienda.db"
+    shutil.copy(tiny_sqlite_url.removeprefix("sqlite:///"), database)
+    with sqlite3.connect(database) as conn:
+        assert conn.execute("PRAGMA journal_mode = DELETE").fetchone() == ("delete",)
+    before = (hashlib.sha256(database.read_bytes()).hexdigest(), database.stat().st_mtime_ns)
+    server = start_live_server({**_environment(database, tmp_path / "estado"),
+                                "DASHBOARD_API_KEY": API_KEY})
+    try:
+        assert wait_for(lambda: _health(server)[1].get("summaries") == "ok", 30)
+        assert wait_for(lambda: sum("actualizados" in r["msg"]
+                                    for r in _records(server)) >= 2, 30), server.output()
+        spec = requests.get(server.url + "/api/openapi.json", timeout=10).json()
+        paths = [path for path in spec["paths"] if "{" not in path]
+        assert len(paths) >= 15
+        for path in paths + ["/", "/providers", "/analytics", "/compras", "/facturas"]:
+            answer = requests.get(server.url + path, headers=AUTH, timeout=30)
+            assert answer.status_code == 200, (path, answer.status_code)
+    finally:
+        server.stop()
+    assert (hashlib.sha256(database.read_bytes()).hexdigest(),
+            database.stat().st_mtime_ns) == before
+    assert [p.name for p in folder.iterdir()] == ["tienda.db"]
