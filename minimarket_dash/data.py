@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
@@ -130,9 +131,16 @@ def fetch(
         cached = state.cache.get(key)
         if cached is not None:
             return cached.copy()
-    frame = run_metric(state, metric, filters, key if use_cache else None)
-    if use_cache:
-        state.cache.set(key, frame)
+    with _turn(metric):
+        # A heavy metric may have waited for its own answer, computed meanwhile by another
+        # request (cached before that one let go of its turn): it is not computed twice.
+        if use_cache and metric.heavy:
+            cached = state.cache.get(key)
+            if cached is not None:
+                return cached.copy()
+        frame = run_metric(state, metric, filters)
+        if use_cache:
+            state.cache.set(key, frame)
     return frame
 
 
@@ -156,29 +164,24 @@ _HEAVY_METRIC = threading.Lock()
 _holding = threading.local()
 
 
-def run_metric(
-    state: DataState, metric: Metric, filters: Filters, cache_key: str | None = None
-) -> pd.DataFrame:
-    """Run one metric uncached; database errors become DatabaseUnavailable.
-
-    A heavy metric waits for the one running; with `cache_key`, what it waited for may be its
-    own answer, computed by another request meanwhile: then it is not computed twice.
-    """
-    def run():
-        return run_query(metric.name, lambda conn, now: metric.query(conn, filters, now), state)
-
+@contextmanager
+def _turn(metric: Metric) -> Iterator[None]:
+    """Hold the process's one turn for a heavy metric (a heavy metric inside another already
+    has it); any other metric goes at once."""
     if not metric.heavy or getattr(_holding, "heavy", False):
-        return run()
+        yield
+        return
     with _HEAVY_METRIC:
-        if cache_key is not None:
-            cached = state.cache.get(cache_key)
-            if cached is not None:
-                return cached.copy()
         _holding.heavy = True
         try:
-            return run()
+            yield
         finally:
             _holding.heavy = False
+
+
+def run_metric(state: DataState, metric: Metric, filters: Filters) -> pd.DataFrame:
+    """Run one metric uncached; database errors become DatabaseUnavailable."""
+    return run_query(metric.name, lambda conn, now: metric.query(conn, filters, now), state)
 
 
 def run_query(

@@ -67,7 +67,7 @@ class Metric:
 
     `fields` are the columns the API and CSV publish (the frame may hold more, for pages);
     `defaults` are the filters used when a caller gives none. A `heavy` metric runs one at a
-    time per process (data.run_metric): it holds tens of MB while it runs on a large database.
+    time per process (data.fetch): it holds tens of MB while it runs on a large database.
     """
 
     name: str
