@@ -45,6 +45,7 @@ def _steps(pages: bool) -> tuple:
         compression,
         dashboard,
         data,
+        entries,
         errors,
         limits,
         logs,
@@ -60,6 +61,7 @@ def _steps(pages: bool) -> tuple:
         # on the final body and headers.
         compression.init_app,
         data.init_app,
+        entries.init_app,
         security.init_app,
         limits.init_app,
         auth.init_app,

@@ -9,6 +9,7 @@ from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from .data import DatabaseUnavailable
+from .entries import EntriesUnavailable
 from .filters import ParamError
 
 log = logging.getLogger("minimarket_dash.errors")
@@ -121,6 +122,15 @@ def handle_database(exc: DatabaseUnavailable) -> Response:
     return render(503)
 
 
+def handle_entries(exc: EntriesUnavailable) -> Response:
+    """Answer 503 when the store of what managers enter cannot be reached (cause logged)."""
+    log.warning("almacén de marcas no disponible en %s", request.path)
+    if not wants_json(request.path):
+        return error_page(503)
+    return json_error(503, "entries_unavailable",
+                      "No se pueden leer ni guardar las marcas ahora; probá de nuevo en un rato.")
+
+
 def handle_unexpected(exc: Exception) -> Response:
     """Log any other exception in full and answer a bare 500."""
     log.exception("error no controlado en %s %s", request.method, request.path)
@@ -132,4 +142,5 @@ def init_app(server: Flask) -> None:
     server.register_error_handler(HTTPException, handle_http)
     server.register_error_handler(ParamError, handle_param)
     server.register_error_handler(DatabaseUnavailable, handle_database)
+    server.register_error_handler(EntriesUnavailable, handle_entries)
     server.register_error_handler(Exception, handle_unexpected)
