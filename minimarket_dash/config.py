@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -129,6 +130,21 @@ def _parse_bind(raw: str) -> str:
     if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
         raise ValueError("host:puerto, p. ej. 127.0.0.1:8080 o 0.0.0.0:8080")
     return raw.strip()
+
+
+def _parse_networks(raw: str) -> tuple[str, ...]:
+    """Addresses or CIDR networks, comma separated (what gunicorn's forwarded_allow_ips takes:
+    a network with host bits set, 10.0.0.1/24, is refused there too)."""
+    items = _split_list(raw)
+    for item in items:
+        try:
+            ipaddress.ip_network(item)
+        except ValueError:
+            raise ValueError(
+                f"direcciones IP o redes CIDR separadas por comas, p. ej. 127.0.0.1,10.0.0.0/24 "
+                f"(no {item!r})"
+            ) from None
+    return items
 
 
 def _parse_auth(raw: str) -> str:
@@ -262,6 +278,10 @@ class Settings:
     force_https: bool = field(default=False, **_spec("DASHBOARD_FORCE_HTTPS", _parse_bool))
     trusted_proxies: int = field(
         default=0, **_spec("DASHBOARD_TRUSTED_PROXIES", _int_parser(0, 10))
+    )
+    # Only a peer in this list may set X-Forwarded-* and the sign-in proxy's user header.
+    trusted_proxy_ips: tuple[str, ...] = field(
+        default=("127.0.0.1", "::1"), **_spec("DASHBOARD_TRUSTED_PROXY_IPS", _parse_networks)
     )
     enable_hsts: bool = field(default=False, **_spec("DASHBOARD_ENABLE_HSTS", _parse_bool))
     cors_origins: tuple[str, ...] = field(
@@ -436,6 +456,11 @@ def check_combinations(settings: Settings) -> None:
         raise SettingsError(
             "DASHBOARD_AUTH=proxy exige DASHBOARD_TRUSTED_PROXIES >= 1: el encabezado del "
             "usuario sólo se cree si viene de un proxy de confianza"
+        )
+    if settings.auth == "proxy" and not settings.trusted_proxy_ips:
+        raise SettingsError(
+            "DASHBOARD_AUTH=proxy exige DASHBOARD_TRUSTED_PROXY_IPS con la dirección del proxy "
+            "de inicio de sesión"
         )
     if settings.auth == "proxy" and not settings.auth_proxy_header:
         raise SettingsError(

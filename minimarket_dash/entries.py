@@ -31,6 +31,7 @@ from flask import Flask, current_app
 from sqlalchemy import (
     Column,
     Engine,
+    Float,
     Index,
     Integer,
     MetaData,
@@ -83,7 +84,31 @@ mm_historial = Table(
     Index("ix_mm_historial_marca", "tipo", "clave", "id"),
 )
 
-ENTRY_TABLES = (mm_marcas, mm_historial)
+# Sign-in sessions (minimarket_dash/sessions.py): one row per open session, keyed by a digest
+# of the id its cookie carries (a copy of this table opens no session). Times are epoch seconds.
+mm_sesiones = Table(
+    "mm_sesiones",
+    entries_metadata,
+    Column("id", String(64), primary_key=True),
+    Column("usuario", String(64), nullable=False),
+    Column("creada", Float, nullable=False),
+    Column("vista", Float, nullable=False),
+    Column("ip", String(64), nullable=False),
+    Column("agente", String(200), nullable=False),
+    Index("ix_mm_sesiones_usuario", "usuario"),
+)
+
+# Failed sign-in attempts per client address and per username in a fixed window
+# (minimarket_dash/lockout.py, when there is no Redis): counted before the password is checked.
+mm_intentos = Table(
+    "mm_intentos",
+    entries_metadata,
+    Column("clave", String(200), primary_key=True),
+    Column("ventana", Integer, primary_key=True),
+    Column("cuenta", Integer, nullable=False),
+)
+
+ENTRY_TABLES = (mm_marcas, mm_historial, mm_sesiones, mm_intentos)
 
 
 class EntriesUnavailable(RuntimeError):

@@ -54,9 +54,10 @@ accesslog = None  # the app writes one JSON line per request itself
 errorlog = "-"
 loglevel = "warning"
 proc_name = "minimarket-dash"
-# gunicorn trusts X-Forwarded-Proto from 127.0.0.1 by default; follow DASHBOARD_TRUSTED_PROXIES
-# instead: 0 trusts no one (not even loopback), N >= 1 leaves the hop counting to ProxyFix.
-forwarded_allow_ips = "*" if _settings.trusted_proxies else ""
+# gunicorn believes X-Forwarded-Proto only from these peers: DASHBOARD_TRUSTED_PROXY_IPS, the
+# same list the app applies (security.TrustedProxies); DASHBOARD_TRUSTED_PROXIES=0 trusts no one
+# (not even loopback), N >= 1 leaves the hop counting to ProxyFix.
+forwarded_allow_ips = ",".join(_settings.trusted_proxy_ips) if _settings.trusted_proxies else ""
 
 
 def on_starting(server):

@@ -17,7 +17,6 @@ log = logging.getLogger("minimarket_dash.limits")
 CALLBACK_PATH = "/_dash-update-component"
 CALLBACK_FACTOR = 10  # a page fires several callbacks per view; one browser still cannot flood
 KEY_PREFIX = "mmdash"
-LOGIN_PATH = "/login"  # its failed-attempt lockout is declared with the route (login_views)
 REDIS_OPTIONS = {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
 MESSAGE = "Demasiadas solicitudes desde esta dirección. Espere {seconds} s y vuelva a intentar."
 
@@ -47,16 +46,12 @@ def limit_strings(settings: Settings) -> tuple[str, str]:
 
 def unlimited_path() -> bool:
     """Tell whether no limit applies, so flask-limiter skips its (costly) resolution."""
-    return not_api() and not_callback() and request.path != LOGIN_PATH
+    return not_api() and not_callback()
 
 
 def on_breach(limit: RequestLimit) -> object:
     """Answer the contract's JSON 429 (flask-limiter then adds Retry-After and X-RateLimit-*)."""
     wait = max(int(limit.reset_at - time.time()), 1)
-    if request.path == LOGIN_PATH:
-        from .login_views import locked_response
-
-        return locked_response(wait)
     # No log line here: the access line (status 429) is the one line of this request.
     return errors.json_error(429, "rate_limited", MESSAGE.format(seconds=wait))
 

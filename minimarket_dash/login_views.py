@@ -1,14 +1,16 @@
-"""The /login and /logout routes of the built-in sign-in, with the brute-force lockout."""
+"""The /login and /logout routes of the built-in sign-in, with the brute-force lockout
+(lockout.py) and the server-side sessions (sessions.py)."""
 
 from __future__ import annotations
 
 import logging
-import time
 
 from flask import Flask, Response, current_app, g, redirect, request, session
 
 from . import errors, login_page, signin
+from .entries import entries_of
 from .limits import client_address
+from .lockout import lockout_for
 from .users import UsersError
 
 log = logging.getLogger("minimarket_dash.signin")
@@ -20,11 +22,6 @@ def _html(body: str, status: int = 200) -> Response:
     response = Response(body, status=status, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def login_failed(response: Response) -> bool:  # noqa: ARG001 - flask-limiter's signature
-    """Tell flask-limiter to count this attempt (only failed passwords count)."""
-    return bool(g.get("login_failed"))
 
 
 def attempted_username() -> str:
@@ -59,21 +56,29 @@ def login() -> Response:
     if not signin.csrf_ok():
         return show_form(login_page.FORM_EXPIRED, 400)
     username = attempted_username()
+    lockout = current_app.extensions["minimarket_lockout"]
+    attempt = lockout.begin(client_address(), username)  # counted before the password
+    if attempt.wait:
+        return locked_response(attempt.wait)
     account = gate.store.verify(username, request.form.get("password", ""))
     if account is None:
-        g.login_failed = True
         _count("failed")
         log.warning("inicio de sesión fallido: usuario=%s ip=%s", username, client_address())
         return show_form(login_page.WRONG_CREDENTIALS, 401)
+    lockout.succeeded(attempt)
     return _start_session(account)
 
 
 def _start_session(account) -> Response:
+    gate = signin.gate()
+    gate.sessions.purge_expired()
+    token = gate.sessions.start(account.name, client_address(),
+                                request.headers.get("User-Agent", ""))
     session.clear()  # a new session id and token after sign-in (no fixation)
     session.permanent = True
-    now = time.time()
-    session["u"] = {"n": account.name, "v": account.session_version, "iat": now, "seen": now}
+    session["u"] = {"n": account.name, "v": account.session_version, "s": token}
     signin.csrf_token()
+    gate.forget_user()
     g.user = account.name
     _count("ok")
     log.info("inicio de sesión: usuario=%s ip=%s", account.name, client_address())
@@ -82,10 +87,15 @@ def _start_session(account) -> Response:
 
 def logout() -> Response:
     """End the session (POST with the form's token) and go back to the sign-in page."""
-    user = signin.gate().current_user()
+    gate = signin.gate()
+    user = gate.current_user()
     if user is not None and not signin.csrf_ok():
         return _html(login_page.login_page(signin.csrf_token(), "/", login_page.FORM_EXPIRED), 400)
+    token = gate.session_token()
+    if user is not None and token:
+        gate.sessions.end(token)  # every copy of the cookie is refused from now on
     session.clear()
+    gate.forget_user()
     if user is not None:
         log.info("cierre de sesión: usuario=%s ip=%s", user, client_address())
     g.user = user
@@ -93,23 +103,22 @@ def logout() -> Response:
 
 
 def locked_response(wait_seconds: int) -> Response:
-    """Answer a locked-out sign-in attempt: a Spanish 429 page (the limiter adds Retry-After)."""
+    """Answer a locked-out sign-in attempt: a Spanish 429 page with Retry-After."""
     _count("locked")
     log.warning(
         "inicio de sesión bloqueado por intentos fallidos: usuario=%s ip=%s",
         attempted_username(), client_address(),
     )
-    return _html(login_page.locked_page(wait_seconds), 429)
+    response = _html(login_page.locked_page(wait_seconds), 429)
+    response.headers["Retry-After"] = str(wait_seconds)
+    return response
 
 
 def register(server: Flask) -> None:
-    """Add /login (rate limited on failures, per client address and per username) and /logout."""
-    limiter = server.extensions["minimarket_limiter"]
-    view = login
-    for key_func, scope in ((client_address, "login-ip"), (attempted_username, "login-user")):
-        view = limiter.limit(
-            signin.LOGIN_LIMIT, key_func=key_func, scope=scope, methods=["POST"],
-            deduct_when=login_failed,
-        )(view)
-    server.add_url_rule(signin.LOGIN_PATH, "login", view, methods=["GET", "POST"])
+    """Add /login (with the lockout of lockout.py: per client address and per username, shared
+    by workers and instances) and /logout."""
+    settings = server.config["SETTINGS"]
+    server.extensions["minimarket_lockout"] = lockout_for(
+        entries_of(server), settings.ratelimit_storage_uri)
+    server.add_url_rule(signin.LOGIN_PATH, "login", login, methods=["GET", "POST"])
     server.add_url_rule(signin.LOGOUT_PATH, "logout", logout, methods=["POST"])

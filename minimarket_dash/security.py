@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import ipaddress
+from collections.abc import Callable, Iterable
 
 from flask import Flask, Response, redirect, request
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -41,6 +42,59 @@ CORS_EXPOSED_HEADERS = (
 CORS_METHODS = ("GET", "HEAD")
 HOST_MESSAGE = "El host de la solicitud no está permitido (DASHBOARD_ALLOWED_HOSTS)."
 CORS_MESSAGE = "Origen o método no permitido para /api/* (DASHBOARD_CORS_ORIGINS, sólo GET)."
+
+
+# Set on every request's WSGI environ: whether the connecting peer is a trusted proxy.
+TRUSTED_PEER_KEY = "minimarket.trusted_peer"
+FORWARDED_PREFIXES = ("HTTP_X_FORWARDED_", "HTTP_FORWARDED", "HTTP_X_REAL_IP")
+
+
+def networks_of(items: Iterable[str]) -> tuple:
+    """Return the ipaddress networks of DASHBOARD_TRUSTED_PROXY_IPS."""
+    return tuple(ipaddress.ip_network(item) for item in items)
+
+
+def peer_is_trusted(address: str | None, networks: tuple) -> bool:
+    """Tell whether the connecting peer's address is in one of `networks`."""
+    try:
+        peer = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return False
+    if isinstance(peer, ipaddress.IPv6Address) and peer.ipv4_mapped is not None:
+        peer = peer.ipv4_mapped  # ::ffff:127.0.0.1 on a dual-stack socket
+    return any(peer in network for network in networks)
+
+
+class TrustedProxies:
+    """WSGI middleware: X-Forwarded-* count only when the connecting peer is a trusted proxy.
+
+    From such a peer, ProxyFix takes the client address, scheme and host from the last `hops`
+    proxies (DASHBOARD_TRUSTED_PROXIES); from any other peer every forwarded header is dropped
+    before the app sees it, so a client cannot pick its own address (rate limits, lockout) or
+    pretend to be the sign-in proxy. The verdict is left in the environ (TRUSTED_PEER_KEY)
+    for the `proxy` sign-in mode (signin.py).
+    """
+
+    def __init__(self, app, networks: tuple, hops: int) -> None:
+        self.app = app
+        self.networks = networks
+        self.fixed = (ProxyFix(app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
+                      if hops else app)
+
+    def __call__(self, environ, start_response):
+        """Serve one request with or without the forwarded headers."""
+        trusted = peer_is_trusted(environ.get("REMOTE_ADDR"), self.networks)
+        environ[TRUSTED_PEER_KEY] = trusted
+        if trusted:
+            return self.fixed(environ, start_response)
+        for key in [key for key in environ if key.startswith(FORWARDED_PREFIXES)]:
+            del environ[key]
+        return self.app(environ, start_response)
+
+
+def trusted_peer() -> bool:
+    """Tell whether the current request came from a trusted proxy (TrustedProxies)."""
+    return bool(request.environ.get(TRUSTED_PEER_KEY))
 
 
 def build_csp(script_hashes: list[str] | tuple[str, ...] = ()) -> str:
@@ -178,13 +232,11 @@ def header_setter(server: Flask, settings: Settings) -> Callable[[Response], Res
 
 
 def init_app(server: Flask) -> None:
-    """Install ProxyFix and the host, HTTPS, CORS and security-header hooks."""
+    """Install the trusted-proxy rule and the host, HTTPS, CORS and security-header hooks."""
     settings: Settings = server.config["SETTINGS"]
-    if settings.trusted_proxies:
-        hops = settings.trusted_proxies
-        server.wsgi_app = ProxyFix(
-            server.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops
-        )
+    server.wsgi_app = TrustedProxies(
+        server.wsgi_app, networks_of(settings.trusted_proxy_ips), settings.trusted_proxies
+    )
     if "*" not in settings.allowed_hosts:
         server.before_request(host_checker(settings.allowed_hosts))
     if settings.force_https:

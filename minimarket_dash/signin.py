@@ -11,7 +11,6 @@ from __future__ import annotations
 import hmac
 import logging
 import secrets
-import time
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -19,15 +18,15 @@ from urllib.parse import quote, urlsplit
 from flask import Flask, Response, current_app, g, redirect, request, session
 from flask.sessions import SecureCookieSessionInterface
 
-from . import auth, errors, login_page
+from . import auth, errors, login_page, security
 from .config import Settings, SettingsError
+from .entries import entries_of
+from .sessions import SessionStore
 from .users import UsersError, UserStore, load_or_create_secret_key
 
 log = logging.getLogger("minimarket_dash.signin")
 
 SESSION_COOKIE = "mm_session"
-ABSOLUTE_LIFETIME_SECONDS = 7 * 24 * 3600
-SEEN_REFRESH_SECONDS = 60  # rewrite the cookie's last-seen time at most once a minute
 LOGIN_PATH = "/login"
 LOGOUT_PATH = "/logout"
 # The web app manifest too (webapp.py): browsers fetch it without the session cookie.
@@ -36,9 +35,9 @@ PUBLIC_PATHS = frozenset({LOGIN_PATH, "/health", "/favicon.ico", "/_favicon.ico"
 # Static files: the same for everyone, no data in them.
 PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
 DASH_JSON_PREFIX = "/_dash-"
-LOGIN_LIMIT = "10 per 15 minutes"
 EXPIRED_MESSAGE = "Tu sesión venció o no iniciaste sesión. Ingresá de nuevo."
 PROXY_MISSING_MESSAGE = "Falta el usuario del proxy de inicio de sesión."
+DIRECT_MESSAGE = "Este tablero se abre a través del inicio de sesión de la empresa."
 LOGIN_RESULTS = ("ok", "failed", "locked")
 
 
@@ -94,42 +93,69 @@ def csrf_ok() -> bool:
     return bool(expected) and hmac.compare_digest(expected.encode(), given.encode())
 
 
+def session_cookie_fields() -> tuple[str, str, str] | None:
+    """Return (user, session version, session id) from the signed cookie, or None when any is
+    missing or not text: a cookie signed with our key but holding other shapes (an older
+    version's, a hand-made one) signs nobody in, and never raises."""
+    state = session.get("u")
+    if not isinstance(state, dict):
+        return None
+    fields = tuple(state.get(key) for key in ("n", "v", "s"))
+    if not all(isinstance(value, str) and 0 < len(value) <= 256 for value in fields):
+        return None
+    return fields  # type: ignore[return-value]
+
+
 class Gate:
     """The sign-in rule of one server: who the current user is, and what to answer otherwise."""
 
-    def __init__(self, settings: Settings, store: UserStore | None) -> None:
+    def __init__(self, settings: Settings, store: UserStore | None,
+                 sessions: SessionStore | None = None) -> None:
         self.settings = settings
         self.store = store
-        self.idle_seconds = settings.session_hours * 3600
+        self.sessions = sessions
 
     def current_user(self) -> str | None:
-        """Return the signed-in user of this request (None when nobody is)."""
-        if self.settings.auth == "proxy":
-            return self._proxy_user()
-        return self._session_user()
+        """Return the signed-in user of this request (None when nobody is); the session is
+        looked up once per request."""
+        if "signin_user" not in g:
+            g.signin_user = (self._proxy_user() if self.settings.auth == "proxy"
+                             else self._session_user())
+        return g.signin_user
+
+    def forget_user(self) -> None:
+        """Drop this request's remembered user (after a sign-in or sign-out)."""
+        g.pop("signin_user", None)
 
     def _proxy_user(self) -> str | None:
         value = request.headers.get(self.settings.auth_proxy_header or "", "").strip()
         return value.lower()[:254] or None
 
     def _session_user(self) -> str | None:
-        state = session.get("u")
-        if not isinstance(state, dict):
+        cookie = session_cookie_fields()
+        if cookie is None:
             return None
-        account = self.store.get(str(state.get("n", ""))) if self.store else None
-        now = time.time()
+        name, version, token = cookie
+        account = self.store.get(name) if self.store else None
         valid = (
             account is not None
-            and hmac.compare_digest(account.session_version, str(state.get("v", "")))
-            and now - float(state.get("iat", 0)) <= ABSOLUTE_LIFETIME_SECONDS
-            and now - float(state.get("seen", 0)) <= self.idle_seconds
+            and hmac.compare_digest(account.session_version, version)
+            and self.sessions.check(token, account.name)
         )
         if not valid:
             session.pop("u", None)
             return None
-        if now - float(state["seen"]) > SEEN_REFRESH_SECONDS:
-            session["u"] = {**state, "seen": now}
         return account.name
+
+    def session_identity(self) -> str | None:
+        """Return the session id of a signed-in request (what the pages' anti-forgery token
+        is bound to), None when nobody is signed in."""
+        return self.session_token() if self.current_user() else None
+
+    def session_token(self) -> str | None:
+        """Return the server-side session id the cookie carries (None when there is none)."""
+        cookie = session_cookie_fields()
+        return cookie[2] if cookie else None
 
     def check(self) -> Response | None:
         """before_request: let the request through (None) or answer for a missing sign-in."""
@@ -143,10 +169,23 @@ class Gate:
             return errors.render(503)
 
     def _decide(self, path: str) -> Response | None:
+        if self.settings.auth == "proxy" and not security.trusted_peer():
+            return self._direct_to_proxy_mode(path)
         g.user = self.current_user()
         if g.user is not None:
             return self._allowed_proxy_user() if self.settings.auth == "proxy" else None
         return self._refuse(path)
+
+    def _direct_to_proxy_mode(self, path: str) -> Response:
+        """Refuse a page asked for without the sign-in proxy: its user header (if any) could
+        say anything, since only a peer in DASHBOARD_TRUSTED_PROXY_IPS is the proxy."""
+        log.warning(
+            "solicitud directa rechazada en modo proxy: ip=%s no está en "
+            "DASHBOARD_TRUSTED_PROXY_IPS (%s)", request.remote_addr, path,
+        )
+        if path.startswith(DASH_JSON_PREFIX):
+            return errors.json_error(403, "forbidden", DIRECT_MESSAGE)
+        return self._deny(403, login_page.proxy_missing_page())
 
     def _allowed_proxy_user(self) -> Response | None:
         allowed = self.settings.auth_proxy_users
@@ -220,24 +259,31 @@ def login_counter(server: Flask):
 
 
 def init_app(server: Flask) -> None:
-    """Install the gate, the session and the /login and /logout routes for DASHBOARD_AUTH."""
-    from . import login_views
+    """Install the gate, the session, the /login and /logout routes for DASHBOARD_AUTH, and
+    the anti-forgery check of the pages' callbacks (csrf.py)."""
+    from . import csrf, login_views
 
     settings: Settings = server.config["SETTINGS"]
     store = UserStore(settings.users_file) if settings.auth == "users" else None
-    server.extensions["minimarket_signin"] = Gate(settings, store)
+    sessions = (SessionStore(entries_of(server), settings.session_hours * 3600)
+                if store is not None else None)
+    gate = Gate(settings, store, sessions)
+    server.extensions["minimarket_signin"] = gate
     server.extensions["minimarket_logins"] = login_counter(server)
     if settings.auth == "none":
         log.warning(
             "DASHBOARD_AUTH=none: las páginas quedan abiertas a cualquiera que llegue al "
             "servidor; usar sólo en una red local de confianza"
         )
+        csrf.init_app(server, "none", None, lambda: None)
         return
-    server.before_request(server.extensions["minimarket_signin"].check)
+    server.before_request(gate.check)
     if store is None:  # proxy: the proxy signs people in and out
         server.add_url_rule(LOGIN_PATH, "login", lambda: redirect("/", code=303))
+        csrf.init_app(server, "proxy", secret_key_for(settings), gate.current_user)
         return
     configure_session(server, settings)
+    csrf.init_app(server, "users", server.secret_key, gate.session_identity)
     if not store.accounts():
         log.warning(
             "no hay usuarios en %s: las páginas piden crear el primero con "

@@ -20,6 +20,7 @@ import pytest
 import requests
 from packaging.utils import canonicalize_name
 
+from tests.csrf import COOKIE, HEADER
 from tests.live import PROJECT_ROOT, free_port
 from tests.ops.locks import APP_LOCK, pins
 from tests.signin.helpers import sign_in_live
@@ -120,7 +121,8 @@ def _every_page_renders(browser: requests.Session, base: str, pages: dict) -> No
         assert page.status_code == 200 and "_dash-renderer" in page.text, path
         if has_callbacks:
             assert f"'{module}-" in str(dependencies), module  # the page's own callbacks
-        answer = browser.post(f"{base}/_dash-update-component", json=_router_request(router, path))
+        answer = browser.post(f"{base}/_dash-update-component", json=_router_request(router, path),
+                              headers={HEADER: browser.cookies.get(COOKIE, "")})
         assert answer.status_code == 200, (path, answer.text[:300])
         rendered = answer.json()["response"]
         assert rendered["_pages_store"]["data"]["title"] == title, path

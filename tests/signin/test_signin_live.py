@@ -12,6 +12,7 @@ import pytest
 import redis
 import requests
 
+from tests.csrf import COOKIE, HEADER, csrf_headers
 from tests.live import PROJECT_ROOT, start_live_server
 from tests.signin.helpers import MENU_CALLBACK, PASSWORD, sign_in_live
 
@@ -79,7 +80,8 @@ def test_signed_in_callback_runs_and_cookie_flags(live):
     cookie = answer.headers["Set-Cookie"]
     assert cookie.startswith("mm_session=") and "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie and "Secure" not in cookie  # plain HTTP here
-    response = browser.post(f"{live.url}/_dash-update-component", json=MENU_CALLBACK)
+    response = browser.post(f"{live.url}/_dash-update-component", json=MENU_CALLBACK,
+                            headers=csrf_headers(browser, live.url))
     assert response.status_code == 200
     assert response.json()["response"]["nav-collapse"]["is_open"] is True
 
@@ -120,7 +122,9 @@ def test_a_streamed_body_over_the_limit_is_refused(live):
     connection.putrequest("POST", "/_dash-update-component")
     connection.putheader("Content-Type", "application/json")
     connection.putheader("Transfer-Encoding", "chunked")
-    connection.putheader("Cookie", cookie)
+    token = csrf_headers(browser, live.url)[HEADER]
+    connection.putheader("Cookie", f"{cookie}; {COOKIE}={token}")
+    connection.putheader(HEADER, token)
     connection.endheaders()
     try:
         for _ in range(40):  # 40 × 8 KiB, no Content-Length
@@ -148,8 +152,9 @@ def test_malformed_requests_get_400_and_404_without_a_traceback(live):
     browser = requests.Session()
     sign_in_live(browser, live.url, "ana")
     callback = f"{live.url}/_dash-update-component"
+    headers = {"Content-Type": "application/json", **csrf_headers(browser, live.url)}
     for body in (b"[]", b'{"output": 1}', b'{"output": "nada.children", "inputs": []}'):
-        answer = browser.post(callback, data=body, headers={"Content-Type": "application/json"})
+        answer = browser.post(callback, data=body, headers=headers)
         assert answer.status_code == 400, body
     for path in ("/_dash-component-suites/dash/..%2fx", "/_dash-component-suites/nada/x.js"):
         assert requests.get(f"{live.url}{path}").status_code == 404

@@ -6,11 +6,11 @@ import logging
 
 import pytest
 
-from minimarket_dash import signin
+from minimarket_dash import sessions
 from minimarket_dash.users import UserStore
 from tests.app_process import HttpClient
 from tests.constants import API_KEY, AUTH
-from tests.signin.helpers import PASSWORD, sign_in, stand_in_pages, users_file
+from tests.signin.helpers import PASSWORD, logout_token, sign_in, stand_in_pages, users_file
 
 DASH_JSON_ROUTES = ("/_dash-layout", "/_dash-dependencies")
 
@@ -21,10 +21,12 @@ def accounts(tmp_path) -> str:
 
 
 @pytest.fixture
-def app(make_app, tiny_sqlite_url, accounts):
-    """An API-only server in `users` mode with stand-in pages behind the gate."""
+def app(make_app, tiny_sqlite_url, accounts, tmp_path):
+    """An API-only server in `users` mode with stand-in pages behind the gate, and a store of
+    its own (sessions and failed attempts start empty)."""
     return stand_in_pages(make_app(
-        database_url=tiny_sqlite_url, auth="users", users_file=accounts, api_keys=(API_KEY,)
+        database_url=tiny_sqlite_url, auth="users", users_file=accounts, api_keys=(API_KEY,),
+        state_dir=str(tmp_path / "state"),
     ))
 
 
@@ -62,18 +64,6 @@ def test_a_callback_without_session_gets_401_and_no_data(client):
 )
 def test_public_paths_need_no_session(client, path):
     assert client.get(path).status_code == 200
-
-
-def logout_token(component) -> str | None:
-    """Return the csrf_token value of the navbar's logout form in a Dash layout (JSON)."""
-    if isinstance(component, list):
-        return next(filter(None, map(logout_token, component)), None)
-    if not isinstance(component, dict):
-        return None
-    props = component.get("props", {})
-    if props.get("name") == "csrf_token":
-        return props.get("value")
-    return logout_token(props.get("children"))
 
 
 def test_sign_in_then_every_page_then_sign_out(app_server, accounts):
@@ -158,17 +148,17 @@ def test_logout_needs_the_token_of_the_session(client):
 
 
 def _clock(monkeypatch, start: float):
+    """Pin time.time() (what sessions and the lockout read) to a value the test moves."""
     now = [start]
-    monkeypatch.setattr(signin.time, "time", lambda: now[0])
-    import minimarket_dash.login_views as views
-
-    monkeypatch.setattr(views.time, "time", lambda: now[0])
+    monkeypatch.setattr(sessions.time, "time", lambda: now[0])
     return now
 
 
-def test_idle_expiry_after_session_hours(make_app, tiny_sqlite_url, accounts, monkeypatch):
+def test_idle_expiry_after_session_hours(make_app, tiny_sqlite_url, accounts, monkeypatch,
+                                        tmp_path):
     app = stand_in_pages(make_app(database_url=tiny_sqlite_url, auth="users",
-                                  users_file=accounts, session_hours=1))
+                                  users_file=accounts, session_hours=1,
+                                  state_dir=str(tmp_path / "state")))
     client = app.test_client()
     now = _clock(monkeypatch, 1_000_000.0)
     sign_in(client, "ana")

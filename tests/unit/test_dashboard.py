@@ -11,6 +11,7 @@ from minimarket_dash import create_app
 from minimarket_dash.dashboard import query_from_search, search_from_filters
 from minimarket_dash.filters import Filters, read_filters
 from tests.app_process import HttpClient
+from tests.csrf import csrf_headers
 
 
 def _callback_outputs(client) -> list[str]:
@@ -72,7 +73,8 @@ def _refresh_home(client) -> dict:
     body = {"output": dep["output"], "outputs": outputs, "state": [],
             "inputs": [{"id": "home-refresh", "property": "n_intervals", "value": 1}],
             "changedPropIds": ["home-refresh.n_intervals"]}
-    response = client.post("/_dash-update-component", json=body)
+    response = client.post("/_dash-update-component", json=body,
+                           headers=csrf_headers(client))
     assert response.status_code == 200, response.data[:300]
     return response.get_json()
 
@@ -143,7 +145,8 @@ def _sync_analytics(client, start, end, proveedor, trigger: str) -> dict:
     inputs.insert(4, [])  # the presets (pattern-matching ids): none clicked
     body = {"output": dep["output"], "outputs": outputs, "state": [], "inputs": inputs,
             "changedPropIds": [trigger]}
-    response = client.post("/_dash-update-component", json=body)
+    response = client.post("/_dash-update-component", json=body,
+                           headers=csrf_headers(client))
     assert response.status_code == 200, response.data[:300]
     return response.get_json()["response"]
 

@@ -9,6 +9,7 @@ import logging
 
 import pytest
 
+from tests.csrf import csrf_headers
 from tests.signin.helpers import MENU_CALLBACK
 
 CALLBACK = "/_dash-update-component"
@@ -63,14 +64,14 @@ def test_malformed_callback_bodies_get_400_without_a_traceback(app, client, capl
     output, _spec = _a_real_callback(app)
     caplog.set_level(logging.INFO)
     response = client.post(CALLBACK, data=body.replace(b"OUT", output.encode()),
-                           content_type="application/json")
+                           content_type="application/json", headers=csrf_headers(client))
     assert response.status_code == 400
     assert response.is_json
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
 
 
 def test_a_well_formed_callback_still_runs(app, client):
-    response = client.post(CALLBACK, json=MENU_CALLBACK)
+    response = client.post(CALLBACK, json=MENU_CALLBACK, headers=csrf_headers(client))
     assert response.status_code == 200
     assert response.get_json()["response"]["nav-collapse"]["is_open"] is True
 
