@@ -1,21 +1,28 @@
 #!/usr/bin/env bash
-# Install everything the test suite needs, start PostgreSQL and Redis when they are down,
-# then run ruff and the whole pytest suite (SQLite, PostgreSQL, browser and live-server tests).
+# Install everything the test suite needs, then run ruff and the whole pytest suite (SQLite,
+# PostgreSQL, Redis, browser and live-server tests). The tests start private PostgreSQL and
+# Redis servers of their own on free ports (tests/services.py): this script neither starts nor
+# uses the host's services, so it is safe on a machine that also runs the shop.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/setup.sh --test
+case "${1:-}" in
+  -h|--help)
+    cat <<'AYUDA'
+Uso: test.sh [OPCIONES DE PYTEST...]
 
-if ! pg_isready -q -h 127.0.0.1 -p 5432; then
-  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start
-  for _ in $(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
-fi
-if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
-  mkdir -p /var/lib/redis /var/log/redis
-  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
-    --dir /var/lib/redis --logfile /var/log/redis/ci.log
-  for _ in $(seq 30); do redis-cli ping >/dev/null 2>&1 && break; sleep 1; done
-fi
+Instala lo que usan las pruebas (scripts/setup.sh --test: .venv, paquetes de Python y de
+Debian), corre ruff y después pytest con las opciones dadas, p. ej.:
+  bash scripts/test.sh -q tests/unit/test_config.py
+  bash scripts/test.sh -m "not browser"
+
+Las pruebas arrancan sus propios PostgreSQL y Redis en puertos libres y carpetas temporales;
+nunca usan ni modifican los de la máquina (127.0.0.1:5432 y 6379).
+AYUDA
+    exit 0 ;;
+esac
+
+bash scripts/setup.sh --test
 
 .venv/bin/ruff check .
 .venv/bin/python -m pytest "$@"

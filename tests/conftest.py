@@ -22,6 +22,12 @@ from tests.app_process import AppProcesses
 from tests.constants import API_KEY, AUTH, TINY_NOW
 from tests.databases import fill_database, postgres_database
 from tests.live import LiveServer, start_live_server  # noqa: F401  (re-exported for tests)
+from tests.services import RedisServer, redis_server, stop_all
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Stop the session's private PostgreSQL and Redis (tests/services.py)."""
+    stop_all()
 
 
 @pytest.fixture(scope="session")
@@ -54,6 +60,22 @@ def tiny_postgres_url() -> Iterator[str]:
     with postgres_database() as url:
         fill_database(url)
         yield url
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """Database 0 of the session's private redis-server (never the host's 6379); a test that
+    needs an empty one uses another number or deletes only the keys it made."""
+    return redis_server().url(0)
+
+
+@pytest.fixture
+def private_redis() -> Iterator[RedisServer]:
+    """A redis-server of the test's own, started; the test may stop() and start() it again
+    (on the same port) to play an outage."""
+    server = RedisServer().start()
+    yield server
+    server.stop(remove=True)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

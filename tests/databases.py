@@ -1,9 +1,13 @@
-"""Throwaway databases for tests: a PostgreSQL database per use, filled from a hand fixture."""
+"""Throwaway databases for tests: a PostgreSQL database per use, filled from a hand fixture.
+
+The databases live in the session's private cluster (tests/services.py), never on the host's
+PostgreSQL. `PG_ADMIN_URL` (the cluster's superuser URL) is resolved on first use, which starts
+the cluster.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import os
 import uuid
 from collections.abc import Callable, Iterator
 
@@ -12,21 +16,31 @@ from sqlalchemy import create_engine, text
 from minimarket_dash.config import load_settings
 from minimarket_dash.db import create_schema, make_engine
 from tests import fixture_data
+from tests.services import postgres_server
 
-PG_ADMIN_URL = os.environ.get(
-    "TEST_POSTGRES_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
+
+def admin_url() -> str:
+    """The superuser URL of the session's private PostgreSQL cluster (started on first use)."""
+    return postgres_server().admin_url
+
+
+def __getattr__(name: str) -> str:
+    # `from tests.databases import PG_ADMIN_URL` keeps working: the cluster starts only then.
+    if name == "PG_ADMIN_URL":
+        return admin_url()
+    raise AttributeError(name)
 
 
 @contextlib.contextmanager
 def postgres_database(prefix: str = "mmdash_test") -> Iterator[str]:
     """Create a throwaway PostgreSQL database, yield its URL, and drop it afterwards."""
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    server_url = admin_url()
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+        yield server_url.rsplit("/", 1)[0] + f"/{name}"
     finally:
         with admin.connect() as conn:
             conn.execute(

@@ -14,7 +14,7 @@ import requests
 from sqlalchemy import create_engine, text
 
 from tests.constants import LOG_FIELDS
-from tests.databases import PG_ADMIN_URL, fill_database, postgres_database
+from tests.databases import admin_url, fill_database, postgres_database
 from tests.live import start_live_server
 from tests.ops.hardening import (
     API_KEY,
@@ -28,23 +28,20 @@ from tests.ops.hardening import (
     start_app,
     worker_pids_with_metrics,
 )
+from tests.services import RedisServer
 
 pytestmark = pytest.mark.live
 
-REDIS_URL = "redis://127.0.0.1:6379/13"
 KEY = {"X-API-Key": API_KEY}
 ORIGIN = "https://panel.example"
 
 
 @pytest.fixture(scope="module")
 def redis_keys():
-    """Delete, at the end of the module, the Redis keys its servers created."""
-    conn = redis.Redis.from_url(REDIS_URL)
-    before = set(conn.keys("*"))
-    yield conn
-    created = set(conn.keys("*")) - before
-    if created:
-        conn.delete(*created)
+    """A redis-server of this module's own (tests/services.py), removed at its end."""
+    server = RedisServer().start()
+    yield redis.Redis.from_url(server.url())
+    server.stop(remove=True)
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +56,8 @@ def server(tiny_sqlite_url, redis_keys):
             "DASHBOARD_CORS_ORIGINS": ORIGIN,
             "DASHBOARD_RATELIMIT_MAX": "5",
             "DASHBOARD_RATELIMIT_WINDOW": "60",
-            "DASHBOARD_RATELIMIT_STORAGE_URI": REDIS_URL,
+            "DASHBOARD_RATELIMIT_STORAGE_URI": "redis://127.0.0.1:{port}/0".format(
+                **redis_keys.connection_pool.connection_kwargs),
         },
         workers=2,
     )
@@ -296,7 +294,7 @@ def test_database_that_disappears_gives_503_and_the_server_stays_up():
 
 def drop_database(name: str) -> None:
     """Terminate the connections to `name` and drop it."""
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    admin = create_engine(admin_url(), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(
             text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.live import free_port, start_live_server
+from tests.live import start_live_server
 from tests.ops.helpers import active_providers, wait_for
 from tests.ops.load import Load
 
@@ -33,54 +33,26 @@ def sqlite_copy(tiny_sqlite_url, tmp_path) -> Path:
     return target
 
 
-def start_redis(port: int) -> subprocess.Popen:
-    """Start a private, diskless redis-server on port and wait until it answers."""
-    process = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            import redis
-
-            redis.Redis(port=port, socket_timeout=0.5).ping()
-            return process
-        except Exception:  # noqa: BLE001 - not up yet
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("redis-server did not start")
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        process.wait(timeout=10)
-
-
 def health(url: str) -> dict:
     response = requests.get(url + "/health", timeout=30)
     return {"_status": response.status_code, **response.json()}
 
 
-def test_a_redis_stopped_mid_load_costs_no_5xx_and_recovers(sqlite_copy):
-    port = free_port()
-    redis_server = start_redis(port)
+def test_a_redis_stopped_mid_load_costs_no_5xx_and_recovers(sqlite_copy, private_redis):
+    redis_server = private_redis
     server = start_live_server(
         {
             "DASHBOARD_DATABASE_URL": f"sqlite:///{sqlite_copy}",
             "DASHBOARD_API_KEY": API_KEY,
-            "DASHBOARD_CACHE_URL": f"redis://127.0.0.1:{port}/5",
-            "DASHBOARD_RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{port}/6",
+            "DASHBOARD_CACHE_URL": redis_server.url(5),
+            "DASHBOARD_RATELIMIT_STORAGE_URI": redis_server.url(6),
             "DASHBOARD_RATELIMIT_MAX": "100000",
         }
     )
     try:
         with Load(server.url, ("/api/summary", "/api/providers", "/health"), HEADERS) as load:
             time.sleep(1.5)
-            stop(redis_server)
+            redis_server.stop()
             down_at = load.total
             seen = wait_for(
                 lambda: any(health(server.url)["cache"] == "degraded" for _ in range(4)), 10
@@ -90,7 +62,7 @@ def test_a_redis_stopped_mid_load_costs_no_5xx_and_recovers(sqlite_copy):
             assert during["_status"] == 200 and during["database"] == "ok"
             time.sleep(2)
             served_while_down = load.total - down_at
-            redis_server = start_redis(port)
+            redis_server.start()
             recovered = wait_for(
                 lambda: all(
                     health(server.url)[field] == "ok"
@@ -113,7 +85,6 @@ def test_a_redis_stopped_mid_load_costs_no_5xx_and_recovers(sqlite_copy):
         assert at < 0, output[max(0, at - 1500):at + 1500]
     finally:
         server.stop()
-        stop(redis_server)
 
 
 def test_a_replaced_sqlite_file_is_served_within_5_seconds(sqlite_copy, tmp_path):

@@ -23,6 +23,7 @@ from sqlalchemy import create_engine, text
 
 from minimarket_dash.dbfile import CHECK_EVERY_SECONDS
 from minimarket_dash.logs import fingerprint
+from tests.databases import fill_database, postgres_database
 from tests.live import PROJECT_ROOT, start_live_server
 from tests.ops.helpers import RUNBOOK, active_providers, block_with, wait_for
 from tests.ops.load import Load
@@ -243,8 +244,18 @@ def test_version_check_as_written(workdir):
         server.stop()
 
 
+@pytest.fixture
+def own_postgres_url():
+    """The tiny fixture in a PostgreSQL database of this test's own (no schema of another
+    test's servers in it)."""
+    with postgres_database("mmdash_runbook") as url:
+        fill_database(url)
+        yield url
+
+
 @pytest.mark.postgres
-def test_read_only_role_sql_as_written(tiny_postgres_url):
+def test_read_only_role_sql_as_written(own_postgres_url):
+    tiny_postgres_url = own_postgres_url
     role = f"mm_lector_{uuid.uuid4().hex[:8]}"
     admin_url = tiny_postgres_url.replace("postgresql+psycopg://", "postgresql://")
     database = admin_url.rsplit("/", 1)[1]

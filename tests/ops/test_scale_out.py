@@ -9,7 +9,6 @@ from sqlalchemy import create_engine, text
 
 from tests.live import start_live_server
 
-REDIS_URL = "redis://127.0.0.1:6379/12"
 API_KEY = "scale-key-0123456789abcdef"
 HEADERS = {"X-API-Key": API_KEY}
 LIMIT = 10
@@ -18,12 +17,9 @@ pytestmark = [pytest.mark.live, pytest.mark.postgres]
 
 
 @pytest.fixture
-def shared_redis():
-    """An empty Redis database for this test, emptied again afterwards."""
-    conn = redis.Redis.from_url(REDIS_URL)
-    conn.flushdb()
-    yield conn
-    conn.flushdb()
+def shared_redis(private_redis):
+    """An empty redis-server of this test's own, shared by the two instances."""
+    return redis.Redis.from_url(private_redis.url())
 
 
 @pytest.fixture
@@ -36,13 +32,14 @@ def postgres_copy(tiny_postgres_url):
     engine.dispose()
 
 
-def _pair(url: str, **extra: str):
+def _pair(url: str, redis_conn: redis.Redis, **extra: str):
+    shared = "redis://127.0.0.1:{port}/0".format(**redis_conn.connection_pool.connection_kwargs)
     env = {
         "DASHBOARD_DATABASE_URL": url,
         "DASHBOARD_API_KEY": API_KEY,
-        "DASHBOARD_CACHE_URL": REDIS_URL,
+        "DASHBOARD_CACHE_URL": shared,
         "DASHBOARD_CACHE_TTL": "300",
-        "DASHBOARD_RATELIMIT_STORAGE_URI": REDIS_URL,
+        "DASHBOARD_RATELIMIT_STORAGE_URI": shared,
         **extra,
     }
     first = start_live_server(env, workers=2)
@@ -55,7 +52,7 @@ def _pair(url: str, **extra: str):
 
 
 def test_rate_limit_is_shared_by_two_instances(postgres_copy, shared_redis):
-    first, second = _pair(postgres_copy, DASHBOARD_RATELIMIT_MAX=str(LIMIT))
+    first, second = _pair(postgres_copy, shared_redis, DASHBOARD_RATELIMIT_MAX=str(LIMIT))
     try:
         codes = []
         for i in range(LIMIT + 4):
@@ -70,7 +67,7 @@ def test_rate_limit_is_shared_by_two_instances(postgres_copy, shared_redis):
 
 
 def test_cache_is_shared_by_two_instances(postgres_copy, shared_redis):
-    first, second = _pair(postgres_copy, DASHBOARD_RATELIMIT_ENABLED="false")
+    first, second = _pair(postgres_copy, shared_redis, DASHBOARD_RATELIMIT_ENABLED="false")
     try:
         before = requests.get(first.url + "/api/summary", headers=HEADERS, timeout=15).json()
         engine = create_engine(postgres_copy)

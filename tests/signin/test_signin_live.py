@@ -14,10 +14,10 @@ import requests
 
 from tests.csrf import COOKIE, HEADER, csrf_headers
 from tests.live import PROJECT_ROOT, start_live_server
+from tests.services import RedisServer
 from tests.signin.helpers import MENU_CALLBACK, PASSWORD, sign_in_live
 
 pytestmark = pytest.mark.live
-REDIS_URL = "redis://127.0.0.1:6379/14"
 
 
 def users_command(users_file, *args: str, password: str | None = None):
@@ -37,17 +37,19 @@ def live(tmp_path_factory, tiny_sqlite_url):
         result = users_command(users_file, "add", name, "--password-stdin",
                                password=PASSWORD + "\n")
         assert result.returncode == 0, result.stderr
-    redis.Redis.from_url(REDIS_URL).flushdb()
+    lockouts = RedisServer().start()  # the module's own: its counters are flushed at will
     server = start_live_server({
         "DASHBOARD_DATABASE_URL": tiny_sqlite_url,
         "DASHBOARD_AUTH": "users",
         "DASHBOARD_USERS_FILE": str(users_file),
-        "DASHBOARD_RATELIMIT_STORAGE_URI": REDIS_URL,
+        "DASHBOARD_RATELIMIT_STORAGE_URI": lockouts.url(),
         "DASHBOARD_MAX_BODY_KB": "64",
     }, workers=2)
     server.users_file = users_file
+    server.redis_url = lockouts.url()
     yield server
     server.stop()
+    lockouts.stop(remove=True)
 
 
 def test_users_cli_reads_the_password_from_stdin_and_refuses_short_ones(tmp_path):
@@ -110,7 +112,7 @@ def test_lockout_after_ten_failures_is_shared_by_the_workers(live):
     assert int(locked.headers["Retry-After"]) > 0
     metrics = requests.get(f"{live.url}/metrics", headers={"X-API-Key": "x" * 20})
     assert metrics.status_code == 401  # the key still guards /metrics
-    redis.Redis.from_url(REDIS_URL).flushdb()  # let the other tests sign in again
+    redis.Redis.from_url(live.redis_url).flushdb()  # let the other tests sign in again
 
 
 def test_a_streamed_body_over_the_limit_is_refused(live):

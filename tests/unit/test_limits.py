@@ -5,12 +5,9 @@ from __future__ import annotations
 import uuid
 
 import pytest
-import redis
 
 from tests.app_process import HttpClient
 from tests.constants import API_KEY, AUTH
-
-REDIS_DB = 13  # this module's own database number; only keys it creates are deleted
 
 
 @pytest.fixture
@@ -88,19 +85,8 @@ def test_disabled_limits_never_answer_429(limited):
     assert {r.status_code for r in hit(client, times=5)} == {200}
 
 
-@pytest.fixture
-def redis_url():
-    """A Redis URL of this module's database; the keys created are deleted afterwards."""
-    url = f"redis://127.0.0.1:6379/{REDIS_DB}"
-    conn = redis.Redis.from_url(url)
-    before = set(conn.keys("*"))
-    yield url
-    created = set(conn.keys("*")) - before
-    if created:
-        conn.delete(*created)
-
-
-def test_redis_limit_holds_across_instances(limited, redis_url):
+def test_redis_limit_holds_across_instances(limited, private_redis):
+    redis_url = private_redis.url()
     # Two apps with their own Limiter objects, like two gunicorn workers or two hosts.
     forwarded = {"X-Forwarded-For": f"198.51.100.{uuid.uuid4().int % 250}"}
     first = limited(ratelimit_storage_uri=redis_url, trusted_proxies=1).test_client()
