@@ -25,6 +25,7 @@ from tests.ops import dockerfile
 from tests.ops.helpers import RUNBOOK, runbook_commands
 
 COMPOSE = PROJECT_ROOT / "docker-compose.dashboard.yml"
+SSO_OVERRIDE = PROJECT_ROOT / "deploy" / "compose.sso.yml"
 ENV_EXAMPLE = PROJECT_ROOT / ".env.dashboard.example"
 DOCKERFILE = dockerfile.DOCKERFILE
 DEPLOY = PROJECT_ROOT / "deploy"
@@ -88,6 +89,47 @@ def test_compose_dashboard_service(compose):
     load_settings(environ=env)  # every fixed value is valid for the app
     assert dashboard["healthcheck"]["test"][-1] == "/app/deploy/healthcheck.py"
     assert set(dashboard["depends_on"]) == {"postgres", "redis"}
+
+
+class _ComposeLoader(yaml.SafeLoader):
+    """YAML as Compose reads it: `!reset` marks a value that replaces the base file's."""
+
+
+RESET = "!reset"
+
+
+def _reset(loader: yaml.SafeLoader, node: yaml.Node) -> tuple:
+    """Read `!reset []` as (RESET, []), so a test can tell it from a plain empty list."""
+    return RESET, loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode) else None
+
+
+_ComposeLoader.add_constructor(RESET, _reset)
+
+
+def test_compose_trusts_forwarded_headers_only_from_its_gateway(compose):
+    import ipaddress
+
+    subnet = ipaddress.ip_network(compose["networks"]["default"]["ipam"]["config"][0]["subnet"])
+    trusted = compose["services"]["dashboard"]["environment"]["DASHBOARD_TRUSTED_PROXY_IPS"]
+    assert ipaddress.ip_address(trusted) == next(subnet.hosts())  # the bridge's gateway
+
+
+def test_sso_override_hides_the_dashboard_behind_oauth2_proxy(compose):
+    import ipaddress
+
+    sso = yaml.load(SSO_OVERRIDE.read_text(), Loader=_ComposeLoader)
+    dashboard, proxy = sso["services"]["dashboard"], sso["services"]["oauth2-proxy"]
+    assert dashboard["ports"] == (RESET, [])  # the dashboard's port is not published
+    address = proxy["networks"]["default"]["ipv4_address"]
+    subnet = compose["networks"]["default"]["ipam"]["config"][0]["subnet"]
+    assert ipaddress.ip_address(address) in ipaddress.ip_network(subnet)
+    env = {**compose["services"]["dashboard"]["environment"], **dashboard["environment"]}
+    assert env["DASHBOARD_TRUSTED_PROXY_IPS"] == address  # only oauth2-proxy is believed
+    settings = load_settings(environ=env)
+    assert settings.auth == "proxy" and settings.auth_proxy_header == "X-Forwarded-Email"
+    assert "--upstream=http://dashboard:8080/" in proxy["command"]
+    assert all(str(port).startswith("127.0.0.1:") for port in proxy["ports"])
+    assert names_in(SSO_OVERRIDE.read_text()) <= setting_names()
 
 
 def test_compose_uses_only_known_dashboard_variables():

@@ -3,12 +3,7 @@ and stand-in pages for API-only servers."""
 
 from __future__ import annotations
 
-import contextlib
 import re
-import subprocess
-import tempfile
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 from flask import Flask
@@ -86,34 +81,3 @@ MENU_CALLBACK = {
     "state": [{"id": "nav-collapse", "property": "is_open", "value": False}],
     "changedPropIds": ["nav-toggler.n_clicks"],
 }
-
-
-@contextlib.contextmanager
-def private_redis() -> Iterator[str]:
-    """Run a diskless redis-server of this test alone on a free port, in a temporary folder;
-    yield its URL and stop it at the end (never the shared 127.0.0.1:6379)."""
-    import redis
-
-    from tests.live import free_port
-
-    port = free_port()
-    with tempfile.TemporaryDirectory(prefix="mmdash-redis-") as folder:
-        process = subprocess.Popen(
-            ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--dir", folder,
-             "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        try:
-            deadline = time.monotonic() + 10
-            while True:
-                try:
-                    redis.Redis(port=port, socket_timeout=0.5).ping()
-                    break
-                except redis.RedisError:
-                    if time.monotonic() > deadline or process.poll() is not None:
-                        raise RuntimeError("redis-server did not start") from None
-                    time.sleep(0.1)
-            yield f"redis://127.0.0.1:{port}/0"
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
