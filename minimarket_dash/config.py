@@ -296,6 +296,11 @@ class Settings:
     ratelimit_window: int = field(
         default=60, **_spec("DASHBOARD_RATELIMIT_WINDOW", _int_parser(1, 86_400))
     )
+    # The heavy endpoints (heavy.py: invoices, reorder, price changes and their exports): this
+    # many per DASHBOARD_RATELIMIT_WINDOW per API key, besides the general limit.
+    ratelimit_heavy_max: int = field(
+        default=20, **_spec("DASHBOARD_RATELIMIT_HEAVY_MAX", _int_parser(1, 1_000_000))
+    )
     ratelimit_storage_uri: str = field(
         default="memory://",
         **_spec("DASHBOARD_RATELIMIT_STORAGE_URI", _parse_storage_uri, secret=True),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
@@ -131,7 +131,7 @@ def fetch(
         cached = state.cache.get(key)
         if cached is not None:
             return cached.copy()
-    with _turn(metric):
+    with _heavy_slot(metric), _turn(metric):
         # A heavy metric may have waited for its own answer, computed meanwhile by another
         # request (cached before that one let go of its turn): it is not computed twice.
         if use_cache and metric.heavy:
@@ -162,6 +162,16 @@ def remember(key: str, build: Callable[[], T]) -> T:
 # every serving thread running one at once multiplied a worker's memory by its threads.
 _HEAVY_METRIC = threading.Lock()
 _holding = threading.local()
+
+
+def _heavy_slot(metric: Metric):
+    """A slot of this worker's heavy work (heavy.py) while a heavy metric is computed: a page
+    asking for more than its share gets HeavyBusy instead of a thread waiting its turn."""
+    if not metric.heavy:
+        return nullcontext()
+    from .heavy import computing_slot
+
+    return computing_slot()
 
 
 @contextmanager

@@ -40,6 +40,8 @@ PAGE_TITLES = {
     404: ("Página no encontrada", "La página que buscás no existe o cambió de dirección."),
     405: ("Acción no permitida", "Esta dirección no admite ese tipo de solicitud."),
     413: ("Solicitud demasiado grande", "Los datos enviados superan el tamaño permitido."),
+    429: ("Demasiadas solicitudes", "Hay muchas consultas en curso. Esperá unos segundos y "
+          "volvé a intentar."),
     500: ("Algo salió mal", "Ocurrió un error inesperado. Probá de nuevo en unos minutos."),
     503: ("Servicio no disponible", "Los datos no están disponibles. Probá más tarde."),
 }

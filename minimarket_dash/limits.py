@@ -1,4 +1,5 @@
-"""Rate limits per client address: /api/* (DASHBOARD_RATELIMIT_*) and Dash callbacks (looser)."""
+"""Rate limits per client address: /api/* (DASHBOARD_RATELIMIT_*) and Dash callbacks (looser);
+per API key, a lower one on the heavy endpoints (heavy.py, DASHBOARD_RATELIMIT_HEAVY_MAX)."""
 
 from __future__ import annotations
 
@@ -36,6 +37,20 @@ def not_callback() -> bool:
     return request.path != CALLBACK_PATH
 
 
+def not_heavy() -> bool:
+    """Tell whether the request is not a heavy endpoint (exempt from the heavy limit)."""
+    from .heavy import is_heavy_path
+
+    return not is_heavy_path(request.path)
+
+
+def heavy_key() -> str:
+    """The heavy limit's bucket: the API key (a digest), not the address."""
+    from .heavy import identity
+
+    return identity()
+
+
 def limit_strings(settings: Settings) -> tuple[str, str]:
     """Return the API limit and the Dash callback limit as flask-limiter strings."""
     window = settings.ratelimit_window
@@ -68,8 +83,10 @@ def build_limiter(settings: Settings) -> Limiter:
     (none when DASHBOARD_RATELIMIT_ENABLED=false; the sign-in lockout applies regardless)."""
     api, callbacks = limit_strings(settings)
     uri = settings.ratelimit_storage_uri
+    heavy = f"{settings.ratelimit_heavy_max} per {settings.ratelimit_window} second"
     application_limits = [
         ApplicationLimit(api, scope="api", exempt_when=not_api),
+        ApplicationLimit(heavy, key_function=heavy_key, scope="api-heavy", exempt_when=not_heavy),
         ApplicationLimit(callbacks, scope="dash-callbacks", exempt_when=not_callback),
     ]
     return Limiter(
