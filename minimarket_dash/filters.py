@@ -31,6 +31,12 @@ _PROVEEDOR_DROP = re.compile(r"[^\w\s\-./]", re.UNICODE)
 _DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
+# The days a query can take: far inside what dates, pandas timestamps (1677-2262) and the
+# windows built around a date (a day after the end, months before the start) can hold.
+DATE_MIN = date(1900, 1, 1)
+DATE_MAX = date(2199, 12, 31)
+
+
 class ParamError(ValueError):
     """A request parameter is malformed; `param` names it and the message is for the client."""
 
@@ -38,6 +44,10 @@ class ParamError(ValueError):
         super().__init__(message)
         self.param = param
         self.message = message
+
+
+class DateOutOfRange(ParamError):
+    """A real calendar date outside DATE_MIN..DATE_MAX."""
 
 
 @dataclass(frozen=True)
@@ -136,18 +146,25 @@ def parse_decimal(name: str, raw: str | None) -> float:
 
 
 def parse_date(name: str, raw: str | None) -> date | None:
-    """Parse a strict `YYYY-MM-DD` calendar date; 400 naming the parameter otherwise."""
+    """Parse a strict `YYYY-MM-DD` calendar date between DATE_MIN and DATE_MAX; 400 naming
+    the parameter otherwise."""
     if raw is None:
         return None
     text = raw.strip()
     try:
         if not _DATE_SHAPE.fullmatch(text):
             raise ValueError
-        return date.fromisoformat(text)
+        value = date.fromisoformat(text)
     except ValueError:
         raise ParamError(
             name, f"El parámetro '{name}' debe ser una fecha válida AAAA-MM-DD."
         ) from None
+    if not DATE_MIN <= value <= DATE_MAX:
+        raise DateOutOfRange(
+            name, f"El parámetro '{name}' debe ser una fecha entre {DATE_MIN.isoformat()} y "
+            f"{DATE_MAX.isoformat()}."
+        )
+    return value
 
 
 DATED = ("start_date", "end_date", "proveedor")
@@ -188,10 +205,10 @@ def _read(args: Mapping, allowed: tuple[str, ...], notices: list[str] | None) ->
         raw = first_value(args.get(name))
         try:
             values[name] = _parse_one(name, None if raw is None else str(raw), notices)
-        except ParamError:
+        except ParamError as exc:
             if notices is None:
                 raise
-            notices.append(_ignored(name, str(raw)))
+            notices.append(_ignored(name, str(raw), exc))
     start, end = values.get("start_date"), values.get("end_date")
     if start and end and start > end:
         if notices is None:
@@ -218,8 +235,11 @@ def _parse_one(name: str, raw: str | None, notices: list[str] | None):
     return cleaned
 
 
-def _ignored(name: str, raw: str) -> str:
+def _ignored(name: str, raw: str, exc: ParamError) -> str:
     """The notice of a value the lenient policy ignored."""
+    if isinstance(exc, DateOutOfRange):
+        return (f"Se ignoró la fecha «{_DATE_LABELS[name]}» del enlace ({raw[:20]}): está fuera "
+                f"de lo admitido ({DATE_MIN:%d/%m/%Y} a {DATE_MAX:%d/%m/%Y}).")
     if name in _DATE_LABELS:
         return (f"Se ignoró la fecha «{_DATE_LABELS[name]}» del enlace ({raw[:20]}): "
                 "no es AAAA-MM-DD.")

@@ -98,11 +98,26 @@ def test_cache_key_is_the_same_for_equal_filters():
     assert a.cache_key() == b.cache_key()
 
 
-def test_extreme_dates_have_valid_bounds():
-    filters = parse_filters({"start_date": "0001-01-01", "end_date": "9999-12-31"}, ALL)
+@pytest.mark.parametrize(("args", "param"), [
+    ({"start_date": "0001-01-01"}, "start_date"),
+    ({"end_date": "9999-12-31"}, "end_date"),
+    ({"start_date": "1899-12-31", "end_date": "2200-01-01"}, "start_date"),
+    ({"start_date": "2026-01-01", "end_date": "2200-01-01"}, "end_date"),
+])
+def test_dates_beyond_the_supported_range_are_refused_naming_them(args, param):
+    with pytest.raises(ParamError) as caught:
+        parse_filters(args, ALL)
+    assert caught.value.param == param
+    assert caught.value.message == (
+        f"El parámetro '{param}' debe ser una fecha entre 1900-01-01 y 2199-12-31.")
+
+
+def test_the_edges_of_the_range_have_valid_bounds():
+    filters = parse_filters({"start_date": "1900-01-01", "end_date": "2199-12-31"}, ALL)
     start, end = filters.date_bounds()
-    assert start == datetime(1, 1, 1)
-    assert end is None
+    assert start == datetime(1900, 1, 1)
+    assert end == datetime(2200, 1, 1)
+    assert Filters(end_date=date.max).date_bounds() == (None, None)  # built by code, not parsed
 
 
 # One parser, two policies: whatever the strict policy refuses with a 400 naming a parameter,
