@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from html import escape, unescape
 
 import pandas as pd
 
@@ -93,8 +94,16 @@ def _ints(series) -> list[int]:
     return [int(value) for value in series]
 
 
+def as_text(value) -> str:
+    """Return a stored name as plotly text that shows it as written: plotly reads `<a href>`,
+    `<b>`, `<br>`… in labels, hovers and legends as markup, and shows `&lt;` as `<`."""
+    return escape(str(value), quote=False)
+
+
 def _short(label: str) -> str:
-    return label if len(label) <= LABEL_MAX else label[: LABEL_MAX - 1].rstrip() + "…"
+    """Cut a name to LABEL_MAX characters, as plotly text (as_text)."""
+    label = str(label)
+    return as_text(label if len(label) <= LABEL_MAX else label[: LABEL_MAX - 1].rstrip() + "…")
 
 
 def _two_lines(label: str) -> str:
@@ -103,14 +112,15 @@ def _two_lines(label: str) -> str:
     The first line breaks at a space; a second line still too long keeps the name's end (brand
     and size tell similar products apart) after «…».
     """
+    label = str(label)
     if len(label) <= LABEL_MAX:
-        return label
+        return as_text(label)
     cut = label.rfind(" ", 0, LABEL_MAX + 1)
     cut = cut if cut > 0 else LABEL_MAX
     first, rest = label[:cut].rstrip(), label[cut:].strip()
     if len(rest) > LABEL_MAX:
         rest = "…" + rest[-(LABEL_MAX - 1):].lstrip()
-    return f"{first}<br>{rest}"
+    return f"{as_text(first)}<br>{as_text(rest)}"
 
 
 def axis_labels(labels: Sequence[str]) -> list[str]:
@@ -125,13 +135,17 @@ def axis_labels(labels: Sequence[str]) -> list[str]:
 
 
 def _hbar(labels: Sequence[str], values: Sequence[int], hover: str, **trace) -> Figure:
-    """Return horizontal bars, the first label on top, long names cut on the axis."""
+    """Return horizontal bars, the first label on top, long names cut on the axis.
+
+    Each bar's name is its `hovertext` as plotly text (`%{hovertext}` in `hover`); customdata
+    keeps the names as stored, for what a tap does with them.
+    """
     labels, values = list(labels), _ints(values)
     bar = {"type": "bar", "orientation": "h", "x": values, "y": labels, "hovertemplate": hover,
-           **trace}
+           "hovertext": [as_text(label) for label in labels], **trace}
     ticktext = axis_labels(labels)
     y_axis = _axis(autorange="reversed", type="category", tickvals=labels, ticktext=ticktext)
-    lines = [line for text in ticktext for line in text.split("<br>")]
+    lines = [unescape(line) for text in ticktext for line in text.split("<br>")]
     left = 12 + 7 * max((len(line) for line in lines), default=4)
     fig = {"data": [bar], "layout": layout(
         max(220, 38 * len(labels) + 40), yaxis=y_axis, margin=_margin(left=left, right=16))}
@@ -278,7 +292,7 @@ def top_providers(frame: pd.DataFrame) -> Figure:
     if frame.empty:
         return empty_figure()
     return _hbar(
-        frame["nombre"], frame["pedidos"], "%{customdata[0]}<br>Pedidos: %{x:,d}<extra></extra>",
+        frame["nombre"], frame["pedidos"], "%{hovertext}<br>Pedidos: %{x:,d}<extra></extra>",
         marker={"color": PALETTE[0]}, customdata=_customdata(frame, ["nombre"]),
     )
 
@@ -290,7 +304,7 @@ def provider_orders(frame: pd.DataFrame, limit: int = 15) -> Figure:
         return empty_figure()
     return _hbar(
         shown["nombre"], shown["total_pedidos"],
-        "%{customdata[0]}<br>Pedidos: %{x:,d}<br>Últimos 30 días: %{customdata[1]:,d}"
+        "%{hovertext}<br>Pedidos: %{x:,d}<br>Últimos 30 días: %{customdata[1]:,d}"
         "<extra></extra>",
         marker={"color": PALETTE[0]}, customdata=_customdata(shown, ["nombre", "pedidos_mes"]),
     )
@@ -303,11 +317,14 @@ def top_products(frame: pd.DataFrame, limit: int = 10) -> Figure:
         return empty_figure()
     return _hbar(
         shown["producto"], shown["cantidad_total"],
-        "%{customdata[2]}<br>Unidades: %{x:,d}<br>Pedidos: %{customdata[0]:,d}"
-        "<br>Proveedor principal: %{customdata[1]}<extra></extra>",
+        "%{hovertext}<br>Unidades: %{x:,d}<br>Pedidos: %{customdata[0]:,d}"
+        "<br>Proveedor principal: %{text}<extra></extra>",
         marker={"color": PALETTE[1]},
         customdata=_customdata(shown.fillna({"proveedor": NO_PROVIDER}),
                                ["pedidos", "proveedor", "producto"]),
+        # The provider's name as plotly text, for the hover only (not drawn on the bar).
+        text=[as_text(name) for name in shown["proveedor"].fillna(NO_PROVIDER)],
+        textposition="none",
     )
 
 
@@ -354,7 +371,7 @@ def stock_by_provider(frame: pd.DataFrame, selected: str | None = None) -> Figur
     outline = [3 if name == selected else 0 for name in frame["nombre"]]
     return _hbar(
         frame["nombre"], frame["stock_total"],
-        "%{customdata[0]}<br>Stock neto: %{x:,d} u.<extra></extra>",
+        "%{hovertext}<br>Stock neto: %{x:,d} u.<extra></extra>",
         marker={"color": colors, "line": {"color": "#000", "width": outline}},
         customdata=_customdata(frame, ["nombre"]),
     )
@@ -420,7 +437,7 @@ def money_per_provider(frame: pd.DataFrame, limit: int = 10) -> Figure:
         return empty_figure()
     names = list(shown["proveedor"])
     fig = _hbar(names, [round(float(v)) for v in shown["importe"]],
-                "%{customdata[0]}<br>Compras: %{customdata[1]}"
+                "%{hovertext}<br>Compras: %{customdata[1]}"
                 "<br>Pedidos no cancelados: %{customdata[2]}<extra></extra>",
                 marker={"color": PALETTE[2]},
                 customdata=[[name, fmt_money(float(amount)), fmt_int(orders)]
@@ -441,7 +458,7 @@ def order_states(frame: pd.DataFrame) -> Figure:
     states = [*STATE_ORDER, *others]
     return _hbar(
         states, [counts.get(state, 0) for state in states],
-        "%{y}: %{x:,d} pedidos<extra></extra>",
+        "%{hovertext}: %{x:,d} pedidos<extra></extra>",
         marker={"color": [STATE_COLORS.get(state, "#6c757d") for state in states]},
     )
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .charts import PALETTE, Figure, _axis, _margin, _short, empty_figure, layout
+from html import unescape
+
+from .charts import PALETTE, Figure, _axis, _margin, _short, as_text, empty_figure, layout
 from .formatting import fmt_number, month_label
 from .queries.prices import PriceReport
 
@@ -27,12 +29,14 @@ def change_bars(report: PriceReport, selected: str | None = None) -> Figure:
                                              "color": "#000"}},
         "customdata": [[p.proveedor, fmt_number(p.cambio_pct, 1),
                         fmt_number(p.diferencia_pp or 0, 1)] for p in ranked],
-        "hovertemplate": "%{customdata[0]}<br>Aumento: %{customdata[1]} %"
+        # The name as plotly text (never markup); customdata keeps it as stored, for a tap.
+        "hovertext": [as_text(name) for name in names],
+        "hovertemplate": "%{hovertext}<br>Aumento: %{customdata[1]} %"
                          "<br>vs. mercado: %{customdata[2]} pp<extra></extra>",
         "name": "Aumento %",
     }
     ticktext = [_short(name) for name in names]
-    left = 12 + 7 * max(len(text) for text in ticktext)
+    left = 12 + 7 * max(len(unescape(text)) for text in ticktext)
     market, note = _market_line(report.mercado)
     return {"data": [bar], "layout": layout(
         max(240, 34 * len(names) + 60),
@@ -64,7 +68,9 @@ def index_lines(report: PriceReport, provider_ids: list[int]) -> Figure:
             "x": [month_label(p["mes"], short=True) for p in points],
             "y": [p["indice"] for p in points],
             "line": {"color": PALETTE[number % len(PALETTE)], "width": 2},
-            "hovertemplate": f"{names[provider_id]}<br>%{{x}}: %{{y:,.1f}}<extra></extra>",
+            # The name goes in as data, never into the template (where `%{…}` is read).
+            "hovertext": [as_text(names[provider_id])] * len(points),
+            "hovertemplate": "%{hovertext}<br>%{x}: %{y:,.1f}<extra></extra>",
         })
     if not traces:
         return empty_figure("Elegí uno o más proveedores")
