@@ -174,6 +174,7 @@ def seed(database_url: str | None, *, lines: int, seed_value: int = 42,
 
     settings = load_settings({"database_url": database_url} if database_url else {})
     _ensure_sqlite_folder(settings.database_url)
+    _narrow_demo_database(settings.database_url)
     try:
         report = seed_database(make_engine(settings, writer=True), lines=lines, seed=seed_value,
                                today=today, force=force)
@@ -258,6 +259,15 @@ def _ensure_sqlite_folder(database_url: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
 
 
+def _narrow_demo_database(database_url: str) -> None:
+    """The demo's SQLite file (and so its -wal and -shm) is 0640: not for every local user."""
+    from .private import OWNER_AND_GROUP, ensure_mode
+
+    path = sqlite_path(database_url)
+    if path is not None:
+        ensure_mode(path, OWNER_AND_GROUP)
+
+
 def _serve(args) -> int:
     settings = load_settings()
     if args.demo and _needs_demo_data(settings.database_url):
@@ -266,6 +276,7 @@ def _serve(args) -> int:
         if code:
             return code
     if args.demo:
+        _narrow_demo_database(settings.database_url)  # one an older version left 0644
         users_cli.ensure_demo_user(settings)
     os.environ["DASHBOARD_BIND"] = f"{args.host}:{args.port}"
     if args.workers:

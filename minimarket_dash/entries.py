@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -51,6 +50,7 @@ from sqlalchemy.schema import CreateIndex, CreateTable
 
 from .config import Settings, sqlite_path
 from .db import LocalTimestamp
+from .private import ensure_mode
 
 log = logging.getLogger("minimarket_dash.entries")
 
@@ -167,9 +167,9 @@ def entries_engine(settings: Settings) -> Engine:
 
 
 def _create_private(path: Path) -> None:
-    """Create the marks' file readable by its owner only (what managers enter is private)."""
-    if not path.exists():
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, FILE_MODE))
+    """Create the marks' file readable by its owner only (what managers enter and the sessions
+    are private), narrowing one an older version left wider."""
+    ensure_mode(path, FILE_MODE)
 
 
 @dataclass

@@ -60,7 +60,8 @@ def first_user_page() -> str:
         "<p>Todavía no hay ningún usuario. Quien administra el servidor tiene que crear el "
         "primero, en la carpeta donde corre el tablero:</p>"
         "<pre class=\"signin-code\">minimarket-dash users add NOMBRE</pre>"
-        "<p>El comando pide la clave (al menos 10 caracteres) sin mostrarla. Después, "
+        "<p>El comando pide la clave (al menos 10 caracteres, difícil de adivinar: mejor una "
+        "frase de tres o cuatro palabras) sin mostrarla. Después, "
         'recargá esta página e ingresá. Más detalles en el README, sección «Usuarios».</p>'
     )
     return _page("Crear el primer usuario", inner)

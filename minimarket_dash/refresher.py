@@ -32,6 +32,7 @@ from sqlalchemy import Engine
 
 from . import store, summaries
 from .config import Settings
+from .private import open_private
 
 log = logging.getLogger("minimarket_dash.refresher")
 
@@ -68,7 +69,9 @@ def _write_status(settings: Settings, **fields) -> None:
     path = status_file(settings)
     temporary = path.with_suffix(f".{os.getpid()}.tmp")
     try:
-        temporary.write_text(json.dumps(fields, default=str), encoding="utf-8")
+        handle = open_private(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(json.dumps(fields, default=str))
         os.replace(temporary, path)
     except OSError as exc:
         log.warning("no se pudo escribir %s: %s", path, exc.strerror or exc)
@@ -79,7 +82,7 @@ def build_lock(settings: Settings):
     """Hold the host's build lock (blocking) while the body builds."""
     path = store.lock_file(settings).with_suffix(".build.lock")
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a+b") as handle:
+    with os.fdopen(open_private(path, os.O_RDWR | os.O_CREAT), "r+b") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -134,7 +137,8 @@ class Refresher:
         path = store.lock_file(self.settings)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            handle = open(path, "a+b")  # noqa: SIM115 (held open on purpose)
+            # Held open on purpose: the lock lives as long as the handle.
+            handle = os.fdopen(open_private(path, os.O_RDWR | os.O_CREAT), "r+b")
         except OSError as exc:
             log.warning("no se pudo abrir %s: %s", path, exc.strerror or exc)
             return False

@@ -20,6 +20,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 
 from .config import Settings, sqlite_path
+from .private import ensure_mode
 
 log = logging.getLogger("minimarket_dash.store")
 
@@ -66,6 +67,7 @@ def attach_target(settings: Settings) -> str:
             path.parent, exc.strerror or type(exc).__name__,
         )
         return IN_MEMORY
+    ensure_mode(path)  # the summaries are the shop's figures: the service user's alone
     return str(path.resolve())
 
 

@@ -13,6 +13,7 @@ import os
 import re
 import secrets
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -53,12 +54,68 @@ def normalise_username(raw: str) -> str:
     return name
 
 
-def check_password_rules(password: str) -> None:
-    """Raise UsersError unless the password has 10 to 1024 characters."""
+# zxcvbn's score (0-4): 3 = «safely unguessable» (about 10^8 guesses), the usual floor.
+MIN_STRENGTH = 3
+STRENGTH_MAX_CHARS = 72  # zxcvbn's own limit; a longer password is judged by its start
+# Words a guesser tries first here; the username is added per account.
+SITE_WORDS = ("minimarket", "mini market", "tablero", "dashboard", "almacen", "almacén",
+              "proveedor", "proveedores", "pedidos", "stock", "clave", "contraseña")
+# zxcvbn's warnings (English), in Spanish; an unknown one falls back to WEAK_DEFAULT.
+WEAK_REASONS = {
+    "Straight rows of keys are easy to guess.": "las filas seguidas del teclado se adivinan "
+    "enseguida",
+    "Short keyboard patterns are easy to guess.": "los dibujos cortos en el teclado se "
+    "adivinan enseguida",
+    'Repeats like "aaa" are easy to guess.': "las repeticiones como «aaa» se adivinan enseguida",
+    'Repeats like "abcabcabc" are only slightly harder to guess than "abc".':
+        "las repeticiones como «abcabcabc» son apenas más difíciles que «abc»",
+    'Sequences like "abc" or "6543" are easy to guess.': "las secuencias como «abc» o «6543» "
+    "se adivinan enseguida",
+    "Recent years are easy to guess.": "los años recientes se adivinan enseguida",
+    "Dates are often easy to guess.": "las fechas suelen adivinarse enseguida",
+    "This is a top-10 common password.": "es una de las 10 claves más usadas",
+    "This is a top-100 common password.": "es una de las 100 claves más usadas",
+    "This is a very common password.": "es una clave muy usada",
+    "This is similar to a commonly used password.": "se parece a una clave muy usada",
+    "A word by itself is easy to guess.": "una palabra sola se adivina enseguida",
+    "Names and surnames by themselves are easy to guess.": "un nombre o un apellido solo se "
+    "adivina enseguida",
+    "Common names and surnames are easy to guess.": "los nombres y apellidos comunes se "
+    "adivinan enseguida",
+}
+WEAK_DEFAULT = "es fácil de adivinar"
+_ZXCVBN = threading.Lock()
+WEAK_ADVICE = ("usá una frase de tres o cuatro palabras poco comunes, sin datos tuyos ni del "
+               "negocio")
+
+
+def check_password_rules(password: str, username: str = "") -> None:
+    """Raise UsersError (with the reason, in Spanish) unless the password has 10 to 1024
+    characters and zxcvbn finds it hard to guess (score 3 or more), counting the username and
+    the shop's own words as the first guesses."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise UsersError(f"la clave debe tener al menos {MIN_PASSWORD_LENGTH} caracteres")
     if len(password) > MAX_PASSWORD_LENGTH:
         raise UsersError(f"la clave no puede superar {MAX_PASSWORD_LENGTH} caracteres")
+    reason = weakness(password, username)
+    if reason is not None:
+        raise UsersError(f"la clave es débil: {reason}; {WEAK_ADVICE}")
+
+
+def weakness(password: str, username: str = "") -> str | None:
+    """Return why zxcvbn finds the password easy to guess, in Spanish, or None when it is not."""
+    from zxcvbn import zxcvbn
+
+    words = [*SITE_WORDS, *(part for part in re.split(r"[._@-]", username) if part), username]
+    with _ZXCVBN:  # it keeps the user inputs in a module-level dictionary while it runs
+        result = zxcvbn(password[:STRENGTH_MAX_CHARS], user_inputs=[w for w in words if w])
+    if result["score"] >= MIN_STRENGTH:
+        return None
+    warning = result["feedback"].get("warning") or ""
+    if not warning and any(m.get("dictionary_name") == "user_inputs"
+                           for m in result.get("sequence", [])):
+        return "contiene tu nombre de usuario o palabras del negocio"
+    return WEAK_REASONS.get(warning, WEAK_DEFAULT)
 
 
 class UserStore:
@@ -93,9 +150,9 @@ class UserStore:
         return account if matched and account else None
 
     def add(self, raw_name: str, password: str) -> Account:
-        """Create an account; refuse an existing name or a short password."""
+        """Create an account; refuse an existing name or a short or weak password."""
         name = normalise_username(raw_name)
-        check_password_rules(password)
+        check_password_rules(password, name)
         accounts = dict(self.accounts())
         if name in accounts:
             raise UsersError(f"el usuario {name} ya existe (para cambiar su clave: users passwd)")
@@ -106,7 +163,7 @@ class UserStore:
     def set_password(self, raw_name: str, password: str) -> Account:
         """Change a password and the session version, which ends the user's open sessions."""
         name = normalise_username(raw_name)
-        check_password_rules(password)
+        check_password_rules(password, name)
         accounts = dict(self.accounts())
         if name not in accounts:
             raise UsersError(f"el usuario {name} no existe")

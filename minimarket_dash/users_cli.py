@@ -11,11 +11,12 @@ import argparse
 import getpass
 import secrets
 import sys
+from pathlib import Path
 
 from .config import Settings, SettingsError, load_settings
 from .entries import EntriesUnavailable
 from .sessions import SessionStore
-from .users import UsersError, UserStore
+from .users import UsersError, UserStore, write_private_file
 
 DEMO_USER = "demo"
 
@@ -189,8 +190,16 @@ _ACTIONS = {"add": _add, "passwd": _passwd, "remove": _remove, "list": _list,
             "sessions": _sessions, "unlock": _unlock}
 
 
+DEMO_PASSWORD_FILE = "demo-clave.txt"
+
+
 def ensure_demo_user(settings: Settings) -> None:
-    """With sign-in on and no account yet, create `demo` with a random password and print both."""
+    """With sign-in on and no account yet, create `demo` with a random password.
+
+    The password goes to the terminal only when standard output is one; under systemd or
+    Compose (a pipe kept in the journal or the container's log) it is written once to a 0600
+    file beside the users file, and only that file's path is printed.
+    """
     if settings.auth != "users":
         return
     store = UserStore(settings.users_file)
@@ -198,9 +207,18 @@ def ensure_demo_user(settings: Settings) -> None:
         return
     password = secrets.token_urlsafe(12)
     store.add(DEMO_USER, password)
+    change = f"Cambiala con 'minimarket-dash users passwd {DEMO_USER}'"
+    if sys.stdout.isatty():
+        print(
+            "\nUsuario de demostración creado (se muestra una sola vez):\n"
+            f"  usuario: {DEMO_USER}\n  clave:   {password}\n{change}.\n",
+            flush=True,
+        )
+        return
+    path = Path(settings.users_file).parent / DEMO_PASSWORD_FILE
+    write_private_file(path, f"usuario: {DEMO_USER}\nclave: {password}\n")
     print(
-        "\nUsuario de demostración creado (se muestra una sola vez):\n"
-        f"  usuario: {DEMO_USER}\n  clave:   {password}\n"
-        f"Cambiala con 'minimarket-dash users passwd {DEMO_USER}'.\n",
+        f"Usuario de demostración creado: {DEMO_USER}. Su clave está en {path.resolve()} "
+        f"(sólo la lee el usuario del servicio). {change} y después borrá ese archivo.",
         flush=True,
     )

@@ -120,6 +120,9 @@ def _log_text(server) -> str:
 
 @pytest.mark.live
 def test_serve_demo_seeds_optimizes_creates_a_user_and_serves(tmp_path):
+    """Two workers, output to a pipe (as under systemd or Compose): the demo password is in a
+    0600 file whose path is printed, never in the output; every file of the dashboard's own is
+    0600 and the demo database 0640."""
     import requests
 
     from minimarket_dash.config import load_settings
@@ -132,7 +135,7 @@ def test_serve_demo_seeds_optimizes_creates_a_user_and_serves(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "DASHBOARD_LOG_DIR": str(tmp_path / "logs")}
     process = subprocess.Popen(
         [sys.executable, "-m", "minimarket_dash.cli", "serve", "--demo", "--port", str(port),
-         "--workers", "1"],
+         "--workers", "2"],
         cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     lines: list[str] = []
@@ -141,7 +144,7 @@ def test_serve_demo_seeds_optimizes_creates_a_user_and_serves(tmp_path):
     base = f"http://127.0.0.1:{port}"
     try:
         status, body = _wait_for_health(f"{base}/health", process)
-        password = _printed_password(lines)
+        password = _password_from_its_file(lines, tmp_path / "data")
         browser = requests.Session()
         assert browser.get(f"{base}/", allow_redirects=False).status_code == 303
         assert sign_in_live(browser, base, "demo", password).status_code == 303
@@ -151,17 +154,32 @@ def test_serve_demo_seeds_optimizes_creates_a_user_and_serves(tmp_path):
         process.wait(timeout=40)
     assert status == 200 and body["database"] == "ok"
     assert any("Listo: 200.000 líneas" in line for line in lines)
-    assert (tmp_path / "data" / "users.json").stat().st_mode & 0o777 == 0o600
+    assert password not in "".join(lines)
+    modes = {path.name: path.stat().st_mode & 0o777 for path in (tmp_path / "data").iterdir()}
     database = tmp_path / "data" / "minimarket.db"
+    assert modes.pop("minimarket.db") == 0o640
+    assert {modes.pop(name, 0o640) for name in ("minimarket.db-wal", "minimarket.db-shm")} == {
+        0o640}
+    assert {"users.json", "secret_key", "demo-clave.txt"} <= set(modes)
+    assert any(name.startswith("resumenes-") for name in modes)  # the store of summaries
+    assert any(name.startswith("marcas-") for name in modes)  # marks and sessions
+    assert any(name.startswith("refresco-") for name in modes)  # the refresher's files
+    assert {name: mode for name, mode in modes.items() if mode != 0o600} == {}
     engine = make_engine(load_settings({"database_url": f"sqlite:///{database}"}))
     assert advice(engine) == []  # indexes and summaries are in place
     engine.dispose()
 
 
-def _printed_password(lines: list[str]) -> str:
+def _password_from_its_file(lines: list[str], folder) -> str:
+    """Read the demo password from the file whose path `serve --demo` printed."""
     printed = "".join(lines)
-    assert "usuario: demo" in printed
-    return printed.split("clave:", 1)[1].split()[0]
+    path = folder.resolve() / "demo-clave.txt"
+    assert f"Su clave está en {path}" in printed
+    assert "clave:" not in printed
+    assert path.stat().st_mode & 0o777 == 0o600
+    text = path.read_text()
+    assert text.startswith("usuario: demo\n")
+    return text.split("clave:", 1)[1].split()[0]
 
 
 def _wait_for_health(url: str, process, seconds: float = 90) -> tuple[int, dict]:

@@ -176,3 +176,16 @@ def test_a_new_sign_in_gets_a_new_token(live):
     assert first != second
     callback = f"{live.url}/_dash-update-component"
     assert again.post(callback, json=MENU_CALLBACK, headers={HEADER: first}).status_code == 403
+
+
+@pytest.mark.parametrize(("password", "reason"), [
+    (" " * 10, "las repeticiones como «aaa» se adivinan enseguida"),
+    ("password123", "es una clave muy usada"),
+    ("dario.2026", "contiene tu nombre de usuario o palabras del negocio"),
+])
+def test_weak_passwords_are_refused_and_open_nothing(live, password, reason):
+    refused = users_command(live, "add", "dario", "--password-stdin", password=password + "\n")
+    assert refused.returncode == 1
+    assert refused.stderr.startswith(f"Error: la clave es débil: {reason}; usá una frase")
+    assert "dario" not in users_command(live, "list").stdout
+    assert sign_in_live(requests.Session(), live.url, "dario", password).status_code == 401
