@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from .entries import EntriesStore, EntriesUnavailable, mm_sesiones
@@ -52,6 +52,11 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+# Built once: every page request runs it, and building a statement costs more than running it.
+_LOOKUP = (select(mm_sesiones.c.usuario, mm_sesiones.c.creada, mm_sesiones.c.vista)
+           .where(mm_sesiones.c.id == bindparam("key")))
+
+
 @dataclass
 class SessionStore:
     """Start, check, list and end sign-in sessions in the store of what managers enter."""
@@ -72,7 +77,7 @@ class SessionStore:
         """Tell whether `token` is an open session of `usuario` that has not expired (idle
         or absolute); note its use at most once a minute."""
         key = digest(token)
-        row = self._first(select(mm_sesiones).where(mm_sesiones.c.id == key))
+        row = self._first(_LOOKUP, {"key": key})
         if row is None or row.usuario != usuario:
             return False
         now = time.time()
@@ -110,9 +115,13 @@ class SessionStore:
                    | (mm_sesiones.c.creada < now - ABSOLUTE_LIFETIME_SECONDS))
         return self._run(delete(mm_sesiones).where(expired), "borrar")
 
-    def _first(self, statement):
-        rows = self._all(statement)
-        return rows[0] if rows else None
+    def _first(self, statement, parameters: dict):
+        self.entries.ensure_tables()
+        try:
+            with self.entries.engine.connect() as conn:
+                return conn.execute(statement, parameters).first()
+        except SQLAlchemyError as exc:
+            raise _unavailable("leer", exc) from exc
 
     def _all(self, statement) -> list:
         self.entries.ensure_tables()
