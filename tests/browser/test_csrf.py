@@ -86,7 +86,8 @@ def test_pages_work_with_the_token_and_a_forged_callback_is_refused(dash_duo, se
     for preset in presets[:3]:
         before = dash_duo.driver.current_url
         dash_duo.driver.execute_script("arguments[0].click()", preset)
-        wait_for(lambda: dash_duo.driver.current_url != before)  # a callback rewrote the URL
+        # A callback rewrote the URL.
+        wait_for(lambda before=before: dash_duo.driver.current_url != before)
         wait_for_charts(dash_duo, 6)
     for path, charts in (("/", 3), ("/providers", 1), ("/analytics", 6)):
         dash_duo.driver.get(server.url + path)
