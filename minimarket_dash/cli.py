@@ -95,9 +95,11 @@ def _version_line() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; configuration errors print one line and exit with 2."""
+    """Run one command with the settings the server reads (DASHBOARD_ENV_FILE included);
+    configuration errors print one line and exit with 2."""
     args = build_parser().parse_args(argv)
     try:
+        args.from_env_file = apply_env_file()
         handler = {
             "serve": _serve,
             "seed": _seed,
@@ -114,9 +116,31 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
-def _config(_args) -> int:
-    for name, value in load_settings().redacted().items():
-        print(f"{name}={value}")
+def apply_env_file() -> list[str]:
+    """Apply DASHBOARD_ENV_FILE to this process like gunicorn does (its values win over the
+    environment); return the names it set. An unreadable file is a SettingsError."""
+    from . import envfile
+
+    try:
+        return envfile.apply()
+    except envfile.EnvFileError as exc:
+        raise SettingsError(str(exc)) from None
+
+
+def _config(args) -> int:
+    """Print every setting (secrets hidden) and where its value came from."""
+    from .envfile import ENV_FILE_VARIABLE
+
+    settings = load_settings()
+    from_file = set(args.from_env_file)
+    for name, value in settings.redacted().items():
+        if name in from_file:
+            origin = f"archivo {os.environ[ENV_FILE_VARIABLE].strip()}"
+        elif name in os.environ:
+            origin = "entorno"
+        else:
+            origin = "por defecto"
+        print(f"{name}={value}  # {origin}")
     return 0
 
 
@@ -134,13 +158,8 @@ def _addresses(raw: str) -> tuple[str, ...]:
 
 def _report(args) -> int:
     """`minimarket-dash report`: 0 sent or printed, 1 database down, 2 configuration or SMTP."""
-    from . import envfile
     from .report import run_report
 
-    try:
-        envfile.apply()  # cron runs it with DASHBOARD_ENV_FILE, the service's own file
-    except envfile.EnvFileError as exc:
-        raise SettingsError(str(exc)) from None
     settings = load_settings({"database_url": args.database_url} if args.database_url else {})
     return run_report(settings, recipients=args.to, dry_run=args.dry_run)
 
