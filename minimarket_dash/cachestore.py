@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from cachelib import SimpleCache
@@ -35,6 +36,8 @@ class ResilientCache:
         self.last_warning = float("-inf")
         self.last_probe = float("-inf")
         self.lock = threading.Lock()
+        # Told of every lookup (True: a hit); ops.py counts them for /metrics.
+        self.on_lookup: Callable[[bool], None] | None = None
 
     @property
     def status(self) -> str:
@@ -62,6 +65,12 @@ class ResilientCache:
 
     def get(self, key: str) -> Any:
         """Return the cached value of key, or None."""
+        value = self._lookup(key)
+        if self.on_lookup is not None:
+            self.on_lookup(value is not None)
+        return value
+
+    def _lookup(self, key: str) -> Any:
         if self.use_fallback():
             return self.fallback.get(key)
         try:

@@ -104,6 +104,7 @@ class RequestMetrics:
     summaries_age: Any
     database_up: Any
     backend_up: Any
+    cache_lookups: Any
     registry: Any = None  # None in multiprocess mode
     zeroed: bool = False  # the zero series exist in this process
 
@@ -152,6 +153,12 @@ def make_metrics(registry) -> RequestMetrics:
             ("backend",),
             registry=registry,
             multiprocess_mode="livemostrecent",
+        ),
+        cache_lookups=Counter(
+            "dashboard_cache_lookups",
+            "Consultas a la caché de resultados: hit (respondida de la caché) o miss",
+            ("result",),
+            registry=registry,
         ),
         registry=registry,
     )
@@ -260,4 +267,7 @@ def init_app(server: Flask) -> None:
     metrics = make_metrics(registry)
     exporter(metrics).init_app(server)
     server.after_request(recorder(metrics))
+    hit, miss = metrics.cache_lookups.labels("hit"), metrics.cache_lookups.labels("miss")
+    server.extensions["minimarket_data"].cache.on_lookup = lambda found: (
+        hit if found else miss).inc()
     server.extensions["minimarket_metrics"] = metrics
