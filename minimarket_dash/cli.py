@@ -1,5 +1,5 @@
-"""`minimarket-dash` command line: serve, seed, optimize, refresh, config, backup, report,
-users; --version."""
+"""`minimarket-dash` command line: serve, seed, optimize, refresh, config, backup, restore,
+report, users; --version."""
 
 from __future__ import annotations
 
@@ -73,9 +73,19 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.add_argument("--full", action="store_true", help="los reconstruye desde cero")
     commands.add_parser("config", help="muestra la configuración efectiva (sin secretos)")
     backup = commands.add_parser(
-        "backup", help="copia consistente de la base SQLite (PostgreSQL: muestra el pg_dump)"
-    )
+        "backup", help="respalda la base y las marcas de los encargados (SQLite: copia "
+        "consistente; PostgreSQL: pg_dump), sin los resúmenes")
     backup.add_argument("--to", type=Path, required=True, metavar="ARCHIVO")
+    backup.add_argument("--print", action="store_true", dest="print_only",
+                        help="PostgreSQL: sólo muestra los pg_dump, sin correrlos")
+    restore = commands.add_parser(
+        "restore", help="SQLite: pone un respaldo en lugar de la base (o, con --marcas, del "
+        "archivo de marcas) con el dueño, los permisos y el journal_mode del actual; "
+        "PostgreSQL: muestra los pg_restore")
+    restore.add_argument("--from", type=Path, required=True, dest="source", metavar="ARCHIVO")
+    restore.add_argument("--marcas", action="store_true",
+                         help="restaura el archivo de marcas de los encargados (con el "
+                         "dashboard detenido)")
     report = commands.add_parser(
         "report", help="envía por correo el informe de la mañana (o lo muestra con --dry-run)"
     )
@@ -107,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
             "optimize": _optimize,
             "refresh": _refresh,
             "backup": _backup,
+            "restore": _restore,
             "report": _report,
             "users": users_cli.run,
         }[args.command]
@@ -165,15 +176,37 @@ def _report(args) -> int:
 
 
 def _backup(args) -> int:
-    from .backup import BackupError, backup_sqlite, pg_dump_command
+    """`minimarket-dash backup`: 0 done (or printed), 1 failed (nothing left behind)."""
+    from .backup import BackupError, backup, pg_dump_command
 
     settings = load_settings()
-    if sqlite_path(settings.database_url) is None:
+    if args.print_only and sqlite_path(settings.database_url) is None:
         print("PostgreSQL: respalde con pg_dump (la clave va en PGPASSWORD o ~/.pgpass):")
         print(pg_dump_command(settings.database_url, args.to))
         return 0
     try:
-        print(backup_sqlite(settings.database_url, args.to).summary())
+        for report in backup(settings, args.to):
+            print(report.summary())
+    except BackupError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _restore(args) -> int:
+    """`minimarket-dash restore`: 0 restored (or printed), 1 refused or failed."""
+    from .backup import BackupError, pg_restore_commands, restore_sqlite
+    from .entries import entries_file
+
+    settings = load_settings()
+    database = sqlite_path(settings.database_url)
+    if database is None:
+        print("PostgreSQL: restaure con pg_restore (RUNBOOK, sección 15):")
+        print(pg_restore_commands(settings.database_url, args.source))
+        return 0
+    target = entries_file(settings) if args.marcas else database
+    try:
+        print(restore_sqlite(args.source, target, in_use_check=args.marcas))
     except BackupError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 1
