@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from cachelib import SimpleCache
@@ -20,6 +21,7 @@ log = logging.getLogger("minimarket_dash.cache")
 RETRY_SECONDS = 5.0
 WARN_EVERY_SECONDS = 60.0
 FALLBACK_THRESHOLD = 500
+PROBE_KEY = "mmdash:sonda"  # never set: a GET of it only asks whether Redis answers
 
 
 class ResilientCache:
@@ -32,15 +34,43 @@ class ResilientCache:
         self.down_since: float | None = None
         self.last_try = 0.0
         self.last_warning = float("-inf")
+        self.last_probe = float("-inf")
         self.lock = threading.Lock()
+        # Told of every lookup (True: a hit); ops.py counts them for /metrics.
+        self.on_lookup: Callable[[bool], None] | None = None
 
     @property
     def status(self) -> str:
         """Return `ok`, or `degraded` while the shared backend is failing."""
         return "degraded" if self.down_since is not None else "ok"
 
+    def probe(self) -> str:
+        """Ask the shared backend whether it answers, at most every RETRY_SECONDS, and return
+        the status: /health and /metrics see Redis go and come back with no other traffic."""
+        if not self.shared:
+            return "ok"
+        with self.lock:
+            now = time.monotonic()
+            due = now - self.last_probe >= RETRY_SECONDS
+            if due:
+                self.last_probe = now
+        if due:
+            try:
+                self.primary.get(PROBE_KEY)
+            except Exception as exc:  # noqa: BLE001 - any backend error means "down"
+                self.failed(exc)
+            else:
+                self.recovered()
+        return self.status
+
     def get(self, key: str) -> Any:
         """Return the cached value of key, or None."""
+        value = self._lookup(key)
+        if self.on_lookup is not None:
+            self.on_lookup(value is not None)
+        return value
+
+    def _lookup(self, key: str) -> Any:
         if self.use_fallback():
             return self.fallback.get(key)
         try:

@@ -1,5 +1,5 @@
-"""`minimarket-dash` command line: serve, seed, optimize, refresh, config, backup, report,
-users; --version."""
+"""`minimarket-dash` command line: serve, seed, optimize, refresh, config, backup, restore,
+report, users; --version."""
 
 from __future__ import annotations
 
@@ -73,9 +73,19 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.add_argument("--full", action="store_true", help="los reconstruye desde cero")
     commands.add_parser("config", help="muestra la configuración efectiva (sin secretos)")
     backup = commands.add_parser(
-        "backup", help="copia consistente de la base SQLite (PostgreSQL: muestra el pg_dump)"
-    )
+        "backup", help="respalda la base y las marcas de los encargados (SQLite: copia "
+        "consistente; PostgreSQL: pg_dump), sin los resúmenes")
     backup.add_argument("--to", type=Path, required=True, metavar="ARCHIVO")
+    backup.add_argument("--print", action="store_true", dest="print_only",
+                        help="PostgreSQL: sólo muestra los pg_dump, sin correrlos")
+    restore = commands.add_parser(
+        "restore", help="SQLite: pone un respaldo en lugar de la base (o, con --marcas, del "
+        "archivo de marcas) con el dueño, los permisos y el journal_mode del actual; "
+        "PostgreSQL: muestra los pg_restore")
+    restore.add_argument("--from", type=Path, required=True, dest="source", metavar="ARCHIVO")
+    restore.add_argument("--marcas", action="store_true",
+                         help="restaura el archivo de marcas de los encargados (con el "
+                         "dashboard detenido)")
     report = commands.add_parser(
         "report", help="envía por correo el informe de la mañana (o lo muestra con --dry-run)"
     )
@@ -95,9 +105,11 @@ def _version_line() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; configuration errors print one line and exit with 2."""
+    """Run one command with the settings the server reads (DASHBOARD_ENV_FILE included);
+    configuration errors print one line and exit with 2."""
     args = build_parser().parse_args(argv)
     try:
+        args.from_env_file = apply_env_file()
         handler = {
             "serve": _serve,
             "seed": _seed,
@@ -105,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
             "optimize": _optimize,
             "refresh": _refresh,
             "backup": _backup,
+            "restore": _restore,
             "report": _report,
             "users": users_cli.run,
         }[args.command]
@@ -114,9 +127,31 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
-def _config(_args) -> int:
-    for name, value in load_settings().redacted().items():
-        print(f"{name}={value}")
+def apply_env_file() -> list[str]:
+    """Apply DASHBOARD_ENV_FILE to this process like gunicorn does (its values win over the
+    environment); return the names it set. An unreadable file is a SettingsError."""
+    from . import envfile
+
+    try:
+        return envfile.apply()
+    except envfile.EnvFileError as exc:
+        raise SettingsError(str(exc)) from None
+
+
+def _config(args) -> int:
+    """Print every setting (secrets hidden) and where its value came from."""
+    from .envfile import ENV_FILE_VARIABLE
+
+    settings = load_settings()
+    from_file = set(args.from_env_file)
+    for name, value in settings.redacted().items():
+        if name in from_file:
+            origin = f"archivo {os.environ[ENV_FILE_VARIABLE].strip()}"
+        elif name in os.environ:
+            origin = "entorno"
+        else:
+            origin = "por defecto"
+        print(f"{name}={value}  # {origin}")
     return 0
 
 
@@ -134,27 +169,44 @@ def _addresses(raw: str) -> tuple[str, ...]:
 
 def _report(args) -> int:
     """`minimarket-dash report`: 0 sent or printed, 1 database down, 2 configuration or SMTP."""
-    from . import envfile
     from .report import run_report
 
-    try:
-        envfile.apply()  # cron runs it with DASHBOARD_ENV_FILE, the service's own file
-    except envfile.EnvFileError as exc:
-        raise SettingsError(str(exc)) from None
     settings = load_settings({"database_url": args.database_url} if args.database_url else {})
     return run_report(settings, recipients=args.to, dry_run=args.dry_run)
 
 
 def _backup(args) -> int:
-    from .backup import BackupError, backup_sqlite, pg_dump_command
+    """`minimarket-dash backup`: 0 done (or printed), 1 failed (nothing left behind)."""
+    from .backup import BackupError, backup, pg_dump_command
 
     settings = load_settings()
-    if sqlite_path(settings.database_url) is None:
+    if args.print_only and sqlite_path(settings.database_url) is None:
         print("PostgreSQL: respalde con pg_dump (la clave va en PGPASSWORD o ~/.pgpass):")
         print(pg_dump_command(settings.database_url, args.to))
         return 0
     try:
-        print(backup_sqlite(settings.database_url, args.to).summary())
+        for report in backup(settings, args.to):
+            print(report.summary())
+    except BackupError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _restore(args) -> int:
+    """`minimarket-dash restore`: 0 restored (or printed), 1 refused or failed."""
+    from .backup import BackupError, pg_restore_commands, restore_sqlite
+    from .entries import entries_file
+
+    settings = load_settings()
+    database = sqlite_path(settings.database_url)
+    if database is None:
+        print("PostgreSQL: restaure con pg_restore (RUNBOOK, sección 15):")
+        print(pg_restore_commands(settings.database_url, args.source))
+        return 0
+    target = entries_file(settings) if args.marcas else database
+    try:
+        print(restore_sqlite(args.source, target, in_use_check=args.marcas))
     except BackupError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 1

@@ -98,7 +98,12 @@ def check_schema(state: DataState) -> list[str] | None:
     try:
         missing = missing_schema(state.engine)
     except SQLAlchemyError as exc:
-        log.error("base de datos inaccesible al iniciar: %s", type(exc).__name__)
+        from .masking import mask_url
+        from .startup import database_reason
+
+        log.error("base de datos inaccesible (DASHBOARD_DATABASE_URL=%s): %s; /health responde "
+                  "503 hasta que vuelva", mask_url(state.settings.database_url),
+                  database_reason(exc)[0])
         return None
     if missing:
         log.error("faltan tablas o columnas en la base: %s", ", ".join(missing))

@@ -1,8 +1,12 @@
 """Notice when the SQLite file is replaced (a restore, an ETL that renames a new file in place).
 
 Pooled connections keep the old file open, so without this the dashboard serves the old data
-(or keeps failing) until a restart. The file's identity is its inode plus size and mtime; when
-it changes, the engine's pool is disposed and the next query opens the new file.
+(or keeps failing) until a restart. The file's identity is its device and inode: a rename over
+it (RUNBOOK's restore, an ETL) changes them, and then the engine's pool is disposed and the next
+query opens the new file. Writes are not replacements: in SQLite's default rollback-journal
+mode every write changes the file's size and mtime, and a point of sale writing all day must
+not reopen every connection and empty the result cache at each sale (SQLite itself shows the
+written rows to the next query).
 """
 
 from __future__ import annotations
@@ -17,16 +21,16 @@ log = logging.getLogger("minimarket_dash.dbfile")
 
 CHECK_EVERY_SECONDS = 1.0
 
-Identity = tuple[int, int, int, int] | None
+Identity = tuple[int, int] | None
 
 
 def identity(path: Path) -> Identity:
-    """Return (device, inode, size, mtime in ns) of path, or None when it does not exist."""
+    """Return (device, inode) of path, or None when it does not exist."""
     try:
         stat = os.stat(path)
     except OSError:
         return None
-    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    return (stat.st_dev, stat.st_ino)
 
 
 class FileWatch:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import shutil
 import sys
 import tempfile
 import time
 
-from minimarket_dash import envfile
+from minimarket_dash import envfile, logs, startup
 from minimarket_dash.config import SettingsError, load_settings
 
 # Must be set before prometheus_client is imported anywhere (workers inherit it).
@@ -23,17 +24,24 @@ LOADED_FLAG = "MINIMARKET_DASH_CONF_LOADED"  # set once the master started with 
 
 
 def _load():
-    """Apply DASHBOARD_ENV_FILE and validate; on a bad reload (HUP) keep the running settings."""
+    """Apply DASHBOARD_ENV_FILE and validate the settings, the log folder and the database; on a
+    bad reload (HUP) keep the running settings and say so on stderr and in the JSON log."""
     candidate = dict(os.environ)
     try:
         envfile.apply(candidate)
         settings = load_settings(environ=candidate)
+        warnings = startup.check(settings)
     except (SettingsError, envfile.EnvFileError) as exc:
         print(f"Error de configuración: {exc}", file=sys.stderr)
         if not os.environ.get(LOADED_FLAG):
             sys.exit(2)
         print("Se conserva la configuración anterior (recarga rechazada).", file=sys.stderr)
-        return load_settings()
+        running = load_settings()
+        logs.log_once(running, logging.ERROR, "minimarket_dash.gunicorn",
+                      f"recarga rechazada, se conserva la configuración anterior: {exc}")
+        return running
+    for warning in warnings:
+        print(f"Aviso: {warning}", file=sys.stderr)
     os.environ.clear()
     os.environ.update(candidate)
     os.environ[LOADED_FLAG] = "1"

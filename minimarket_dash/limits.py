@@ -4,6 +4,7 @@ per API key, a lower one on the heavy endpoints (heavy.py, DASHBOARD_RATELIMIT_H
 from __future__ import annotations
 
 import logging
+import threading
 import time
 
 from flask import Flask, Response, request
@@ -104,11 +105,45 @@ def build_limiter(settings: Settings) -> Limiter:
     )
 
 
+PROBE_EVERY_SECONDS = 5.0
+
+
+class StorageProbe:
+    """Whether the limiter's shared store answers, asked at most every PROBE_EVERY_SECONDS."""
+
+    def __init__(self, limiter: Limiter, shared: bool) -> None:
+        self.limiter = limiter
+        self.shared = shared
+        self.answers = True
+        self.last = float("-inf")
+        self.lock = threading.Lock()
+
+    def status(self) -> str:
+        """Return `degraded` while the store does not answer or the limiter counts in memory."""
+        if not self.shared:
+            return "ok"
+        with self.lock:
+            due = time.monotonic() - self.last >= PROBE_EVERY_SECONDS
+            if due:
+                self.last = time.monotonic()
+        if due:
+            try:
+                self.answers = bool(self.limiter.storage.check())
+            except Exception:  # noqa: BLE001 - any error of the store means "down"
+                self.answers = False
+            if self.answers and self.limiter._storage_dead:
+                # flask-limiter looks at its store again only on a limited request (none may
+                # come for a while: /health is exempt); _storage_dead is the flag it clears
+                # itself when its own check succeeds.
+                self.limiter._storage_dead = False
+                log.warning("almacén de límites recuperado: se vuelve a contar en Redis")
+        return "degraded" if self.limiter._storage_dead or not self.answers else "ok"
+
+
 def status(server: Flask) -> str:
-    """Return `degraded` while the limiter counts in memory because its store is down."""
-    limiter = server.extensions.get("minimarket_limiter")
-    # flask-limiter keeps no public flag for this; _storage_dead is what it switches on.
-    return "degraded" if limiter is not None and limiter._storage_dead else "ok"
+    """Return `degraded` while the limiter's shared store is down (it counts in memory)."""
+    probe = server.extensions.get("minimarket_limiter_probe")
+    return probe.status() if probe is not None else "ok"
 
 
 def init_app(server: Flask) -> None:
@@ -130,3 +165,5 @@ def init_app(server: Flask) -> None:
     if not any(isinstance(f, ThrottledWithoutTraceback) for f in limiter_log.filters):
         limiter_log.addFilter(ThrottledWithoutTraceback())
     server.extensions["minimarket_limiter"] = limiter
+    shared = settings.ratelimit_storage_uri.startswith(("redis://", "rediss://"))
+    server.extensions["minimarket_limiter_probe"] = StorageProbe(limiter, shared)

@@ -221,6 +221,20 @@ def build_handlers(settings: Settings) -> list[logging.Handler]:
     return handlers
 
 
+def log_once(settings: Settings, level: int, logger: str, message: str) -> None:
+    """Append one JSON line to the log file of `settings` from a process that has no logging
+    of its own (gunicorn's master: a rejected reload); a log that cannot be written is
+    skipped, as for any other line."""
+    try:
+        handler = build_handlers(settings)[1]
+    except OSError:
+        return
+    try:
+        handler.handle(logging.LogRecord(logger, level, __file__, 0, message, None, None))
+    finally:
+        handler.close()
+
+
 def configure_logging(settings: Settings) -> None:
     """Install this module's handlers on the root logger, replacing any earlier ones."""
     root = logging.getLogger()

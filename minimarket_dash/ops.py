@@ -52,23 +52,31 @@ def uptime_seconds() -> float:
     return round(time.time() - _STARTED, 1)
 
 
+def backend_status() -> dict[str, str]:
+    """Return `ok` or `degraded` for the result cache and the rate-limit store; a shared
+    (Redis) one is asked whether it answers at most every 5 s (cachestore, limits)."""
+    return {"cache": data.state_of().cache.probe(), "ratelimit": limits.status(current_app)}
+
+
 @bp.get("/health")
 def health():
     """Answer 200 when one trivial query succeeds and every table exists, else 503.
 
-    Only the database decides the HTTP status: a dead cache or rate-limit store is reported as
-    `degraded` in its own field, and stale summaries (older than 3 refresh intervals) turn
-    `status` to `degraded` with a 200, while the service keeps answering.
+    Only the database decides the HTTP status: a configured Redis (cache or rate-limit store)
+    that does not answer is `degraded` in its own field and in `status`, and so are stale
+    summaries (older than 3 refresh intervals), with a 200, while the service keeps answering.
     """
     answers, missing = data.health()
+    backends = backend_status()
     body = {
         "status": "ok" if answers and not missing else "degraded",
         "database": "ok" if answers and not missing else "error",
         "version": __version__,
         "uptime_seconds": uptime_seconds(),
-        "cache": data.state_of().cache.status,
-        "ratelimit": limits.status(current_app),
+        **backends,
     }
+    if "degraded" in backends.values():
+        body["status"] = "degraded"  # still 200: it serves, with per-worker cache and limits
     if answers and not missing:
         body["summaries_age_seconds"] = age = summaries_age_seconds()
         body.update(summaries_health(data.state_of().settings, age, uptime_seconds()))
@@ -95,6 +103,8 @@ class RequestMetrics:
     rate_limited: Any
     summaries_age: Any
     database_up: Any
+    backend_up: Any
+    cache_lookups: Any
     registry: Any = None  # None in multiprocess mode
     zeroed: bool = False  # the zero series exist in this process
 
@@ -135,6 +145,20 @@ def make_metrics(registry) -> RequestMetrics:
             "1 si la base responde y tiene todas las tablas, 0 si no (medido en cada scrape)",
             registry=registry,
             multiprocess_mode="livemostrecent",
+        ),
+        backend_up=Gauge(
+            "dashboard_backend_up",
+            "1 si el backend compartido (Redis) de la caché o de los límites responde, 0 si no "
+            "(medido en cada scrape; 1 sin Redis configurado)",
+            ("backend",),
+            registry=registry,
+            multiprocess_mode="livemostrecent",
+        ),
+        cache_lookups=Counter(
+            "dashboard_cache_lookups",
+            "Consultas a la caché de resultados: hit (respondida de la caché) o miss",
+            ("result",),
+            registry=registry,
         ),
         registry=registry,
     )
@@ -179,6 +203,8 @@ def scrape_view(metrics: RequestMetrics) -> Callable:
         def refreshed(*args, **kwargs):
             metrics.uptime.set(uptime_seconds())
             refresh_database_gauges(metrics)
+            for backend, state in backend_status().items():
+                metrics.backend_up.labels(backend).set(1 if state == "ok" else 0)
             create_zero_series(metrics, current_app)
             return view(*args, **kwargs)
 
@@ -241,4 +267,7 @@ def init_app(server: Flask) -> None:
     metrics = make_metrics(registry)
     exporter(metrics).init_app(server)
     server.after_request(recorder(metrics))
+    hit, miss = metrics.cache_lookups.labels("hit"), metrics.cache_lookups.labels("miss")
+    server.extensions["minimarket_data"].cache.on_lookup = lambda found: (
+        hit if found else miss).inc()
     server.extensions["minimarket_metrics"] = metrics

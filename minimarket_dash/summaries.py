@@ -225,12 +225,16 @@ def source_identity(conn: Connection, attached: dict[str, str] | None = None) ->
     """Return what identifies the database the summaries were built from.
 
     SQLite: the main file's device and inode, so a restored or renamed-in-place file (a new
-    inode) is never read through the old file's summaries. PostgreSQL: empty (the store is a
-    schema inside the same database, restored with it). `attached`: _attached(conn), when the
-    caller already has it.
+    inode) is never read through the old file's summaries. PostgreSQL: the oids of the tables
+    the summaries come from: a backup leaves the summaries out (`minimarket-dash backup`), and
+    `pg_restore --clean` makes those tables anew. `attached`: _attached(conn), when the caller
+    already has it.
     """
     if conn.dialect.name != "sqlite":
-        return ""
+        oids = conn.exec_driver_sql(
+            "SELECT to_regclass('pedidos')::oid, to_regclass('detalle_pedidos')::oid, "
+            "to_regclass('movimientos_stock')::oid").one()
+        return "pg:" + ":".join(str(oid) for oid in oids)
     path = (attached if attached is not None else _attached(conn)).get("main")
     try:
         stat = os.stat(path) if path else None

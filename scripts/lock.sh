@@ -27,7 +27,15 @@ upgrade=(--upgrade)
 export CUSTOM_COMPILE_COMMAND="bash scripts/lock.sh"
 compile=(.venv/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras
          --no-emit-index-url --no-emit-find-links --no-emit-trusted-host)
-"${compile[@]}" "${upgrade[@]}" --extra test --output-file requirements/test.lock pyproject.toml
+# Both locks are written in a folder of their own and moved in only when both are done: an
+# interrupted or failed run leaves the two committed locks as they were, never one of them new.
+work=$(mktemp -d requirements/.lock.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+cp requirements/test.lock requirements/app.lock "$work/"  # pip-compile keeps their pins
+"${compile[@]}" "${upgrade[@]}" --extra test --output-file "$work/test.lock" pyproject.toml
 # The app's lock takes its versions from the test lock, so both install the same ones.
-"${compile[@]}" --upgrade --constraint requirements/test.lock \
-  --output-file requirements/app.lock pyproject.toml
+"${compile[@]}" --upgrade --constraint "$work/test.lock" \
+  --output-file "$work/app.lock" pyproject.toml
+sed -i "s|$work/test.lock|requirements/test.lock|" "$work/app.lock"  # the path it will have
+mv -f "$work/test.lock" requirements/test.lock
+mv -f "$work/app.lock" requirements/app.lock

@@ -14,10 +14,12 @@ assets/favicon.ico (one 48 px PNG inside), which Dash serves as the page's icon.
 
 from __future__ import annotations
 
+import argparse
 import math
 import struct
+import sys
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 Color = tuple[int, int, int]
@@ -125,7 +127,19 @@ def ico(png_file: bytes, size: int) -> bytes:
     return struct.pack("<HHH", 0, 1, 1) + entry + png_file
 
 
-def main() -> None:
+def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
+    """Read the command line: -h/--help only describes what the script would write."""
+    parser = argparse.ArgumentParser(
+        prog="make_icons.py",
+        description="Dibuja los íconos del dashboard y reescribe assets/icon-192.png, "
+        "icon-512.png, icon-maskable-512.png, apple-touch-icon.png y favicon.ico.",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] = ()) -> None:
+    """Write every icon file into ASSETS (after reading the command line)."""
+    parse_arguments(argv)
     rounded = [(rounded_box(0, 0, 1, 1, 0.22), NAVBAR), *basket(1.0)]
     full_bleed = [(rounded_box(-1, -1, 2, 2, 0), NAVBAR), *basket(0.86)]
     files = {
@@ -141,4 +155,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

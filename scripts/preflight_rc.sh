@@ -12,7 +12,8 @@ Uso: preflight_rc.sh -u URL [--host NOMBRE] [--key-stdin] [--prod] [-t MAX_ERROR
 
 Verifica un entorno antes de etiquetar una versión (una línea por verificación; se detiene en
 la primera falla):
-  1. GET /health responde 200
+  1. GET /health responde 200 con "status": "ok" (ni la caché ni los límites en Redis
+     degradados, resúmenes al día)
   2. GET /api/summary sin clave responde 401
   3. GET /api/summary con la clave responde 200
   4. GET /api/export/summary.csv con la clave responde 200 (text/csv)
@@ -122,7 +123,17 @@ echo "Preflight de $url ($([ "$prod" = 1 ] && echo producción || echo staging))
 
 step=1
 expect /health 200
-pass "/health responde 200"
+# 200 with "status": "degraded" serves, but not as it should (a Redis down, old summaries).
+health_status=$(awk 'match($0, /"status": *"[a-z]+"/) {
+  value = substr($0, RSTART, RLENGTH); sub(/.*: *"/, "", value); sub(/"$/, "", value)
+  print value; exit }' "$work/body")
+if [ "$health_status" != ok ]; then
+  detail=$(awk '{ while (match($0, /"(cache|ratelimit|summaries)": *"[a-z]+"/)) {
+    pair = substr($0, RSTART, RLENGTH); gsub(/[" ]/, "", pair); out = out sep pair; sep = ", "
+    $0 = substr($0, RSTART + RLENGTH) } } END { print out }' "$work/body")
+  fail "$EXIT_FAILED" "/health responde 200 pero status=${health_status:-?} ($detail); ver RUNBOOK sección 4"
+fi
+pass "/health responde 200 (status ok)"
 
 step=2
 expect /api/summary 401

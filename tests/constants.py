@@ -12,3 +12,7 @@ LOG_FIELDS = {
     "ts", "level", "logger", "msg", "request_id", "method", "route", "path", "status",
     "duration_ms", "client_ip", "user_agent", "key_id", "user",
 }
+
+# A PostgreSQL that refuses every connection at once (port 1): a live server starts on it and
+# answers 503 (a missing SQLite file stops the start instead, minimarket_dash/startup.py).
+DOWN_DATABASE = "postgresql://nadie@127.0.0.1:1/nada"

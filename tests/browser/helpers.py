@@ -80,13 +80,32 @@ def query(dash_duo) -> dict[str, list[str]]:
 
 
 def wait_for(condition, timeout: float = 10) -> None:
-    """Poll until condition() is truthy."""
+    """Poll until condition() is truthy. An element React replaced while the condition read it
+    (StaleElementReferenceException) only means "not yet": the page is still changing."""
+    from selenium.common.exceptions import StaleElementReferenceException
+
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if condition():
-            return
+        try:
+            if condition():
+                return
+        except StaleElementReferenceException:
+            pass
         time.sleep(0.05)
     raise AssertionError("condition not met in time")
+
+
+TEXTS_JS = "return Array.from(document.querySelectorAll(arguments[0]), e => e.innerText);"
+
+
+def texts(dash_duo, selector: str) -> list[str]:
+    """Return the rendered text of every element matching selector, read in one script.
+
+    Finding the elements and then asking each for its text is two steps: a list that React
+    re-renders in between (search suggestions while one types, a page that finishes loading)
+    raises StaleElementReferenceException. One script reads one consistent DOM.
+    """
+    return dash_duo.driver.execute_script(TEXTS_JS, selector)
 
 
 def text_without_help(dash_duo, selector: str) -> str:

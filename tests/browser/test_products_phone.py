@@ -15,7 +15,7 @@ from selenium import webdriver
 from selenium.webdriver.common.keys import Keys
 
 from tests.browser.conftest import pytest_setup_options
-from tests.browser.helpers import type_text, wait_for, wait_for_charts
+from tests.browser.helpers import texts, type_text, wait_for, wait_for_charts
 
 pytestmark = pytest.mark.browser
 
@@ -44,10 +44,6 @@ def es_money(value: float) -> str:
 
 
 
-def texts(dash_duo, selector: str) -> list[str]:
-    return [element.text for element in dash_duo.find_elements(selector)]
-
-
 @pytest.fixture(params=[1366, 390], ids=["1366px", "390px"])
 def width(request) -> int:
     return request.param
@@ -71,19 +67,20 @@ def test_search_finds_by_accentless_name_and_by_barcode(dash_duo, start_dashboar
     dash_duo.find_element("#nav-search").send_keys(Keys.ENTER)  # the form opens ?q=
     wait_for(lambda: urlparse(dash_duo.driver.current_url).path == "/productos")
     assert parse_qs(urlparse(dash_duo.driver.current_url).query)["q"] == [needle]
-    dash_duo.wait_for_element("#productos-results")
     expected = sorted(name for _, name, _ in rows if needle in plain(name))
-    shown = sorted(t.split("\n")[0] for t in texts(dash_duo, "#productos-results > *"))
-    assert shown == expected
+
+    def shown() -> list[str]:
+        return [t.split("\n")[0] for t in texts(dash_duo, "#productos-results > *")]
+
+    wait_for(lambda: sorted(shown()) == expected)
     barcode_id, barcode_name, barcode = next(r for r in rows if r[2])
     box = dash_duo.find_element("#productos-q")
     box.send_keys(Keys.CONTROL, "a")  # replace the text React keeps in the box
     type_text(box, barcode)
     box.send_keys(Keys.ENTER)
     wait_for(lambda: parse_qs(urlparse(dash_duo.driver.current_url).query).get("q") == [barcode])
-    dash_duo.wait_for_element("#productos-results")
     matches = [name for _, name, code in rows if code and barcode in str(code)]
-    assert [t.split("\n")[0] for t in texts(dash_duo, "#productos-results > *")] == matches
+    wait_for(lambda: shown() == matches)  # the new page's list, not the one being unloaded
     dash_duo.find_element("#productos-results > a").click()
     wait_for(lambda: parse_qs(urlparse(dash_duo.driver.current_url).query).get("id")
              == [str(barcode_id)])
@@ -126,10 +123,13 @@ def test_product_view_equals_direct_sql(dash_duo, start_dashboard, demo_url, wid
         demo_url, "SELECT o.numero_pedido, SUM(d.cantidad) FROM pedidos o JOIN detalle_pedidos d"
                   " ON d.pedido_id = o.id WHERE d.producto_nombre = ? GROUP BY o.id"
                   " ORDER BY o.fecha_pedido DESC, o.id DESC LIMIT 10", name)
-    shown = dash_duo.find_elements("#producto-pedidos tbody tr")
-    assert len(shown) == len(orders)
-    first = {cell.get_attribute("data-label"): cell.get_attribute("textContent")
-             for cell in shown[0].find_elements("css selector", "td")}
+    # One script reads the table (the phone's column script may touch it meanwhile).
+    rows = dash_duo.driver.execute_script(
+        "return Array.from(document.querySelectorAll('#producto-pedidos tbody tr'), tr =>"
+        " Object.fromEntries(Array.from(tr.querySelectorAll('td'), td =>"
+        " [td.getAttribute('data-label'), td.textContent])))")
+    assert len(rows) == len(orders)
+    first = rows[0]
     assert (first["Pedido"], first["Unidades"]) == (orders[0][0], es_int(orders[0][1]))
     assert dash_duo.get_logs() == []
 

@@ -24,6 +24,7 @@ class Load:
     stop_event: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
     workers: list[threading.Thread] = field(default_factory=list)
+    durations: list[float] = field(default_factory=list)  # seconds of each 2xx answer
 
     def __enter__(self) -> Load:
         for number in range(self.threads):
@@ -47,6 +48,7 @@ class Load:
 
     def one(self, path: str) -> None:
         headers = {**self.headers, "Connection": "close"}
+        started = time.perf_counter()
         try:
             response = requests.get(self.url + path, headers=headers, timeout=30)
         except requests.ConnectionError as exc:
@@ -58,6 +60,8 @@ class Load:
             return
         with self.lock:
             self.statuses[response.status_code] += 1
+            if response.status_code < 300:
+                self.durations.append(time.perf_counter() - started)
 
     @property
     def total(self) -> int:

@@ -17,7 +17,7 @@ PROMTOOL = shutil.which("promtool") or "/usr/bin/promtool"
 
 EXPECTED = {
     "DashboardCaido", "DashboardMetricasAusentes", "DashboardErrores5xx", "DashboardLatenciaP95",
-    "DashboardMuchos429", "DashboardBaseCaida", "DashboardResumenesViejos",
+    "DashboardMuchos429", "DashboardBaseCaida", "DashboardResumenesViejos", "DashboardRedisCaido",
 }
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import ast
 import re
+import shutil
+import subprocess
 import sys
 import tomllib
 from importlib.metadata import packages_distributions, version
@@ -101,3 +103,60 @@ def test_the_tests_import_only_declared_dependencies():
     modules = third_party_imports("tests")
     assert {"pytest", "jsonschema_rs", "requests", "yaml"} <= set(modules)
     assert not undeclared(modules, declared("test"))
+
+
+FAKE_PIP_COMPILE = """#!/bin/sh
+# Stands in for pip-compile: writes its --output-file, and fails on call number $FAIL_ON.
+calls=$(cat "$CALLS" 2>/dev/null || echo 0); calls=$((calls + 1)); echo $calls > "$CALLS"
+[ "$calls" = "${FAIL_ON:-0}" ] && { echo "pip-compile: interrumpido" >&2; exit 1; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --output-file) out=$2; shift ;;
+    --constraint) constraint=$2; shift ;;
+  esac
+  shift
+done
+printf 'nuevo %s\n    #   -c %s\n' "$calls" "${constraint:-}" > "$out"
+"""
+
+
+def _lock_copy(tmp_path: Path) -> Path:
+    """A checkout with scripts/lock.sh, the committed locks and a stand-in pip-compile."""
+    (tmp_path / "scripts").mkdir()
+    shutil.copy(PROJECT_ROOT / "scripts" / "lock.sh", tmp_path / "scripts" / "lock.sh")
+    (tmp_path / "requirements").mkdir()
+    for name in ("app.lock", "test.lock"):
+        (tmp_path / "requirements" / name).write_text(f"viejo {name}\n")
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    fake = tmp_path / ".venv" / "bin" / "pip-compile"
+    fake.parent.mkdir(parents=True)
+    fake.write_text(FAKE_PIP_COMPILE)
+    fake.chmod(0o755)
+    return tmp_path
+
+
+def _run_lock(folder: Path, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["bash", str(folder / "scripts" / "lock.sh")], capture_output=True,
+                          text=True, timeout=60,
+                          env={"PATH": "/usr/bin:/bin", "CALLS": str(folder / "calls"), **env})
+
+
+def test_an_interrupted_lock_run_leaves_both_locks_as_they_were(tmp_path):
+    folder = _lock_copy(tmp_path)
+    done = _run_lock(folder, FAIL_ON="2")  # the test lock is written, the app lock fails
+    assert done.returncode != 0
+    locks = folder / "requirements"
+    assert sorted(p.name for p in locks.iterdir()) == ["app.lock", "test.lock"]  # no leftovers
+    assert (locks / "test.lock").read_text() == "viejo test.lock\n"
+    assert (locks / "app.lock").read_text() == "viejo app.lock\n"
+
+
+def test_a_finished_lock_run_replaces_both_locks(tmp_path):
+    folder = _lock_copy(tmp_path)
+    done = _run_lock(folder)
+    assert done.returncode == 0, done.stderr
+    locks = folder / "requirements"
+    assert sorted(p.name for p in locks.iterdir()) == ["app.lock", "test.lock"]
+    assert (locks / "test.lock").read_text().startswith("nuevo 1")
+    # The app lock names the test lock by the path it has once moved in.
+    assert (locks / "app.lock").read_text() == "nuevo 2\n    #   -c requirements/test.lock\n"

@@ -28,7 +28,7 @@ SAMPLE = (
     "tests/ops/test_scale_out.py",
     "tests/unit/test_limits.py::test_redis_limit_holds_across_instances",
     "tests/unit/test_summaries.py",
-    "tests/ops/test_runbook_procedures.py::test_read_only_role_sql_as_written",
+    "tests/ops/test_backup_restore.py::test_postgres_role_backup_and_restore_as_written",
 )
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.constants import DOWN_DATABASE
 from tests.live import PROJECT_ROOT, free_port, start_live_server
 from tests.ops.helpers import get
 
@@ -77,11 +78,11 @@ def scrape_config(targets: list[str], key_file: Path, wrong_key_file: Path) -> d
 @pytest.fixture(scope="module")
 def servers(tiny_sqlite_url, tmp_path_factory):
     """A healthy server with a low rate limit (real 429s) and one without database (real 503s)."""
-    missing = tmp_path_factory.mktemp("nodb") / "absent" / "none.db"
     healthy = start_live_server({"DASHBOARD_DATABASE_URL": tiny_sqlite_url,
                                  "DASHBOARD_API_KEY": KEY, "DASHBOARD_RATELIMIT_MAX": "5"})
     try:
-        degraded = start_live_server({"DASHBOARD_DATABASE_URL": f"sqlite:///{missing}",
+        # A PostgreSQL that refuses connections (port 1): the server starts, answers 503.
+        degraded = start_live_server({"DASHBOARD_DATABASE_URL": DOWN_DATABASE,
                                       "DASHBOARD_API_KEY": KEY}, workers=1)
     except Exception:
         healthy.stop()

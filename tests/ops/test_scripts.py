@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from tests.constants import DOWN_DATABASE
 from tests.live import free_port, start_live_server
 from tests.ops.helpers import SCRIPTS, get, runbook_commands
 
@@ -43,10 +44,9 @@ def healthy(tiny_sqlite_url):
 
 
 @pytest.fixture(scope="module")
-def degraded(tmp_path_factory):
-    """A server whose database does not exist (its /api/* answer 503), with HSTS on."""
-    missing = tmp_path_factory.mktemp("nodb") / "absent" / "none.db"
-    server = start_live_server({"DASHBOARD_DATABASE_URL": f"sqlite:///{missing}",
+def degraded():
+    """A server whose database refuses connections (its /api/* answer 503), with HSTS on."""
+    server = start_live_server({"DASHBOARD_DATABASE_URL": DOWN_DATABASE,
                                 "DASHBOARD_API_KEY": KEY, "DASHBOARD_ENABLE_HSTS": "true"},
                                workers=1)
     try:

@@ -80,3 +80,20 @@ def test_the_wheel_of_a_tagged_clone_carries_the_tag(fresh_clone, tmp_path):
     with zipfile.ZipFile(wheel) as archive:
         metadata = next(n for n in archive.namelist() if n.endswith("METADATA"))
         assert "Version: 3.1.4" in archive.read(metadata).decode()
+
+
+def test_the_build_has_no_deprecation_warning(fresh_clone, tmp_path):
+    # setuptools warned that the `project.license` table stops building after 2027-02-18.
+    # Built from a clone: a build in the checkout leaves minimarket_dash.egg-info there, whose
+    # version a server started in the checkout would report.
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-v", "-w", str(tmp_path),
+         str(fresh_clone)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    output = done.stdout + done.stderr
+    for warning in ("Deprecat", "deprecated", "2027", "BuildBackendWarning"):
+        assert warning not in output, output[max(0, output.find(warning) - 800):][:1600]
+    (wheel,) = tmp_path.glob("minimarket_dash-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        metadata = next(n for n in archive.namelist() if n.endswith("METADATA"))
+        assert "License-Expression: LicenseRef-Proprietary" in archive.read(metadata).decode()

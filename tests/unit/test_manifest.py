@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import shutil
 import struct
+import subprocess
+import sys
 import zlib
 from pathlib import Path
 
@@ -116,3 +119,20 @@ def test_the_sign_in_page_carries_the_same_head_tags():
 def test_the_manifest_is_public_like_the_icons():
     assert signin.is_public("/manifest.webmanifest")
     assert signin.is_public("/assets/icon-192.png")
+
+
+@pytest.mark.parametrize("option", ["--help", "-h"])
+def test_make_icons_help_describes_and_writes_nothing(tmp_path, option):
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "assets").mkdir()
+    script = tmp_path / "scripts" / "make_icons.py"
+    shutil.copy(ROOT / "scripts" / "make_icons.py", script)
+    done = subprocess.run([sys.executable, str(script), option], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0
+    assert done.stdout.startswith("usage: make_icons.py")
+    assert "reescribe assets/icon-192.png" in done.stdout
+    assert list((tmp_path / "assets").iterdir()) == []  # nothing drawn
+    refused = subprocess.run([sys.executable, str(script), "--otra"], capture_output=True,
+                             text=True, timeout=60)
+    assert refused.returncode == 2 and list((tmp_path / "assets").iterdir()) == []

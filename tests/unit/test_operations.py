@@ -243,10 +243,14 @@ def test_backup_copies_rows_still_in_the_wal(tmp_path, monkeypatch, capsys):
 
 def test_backup_on_postgres_prints_pg_dump_without_the_password(monkeypatch, capsys):
     monkeypatch.setenv("DASHBOARD_DATABASE_URL", "postgresql://lector:pw123@db:5433/mm")
-    assert cli.main(["backup", "--to", "/tmp/mm.dump"]) == 0
-    out = capsys.readouterr().out
-    assert "pg_dump --format=custom --no-owner --file=/tmp/mm.dump --host=db --port=5433" in out
-    assert "--username=lector mm" in out and "pw123" not in out
+    assert cli.main(["backup", "--print", "--to", "/tmp/mm.dump"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1:] == [
+        "pg_dump --format=custom --no-owner --exclude-schema=mm_dashboard "
+        "--exclude-schema=mm_entradas --file=/tmp/mm.dump --host=db --port=5433 "
+        "--username=lector mm",
+        "pg_dump --format=custom --no-owner --schema=mm_entradas --file=/tmp/mm.marcas.dump "
+        "--host=db --port=5433 --username=lector mm"]
 
 
 def test_version_comes_from_the_installed_metadata(app):
@@ -299,3 +303,42 @@ def test_flask_limiter_errors_are_throttled_and_lose_their_traceback(make_app, t
             records.append(record)
     assert len(records) == 1  # 20 failing requests in a burst: one line
     assert records[0].exc_info is None and "ConnectionError" in records[0].getMessage()
+
+
+def test_writes_to_a_rollback_journal_file_are_not_a_replacement(tmp_path, monkeypatch, caplog,
+                                                                 make_app, tiny_sqlite_url):
+    from minimarket_dash import data
+
+    clock = [0.0]
+    monkeypatch.setattr(dbfile.time, "monotonic", lambda: clock[0])
+    target = tmp_path / "pos.db"
+    with sqlite3.connect(tiny_sqlite_url.removeprefix("sqlite:///")) as source, \
+            sqlite3.connect(target) as copy:
+        source.backup(copy)
+        copy.execute("PRAGMA journal_mode = DELETE")  # SQLite's default: a rollback journal
+    app = make_app(database_url=f"sqlite:///{target}", api_keys=(API_KEY,), cache_ttl=300)
+    client = app.test_client()
+    caplog.set_level(logging.WARNING, "minimarket_dash.dbfile")
+    first = client.get("/api/summary", headers=AUTH).get_json()
+    writer = sqlite3.connect(target)
+    for number in range(6):  # a sale and a stock movement, as a point of sale writes them
+        before = target.stat()
+        writer.execute("INSERT INTO proveedores (codigo, nombre, activo) VALUES (?, 'Nuevo', 1)",
+                       (f"W{number}",))
+        writer.commit()
+        after = target.stat()
+        assert (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns)
+        clock[0] += 2
+        with app.app_context():
+            data.state_of()  # where a replacement would be noticed
+        # Cached: the same answer, not reopened nor recomputed.
+        assert client.get("/api/summary", headers=AUTH).get_json() == first
+    writer.close()
+    assert [r for r in caplog.records if "cambió" in r.message] == []
+    fresh = tmp_path / "restaurada.db"  # a restore by rename still is one
+    fresh.write_bytes(target.read_bytes())
+    fresh.replace(target)
+    clock[0] += 2
+    assert client.get("/api/summary", headers=AUTH).get_json()["total_proveedores"] == (
+        first["total_proveedores"] + 6)
+    assert len([r for r in caplog.records if "cambió" in r.message]) == 1
