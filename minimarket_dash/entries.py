@@ -19,7 +19,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import sqlite3
 import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -158,12 +160,32 @@ def entries_engine(settings: Settings) -> Engine:
     @event.listens_for(engine, "connect")
     def _tune(dbapi_connection, _record):
         cursor = dbapi_connection.cursor()
-        # WAL: readers never wait for a writer; FULL: a mark acknowledged survives a power cut.
-        for pragma in ("busy_timeout = 10000", "journal_mode = WAL", "synchronous = FULL"):
+        # FULL: a mark acknowledged survives a power cut.
+        for pragma in ("busy_timeout = 10000", "synchronous = FULL"):
             cursor.execute(f"PRAGMA {pragma}")
+        _enable_wal(cursor)
         cursor.close()
 
     return engine
+
+
+def _enable_wal(cursor, attempts: int = 100, pause: float = 0.1) -> None:
+    """Put the file in WAL (readers never wait for a writer), waiting out other connections.
+
+    WAL is a property of the file, so this only changes something on its first connection; but
+    while the file is new, several workers or threads open it at once and SQLite answers
+    "database is locked" to a journal-mode change at once, without its busy timeout.
+    """
+    for attempt in range(attempts):
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+                return
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(pause)
 
 
 def _create_private(path: Path) -> None:

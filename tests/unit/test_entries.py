@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import stat
 import threading
 from datetime import datetime
@@ -133,3 +134,36 @@ def test_many_writers_of_the_same_mark_end_with_one_value_and_every_change(tmp_p
     history = stores[0].history("factura", "7", limit=100)
     assert len(history) == 40
     assert stores[0].mark("factura", "7").valor == history[0].valor
+
+
+class _BusyCursor:
+    """A cursor whose first journal-mode changes meet another connection's lock."""
+
+    def __init__(self, busy_times: int) -> None:
+        self.busy_times, self.mode, self.calls = busy_times, "delete", 0
+
+    def execute(self, statement: str):
+        self.calls += 1
+        if statement.endswith("= WAL"):
+            if self.busy_times:
+                self.busy_times -= 1
+                raise sqlite3.OperationalError("database is locked")
+            self.mode = "wal"
+        self.row = (self.mode,)
+        return self
+
+    def fetchone(self):
+        return self.row
+
+
+def test_wal_is_set_after_other_connections_let_go_of_a_new_file():
+    cursor = _BusyCursor(busy_times=3)
+    entries._enable_wal(cursor, attempts=5, pause=0)
+    assert cursor.mode == "wal"
+
+
+def test_a_file_locked_for_good_still_reports_the_lock():
+    cursor = _BusyCursor(busy_times=10)
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        entries._enable_wal(cursor, attempts=4, pause=0)
+    assert cursor.mode == "delete"
