@@ -30,7 +30,9 @@ log = logging.getLogger("minimarket_dash.signin")
 MAX_FAILURES = 10
 WINDOW_SECONDS = 15 * 60
 REDIS_PREFIX = "mmdash:login"
-REDIS_OPTIONS = {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
+# A sign-in may wait 2 s for a Redis that hangs: on a busy host a shorter read timeout sent
+# attempts to the store's counters (which Redis's do not see) while Redis was merely slow.
+REDIS_OPTIONS = {"socket_timeout": 2.0, "socket_connect_timeout": 0.5}
 FALLBACK_WARNING_SECONDS = 60
 
 
