@@ -6,6 +6,7 @@ Pure Python over plain values (the SQL lives in queries/invoices.py). Binding ru
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -52,6 +53,8 @@ class Order(NamedTuple):
     lines: Mapping[str, Line]
     # The day of fecha_pedido as the database wrote it, where reading its lines needs it.
     pedido_dia: object = None
+    # pedidos.total (None when NULL): a tie-break of matching (pick_order).
+    total: float | None = None
 
 
 @dataclass(frozen=True)
@@ -152,7 +155,12 @@ class OrderLines(Mapping[str, Line]):
 def pick_order(
     invoice: Invoice, by_day: Mapping[tuple[int, date], list[Order]], taken: set[int]
 ) -> Order | None:
-    """Return the free delivered order sharing most item names; ties: closest delivery, lower id.
+    """Return the free delivered order that is most likely the invoice's (README § Facturas).
+
+    Among the provider's free orders delivered within MATCH_DAYS that share a name with the
+    invoice: the most shared names; then the fewest order names absent from the invoice; then
+    the smallest |order total − invoice total| (unknown after any known one); then the closest
+    delivery; then the lower id.
 
     `by_day` holds the candidate orders by (provider, delivery day): only the 7 days around the
     invoice are looked at, each with its distance already known (this loop runs ~9,000 times
@@ -160,21 +168,40 @@ def pick_order(
     """
     if invoice.proveedor_id is None or not invoice.items:
         return None
-    best: tuple[int, int, int] | None = None
+    best: tuple | None = None
     chosen: Order | None = None
     names = frozenset(item.clave for item in invoice.items)
     provider, day = invoice.proveedor_id, invoice.fecha_factura
+    billed = _known(invoice.total)
     for gap, shift in _SHIFTS:
         for order in by_day.get((provider, day + shift), ()):
             if order.id in taken:
                 continue
-            shared = len(names & order.lines.keys())
+            keys = order.lines.keys()
+            shared = len(names & keys)
             if not shared:
                 continue
-            rank = (-shared, gap, order.id)
+            ordered = _known(order.total)
+            apart = (0, abs(ordered - billed)) if billed is not None and ordered is not None else (
+                _UNKNOWN)
+            rank = (-shared, len(keys) - shared, apart, gap, order.id)
             if best is None or rank < best:
                 best, chosen = rank, order
     return chosen
+
+
+_UNKNOWN = (1, 0.0)  # a total difference that cannot be known ranks after every known one
+
+
+def _known(total: object) -> float | None:
+    """A total as a finite float, or None (NULL, or a value that is not a number)."""
+    if total is None or isinstance(total, bool):
+        return None
+    try:
+        value = float(total)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
 
 
 # (distance in days, shift) for every delivery day within MATCH_DAYS of an invoice.

@@ -20,6 +20,16 @@ DESCRIPTION_KEYS = ("descripcion", "producto", "nombre")
 PRICE_KEYS = ("precio_unitario", "precio")
 
 _PUNCTUATION = re.compile(r"[^\w\s]", re.UNICODE)
+# Item names: a `.` or `,` between two digits is a decimal mark (kept, as `.`); any other
+# punctuation character (and `_`) becomes a space.
+_ITEM_MARKS = re.compile(r"(?<=[0-9])([.,])(?=[0-9])|[^\w\s]|_", re.UNICODE)
+# The spaces that go inside a token: between a number and its unit (a whole word: `1.5 kg`,
+# `6 x`; `1 lata` keeps its space), between a number and a pack's `x` + number (`6 x500`), and
+# between a pack's `x` (on its own or after a number) and the number after it (`x 6`, `6x 500`).
+ITEM_UNITS = ("g", "kg", "ml", "cc", "l", "lt", "u", "x")
+_UNITS = "|".join(sorted(ITEM_UNITS, key=len, reverse=True))
+_JOINED = re.compile(
+    rf"(?<=[0-9]) (?=(?:{_UNITS})(?: |$)|x[0-9])|(?:(?<=^x)|(?<=[ 0-9]x)) (?=[0-9])")
 _PLAIN = re.compile(r"[0-9]+(\.[0-9]+)?|\.[0-9]+")
 # es-AR: dots between groups of three, an optional decimal comma (1.234,56 · 1.234 · 12,5).
 _ES_AR = re.compile(r"[1-9][0-9]{0,2}(\.[0-9]{3})+(,[0-9]+)?|[0-9]+,[0-9]+")
@@ -53,6 +63,33 @@ def _normalise(text: str) -> str:
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
     words = _PUNCTUATION.sub("", plain).replace("_", " ").split()
     return " ".join(word for word in words if word not in COMPANY_WORDS)
+
+
+def normalise_item(text: object) -> str:
+    """Normalise an item or order-line name (README § Facturas y precios).
+
+    Case-fold and strip accents; a `.` or `,` between two digits is a decimal mark, written
+    `.`; every other punctuation character becomes a space; spaces collapse; a number and its
+    unit (g, kg, ml, cc, l, lt, u, x) make one token, with or without a space between them, and
+    so do a pack's `x` and the number after it: «Dogui 1,5 KG.» -> `dogui 1.5kg`,
+    «Pack x 6» -> `pack x6`. Company-type words stay (they are the providers' rule).
+    """
+    if not isinstance(text, str):
+        return ""
+    return _normalise_item(text)
+
+
+@lru_cache(maxsize=65_536)
+def _normalise_item(text: str) -> str:
+    """normalise_item of a text; cached, since order lines repeat a few thousand names."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    spaced = " ".join(_ITEM_MARKS.sub(_mark, plain).split())
+    return _JOINED.sub("", spaced)
+
+
+def _mark(found: re.Match) -> str:
+    return "." if found.group(1) else " "
 
 
 def parse_number(value: object) -> float | None:
@@ -97,7 +134,7 @@ def read_item(entry: object) -> Item | None:
     if not isinstance(entry, dict):
         return None
     description = _first(entry, DESCRIPTION_KEYS)
-    if not isinstance(description, str) or not normalise_name(description):
+    if not isinstance(description, str) or not normalise_item(description):
         return None
     quantity = parse_number(entry.get("cantidad"))
     price = parse_number(_first(entry, PRICE_KEYS))
@@ -108,7 +145,7 @@ def read_item(entry: object) -> Item | None:
         amount = quantity * price
     return Item(
         descripcion=" ".join(description.split()),
-        clave=normalise_name(description),
+        clave=normalise_item(description),
         cantidad=quantity,
         precio_unitario=price,
         importe=amount,

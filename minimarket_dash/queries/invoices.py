@@ -36,7 +36,7 @@ from ..invoicecheck import (
     check_matched,
     match_orders_read,
 )
-from ..invoices import normalise_name, read_items, resolve_provider
+from ..invoices import normalise_item, read_items, resolve_provider
 from ..metric import Metric
 from ..sqlparts import day_value, is_true, one_of_ids
 from ._common import has_index, narrower, provider_ids, summary_state
@@ -119,7 +119,7 @@ def _near_days(invoices: list[Invoice]) -> set[tuple[int, date]]:
 
 def _candidates(conn: Connection, near: set[tuple[int, date]], *columns):
     """SELECT the delivered orders of a provider and day of `near`: id, number, provider,
-    delivery day, then `columns`."""
+    delivery day, total (a tie-break of matching), then `columns`."""
     dialect = conn.dialect.name
     days = [day for _, day in near]
     # The delivery day as plain text in SQLite, turned into a date once per distinct day
@@ -127,7 +127,8 @@ def _candidates(conn: Connection, near: set[tuple[int, date]], *columns):
     delivered = day_value(pedidos.c.fecha_entrega_real, dialect)
     return select(
         pedidos.c.id, pedidos.c.numero_pedido, pedidos.c.proveedor_id,
-        type_coerce(delivered, String) if dialect == "sqlite" else delivered, *columns,
+        type_coerce(delivered, String) if dialect == "sqlite" else delivered, pedidos.c.total,
+        *columns,
     ).where(
         pedidos.c.estado == DELIVERED,
         pedidos.c.proveedor_id.in_(sorted({provider for provider, _ in near})),
@@ -142,8 +143,8 @@ def _order_heads(conn: Connection, near: set[tuple[int, date]]) -> list[tuple]:
     statement = _candidates(conn, near, day_value(pedidos.c.fecha_pedido, conn.dialect.name))
     day_of = _Days()
     heads = []
-    for order_id, numero, provider, day, placed in conn.execute(statement).fetchall():
-        head = (order_id, numero, provider, day_of[day], placed)
+    for order_id, numero, provider, day, total, placed in conn.execute(statement).fetchall():
+        head = (order_id, numero, provider, day_of[day], placed, total)
         if (provider, head[3]) in near:
             heads.append(head)
     return heads
@@ -171,8 +172,8 @@ def _orders_indexed(
     # No check against `near` here: on SQLite _candidates already keeps only those pairs.
     return [
         Order(order_id, numero, provider, day_of[day], OrderLines(
-            map(normalised, joined.split(NAME_SEPARATOR)) if joined else ()))
-        for order_id, numero, provider, day, joined in conn.execute(
+            map(normalised, joined.split(NAME_SEPARATOR)) if joined else ()), total=total)
+        for order_id, numero, provider, day, total, joined in conn.execute(
             _candidates(conn, near, names)).fetchall()
     ]
 
@@ -238,8 +239,9 @@ def _orders(conn: Connection, heads: list[tuple], key_of: _NormalisedNames) -> l
         for order_id, joined in conn.execute(statement).fetchall():
             if joined:
                 names_of[order_id] = frozenset(map(normalised, joined.split(NAME_SEPARATOR)))
-    return [Order(order_id, numero, provider, day, OrderLines(names_of.get(order_id, ())), placed)
-            for order_id, numero, provider, day, placed in heads]
+    return [Order(order_id, numero, provider, day, OrderLines(names_of.get(order_id, ())), placed,
+                  total)
+            for order_id, numero, provider, day, placed, total in heads]
 
 
 class _NormalisedNames(dict):
@@ -247,7 +249,7 @@ class _NormalisedNames(dict):
     names in ~77,000 lines); lookups of known names stay in C."""
 
     def __missing__(self, name: str) -> str:
-        self[name] = key = normalise_name(name)
+        self[name] = key = normalise_item(name)
         return key
 
 
@@ -282,7 +284,7 @@ def _load_lines(conn: Connection, orders: list[Order], narrowed: bool) -> None:
             lines.c.pedido_id, lines.c.producto_nombre, lines.c.cantidad, lines.c.precio_unitario,
         ).where(*conditions)
         for order_id, name, quantity, price in conn.execute(statement).fetchall():
-            rows_of[order_id].append((normalise_name(name), float(quantity or 0),
+            rows_of[order_id].append((normalise_item(name), float(quantity or 0),
                                       None if price is None else float(price)))
     for order in orders:
         order.lines.load(rows_of[order.id])
