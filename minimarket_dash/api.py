@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 from flask import Blueprint, Flask, Response, current_app, request
 
-from . import clock, csvexport, data, invoice_report, openapi, queries, xlsxexport
+from . import clock, csvexport, data, invoice_report, invoice_states, openapi, queries, xlsxexport
+from .entries import entries_of
 from .errors import render
 from .filters import Filters, parse_filters
 from .metric import Metric
@@ -239,13 +240,17 @@ def nested_json(name: str, params: tuple[str, ...], build: Callable[[Filters], s
 def nested_export(
     export: ExportFormat, name: str, params: tuple[str, ...], fields,
     rows: Callable[[Filters], list], extra_parts: Callable[[Filters], list[str]] | None = None,
-    kinds: dict[str, xlsxexport.Kind] | None = None,
+    kinds: dict[str, xlsxexport.Kind] | None = None, cached: bool = True,
 ) -> Response:
-    """Answer a download of an envelope endpoint: `rows` flattened under `fields`, cached;
-    `kinds` types the Excel columns (guessed from values and names where not given)."""
+    """Answer a download of an envelope endpoint: `rows` flattened under `fields`, cached
+    unless `cached` is False (rows carrying live marks); `kinds` types the Excel columns
+    (guessed from values and names where not given)."""
     filters = request_filters(params)
-    body = data.remember(f"{export.extension}:{name}:{filters.cache_key()}",
-                         lambda: export.write(fields, rows(filters), kinds))
+    if cached:
+        body = data.remember(f"{export.extension}:{name}:{filters.cache_key()}",
+                             lambda: export.write(fields, rows(filters), kinds))
+    else:
+        body = export.write(fields, rows(filters), kinds)
     parts = csvexport.filter_parts(filters) + (extra_parts(filters) if extra_parts else [])
     return export.respond(
         body, csvexport.file_name(name, *parts, clock.today(), extension=export.extension))
@@ -254,22 +259,32 @@ def nested_export(
 def add_exports(
     name: str, params: tuple[str, ...], fields, rows: Callable[[Filters], list],
     extra_parts: Callable[[Filters], list[str]] | None = None,
-    kinds: dict[str, xlsxexport.Kind] | None = None,
+    kinds: dict[str, xlsxexport.Kind] | None = None, cached: bool = True,
 ) -> None:
     """Register /export/<name>.csv and its Excel twin /export/<name>.xlsx (nested_export)."""
     for export in EXPORT_FORMATS:
         def view(export: ExportFormat = export) -> Response:
-            return nested_export(export, name, params, fields, rows, extra_parts, kinds)
+            return nested_export(export, name, params, fields, rows, extra_parts, kinds,
+                                 cached)
 
         bp.add_url_rule(f"/export/{name}.{export.extension}", f"{export.extension}_{name}",
                         view, methods=["GET"])
 
 
+def invoice_frame_with_states(filters: Filters) -> pd.DataFrame:
+    """The checked invoices (cached like any result) with their states read live from the
+    marks' store, so a state set on one worker or device shows at once everywhere."""
+    marks = invoice_states.read_marks(entries_of())
+    return invoice_states.with_states(invoice_frame(filters), marks)
+
+
 @bp.get("/invoices")
 def invoices() -> Response:
-    """GET /api/invoices: invoices checked against their orders, and totals per provider."""
-    return nested_json("invoices", INVOICE_PARAMS,
-                   lambda f: dumps(invoice_report.invoices_body(invoice_frame(f))))
+    """GET /api/invoices: invoices checked against their orders, and totals per provider.
+
+    Never cached as a body: the states change without the data changing (the check is)."""
+    filters = request_filters(INVOICE_PARAMS)
+    return json_response(invoice_report.invoices_body(invoice_frame_with_states(filters)))
 
 
 @bp.get("/price-changes")
@@ -280,7 +295,8 @@ def price_changes() -> Response:
 
 
 add_exports("invoices", INVOICE_PARAMS, invoice_report.INVOICE_CSV_FIELDS,
-            lambda f: invoice_report.invoice_csv_rows(invoice_frame(f)))
+            lambda f: invoice_report.invoice_csv_rows(invoice_frame_with_states(f)),
+            cached=False)
 add_exports("price-changes", PRICE_PARAMS, invoice_report.PRICE_CSV_FIELDS,
             lambda f: invoice_report.price_csv_rows(price_report(f)))
 

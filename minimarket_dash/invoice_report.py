@@ -9,13 +9,16 @@ from dataclasses import asdict
 
 import pandas as pd
 
+from .invoice_states import PENDIENTE, counts
 from .invoicecheck import OK
 from .queries.prices import PriceReport
 
 INVOICE_FIELDS = (
     "factura_id", "numero_factura", "fecha_factura", "proveedor", "pedido", "total", "flags",
-    "cobrado_de_mas", "items",
+    "cobrado_de_mas", "estado", "estado_usuario", "estado_cuando", "items",
 )
+# What an invoice never marked shows (minimarket_dash/invoice_states.py).
+STATE_DEFAULTS = {"estado": PENDIENTE, "estado_usuario": None, "estado_cuando": None}
 INVOICE_PROVIDER_FIELDS = ("proveedor_id", "proveedor", "facturas", "con_problemas",
                            "cobrado_de_mas")
 # CSV: one row per invoice; flags joined by `|`, items = how many items were read.
@@ -37,11 +40,13 @@ def invoice_rows(frame: pd.DataFrame | list[dict]) -> list[dict]:
     """Return the invoices as the API lists them (contract fields, in order); `frame` may be
     the metric's rows already as records."""
     records = frame.to_dict("records") if isinstance(frame, pd.DataFrame) else frame
-    return [{name: row[name] for name in INVOICE_FIELDS} for row in records]
+    return [{name: row[name] if name in row else STATE_DEFAULTS[name] for name in INVOICE_FIELDS}
+            for row in records]
 
 
 def invoice_providers(frame: pd.DataFrame | list[dict]) -> list[dict]:
-    """Return per provider: invoices, invoices with problems and money charged above the order.
+    """Return per provider: invoices, invoices with problems and money charged above the order
+    (only invoices neither `acreditada` nor `ignorada`, as «Te cobraron de más»).
 
     Invoices without a provider are left out; most money first, then most problems, then name.
     """
@@ -56,7 +61,8 @@ def invoice_providers(frame: pd.DataFrame | list[dict]) -> list[dict]:
         })
         entry["facturas"] += 1
         entry["con_problemas"] += has_problem(row["flags"])
-        entry["cobrado_de_mas"] += row["cobrado_de_mas"]
+        if counts(row.get("estado", PENDIENTE)):
+            entry["cobrado_de_mas"] += row["cobrado_de_mas"]
     rows = [{**entry, "cobrado_de_mas": round(entry["cobrado_de_mas"], 2)}
             for entry in totals.values()]
     rows.sort(key=lambda r: (-r["cobrado_de_mas"], -r["con_problemas"], r["proveedor"] or ""))

@@ -151,11 +151,18 @@ SCHEMAS.update({
                 "ok", "sin_pedido", "precio_mayor", "cantidad_distinta", "no_pedido",
                 "sin_proveedor", "ilegible", "pendiente", "duplicada"]}},
             cobrado_de_mas=NUMBER,
+            estado={"type": "string", "enum": ["pendiente", "reclamada", "acreditada",
+                                               "ignorada"],
+                    "description": "Estado que le puso un encargado (pendiente si nadie)."},
+            estado_usuario={**NULLABLE_TEXT, "description": "Quién puso el estado."},
+            estado_cuando={**NULLABLE_TEXT, "description":
+                           "Cuándo se puso el estado (AAAA-MM-DD HH:MM:SS, hora local)."},
             items={"type": "array", "items": {"$ref": "#/components/schemas/InvoiceItem"}},
         )},
         proveedores={"type": "array", "items": _obj(
             proveedor_id=INT, proveedor=TEXT, facturas=INT, con_problemas=INT,
-            cobrado_de_mas=NUMBER,
+            cobrado_de_mas={**NUMBER, "description": "Cobrado de más en sus facturas que no "
+                            "están acreditadas ni ignoradas."},
         )},
     ),
     "PriceChanges": _obj(

@@ -26,8 +26,10 @@ def test_invoices_default_window_flags_orders_and_money(client):
             proveedor, pedido, flags, extra), factura_id
     assert list(body["facturas"][0]) == [
         "factura_id", "numero_factura", "fecha_factura", "proveedor", "pedido", "total",
-        "flags", "cobrado_de_mas", "items",
+        "flags", "cobrado_de_mas", "estado", "estado_usuario", "estado_cuando", "items",
     ]
+    assert {(row["estado"], row["estado_usuario"], row["estado_cuando"])
+            for row in body["facturas"]} == {("pendiente", None, None)}  # nobody marked any
 
 
 def test_invoices_newest_first(client):

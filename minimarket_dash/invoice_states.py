@@ -1,0 +1,97 @@
+"""An invoice's «Estado» (pendiente, reclamada, acreditada, ignorada), kept in the marks' store.
+
+The state is a mark (minimarket_dash/entries.py) of kind `factura` keyed by the invoice's id,
+with who set it and when; it is read live on every page render, API answer and export (never
+from the result cache), so every worker, device and restart sees the same. «Te cobraron de más»
+counts only the invoices that are neither `acreditada` nor `ignorada`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+import pandas as pd
+from sqlalchemy import Connection, select
+
+from .db import proveedores
+from .entries import EntriesStore, EntriesUnavailable, Mark
+from .filters import Filters
+from .metric import Metric
+
+log = logging.getLogger("minimarket_dash.entries")
+
+TIPO = "factura"
+PENDIENTE = "pendiente"
+ESTADOS = (PENDIENTE, "reclamada", "acreditada", "ignorada")
+# Settled: the money was given back or the manager decided to let it go.
+SETTLED = ("acreditada", "ignorada")
+ESTADO_LABELS = {"pendiente": "Pendiente", "reclamada": "Reclamada", "acreditada": "Acreditada",
+                 "ignorada": "Ignorada"}
+ESTADO_COLUMNS = ("estado", "estado_usuario", "estado_cuando")
+
+
+def read_marks(store: EntriesStore) -> dict[str, Mark]:
+    """Return every invoice's mark, by invoice id as text (the marks are few: set by hand)."""
+    return store.marks(TIPO)
+
+
+def with_states(frame: pd.DataFrame, marks: Mapping[str, Mark]) -> pd.DataFrame:
+    """Return the checked invoices with estado, estado_usuario and estado_cuando (ISO text);
+    an invoice never marked is `pendiente` with no user or time."""
+    frame = frame.copy()
+    found = [marks.get(str(int(value))) for value in frame["factura_id"]] if len(frame) else []
+    frame["estado"] = [_estado(mark) for mark in found]
+    frame["estado_usuario"] = [mark.usuario if mark else None for mark in found]
+    frame["estado_cuando"] = [mark.cuando.isoformat(sep=" ") if mark else None for mark in found]
+    return frame.astype({name: object for name in ESTADO_COLUMNS})
+
+
+def _estado(mark: Mark | None) -> str:
+    value = (mark.valor or {}).get("estado") if mark else None
+    return value if value in ESTADOS else PENDIENTE
+
+
+def counts(estado: str | None) -> bool:
+    """True when an invoice's money charged above its order still counts (not settled)."""
+    return estado not in SETTLED
+
+
+def open_overcharge(frame: pd.DataFrame) -> float:
+    """«Te cobraron de más»: money charged above the orders in invoices not settled."""
+    if frame is None or not len(frame):
+        return 0.0
+    estados = frame["estado"] if "estado" in frame else [PENDIENTE] * len(frame)
+    return round(float(sum(float(extra or 0) for extra, estado in zip(
+        frame["cobrado_de_mas"], estados, strict=True) if counts(estado))), 2)
+
+
+def set_state(store: EntriesStore, factura_id: int, estado: str, usuario: str) -> Mark:
+    """Record an invoice's state (who and when are stored with it and in the history)."""
+    if estado not in ESTADOS:
+        raise ValueError(estado)
+    return store.set(TIPO, str(int(factura_id)), {"estado": estado}, usuario)
+
+
+def states_or_none(store: EntriesStore) -> dict[str, Mark] | None:
+    """Return the marks, or None (logged) when the store cannot be read: a page still shows
+    its invoices, all as «pendiente», and says the states could not be read."""
+    try:
+        return read_marks(store)
+    except EntriesUnavailable:
+        log.warning("no se pudieron leer los estados de las facturas")
+        return None
+
+
+# ---- The providers' contact (who a claim goes to), one small read cached like a result.
+
+
+def provider_contacts(conn: Connection, _filters: Filters, _now) -> pd.DataFrame:
+    """Return every provider's id, name, contact, phone and e-mail."""
+    columns = ["proveedor_id", "proveedor", "contacto", "telefono", "email"]
+    c = proveedores.c
+    rows = conn.execute(select(c.id, c.nombre, c.contacto, c.telefono, c.email)).fetchall()
+    return pd.DataFrame([tuple(row) for row in rows], columns=columns, dtype=object)
+
+
+PROVIDER_CONTACTS = Metric("provider_contacts", provider_contacts)
