@@ -7,12 +7,15 @@ from datetime import date
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import MATCH, Input, Output, State, callback, dcc, html
+import pandas as pd
+from dash import ALL, MATCH, Input, Output, State, callback, dcc, html
+from flask import g
 
-from minimarket_dash import clock, components, data, invoice_charts, queries
+from minimarket_dash import clock, components, data, invoice_charts, invoice_states, queries
 from minimarket_dash import invoice_page as ui
 from minimarket_dash import invoice_report as report_rows
 from minimarket_dash.csvexport import file_name, filter_parts
+from minimarket_dash.entries import EntriesUnavailable, entries_of
 from minimarket_dash.filters import INT_RANGES, Filters, clean_proveedor
 from minimarket_dash.queries.prices import price_changes
 
@@ -49,6 +52,9 @@ def layout(**query):
         html.Div(id="facturas-summary", className="small text-muted mb-2",
                  **{"aria-live": "polite"}),
         dcc.Loading(dbc.Row(id="facturas-kpis", className="g-2"), delay_show=150),
+        # Bumped when a state is saved: the panels read the states again.
+        dcc.Store(id="facturas-estado-version", data=0),
+        dcc.Store(id="facturas-open", data=None),  # the invoice whose detail is shown
         dbc.Row([
             dbc.Col(_invoices_card(state), lg=7, className="mb-3"),
             dbc.Col(components.graph_card(
@@ -57,6 +63,8 @@ def layout(**query):
                 "Tocá una barra para ver su nombre y filtrar la página por ese proveedor.",
                 tap=True), lg=5, className="mb-3"),
         ]),
+        # The detail takes the page's full width: every column of its lines fits at 1366 px.
+        html.Div(id="facturas-detail", className="mb-3"),
         dbc.Row([
             dbc.Col(_index_card(), lg=7, className="mb-3"),
             dbc.Col(_products_card(), lg=5, className="mb-3"),
@@ -104,12 +112,18 @@ def _invoices_card(state: ui.PageState):
     body = html.Div([
         html.Div([html.Label("Mostrar", htmlFor="facturas-marca", className="small mb-0"), marca],
                  className="d-flex align-items-center gap-2 mb-2"),
-        dcc.Loading(ui.invoice_grid(), delay_show=150),
+        # A table from 576 px; on a phone one card per invoice (invoice_page.invoice_cards).
+        html.Div(dcc.Loading(ui.invoice_grid(), delay_show=150), className="d-none d-sm-block"),
+        html.Div([html.Div(id="facturas-cards"),
+                  dbc.Button("Mostrar más", id="facturas-cards-more", color="secondary",
+                             outline=True, size="sm", n_clicks=0,
+                             className="w-100 d-none")],
+                 className="d-sm-none"),
         html.Div(id="facturas-table"),
-        html.Div(id="facturas-detail"),
     ])
     return components.card("Control de facturas", body, PAGE, "facturas",
-                           "Tocá una factura para ver sus productos al lado del pedido")
+                           "Tocá una factura para ver sus productos al lado del pedido, "
+                           "reclamar y ponerle un estado")
 
 
 def _index_card():
@@ -141,8 +155,29 @@ def _products_card():
 
 
 def invoice_frame(filters: Filters):
-    """Checked invoices of the filter, or None when the database failed."""
-    return components.fetch_or_none(PAGE, queries.INVOICE_CHECK, filters)
+    """Checked invoices of the filter with their states (read live, never from the result
+    cache), or None when the database failed; states that cannot be read show as pendiente."""
+    frame = components.fetch_or_none(PAGE, queries.INVOICE_CHECK, filters)
+    if frame is None:
+        return None
+    marks = invoice_states.states_or_none(entries_of())
+    return invoice_states.with_states(frame, marks or {})
+
+
+def contact_of(provider_id) -> dict | None:
+    """The provider's contacto, telefono and email (None when unknown or unreadable)."""
+    if provider_id is None or pd.isna(provider_id):
+        return None
+    contacts = components.fetch_or_none(PAGE, invoice_states.PROVIDER_CONTACTS)
+    if contacts is None:
+        return None
+    found = contacts[contacts["proveedor_id"] == int(provider_id)].to_dict("records")
+    return found[0] if found else None
+
+
+def signed_in_user() -> str | None:
+    """The signed-in manager of this callback's request (None with DASHBOARD_AUTH=none)."""
+    return g.get("user")
 
 
 def price_report(filters: Filters):
@@ -188,9 +223,12 @@ def sync(search, start, end, proveedor, tolerancia, meses, marca, _clear):
     if trigger == "facturas-clear":
         state = ui.PageState()
     else:
-        # Reversed dates or a bad number are dropped with a notice, as in a shared link.
+        # Reversed dates or a bad number are dropped with a notice, as in a shared link;
+        # «todas las fechas» stays until a date is picked.
+        fechas = ui.ALL_DATES if ui.state_from_search(search).todas_fechas else None
         state = ui.page_state({"start_date": start, "end_date": end, "proveedor": proveedor,
-                               "tolerancia": tolerancia, "meses": meses, "marca": marca})
+                               "tolerancia": tolerancia, "meses": meses, "marca": marca,
+                               "fechas": fechas})
     new = ui.search_from_state(state)
     return (new if new != (search or "") else dash.no_update, *_controls(state),
             components.notice(state.notices))
@@ -235,11 +273,17 @@ components.filter_on_request("facturas-url", "facturas-bars", 0, _with_provider)
     Output("facturas-product-pick", "options"), Output("facturas-product-pick", "value"),
     Output("facturas-summary", "children"),
     Input("facturas-url", "search"),
+    Input("facturas-estado-version", "data"),
+    State("facturas-open", "data"),
 )
-def render(search):
-    """Fill KPIs, the invoice table, the price bars and the pickers from the URL's filters."""
+def render(search, _version, opened):
+    """Fill KPIs, the invoice table, the price bars and the pickers from the URL's filters
+    (again after a state is saved: the open invoice's detail stays open)."""
     state = ui.state_from_search(search)
-    frame, report = invoice_frame(state.filters), price_report(state.filters)
+    frame, report = invoice_frame(ui.query_filters(state)), price_report(state.filters)
+    detail = None
+    if dash.ctx.triggered_id == "facturas-estado-version" and opened is not None:
+        detail = _detail_of(frame, opened, state.filters.tolerancia)
     rows, empty = _table(frame, state.marca)
     bars = components.chart("facturas-bars", invoice_charts.change_bars(
         report, state.filters.proveedor) if report else invoice_charts.empty_figure(),
@@ -249,7 +293,7 @@ def render(search):
     ranked = [p.proveedor_id for p in (report.proveedores if report else [])
               if p.estado == "ranked"]
     first = ranked[0] if ranked else (options[0]["value"] if options else None)
-    return (ui.kpis(frame, report, state.filters.tolerancia), rows, empty, None, bars, options,
+    return (ui.kpis(frame, report, state.filters.tolerancia), rows, empty, detail, bars, options,
             ranked[:INDEX_DEFAULT], options, first, ui.describe(state, report))
 
 
@@ -264,21 +308,93 @@ def _table(frame, marca: str):
 
 
 @callback(
+    Output("facturas-cards", "children"),
+    Output("facturas-cards-more", "className"),
+    Input("facturas-table-grid", "data"),
+    Input("facturas-cards-more", "n_clicks"),
+)
+def fill_cards(rows, more):
+    """The phone's invoice cards: the table's rows, CARDS_SHOWN more per «Mostrar más»."""
+    rows = rows or []
+    limit = ui.CARDS_SHOWN * (1 + (more or 0))
+    hidden = "w-100" + ("" if len(rows) > limit else " d-none")
+    return ui.invoice_cards(rows, limit), hidden
+
+
+def _detail_of(frame, factura_id, tolerancia: float):
+    if frame is None:
+        return dash.no_update
+    rows = frame[frame["factura_id"] == factura_id].to_dict("records")
+    if not rows:
+        return None
+    return ui.detail(rows[0], tolerancia, contact_of(rows[0]["proveedor_id"]),
+                     can_set=signed_in_user() is not None)
+
+
+@callback(
     Output("facturas-detail", "children", allow_duplicate=True),
+    Output("facturas-open", "data"),
     Input("facturas-table-grid", "active_cell"),
+    Input({"type": "facturas-card", "id": ALL}, "n_clicks"),
     State("facturas-url", "search"),
     prevent_initial_call=True,
 )
-def open_invoice(cell, search):
-    """Show the clicked invoice's items beside its order's lines."""
-    if not cell or cell.get("row_id") is None:
-        return dash.no_update
+def open_invoice(cell, _card_clicks, search):
+    """Show the clicked invoice (a row of the table or a phone card): its state, «Reclamar»
+    and its items beside its order's lines."""
+    trigger = dash.ctx.triggered_id
+    if isinstance(trigger, dict):
+        if not dash.ctx.triggered or not dash.ctx.triggered[0]["value"]:
+            return dash.no_update, dash.no_update  # cards drawn, not tapped
+        factura_id = trigger["id"]
+    elif cell and cell.get("row_id") is not None:
+        factura_id = cell["row_id"]
+    else:
+        return dash.no_update, dash.no_update
     state = ui.state_from_search(search)
-    frame = invoice_frame(state.filters)
-    if frame is None:
-        return dash.no_update
-    rows = frame[frame["factura_id"] == cell["row_id"]].to_dict("records")
-    return ui.detail(rows[0], state.filters.tolerancia) if rows else None
+    detail = _detail_of(invoice_frame(ui.query_filters(state)), factura_id,
+                        state.filters.tolerancia)
+    return detail, factura_id
+
+
+@callback(
+    Output("facturas-claim", "is_open"),
+    Input("facturas-claim-open", "n_clicks"),
+    State("facturas-claim", "is_open"),
+    prevent_initial_call=True,
+)
+def toggle_claim(clicks, is_open):
+    """«Reclamar» shows (or hides) the claim's text and the ways to send it."""
+    return not is_open if clicks else dash.no_update
+
+
+@callback(
+    Output("facturas-estado-nota", "children"),
+    Output("facturas-estado-version", "data"),
+    Input("facturas-estado-guardar", "n_clicks"),
+    State("facturas-estado", "value"),
+    State("facturas-open", "data"),
+    State("facturas-estado-version", "data"),
+    prevent_initial_call=True,
+)
+def save_estado(clicks, estado, factura_id, version):
+    """Save the open invoice's state with the signed-in manager and the time (the callback
+    carries the page's anti-forgery token like every other: csrf.py)."""
+    if not clicks or factura_id is None:
+        return dash.no_update, dash.no_update
+    user = signed_in_user()
+    if user is None:
+        return "Para cambiar el estado tenés que iniciar sesión.", dash.no_update
+    if estado not in invoice_states.ESTADOS:
+        return "Elegí un estado de la lista.", dash.no_update
+    try:
+        mark = invoice_states.set_state(entries_of(), factura_id, estado, user)
+    except EntriesUnavailable:
+        return ("No se pudo guardar el estado ahora; probá de nuevo en un rato.",
+                dash.no_update)
+    row = {"estado": estado, "estado_usuario": mark.usuario,
+           "estado_cuando": mark.cuando.isoformat(sep=" ")}
+    return ui.estado_note(row), (version or 0) + 1
 
 
 @callback(
@@ -319,7 +435,7 @@ def download(_clicks, _excel_clicks, search):
     state = ui.state_from_search(search)
     parts = filter_parts(state.filters)
     if dash.ctx.triggered_id["name"] == "facturas":
-        frame = invoice_frame(state.filters)
+        frame = invoice_frame(ui.query_filters(state))
         if frame is None:
             return dash.no_update
         rows = report_rows.invoice_csv_rows(ui.shown_invoices(frame, state.marca))

@@ -29,6 +29,7 @@ from minimarket_dash.formatting import (
     iso_weeks,
     pct_change,
 )
+from minimarket_dash.invoice_page import UNPROCESSED_VIEW
 from minimarket_dash.periods import last_30_days, periods
 
 dash.register_page(__name__, path="/", title="Inicio · Mini Market", order=0)
@@ -207,7 +208,9 @@ def today_cards(fetch, low_stock, undelivered) -> list:
         _today_card("Productos sin stock", fmt_int(out), "sin_stock", "home-today-out",
                     alert=out > 0),
         _today_card("Facturas por procesar",
-                    html.A(fmt_int(counts["facturas_sin_procesar"]), href="/facturas",
+                    html.A(fmt_int(counts["facturas_sin_procesar"]),
+                           # The same invoices listed: every unprocessed one, whatever its date.
+                           href=UNPROCESSED_VIEW, id="home-today-invoices-link",
                            **{"aria-label": f"{fmt_int(counts['facturas_sin_procesar'])} "
                                             "facturas por procesar: ver en «Facturas»"}),
                     "facturas_sin_procesar", "home-today-invoices", "ver en «Facturas»"),

@@ -100,8 +100,13 @@ def test_bars_market_line_and_filter_button_filters(dash_duo, start_facturas):
 
 def test_phone_width_has_no_horizontal_scroll(dash_duo, start_facturas):
     dash_duo.driver.set_window_size(390, 844)
-    open_facturas(dash_duo, start_facturas)
-    click(dash_duo, cell(dash_duo, "A-0001-00000103"))
+    start_facturas(dash_duo)
+    dash_duo.driver.get(dash_duo.server_url + "/facturas")
+    wait_for_charts(dash_duo, 2)
+    # A phone shows one card per invoice instead of the table (test_facturas_phone.py).
+    card = dash_duo.find_element("#facturas-cards .invoice-card:nth-child(1)")
+    wait_for(lambda: not dash_duo.find_element("#facturas-table-grid").is_displayed())
+    click(dash_duo, card)
     dash_duo.wait_for_element("#facturas-detail-body")
     widths = dash_duo.driver.execute_script(
         "return [document.documentElement.scrollWidth, window.innerWidth]")
