@@ -50,8 +50,6 @@ FLAG_COLORS = {"ok": "success", "pendiente": "secondary", "ilegible": "dark",
                "sin_proveedor": "dark", "precio_mayor": "danger", "duplicada": "danger"}
 MARCAS = ("todas", "problemas", *FLAGS, OK)
 ALL_DATES = "todas"  # ?fechas=todas: every invoice whatever its date (no 90-day window)
-ESTADO_COLORS = {"pendiente": "secondary", "reclamada": "warning", "acreditada": "success",
-                 "ignorada": "light"}
 # Inicio's «Facturas por procesar» opens this view: every unprocessed invoice, any date.
 UNPROCESSED_VIEW = "/facturas?marca=pendiente&fechas=todas"
 
@@ -210,8 +208,8 @@ def invoice_cards(rows: list[dict], limit: int) -> list:
                       className="text-danger" if (row["cobrado_de_mas"] or 0) > 0 else None)],
                       className="invoice-card-extra")],
                  className="d-flex justify-content-between gap-2 flex-wrap"),
-        html.Div([*badges(row["flags"]), estado_badge(row["estado_clave"])],
-                 className="invoice-card-flags"),
+        html.Div(badges(row["flags"]), className="invoice-card-flags"),
+        html.Div(f"Estado: {row['estado']}", className="small text-muted invoice-card-estado"),
     ], id={"type": "facturas-card", "id": row["id"]}, n_clicks=0, type="button",
         className="invoice-card card text-start w-100 mb-2 p-2")
         for row in rows[:limit]]
@@ -221,12 +219,6 @@ def invoice_cards(rows: list[dict], limit: int) -> list:
     return cards
 
 
-def estado_badge(estado: str) -> dbc.Badge:
-    """The state of an invoice as a badge."""
-    color = ESTADO_COLORS[estado]
-    return dbc.Badge(ESTADO_LABELS[estado], color=color,
-                     text_color="dark" if color in ("warning", "light") else None,
-                     className=f"me-1 estado estado-{estado}")
 
 
 def _difference(invoiced: float, ordered) -> str:
