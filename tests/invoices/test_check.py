@@ -29,13 +29,14 @@ def item(name: str, qty: float = 1, price: float = 100) -> Item:
     return Item(name, name, qty, price, qty * price)
 
 
-def invoice(inv_id: int, items, day=DAY, provider=1, numero=None, procesado=True) -> Invoice:
-    return Invoice(inv_id, numero, day, provider, procesado, None, items)
+def invoice(inv_id: int, items, day=DAY, provider=1, numero=None, procesado=True,
+            total=None) -> Invoice:
+    return Invoice(inv_id, numero, day, provider, procesado, total, items)
 
 
-def order(order_id: int, day: int, names, provider=1, qty=1, price=100) -> Order:
+def order(order_id: int, day: int, names, provider=1, qty=1, price=100, total=None) -> Order:
     lines = {name: Line(qty, price) for name in names}
-    return Order(order_id, f"P{order_id}", provider, date(2026, 3, day), lines)
+    return Order(order_id, f"P{order_id}", provider, date(2026, 3, day), lines, total=total)
 
 
 def matched(results) -> dict[int, str | None]:
@@ -52,6 +53,68 @@ def test_most_shared_names_then_closest_then_lower_id():
     # 1: order 5 shares 3 names but is 4 days away; 8, 7 and 6 share 2: 7 and 6 are 2 days
     # away (after and before), 8 is 3: the lower id of the closest, 6. Then 7, 8, and 9.
     assert matched(results) == {1: "P6", 2: "P7", 3: "P8", 4: "P9"}
+
+
+# The ranking, one step at a time (README § Facturas y precios): each case is decided by its
+# step although every later step points the other way. The invoice is dated March 10.
+AB = [item("a"), item("b")]
+
+
+def picked(orders, items=AB, total=1000.0) -> str:
+    (result,) = check_invoices([invoice(1, items, total=total)], orders, 2)
+    return result.order.numero_pedido
+
+
+def test_rank_1_most_shared_names():
+    # P2 shares one name and has nothing else, same day, exact total, lower id; P9 shares two.
+    assert picked([order(9, 13, ["a", "b", "c", "d", "e"], total=50.0),
+                   order(2, 10, ["a"], total=1000.0)]) == "P9"
+
+
+def test_rank_2_fewest_order_names_absent_from_the_invoice():
+    # The issue's case: a 13-line order beside the 2-line order with the exact items and total.
+    # Both share a and b; P1 has 11 lines the invoice lacks (closer, lower id): P8 has none.
+    thirteen = ["a", "b", *(f"x{n}" for n in range(11))]
+    assert picked([order(1, 10, thirteen, total=1000.0), order(8, 12, ["a", "b"], total=9e9),
+                   ]) == "P8"
+    # Absent means among the order's names: c on the invoice but not the order costs nothing.
+    assert picked([order(3, 10, ["a", "b", "z"]), order(4, 13, ["a", "b"])],
+                  items=[*AB, item("c")]) == "P4"
+
+
+def test_rank_3_smallest_total_difference():
+    # Same names; |total − 1000|: P7 200 (3 days, higher id) beats P5 300 (same day).
+    assert picked([order(5, 10, ["a", "b"], total=700.0),
+                   order(7, 13, ["a", "b"], total=1200.0)]) == "P7"
+    # Differences are absolute: below the invoice counts like above it.
+    assert picked([order(5, 10, ["a", "b"], total=1000.5),
+                   order(7, 13, ["a", "b"], total=999.75)]) == "P7"
+
+
+def test_rank_3_an_unknown_total_ranks_after_any_known_difference():
+    # P2's total is NULL (same day, lower id): any known difference, however big, beats it.
+    assert picked([order(2, 10, ["a", "b"], total=None),
+                   order(6, 13, ["a", "b"], total=1e9)]) == "P6"
+    # An invoice without total: no difference is known, the next step (closest) decides.
+    assert picked([order(2, 7, ["a", "b"], total=1000.0),
+                   order(6, 11, ["a", "b"], total=5.0)], total=None) == "P6"
+
+
+def test_rank_4_closest_delivery_then_rank_5_lower_id():
+    assert picked([order(2, 7, ["a", "b"], total=1000.0),
+                   order(6, 11, ["a", "b"], total=1000.0)]) == "P6"
+    assert picked([order(6, 9, ["a", "b"], total=1000.0),
+                   order(4, 11, ["a", "b"], total=1000.0)]) == "P4"  # 1 day before and after
+
+
+def test_each_invoice_gets_its_own_same_day_order():
+    # Two same-day orders with the same names: the invoice processed first (lower id) takes the
+    # order with its total, the other the one left, though the older rule gave the first the
+    # lower id.
+    orders = [order(3, 10, ["a", "b"], total=1000.0), order(4, 10, ["a", "b"], total=1200.0)]
+    results = check_invoices([invoice(2, AB, total=1000.0), invoice(1, AB, total=1200.0)],
+                             orders, 2)
+    assert matched(results) == {1: "P4", 2: "P3"}
 
 
 def test_processing_order_is_date_then_id():

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from minimarket_dash.invoices import (
     Item,
+    normalise_item,
     normalise_name,
     parse_number,
     read_item,
@@ -60,6 +61,53 @@ def test_not_numbers(raw):
 )
 def test_normalise(raw, expected):
     assert normalise_name(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # The issue's examples: a decimal mark is kept, so 1.5 kg is not 15 kg.
+        ("Dogui 1.5 kg", "dogui 1.5kg"), ("Dogui 15 kg", "dogui 15kg"),
+        ("Yerba Taragüí 1 KG", "yerba taragui 1kg"), ("yerba taragui 1kg", "yerba taragui 1kg"),
+        # Decimal comma = decimal point; a mark not between two digits is punctuation.
+        ("Aceite 1,5 L", "aceite 1.5l"), ("Aceite 1.5L", "aceite 1.5l"),
+        ("Gaseosa 2,25 lt.", "gaseosa 2.25lt"), ("Pan, 1. 5 kg", "pan 1 5kg"),
+        ("Vino 0,75L", "vino 0.75l"),
+        # Units with and without a space; each unit of the list; a unit is a whole word.
+        ("Queso 500 g", "queso 500g"), ("Queso 500g", "queso 500g"), ("Leche 1 L.", "leche 1l"),
+        ("Shampoo 400 ML", "shampoo 400ml"), ("Perfume 100 cc", "perfume 100cc"),
+        ("Jugo 1 lt", "jugo 1lt"), ("Huevos 12 u", "huevos 12u"),
+        ("Cerveza 1 lata", "cerveza 1 lata"),
+        ("Queso 500 gr", "queso 500 gr"), ("Agua 2 litros", "agua 2 litros"),
+        # Packs: `x 6` = `x6`, and a number's `x` is its unit too.
+        ("Pack x 6", "pack x6"), ("pack x6", "pack x6"), ("Pack X 6 u", "pack x6u"),
+        ("Gaseosa 6 x 500 ml", "gaseosa 6x500ml"), ("gaseosa 6x500ml", "gaseosa 6x500ml"),
+        ("Max 5", "max 5"), ("Relax x", "relax x"),
+        # Accents, case, punctuation (as a space) and spaces.
+        ("PURÉ  de   Tomate", "pure de tomate"), ("Coca-Cola 2,25 L", "coca cola 2.25l"),
+        ("Lucciano's", "lucciano s"), ("Sal_fina", "sal fina"), ("Ñandú (x 2)", "nandu x2"),
+        # Company-type words are the providers' rule, not the items'.
+        ("Salsa S.A. 1 kg", "salsa s a 1kg"),
+        ("", ""), ("...", ""), (None, ""), (12, ""),
+    ],
+)
+def test_normalise_item(raw, expected):
+    assert normalise_item(raw) == expected
+
+
+def test_near_names_stay_apart_and_spellings_meet():
+    assert normalise_item("Dogui 1.5 kg") != normalise_item("Dogui 15 kg")
+    assert normalise_item("Whiskas 500 g") != normalise_item("Whiskas 5 kg")
+    assert normalise_item("DOGUI 1,5 KG.") == normalise_item("dogui 1.5kg")
+    assert normalise_item("Yerba Taragüí 1 KG") == normalise_item("yerba taragui 1kg")
+    assert normalise_item("Pack x 6") == normalise_item("pack x6")
+    # The providers' rule is unchanged (it drops sa, srl, ... and joins nothing).
+    assert normalise_name("Dogui 1.5 kg S.A.") == "dogui 15 kg"
+
+
+def test_item_keys_use_the_item_rule():
+    item = read_item({"descripcion": "Dogui 1,5 KG", "cantidad": 1, "precio": 10})
+    assert item.clave == "dogui 1.5kg"
 
 
 def test_item_keys_in_order_of_preference():
@@ -190,6 +238,7 @@ def test_reader_never_raises_on_any_text(text):
     read_items(text)
     parse_number(text)
     normalise_name(text)
+    assert normalise_item(normalise_item(text)) == normalise_item(text)
     resolve_provider(None, text, PROVIDERS)
 
 
