@@ -275,7 +275,7 @@ def _detail_row(item: dict, has_order: bool, tolerancia: float) -> html.Tr:
         (_difference(item["precio_unitario"], ordered_price), bad if price_bad else ""),
     ]
     return html.Tr([
-        html.Td([html.Span(item["descripcion"], className="product-name"),
+        html.Td([html.Span(item["descripcion"], className="product-name me-1"),
                  *badges(["no_pedido"] if missing else [])],
                 className="col-producto", **{"data-label": DETAIL_COLUMNS[0]}),
         *(html.Td(text, className=f"text-end {extra}".strip(), **{"data-label": label})
@@ -327,7 +327,7 @@ def claim_panel(row: dict, tolerancia: float, contact: dict | None) -> html.Div:
                                 row["pedido"], lines)
     copy = dcc.Clipboard(id="facturas-claim-copy", content=text, title="Copiar el reclamo",
                          className="copy")
-    parts = [html.Span([copy, html.Span("Copiar", className="ms-3")],
+    parts = [html.Span([copy, html.Span("Copiar", className="ms-4")],
                        className="btn btn-outline-secondary btn-sm copy-wrap")]
     number, reason = normalise_phone(contact.get("telefono"))
     if number:
@@ -335,9 +335,10 @@ def claim_panel(row: dict, tolerancia: float, contact: dict | None) -> html.Div:
                             href=ordertext.whatsapp_link(number, text), target="_blank",
                             rel="noopener", className="btn btn-success btn-sm"))
     else:
-        parts.append(html.Span(f"Sin WhatsApp: el teléfono «{contact.get('telefono') or ''}» "
-                               f"{reason}.", id="facturas-claim-nowa",
-                               className="small text-muted"))
+        phone = (contact.get("telefono") or "").strip()
+        parts.append(html.Span(f"Sin WhatsApp: el teléfono «{phone}» {reason}." if phone else
+                               "Sin WhatsApp: el proveedor no tiene teléfono cargado.",
+                               id="facturas-claim-nowa", className="small text-muted"))
     mail = claimtext.mailto_link(contact.get("email"), claimtext.claim_subject(
         row["numero_factura"], day), text)
     if mail:

@@ -99,7 +99,8 @@ def test_claim_text_whatsapp_and_a_hostile_email_gets_no_link(dash_duo, start_da
     wait_for(lambda: dash_duo.find_element("#facturas-claim-nowa").text != "")
     assert dash_duo.find_element("#facturas-claim-text").text.splitlines() == CLAIM_2
     # Lácteos: no phone, and an address that would add ?bcc= and &body= to the link.
-    assert dash_duo.find_element("#facturas-claim-nowa").text.startswith("Sin WhatsApp")
+    assert dash_duo.find_element("#facturas-claim-nowa").text == (
+        "Sin WhatsApp: el proveedor no tiene teléfono cargado.")
     assert dash_duo.find_element("#facturas-claim-nomail").text == (
         f"Sin email: «{facturas_db.HOSTILE_EMAIL}» no es una dirección válida.")
     assert driver.find_elements(By.CSS_SELECTOR, "a[href^='mailto:']") == []
