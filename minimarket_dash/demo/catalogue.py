@@ -322,13 +322,20 @@ CATEGORIES: tuple[tuple[str, str, int, str, tuple[str, ...]], ...] = (
         (
             "Alimento para perros; 9000; 1.5 kg/3 kg/15 kg; Dog Chow/Pedigree/Eukanuba/"
             "Old Prince/Dogui; adultos/cachorros/razas pequeñas",
-            "Alimento para gatos; 8000; 500 g/1.5 kg/7.5 kg; Cat Chow/Whiskas/Gatti/Excellent; "
-            "adultos/gatitos",
+            "Alimento para gatos; 8000; 500 g/1.5 kg/5 kg/7.5 kg; "
+            "Cat Chow/Whiskas/Gatti/Excellent; adultos/gatitos",
             "Alimento húmedo para gatos; 1000; 85 g; Whiskas/Felix/Gatti; pescado/carne/pollo",
             "Piedras sanitarias; 2500; 2 kg/4 kg; Piedritas/Cat's Pride/Gatti",
             "Snacks para perros; 2000; 100 g/500 g; Pedigree/Dogui/Old Prince; huesitos/galletas",
         ),
     ),
+)
+
+# Products that are always in the catalogue, all of one provider: pairs of names an invoice
+# reader must keep apart (1.5 kg is not 15 kg). demo/plants.py puts each pair in one order.
+NEAR_NAMES = (
+    ("Alimento para perros adultos Dogui 1.5 kg", "Alimento para perros adultos Dogui 15 kg"),
+    ("Alimento para gatos adultos Whiskas 500 g", "Alimento para gatos adultos Whiskas 5 kg"),
 )
 
 FIRST_NAMES = tuple(

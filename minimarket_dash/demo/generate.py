@@ -24,6 +24,7 @@ from .catalogue import (
     LAST_NAMES,
     LINE_NOTES,
     MONTH_FACTOR,
+    NEAR_NAMES,
     ORDER_NOTES,
     PROVIDER_ACTIVE,
     PROVIDER_NAMES,
@@ -48,6 +49,11 @@ Columns = dict[str, np.ndarray]
 
 def generate_demo_data(*, lines: int, seed: int, today: date) -> dict[str, Columns]:
     """Build every table as column arrays, in foreign-key order; deterministic for the inputs."""
+    return generate_demo_and_plants(lines=lines, seed=seed, today=today)[0]
+
+
+def generate_demo_and_plants(*, lines: int, seed: int, today: date):
+    """generate_demo_data, and what the invoices plant on purpose (demo.invoices.Planted)."""
     streams = iter(np.random.SeedSequence(seed).spawn(6))
     calendar = _Calendar.build(today)
     providers = _make_providers(np.random.default_rng(next(streams)), calendar)
@@ -58,14 +64,16 @@ def generate_demo_data(*, lines: int, seed: int, today: date) -> dict[str, Colum
         np.random.default_rng(next(streams)), calendar, products, sampler, lines
     )
     from .invoices import drift_prices, make_invoices  # imports this module's helpers
+    from .plants import plant_orders
 
+    planted_orders = plant_orders(calendar.today, products, order_lines, order_info)
     drift_prices(calendar, products, orders, order_lines, order_info)
     movements = _make_movements(
         np.random.default_rng(next(streams)), calendar, products, order_lines, order_info
     )
-    invoices = make_invoices(
+    invoices, planted = make_invoices(
         np.random.default_rng(next(streams)), calendar, products, sampler,
-        (orders, order_lines, order_info), lines,
+        (orders, order_lines, order_info), lines, planted_orders,
     )
     settle_stock(np.random.default_rng(next(streams)), products.columns, movements, calendar.today)
     return {
@@ -76,7 +84,7 @@ def generate_demo_data(*, lines: int, seed: int, today: date) -> dict[str, Colum
         "detalle_pedidos": order_lines,
         "movimientos_stock": movements,
         "facturas_ocr": invoices,
-    }
+    }, planted
 
 
 # --------------------------------------------------------------------------------------------
@@ -239,12 +247,24 @@ class _Products:
 def _pick_combos(rng: np.random.Generator) -> tuple[list[_Combo], np.ndarray]:
     chosen: list[_Combo] = []
     category_idx = []
+    forced = {name for pair in NEAR_NAMES for name in pair}
     for position, (combos, spec) in enumerate(zip(_catalogue(), CATEGORIES, strict=True)):
         count = min(spec[2], len(combos))
         picked = np.sort(rng.choice(len(combos), size=count, replace=False))
-        chosen.extend(combos[i] for i in picked)
+        chosen.extend(combos[i] for i in _with_forced(combos, picked, forced))
         category_idx.extend([position] * count)
     return chosen, np.array(category_idx)
+
+
+def _with_forced(combos: tuple[_Combo, ...], picked: np.ndarray, forced: set[str]) -> list[int]:
+    """The picked combos with every forced name of the category in, in place of the last
+    picked ones that are not forced (the count stays)."""
+    wanted = [i for i, combo in enumerate(combos) if combo.name in forced]
+    missing = [i for i in wanted if i not in set(picked.tolist())]
+    kept = [i for i in picked.tolist() if i in wanted]
+    others = [i for i in picked.tolist() if i not in wanted]
+    others = others[: max(0, len(others) - len(missing))]
+    return sorted(others + kept + missing)[: len(picked)]
 
 
 def _assign_providers(rng: np.random.Generator, category_idx: np.ndarray) -> np.ndarray:
@@ -286,6 +306,11 @@ def _make_products(rng: np.random.Generator, calendar: _Calendar) -> _Products:
     combos, category_idx = _pick_combos(rng)
     n = len(combos)
     provider_idx = _assign_providers(rng, category_idx)
+    names = np.array([combo.name for combo in combos], dtype=object)
+    # The near-name products all go to the provider of the first (one order holds them all).
+    forced = np.flatnonzero(np.isin(names, [name for pair in NEAR_NAMES for name in pair]))
+    if len(forced):
+        provider_idx[forced] = provider_idx[forced[0]]
     provider_active = PROVIDER_ACTIVE[provider_idx]
     active = np.where(provider_active, rng.random(n) < 0.97, rng.random(n) < 0.4).astype(np.int64)
     base = np.array([combo.price for combo in combos])
@@ -293,7 +318,6 @@ def _make_products(rng: np.random.Generator, calendar: _Calendar) -> _Products:
     price = np.maximum(np.round(cost * rng.uniform(1.25, 1.65, n), -1), cost + 10.0)
     current, minimum = _stock(rng, active)
     registered = calendar.first - rng.integers(30, 365, n).astype("timedelta64[D]")
-    names = np.array([combo.name for combo in combos], dtype=object)
     columns = {
         "id": np.arange(1, n + 1),
         "nombre": names,

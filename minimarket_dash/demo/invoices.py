@@ -5,7 +5,14 @@ some slower, some by steps every few months); a line's unit price is the product
 deflated to its order's date. Invoices: most copy a delivered order (dated around its delivery)
 and a few carry what the Facturas page must find: prices 3–10 % above the order, quantity
 differences, an item not ordered, invoices with no order, unassigned providers with OCR-noisy
-names, repeated numbers, unreadable `productos_json`, every key variant and es-AR numbers.
+names, repeated numbers, unreadable `productos_json`, every key variant and es-AR numbers; and
+the orders of demo/plants.py (near names, same-day orders, an exact order beside a superset).
+An invoice's total is the sum of its items, as an order's.
+
+Every invoice gets its own order on the page or none: an invoice copying an order always has a
+name that no other candidate order has with all its other names, and the items of an invoice
+of no order are in no candidate. So the page's «Te cobraron de más» is exactly the money
+planted (Planted.overcharge).
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ from __future__ import annotations
 import json
 import unicodedata
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -28,6 +35,7 @@ from .generate import (
     _ProductSampler,
     _with_nulls,
 )
+from .plants import Book, PlantedOrders
 
 DELIVERED = int(np.flatnonzero(ESTADOS == "entregado")[0])
 BASE_MONTHLY = 0.025
@@ -36,6 +44,10 @@ PACES = (0.045, 0.010, None, 0.022, 0.028, 0.025)
 STEP, STEP_MONTHS = 0.12, 4
 DAYS_PER_MONTH = 30.44
 FROM_ORDERS = 0.85
+# Draws of another product for an invoice of no order whose items were all in candidates.
+FREE_TRIES = 20
+# The OCR variant of a provider's name that may not resolve (ocr_variants: the misread one).
+MISREAD = 5
 ILLEGIBLE = ("{texto ilegible", '{"items": []}', "[]", "FACTURA A 0001 ???", "null")
 
 
@@ -98,12 +110,14 @@ def _invoice_numbers(rng: np.random.Generator, providers: np.ndarray) -> list[st
     return [f"{k}-{p:04d}-{s:08d}" for k, p, s in zip(kind, point, serial, strict=True)]
 
 
-def _repeat_numbers(rng: np.random.Generator, numbers: list[str], providers: np.ndarray) -> None:
-    """Give a few invoices (at least three) the number of an earlier one of the same provider."""
+def _repeat_numbers(rng: np.random.Generator, numbers: list[str], providers: np.ndarray,
+                    clean: np.ndarray) -> None:
+    """Give a few invoices (at least three) the number of an earlier one of the same provider;
+    never those marked `clean`."""
     for index in rng.choice(np.arange(1, len(numbers)), size=max(3, len(numbers) // 100),
                             replace=False).tolist():
         earlier = np.flatnonzero(providers[:index] == providers[index])
-        if len(earlier):
+        if len(earlier) and not clean[index]:
             numbers[index] = numbers[int(earlier[-1])]
 
 
@@ -114,18 +128,35 @@ def _order_items(order: int, lines: Columns, info: _OrderInfo) -> list[list]:
              float(lines["precio_unitario"][i])] for i in range(start, end)]
 
 
-def _plant(rng: np.random.Generator, items: list[list], other: tuple[str, float]) -> list[list]:
-    """Maybe read part of the invoice, and plant one difference with the order."""
-    if len(items) > 1 and rng.random() < 0.1:
-        items = items[: int(rng.integers(1, len(items)))]  # the OCR read only part of it
+def _plant(rng: np.random.Generator, items: list[list], other: tuple[str, float],
+           others: list[frozenset[str]]) -> tuple[list[list], float]:
+    """Maybe read part of the invoice, and plant one difference with the order; return the
+    items and the money billed above the order's prices on purpose.
+
+    `others`: the names of the provider's other orders the invoice could be matched to. What is
+    read always has a name that none of them has with all the others, and an item not ordered
+    is in none of them: no other order shares as many names, so the invoice gets its own.
+    """
+    ordered = {item[0] for item in items}
+    if len(items) > 1 and rng.random() < 0.1:  # the OCR read only part of it
+        read = int(rng.integers(1, len(items)))
+        while read < len(items) and _inside({item[0] for item in items[:read]}, others):
+            read += 1
+        items = items[:read]
     draw, target = rng.random(), int(rng.integers(0, len(items)))
     if draw < 0.05:  # billed 3–10 % above the order
-        items[target][2] = round(items[target][2] * rng.uniform(1.03, 1.10), 2)
-    elif draw < 0.09:  # a different quantity
+        price = items[target][2]
+        items[target][2] = round(price * rng.uniform(1.03, 1.10), 2)
+        return items, (items[target][2] - price) * items[target][1]
+    if draw < 0.09:  # a different quantity
         items[target][1] += int(rng.integers(1, 4))
-    elif draw < 0.12 and other[0] not in {item[0] for item in items}:  # an item not ordered
-        items.append([other[0], int(rng.integers(1, 6)), other[1]])
-    return items
+    elif draw < 0.12 and other[0] not in ordered and not _inside({other[0]}, others):
+        items.append([other[0], int(rng.integers(1, 6)), other[1]])  # an item not ordered
+    return items, 0.0
+
+
+def _inside(names: set[str], others: list[frozenset[str]]) -> bool:
+    return any(names <= names_of_other for names_of_other in others)
 
 
 def _random_items(rng, sampler: _ProductSampler, products: _Products, provider: int,
@@ -138,41 +169,106 @@ def _random_items(rng, sampler: _ProductSampler, products: _Products, provider: 
 
 @dataclass
 class _Drafts:
-    """Invoices being built: provider, day and items of each."""
+    """Invoices being built: provider, day and items of each, the order each copies (its id)
+    and the money billed above it on purpose."""
 
-    providers: list[int]
-    days: list[np.datetime64]
-    items: list[list[list]]
+    providers: list[int] = field(default_factory=list)
+    days: list[np.datetime64] = field(default_factory=list)
+    items: list[list[list]] = field(default_factory=list)
+    sources: list[int | None] = field(default_factory=list)
+    extra: list[float] = field(default_factory=list)
+
+    def add(self, provider: int, day, items: list[list], source: int | None,
+            extra: float = 0.0) -> None:
+        self.providers.append(provider)
+        self.days.append(day)
+        self.items.append(items)
+        self.sources.append(source)
+        self.extra.append(extra)
+
+    def __add__(self, other: _Drafts) -> _Drafts:
+        return _Drafts(*(getattr(self, name) + getattr(other, name)
+                         for name in ("providers", "days", "items", "sources", "extra")))
+
+    def __len__(self) -> int:
+        return len(self.days)
 
 
-def _from_orders(rng, calendar: _Calendar, products, sampler, lines, info, size: int) -> _Drafts:
-    delivered = np.flatnonzero(info.state == DELIVERED)
-    picked = np.sort(rng.choice(delivered, size=min(size, len(delivered)), replace=False))
-    shift = rng.choice(np.array([-1, 0, 0, 0, 1, 2, 3]), size=len(picked))
-    days = np.minimum(info.delivered[picked] + shift.astype("timedelta64[D]"), calendar.today)
-    drafts = _Drafts([], [], [])
-    for order, day in zip(picked.tolist(), days, strict=True):
-        provider = int(info.provider_idx[order])
-        other = _random_items(rng, sampler, products, provider, 0)[0]
-        drafts.providers.append(provider)
-        drafts.days.append(day)
-        drafts.items.append(_plant(rng, _order_items(order, lines, info), (other[0], other[2])))
+def _day_number(day: np.datetime64) -> int:
+    return int(np.datetime64(day, "D").astype(np.int64))
+
+
+def _others(book: Book, provider: int, day, order: int | None = None) -> list[frozenset[str]]:
+    """Names of the provider's delivered orders (but `order`) an invoice of `day` could get."""
+    return [book.names(other) for other in book.near(provider, _day_number(day))
+            if other != order]
+
+
+def _planted_drafts(book: Book, planted: PlantedOrders, lines, info) -> _Drafts:
+    """The invoices of the planted orders (demo/plants.py): exact copies, on the delivery day."""
+    drafts = _Drafts()
+    for order in planted.invoiced():
+        drafts.add(int(info.provider_idx[order]), info.delivered[order],
+                   _order_items(order, lines, info), order + 1)
     return drafts
 
 
-def _without_orders(rng, calendar: _Calendar, products, sampler, size: int) -> _Drafts:
+def _from_orders(rng, calendar: _Calendar, products, sampler, book: Book, planted: PlantedOrders,
+                 size: int) -> _Drafts:
+    """Invoices copying random delivered orders (but the planted ones), with a few planted
+    differences. An order that another candidate holds all the names of is left uninvoiced:
+    the invoice could not tell them apart."""
+    lines, info = book.lines, book.info
+    delivered = np.flatnonzero(info.state == DELIVERED)
+    delivered = delivered[~np.isin(delivered, list(planted.involved()))]
+    picked = np.sort(rng.choice(delivered, size=min(size, len(delivered)), replace=False))
+    shift = rng.choice(np.array([-1, 0, 0, 0, 1, 2, 3]), size=len(picked))
+    days = np.minimum(info.delivered[picked] + shift.astype("timedelta64[D]"), calendar.today)
+    drafts = _Drafts()
+    for order, day in zip(picked.tolist(), days, strict=True):
+        provider = int(info.provider_idx[order])
+        other = _random_items(rng, sampler, products, provider, 0)[0]
+        others = _others(book, provider, day, order)
+        if _inside(set(book.names(order)), others):
+            continue
+        items, extra = _plant(rng, _order_items(order, lines, info), (other[0], other[2]),
+                              others)
+        drafts.add(provider, day, items, order + 1, extra)
+    return drafts
+
+
+def _without_orders(rng, calendar: _Calendar, products, sampler, book: Book,
+                    size: int) -> _Drafts:
+    """Invoices of no order: their items are in no order the page could match them to."""
     active = PROVIDER_ACTIVE & (sampler.counts > 0)
     weight = np.where(active, sampler.provider_weight, 0.0)
     providers = rng.choice(len(PROVIDERS), size=size, p=weight / weight.sum()).tolist()
     days = list(calendar.sample_days(rng, size))
-    items = [_random_items(rng, sampler, products, p, int((calendar.today - d).astype(int)))
-             for p, d in zip(providers, days, strict=True)]
-    return _Drafts(providers, days, items)
+    drafts = _Drafts()
+    for provider, day in zip(providers, days, strict=True):
+        near = set().union(*_others(book, provider, day))
+        items = _random_items(rng, sampler, products, provider,
+                              int((calendar.today - day).astype(int)))
+        items = [item for item in items if item[0] not in near]
+        for _ in range(FREE_TRIES):
+            if items:
+                break
+            product = int(sampler.sample_uniform(rng, np.array([provider]))[0])
+            if products.names[product] not in near:
+                factor = price_factor(np.array([provider]),
+                                      np.array([float((calendar.today - day).astype(int))]))
+                items = [[str(products.names[product]), int(rng.geometric(0.15)),
+                          round(float(products.cost[product] * factor[0]), 2)]]
+        if items:
+            drafts.add(provider, day, items, None)
+    return drafts
 
 
-def _productos_json(rng: np.random.Generator, items: list[list[list]]) -> list[str]:
+def _productos_json(rng: np.random.Generator, items: list[list[list]], keep: np.ndarray
+                    ) -> list[str]:
+    """The items as the OCR wrote them; about 1 % unreadable, never those marked `keep`."""
     styles = rng.choice(4, size=len(items), p=[0.5, 0.2, 0.15, 0.15]).tolist()
-    unreadable = rng.random(len(items)) < 0.01
+    unreadable = (rng.random(len(items)) < 0.01) & ~keep
     return [
         ILLEGIBLE[index % len(ILLEGIBLE)] if bad else json.dumps(
             [item_entry(style, *item) for item in entry], ensure_ascii=False)
@@ -180,34 +276,94 @@ def _productos_json(rng: np.random.Generator, items: list[list[list]]) -> list[s
     ]
 
 
+@dataclass(frozen=True)
+class Planted:
+    """What the generator put in facturas_ocr on purpose, by invoice id (for tests).
+
+    Every invoice of `source` gets that order on the Facturas page, unless it is unreadable or
+    its provider cannot be told: no other candidate order shares as many of its names.
+    """
+
+    source: dict[int, int]  # invoice id -> id of the delivered order it copies
+    overcharge: dict[int, float]  # invoice id -> money billed above that order's prices
+    near_names: int | None = None  # invoice id of the order with the NEAR_NAMES products
+    same_day: tuple[int, int] | None = None  # the two invoices of same-day orders
+    exact: tuple[int, int] | None = None  # (invoice id, id of the superset order beside)
+
+    @property
+    def total_overcharge(self) -> float:
+        """The planted «Te cobraron de más» of every invoice, to the cent."""
+        return round(sum(self.overcharge.values()), 2)
+
+
 def make_invoices(rng, calendar: _Calendar, products: _Products, sampler: _ProductSampler,
-                  tables: tuple[Columns, Columns, _OrderInfo], lines: int) -> Columns:
-    """Build facturas_ocr: most invoices copy a delivered order, a few plant differences."""
+                  tables: tuple[Columns, Columns, _OrderInfo], lines: int,
+                  planted: PlantedOrders | None = None) -> tuple[Columns, Planted]:
+    """Build facturas_ocr: most invoices copy a delivered order, a few plant differences.
+
+    The planted orders' invoices (demo/plants.py) come first, as exact copies, readable,
+    processed and with numbers of their own. An invoice billed above its order stays readable
+    and keeps a provider the page can tell, so the money planted is the money the page shows.
+    """
     _orders, order_lines, info = tables
+    planted = planted or PlantedOrders()
+    book = Book(products, order_lines, info)
     n = max(50, lines // 300)
-    tied = _from_orders(rng, calendar, products, sampler, order_lines, info,
-                        int(n * FROM_ORDERS))
-    free = _without_orders(rng, calendar, products, sampler, n - len(tied.days))
-    days = np.array(tied.days + free.days, dtype="datetime64[D]")
+    special = _planted_drafts(book, planted, order_lines, info)
+    tied = _from_orders(rng, calendar, products, sampler, book, planted, int(n * FROM_ORDERS))
+    free = _without_orders(rng, calendar, products, sampler, book, n - len(tied))
+    drafts = special + tied + free
+    days = np.array(drafts.days, dtype="datetime64[D]")
     order = np.argsort(days, kind="stable")
-    providers = np.array(tied.providers + free.providers)[order]
-    items = [(tied.items + free.items)[i] for i in order.tolist()]
-    return _columns(rng, calendar, days[order], providers, items)
+    position = np.empty(len(order), dtype=np.int64)
+    position[order] = np.arange(len(order))  # draft -> row
+    extra = np.array(drafts.extra)[order]
+    clean = np.zeros(len(order), dtype=bool)
+    clean[position[:len(special)]] = True
+    columns = _columns(rng, calendar, days[order], np.array(drafts.providers)[order],
+                       [drafts.items[i] for i in order.tolist()], extra > 0, clean)
+    ids = (position + 1).tolist()  # invoice id of each draft
+    kept = _cases(planted, ids)
+    return columns, Planted(
+        source={ids[k]: source for k, source in enumerate(drafts.sources) if source is not None},
+        overcharge={ids[k]: round(float(money), 2) for k, money in enumerate(drafts.extra)
+                    if money},
+        **kept,
+    )
 
 
-def _columns(rng, calendar: _Calendar, days, providers: np.ndarray, items) -> Columns:
+def _cases(planted: PlantedOrders, ids: list[int]) -> dict:
+    """Invoice ids of the planted cases (their drafts come first, in PlantedOrders.invoiced)."""
+    cases: dict = {}
+    at = 0
+    if planted.near_names is not None:
+        cases["near_names"], at = ids[0], 1
+    if planted.same_day is not None:
+        cases["same_day"], at = (ids[at], ids[at + 1]), at + 2
+    if planted.exact is not None:
+        cases["exact"] = (ids[at], planted.exact[1] + 1)
+    return cases
+
+
+def _columns(rng, calendar: _Calendar, days, providers: np.ndarray, items,
+             keep: np.ndarray, clean: np.ndarray) -> Columns:
+    """The facturas_ocr columns. `keep`: invoices that stay readable with a provider the page
+    can tell; `clean`: those also processed and with a number of their own."""
     n = len(days)
-    totals = np.round(np.array([sum(q * p for _, q, p in entry) for entry in items]) * 1.21, 2)
+    keep = keep | clean
+    totals = np.round(np.array([sum(q * p for _, q, p in entry) for entry in items]), 2)
     numbers = _invoice_numbers(rng, providers)
-    _repeat_numbers(rng, numbers, providers)
+    _repeat_numbers(rng, numbers, providers, clean)
     variants = [ocr_variants(name) for name in PROVIDER_NAMES]
-    pick = rng.integers(0, len(variants[0]), n).tolist()
+    pick = rng.integers(0, len(variants[0]), n)
+    pick[keep & (pick == MISREAD)] = 0
+    pick = pick.tolist()
     original = [variants[p][v] for p, v in zip(providers.tolist(), pick, strict=True)]
     shown = [day.strftime("%d/%m/%Y") for day in days.astype(object)]
     content = [f"FACTURA {num[0]} N° {num[2:]}\n{name}\nFecha: {day}\nTotal: $ {total:.2f}"
                for num, name, day, total in zip(numbers, original, shown, totals.tolist(),
                                                 strict=True)]
-    processed = rng.random(n) < 0.85
+    processed = (rng.random(n) < 0.85) | clean
     delay = rng.integers(0, 5, n).astype("timedelta64[D]")
     processing = _format_timestamps(calendar.business_times(
         rng, np.minimum(days + delay, calendar.today)))
@@ -219,7 +375,7 @@ def _columns(rng, calendar: _Calendar, days, providers: np.ndarray, items) -> Co
         "fecha_factura": _format_days(days).astype(object),
         "total": totals,
         "contenido_ocr": np.array(content, dtype=object),
-        "productos_json": np.array(_productos_json(rng, items), dtype=object),
+        "productos_json": np.array(_productos_json(rng, items, keep), dtype=object),
         "procesado": processed.astype(np.int64),
         "fecha_procesamiento": _with_nulls(processing.astype(object), processed),
     }
