@@ -41,10 +41,15 @@ def with_states(frame: pd.DataFrame, marks: Mapping[str, Mark]) -> pd.DataFrame:
     an invoice never marked is `pendiente` with no user or time."""
     frame = frame.copy()
     found = [marks.get(str(int(value))) for value in frame["factura_id"]] if len(frame) else []
-    frame["estado"] = [_estado(mark) for mark in found]
-    frame["estado_usuario"] = [mark.usuario if mark else None for mark in found]
-    frame["estado_cuando"] = [mark.cuando.isoformat(sep=" ") if mark else None for mark in found]
-    return frame.astype({name: object for name in ESTADO_COLUMNS})
+    values = {
+        "estado": [_estado(mark) for mark in found],
+        "estado_usuario": [mark.usuario if mark else None for mark in found],
+        "estado_cuando": [mark.cuando.isoformat(sep=" ") if mark else None for mark in found],
+    }
+    for name, column in values.items():
+        # object, not pandas' inferred string dtype: a missing value stays None (JSON null).
+        frame[name] = pd.Series(column, index=frame.index, dtype=object)
+    return frame
 
 
 def _estado(mark: Mark | None) -> str:
@@ -81,6 +86,23 @@ def states_or_none(store: EntriesStore) -> dict[str, Mark] | None:
     except EntriesUnavailable:
         log.warning("no se pudieron leer los estados de las facturas")
         return None
+
+
+def invoice_marks(settings) -> dict[str, str]:
+    """Every marked invoice's state by id, for a process without the web app (the morning
+    report): the marks' store of `settings`' database, {} (logged) when it cannot be read."""
+    from .entries import entries_engine
+
+    try:
+        engine = entries_engine(settings)
+    except OSError:
+        log.warning("no se pudieron leer los estados de las facturas para el informe")
+        return {}
+    try:
+        marks = states_or_none(EntriesStore(engine, settings.now))
+        return {key: _estado(mark) for key, mark in (marks or {}).items()}
+    finally:
+        engine.dispose()
 
 
 # ---- The providers' contact (who a claim goes to), one small read cached like a result.

@@ -35,6 +35,7 @@ from .config import Settings
 from .filters import Filters, clean_proveedor
 from .formatting import WEEKDAYS, fmt_date, fmt_int, fmt_money, fmt_number, fmt_pct, pct_change
 from .invoice_report import has_problem
+from .invoice_states import ESTADO_LABELS, PENDIENTE, counts, invoice_marks
 from .queries._common import provider_ids
 from .queries.catalog import low_stock_all
 from .queries.invoices import invoice_check
@@ -100,6 +101,7 @@ class InvoiceProblem:
     flags: list[str]
     total: float | None
     cobrado_de_mas: float
+    estado: str = PENDIENTE  # the manager's state of it (minimarket_dash/invoice_states.py)
 
 
 @dataclass(frozen=True)
@@ -138,8 +140,10 @@ class MorningReport:
 
     @property
     def overcharged(self) -> float:
-        """Money charged above the orders' prices in the window's invoices."""
-        return round(sum(item.cobrado_de_mas for item in self.invoice_problems), 2)
+        """Money charged above the orders' prices in the window's invoices that are neither
+        acreditada nor ignorada (as the page's «Te cobraron de más»)."""
+        return round(sum(item.cobrado_de_mas for item in self.invoice_problems
+                         if counts(item.estado)), 2)
 
 
 def gather(conn: Connection, settings: Settings, now: datetime) -> MorningReport:
@@ -156,7 +160,7 @@ def gather(conn: Connection, settings: Settings, now: datetime) -> MorningReport
         out_of_stock=_out_of_stock(conn, now),
         providers_today=_providers_today(conn, now, settings.default_lead_days),
         invoices_checked=len(invoices),
-        invoice_problems=_invoice_problems(invoices),
+        invoice_problems=_invoice_problems(invoices, invoice_marks(settings)),
         mercado=prices.mercado,
         mes_base=prices.mes_base,
         mes_actual=prices.mes_actual,
@@ -218,12 +222,14 @@ def link_text(conn: Connection, provider_id: int, name: str) -> str | None:
     return None
 
 
-def _invoice_problems(invoices: pd.DataFrame) -> list[InvoiceProblem]:
+def _invoice_problems(invoices: pd.DataFrame, marks: dict | None = None) -> list[InvoiceProblem]:
     """Invoices with a problem, most money charged above the order first, then newest."""
+    marks = marks or {}
     problems = [
         InvoiceProblem(row["numero_factura"], row["fecha_factura"], row["proveedor"],
                        list(row["flags"]), _number(row["total"]),
-                       float(row["cobrado_de_mas"] or 0))
+                       float(row["cobrado_de_mas"] or 0),
+                       marks.get(str(row["factura_id"]), PENDIENTE))
         for row in invoices.to_dict("records") if has_problem(row["flags"])
     ]
     problems.sort(key=lambda item: item.fecha_factura, reverse=True)
@@ -344,7 +350,9 @@ def render_text(report: MorningReport, links: Links) -> str:
         lines.append(f"  - {item.numero_factura or 'sin número'} del {_iso_day(item.fecha_factura)}"
                      f", {item.proveedor or 'sin proveedor'}: {_flag_words(item.flags)}"
                      + (f"; cobrado de más {fmt_money(item.cobrado_de_mas)}"
-                        if item.cobrado_de_mas else ""))
+                        if item.cobrado_de_mas else "")
+                     + (f" ({ESTADO_LABELS[item.estado].lower()})"
+                        if item.estado != PENDIENTE else ""))
     lines.append(f"  {links.invoices(report.invoice_first_day, report.today)}")
     lines += ["", _prices_heading(report) + ":"]
     if not report.rises:
