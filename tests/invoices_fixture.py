@@ -240,3 +240,121 @@ def _orders() -> tuple[list[dict], list[dict]]:
     for number, line in enumerate(lines, start=1):
         line["id"] = number
     return orders, lines
+
+
+# --------------------------------------------------------------------------------------------
+# Matching (issue 24): item names that differ by a decimal mark, and the ranking of candidate
+# orders. A database of its own (fill_matching_database), so the figures above stay as they are.
+# Every invoice is processed and assigned; each case is noted with what the older rule did.
+# --------------------------------------------------------------------------------------------
+
+MATCHING_PROVIDERS = [
+    (1, "M01", "Mascotas Felices Distribuidora"),
+    (2, "B01", "Bebidas Norte"),
+    (3, "A01", "Almacén Central SRL"),
+]
+DOGUI_S, DOGUI_L = "Dogui 1.5 kg", "Dogui 15 kg"
+SMALL_LINES = [(f"Producto {n}", 1, 100.0) for n in range(1, 12)]
+# id -> (provider, delivered, pedidos.total, lines (name, qty, price)).
+MATCHING_ORDERS = {
+    # 36.000 + 90.000 + 18.000 + 25.000 = 169.000.
+    10: (1, "2026-03-02", 169000.0, [(DOGUI_S, 4, 9000.0), (DOGUI_L, 2, 45000.0),
+                                     ("Whiskas 500 g", 6, 3000.0), ("Whiskas 5 kg", 1, 25000.0)]),
+    11: (1, "2026-03-09", 99000.0, [("Dogui 1,5 kg", 1, 9000.0), (DOGUI_L, 2, 45000.0)]),
+    12: (1, "2026-03-12", 1000.0, [("Piedras sanitarias 4 kg", 2, 500.0)]),
+    13: (1, "2026-03-13", 999999.0, [("Piedras sanitarias 4 kg", 2, 500.0)]),
+    20: (2, "2026-03-09", 2000.0, [("Agua 2 L", 10, 100.0), ("Soda 1,5 L", 5, 200.0)]),
+    21: (2, "2026-03-09", 2400.0, [("Agua 2 L", 12, 100.0), ("Soda 1,5 L", 6, 200.0)]),
+    # 13 lines: 4.500 + 7.000 + 11 × 100 = 12.600; and the 2 lines alone: 11.500.
+    30: (3, "2026-03-05", 12600.0, [("Arroz 1 kg", 5, 900.0), ("Fideos 500 g", 10, 700.0),
+                                    *SMALL_LINES]),
+    31: (3, "2026-03-06", 11500.0, [("Arroz 1 kg", 5, 900.0), ("Fideos 500 g", 10, 700.0)]),
+    32: (3, "2026-03-12", None, [("Harina 1 kg", 10, 500.0)]),
+    33: (3, "2026-03-14", 5000.0, [("Harina 1 kg", 10, 500.0)]),
+}
+# id -> (numero, provider, fecha, total, productos_json).
+MATCHING_INVOICES = {
+    # The issue's invoice: correct prices. Names: dogui 1.5kg, dogui 15kg, whiskas 500g,
+    # whiskas 5kg, as the order's: ok. (Older rule: «dogui 15 kg» twice, 6 units at
+    # 126.000 / 6 = 21.000, so 15 kg at 45.000 was «precio_mayor», 48.000 de más; and
+    # «whiskas 500g» was not «whiskas 500 g»: «no_pedido».)
+    1: ("A-0012-00005653", 1, "2026-03-03", 169000.0, _items(
+        {"descripcion": DOGUI_S, "cantidad": 4, "precio_unitario": 9000},
+        {"descripcion": DOGUI_L, "cantidad": 2, "precio_unitario": 45000},
+        {"descripcion": "WHISKAS 500G", "cantidad": 6, "precio_unitario": "$ 3.000,00"},
+        {"descripcion": "Whiskas 5 Kg.", "cantidad": 1, "precio_unitario": 25000},
+    )),
+    # Order 11 spells «Dogui 1,5 kg»: the same name. 15 kg billed 46.350, +3 %: (46.350 −
+    # 45.000) × 2 = 2.700 de más; 1.5 kg at its price.
+    2: ("A-0012-00005660", 1, "2026-03-09", 101700.0, _items(
+        {"descripcion": "DOGUI 1.5KG", "cantidad": 1, "precio_unitario": 9000},
+        {"descripcion": "Dogui 15 KG", "cantidad": 2, "precio_unitario": "46350"},
+    )),
+    # Orders 20 and 21, same day, same names. Invoice 3 (processed first, lower id): |2.000 −
+    # 2.400| = 400 against 0: order 21. Invoice 4: order 20, the one left. (Older rule: «agua
+    # 2l» was not «agua 2 l», so 3 had no order; with equal names it took 20, the lower id.)
+    3: ("B-0002-00000900", 2, "2026-03-09", 2400.0, _items(
+        {"descripcion": "AGUA 2L", "cantidad": 12, "precio_unitario": 100},
+        {"descripcion": "SODA 1,5L", "cantidad": 6, "precio_unitario": 200},
+    )),
+    4: ("B-0002-00000901", 2, "2026-03-09", 2000.0, _items(
+        {"descripcion": "Agua 2 L", "cantidad": 10, "precio_unitario": 100},
+        {"descripcion": "Soda 1.5 L", "cantidad": 5, "precio_unitario": 200},
+    )),
+    # Orders 30 (13 lines, same day) and 31 (its 2 lines, a day later) share both names; 30 has
+    # 11 lines the invoice lacks, 31 none: order 31. (Older rule: 30, the closest.)
+    5: ("C-0003-00000100", 3, "2026-03-05", 11500.0, _items(
+        {"descripcion": "ARROZ 1 KG", "cantidad": 5, "precio_unitario": 900},
+        {"descripcion": "Fideos 500g", "cantidad": 10, "precio_unitario": 700},
+    )),
+    # Orders 32 (same day, total NULL) and 33 (2 days, total 5.000 = the invoice's): a known
+    # difference beats an unknown one: order 33. (Older rule: 32, the closest.)
+    6: ("C-0003-00000101", 3, "2026-03-12", 5000.0, _items(
+        {"descripcion": "Harina 1 kg", "cantidad": 10, "precio_unitario": 500},
+    )),
+    # No invoice total: neither difference is known (not |1.000 − 0| < |999.999 − 0|); the
+    # closest delivery decides: order 13, the same day. (Older rule: «4kg» was not «4 kg».)
+    7: ("A-0012-00005670", 1, "2026-03-13", None, _items(
+        {"descripcion": "Piedras Sanitarias 4kg", "cantidad": 2, "precio_unitario": 500},
+    )),
+}
+# What /api/invoices answers by default (tolerancia 2): id -> (proveedor, pedido, flags, extra).
+MATCHING_EXPECTED = {
+    1: ("Mascotas Felices Distribuidora", "PED-10", ["ok"], 0.0),
+    2: ("Mascotas Felices Distribuidora", "PED-11", ["precio_mayor"], 2700.0),
+    3: ("Bebidas Norte", "PED-21", ["ok"], 0.0),
+    4: ("Bebidas Norte", "PED-20", ["ok"], 0.0),
+    5: ("Almacén Central SRL", "PED-31", ["ok"], 0.0),
+    6: ("Almacén Central SRL", "PED-33", ["ok"], 0.0),
+    7: ("Mascotas Felices Distribuidora", "PED-13", ["ok"], 0.0),
+}
+MATCHING_OVERCHARGE = 2700.0
+
+
+def fill_matching_database(url: str) -> None:
+    """Create the schema at url and insert the matching cases (MATCHING_*)."""
+    engine = make_engine(load_settings({"database_url": url}), writer=True)
+    create_schema(engine)
+    with engine.begin() as conn:
+        conn.execute(proveedores.insert(), [
+            {"id": i, "codigo": c, "nombre": n, "activo": 1} for i, c, n in MATCHING_PROVIDERS])
+        orders, lines = [], []
+        for order_id, (provider, delivered, total, order_lines) in MATCHING_ORDERS.items():
+            day = date.fromisoformat(delivered)
+            orders.append({"id": order_id, "proveedor_id": provider,
+                           "numero_pedido": f"PED-{order_id}",
+                           "fecha_pedido": datetime(day.year, day.month, 1, 9),
+                           "estado": "entregado", "total": total, "fecha_entrega_real": day})
+            lines += [{"pedido_id": order_id, "producto_nombre": n, "cantidad": q,
+                       "precio_unitario": p, "subtotal": q * p} for n, q, p in order_lines]
+        for number, line in enumerate(lines, start=1):
+            line["id"] = number
+        conn.execute(pedidos.insert(), orders)
+        conn.execute(detalle_pedidos.insert(), lines)
+        conn.execute(facturas_ocr.insert(), [
+            {"id": i, "numero_factura": num, "proveedor_original": None,
+             "proveedor_asignado_id": provider, "fecha_factura": date.fromisoformat(day),
+             "total": total, "contenido_ocr": "", "productos_json": items, "procesado": 1}
+            for i, (num, provider, day, total, items) in MATCHING_INVOICES.items()
+        ])
+    engine.dispose()
