@@ -46,6 +46,8 @@ DAYS_PER_MONTH = 30.44
 FROM_ORDERS = 0.85
 # Draws of another product for an invoice of no order whose items were all in candidates.
 FREE_TRIES = 20
+# The last days (today included) that always hold an invoice billed above its order.
+RECENT_DAYS = 7
 # The OCR variant of a provider's name that may not resolve (ocr_variants: the misread one).
 MISREAD = 5
 ILLEGIBLE = ("{texto ilegible", '{"items": []}', "[]", "FACTURA A 0001 ???", "null")
@@ -234,7 +236,23 @@ def _from_orders(rng, calendar: _Calendar, products, sampler, book: Book, plante
         items, extra = _plant(rng, _order_items(order, lines, info), (other[0], other[2]),
                               others)
         drafts.add(provider, day, items, order + 1, extra)
+    _overcharge_last_week(rng, calendar, drafts)
     return drafts
+
+
+def _overcharge_last_week(rng, calendar: _Calendar, drafts: _Drafts) -> None:
+    """Make sure the last RECENT_DAYS have an invoice billed above its order (the morning
+    report's «cobrado de más»): if none has, the latest of them has its first item's price
+    raised 3–10 %."""
+    recent = [k for k, day in enumerate(drafts.days)
+              if day > calendar.today - np.timedelta64(RECENT_DAYS, "D")]
+    if not recent or any(drafts.extra[k] for k in recent):
+        return
+    latest = max(recent, key=lambda k: (drafts.days[k], k))
+    item = drafts.items[latest][0]
+    price = item[2]
+    item[2] = round(price * rng.uniform(1.03, 1.10), 2)
+    drafts.extra[latest] = (item[2] - price) * item[1]
 
 
 def _without_orders(rng, calendar: _Calendar, products, sampler, book: Book,
