@@ -240,17 +240,13 @@ def nested_json(name: str, params: tuple[str, ...], build: Callable[[Filters], s
 def nested_export(
     export: ExportFormat, name: str, params: tuple[str, ...], fields,
     rows: Callable[[Filters], list], extra_parts: Callable[[Filters], list[str]] | None = None,
-    kinds: dict[str, xlsxexport.Kind] | None = None, cached: bool = True,
+    kinds: dict[str, xlsxexport.Kind] | None = None,
 ) -> Response:
-    """Answer a download of an envelope endpoint: `rows` flattened under `fields`, cached
-    unless `cached` is False (rows carrying live marks); `kinds` types the Excel columns
-    (guessed from values and names where not given)."""
+    """Answer a download of an envelope endpoint: `rows` flattened under `fields`, cached;
+    `kinds` types the Excel columns (guessed from values and names where not given)."""
     filters = request_filters(params)
-    if cached:
-        body = data.remember(f"{export.extension}:{name}:{filters.cache_key()}",
-                             lambda: export.write(fields, rows(filters), kinds))
-    else:
-        body = export.write(fields, rows(filters), kinds)
+    body = data.remember(f"{export.extension}:{name}:{filters.cache_key()}",
+                         lambda: export.write(fields, rows(filters), kinds))
     parts = csvexport.filter_parts(filters) + (extra_parts(filters) if extra_parts else [])
     return export.respond(
         body, csvexport.file_name(name, *parts, clock.today(), extension=export.extension))
@@ -259,32 +255,34 @@ def nested_export(
 def add_exports(
     name: str, params: tuple[str, ...], fields, rows: Callable[[Filters], list],
     extra_parts: Callable[[Filters], list[str]] | None = None,
-    kinds: dict[str, xlsxexport.Kind] | None = None, cached: bool = True,
+    kinds: dict[str, xlsxexport.Kind] | None = None,
 ) -> None:
     """Register /export/<name>.csv and its Excel twin /export/<name>.xlsx (nested_export)."""
     for export in EXPORT_FORMATS:
         def view(export: ExportFormat = export) -> Response:
-            return nested_export(export, name, params, fields, rows, extra_parts, kinds,
-                                 cached)
+            return nested_export(export, name, params, fields, rows, extra_parts, kinds)
 
         bp.add_url_rule(f"/export/{name}.{export.extension}", f"{export.extension}_{name}",
                         view, methods=["GET"])
 
 
-def invoice_frame_with_states(filters: Filters) -> pd.DataFrame:
-    """The checked invoices (cached like any result) with their states read live from the
-    marks' store, so a state set on one worker or device shows at once everywhere."""
+def invoice_answer(tag: str, filters: Filters, build: Callable[[pd.DataFrame], str | bytes]):
+    """Return an invoices answer (`build` over the checked invoices with their states), cached
+    under the filters AND the states: the states are read live from the marks' store on every
+    request (one small read), so a state set on one worker or device shows at once everywhere,
+    while an unchanged answer still comes from the cache."""
     marks = invoice_states.read_marks(entries_of())
-    return invoice_states.with_states(invoice_frame(filters), marks)
+    key = f"{tag}:invoices:{filters.cache_key()}:{invoice_states.marks_digest(marks)}"
+    return data.remember(key, lambda: build(
+        invoice_states.with_states(invoice_frame(filters), marks)))
 
 
 @bp.get("/invoices")
 def invoices() -> Response:
-    """GET /api/invoices: invoices checked against their orders, and totals per provider.
-
-    Never cached as a body: the states change without the data changing (the check is)."""
+    """GET /api/invoices: invoices checked against their orders, and totals per provider."""
     filters = request_filters(INVOICE_PARAMS)
-    return json_response(invoice_report.invoices_body(invoice_frame_with_states(filters)))
+    return json_response(invoice_answer(
+        "api", filters, lambda frame: dumps(invoice_report.invoices_body(frame))))
 
 
 @bp.get("/price-changes")
@@ -294,9 +292,23 @@ def price_changes() -> Response:
                    lambda f: dumps(invoice_report.price_body(price_report(f))))
 
 
-add_exports("invoices", INVOICE_PARAMS, invoice_report.INVOICE_CSV_FIELDS,
-            lambda f: invoice_report.invoice_csv_rows(invoice_frame_with_states(f)),
-            cached=False)
+def add_invoice_exports() -> None:
+    """Register /export/invoices.csv and .xlsx: rows of /api/invoices with their states."""
+    fields = invoice_report.INVOICE_CSV_FIELDS
+    for export in EXPORT_FORMATS:
+        def view(export: ExportFormat = export) -> Response:
+            filters = request_filters(INVOICE_PARAMS)
+            body = invoice_answer(export.extension, filters, lambda frame: export.write(
+                fields, invoice_report.invoice_csv_rows(frame), None))
+            return export.respond(body, csvexport.file_name(
+                "invoices", *csvexport.filter_parts(filters), clock.today(),
+                extension=export.extension))
+
+        bp.add_url_rule(f"/export/invoices.{export.extension}", f"{export.extension}_invoices",
+                        view, methods=["GET"])
+
+
+add_invoice_exports()
 add_exports("price-changes", PRICE_PARAMS, invoice_report.PRICE_CSV_FIELDS,
             lambda f: invoice_report.price_csv_rows(price_report(f)))
 

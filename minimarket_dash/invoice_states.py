@@ -8,6 +8,8 @@ counts only the invoices that are neither `acreditada` nor `ignorada`.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Mapping
 
@@ -34,6 +36,14 @@ ESTADO_COLUMNS = ("estado", "estado_usuario", "estado_cuando")
 def read_marks(store: EntriesStore) -> dict[str, Mark]:
     """Return every invoice's mark, by invoice id as text (the marks are few: set by hand)."""
     return store.marks(TIPO)
+
+
+def marks_digest(marks: Mapping[str, Mark]) -> str:
+    """A short digest of every invoice's mark (value, who, when): part of the cache key of an
+    answer that shows states, so any change of a state is a new key."""
+    text = json.dumps(sorted((key, mark.valor, mark.usuario, mark.cuando.isoformat())
+                             for key, mark in marks.items()), sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def with_states(frame: pd.DataFrame, marks: Mapping[str, Mark]) -> pd.DataFrame:
