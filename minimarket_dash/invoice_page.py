@@ -424,7 +424,14 @@ def explanation() -> html.Div:
         "figura como «datos insuficientes». El mercado es la mediana de los aumentos; la "
         "diferencia se mide en puntos porcentuales (pp). El índice encadena mes a mes la "
         "misma cuenta y vale 100 en el primer mes.", className="small mb-0")
-    return dbc.Accordion([dbc.AccordionItem([flags, prices], title="¿Qué significa cada marca "
+    states = html.P(
+        "Estado de una factura: Pendiente (nadie lo cambió), Reclamada, Acreditada o Ignorada; "
+        "lo cambia un encargado ingresado y queda quién y cuándo. «Te cobraron de más» no "
+        "cuenta las Acreditadas ni las Ignoradas. «Reclamar» arma el mensaje para el "
+        "proveedor: precio de más × cantidad facturada, unidades de más × precio pedido y "
+        "productos no pedidos.", className="small mb-2")
+    return dbc.Accordion([dbc.AccordionItem([flags, states, prices],
+                                            title="¿Qué significa cada marca "
                                             "y cómo se calcula el aumento?")],
                          start_collapsed=True, className="mb-3", id="facturas-ayuda")
 
