@@ -18,22 +18,21 @@ or a line break can never add parameters or headers to the `mailto:` link.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import quote
 
 from .formatting import fmt_date, fmt_money, fmt_number
 from .invoicecheck import price_above
-from .ordertext import SHOP
+from .ordertext import SHOP, mail_link, safe_email
+
+# One rule for every e-mail link of the dashboard (ordertext): a claim's and an order's.
+mailto_link = mail_link
+__all__ = ["mailto_link", "safe_email"]
 
 CLAIM_FLAGS = ("precio_mayor", "cantidad_distinta", "no_pedido")
 PRICE, QUANTITY, NOT_ORDERED = "precio", "cantidad", "no_pedido"
 _EPSILON = 1e-9
-# A plain address: letters, digits and . _ + - before the @, dotted labels after it. Anything
-# else (`?`, `&`, `%`, `#`, spaces, line breaks, a second @) is refused, never escaped.
-_EMAIL = re.compile(r"[A-Za-z0-9._+-]{1,64}@[A-Za-z0-9-]{1,63}(\.[A-Za-z0-9-]{1,63})+")
 
 
 @dataclass(frozen=True)
@@ -131,16 +130,3 @@ def claim_subject(numero: str | None, fecha: date) -> str:
     return f"Reclamo de {SHOP} por la {invoice} del {fmt_date(fecha)}"
 
 
-def safe_email(raw: str | None) -> str | None:
-    """Return the address when it is a plain one (see _EMAIL), else None: no e-mail link."""
-    text = (raw or "").strip()
-    return text if _EMAIL.fullmatch(text) else None
-
-
-def mailto_link(email: str | None, subject: str, text: str) -> str | None:
-    """Return a mailto: link with subject and body, or None when the address is not plain."""
-    address = safe_email(email)
-    if address is None:
-        return None
-    return (f"mailto:{quote(address, safe='@')}?subject={quote(subject, safe='')}"
-            f"&body={quote(text, safe='')}")

@@ -6,6 +6,7 @@ Pure functions (no Dash, no Flask), shared by the Compras page and its tests.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -54,10 +55,30 @@ def whatsapp_link(number: str, text: str) -> str:
     return f"https://wa.me/{number}?text={quote(text, safe='')}"
 
 
-def mailto_link(email: str, entrega: date, text: str) -> str:
-    """Return a mailto: link with subject and body."""
-    subject = f"Pedido de {SHOP} para el {fmt_date(entrega)}"
-    return f"mailto:{email}?subject={quote(subject, safe='')}&body={quote(text, safe='')}"
+# A plain address: letters, digits and . _ + - before the @, dotted labels after it. Anything
+# else (`?`, `&`, `%`, `#`, spaces, line breaks, a second @) is refused, never escaped: a
+# provider's e-mail is typed by hand and must never add parameters (bcc, body) to the link.
+_EMAIL = re.compile(r"[A-Za-z0-9._+-]{1,64}@[A-Za-z0-9-]{1,63}(\.[A-Za-z0-9-]{1,63})+")
+
+
+def safe_email(raw: str | None) -> str | None:
+    """Return the address when it is a plain one (see _EMAIL), else None: no e-mail link."""
+    text = (raw or "").strip()
+    return text if _EMAIL.fullmatch(text) else None
+
+
+def mail_link(email: str | None, subject: str, text: str) -> str | None:
+    """Return a mailto: link with subject and body, or None when the address is not plain."""
+    address = safe_email(email)
+    if address is None:
+        return None
+    return (f"mailto:{quote(address, safe='@')}?subject={quote(subject, safe='')}"
+            f"&body={quote(text, safe='')}")
+
+
+def mailto_link(email: str | None, entrega: date, text: str) -> str | None:
+    """Return the order's mailto: link (None when the address is not plain)."""
+    return mail_link(email, f"Pedido de {SHOP} para el {fmt_date(entrega)}", text)
 
 
 def round_to_pack(value: str | float | int | None, pack: int) -> int:

@@ -149,8 +149,9 @@ def provider_card(row, items: pd.DataFrame, today) -> dbc.Card:
     entrega = ordertext.delivery_date(today, float(row.plazo_dias))
     lines = [_line_data(item) for item in items.itertuples()]
     text = ordertext.order_text(row.contacto, entrega, [_as_line(x) for x in lines])
-    meta = {"contacto": row.contacto, "entrega": entrega.isoformat(), "email": row.email,
-            "whatsapp": row.whatsapp, "proveedor": row.proveedor}
+    meta = {"contacto": row.contacto, "entrega": entrega.isoformat(),
+            "email": ordertext.safe_email(row.email), "whatsapp": row.whatsapp,
+            "proveedor": row.proveedor}
     return dbc.Card([
         dbc.CardHeader(_card_header(row, entrega)),
         dbc.CardBody([
@@ -232,10 +233,13 @@ def send_buttons(pid: int, row, text: str, entrega) -> html.Div:
     else:
         parts.append(html.Span(f"Sin WhatsApp: el teléfono «{row.telefono or ''}» "
                                f"{row.whatsapp_motivo}.", className="small text-muted no-wa"))
-    if row.email:
-        parts.append(html.A("Email", id={"type": "compras-mail", "prov": pid},
-                            href=ordertext.mailto_link(row.email, entrega, text),
+    mail = ordertext.mailto_link(row.email, entrega, text)
+    if mail:
+        parts.append(html.A("Email", id={"type": "compras-mail", "prov": pid}, href=mail,
                             className="btn btn-outline-primary btn-sm"))
+    elif row.email:
+        parts.append(html.Span(f"Sin email: «{row.email}» no es una dirección válida.",
+                               className="small text-muted no-mail"))
     parts.append(components.download_button(PAGE, str(pid), "CSV", f"el pedido a {row.proveedor}"))
     return html.Div(parts, className="d-flex flex-wrap gap-2 align-items-center no-print")
 

@@ -85,3 +85,20 @@ def test_next_usual_days_soonest_first_and_today_means_next_week():
     wednesday = date(2026, 3, 18)
     found = next_usual_days(wednesday, [("B", "miércoles"), ("A", "jueves"), ("C", None)])
     assert found == ["A: jueves 19/03/2026", "B: miércoles 25/03/2026"]
+
+
+@pytest.mark.parametrize("hostile", [
+    "ventas@x.com.ar?bcc=espia@otro.com", "ventas@x.com.ar&body=PAGUEN",
+    "ventas@x.com.ar\nCc: a@b.c",
+    "ventas@x.com.ar%0Abcc=a@b.c", "ventas@x.com.ar subject=hola",
+])
+def test_an_order_mail_to_a_hostile_address_gets_no_link(hostile):
+    assert mailto_link(hostile, date(2026, 3, 20), "Hola") is None
+
+
+def test_the_order_mail_subject_and_body_are_the_only_parameters():
+    link = mailto_link(" compras+mm@x.com.ar ", date(2026, 3, 20), "Hola & chau?")
+    parsed = urlparse(link)
+    assert parsed.path == "compras%2Bmm@x.com.ar"
+    assert sorted(parse_qs(parsed.query)) == ["body", "subject"]
+    assert parse_qs(parsed.query)["body"] == ["Hola & chau?"]
