@@ -59,9 +59,7 @@ def normalise_name(text: object) -> str:
 @lru_cache(maxsize=65_536)
 def _normalise(text: str) -> str:
     """normalise_name of a text; cached, since order lines repeat a few thousand names."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-    words = _PUNCTUATION.sub("", plain).replace("_", " ").split()
+    words = _PUNCTUATION.sub("", _folded(text)).replace("_", " ").split()
     return " ".join(word for word in words if word not in COMPANY_WORDS)
 
 
@@ -82,10 +80,14 @@ def normalise_item(text: object) -> str:
 @lru_cache(maxsize=65_536)
 def _normalise_item(text: str) -> str:
     """normalise_item of a text; cached, since order lines repeat a few thousand names."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-    spaced = " ".join(_ITEM_MARKS.sub(_mark, plain).split())
+    spaced = " ".join(_ITEM_MARKS.sub(_mark, _folded(text)).split())
     return _JOINED.sub("", spaced)
+
+
+def _folded(text: str) -> str:
+    """Case-folded, without accents (both rules start here)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
 def _mark(found: re.Match) -> str:
