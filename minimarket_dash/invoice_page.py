@@ -49,6 +49,7 @@ FLAG_HELP = {
 FLAG_COLORS = {"ok": "success", "pendiente": "secondary", "ilegible": "dark",
                "sin_proveedor": "dark", "precio_mayor": "danger", "duplicada": "danger"}
 MARCAS = ("todas", "problemas", *FLAGS, OK)
+NO_DATE = "sin fecha"  # an invoice the OCR read no date of
 ALL_DATES = "todas"  # ?fechas=todas: every invoice whatever its date (no 90-day window)
 # Inicio's «Facturas por procesar» opens this view: every unprocessed invoice, any date.
 UNPROCESSED_VIEW = "/facturas?marca=pendiente&fechas=todas"
@@ -180,7 +181,8 @@ def invoice_rows(frame: pd.DataFrame) -> list[dict]:
     """Return the invoices as rows of the table (id = factura_id); `flags` and `estado_clave`
     are not columns but feed the phone cards."""
     return [
-        {"id": int(row["factura_id"]), "fecha": fmt_date(pd.Timestamp(row["fecha_factura"])),
+        {"id": int(row["factura_id"]),
+         "fecha": fmt_date(pd.Timestamp(row["fecha_factura"])) if row["fecha_factura"] else NO_DATE,
          "numero_factura": row["numero_factura"] or "–",
          "proveedor": row["proveedor"] or f"({row['proveedor_original'] or 'sin nombre'})",
          "pedido": row["pedido"] or "–", "total": row["total"],

@@ -63,7 +63,7 @@ class Invoice:
 
     id: int
     numero_factura: str | None
-    fecha_factura: date
+    fecha_factura: date | None  # None: the OCR read no date (never matched)
     proveedor_id: int | None
     procesado: bool
     total: float | None
@@ -166,7 +166,7 @@ def pick_order(
     invoice are looked at, each with its distance already known (this loop runs ~9,000 times
     per request of /api/invoices).
     """
-    if invoice.proveedor_id is None or not invoice.items:
+    if invoice.proveedor_id is None or not invoice.items or invoice.fecha_factura is None:
         return None
     best: tuple | None = None
     chosen: Order | None = None
@@ -284,9 +284,9 @@ def match_orders_read(
     taken: set[int] = set()
     pairs = []
     read_until: date | None = None
-    for invoice in sorted(invoices, key=lambda inv: (inv.fecha_factura, inv.id)):
+    for invoice in sorted(invoices, key=_matching_order):
         day = invoice.fecha_factura
-        if invoice.proveedor_id is not None and invoice.items and (
+        if day is not None and invoice.proveedor_id is not None and invoice.items and (
                 read_until is None or day + _GAP > read_until):
             first = day - _GAP if read_until is None else max(read_until + _ONE_DAY, day - _GAP)
             read_until = date.max if read_days is None else (
@@ -300,6 +300,12 @@ def match_orders_read(
             taken.add(order.id)
         pairs.append((invoice, order))
     return pairs
+
+
+
+def _matching_order(invoice: Invoice) -> tuple:
+    """By fecha_factura then id; an invoice without a date (never matched) goes last."""
+    return (invoice.fecha_factura is None, invoice.fecha_factura or date.min, invoice.id)
 
 
 _GAP = timedelta(days=MATCH_DAYS)

@@ -145,7 +145,9 @@ SCHEMAS.update({
     "Invoices": _obj(
         facturas={"type": "array", "items": _obj(
             factura_id=INT, numero_factura=NULLABLE_TEXT,
-            fecha_factura={"type": "string", "format": "date"}, proveedor=NULLABLE_TEXT,
+            # null: the OCR read no date (listed only with start_date=1900-01-01 and no end).
+            fecha_factura={"type": "string", "format": "date", "nullable": True},
+            proveedor=NULLABLE_TEXT,
             pedido=NULLABLE_TEXT, total=NULLABLE_NUMBER,
             flags={"type": "array", "items": {"type": "string", "enum": [
                 "ok", "sin_pedido", "precio_mayor", "cantidad_distinta", "no_pedido",

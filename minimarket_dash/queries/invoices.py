@@ -26,7 +26,7 @@ from sqlalchemy import (
 
 from ..db import detalle_pedidos as lines
 from ..db import facturas_ocr, pedidos, proveedores
-from ..filters import Filters
+from ..filters import DATE_MIN, Filters
 from ..invoicecheck import (
     MATCH_DAYS,
     Checked,
@@ -66,6 +66,10 @@ def invoice_days(filters: Filters, now: datetime) -> tuple[date | None, date | N
 
 
 def _day_conditions(column, first: date | None, last: date | None) -> list:
+    if last is None and first is not None and first <= DATE_MIN:
+        # Every date, and none: «todas las fechas» lists an unprocessed invoice the OCR read
+        # no date of, as Inicio's «Facturas por procesar» counts it.
+        return []
     conditions = [column.is_not(None)]
     if first is not None:
         conditions.append(column >= first)
@@ -111,7 +115,7 @@ def _near_days(invoices: list[Invoice]) -> set[tuple[int, date]]:
     """(provider, day) of every delivery day within 3 days of an invoice that can be matched."""
     near: set[tuple[int, date]] = set()
     for inv in invoices:
-        if inv.proveedor_id is not None and inv.items:
+        if inv.proveedor_id is not None and inv.items and inv.fecha_factura is not None:
             near.update((inv.proveedor_id, inv.fecha_factura + timedelta(days=shift))
                         for shift in range(-MATCH_DAYS, MATCH_DAYS + 1))
     return near
@@ -323,7 +327,8 @@ def invoice_check(conn: Connection, filters: Filters, now: datetime) -> pd.DataF
     seen = _seen_before(conn, invoices, first, names)
     checked = check_matched(pairs, filters.tolerancia, seen)
     records = [_record(result, names, originals) for result in checked]
-    records.sort(key=lambda row: (row["fecha_factura"], row["factura_id"]), reverse=True)
+    # Newest first; undated ones last.
+    records.sort(key=lambda row: (row["fecha_factura"] or "", row["factura_id"]), reverse=True)
     return pd.DataFrame(records, columns=COLUMNS, dtype=object)
 
 
@@ -355,7 +360,7 @@ def _record(result: Checked, names: dict[int, str], originals: dict) -> dict:
     return {
         "factura_id": invoice.id,
         "numero_factura": invoice.numero_factura,
-        "fecha_factura": invoice.fecha_factura.isoformat(),
+        "fecha_factura": invoice.fecha_factura and invoice.fecha_factura.isoformat(),
         "proveedor_id": invoice.proveedor_id,
         "proveedor": names.get(invoice.proveedor_id),
         "proveedor_original": originals.get(invoice.id),
