@@ -14,12 +14,8 @@ import logging
 from collections.abc import Mapping
 
 import pandas as pd
-from sqlalchemy import Connection, select
 
-from .db import proveedores
 from .entries import EntriesStore, EntriesUnavailable, Mark
-from .filters import Filters
-from .metric import Metric
 
 log = logging.getLogger("minimarket_dash.entries")
 
@@ -114,16 +110,3 @@ def invoice_marks(settings) -> dict[str, str]:
     finally:
         engine.dispose()
 
-
-# ---- The providers' contact (who a claim goes to), one small read cached like a result.
-
-
-def provider_contacts(conn: Connection, _filters: Filters, _now) -> pd.DataFrame:
-    """Return every provider's id, name, contact, phone and e-mail."""
-    columns = ["proveedor_id", "proveedor", "contacto", "telefono", "email"]
-    c = proveedores.c
-    rows = conn.execute(select(c.id, c.nombre, c.contacto, c.telefono, c.email)).fetchall()
-    return pd.DataFrame([tuple(row) for row in rows], columns=columns, dtype=object)
-
-
-PROVIDER_CONTACTS = Metric("provider_contacts", provider_contacts)

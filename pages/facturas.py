@@ -168,7 +168,7 @@ def contact_of(provider_id) -> dict | None:
     """The provider's contacto, telefono and email (None when unknown or unreadable)."""
     if provider_id is None or pd.isna(provider_id):
         return None
-    contacts = components.fetch_or_none(PAGE, invoice_states.PROVIDER_CONTACTS)
+    contacts = components.fetch_or_none(PAGE, queries.PROVIDER_CONTACTS)
     if contacts is None:
         return None
     found = contacts[contacts["proveedor_id"] == int(provider_id)].to_dict("records")
@@ -382,6 +382,10 @@ def save_estado(clicks, estado, factura_id, version):
     carries the page's anti-forgery token like every other: csrf.py)."""
     if not clicks or factura_id is None:
         return dash.no_update, dash.no_update
+    try:  # the open invoice's id comes back from the browser: never trust its type
+        factura_id = int(factura_id)
+    except (TypeError, ValueError):
+        return "Elegí una factura de la lista.", dash.no_update
     user = signed_in_user()
     if user is None:
         return "Para cambiar el estado tenés que iniciar sesión.", dash.no_update

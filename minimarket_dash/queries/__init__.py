@@ -8,7 +8,7 @@ summary tables when they exist and the minimarket's tables for the rest
 """
 
 from ._common import SUMMARY_FRESHNESS, month_window_start, provider_ids, week_window_start
-from .catalog import LOW_STOCK_ALL, search_products
+from .catalog import LOW_STOCK_ALL, PROVIDER_CONTACTS, search_products
 from .invoices import INVOICE_CHECK
 from .orders import (
     ACTIVITY,
@@ -37,7 +37,7 @@ BY_NAME = {metric.name: metric for metric in ALL}
 __all__ = [
     "ACTIVITY", "ALL", "BY_NAME", "INVOICE_CHECK", "LOW_STOCK", "LOW_STOCK_ALL",
     "MONTHLY_MOVEMENTS", "MONTHLY_ORDERS", "MONTHLY_PRICES", "ORDERS_BY_PROVIDER", "ORDER_STATUS",
-    "PROVIDERS", "PROVIDER_NAMES", "REORDER", "REORDER_SCHEDULE", "SPENDING",
+    "PROVIDERS", "PROVIDER_CONTACTS", "PROVIDER_NAMES", "REORDER", "REORDER_SCHEDULE", "SPENDING",
     "STOCK_BY_PROVIDER", "STOCK_TIMELINE", "SUMMARY", "SUMMARY_FRESHNESS", "TODAY_COUNTS",
     "TOP_PRODUCTS", "UNDELIVERED", "WEEKLY_SALES", "month_window_start", "provider_ids",
     "search_products", "week_window_start",

@@ -126,3 +126,14 @@ def _rank(needle: str, name: str, code: str | None) -> int:
     if f" {needle}" in f" {folded}":
         return 2
     return 3 if needle in folded or needle in barcode else -1
+
+
+def provider_contacts(conn: Connection, _filters: Filters, _now) -> pd.DataFrame:
+    """Return every provider's id, name, contact, phone and e-mail (who a claim goes to)."""
+    columns = ["proveedor_id", "proveedor", "contacto", "telefono", "email"]
+    c = proveedores.c
+    rows = conn.execute(select(c.id, c.nombre, c.contacto, c.telefono, c.email)).fetchall()
+    return pd.DataFrame([tuple(row) for row in rows], columns=columns, dtype=object)
+
+
+PROVIDER_CONTACTS = Metric("provider_contacts", provider_contacts)
