@@ -16,9 +16,11 @@ DATA_DIR = Path(__file__).resolve().parent / ".data"
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 
-def ensure_dataset(kind: str, lines: int, today: date, *, optimized: bool = True) -> str:
-    """Return the URL of a database seeded with `lines` order lines up to `today`."""
-    suffix = "opt" if optimized else "raw"
+def ensure_dataset(kind: str, lines: int, today: date, *, optimized: bool = True,
+                   every_delivery: bool = False) -> str:
+    """Return the URL of a database seeded with `lines` order lines up to `today`;
+    `every_delivery`: with an invoice for every delivered order (demo: every fifth)."""
+    suffix = ("opt" if optimized else "raw") + ("-fact" if every_delivery else "")
     if kind == "sqlite":
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         path = DATA_DIR / f"bench-{lines}-{today.isoformat()}-{suffix}.db"
@@ -26,15 +28,15 @@ def ensure_dataset(kind: str, lines: int, today: date, *, optimized: bool = True
         if not path.exists():
             for old in DATA_DIR.glob(f"bench-{lines}-*-{suffix}.db*"):
                 old.unlink()
-            _fill(url, lines, today, optimized)
+            _fill(url, lines, today, optimized, every_delivery)
         elif optimized:
             _finish_optimize(url)
         return url
-    name = f"mmbench_{lines}_{today:%Y%m%d}_{suffix}"
+    name = f"mmbench_{lines}_{today:%Y%m%d}_{suffix.replace('-', '_')}"
     url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
     if not _pg_exists(name):
         _pg_create(name)
-        _fill(url, lines, today, optimized)
+        _fill(url, lines, today, optimized, every_delivery)
     elif optimized:
         _finish_optimize(url)
     return url
@@ -50,10 +52,11 @@ def _finish_optimize(url: str) -> None:
     engine.dispose()
 
 
-def _fill(url: str, lines: int, today: date, optimized: bool) -> None:
+def _fill(url: str, lines: int, today: date, optimized: bool, every_delivery: bool) -> None:
     settings = load_settings({"database_url": url})
     engine = make_engine(settings, writer=True)
-    report = seed_database(engine, lines=lines, seed=42, today=today, force=True)
+    report = seed_database(engine, lines=lines, seed=42, today=today, force=True,
+                           every_delivery=every_delivery)
     print(f"  sembrado {lines:,} líneas en {report.seconds:.1f} s")
     if optimized:
         result = optimize(engine, settings.now())

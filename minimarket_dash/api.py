@@ -17,6 +17,7 @@ from .entries import entries_of
 from .errors import render
 from .filters import Filters, parse_filters
 from .metric import Metric
+from .queries.invoices import invoices_answer
 from .queries.prices import price_changes as compute_price_changes
 from .queries.reorder import PRODUCT as REORDER_PRODUCT
 from .queries.reorder import PRODUCT_FIELDS as REORDER_PRODUCT_FIELDS
@@ -266,15 +267,26 @@ def add_exports(
                         view, methods=["GET"])
 
 
-def invoice_answer(tag: str, filters: Filters, build: Callable[[pd.DataFrame], str | bytes]):
+def invoice_answer(tag: str, filters: Filters, build: Callable[[pd.DataFrame], str | bytes],
+                   ready: bool = False):
     """Return an invoices answer (`build` over the checked invoices with their states), cached
     under the filters AND the states: the states are read live from the marks' store on every
     request (one small read), so a state set on one worker or device shows at once everywhere,
-    while an unchanged answer still comes from the cache."""
+    while an unchanged answer still comes from the cache. `ready`: /api/invoices' JSON, made
+    from the store's ready parts when it can answer (queries/invoice_matches.py)."""
     marks = invoice_states.read_marks(entries_of())
     key = f"{tag}:invoices:{filters.cache_key()}:{invoice_states.marks_digest(marks)}"
-    return data.remember(key, lambda: build(
-        invoice_states.with_states(invoice_frame(filters), marks)))
+
+    def answer():
+        if ready:
+            body = data.run_heavy(queries.INVOICE_CHECK, lambda conn, now: invoices_answer(
+                conn, filters, now, invoice_states.state_of(marks), invoice_states.counts))
+            if body is not None:
+                return (f'{{"facturas":[{body.facturas}],"proveedores":'
+                        f'{dumps(invoice_report.provider_rows(body.totals))}}}')
+        return build(invoice_states.with_states(invoice_frame(filters), marks))
+
+    return data.remember(key, answer)
 
 
 @bp.get("/invoices")
@@ -282,7 +294,7 @@ def invoices() -> Response:
     """GET /api/invoices: invoices checked against their orders, and totals per provider."""
     filters = request_filters(INVOICE_PARAMS)
     return json_response(invoice_answer(
-        "api", filters, lambda frame: dumps(invoice_report.invoices_body(frame))))
+        "api", filters, lambda frame: dumps(invoice_report.invoices_body(frame)), ready=True))
 
 
 @bp.get("/price-changes")

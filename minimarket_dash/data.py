@@ -194,6 +194,14 @@ def _turn(metric: Metric) -> Iterator[None]:
             _holding.heavy = False
 
 
+def run_heavy(metric: Metric, run: Callable[[Connection, datetime], T]) -> T:
+    """Run run(conn, now) uncached, holding `metric`'s heavy slot and turn as fetch does
+    (an answer made another way than the metric's frame: api.invoice_answer)."""
+    state = state_of()
+    with _heavy_slot(metric), _turn(metric):
+        return run_query(metric.name, run, state)
+
+
 def run_metric(state: DataState, metric: Metric, filters: Filters) -> pd.DataFrame:
     """Run one metric uncached; database errors become DatabaseUnavailable."""
     return run_query(metric.name, lambda conn, now: metric.query(conn, filters, now), state)

@@ -63,6 +63,12 @@ def invoice_providers(frame: pd.DataFrame | list[dict]) -> list[dict]:
         entry["con_problemas"] += has_problem(row["flags"])
         if counts(row.get("estado", PENDIENTE)):
             entry["cobrado_de_mas"] += row["cobrado_de_mas"]
+    return provider_rows(totals)
+
+
+def provider_rows(totals: dict[int, dict]) -> list[dict]:
+    """The providers' totals as the API lists them: money rounded, most money first, then
+    most problems, then name (the store's answer adds them up itself: invoice_matches.render)."""
     rows = [{**entry, "cobrado_de_mas": round(entry["cobrado_de_mas"], 2)}
             for entry in totals.values()]
     rows.sort(key=lambda r: (-r["cobrado_de_mas"], -r["con_problemas"], r["proveedor"] or ""))

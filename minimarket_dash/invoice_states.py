@@ -58,6 +58,18 @@ def with_states(frame: pd.DataFrame, marks: Mapping[str, Mark]) -> pd.DataFrame:
     return frame
 
 
+def state_of(marks: Mapping[str, Mark]):
+    """Return state(factura_id) -> (estado, estado_usuario, estado_cuando), as with_states
+    writes them."""
+    def state(factura_id: int) -> tuple[str, str | None, str | None]:
+        mark = marks.get(str(factura_id))
+        if mark is None:
+            return PENDIENTE, None, None
+        return _estado(mark), mark.usuario, mark.cuando.isoformat(sep=" ")
+
+    return state
+
+
 def _estado(mark: Mark | None) -> str:
     value = (mark.valor or {}).get("estado") if mark else None
     return value if value in ESTADOS else PENDIENTE

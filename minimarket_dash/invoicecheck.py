@@ -172,7 +172,7 @@ def pick_order(
     chosen: Order | None = None
     names = frozenset(item.clave for item in invoice.items)
     provider, day = invoice.proveedor_id, invoice.fecha_factura
-    billed = _known(invoice.total)
+    billed = known_total(invoice.total)
     for gap, shift in _SHIFTS:
         for order in by_day.get((provider, day + shift), ()):
             if order.id in taken:
@@ -181,7 +181,7 @@ def pick_order(
             shared = len(names & keys)
             if not shared:
                 continue
-            ordered = _known(order.total)
+            ordered = known_total(order.total)
             apart = (0, abs(ordered - billed)) if billed is not None and ordered is not None else (
                 _UNKNOWN)
             rank = (-shared, len(keys) - shared, apart, gap, order.id)
@@ -193,7 +193,7 @@ def pick_order(
 _UNKNOWN = (1, 0.0)  # a total difference that cannot be known ranks after every known one
 
 
-def _known(total: object) -> float | None:
+def known_total(total: object) -> float | None:
     """A total as a finite float, or None (NULL, or a value that is not a number)."""
     if total is None or isinstance(total, bool):
         return None
@@ -270,6 +270,7 @@ def match_orders_read(
     invoices: Iterable[Invoice],
     read: Callable[[date, date], Iterable[Order]],
     read_days: int | None,
+    taken: set[int] | None = None,
 ) -> list[tuple[Invoice, Order | None]]:
     """match_orders, reading the candidates as the invoices' dates advance.
 
@@ -278,13 +279,14 @@ def match_orders_read(
     `read_days` beyond what the next invoice needs (None: one call for everything). Orders
     delivered more than MATCH_DAYS before the invoice at hand are forgotten: no later invoice
     can take them. So only a few weeks of candidates are held at once, not the whole window's
-    (~90,000 orders, +212 MB, for 90 days of the 10M-line demo).
+    (~90,000 orders, +212 MB, for 90 days of the 10M-line demo). `taken`: ids of orders that
+    earlier invoices, not in this list, already took (the store's, queries/invoice_matches.py).
     """
     by_day: dict[tuple[int, date], list[Order]] = {}
-    taken: set[int] = set()
+    taken = set(taken or ())
     pairs = []
     read_until: date | None = None
-    for invoice in sorted(invoices, key=_matching_order):
+    for invoice in sorted(invoices, key=matching_key):
         day = invoice.fecha_factura
         if day is not None and invoice.proveedor_id is not None and invoice.items and (
                 read_until is None or day + _GAP > read_until):
@@ -303,7 +305,7 @@ def match_orders_read(
 
 
 
-def _matching_order(invoice: Invoice) -> tuple:
+def matching_key(invoice: Invoice) -> tuple:
     """By fecha_factura then id; an invoice without a date (never matched) goes last."""
     return (invoice.fecha_factura is None, invoice.fecha_factura or date.min, invoice.id)
 

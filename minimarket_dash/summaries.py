@@ -29,6 +29,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     and_,
     delete,
     func,
@@ -190,10 +191,56 @@ mm_pedidos_abiertos = Table(
     Column("id", BigInteger, primary_key=True, autoincrement=False),
 )
 
+# Facturas: each invoice as read (its items) and the order it matched, with that order's line
+# for each of the invoice's products (queries/invoice_matches.py keeps them, computed again per
+# provider from the first day anything changed). Provider, day and total are what a request
+# compares with the invoice as it is now.
+mm_factura_cruce = Table(
+    "mm_factura_cruce",
+    helper_metadata,
+    Column("factura_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("proveedor_id", Integer),
+    Column("fecha_factura", LocalDate),
+    Column("total", Float),
+    # JSON [[descripcion, clave, cantidad, precio, importe], ...]; null: ilegible.
+    Column("items", Text),
+    Column("pedido_id", BigInteger),
+    Column("numero_pedido", Text),
+    Column("lineas", Text),  # JSON {clave: [cantidad, precio]} of the order, the invoice's keys
+    # What /api/invoices answers, ready (invoice_matches.render): the number; whether an
+    # earlier invoice of the provider has it; the flags no tolerance or state changes; the
+    # items billed above the order [[facturado, pedido, cantidad], ...]; the answer's JSON
+    # from numero_factura to total, and its items.
+    Column("numero_factura", Text),
+    Column("origen", Text),  # invoice_matches.origin(): compared with the invoice as it is now
+    Column("duplicada", Integer, nullable=False),
+    Column("marcas", String(120), nullable=False),
+    Column("exceso", Text),
+    Column("cabeza", Text, nullable=False),
+    Column("detalle", Text, nullable=False),
+    Index("ix_mm_factura_cruce_fecha", "fecha_factura"),
+    Index("ix_mm_factura_cruce_proveedor", "proveedor_id", "fecha_factura", "pedido_id"),
+)
+
+# What the matches were built from: the last invoice and order ids seen (`factura_max`,
+# `pedido_max`) — anything newer is read live — and below, the orders that were neither
+# delivered nor cancelled then, the ones that may still become an invoice's candidate.
+mm_cruce_estado = Table(
+    "mm_cruce_estado",
+    helper_metadata,
+    Column("clave", String(40), primary_key=True),
+    Column("valor", BigInteger, nullable=False),
+)
+mm_cruce_abiertos = Table(
+    "mm_cruce_abiertos",
+    helper_metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+)
+
 SUMMARY_TABLES = (
     mm_pedidos_dia, mm_producto_mes, mm_movimientos_mes, mm_precio_mes, mm_importe_mes,
     mm_ids_dia, mm_producto_dia, mm_movimientos_dia, mm_importe_pedido, mm_importe_dia,
-    mm_pedidos_abiertos,
+    mm_pedidos_abiertos, mm_factura_cruce, mm_cruce_estado, mm_cruce_abiertos,
 )
 EARLIEST = datetime(1900, 1, 1)
 STATE_KEYS = ("hasta", "hasta_dia", "actualizado")
@@ -387,6 +434,9 @@ def build(engine: Engine, now: datetime, *, full: bool = False) -> SummaryState:
         # their last id (PostgreSQL reads each statement's own snapshot).
         conn.execute(delete(mm_pedidos_abiertos))
         conn.execute(insert(mm_pedidos_abiertos).from_select(["id"], _open_order_ids()))
+        from .queries.invoices import keep_invoice_matches  # queries import this module
+
+        keep_invoice_matches(conn, full=state.hasta == EARLIEST)
         _save_state(conn, target, source_identity(conn))
     return state
 

@@ -47,12 +47,16 @@ from .purchases import (
 Columns = dict[str, np.ndarray]
 
 
-def generate_demo_data(*, lines: int, seed: int, today: date) -> dict[str, Columns]:
-    """Build every table as column arrays, in foreign-key order; deterministic for the inputs."""
-    return generate_demo_and_plants(lines=lines, seed=seed, today=today)[0]
+def generate_demo_data(*, lines: int, seed: int, today: date,
+                       every_delivery: bool = False) -> dict[str, Columns]:
+    """Build every table as column arrays, in foreign-key order; deterministic for the inputs.
+
+    `every_delivery`: an invoice for every delivered order, not for every fifth one."""
+    return generate_demo_and_plants(lines=lines, seed=seed, today=today,
+                                    every_delivery=every_delivery)[0]
 
 
-def generate_demo_and_plants(*, lines: int, seed: int, today: date):
+def generate_demo_and_plants(*, lines: int, seed: int, today: date, every_delivery: bool = False):
     """generate_demo_data, and what the invoices plant on purpose (demo.invoices.Planted)."""
     streams = iter(np.random.SeedSequence(seed).spawn(6))
     calendar = _Calendar.build(today)
@@ -73,7 +77,7 @@ def generate_demo_and_plants(*, lines: int, seed: int, today: date):
     )
     invoices, planted = make_invoices(
         np.random.default_rng(next(streams)), calendar, products, sampler,
-        (orders, order_lines, order_info), lines, planted_orders,
+        (orders, order_lines, order_info), lines, planted_orders, every_delivery,
     )
     settle_stock(np.random.default_rng(next(streams)), products.columns, movements, calendar.today)
     return {

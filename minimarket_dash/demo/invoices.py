@@ -18,6 +18,7 @@ planted (Planted.overcharge).
 from __future__ import annotations
 
 import json
+import math
 import unicodedata
 import zlib
 from dataclasses import dataclass, field
@@ -316,7 +317,8 @@ class Planted:
 
 def make_invoices(rng, calendar: _Calendar, products: _Products, sampler: _ProductSampler,
                   tables: tuple[Columns, Columns, _OrderInfo], lines: int,
-                  planted: PlantedOrders | None = None) -> tuple[Columns, Planted]:
+                  planted: PlantedOrders | None = None,
+                  every_delivery: bool = False) -> tuple[Columns, Planted]:
     """Build facturas_ocr: most invoices copy a delivered order, a few plant differences.
 
     The planted orders' invoices (demo/plants.py) come first, as exact copies, readable,
@@ -326,7 +328,11 @@ def make_invoices(rng, calendar: _Calendar, products: _Products, sampler: _Produ
     _orders, order_lines, info = tables
     planted = planted or PlantedOrders()
     book = Book(products, order_lines, info)
+    # One invoice per fifth delivered order by default; `every_delivery`: one per delivery, as
+    # a shop that files every invoice (the benchmark's size, bench/bench_invoices.py).
     n = max(50, lines // 300)
+    if every_delivery:
+        n = max(n, math.ceil(int(np.count_nonzero(info.state == DELIVERED)) / FROM_ORDERS))
     special = _planted_drafts(book, planted, order_lines, info)
     tied = _from_orders(rng, calendar, products, sampler, book, planted, int(n * FROM_ORDERS))
     free = _without_orders(rng, calendar, products, sampler, book, n - len(tied))

@@ -59,8 +59,11 @@ def seed_database(
     today: date | None = None,
     force: bool = False,
     progress: bool | None = None,
+    every_delivery: bool = False,
 ) -> SeedReport:
-    """Fill the seven tables with deterministic demo data; raise SeedError on any problem."""
+    """Fill the seven tables with deterministic demo data; raise SeedError on any problem.
+
+    `every_delivery`: an invoice for every delivered order (default: every fifth)."""
     started = time.perf_counter()
     if lines < 1:
         raise SeedError("El número de líneas de pedido debe ser al menos 1.")
@@ -71,7 +74,8 @@ def seed_database(
     plan = _prepare(engine, force=force)
     progress = _Progress(show)
     try:
-        tables = generate_demo_data(lines=lines, seed=seed, today=today)
+        tables = generate_demo_data(lines=lines, seed=seed, today=today,
+                                    every_delivery=every_delivery)
         progress.start(sum(_row_count(columns) for columns in tables.values()))
         _load(engine, tables, plan, progress)
     finally:

@@ -8,6 +8,7 @@ matching and flags run in Python (minimarket_dash.invoicecheck) over that small 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 import pandas as pd
@@ -29,16 +30,17 @@ from ..db import facturas_ocr, pedidos, proveedores
 from ..filters import DATE_MIN, Filters
 from ..invoicecheck import (
     MATCH_DAYS,
-    Checked,
     Invoice,
     Order,
     OrderLines,
     check_matched,
     match_orders_read,
+    matching_key,
 )
-from ..invoices import normalise_item, read_items, resolve_provider
+from ..invoices import normalise_item, resolve_provider
 from ..metric import Metric
-from ..sqlparts import day_value, is_true, one_of_ids
+from ..sqlparts import day_value, one_of_ids
+from . import invoice_matches as matches
 from ._common import has_index, narrower, provider_ids, summary_state
 
 DEFAULT_DAYS = 90
@@ -84,31 +86,13 @@ def _provider_names(conn: Connection) -> dict[int, str]:
     return {row.id: row.nombre for row in rows}
 
 
-def _window_rows(conn: Connection, first, last, wanted: list[int] | None) -> list:
+def _window_conditions(first, last, wanted: list[int] | None) -> list:
     """The invoices of the window (when filtering, only assigned to a wanted one or unassigned)."""
     conditions = _day_conditions(facturas_ocr.c.fecha_factura, first, last)
     if wanted is not None:
         assigned = facturas_ocr.c.proveedor_asignado_id
         conditions.append(or_(assigned.is_(None), assigned.in_(wanted or [-1])))
-    columns = facturas_ocr.c
-    statement = select(
-        columns.id, columns.numero_factura, columns.proveedor_original,
-        columns.proveedor_asignado_id, columns.fecha_factura, columns.total,
-        columns.productos_json, is_true(columns.procesado).label("procesado"),
-    ).where(*conditions)
-    return conn.execute(statement).fetchall()
-
-
-def _invoice(row, names: dict[int, str]) -> Invoice:
-    return Invoice(
-        id=row.id,
-        numero_factura=row.numero_factura,
-        fecha_factura=row.fecha_factura,
-        proveedor_id=resolve_provider(row.proveedor_asignado_id, row.proveedor_original, names),
-        procesado=bool(row.procesado),
-        total=row.total,
-        items=read_items(row.productos_json),
-    )
+    return conditions
 
 
 def _near_days(invoices: list[Invoice]) -> set[tuple[int, date]]:
@@ -310,66 +294,182 @@ def _seen_before(conn: Connection, invoices: list[Invoice], first, names) -> set
     }
 
 
+def match_again(conn: Connection, invoices: list[Invoice], taken: set[int]) -> list:
+    """Match `invoices` (in matching order) with their orders, `taken` already used; the
+    picked orders' lines read."""
+    indexed = _lines_indexed(conn)
+    pairs = match_orders_read(invoices, _candidate_reader(conn, _near_days(invoices), indexed),
+                              READ_DAYS, taken)
+    _load_lines(conn, [order for _, order in pairs if order is not None], not indexed)
+    return pairs
+
+
+def keep_invoice_matches(conn: Connection, full: bool) -> None:
+    """Store the invoices' matches (summaries.build calls it inside its transaction)."""
+    matches.keep_matches(conn, full, match_again, _provider_names(conn))
+
+
+def _live_pairs(conn: Connection, first, last, wanted, names) -> tuple[list, dict]:
+    """No store: match the window's invoices among themselves (an order taken by an invoice
+    dated before the window is free again here)."""
+    rows = matches.invoice_rows(conn, _window_conditions(first, last, wanted))
+    invoices = [matches.as_invoice(row, names) for row in rows]
+    if wanted is not None:
+        invoices = [inv for inv in invoices if inv.proveedor_id in set(wanted)]
+    return match_again(conn, invoices, set()), _originals(rows)
+
+
+def _stored_pairs(conn: Connection, first, last, wanted, names, marks) -> tuple[list, dict]:
+    """The window's invoices with their orders: from the store, but for what changed since
+    its build (queries/invoice_matches.py), which is matched again here from its day on."""
+    rows = matches.invoice_rows(conn, _window_conditions(first, last, wanted), False)
+    live = {row.id: matches.as_invoice(row, names, None) for row in rows}
+    keep = set(wanted) if wanted is not None else None
+    if keep is not None:
+        live = {key: inv for key, inv in live.items() if inv.proveedor_id in keep}
+    stored = matches.read_stored(
+        conn, _day_conditions(matches.mm_factura_cruce.c.fecha_factura, first, last))
+    if keep is not None:
+        stored = {key: row for key, row in stored.items() if row.proveedor_id in keep}
+    changes, redo = matches.window_changes(conn, marks, names, live, stored, keep)
+    again = {invoice.id: (invoice, order) for invoice, order in _rematched(
+        conn, redo, changes, first, names)}
+    pairs = []
+    for key, invoice in live.items():
+        if key in again:
+            pairs.append(again[key])
+        else:
+            row = stored[key]
+            pairs.append((replace(invoice, items=row.items), matches.stored_order(row)))
+    pairs.sort(key=lambda pair: matching_key(pair[0]))
+    return pairs, _originals(rows)
+
+
+def _originals(rows) -> dict[int, str | None]:
+    """Invoice id -> the provider's name as the OCR read it."""
+    return {row.id: row.proveedor_original for row in rows}
+
+
+def _rematched(conn: Connection, redo: list[int], changes, first, names) -> list:
+    """Match again the invoices `redo` and, before the window, every invoice of a changed
+    provider from its changed day on (their matches decide which orders are free)."""
+    if not redo and not changes:
+        return []
+    rows = matches.by_ids(conn, sorted(redo))
+    start = min(changes.since.values(), default=None)
+    if changes and first is not None and start < first:
+        earlier = matches.invoice_rows(conn, _day_conditions(
+            facturas_ocr.c.fecha_factura, start, first - timedelta(days=1)), False)
+        ids = [row.id for row in earlier if changes.covers(
+            resolve_provider(row.proveedor_asignado_id, row.proveedor_original, names),
+            row.fecha_factura)]
+        rows += matches.by_ids(conn, ids)
+    invoices = sorted((matches.as_invoice(row, names) for row in rows), key=matching_key)
+    return match_again(conn, invoices, matches.taken_before(conn, changes))
+
+
 def invoice_check(conn: Connection, filters: Filters, now: datetime) -> pd.DataFrame:
     """Return one row per invoice of the window, newest first, with its order, flags and items."""
     first, last = invoice_days(filters, now)
     names = _provider_names(conn)
     wanted = provider_ids(conn, filters.proveedor)
-    rows = _window_rows(conn, first, last, wanted)
-    originals = {row.id: row.proveedor_original for row in rows}
-    invoices = [_invoice(row, names) for row in rows]
-    if wanted is not None:
-        invoices = [inv for inv in invoices if inv.proveedor_id in set(wanted)]
-    near = _near_days(invoices)
-    indexed = _lines_indexed(conn)
-    pairs = match_orders_read(invoices, _candidate_reader(conn, near, indexed), READ_DAYS)
-    _load_lines(conn, [order for _, order in pairs if order is not None], not indexed)
-    seen = _seen_before(conn, invoices, first, names)
+    marks = matches.read_marks(conn) if summary_state(conn, True) is not None else None
+    if marks is None:
+        pairs, originals = _live_pairs(conn, first, last, wanted, names)
+    else:
+        pairs, originals = _stored_pairs(conn, first, last, wanted, names, marks)
+    seen = _seen_before(conn, [invoice for invoice, _ in pairs], first, names)
     checked = check_matched(pairs, filters.tolerancia, seen)
-    records = [_record(result, names, originals) for result in checked]
+    records = [matches.record(result, names, originals) for result in checked]
     # Newest first; undated ones last.
     records.sort(key=lambda row: (row["fecha_factura"] or "", row["factura_id"]), reverse=True)
     return pd.DataFrame(records, columns=COLUMNS, dtype=object)
 
 
-def _number(value: float | None, decimals: int | None = None) -> float | int | None:
-    """Return value as an int when whole, else rounded to `decimals` (None stays None)."""
-    if value is None:
+def invoices_answer(conn: Connection, filters: Filters, now: datetime,
+                    state: matches.StateOf, counted) -> matches.Answer | None:
+    """/api/invoices' invoices from the store's ready parts (invoice_matches.render), those
+    changed since its build matched again here; None when the store cannot answer (none yet,
+    built from another database, or a provider renamed since), and invoice_check must."""
+    if summary_state(conn, True) is None:
         return None
-    value = round(value, decimals) if decimals is not None else value
-    return int(value) if float(value).is_integer() else value
+    marks = matches.read_marks(conn)
+    names = _provider_names(conn)
+    if marks is None or marks["nombres"] != matches.names_digest(names):
+        return None
+    first, last = invoice_days(filters, now)
+    wanted = provider_ids(conn, filters.proveedor)
+    keep = set(wanted) if wanted is not None else None
+    # Plain tuples (RENDER_COLUMNS, same, procesado): 16,000 rows are read by index.
+    rows = [tuple(row) for row in matches.answer_rows(conn, _day_conditions(
+        matches.mm_factura_cruce.c.fecha_factura, first, last))]
+    if keep is not None:
+        rows = [row for row in rows if row[1] in keep]
+    width = len(matches.RENDER_COLUMNS)
+    kept = [row for row in rows if row[width]]
+    moved = [row for row in rows if not row[width]]
+    changes = matches.Changes()
+    matches.newer_changes(conn, marks, names, changes)
+    for row in moved:
+        changes.add(row[1], _as_day(row[2]))
+    live = _live_of(conn, names, [row[0] for row in moved], marks, (first, last, wanted))
+    if keep is not None:
+        live = {key: inv for key, inv in live.items() if inv.proveedor_id in keep}
+    for invoice in live.values():
+        changes.add(invoice.proveedor_id, invoice.fecha_factura)
+    if keep is not None:
+        changes.since = {p: day for p, day in changes.since.items() if p in keep}
+    redo = [*live, *(row[0] for row in kept if row[1] in changes.since
+                     and changes.covers(row[1], _as_day(row[2])))]
+    fresh = _fresh_rows(conn, redo, changes, first, names)
+    answer = [row[:width] for row in kept if row[0] not in fresh]
+    answer += [tuple(row[name] for name in matches.RENDER_COLUMNS) for row in fresh.values()]
+    pending = {row[0] for row in kept if not row[width + 1]}
+    pending |= {key for key, row in fresh.items() if not row["procesado"]}
+    return matches.render(answer, pending, filters.tolerancia, state, names, counted)
 
 
-def _items(result: Checked) -> list[dict]:
-    lines_of = result.order.lines if result.order else {}
-    out = []
-    for item in result.invoice.items or []:
-        line = lines_of.get(item.clave)
-        out.append({
-            "descripcion": item.descripcion,
-            "cantidad": _number(item.cantidad),
-            "precio_unitario": _number(item.precio_unitario, 2),
-            "cantidad_pedida": _number(line.cantidad) if line else None,
-            "precio_pedido": _number(line.precio, 2) if line else None,
-        })
-    return out
+def _fresh_rows(conn: Connection, redo: list[int], changes, first, names) -> dict[int, dict]:
+    """The store's rows (invoice_matches.row_of) of the invoices `redo`, matched again now;
+    each with `procesado` as it is now."""
+    if not redo and not changes:
+        return {}
+    wanted = set(redo)
+    pairs = [pair for pair in _rematched(conn, redo, changes, first, names)
+             if pair[0].id in wanted]
+    repeated = matches.repeated_numbers(pairs, matches.numbers_before(
+        conn, [invoice for invoice, _ in pairs], wanted))
+    return {invoice.id: {**matches.row_of(invoice, order, invoice.id in repeated, names, None),
+                         "procesado": invoice.procesado}
+            for invoice, order in pairs}
 
 
-def _record(result: Checked, names: dict[int, str], originals: dict) -> dict:
-    invoice = result.invoice
-    return {
-        "factura_id": invoice.id,
-        "numero_factura": invoice.numero_factura,
-        "fecha_factura": invoice.fecha_factura and invoice.fecha_factura.isoformat(),
-        "proveedor_id": invoice.proveedor_id,
-        "proveedor": names.get(invoice.proveedor_id),
-        "proveedor_original": originals.get(invoice.id),
-        "pedido": result.order.numero_pedido if result.order else None,
-        "total": None if invoice.total is None else round(float(invoice.total), 2),
-        "flags": result.flags,
-        "cobrado_de_mas": result.cobrado_de_mas,
-        "items": _items(result),
-    }
+def _as_day(value) -> date | None:
+    """A stored day as read (`YYYY-MM-DD` text in SQLite, a date elsewhere) as a date."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value[:10])
+
+
+def _live_of(conn: Connection, names, ids: list[int], marks, window: tuple) -> dict:
+    """The invoices `ids` as they are now, and those newer than the build, that are in the
+    window, without their items. `window`: (first, last, wanted)."""
+    first, last, wanted = window
+    rows = []
+    for start in range(0, len(ids), ID_CHUNK):
+        rows += matches.invoice_rows(conn, [one_of_ids(
+            facturas_ocr.c.id, ids[start:start + ID_CHUNK], conn.dialect.name)], False)
+    rows += matches.invoice_rows(conn, [facturas_ocr.c.id > marks["factura_max"],
+                                        *_window_conditions(first, last, wanted)], False)
+    return {row.id: matches.as_invoice(row, names, None) for row in rows
+            if _in_window(row.fecha_factura, first, last)}
+
+
+def _in_window(day: date | None, first: date | None, last: date | None) -> bool:
+    """_day_conditions in Python: an invoice read by id whose day moved out of the window."""
+    if last is None and first is not None and first <= DATE_MIN:
+        return True
+    return day is not None and (first is None or day >= first) and (last is None or day <= last)
 
 
 # Declaration (docs/architecture.md): /api/invoices builds its envelope from these rows.
