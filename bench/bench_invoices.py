@@ -87,13 +87,15 @@ def main(argv: list[str] | None = None) -> int:
               f"desde el arranque)", flush=True)
         live = start_live_server(server_env(url, False), workers=2, wait=120)
         size, count = answer_size(stored.url)
-        clients = {"almacén": Client(stored.url, API_KEY), "en vivo": Client(live.url, API_KEY)}
-        samples: dict[str, list[float]] = {name: [] for name in clients}
-        for client in clients.values():
-            client.get(path_of(0, args.provider))  # first connections, imports
+        # A connection per request: gunicorn closes one idle for 5 s (keepalive), as the store's
+        # is while the live server works.
+        urls = {"almacén": stored.url, "en vivo": live.url}
+        samples: dict[str, list[float]] = {name: [] for name in urls}
+        for base in urls.values():
+            Client(base, API_KEY).get(path_of(0, args.provider))  # imports, first connections
         for i in range(1, args.requests + 1):
-            for name, client in clients.items():
-                samples[name].append(client.get(path_of(i, args.provider)))
+            for name, base in urls.items():
+                samples[name].append(Client(base, API_KEY).get(path_of(i, args.provider)))
         rss = {"almacén": worker_rss_mb(stored, "VmHWM"), "en vivo": worker_rss_mb(live, "VmHWM")}
     finally:
         stored.stop()
