@@ -40,15 +40,27 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=30, help="uncached requests per endpoint")
     parser.add_argument("--no-optimize", action="store_true", help="dataset without optimize")
     parser.add_argument("--no-pages", action="store_true", help="skip the browser timings")
-    parser.add_argument("--no-during", action="store_true",
-                        help="skip the requests sent while the store is first built")
-    parser.add_argument("--read-only-role", action="store_true",
-                        help="PostgreSQL: serve through a role that may only SELECT the "
-                        "minimarket's tables and own the schema mm_dashboard (RUNBOOK.md, 16)")
-    parser.add_argument("--uncached-only", action="store_true",
-                        help="only the uncached figures and memory (a database as found)")
-    parser.add_argument("--no-floor", action="store_true",
-                        help="skip the database floor (slow on a database as found)")
+    parser.add_argument(
+        "--no-during",
+        action="store_true",
+        help="skip the requests sent while the store is first built",
+    )
+    parser.add_argument(
+        "--read-only-role",
+        action="store_true",
+        help="PostgreSQL: serve through a role that may only SELECT the "
+        "minimarket's tables and own the schema mm_dashboard (RUNBOOK.md, 16)",
+    )
+    parser.add_argument(
+        "--uncached-only",
+        action="store_true",
+        help="only the uncached figures and memory (a database as found)",
+    )
+    parser.add_argument(
+        "--no-floor",
+        action="store_true",
+        help="skip the database floor (slow on a database as found)",
+    )
     parser.add_argument("--load-seconds", type=int, default=6)
     parser.add_argument("--cache-url", default=None, help="redis://… to share the cache")
     parser.add_argument(
@@ -77,14 +89,16 @@ def main(argv=None) -> int:
         "optimized": not args.no_optimize,
         "machine": measure.machine(),
     }
-    results["floor_db"] = ({} if args.no_floor
-                           else measure.database_floor(url, today, args.requests))
-    results["uncached"] = measure.uncached(env, today, args.requests, args.workers,
-                                           during=not args.no_during)
+    results["floor_db"] = {} if args.no_floor else measure.database_floor(url, today, args.requests)
+    results["uncached"] = measure.uncached(
+        env, today, args.requests, args.workers, during=not args.no_during
+    )
     if args.uncached_only:
         uncached = results["uncached"]
-        print(f"RSS pico de workers sin caché: {uncached['worker_peak_rss_mb']} MB; "
-              f"almacén listo a los {uncached['store_ready_seconds']} s")
+        print(
+            f"RSS pico de workers sin caché: {uncached['worker_peak_rss_mb']} MB; "
+            f"almacén listo a los {uncached['store_ready_seconds']} s"
+        )
         save(results)
         return 0
     results["cached"] = measure.cached(env, today, args.workers, args.load_seconds, API_KEY)
@@ -141,41 +155,57 @@ def base_env(url: str, args: argparse.Namespace) -> dict[str, str]:
 def print_table(results: dict) -> None:
     """Print the endpoint table, the throughput table and the pages table."""
     floor, uncached, cached = results["floor_db"], results["uncached"], results["cached"]
-    print(f"\n{results['lines']:,} líneas · {results['db']} · {results['workers']} workers · "
-          f"optimize={'sí' if results['optimized'] else 'no'} · {results['machine']}")
-    head = (f"{'endpoint':28} {'piso BD p50':>11} {'1ª':>8} {'sin caché p50':>13} "
-            f"{'p95':>8} {'×piso':>6} {'caché p50':>9} {'p95':>7}")
+    print(
+        f"\n{results['lines']:,} líneas · {results['db']} · {results['workers']} workers · "
+        f"optimize={'sí' if results['optimized'] else 'no'} · {results['machine']}"
+    )
+    head = (
+        f"{'endpoint':28} {'piso BD p50':>11} {'1ª':>8} {'sin caché p50':>13} "
+        f"{'p95':>8} {'×piso':>6} {'caché p50':>9} {'p95':>7}"
+    )
     print(head)
     print("-" * len(head))
     for name in cases.ENDPOINTS:
         f50 = floor[name]["p50"] if name in floor else float("nan")
         u = uncached["endpoints"][name]
         c = cached["endpoints"][name]
-        print(f"{name:28} {f50:9.1f}ms {u['first']:6.1f}ms {u['p50']:11.1f}ms {u['p95']:6.1f}ms "
-              f"{u['p50'] / max(f50, 0.01):6.1f} {c['p50']:7.2f}ms {c['p95']:5.2f}ms")
+        print(
+            f"{name:28} {f50:9.1f}ms {u['first']:6.1f}ms {u['p50']:11.1f}ms {u['p95']:6.1f}ms "
+            f"{u['p50'] / max(f50, 0.01):6.1f} {c['p50']:7.2f}ms {c['p95']:5.2f}ms"
+        )
     during = uncached.get("during_first_refresh")
     if during:
-        print(f"\nAlmacén de resúmenes listo {uncached['store_ready_seconds']:.1f} s después de "
-              "la primera respuesta; durante su primera construcción (1 solicitud cada uno):")
+        print(
+            f"\nAlmacén de resúmenes listo {uncached['store_ready_seconds']:.1f} s después de "
+            "la primera respuesta; durante su primera construcción (1 solicitud cada uno):"
+        )
         print("  " + ", ".join(f"{name} {ms:.0f} ms" for name, ms in during.items()))
     floor_rps = results["http_floor"]["rps"]
-    print(f"\nPiso HTTP (Flask pelado, mismo gunicorn): {floor_rps:,.0f} req/s, "
-          f"p50 {results['http_floor']['p50']:.2f} ms")
+    print(
+        f"\nPiso HTTP (Flask pelado, mismo gunicorn): {floor_rps:,.0f} req/s, "
+        f"p50 {results['http_floor']['p50']:.2f} ms"
+    )
     for name, rps in cached["throughput"].items():
         print(f"Carga {name:34} {rps:8,.0f} req/s = {100 * rps / floor_rps:5.1f} % del piso HTTP")
     if "scale_out" in results:
         scale = results["scale_out"]
-        print(f"Resumen en caché compartida (Redis): 1 instancia {scale['one']:,.0f} req/s, "
-              f"2 instancias {scale['two']:,.0f} req/s (mismos 2 núcleos)")
+        print(
+            f"Resumen en caché compartida (Redis): 1 instancia {scale['one']:,.0f} req/s, "
+            f"2 instancias {scale['two']:,.0f} req/s (mismos 2 núcleos)"
+        )
     print(f"Primera solicitud tras el arranque: {uncached['first_request']:.1f} ms")
     rss = cached["worker_rss_mb"]
     print(f"RSS de workers tras la carga: {', '.join(f'{v:.0f} MB' for v in rss)}")
     peak = uncached["worker_peak_rss_mb"]
-    print(f"RSS pico de workers sin caché, todos los hilos consultando: "
-          f"{', '.join(f'{v:.0f} MB' for v in peak)} (meta ≤ 250 MB)")
+    print(
+        f"RSS pico de workers sin caché, todos los hilos consultando: "
+        f"{', '.join(f'{v:.0f} MB' for v in peak)} (meta ≤ 250 MB)"
+    )
     for label, timing in results.get("pages", {}).items():
-        print(f"Página {label:34} primera {timing['first']:6.0f} ms · mediana "
-              f"{timing['p50']:6.0f} ms · peor {timing['max']:6.0f} ms")
+        print(
+            f"Página {label:34} primera {timing['first']:6.0f} ms · mediana "
+            f"{timing['p50']:6.0f} ms · peor {timing['max']:6.0f} ms"
+        )
     if "visit" in results:
         from bench import bench_visit
 

@@ -74,15 +74,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     today = load_settings().now().date()
     url = ensure_dataset("sqlite", args.lines, today)
-    os.environ.update({
-        "DASHBOARD_DATABASE_URL": url,
-        "DASHBOARD_API_KEY": API_KEY,
-        "DASHBOARD_RATELIMIT_ENABLED": "false",
-        "DASHBOARD_LOG_LEVEL": "ERROR",
-        "DASHBOARD_CACHE_TTL": "0",
-        "DASHBOARD_REFRESH_MINUTES": "0",
-        "DASHBOARD_STATE_DIR": tempfile.mkdtemp(prefix="mmbench-cpu-"),
-    })
+    os.environ.update(
+        {
+            "DASHBOARD_DATABASE_URL": url,
+            "DASHBOARD_API_KEY": API_KEY,
+            "DASHBOARD_RATELIMIT_ENABLED": "false",
+            "DASHBOARD_LOG_LEVEL": "ERROR",
+            "DASHBOARD_CACHE_TTL": "0",
+            "DASHBOARD_REFRESH_MINUTES": "0",
+            "DASHBOARD_STATE_DIR": tempfile.mkdtemp(prefix="mmbench-cpu-"),
+        }
+    )
     results = measure(args.paths, args.runs)
     print(f"\n{args.lines:,} líneas · sqlite · en proceso, sin caché · {ROOT}")
     print(f"{'ruta':28} {'CPU mín':>9} {'CPU p50':>9} {'reloj p50':>10}")

@@ -87,8 +87,18 @@ def collect(args, database_url: str, log_dir: str) -> dict[str, dict[str, list[f
     per_round = max(args.requests // args.rounds, 1)
     for _ in range(args.rounds):
         for name in APPS:
-            command = [sys.executable, __file__, "--app", name, "--requests", str(per_round),
-                       "--database-url", database_url, "--log-dir", log_dir]
+            command = [
+                sys.executable,
+                __file__,
+                "--app",
+                name,
+                "--requests",
+                str(per_round),
+                "--database-url",
+                database_url,
+                "--log-dir",
+                log_dir,
+            ]
             output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
             for path, values in json.loads(output.splitlines()[-1]).items():
                 samples[name][path] += values

@@ -71,20 +71,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--requests", type=int, default=15)
-    parser.add_argument("--cada-quinta", action="store_true",
-                        help="the demo's density: an invoice for every fifth delivery")
+    parser.add_argument(
+        "--cada-quinta",
+        action="store_true",
+        help="the demo's density: an invoice for every fifth delivery",
+    )
     parser.add_argument("--provider", default=None, help="also a provider filter (text)")
     args = parser.parse_args(argv)
     today = load_settings().now().date()
-    url = ensure_dataset(args.db, args.lines, today, optimized=False,
-                         every_delivery=not args.cada_quinta)
+    url = ensure_dataset(
+        args.db, args.lines, today, optimized=False, every_delivery=not args.cada_quinta
+    )
     started = time.perf_counter()
     stored = start_live_server(server_env(url, True), workers=2, wait=120)
     live = None
     try:
         built = wait_for_summaries(stored)
-        print(f"almacén listo en {built:.1f} s ({time.perf_counter() - started:.1f} s "
-              f"desde el arranque)", flush=True)
+        print(
+            f"almacén listo en {built:.1f} s ({time.perf_counter() - started:.1f} s "
+            f"desde el arranque)",
+            flush=True,
+        )
         live = start_live_server(server_env(url, False), workers=2, wait=120)
         size, count = answer_size(stored.url)
         # A connection per request: gunicorn closes one idle for 5 s (keepalive), as the store's
@@ -102,8 +109,10 @@ def main(argv: list[str] | None = None) -> int:
         if live is not None:
             live.stop()
     density = "una factura cada quinta entrega" if args.cada_quinta else "una factura por entrega"
-    print(f"\n{args.lines:,} líneas · {args.db} tal como se encontró · {density} · "
-          f"2 workers · sin caché · {machine()}")
+    print(
+        f"\n{args.lines:,} líneas · {args.db} tal como se encontró · {density} · "
+        f"2 workers · sin caché · {machine()}"
+    )
     print(f"respuesta por defecto (90 días): {count:,} facturas, {size:.1f} MB")
     print(f"{'camino':10} {'p50':>9} {'p95':>9} {'RSS pico por worker':>22}")
     results = {name: stats(values) for name, values in samples.items()}

@@ -32,27 +32,37 @@ API_KEY = "bench-key-0123456789abcdef"
 SETTINGS = ((64, 256), (64, 0), (8, 0), (4, 0), (2, 0))
 
 
-def measure_setting(env: dict, today, setting: tuple[int, int], requests: int,
-                    skip: tuple[str, ...]) -> dict:
+def measure_setting(
+    env: dict, today, setting: tuple[int, int], requests: int, skip: tuple[str, ...]
+) -> dict:
     """Start a server with one cache setting; return p50 per endpoint, load time, peak RSS."""
     cache_mb, mmap_mb = setting
     server = start_live_server(
-        {**env, "DASHBOARD_SQLITE_CACHE_MB": str(cache_mb),
-         "DASHBOARD_SQLITE_MMAP_MB": str(mmap_mb)},
+        {
+            **env,
+            "DASHBOARD_SQLITE_CACHE_MB": str(cache_mb),
+            "DASHBOARD_SQLITE_MMAP_MB": str(mmap_mb),
+        },
         workers=2,
     )
     try:
         client = measure.Client(server.url, API_KEY)
         p50 = {
             name: statistics.median(client.get(path_of(i)) for i in range(requests))
-            for name, path_of in cases.endpoints(today).items() if name not in skip
+            for name, path_of in cases.endpoints(today).items()
+            if name not in skip
         }
         load_seconds = measure.parallel_load(server, today, API_KEY, skip)
         peak = measure.worker_rss_mb(server, "VmHWM")
     finally:
         server.stop()
-    return {"cache_mb": cache_mb, "mmap_mb": mmap_mb, "p50": p50,
-            "parallel_seconds": load_seconds, "peak_rss_mb": peak}
+    return {
+        "cache_mb": cache_mb,
+        "mmap_mb": mmap_mb,
+        "p50": p50,
+        "parallel_seconds": load_seconds,
+        "peak_rss_mb": peak,
+    }
 
 
 def print_table(rows: list[dict], title: str) -> None:
@@ -62,8 +72,10 @@ def print_table(rows: list[dict], title: str) -> None:
     print("| --- | ---: | ---: | ---: |")
     for row in rows:
         peaks = " / ".join(f"{value:.0f}" for value in row["peak_rss_mb"])
-        print(f"| {row['cache_mb']} MB / {row['mmap_mb']} MB | {sum(row['p50'].values()):,.0f} ms"
-              f" | {row['parallel_seconds']:.1f} s | {peaks} MB |")
+        print(
+            f"| {row['cache_mb']} MB / {row['mmap_mb']} MB | {sum(row['p50'].values()):,.0f} ms"
+            f" | {row['parallel_seconds']:.1f} s | {peaks} MB |"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,23 +84,39 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=5)
     parser.add_argument("--no-optimize", action="store_true", help="la base tal como se encontró")
-    parser.add_argument("--skip", action="append", default=[], choices=cases.ENDPOINTS,
-                        help="no medir este endpoint (repetible)")
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        choices=cases.ENDPOINTS,
+        help="no medir este endpoint (repetible)",
+    )
     args = parser.parse_args(argv)
     today = load_settings().now().date()
     url = ensure_dataset("sqlite", args.lines, today, optimized=not args.no_optimize)
-    env = {"DASHBOARD_DATABASE_URL": url, "DASHBOARD_API_KEY": API_KEY,
-           "DASHBOARD_RATELIMIT_ENABLED": "false", "DASHBOARD_LOG_LEVEL": "WARNING",
-           "DASHBOARD_CACHE_TTL": "0"}
-    rows = [measure_setting(env, today, setting, args.requests, tuple(args.skip))
-            for setting in SETTINGS]
+    env = {
+        "DASHBOARD_DATABASE_URL": url,
+        "DASHBOARD_API_KEY": API_KEY,
+        "DASHBOARD_RATELIMIT_ENABLED": "false",
+        "DASHBOARD_LOG_LEVEL": "WARNING",
+        "DASHBOARD_CACHE_TTL": "0",
+    }
+    rows = [
+        measure_setting(env, today, setting, args.requests, tuple(args.skip))
+        for setting in SETTINGS
+    ]
     state = "sin optimize" if args.no_optimize else "con optimize"
-    print_table(rows, f"{args.lines:,} líneas SQLite · {state} · 2 workers × "
-                f"{load_settings().threads} hilos · sin caché de resultados · {measure.machine()}")
+    print_table(
+        rows,
+        f"{args.lines:,} líneas SQLite · {state} · 2 workers × "
+        f"{load_settings().threads} hilos · sin caché de resultados · {measure.machine()}",
+    )
     results = ROOT / "bench" / "results"
     results.mkdir(exist_ok=True)
-    path = results / f"memory-{args.lines}-{'raw' if args.no_optimize else 'opt'}-"\
+    path = (
+        results / f"memory-{args.lines}-{'raw' if args.no_optimize else 'opt'}-"
         f"{time.strftime('%Y%m%d-%H%M%S')}.json"
+    )
     path.write_text(json.dumps(rows, indent=2, ensure_ascii=False))
     print(f"\nJSON: {path.relative_to(ROOT)}")
     return 0

@@ -54,8 +54,9 @@ return performance.now();
 
 
 # The window height that shows the whole page (the window is taller than its viewport).
-FULL_HEIGHT_JS = ("return document.documentElement.scrollHeight"
-                  " + window.outerHeight - window.innerHeight")
+FULL_HEIGHT_JS = (
+    "return document.documentElement.scrollHeight + window.outerHeight - window.innerHeight"
+)
 
 
 # Pages without charts are complete when this element is there (and nothing is loading).
@@ -69,8 +70,11 @@ def pages(today: date) -> list[tuple[str, str, int]]:
         ("Inicio /", "/", 3),
         ("Proveedores /providers", "/providers", 1),
         ("Análisis /analytics", "/analytics", 9),
-        ("Análisis 30 días + proveedor", f"/analytics?start_date={start}"
-         f"&end_date={today.isoformat()}&proveedor=lacteos", 9),
+        (
+            "Análisis 30 días + proveedor",
+            f"/analytics?start_date={start}&end_date={today.isoformat()}&proveedor=lacteos",
+            9,
+        ),
         ("Qué pedir /compras", "/compras", 0),
         ("Facturas /facturas", "/facturas", 2),
     ]
@@ -108,19 +112,30 @@ def optimized_copy(path: Path) -> Path:
     engine = make_engine(settings, writer=True)
     report = optimize(engine, settings.now())  # the app's zone, as `minimarket-dash optimize`
     engine.dispose()
-    print(f"optimize: {len(report.indexes_created)} índices en {report.seconds:.0f} s",
-          file=sys.stderr)
+    print(
+        f"optimize: {len(report.indexes_created)} índices en {report.seconds:.0f} s",
+        file=sys.stderr,
+    )
     return target
 
 
 def browser() -> webdriver.Chrome:
     """Return headless Chromium with the options the browser tests use."""
     options = Options()
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu",
-                     "--disable-dev-shm-usage", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--no-first-run",
-                     "--disable-quic", "--window-size=1366,900", "--lang=es-AR",
-                     f"--user-data-dir={tempfile.mkdtemp(prefix='mmdash-bench-')}"):
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+        "--window-size=1366,900",
+        "--lang=es-AR",
+        f"--user-data-dir={tempfile.mkdtemp(prefix='mmdash-bench-')}",
+    ):
         options.add_argument(argument)
     options.add_experimental_option("prefs", {"intl.accept_languages": "es-AR,es"})
     return webdriver.Chrome(options=options)
@@ -194,8 +209,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-cache", action="store_true", help="DASHBOARD_CACHE_TTL=0")
     parser.add_argument("--no-optimize", action="store_true", help="sin índices ni resúmenes")
-    parser.add_argument("--screenshots", type=Path, default=None,
-                        help="además guarda capturas de cada página en esta carpeta")
+    parser.add_argument(
+        "--screenshots",
+        type=Path,
+        default=None,
+        help="además guarda capturas de cada página en esta carpeta",
+    )
     args = parser.parse_args(argv)
     today = load_settings().now().date()
     database = seeded_database(args.lines, today)
@@ -216,9 +235,12 @@ def main(argv: list[str] | None = None) -> int:
     cache = "sin caché" if args.no_cache else "caché de resultados 60 s"
     indexes = "sin optimize" if args.no_optimize else "con optimize"
     load = " / ".join(f"{value:.1f}".replace(".", ",") for value in os.getloadavg())
-    print_table(results, f"{args.lines:,} líneas · {indexes} · {args.workers} workers gunicorn · "
-                f"{cache} · {args.runs} cargas por página".replace(",", ".")
-                + f" · carga de la máquina al terminar: {load} ({os.cpu_count()} CPU)")
+    print_table(
+        results,
+        f"{args.lines:,} líneas · {indexes} · {args.workers} workers gunicorn · "
+        f"{cache} · {args.runs} cargas por página".replace(",", ".")
+        + f" · carga de la máquina al terminar: {load} ({os.cpu_count()} CPU)",
+    )
     return 0
 
 

@@ -32,11 +32,18 @@ ROUNDS = 5
 
 def build(mode: str, folder: Path, url: str):
     """Return a test client of an app in `mode`, signed in when there is sign-in."""
-    settings = load_settings({
-        "database_url": url, "auth": mode, "users_file": str(folder / "users.json"),
-        "state_dir": str(folder / "state"), "log_dir": str(folder / f"logs-{mode}"),
-        "ratelimit_enabled": False, "log_level": "WARNING",
-    }, environ={})
+    settings = load_settings(
+        {
+            "database_url": url,
+            "auth": mode,
+            "users_file": str(folder / "users.json"),
+            "state_dir": str(folder / "state"),
+            "log_dir": str(folder / f"logs-{mode}"),
+            "ratelimit_enabled": False,
+            "log_level": "WARNING",
+        },
+        environ={},
+    )
     app = create_app(settings, pages=False)
     app.add_url_rule("/pagina", "pagina", lambda: "ok")
     client = app.test_client()
@@ -45,8 +52,10 @@ def build(mode: str, folder: Path, url: str):
 
         html = client.get("/login").get_data(as_text=True)
         token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-        answer = client.post("/login", data={"username": "ana", "password": PASSWORD,
-                                             "csrf_token": token, "next": "/pagina"})
+        answer = client.post(
+            "/login",
+            data={"username": "ana", "password": PASSWORD, "csrf_token": token, "next": "/pagina"},
+        )
         assert answer.status_code == 303, answer.status_code
     assert client.get("/pagina").status_code == 200
     return client

@@ -63,8 +63,12 @@ def first_visit(base_url: str) -> dict:
         transferred, decoded, requests = driver.execute_script(BYTES_JS)
     finally:
         driver.quit()
-    return {"seconds": seconds, "transferred": transferred, "decoded": decoded,
-            "requests": requests}
+    return {
+        "seconds": seconds,
+        "transferred": transferred,
+        "decoded": decoded,
+        "requests": requests,
+    }
 
 
 def wait_redrawn(driver, timeout: float = 30) -> float:
@@ -119,15 +123,19 @@ def measure(base_url: str, runs: int) -> dict:
 def print_summary(result: dict) -> None:
     """Print the medians beside their targets."""
     visit = result["first_visit"][0]
-    print(f"Primera visita a Inicio, caché del navegador vacía: mediana "
-          f"{result['first_visit_seconds_p50']:.2f} s (meta ≤ 1,0 s); "
-          f"{result['first_visit_bytes'] / 1e6:.2f} MB transferidos (meta ≤ "
-          f"{FIRST_VISIT_BYTES_TARGET / 1e6:.1f} MB), {visit['decoded'] / 1e6:.2f} MB sin "
-          f"comprimir, {visit['requests']} solicitudes")
-    print(f"Análisis, cambiar el proveedor hasta todo redibujado: mediana "
-          f"{result['provider_change_seconds_p50'] * 1000:.0f} ms (meta ≤ 400 ms), "
-          f"{result['callbacks_per_change']:.0f} callbacks por cambio; cada uno: "
-          + ", ".join(f"{s * 1000:.0f} ms/{n}" for s, n in result["provider_change"]))
+    print(
+        f"Primera visita a Inicio, caché del navegador vacía: mediana "
+        f"{result['first_visit_seconds_p50']:.2f} s (meta ≤ 1,0 s); "
+        f"{result['first_visit_bytes'] / 1e6:.2f} MB transferidos (meta ≤ "
+        f"{FIRST_VISIT_BYTES_TARGET / 1e6:.1f} MB), {visit['decoded'] / 1e6:.2f} MB sin "
+        f"comprimir, {visit['requests']} solicitudes"
+    )
+    print(
+        f"Análisis, cambiar el proveedor hasta todo redibujado: mediana "
+        f"{result['provider_change_seconds_p50'] * 1000:.0f} ms (meta ≤ 400 ms), "
+        f"{result['callbacks_per_change']:.0f} callbacks por cambio; cada uno: "
+        + ", ".join(f"{s * 1000:.0f} ms/{n}" for s, n in result["provider_change"])
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -26,21 +26,35 @@ def endpoints(today: date) -> dict[str, Callable[[int], str]]:
         "top-products 30 días+prov.": lambda i: (
             f"/api/top-products?{_range(today, i, 30)}&proveedor={_provider(i)}"
         ),
-        "trends 12 meses": lambda i: f"/api/trends?months=12&proveedor={_provider(i)}"
-        if i % 2 else f"/api/trends?{_range(today, i, 365)}",
+        "trends 12 meses": lambda i: (
+            f"/api/trends?months=12&proveedor={_provider(i)}"
+            if i % 2
+            else f"/api/trends?{_range(today, i, 365)}"
+        ),
         "stock-by-provider": lambda i: f"/api/stock-by-provider?limit={1 + i % 100}",
         "weekly-sales": lambda i: f"/api/weekly-sales?weeks={1 + i % 52}",
         "export top-products.csv": lambda i: f"/api/export/top-products.csv?limit={10 + i % 90}",
-        "reorder (qué pedir)": lambda i: f"/api/reorder?dias={7 + i % 84}"
-        + (f"&proveedor={_provider(i)}" if i % 3 == 0 else ""),
-        "invoices 90 días": lambda i: "/api/invoices" + (
-            f"?tolerancia={i % 6}" if i % 3 == 1
-            else f"?proveedor={_provider(i)}" if i % 3 == 2 else f"?{_range(today, i, 90)}"),
-        "price-changes": lambda i: f"/api/price-changes?meses={1 + i % 12}"
-        + (f"&proveedor={_provider(i)}" if i % 2 else ""),
+        "reorder (qué pedir)": lambda i: (
+            f"/api/reorder?dias={7 + i % 84}" + (f"&proveedor={_provider(i)}" if i % 3 == 0 else "")
+        ),
+        "invoices 90 días": lambda i: (
+            "/api/invoices"
+            + (
+                f"?tolerancia={i % 6}"
+                if i % 3 == 1
+                else f"?proveedor={_provider(i)}"
+                if i % 3 == 2
+                else f"?{_range(today, i, 90)}"
+            )
+        ),
+        "price-changes": lambda i: (
+            f"/api/price-changes?meses={1 + i % 12}"
+            + (f"&proveedor={_provider(i)}" if i % 2 else "")
+        ),
         "low-stock": lambda i: "/api/low-stock",
-        "spending 12 meses": lambda i: "/api/spending"
-        if i % 2 else f"/api/spending?proveedor={_provider(i)}",
+        "spending 12 meses": lambda i: (
+            "/api/spending" if i % 2 else f"/api/spending?proveedor={_provider(i)}"
+        ),
         "spending 30 días": lambda i: f"/api/spending?{_range(today, i, 30)}",
         "today": lambda i: "/api/today",
         "products": lambda i: f"/api/products?q={PRODUCT_TEXTS[i % len(PRODUCT_TEXTS)]}",
@@ -79,6 +93,17 @@ def filters_of(path: str):
     """Return the Filters the API builds from a request path."""
     query = path.partition("?")[2]
     args = dict(part.split("=", 1) for part in query.split("&") if part)
-    names = ("limit", "days", "months", "weeks", "start_date", "end_date", "proveedor", "dias",
-             "solo_hoy", "tolerancia", "meses")
+    names = (
+        "limit",
+        "days",
+        "months",
+        "weeks",
+        "start_date",
+        "end_date",
+        "proveedor",
+        "dias",
+        "solo_hoy",
+        "tolerancia",
+        "meses",
+    )
     return parse_filters(args, names)

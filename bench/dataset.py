@@ -16,8 +16,9 @@ DATA_DIR = Path(__file__).resolve().parent / ".data"
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 
-def ensure_dataset(kind: str, lines: int, today: date, *, optimized: bool = True,
-                   every_delivery: bool = False) -> str:
+def ensure_dataset(
+    kind: str, lines: int, today: date, *, optimized: bool = True, every_delivery: bool = False
+) -> str:
     """Return the URL of a database seeded with `lines` order lines up to `today`;
     `every_delivery`: with an invoice for every delivered order (demo: every fifth)."""
     suffix = ("opt" if optimized else "raw") + ("-fact" if every_delivery else "")
@@ -55,8 +56,9 @@ def _finish_optimize(url: str) -> None:
 def _fill(url: str, lines: int, today: date, optimized: bool, every_delivery: bool) -> None:
     settings = load_settings({"database_url": url})
     engine = make_engine(settings, writer=True)
-    report = seed_database(engine, lines=lines, seed=42, today=today, force=True,
-                           every_delivery=every_delivery)
+    report = seed_database(
+        engine, lines=lines, seed=42, today=today, force=True, every_delivery=every_delivery
+    )
     print(f"  sembrado {lines:,} líneas en {report.seconds:.1f} s")
     if optimized:
         result = optimize(engine, settings.now())

@@ -104,8 +104,13 @@ def uncached(env: dict, today: date, requests: int, workers: int, during: bool =
         peak = worker_rss_mb(server, "VmHWM")
     finally:
         server.stop()
-    return {"first_request": first_request, "endpoints": endpoints, "worker_peak_rss_mb": peak,
-            "during_first_refresh": during, "store_ready_seconds": store_ready}
+    return {
+        "first_request": first_request,
+        "endpoints": endpoints,
+        "worker_peak_rss_mb": peak,
+        "during_first_refresh": during,
+        "store_ready_seconds": store_ready,
+    }
 
 
 def during_first_refresh(server: LiveServer, today: date, api_key: str) -> dict:
@@ -142,8 +147,12 @@ def parallel_load(
     """
     threads = int(server.env.get("DASHBOARD_THREADS", "4"))
     clients = threads * int(server.env["DASHBOARD_WORKERS"])
-    paths = [path_of(i) for i in range(clients)
-             for name, path_of in cases.endpoints(today).items() if name not in skip]
+    paths = [
+        path_of(i)
+        for i in range(clients)
+        for name, path_of in cases.endpoints(today).items()
+        if name not in skip
+    ]
 
     def run(offset: int) -> None:
         client = Client(server.url, api_key)
@@ -245,12 +254,13 @@ def pages(env: dict, today: date, workers: int, runs: int = 5) -> dict:
     finally:
         server.stop()
     return {
-        label: {"first": times[0] * 1000, "p50": statistics.median(times[1:]) * 1000,
-                "max": max(times[1:]) * 1000}
+        label: {
+            "first": times[0] * 1000,
+            "p50": statistics.median(times[1:]) * 1000,
+            "max": max(times[1:]) * 1000,
+        }
         for label, times in measured
     }
-
-
 
 
 def visit(env: dict, workers: int, runs: int = 5) -> dict:

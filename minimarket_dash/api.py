@@ -149,8 +149,9 @@ def trends() -> Response:
     return json_response(data.remember(f"api:trends:{filters.cache_key()}", build))
 
 
-def listing_body(listing: Listing, filters: Filters, encode: Callable[[list], str | bytes],
-                 tag: str = "json") -> str | bytes:
+def listing_body(
+    listing: Listing, filters: Filters, encode: Callable[[list], str | bytes], tag: str = "json"
+) -> str | bytes:
     """Return the listing's rows for filters, encoded (`tag` names the encoding in the cache
     key), from the cache when possible."""
     key = f"api:{tag}:{listing.metric.name}:{filters.cache_key()}"
@@ -178,8 +179,9 @@ class ExportFormat:
 
 
 EXPORT_FORMATS = (
-    ExportFormat("csv", lambda fields, rows, _kinds: csvexport.to_csv(fields, rows),
-                 csvexport.csv_response),
+    ExportFormat(
+        "csv", lambda fields, rows, _kinds: csvexport.to_csv(fields, rows), csvexport.csv_response
+    ),
     # The Excel twin of every CSV: the same rows, typed cells (xlsxexport).
     ExportFormat("xlsx", xlsxexport.to_xlsx, xlsxexport.xlsx_response),
 )
@@ -193,9 +195,12 @@ def export_view(name: str, listing: Listing, export: ExportFormat) -> Callable[[
         filters = request_filters(listing.params)
         parts = csvexport.filter_parts(filters) if listing.params else []
         filename = csvexport.file_name(name, *parts, clock.today(), extension=export.extension)
-        body = listing_body(listing, filters,
-                            lambda rows: export.write(listing.fields, rows, kinds),
-                            tag=export.extension)
+        body = listing_body(
+            listing,
+            filters,
+            lambda rows: export.write(listing.fields, rows, kinds),
+            tag=export.extension,
+        )
         return export.respond(body, filename)
 
     return view
@@ -204,8 +209,12 @@ def export_view(name: str, listing: Listing, export: ExportFormat) -> Callable[[
 def add_listing_exports(name: str, listing: Listing) -> None:
     """Register /export/<name>.csv and .xlsx of a list endpoint."""
     for export in EXPORT_FORMATS:
-        bp.add_url_rule(f"/export/{name}.{export.extension}", f"{export.extension}_{name}",
-                        export_view(name, listing, export), methods=["GET"])
+        bp.add_url_rule(
+            f"/export/{name}.{export.extension}",
+            f"{export.extension}_{name}",
+            export_view(name, listing, export),
+            methods=["GET"],
+        )
 
 
 @bp.get("/reorder")
@@ -239,36 +248,52 @@ def nested_json(name: str, params: tuple[str, ...], build: Callable[[Filters], s
 
 
 def nested_export(
-    export: ExportFormat, name: str, params: tuple[str, ...], fields,
-    rows: Callable[[Filters], list], extra_parts: Callable[[Filters], list[str]] | None = None,
+    export: ExportFormat,
+    name: str,
+    params: tuple[str, ...],
+    fields,
+    rows: Callable[[Filters], list],
+    extra_parts: Callable[[Filters], list[str]] | None = None,
     kinds: dict[str, xlsxexport.Kind] | None = None,
 ) -> Response:
     """Answer a download of an envelope endpoint: `rows` flattened under `fields`, cached;
     `kinds` types the Excel columns (guessed from values and names where not given)."""
     filters = request_filters(params)
-    body = data.remember(f"{export.extension}:{name}:{filters.cache_key()}",
-                         lambda: export.write(fields, rows(filters), kinds))
+    body = data.remember(
+        f"{export.extension}:{name}:{filters.cache_key()}",
+        lambda: export.write(fields, rows(filters), kinds),
+    )
     parts = csvexport.filter_parts(filters) + (extra_parts(filters) if extra_parts else [])
     return export.respond(
-        body, csvexport.file_name(name, *parts, clock.today(), extension=export.extension))
+        body, csvexport.file_name(name, *parts, clock.today(), extension=export.extension)
+    )
 
 
 def add_exports(
-    name: str, params: tuple[str, ...], fields, rows: Callable[[Filters], list],
+    name: str,
+    params: tuple[str, ...],
+    fields,
+    rows: Callable[[Filters], list],
     extra_parts: Callable[[Filters], list[str]] | None = None,
     kinds: dict[str, xlsxexport.Kind] | None = None,
 ) -> None:
     """Register /export/<name>.csv and its Excel twin /export/<name>.xlsx (nested_export)."""
     for export in EXPORT_FORMATS:
+
         def view(export: ExportFormat = export) -> Response:
             return nested_export(export, name, params, fields, rows, extra_parts, kinds)
 
-        bp.add_url_rule(f"/export/{name}.{export.extension}", f"{export.extension}_{name}",
-                        view, methods=["GET"])
+        bp.add_url_rule(
+            f"/export/{name}.{export.extension}",
+            f"{export.extension}_{name}",
+            view,
+            methods=["GET"],
+        )
 
 
-def invoice_answer(tag: str, filters: Filters, build: Callable[[pd.DataFrame], str | bytes],
-                   ready: bool = False):
+def invoice_answer(
+    tag: str, filters: Filters, build: Callable[[pd.DataFrame], str | bytes], ready: bool = False
+):
     """Return an invoices answer (`build` over the checked invoices with their states), cached
     under the filters AND the states: the states are read live from the marks' store on every
     request (one small read), so a state set on one worker or device shows at once everywhere,
@@ -279,11 +304,17 @@ def invoice_answer(tag: str, filters: Filters, build: Callable[[pd.DataFrame], s
 
     def answer():
         if ready:
-            body = data.run_heavy(queries.INVOICE_CHECK, lambda conn, now: invoices_answer(
-                conn, filters, now, invoice_states.state_of(marks), invoice_states.counts))
+            body = data.run_heavy(
+                queries.INVOICE_CHECK,
+                lambda conn, now: invoices_answer(
+                    conn, filters, now, invoice_states.state_of(marks), invoice_states.counts
+                ),
+            )
             if body is not None:
-                return (f'{{"facturas":[{body.facturas}],"proveedores":'
-                        f'{dumps(invoice_report.provider_rows(body.totals))}}}')
+                return (
+                    f'{{"facturas":[{body.facturas}],"proveedores":'
+                    f"{dumps(invoice_report.provider_rows(body.totals))}}}"
+                )
         return build(invoice_states.with_states(invoice_frame(filters), marks))
 
     return data.remember(key, answer)
@@ -293,36 +324,58 @@ def invoice_answer(tag: str, filters: Filters, build: Callable[[pd.DataFrame], s
 def invoices() -> Response:
     """GET /api/invoices: invoices checked against their orders, and totals per provider."""
     filters = request_filters(INVOICE_PARAMS)
-    return json_response(invoice_answer(
-        "api", filters, lambda frame: dumps(invoice_report.invoices_body(frame)), ready=True))
+    return json_response(
+        invoice_answer(
+            "api", filters, lambda frame: dumps(invoice_report.invoices_body(frame)), ready=True
+        )
+    )
 
 
 @bp.get("/price-changes")
 def price_changes() -> Response:
     """GET /api/price-changes: weighted price change per provider, market median, index."""
-    return nested_json("price-changes", PRICE_PARAMS,
-                   lambda f: dumps(invoice_report.price_body(price_report(f))))
+    return nested_json(
+        "price-changes", PRICE_PARAMS, lambda f: dumps(invoice_report.price_body(price_report(f)))
+    )
 
 
 def add_invoice_exports() -> None:
     """Register /export/invoices.csv and .xlsx: rows of /api/invoices with their states."""
     fields = invoice_report.INVOICE_CSV_FIELDS
     for export in EXPORT_FORMATS:
+
         def view(export: ExportFormat = export) -> Response:
             filters = request_filters(INVOICE_PARAMS)
-            body = invoice_answer(export.extension, filters, lambda frame: export.write(
-                fields, invoice_report.invoice_csv_rows(frame), None))
-            return export.respond(body, csvexport.file_name(
-                "invoices", *csvexport.filter_parts(filters), clock.today(),
-                extension=export.extension))
+            body = invoice_answer(
+                export.extension,
+                filters,
+                lambda frame: export.write(fields, invoice_report.invoice_csv_rows(frame), None),
+            )
+            return export.respond(
+                body,
+                csvexport.file_name(
+                    "invoices",
+                    *csvexport.filter_parts(filters),
+                    clock.today(),
+                    extension=export.extension,
+                ),
+            )
 
-        bp.add_url_rule(f"/export/invoices.{export.extension}", f"{export.extension}_invoices",
-                        view, methods=["GET"])
+        bp.add_url_rule(
+            f"/export/invoices.{export.extension}",
+            f"{export.extension}_invoices",
+            view,
+            methods=["GET"],
+        )
 
 
 add_invoice_exports()
-add_exports("price-changes", PRICE_PARAMS, invoice_report.PRICE_CSV_FIELDS,
-            lambda f: invoice_report.price_csv_rows(price_report(f)))
+add_exports(
+    "price-changes",
+    PRICE_PARAMS,
+    invoice_report.PRICE_CSV_FIELDS,
+    lambda f: invoice_report.price_csv_rows(price_report(f)),
+)
 
 
 @bp.get("/openapi.json")
@@ -370,11 +423,21 @@ def reorder_parts(filters: Filters) -> list[str]:
 
 
 # The summary's one flat row (proveedor_top_* columns), and the product rows of /api/reorder.
-add_exports("summary", (), SUMMARY_FIELDS, lambda _filters: [summary_row()],
-            kinds=xlsxexport.field_kinds(queries.SUMMARY.fields))
-add_exports("reorder", REORDER_PARAMS, REORDER_PRODUCT_FIELDS,
-            lambda f: records(data.fetch(queries.REORDER, f), REORDER_PRODUCT_FIELDS),
-            extra_parts=reorder_parts, kinds=xlsxexport.field_kinds(REORDER_PRODUCT))
+add_exports(
+    "summary",
+    (),
+    SUMMARY_FIELDS,
+    lambda _filters: [summary_row()],
+    kinds=xlsxexport.field_kinds(queries.SUMMARY.fields),
+)
+add_exports(
+    "reorder",
+    REORDER_PARAMS,
+    REORDER_PRODUCT_FIELDS,
+    lambda f: records(data.fetch(queries.REORDER, f), REORDER_PRODUCT_FIELDS),
+    extra_parts=reorder_parts,
+    kinds=xlsxexport.field_kinds(REORDER_PRODUCT),
+)
 
 
 def _register_listings() -> None:

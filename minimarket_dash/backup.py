@@ -55,8 +55,10 @@ class BackupReport:
         """Return the one-line Spanish report the CLI prints."""
         size = f"{self.size_bytes:,}".replace(",", ".")
         check = f", integrity_check {self.integrity}" if self.integrity else ""
-        return (f"Copia lista ({self.what}): {self.target} ({size} bytes{check}) "
-                f"en {self.seconds:.1f} s")
+        return (
+            f"Copia lista ({self.what}): {self.target} ({size} bytes{check}) "
+            f"en {self.seconds:.1f} s"
+        )
 
 
 def marks_target(target: Path, extension: str) -> Path:
@@ -104,8 +106,7 @@ def backup_sqlite(database_url: str, target: Path, *, what: str = "base") -> Bac
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
-    return BackupReport(target, target.stat().st_size, time.monotonic() - started, integrity,
-                        what)
+    return BackupReport(target, target.stat().st_size, time.monotonic() - started, integrity, what)
 
 
 def _copy(source: Path, target: Path, *, journal: str) -> None:
@@ -139,8 +140,7 @@ def _check(target: Path) -> str:
 # --- restore (SQLite) -------------------------------------------------------------------------
 
 
-def restore_sqlite(backup_file: Path, target: Path, *, in_use_check: bool = False
-                   ) -> str:
+def restore_sqlite(backup_file: Path, target: Path, *, in_use_check: bool = False) -> str:
     """Put backup_file in place of target keeping target's owner, group, mode and journal mode;
     return the Spanish line to print. in_use_check: refuse while a process has target open."""
     if not backup_file.is_file():
@@ -163,8 +163,10 @@ def restore_sqlite(backup_file: Path, target: Path, *, in_use_check: bool = Fals
     finally:
         staging.unlink(missing_ok=True)
     mode = f"{keep['mode']:o}"
-    return (f"Restaurada {target} desde {backup_file} (dueño {keep['owner']}, permisos {mode}, "
-            f"journal_mode {keep['journal'].lower()})")
+    return (
+        f"Restaurada {target} desde {backup_file} (dueño {keep['owner']}, permisos {mode}, "
+        f"journal_mode {keep['journal'].lower()})"
+    )
 
 
 def _file_traits(target: Path) -> dict:
@@ -184,8 +186,13 @@ def _file_traits(target: Path) -> dict:
         owner = f"{getpwuid(info.st_uid).pw_name}:{getgrgid(info.st_gid).gr_name}"
     except KeyError:
         owner = f"{info.st_uid}:{info.st_gid}"
-    return {"uid": info.st_uid, "gid": info.st_gid, "mode": mode, "journal": journal,
-            "owner": owner}
+    return {
+        "uid": info.st_uid,
+        "gid": info.st_gid,
+        "mode": mode,
+        "journal": journal,
+        "owner": owner,
+    }
 
 
 def _journal_mode(path: Path) -> str:
@@ -208,8 +215,10 @@ def _settle(target: Path, journal: str) -> None:
             if journal == "WAL":
                 busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
                 if busy:
-                    raise BackupError(f"{target} está en uso: detenga la aplicación que escribe "
-                                      "en ella y vuelva a intentar")
+                    raise BackupError(
+                        f"{target} está en uso: detenga la aplicación que escribe "
+                        "en ella y vuelva a intentar"
+                    )
             else:
                 conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # rolls back
         finally:
@@ -229,8 +238,10 @@ def _refuse_if_open(target: Path) -> None:
             continue
         if names & set(links):
             pid = fd_folder.parent.name
-            raise BackupError(f"{target} está abierto por el proceso {pid}: detenga el "
-                              "dashboard (systemctl stop minimarket-dash) y vuelva a intentar")
+            raise BackupError(
+                f"{target} está abierto por el proceso {pid}: detenga el "
+                "dashboard (systemctl stop minimarket-dash) y vuelva a intentar"
+            )
 
 
 def _fsync(path: Path) -> None:
@@ -244,8 +255,13 @@ def _fsync(path: Path) -> None:
 # --- PostgreSQL -------------------------------------------------------------------------------
 
 
-def pg_dump_commands(database_url: str, target: Path, *, files: tuple[Path, Path] | None = None,
-                     with_marks: bool = True) -> list[list[str]]:
+def pg_dump_commands(
+    database_url: str,
+    target: Path,
+    *,
+    files: tuple[Path, Path] | None = None,
+    with_marks: bool = True,
+) -> list[list[str]]:
     """Return the pg_dump commands: the minimarket's tables to target, the marks (schema
     mm_entradas) beside it; never the summaries. No password in them (PGPASSWORD, ~/.pgpass).
     `files`: where each one writes, when not target and its marks sibling."""
@@ -260,8 +276,15 @@ def pg_dump_commands(database_url: str, target: Path, *, files: tuple[Path, Path
         connection.append(f"--username={url.username}")
     connection.append(_database_argument(url))
     common = ["pg_dump", "--format=custom", "--no-owner"]
-    commands = [[*common, f"--exclude-schema={STORE_SCHEMA}", f"--exclude-schema={ENTRIES_SCHEMA}",
-                 f"--file={tables}", *connection]]
+    commands = [
+        [
+            *common,
+            f"--exclude-schema={STORE_SCHEMA}",
+            f"--exclude-schema={ENTRIES_SCHEMA}",
+            f"--file={tables}",
+            *connection,
+        ]
+    ]
     if with_marks:
         commands.append([*common, f"--schema={ENTRIES_SCHEMA}", f"--file={marks}", *connection])
     return commands
@@ -288,11 +311,13 @@ def backup_postgres(settings: Settings, target: Path) -> list[BackupReport]:
         if output.exists():
             raise BackupError(f"{output} ya existe: elija otro nombre (nunca se sobrescribe)")
     if shutil.which("pg_dump") is None:
-        raise BackupError("no se encontró pg_dump: instale el cliente de PostgreSQL "
-                          "(paquete postgresql-client)")
+        raise BackupError(
+            "no se encontró pg_dump: instale el cliente de PostgreSQL (paquete postgresql-client)"
+        )
     partials = tuple(output.with_name(output.name + ".partial") for output in outputs)
-    commands = pg_dump_commands(settings.database_url, target, files=partials,
-                                with_marks=_has_marks_schema(settings))
+    commands = pg_dump_commands(
+        settings.database_url, target, files=partials, with_marks=_has_marks_schema(settings)
+    )
     env = dict(os.environ)
     url = make_url(settings.database_url)
     password = url.password or url.query.get("password")
@@ -301,7 +326,8 @@ def backup_postgres(settings: Settings, target: Path) -> list[BackupReport]:
     reports: list[BackupReport] = []
     try:
         for command, partial, output, what in zip(
-                commands, partials, outputs, ("base", "marcas de los encargados"), strict=False):
+            commands, partials, outputs, ("base", "marcas de los encargados"), strict=False
+        ):
             started = time.monotonic()
             done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
             if done.returncode != 0:
@@ -309,8 +335,9 @@ def backup_postgres(settings: Settings, target: Path) -> list[BackupReport]:
                 raise BackupError(f"pg_dump falló ({what}): {reason}")
             os.chmod(partial, 0o600)
             os.replace(partial, output)
-            reports.append(BackupReport(output, output.stat().st_size,
-                                        time.monotonic() - started, "", what))
+            reports.append(
+                BackupReport(output, output.stat().st_size, time.monotonic() - started, "", what)
+            )
     except BackupError:
         for path in (*partials, *(report.target for report in reports)):
             path.unlink(missing_ok=True)

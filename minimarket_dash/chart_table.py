@@ -25,8 +25,9 @@ KINDS = {"bar": "barras", "scatter": "líneas"}
 
 def _traces(figure: dict) -> list[dict]:
     """Return the traces that draw data (x and y both given)."""
-    return [t for t in figure.get("data") or [] if t.get("x") is not None
-            and t.get("y") is not None]
+    return [
+        t for t in figure.get("data") or [] if t.get("x") is not None and t.get("y") is not None
+    ]
 
 
 def _horizontal(trace: dict) -> bool:
@@ -72,16 +73,16 @@ def table_rows(figure: dict, category: str | None = None) -> tuple[list[str], li
         return [], []
     first = traces[0]
     label_axis = _axis(figure, first, "y" if _horizontal(first) else "x")
-    headers = [category or _title(label_axis) or "Dato",
-               *(_column_name(figure, trace) for trace in traces)]
+    headers = [
+        category or _title(label_axis) or "Dato",
+        *(_column_name(figure, trace) for trace in traces),
+    ]
     labels: dict = {}  # in order of first appearance
     values: list[dict] = []
     for trace in traces:
-        keys, points = ((trace["y"], trace["x"]) if _horizontal(trace)
-                        else (trace["x"], trace["y"]))
+        keys, points = (trace["y"], trace["x"]) if _horizontal(trace) else (trace["x"], trace["y"])
         axis = _value_axis(figure, trace)
-        values.append({key: _format(point, axis) for key, point in zip(keys, points,
-                                                                        strict=False)})
+        values.append({key: _format(point, axis) for key, point in zip(keys, points, strict=False)})
         labels.update(dict.fromkeys(keys))
     rows = [[str(label), *(column.get(label, "–") for column in values)] for label in labels]
     return headers, rows
@@ -111,10 +112,15 @@ def details(graph_id: str, figure: dict, category: str | None = None) -> html.De
         return None
     note = ""
     if len(rows) > ROWS_SHOWN:
-        note = (f"Se muestran las primeras {fmt_int(ROWS_SHOWN)} filas de {fmt_int(len(rows))}; "
-                "la descarga tiene todas.")
+        note = (
+            f"Se muestran las primeras {fmt_int(ROWS_SHOWN)} filas de {fmt_int(len(rows))}; "
+            "la descarga tiene todas."
+        )
     table = {"headers": headers, "rows": rows[:ROWS_SHOWN], "note": note}
-    body = html.Div(className="table-responsive chart-data-body",
-                    **{"data-table": json.dumps(table, ensure_ascii=False)})
-    return html.Details([html.Summary(SUMMARY_LABEL), body], id=f"{graph_id}-datos",
-                        className="chart-data small")
+    body = html.Div(
+        className="table-responsive chart-data-body",
+        **{"data-table": json.dumps(table, ensure_ascii=False)},
+    )
+    return html.Details(
+        [html.Summary(SUMMARY_LABEL), body], id=f"{graph_id}-datos", className="chart-data small"
+    )

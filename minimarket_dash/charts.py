@@ -31,8 +31,13 @@ LABEL_MAX = 22  # longer category names are cut on the axis (the hover shows the
 def _axis(**extra) -> dict:
     # No automargin: it makes plotly draw every chart twice, and drawing is most of a
     # page's time on a phone. Margins are sized from the labels instead (see _margin).
-    return {"fixedrange": True, "gridcolor": "#e6e9ee", "linecolor": "#c9ced6",
-            "zerolinecolor": "#c9ced6", **extra}
+    return {
+        "fixedrange": True,
+        "gridcolor": "#e6e9ee",
+        "linecolor": "#c9ced6",
+        "zerolinecolor": "#c9ced6",
+        **extra,
+    }
 
 
 def _margin(left: int = 48, bottom: int = 28, right: int = 8, top: int = 8) -> dict:
@@ -49,8 +54,13 @@ def layout(height: int = 320, legend: bool = False, **extra) -> dict:
         "height": height,
         "margin": margin,
         "showlegend": legend,
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0,
-                   "traceorder": "normal"},
+        "legend": {
+            "orientation": "h",
+            "yanchor": "bottom",
+            "y": 1.0,
+            "x": 0,
+            "traceorder": "normal",
+        },
         "hoverlabel": {"font": {"family": FONT}},
         "dragmode": False,
         # Transparent: the chart sits on its card, light or dark (assets/50-theme.css).
@@ -76,18 +86,34 @@ def nice_step(peak: float, ticks: int = 4) -> int:
 def counts_axis(fig: Figure, peak: float, axis: str = "yaxis", ticks: int = 4) -> Figure:
     """Label a count axis with whole, round numbers only (no 2,5 pedidos, no 10,67)."""
     settings = fig["layout"].setdefault(axis, _axis())
-    settings.update({"tickformat": ",d", "rangemode": "tozero", "tick0": 0,
-                     "dtick": nice_step(float(peak), ticks)})
+    settings.update(
+        {
+            "tickformat": ",d",
+            "rangemode": "tozero",
+            "tick0": 0,
+            "dtick": nice_step(float(peak), ticks),
+        }
+    )
     return fig
 
 
 def empty_figure(message: str = EMPTY_MESSAGE, height: int = 320) -> Figure:
     """Return a figure that says there is nothing to draw, instead of blank axes."""
-    note = {"text": message, "showarrow": False, "x": 0.5, "y": 0.5, "xref": "paper",
-            "yref": "paper", "font": {"size": 15, "color": "#555"}}
-    return {"data": [], "layout": layout(
-        height, annotations=[note], xaxis=_axis(visible=False), yaxis=_axis(visible=False)
-    )}
+    note = {
+        "text": message,
+        "showarrow": False,
+        "x": 0.5,
+        "y": 0.5,
+        "xref": "paper",
+        "yref": "paper",
+        "font": {"size": 15, "color": "#555"},
+    }
+    return {
+        "data": [],
+        "layout": layout(
+            height, annotations=[note], xaxis=_axis(visible=False), yaxis=_axis(visible=False)
+        ),
+    }
 
 
 def _ints(series) -> list[int]:
@@ -119,7 +145,7 @@ def _two_lines(label: str) -> str:
     cut = cut if cut > 0 else LABEL_MAX
     first, rest = label[:cut].rstrip(), label[cut:].strip()
     if len(rest) > LABEL_MAX:
-        rest = "…" + rest[-(LABEL_MAX - 1):].lstrip()
+        rest = "…" + rest[-(LABEL_MAX - 1) :].lstrip()
     return f"{as_text(first)}<br>{as_text(rest)}"
 
 
@@ -141,14 +167,25 @@ def _hbar(labels: Sequence[str], values: Sequence[int], hover: str, **trace) -> 
     keeps the names as stored, for what a tap does with them.
     """
     labels, values = list(labels), _ints(values)
-    bar = {"type": "bar", "orientation": "h", "x": values, "y": labels, "hovertemplate": hover,
-           "hovertext": [as_text(label) for label in labels], **trace}
+    bar = {
+        "type": "bar",
+        "orientation": "h",
+        "x": values,
+        "y": labels,
+        "hovertemplate": hover,
+        "hovertext": [as_text(label) for label in labels],
+        **trace,
+    }
     ticktext = axis_labels(labels)
     y_axis = _axis(autorange="reversed", type="category", tickvals=labels, ticktext=ticktext)
     lines = [unescape(line) for text in ticktext for line in text.split("<br>")]
     left = 12 + 7 * max((len(line) for line in lines), default=4)
-    fig = {"data": [bar], "layout": layout(
-        max(220, 38 * len(labels) + 40), yaxis=y_axis, margin=_margin(left=left, right=16))}
+    fig = {
+        "data": [bar],
+        "layout": layout(
+            max(220, 38 * len(labels) + 40), yaxis=y_axis, margin=_margin(left=left, right=16)
+        ),
+    }
     peak = max((abs(v) for v in values), default=0)
     # Level value ticks (a slanted «20.000» was cut on phones); three of them when they are long.
     fig["layout"]["xaxis"]["tickangle"] = 0
@@ -211,8 +248,13 @@ def period_ticks(marked: Sequence) -> list[str]:
 def period_axis(marked: Sequence) -> dict:
     """A category axis of periods with level ticks that a phone never cuts (see period_ticks)."""
     labels = [period.label for period in marked]
-    return _axis(type="category", tickvals=labels, ticktext=period_ticks(marked), tickangle=0,
-                 tickfont={"size": PERIOD_TICK_SIZE})
+    return _axis(
+        type="category",
+        tickvals=labels,
+        ticktext=period_ticks(marked),
+        tickangle=0,
+        tickfont={"size": PERIOD_TICK_SIZE},
+    )
 
 
 def partial_marks(marked, color: str = PALETTE[0]) -> tuple[list[str], dict, list[str]]:
@@ -242,19 +284,28 @@ def orders_per_week(
     marker, notes = {"color": PALETTE[0]}, [""] * len(frame)
     if marked:
         x, marker, notes = partial_marks(marked)
-    frame = frame.assign(etiqueta=[week_label(week) + note
-                                   for week, note in zip(frame["semana"], notes, strict=True)])
+    frame = frame.assign(
+        etiqueta=[
+            week_label(week) + note for week, note in zip(frame["semana"], notes, strict=True)
+        ]
+    )
     bar = {
-        "type": "bar", "x": x, "y": _ints(frame["pedidos"]), "marker": marker,
-        "customdata": _customdata(frame.astype({"productos": "int64"}),
-                                  ["etiqueta", "productos"]),
+        "type": "bar",
+        "x": x,
+        "y": _ints(frame["pedidos"]),
+        "marker": marker,
+        "customdata": _customdata(frame.astype({"productos": "int64"}), ["etiqueta", "productos"]),
         "hovertemplate": "%{customdata[0]}<br>Pedidos: %{y:,d}"
-                         "<br>Unidades: %{customdata[1]:,d}<extra></extra>",
+        "<br>Unidades: %{customdata[1]:,d}<extra></extra>",
     }
     # A «(parcial)» label is longer: room below and on the right for its slant.
-    fig = {"data": [bar], "layout": layout(
-        xaxis=_axis(type="category", title={"text": "Semana (desde el lunes)"}),
-        margin=_margin(bottom=84, right=64) if marked else _margin(bottom=64))}
+    fig = {
+        "data": [bar],
+        "layout": layout(
+            xaxis=_axis(type="category", title={"text": "Semana (desde el lunes)"}),
+            margin=_margin(bottom=84, right=64) if marked else _margin(bottom=64),
+        ),
+    }
     return counts_axis(fig, frame["pedidos"].max())
 
 
@@ -268,9 +319,14 @@ def _by_kind(frame: pd.DataFrame, value: str, index: list[str]) -> pd.DataFrame:
 
 def _kind_bars(wide: pd.DataFrame, labels: list[str]) -> list[dict]:
     return [
-        {"type": "bar", "x": labels, "y": _ints(wide[kind]), "name": KIND_LABELS[kind],
-         "marker": {"color": KIND_COLORS[kind]},
-         "hovertemplate": f"%{{x}} · {KIND_LABELS[kind]}: %{{y:,d}}<extra></extra>"}
+        {
+            "type": "bar",
+            "x": labels,
+            "y": _ints(wide[kind]),
+            "name": KIND_LABELS[kind],
+            "marker": {"color": KIND_COLORS[kind]},
+            "hovertemplate": f"%{{x}} · {KIND_LABELS[kind]}: %{{y:,d}}<extra></extra>",
+        }
         for kind in KIND_COLORS
     ]
 
@@ -281,9 +337,15 @@ def movements_per_day(frame: pd.DataFrame, days: Sequence[date] | None = None) -
         return empty_figure()
     index = [d.isoformat() for d in days] if days else sorted(frame["fecha"].unique())
     wide = _by_kind(frame, "movimientos", index)
-    fig = {"data": _kind_bars(wide, [day_label(day) for day in index]), "layout": layout(
-        legend=True, barmode="stack", xaxis=_axis(type="category"),
-        margin=_margin(bottom=50, top=34))}
+    fig = {
+        "data": _kind_bars(wide, [day_label(day) for day in index]),
+        "layout": layout(
+            legend=True,
+            barmode="stack",
+            xaxis=_axis(type="category"),
+            margin=_margin(bottom=50, top=34),
+        ),
+    }
     return counts_axis(fig, wide.sum(axis=1).max())
 
 
@@ -292,8 +354,11 @@ def top_providers(frame: pd.DataFrame) -> Figure:
     if frame.empty:
         return empty_figure()
     return _hbar(
-        frame["nombre"], frame["pedidos"], "%{hovertext}<br>Pedidos: %{x:,d}<extra></extra>",
-        marker={"color": PALETTE[0]}, customdata=_customdata(frame, ["nombre"]),
+        frame["nombre"],
+        frame["pedidos"],
+        "%{hovertext}<br>Pedidos: %{x:,d}<extra></extra>",
+        marker={"color": PALETTE[0]},
+        customdata=_customdata(frame, ["nombre"]),
     )
 
 
@@ -303,10 +368,11 @@ def provider_orders(frame: pd.DataFrame, limit: int = 15) -> Figure:
     if shown.empty:
         return empty_figure()
     return _hbar(
-        shown["nombre"], shown["total_pedidos"],
-        "%{hovertext}<br>Pedidos: %{x:,d}<br>Últimos 30 días: %{customdata[1]:,d}"
-        "<extra></extra>",
-        marker={"color": PALETTE[0]}, customdata=_customdata(shown, ["nombre", "pedidos_mes"]),
+        shown["nombre"],
+        shown["total_pedidos"],
+        "%{hovertext}<br>Pedidos: %{x:,d}<br>Últimos 30 días: %{customdata[1]:,d}<extra></extra>",
+        marker={"color": PALETTE[0]},
+        customdata=_customdata(shown, ["nombre", "pedidos_mes"]),
     )
 
 
@@ -316,12 +382,14 @@ def top_products(frame: pd.DataFrame, limit: int = 10) -> Figure:
     if shown.empty:
         return empty_figure()
     return _hbar(
-        shown["producto"], shown["cantidad_total"],
+        shown["producto"],
+        shown["cantidad_total"],
         "%{hovertext}<br>Unidades: %{x:,d}<br>Pedidos: %{customdata[0]:,d}"
         "<br>Proveedor principal: %{text}<extra></extra>",
         marker={"color": PALETTE[1]},
-        customdata=_customdata(shown.fillna({"proveedor": NO_PROVIDER}),
-                               ["pedidos", "proveedor", "producto"]),
+        customdata=_customdata(
+            shown.fillna({"proveedor": NO_PROVIDER}), ["pedidos", "proveedor", "producto"]
+        ),
         # The provider's name as plotly text, for the hover only (not drawn on the bar).
         text=[as_text(name) for name in shown["proveedor"].fillna(NO_PROVIDER)],
         textposition="none",
@@ -333,19 +401,38 @@ def monthly_orders(frame: pd.DataFrame) -> Figure:
     if frame.empty:
         return empty_figure()
     labels = [month_label(month, short=True) for month in frame["mes"]]
-    orders = {"type": "scatter", "x": labels, "y": _ints(frame["pedidos"]), "name": "Pedidos",
-              "mode": "lines+markers", "line": {"color": PALETTE[0], "width": 3},
-              "hovertemplate": "%{x}<br>Pedidos: %{y:,d}<extra></extra>"}
-    providers = {"type": "scatter", "x": labels, "y": _ints(frame["proveedores_activos"]),
-                 "name": "Proveedores activos", "mode": "lines+markers", "yaxis": "y2",
-                 "line": {"color": PALETTE[1], "dash": "dot"}, "marker": {"symbol": "diamond"},
-                 "hovertemplate": "%{x}<br>Proveedores activos: %{y:,d}<extra></extra>"}
-    fig = {"data": [orders, providers], "layout": layout(
-        legend=True, xaxis=_axis(type="category"), yaxis=_axis(title={"text": "Pedidos"}),
-        yaxis2=_axis(title={"text": "Proveedores"}, overlaying="y", side="right",
-                     showgrid=False),
-        margin=_margin(left=64, right=56, top=34, bottom=64),
-    )}
+    orders = {
+        "type": "scatter",
+        "x": labels,
+        "y": _ints(frame["pedidos"]),
+        "name": "Pedidos",
+        "mode": "lines+markers",
+        "line": {"color": PALETTE[0], "width": 3},
+        "hovertemplate": "%{x}<br>Pedidos: %{y:,d}<extra></extra>",
+    }
+    providers = {
+        "type": "scatter",
+        "x": labels,
+        "y": _ints(frame["proveedores_activos"]),
+        "name": "Proveedores activos",
+        "mode": "lines+markers",
+        "yaxis": "y2",
+        "line": {"color": PALETTE[1], "dash": "dot"},
+        "marker": {"symbol": "diamond"},
+        "hovertemplate": "%{x}<br>Proveedores activos: %{y:,d}<extra></extra>",
+    }
+    fig = {
+        "data": [orders, providers],
+        "layout": layout(
+            legend=True,
+            xaxis=_axis(type="category"),
+            yaxis=_axis(title={"text": "Pedidos"}),
+            yaxis2=_axis(
+                title={"text": "Proveedores"}, overlaying="y", side="right", showgrid=False
+            ),
+            margin=_margin(left=64, right=56, top=34, bottom=64),
+        ),
+    }
     counts_axis(fig, frame["proveedores_activos"].max(), "yaxis2")
     return counts_axis(fig, frame["pedidos"].max())
 
@@ -357,9 +444,15 @@ def monthly_movements(frame: pd.DataFrame) -> Figure:
     months = sorted(frame["mes"].unique())
     wide = _by_kind(frame, "movimientos", months)
     labels = [month_label(month, short=True) for month in months]
-    fig = {"data": _kind_bars(wide, labels), "layout": layout(
-        legend=True, barmode="group", xaxis=_axis(type="category"),
-        margin=_margin(top=34, bottom=64))}
+    fig = {
+        "data": _kind_bars(wide, labels),
+        "layout": layout(
+            legend=True,
+            barmode="group",
+            xaxis=_axis(type="category"),
+            margin=_margin(top=34, bottom=64),
+        ),
+    }
     return counts_axis(fig, wide.max().max())
 
 
@@ -370,7 +463,8 @@ def stock_by_provider(frame: pd.DataFrame, selected: str | None = None) -> Figur
     colors = [PALETTE[3] if value < 0 else PALETTE[2] for value in frame["stock_total"]]
     outline = [3 if name == selected else 0 for name in frame["nombre"]]
     return _hbar(
-        frame["nombre"], frame["stock_total"],
+        frame["nombre"],
+        frame["stock_total"],
         "%{hovertext}<br>Stock neto: %{x:,d} u.<extra></extra>",
         marker={"color": colors, "line": {"color": "#000", "width": outline}},
         customdata=_customdata(frame, ["nombre"]),
@@ -385,22 +479,36 @@ def stock_timeline(frame: pd.DataFrame) -> Figure:
     wide = _by_kind(frame, "productos", days)
     labels = [day_label(day) for day in days]
     lines = [
-        {"type": "scatter", "x": labels, "y": _ints(wide[kind]), "name": KIND_LABELS[kind],
-         "mode": "lines+markers", "line": {"color": KIND_COLORS[kind]},
-         "marker": {"symbol": KIND_SYMBOLS[kind]},
-         "hovertemplate": f"%{{x}} · {KIND_LABELS[kind]}: %{{y:,d}} u.<extra></extra>"}
+        {
+            "type": "scatter",
+            "x": labels,
+            "y": _ints(wide[kind]),
+            "name": KIND_LABELS[kind],
+            "mode": "lines+markers",
+            "line": {"color": KIND_COLORS[kind]},
+            "marker": {"symbol": KIND_SYMBOLS[kind]},
+            "hovertemplate": f"%{{x}} · {KIND_LABELS[kind]}: %{{y:,d}} u.<extra></extra>",
+        }
         for kind in KIND_COLORS
     ]
-    fig = {"data": lines, "layout": layout(
-        legend=True, xaxis=_axis(type="category"), margin=_margin(bottom=50, top=34))}
+    fig = {
+        "data": lines,
+        "layout": layout(
+            legend=True, xaxis=_axis(type="category"), margin=_margin(bottom=50, top=34)
+        ),
+    }
     return counts_axis(fig, wide.abs().max().max())
 
 
 # ---- Issue 17: money, order states, and monthly charts that mark their partial periods.
 
 STATE_ORDER = ("pendiente", "enviado", "entregado", "cancelado")
-STATE_COLORS = {"pendiente": PALETTE[1], "enviado": PALETTE[0], "entregado": PALETTE[2],
-                "cancelado": PALETTE[3]}
+STATE_COLORS = {
+    "pendiente": PALETTE[1],
+    "enviado": PALETTE[0],
+    "entregado": PALETTE[2],
+    "cancelado": PALETTE[3],
+}
 MONEY_AXIS = {"tickprefix": "$ ", "tickformat": "~s", "rangemode": "tozero"}
 
 
@@ -415,19 +523,34 @@ def money_per_period(frame: pd.DataFrame, marked: Sequence) -> Figure:
     keyed = frame.set_index(frame.columns[0]).reindex([p.key for p in marked]).fillna(0)
     labels, marker, notes = partial_marks(marked, PALETTE[2])
     amounts = [float(value) for value in keyed["importe"]]
-    hover = [[f"{label}{note}", fmt_money(amount), fmt_int(orders)]
-             for label, note, amount, orders in zip(labels, notes, amounts, keyed["pedidos"],
-                                                    strict=True)]
-    bar = {"type": "bar", "x": labels, "y": amounts, "marker": marker,
-           "text": [fmt_money(amount, short=True) for amount in amounts],
-           "textposition": "outside", "cliponaxis": False, "customdata": hover,
-           "hovertemplate": "%{customdata[0]}<br>Compras: %{customdata[1]}"
-                            "<br>Pedidos no cancelados: %{customdata[2]}<extra></extra>"}
-    return {"data": [bar], "layout": layout(
-        xaxis=period_axis(marked), yaxis=_axis(**MONEY_AXIS),
-        # Bar texts too small to read (thirteen bars on a phone) are left out; the hover stays.
-        uniformtext={"minsize": 9, "mode": "hide"},
-        margin=_margin(left=64, bottom=PERIOD_AXIS_BOTTOM, top=24, right=40))}
+    hover = [
+        [f"{label}{note}", fmt_money(amount), fmt_int(orders)]
+        for label, note, amount, orders in zip(
+            labels, notes, amounts, keyed["pedidos"], strict=True
+        )
+    ]
+    bar = {
+        "type": "bar",
+        "x": labels,
+        "y": amounts,
+        "marker": marker,
+        "text": [fmt_money(amount, short=True) for amount in amounts],
+        "textposition": "outside",
+        "cliponaxis": False,
+        "customdata": hover,
+        "hovertemplate": "%{customdata[0]}<br>Compras: %{customdata[1]}"
+        "<br>Pedidos no cancelados: %{customdata[2]}<extra></extra>",
+    }
+    return {
+        "data": [bar],
+        "layout": layout(
+            xaxis=period_axis(marked),
+            yaxis=_axis(**MONEY_AXIS),
+            # Bar texts too small to read (thirteen bars on a phone) are left out; the hover stays.
+            uniformtext={"minsize": 9, "mode": "hide"},
+            margin=_margin(left=64, bottom=PERIOD_AXIS_BOTTOM, top=24, right=40),
+        ),
+    }
 
 
 def money_per_provider(frame: pd.DataFrame, limit: int = 10) -> Figure:
@@ -436,15 +559,19 @@ def money_per_provider(frame: pd.DataFrame, limit: int = 10) -> Figure:
     if shown.empty:
         return empty_figure()
     names = list(shown["proveedor"])
-    fig = _hbar(names, [round(float(v)) for v in shown["importe"]],
-                "%{hovertext}<br>Compras: %{customdata[1]}"
-                "<br>Pedidos no cancelados: %{customdata[2]}<extra></extra>",
-                marker={"color": PALETTE[2]},
-                customdata=[[name, fmt_money(float(amount)), fmt_int(orders)]
-                            for name, amount, orders in zip(names, shown["importe"],
-                                                            shown["pedidos"], strict=True)],
-                text=[fmt_money(float(v), short=True) for v in shown["importe"]],
-                textposition="auto")
+    fig = _hbar(
+        names,
+        [round(float(v)) for v in shown["importe"]],
+        "%{hovertext}<br>Compras: %{customdata[1]}"
+        "<br>Pedidos no cancelados: %{customdata[2]}<extra></extra>",
+        marker={"color": PALETTE[2]},
+        customdata=[
+            [name, fmt_money(float(amount)), fmt_int(orders)]
+            for name, amount, orders in zip(names, shown["importe"], shown["pedidos"], strict=True)
+        ],
+        text=[fmt_money(float(v), short=True) for v in shown["importe"]],
+        textposition="auto",
+    )
     fig["layout"]["xaxis"].update({**MONEY_AXIS, "dtick": None})
     return fig
 
@@ -457,7 +584,8 @@ def order_states(frame: pd.DataFrame) -> Figure:
     others = sorted(state for state in counts if state not in STATE_ORDER)
     states = [*STATE_ORDER, *others]
     return _hbar(
-        states, [counts.get(state, 0) for state in states],
+        states,
+        [counts.get(state, 0) for state in states],
         "%{hovertext}: %{x:,d} pedidos<extra></extra>",
         marker={"color": [STATE_COLORS.get(state, "#6c757d") for state in states]},
     )
@@ -473,21 +601,42 @@ def orders_per_period(frame: pd.DataFrame, marked: Sequence) -> Figure:
         return empty_figure()
     keyed = frame.set_index(frame.columns[0]).reindex([p.key for p in marked]).fillna(0)
     labels, marker, notes = partial_marks(marked)
-    orders = {"type": "bar", "x": labels, "y": _ints(keyed["pedidos"]), "name": "Pedidos",
-              "marker": marker, "customdata": notes,
-              "hovertemplate": "%{x}<br>Pedidos: %{y:,d}<extra></extra>"}
+    orders = {
+        "type": "bar",
+        "x": labels,
+        "y": _ints(keyed["pedidos"]),
+        "name": "Pedidos",
+        "marker": marker,
+        "customdata": notes,
+        "hovertemplate": "%{x}<br>Pedidos: %{y:,d}<extra></extra>",
+    }
     data = [orders]
     if "proveedores_activos" in keyed:
-        data.append({"type": "scatter", "x": labels, "y": _ints(keyed["proveedores_activos"]),
-                     "name": "Proveedores con pedidos", "mode": "lines+markers", "yaxis": "y2",
-                     "line": {"color": PALETTE[1], "dash": "dot"},
-                     "marker": {"symbol": "diamond"},
-                     "hovertemplate": "%{x}<br>Proveedores con pedidos: %{y:,d}<extra></extra>"})
-    fig = {"data": data, "layout": layout(
-        legend=True, xaxis=period_axis(marked), yaxis=_axis(title={"text": "Pedidos"}),
-        yaxis2=_axis(title={"text": "Proveedores"}, overlaying="y", side="right",
-                     showgrid=False),
-        margin=_margin(left=64, right=56, top=34, bottom=PERIOD_AXIS_BOTTOM))}
+        data.append(
+            {
+                "type": "scatter",
+                "x": labels,
+                "y": _ints(keyed["proveedores_activos"]),
+                "name": "Proveedores con pedidos",
+                "mode": "lines+markers",
+                "yaxis": "y2",
+                "line": {"color": PALETTE[1], "dash": "dot"},
+                "marker": {"symbol": "diamond"},
+                "hovertemplate": "%{x}<br>Proveedores con pedidos: %{y:,d}<extra></extra>",
+            }
+        )
+    fig = {
+        "data": data,
+        "layout": layout(
+            legend=True,
+            xaxis=period_axis(marked),
+            yaxis=_axis(title={"text": "Pedidos"}),
+            yaxis2=_axis(
+                title={"text": "Proveedores"}, overlaying="y", side="right", showgrid=False
+            ),
+            margin=_margin(left=64, right=56, top=34, bottom=PERIOD_AXIS_BOTTOM),
+        ),
+    }
     if "proveedores_activos" in keyed:
         counts_axis(fig, keyed["proveedores_activos"].max(), "yaxis2")
     return counts_axis(fig, keyed["pedidos"].max())
@@ -502,9 +651,15 @@ def movements_per_period(frame: pd.DataFrame, marked: Sequence) -> Figure:
     bars = _kind_bars(wide, labels)
     for bar in bars:
         bar["marker"]["opacity"] = marker["opacity"]
-    fig = {"data": bars, "layout": layout(
-        legend=True, barmode="group", xaxis=period_axis(marked),
-        margin=_margin(top=34, bottom=PERIOD_AXIS_BOTTOM, right=40))}
+    fig = {
+        "data": bars,
+        "layout": layout(
+            legend=True,
+            barmode="group",
+            xaxis=period_axis(marked),
+            margin=_margin(top=34, bottom=PERIOD_AXIS_BOTTOM, right=40),
+        ),
+    }
     return counts_axis(fig, wide.max().max())
 
 
@@ -519,15 +674,23 @@ def product_prices(frame: pd.DataFrame) -> Figure:
     if frame.empty:
         return empty_figure("Sin compras en 12 meses")
     labels = [month_label(month, short=True) for month in frame["mes"]]
-    line = {"type": "scatter", "x": labels, "y": [float(v) for v in frame["precio"]],
-            "mode": "lines+markers", "line": {"color": PALETTE[0], "width": 3},
-            "customdata": _ints(frame["cantidad"]),
-            "hovertemplate": "%{x}<br>Precio: $ %{y:,.2f}<br>Unidades: %{customdata:,d}"
-                             "<extra></extra>"}
-    return {"data": [line], "layout": layout(
-        xaxis=_month_axis(labels), yaxis=_axis(tickprefix="$ ", tickformat=",.2f",
-                                               rangemode="tozero"),
-        margin=_margin(left=80, bottom=44))}
+    line = {
+        "type": "scatter",
+        "x": labels,
+        "y": [float(v) for v in frame["precio"]],
+        "mode": "lines+markers",
+        "line": {"color": PALETTE[0], "width": 3},
+        "customdata": _ints(frame["cantidad"]),
+        "hovertemplate": "%{x}<br>Precio: $ %{y:,.2f}<br>Unidades: %{customdata:,d}<extra></extra>",
+    }
+    return {
+        "data": [line],
+        "layout": layout(
+            xaxis=_month_axis(labels),
+            yaxis=_axis(tickprefix="$ ", tickformat=",.2f", rangemode="tozero"),
+            margin=_margin(left=80, bottom=44),
+        ),
+    }
 
 
 def product_movements(frame: pd.DataFrame) -> Figure:
@@ -540,6 +703,13 @@ def product_movements(frame: pd.DataFrame) -> Figure:
     bars = _kind_bars(wide, labels)
     for bar in bars:
         bar["hovertemplate"] = bar["hovertemplate"].replace("<extra>", " u.<extra>")
-    fig = {"data": bars, "layout": layout(
-        legend=True, barmode="group", xaxis=_month_axis(labels), margin=_margin(top=34, bottom=44))}
+    fig = {
+        "data": bars,
+        "layout": layout(
+            legend=True,
+            barmode="group",
+            xaxis=_month_axis(labels),
+            margin=_margin(top=34, bottom=44),
+        ),
+    }
     return counts_axis(fig, wide.abs().max().max())

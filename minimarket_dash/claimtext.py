@@ -63,20 +63,46 @@ def claim_lines(items: Sequence[dict], has_order: bool, tolerancia: float) -> li
         billed_qty, billed_price = float(item["cantidad"]), float(item["precio_unitario"])
         ordered_qty, ordered_price = item["cantidad_pedida"], item["precio_pedido"]
         if ordered_qty is None:
-            out.append(ClaimLine(name, NOT_ORDERED, billed_qty, billed_price, None, None,
-                                 round(billed_qty * billed_price, 2)))
+            out.append(
+                ClaimLine(
+                    name,
+                    NOT_ORDERED,
+                    billed_qty,
+                    billed_price,
+                    None,
+                    None,
+                    round(billed_qty * billed_price, 2),
+                )
+            )
             continue
         ordered_qty = float(ordered_qty)
         ordered_price = None if ordered_price is None else float(ordered_price)
         if price_above(billed_price, ordered_price, tolerancia):
-            out.append(ClaimLine(name, PRICE, billed_qty, billed_price, ordered_qty,
-                                 ordered_price,
-                                 round((billed_price - ordered_price) * billed_qty, 2)))
+            out.append(
+                ClaimLine(
+                    name,
+                    PRICE,
+                    billed_qty,
+                    billed_price,
+                    ordered_qty,
+                    ordered_price,
+                    round((billed_price - ordered_price) * billed_qty, 2),
+                )
+            )
         if abs(billed_qty - ordered_qty) > _EPSILON:
             extra_units = max(billed_qty - ordered_qty, 0.0)
             unit = ordered_price if ordered_price is not None else billed_price
-            out.append(ClaimLine(name, QUANTITY, billed_qty, billed_price, ordered_qty,
-                                 ordered_price, round(extra_units * unit, 2)))
+            out.append(
+                ClaimLine(
+                    name,
+                    QUANTITY,
+                    billed_qty,
+                    billed_price,
+                    ordered_qty,
+                    ordered_price,
+                    round(extra_units * unit, 2),
+                )
+            )
     return out
 
 
@@ -92,41 +118,53 @@ def _units(value: float) -> str:
 def _line_text(line: ClaimLine) -> str:
     billed = f"facturaron {_units(line.cantidad)} × {fmt_money(line.precio)}"
     if line.motivo == NOT_ORDERED:
-        return (f"• {line.producto}: {billed}, no estaba en el pedido. "
-                f"{_units(line.cantidad)} × {fmt_money(line.precio)} = {fmt_money(line.importe)}")
+        return (
+            f"• {line.producto}: {billed}, no estaba en el pedido. "
+            f"{_units(line.cantidad)} × {fmt_money(line.precio)} = {fmt_money(line.importe)}"
+        )
     ordered_price = "–" if line.precio_pedido is None else fmt_money(line.precio_pedido)
     ordered = f"pedimos {_units(line.cantidad_pedida)} × {ordered_price}"
     if line.motivo == PRICE:
         difference = fmt_money(line.precio - line.precio_pedido)
-        return (f"• {line.producto}: {billed}; {ordered}. Precio de más {difference} × "
-                f"{_units(line.cantidad)} = {fmt_money(line.importe)}")
+        return (
+            f"• {line.producto}: {billed}; {ordered}. Precio de más {difference} × "
+            f"{_units(line.cantidad)} = {fmt_money(line.importe)}"
+        )
     extra = line.cantidad - line.cantidad_pedida
     if extra <= 0:
-        return (f"• {line.producto}: {billed}; {ordered}. Facturaron menos unidades: "
-                "sin cargo de más")
+        return (
+            f"• {line.producto}: {billed}; {ordered}. Facturaron menos unidades: sin cargo de más"
+        )
     unit = line.precio_pedido if line.precio_pedido is not None else line.precio
-    return (f"• {line.producto}: {billed}; {ordered}. Unidades de más {_units(extra)} × "
-            f"{fmt_money(unit)} = {fmt_money(line.importe)}")
+    return (
+        f"• {line.producto}: {billed}; {ordered}. Unidades de más {_units(extra)} × "
+        f"{fmt_money(unit)} = {fmt_money(line.importe)}"
+    )
 
 
-def claim_text(contacto: str | None, numero: str | None, fecha: date, pedido: str | None,
-               lines: Sequence[ClaimLine]) -> str:
+def claim_text(
+    contacto: str | None,
+    numero: str | None,
+    fecha: date,
+    pedido: str | None,
+    lines: Sequence[ClaimLine],
+) -> str:
     """Write the claim as a message ready to paste in WhatsApp or an e-mail."""
     greeting = f"Hola {contacto.strip()}!" if contacto and contacto.strip() else "Hola!"
     invoice = f"la factura {numero}" if numero else "una factura"
     order = f" (pedido {pedido})" if pedido else ""
-    return "\n".join([
-        greeting,
-        f"Desde {SHOP} les reclamamos por {invoice} del {fmt_date(fecha)}{order}:",
-        *(_line_text(line) for line in lines),
-        f"Total reclamado: {fmt_money(claim_total(lines))}.",
-        "Por favor, envíennos una nota de crédito por ese importe. Gracias!",
-    ])
+    return "\n".join(
+        [
+            greeting,
+            f"Desde {SHOP} les reclamamos por {invoice} del {fmt_date(fecha)}{order}:",
+            *(_line_text(line) for line in lines),
+            f"Total reclamado: {fmt_money(claim_total(lines))}.",
+            "Por favor, envíennos una nota de crédito por ese importe. Gracias!",
+        ]
+    )
 
 
 def claim_subject(numero: str | None, fecha: date) -> str:
     """The e-mail's subject."""
     invoice = f"factura {numero}" if numero else "factura"
     return f"Reclamo de {SHOP} por la {invoice} del {fmt_date(fecha)}"
-
-

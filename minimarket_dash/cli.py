@@ -73,26 +73,44 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.add_argument("--full", action="store_true", help="los reconstruye desde cero")
     commands.add_parser("config", help="muestra la configuración efectiva (sin secretos)")
     backup = commands.add_parser(
-        "backup", help="respalda la base y las marcas de los encargados (SQLite: copia "
-        "consistente; PostgreSQL: pg_dump), sin los resúmenes")
+        "backup",
+        help="respalda la base y las marcas de los encargados (SQLite: copia "
+        "consistente; PostgreSQL: pg_dump), sin los resúmenes",
+    )
     backup.add_argument("--to", type=Path, required=True, metavar="ARCHIVO")
-    backup.add_argument("--print", action="store_true", dest="print_only",
-                        help="PostgreSQL: sólo muestra los pg_dump, sin correrlos")
+    backup.add_argument(
+        "--print",
+        action="store_true",
+        dest="print_only",
+        help="PostgreSQL: sólo muestra los pg_dump, sin correrlos",
+    )
     restore = commands.add_parser(
-        "restore", help="SQLite: pone un respaldo en lugar de la base (o, con --marcas, del "
+        "restore",
+        help="SQLite: pone un respaldo en lugar de la base (o, con --marcas, del "
         "archivo de marcas) con el dueño, los permisos y el journal_mode del actual; "
-        "PostgreSQL: muestra los pg_restore")
+        "PostgreSQL: muestra los pg_restore",
+    )
     restore.add_argument("--from", type=Path, required=True, dest="source", metavar="ARCHIVO")
-    restore.add_argument("--marcas", action="store_true",
-                         help="restaura el archivo de marcas de los encargados (con el "
-                         "dashboard detenido)")
+    restore.add_argument(
+        "--marcas",
+        action="store_true",
+        help="restaura el archivo de marcas de los encargados (con el dashboard detenido)",
+    )
     report = commands.add_parser(
         "report", help="envía por correo el informe de la mañana (o lo muestra con --dry-run)"
     )
-    report.add_argument("--to", type=_addresses, default=None, metavar="A@X,B@Y",
-                        help="destinatarios (por defecto DASHBOARD_REPORT_TO)")
-    report.add_argument("--dry-run", action="store_true",
-                        help="escribe el mensaje (RFC 5322) en la salida en vez de enviarlo")
+    report.add_argument(
+        "--to",
+        type=_addresses,
+        default=None,
+        metavar="A@X,B@Y",
+        help="destinatarios (por defecto DASHBOARD_REPORT_TO)",
+    )
+    report.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="escribe el mensaje (RFC 5322) en la salida en vez de enviarlo",
+    )
     report.add_argument("--database-url", default=None)
     users_cli.add_parser(commands)
     return parser
@@ -214,12 +232,23 @@ def _restore(args) -> int:
 
 
 def _seed(args) -> int:
-    return seed(args.database_url, lines=args.lines, seed_value=args.seed, today=args.today,
-                force=args.force)
+    return seed(
+        args.database_url,
+        lines=args.lines,
+        seed_value=args.seed,
+        today=args.today,
+        force=args.force,
+    )
 
 
-def seed(database_url: str | None, *, lines: int, seed_value: int = 42,
-         today: date | None = None, force: bool = False) -> int:
+def seed(
+    database_url: str | None,
+    *,
+    lines: int,
+    seed_value: int = 42,
+    today: date | None = None,
+    force: bool = False,
+) -> int:
     """Load demo data (`minimarket-dash seed`); print the report; return the exit code."""
     from .db import make_engine
     from .demo import SeedError, seed_database
@@ -228,8 +257,13 @@ def seed(database_url: str | None, *, lines: int, seed_value: int = 42,
     _ensure_sqlite_folder(settings.database_url)
     _narrow_demo_database(settings.database_url)
     try:
-        report = seed_database(make_engine(settings, writer=True), lines=lines, seed=seed_value,
-                               today=today, force=force)
+        report = seed_database(
+            make_engine(settings, writer=True),
+            lines=lines,
+            seed=seed_value,
+            today=today,
+            force=force,
+        )
     except SeedError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 1
@@ -262,8 +296,12 @@ def optimize(database_url: str | None, *, full: bool = False, with_summaries: bo
     settings = load_settings({"database_url": database_url} if database_url else {})
     try:
         with build_lock(settings):
-            report = optimizer.optimize(make_engine(settings, writer=True), settings.now(),
-                                        full=full, with_summaries=with_summaries)
+            report = optimizer.optimize(
+                make_engine(settings, writer=True),
+                settings.now(),
+                full=full,
+                with_summaries=with_summaries,
+            )
     except SQLAlchemyError as exc:
         print(f"Error: no se pudo optimizar la base ({type(exc).__name__}).", file=sys.stderr)
         return 1
@@ -273,8 +311,10 @@ def optimize(database_url: str | None, *, full: bool = False, with_summaries: bo
         _print_summaries(report.current)
     print(f"Listo en {report.seconds:.1f} s")
     if settings.refresh_minutes:
-        print(f"Los resúmenes se actualizan solos cada {settings.refresh_minutes:g} min mientras "
-              "el dashboard corre: optimize sólo hace falta una vez, por los índices.")
+        print(
+            f"Los resúmenes se actualizan solos cada {settings.refresh_minutes:g} min mientras "
+            "el dashboard corre: optimize sólo hace falta una vez, por los índices."
+        )
     return 0
 
 
@@ -289,8 +329,10 @@ def _refresh(args) -> int:
     try:
         outcome = refresh(settings, store_engine(settings), full=True if args.full else None)
     except (SQLAlchemyError, OSError) as exc:
-        print(f"Error: no se pudieron actualizar los resúmenes ({type(exc).__name__}).",
-              file=sys.stderr)
+        print(
+            f"Error: no se pudieron actualizar los resúmenes ({type(exc).__name__}).",
+            file=sys.stderr,
+        )
         return 1
     where = store_file(settings) or "el esquema mm_dashboard de la base"
     print(f"Resúmenes {'reconstruidos' if outcome.full else 'actualizados'} en {where}")
@@ -301,8 +343,10 @@ def _refresh(args) -> int:
 
 
 def _print_summaries(state) -> None:
-    print(f"Resúmenes: meses antes del {state.hasta:%d/%m/%Y}, "
-          f"días antes del {state.hasta_dia:%d/%m/%Y}")
+    print(
+        f"Resúmenes: meses antes del {state.hasta:%d/%m/%Y}, "
+        f"días antes del {state.hasta_dia:%d/%m/%Y}"
+    )
 
 
 def _ensure_sqlite_folder(database_url: str) -> None:

@@ -20,7 +20,9 @@ from .xlsxexport import MIMETYPE as XLSX_MIMETYPE
 from .xlsxexport import frame_to_xlsx, xlsx_name
 
 NAV_ITEMS = (
-    ("Inicio", "/"), ("Proveedores", "/providers"), ("Análisis", "/analytics"),
+    ("Inicio", "/"),
+    ("Proveedores", "/providers"),
+    ("Análisis", "/analytics"),
     ("Qué pedir", "/compras"),  # pages/compras.py («Qué pedir hoy»)
     ("Facturas", "/facturas"),  # pages/facturas.py («Facturas y precios»)
     ("Productos", "/productos"),  # pages/productos.py (search and one product's view)
@@ -33,8 +35,10 @@ DB_ERROR = (
 GRAPH_CONFIG = {"displayModeBar": False, "responsive": True}
 NUMBER_FORMAT = {"locale": {"group": ".", "decimal": ","}, "specifier": ",d"}
 # Pesos in tables, as formatting.fmt_money writes them: $ 1.234.567,89.
-MONEY_FORMAT = {"locale": {"symbol": ["$ ", ""], "group": ".", "decimal": ","},
-                "specifier": "$,.2f"}
+MONEY_FORMAT = {
+    "locale": {"symbol": ["$ ", ""], "group": ".", "decimal": ","},
+    "specifier": "$,.2f",
+}
 
 
 def account_menu(user: str | None, logout_token: str | None) -> list:
@@ -50,10 +54,16 @@ def account_menu(user: str | None, logout_token: str | None) -> list:
             html.Form(
                 [
                     dcc.Input(type="hidden", name="csrf_token", value=logout_token),
-                    html.Button("Salir", type="submit", id="logout-button",
-                                className="btn btn-outline-light btn-sm"),
+                    html.Button(
+                        "Salir",
+                        type="submit",
+                        id="logout-button",
+                        className="btn btn-outline-light btn-sm",
+                    ),
                 ],
-                method="POST", action="/logout", className="d-flex",
+                method="POST",
+                action="/logout",
+                className="d-flex",
             )
         )
     return [html.Div(items, className="d-flex align-items-center ms-lg-auto account-menu")]
@@ -62,8 +72,9 @@ def account_menu(user: str | None, logout_token: str | None) -> list:
 def navbar(user: str | None = None, logout_token: str | None = None) -> dbc.Navbar:
     """Return the top bar with the pages and the account menu (a menu on phones)."""
     links = [
-        dbc.NavItem(dbc.NavLink(label, href=href, active="exact",
-                                id={"type": "nav-link", "href": href}))
+        dbc.NavItem(
+            dbc.NavLink(label, href=href, active="exact", id={"type": "nav-link", "href": href})
+        )
         for label, href in NAV_ITEMS
     ]
     return dbc.Navbar(
@@ -73,13 +84,16 @@ def navbar(user: str | None = None, logout_token: str | None = None) -> dbc.Navb
                 product_search(),
                 theme_toggle(),
                 html.Button(
-                    html.Span(className="navbar-toggler-icon"), id="nav-toggler",
-                    className="navbar-toggler", type="button",
+                    html.Span(className="navbar-toggler-icon"),
+                    id="nav-toggler",
+                    className="navbar-toggler",
+                    type="button",
                     **{"aria-label": "Abrir el menú", "aria-controls": "nav-collapse"},
                 ),
                 dbc.Collapse(
                     [dbc.Nav(links, navbar=True), *account_menu(user, logout_token)],
-                    id="nav-collapse", navbar=True,
+                    id="nav-collapse",
+                    navbar=True,
                 ),
             ],
             fluid="xl",
@@ -95,7 +109,9 @@ def theme_toggle() -> html.Button:
     choice (localStorage "mm-tema") in step with the theme shown."""
     return html.Button(
         html.Span(className="theme-toggle-icon", **{"aria-hidden": "true"}),
-        id="theme-toggle", type="button", className="btn btn-sm btn-outline-light theme-toggle",
+        id="theme-toggle",
+        type="button",
+        className="btn btn-sm btn-outline-light theme-toggle",
         title="Cambiar a modo oscuro",
         **{"aria-label": "Cambiar a modo oscuro", "aria-pressed": "false"},
     )
@@ -106,15 +122,30 @@ def product_search() -> html.Form:
     /productos?q=… (a plain GET form, so it works before any callback answers)."""
     return html.Form(
         [
-            html.Label("Buscar producto por nombre o código de barras", htmlFor="nav-search",
-                       className="visually-hidden"),
-            dcc.Input(id="nav-search", type="search", name="q", debounce=0.25,
-                      placeholder="Buscar producto o código", autoComplete="off",
-                      className="form-control form-control-sm"),
-            html.Div(id="nav-search-results", className="nav-search-results",
-                     **{"aria-live": "polite", "aria-label": "Productos encontrados"}),
+            html.Label(
+                "Buscar producto por nombre o código de barras",
+                htmlFor="nav-search",
+                className="visually-hidden",
+            ),
+            dcc.Input(
+                id="nav-search",
+                type="search",
+                name="q",
+                debounce=0.25,
+                placeholder="Buscar producto o código",
+                autoComplete="off",
+                className="form-control form-control-sm",
+            ),
+            html.Div(
+                id="nav-search-results",
+                className="nav-search-results",
+                **{"aria-live": "polite", "aria-label": "Productos encontrados"},
+            ),
         ],
-        action="/productos", method="GET", role="search", className="nav-search",
+        action="/productos",
+        method="GET",
+        role="search",
+        className="nav-search",
     )
 
 
@@ -125,28 +156,44 @@ def search_suggestions(found) -> list:
     if found.empty:
         return [html.Div("Ningún producto coincide.", className="nav-search-note")]
     return [
-        dcc.Link([html.Span(row.nombre, className="d-block"),
-                  html.Small(" · ".join(filter(None, [row.proveedor, row.codigo_barras])),
-                             className="text-muted")],
-                 href=f"/productos?id={row.producto_id}", className="nav-search-item")
+        dcc.Link(
+            [
+                html.Span(row.nombre, className="d-block"),
+                html.Small(
+                    " · ".join(filter(None, [row.proveedor, row.codigo_barras])),
+                    className="text-muted",
+                ),
+            ],
+            href=f"/productos?id={row.producto_id}",
+            className="nav-search-item",
+        )
         for row in found.itertuples()
     ]
 
 
-def stacked_table(table_id: str, columns: Sequence[tuple[str, str]], rows: list[dict],
-                  numeric: Sequence[str] = ()) -> html.Table:
+def stacked_table(
+    table_id: str, columns: Sequence[tuple[str, str]], rows: list[dict], numeric: Sequence[str] = ()
+) -> html.Table:
     """Return a plain table whose rows stack as «label: value» blocks below 576 px.
 
     Each cell carries its column's header in data-label, which the phone CSS shows before it.
     """
+
     def cell(column_id: str, header: str, value) -> html.Td:
         align = " text-end" if column_id in numeric else ""
         return html.Td(value, className=f"col-{column_id}{align}", **{"data-label": header})
 
-    head = html.Thead(html.Tr([html.Th(header, className="text-end" if cid in numeric else None)
-                               for cid, header in columns]))
-    body = html.Tbody([html.Tr([cell(cid, header, row[cid]) for cid, header in columns])
-                       for row in rows])
+    head = html.Thead(
+        html.Tr(
+            [
+                html.Th(header, className="text-end" if cid in numeric else None)
+                for cid, header in columns
+            ]
+        )
+    )
+    body = html.Tbody(
+        [html.Tr([cell(cid, header, row[cid]) for cid, header in columns]) for row in rows]
+    )
     return html.Table([head, body], id=table_id, className="table table-sm stacked-table mb-0")
 
 
@@ -158,8 +205,13 @@ def date_picker(picker_id: str, value: str | None) -> dcc.DatePickerSingle:
     English browser shows Spanish too. Its `date` is YYYY-MM-DD, like the URL.
     """
     return dcc.DatePickerSingle(
-        id=picker_id, date=value, display_format="DD/MM/YYYY", month_format="MMMM YYYY",
-        first_day_of_week=1, placeholder="dd/mm/aaaa", clearable=True,
+        id=picker_id,
+        date=value,
+        display_format="DD/MM/YYYY",
+        month_format="MMMM YYYY",
+        first_day_of_week=1,
+        placeholder="dd/mm/aaaa",
+        clearable=True,
         className="date-picker w-100",
     )
 
@@ -236,7 +288,9 @@ def notice(messages: Sequence[str]) -> dbc.Alert | None:
         return None
     return dbc.Alert(
         [html.Strong("Filtros del enlace ignorados: "), *[html.Div(m) for m in messages]],
-        color="warning", className="mb-3", dismissable=True,
+        color="warning",
+        className="mb-3",
+        dismissable=True,
     )
 
 
@@ -263,9 +317,12 @@ def help_tip(text: str) -> html.Details:
     also shows the text on hover.
     """
     return html.Details(
-        [html.Summary("?", className="help-tip-toggle", title=text,
-                      **{"aria-label": "¿Qué es esto?"}),
-         html.Div(text, className="help-tip-text small", role="note")],
+        [
+            html.Summary(
+                "?", className="help-tip-toggle", title=text, **{"aria-label": "¿Qué es esto?"}
+            ),
+            html.Div(text, className="help-tip-text small", role="note"),
+        ],
         className="help-tip",
     )
 
@@ -276,18 +333,29 @@ def _titled(title: str, help_text: str | None, **attributes) -> html.Div:
     return html.Div([html.Span(title), *tip], **attributes)
 
 
-def kpi_card(title: str, value: str, note: str | None = None, delta=None,
-             help_text: str | None = None, card_id: str | None = None) -> dbc.Col:
+def kpi_card(
+    title: str,
+    value: str,
+    note: str | None = None,
+    delta=None,
+    help_text: str | None = None,
+    card_id: str | None = None,
+) -> dbc.Col:
     """Return one KPI card: a label (with its help), a big figure, and a change or a note."""
-    body = [_titled(title, help_text, className="kpi-title"),
-            html.Div(value, className="kpi-value")]
+    body = [
+        _titled(title, help_text, className="kpi-title"),
+        html.Div(value, className="kpi-value"),
+    ]
     if delta is not None:
         body.append(delta)
     if note:
         body.append(html.Div(note, className="kpi-note text-muted"))
     extra = {"id": card_id} if card_id else {}
     return dbc.Col(
-        dbc.Card(dbc.CardBody(body), className="kpi-card h-100", **extra), xs=6, md=4, xl=3,
+        dbc.Card(dbc.CardBody(body), className="kpi-card h-100", **extra),
+        xs=6,
+        md=4,
+        xl=3,
         className="mb-3",
     )
 
@@ -298,8 +366,10 @@ def download_button(page: str, name: str, label: str = "CSV", title: str = "") -
     return html.Div(
         [
             html.Button(
-                ["⬇ ", label], id={"type": "dl-btn", "page": page, "name": name},
-                className="btn btn-link btn-sm p-0 download-btn", type="button",
+                ["⬇ ", label],
+                id={"type": "dl-btn", "page": page, "name": name},
+                className="btn btn-link btn-sm p-0 download-btn",
+                type="button",
                 title=f"Descargar {title or name} como CSV",
                 **{"aria-label": f"Descargar {title or name} como CSV"},
             ),
@@ -307,7 +377,8 @@ def download_button(page: str, name: str, label: str = "CSV", title: str = "") -
                 # «CSV de todo» beside «Excel de todo»: the same words, the other format.
                 ["⬇ ", label.replace("CSV", "Excel", 1) if "CSV" in label else "Excel"],
                 id={"type": XLSX_BUTTON, "page": page, "name": name},
-                className="btn btn-link btn-sm p-0 ms-2 download-btn", type="button",
+                className="btn btn-link btn-sm p-0 ms-2 download-btn",
+                type="button",
                 title=f"Descargar {title or name} como Excel",
                 **{"aria-label": f"Descargar {title or name} como Excel"},
             ),
@@ -317,11 +388,20 @@ def download_button(page: str, name: str, label: str = "CSV", title: str = "") -
     )
 
 
-def card(title: str, body, page: str, name: str | None = None, caption: str | None = None,
-         help_text: str | None = None):
+def card(
+    title: str,
+    body,
+    page: str,
+    name: str | None = None,
+    caption: str | None = None,
+    help_text: str | None = None,
+):
     """Return a card with a title (and its help), an optional CSV button and a caption."""
-    header = [html.H2(_titled(title, help_text, className="d-flex align-items-center"),
-                      className="h6 mb-0")]
+    header = [
+        html.H2(
+            _titled(title, help_text, className="d-flex align-items-center"), className="h6 mb-0"
+        )
+    ]
     if name:
         header.append(download_button(page, name, title=title))
     content = [body]
@@ -346,7 +426,8 @@ def graph(graph_id: str, label: str, height: int = 320, content=None) -> html.Di
     box = html.Div(content, id=f"{graph_id}-box", style={"minHeight": f"{height}px"})
     return html.Div(
         dcc.Loading(box, type="default", color="#0072B2", delay_show=150),
-        role="group", **{"aria-label": f"Gráfico: {label}"},
+        role="group",
+        **{"aria-label": f"Gráfico: {label}"},
     )
 
 
@@ -360,11 +441,17 @@ def chart(graph_id: str, figure: dict, category: str | None = None) -> html.Div:
     image role named by a summary, and its data one click away («Ver como tabla», whose first
     column is headed `category`; see chart_table)."""
     drawn = dcc.Graph(id=graph_id, figure=figure, config=GRAPH_CONFIG, className="chart")
-    return html.Div([
-        html.Div(drawn, id=f"{graph_id}-img", role="img",
-                 **{"aria-label": chart_table.summary(figure)}),
-        html.Div(chart_table.details(graph_id, figure, category), id=f"{graph_id}-datos-box"),
-    ])
+    return html.Div(
+        [
+            html.Div(
+                drawn,
+                id=f"{graph_id}-img",
+                role="img",
+                **{"aria-label": chart_table.summary(figure)},
+            ),
+            html.Div(chart_table.details(graph_id, figure, category), id=f"{graph_id}-datos-box"),
+        ]
+    )
 
 
 # ---- Charts that follow a page's URL: drawn once, then redrawn in place.
@@ -405,15 +492,17 @@ def url_chart_stores(url_id: str, page_charts: Sequence[UrlChart]) -> html.Div:
 
 def chart_update(graph_id: str, figure: dict, category: str | None = None) -> tuple:
     """Return the values of chart_update_outputs: the same content as chart(), in place."""
-    return (figure, chart_table.summary(figure),
-            chart_table.details(graph_id, figure, category))
+    return (figure, chart_table.summary(figure), chart_table.details(graph_id, figure, category))
 
 
 def chart_update_outputs(graph_id: str) -> tuple[Output, Output, Output]:
     """Return the outputs that change a drawn chart in place: its figure, the summary that
     names its image, and «Ver como tabla»."""
-    return (Output(graph_id, "figure"), Output(f"{graph_id}-img", "aria-label"),
-            Output(f"{graph_id}-datos-box", "children"))
+    return (
+        Output(graph_id, "figure"),
+        Output(f"{graph_id}-img", "aria-label"),
+        Output(f"{graph_id}-datos-box", "children"),
+    )
 
 
 def charts_following_url(url_id: str, page_charts: Sequence[UrlChart]) -> None:
@@ -435,8 +524,11 @@ def charts_following_url(url_id: str, page_charts: Sequence[UrlChart]) -> None:
     for page_chart in page_charts:
         _draw_callback(page_chart)
 
-    outputs = [output for c in page_charts
-               for output in (*chart_update_outputs(c.graph_id), *c.extra_outputs)]
+    outputs = [
+        output
+        for c in page_charts
+        for output in (*chart_update_outputs(c.graph_id), *c.extra_outputs)
+    ]
 
     @dash.callback(*outputs, Input(update_request(url_id), "data"), prevent_initial_call=True)
     def redraw_charts(search):
@@ -450,8 +542,12 @@ def charts_following_url(url_id: str, page_charts: Sequence[UrlChart]) -> None:
 def _draw_callback(page_chart: UrlChart) -> None:
     graph_id, extra_outputs = page_chart.graph_id, page_chart.extra_outputs
 
-    @dash.callback(chart_output(graph_id), *extra_outputs,
-                   Input(draw_request(graph_id), "data"), prevent_initial_call=True)
+    @dash.callback(
+        chart_output(graph_id),
+        *extra_outputs,
+        Input(draw_request(graph_id), "data"),
+        prevent_initial_call=True,
+    )
     def draw_chart(search):
         figure, category, *extra = page_chart.build(search)
         drawn = chart(graph_id, figure, category)
@@ -459,8 +555,14 @@ def _draw_callback(page_chart: UrlChart) -> None:
 
 
 def graph_card(
-    page: str, name: str, title: str, graph_id: str, caption: str | None = None, content=None,
-    help_text: str | None = None, tap: bool = False,
+    page: str,
+    name: str,
+    title: str,
+    graph_id: str,
+    caption: str | None = None,
+    content=None,
+    help_text: str | None = None,
+    tap: bool = False,
 ):
     """Return a card holding one chart (or its empty box, see graph) and its CSV button.
 
@@ -482,18 +584,29 @@ def tap_panel(graph_id: str) -> html.Div:
     …»: on a phone a finger must be able to read a cut label without changing the page.
     """
     return html.Div(
-        [html.Div(id=f"{graph_id}-tap-text", className="tap-text"),
-         html.Button(id=f"{graph_id}-tap-action", type="button", hidden=True,
-                     className="btn btn-outline-primary btn-sm tap-action")],
-        id=f"{graph_id}-tap", className="tap-panel small", **{"aria-live": "polite"},
+        [
+            html.Div(id=f"{graph_id}-tap-text", className="tap-text"),
+            html.Button(
+                id=f"{graph_id}-tap-action",
+                type="button",
+                hidden=True,
+                className="btn btn-outline-primary btn-sm tap-action",
+            ),
+        ],
+        id=f"{graph_id}-tap",
+        className="tap-panel small",
+        **{"aria-live": "polite"},
     )
 
 
 def tap_outputs(graph_id: str) -> tuple[Output, Output, Output]:
     """Return the outputs a page's tap callback fills: text, button label, button hidden."""
     action = f"{graph_id}-tap-action"
-    return (Output(f"{graph_id}-tap-text", "children"), Output(action, "children"),
-            Output(action, "hidden"))
+    return (
+        Output(f"{graph_id}-tap-text", "children"),
+        Output(action, "children"),
+        Output(action, "hidden"),
+    )
 
 
 NO_TAP = (None, None, True)
@@ -514,8 +627,7 @@ def tapped_point(click: dict | None) -> dict | None:
     return points[0] if points else None
 
 
-def data_table(table_id: str, columns: Sequence[tuple[str, str, bool | str]],
-               page_size: int = 10):
+def data_table(table_id: str, columns: Sequence[tuple[str, str, bool | str]], page_size: int = 10):
     """Return a sortable, filterable DataTable; columns are (id, header, numeric or "money")."""
     return dash_table.DataTable(
         id=table_id,
@@ -527,8 +639,14 @@ def data_table(table_id: str, columns: Sequence[tuple[str, str, bool | str]],
         page_action="native",
         page_size=page_size,
         style_table={"overflowX": "auto", "minWidth": "100%"},
-        style_cell={"fontFamily": FONT, "fontSize": "0.9rem", "padding": "4px 6px",
-                    "textAlign": "left", "whiteSpace": "normal", "height": "auto"},
+        style_cell={
+            "fontFamily": FONT,
+            "fontSize": "0.9rem",
+            "padding": "4px 6px",
+            "textAlign": "left",
+            "whiteSpace": "normal",
+            "height": "auto",
+        },
         style_cell_conditional=[
             {"if": {"column_id": cid}, "textAlign": "right"} for cid, _, num in columns if num
         ],
@@ -537,8 +655,9 @@ def data_table(table_id: str, columns: Sequence[tuple[str, str, bool | str]],
     )
 
 
-def phone_columns(table_id: str, columns: Sequence[tuple[str, str, bool | str]],
-                  fixed: Sequence[str], picked: str) -> html.Div:
+def phone_columns(
+    table_id: str, columns: Sequence[tuple[str, str, bool | str]], fixed: Sequence[str], picked: str
+) -> html.Div:
     """Return the «Ver también» picker of a data_table, shown below 576 px only.
 
     A phone shows the `fixed` columns and the picked one (three in all); the picker offers the
@@ -547,10 +666,18 @@ def phone_columns(table_id: str, columns: Sequence[tuple[str, str, bool | str]],
     picker_id = f"{table_id}-column"
     options = [{"label": name, "value": cid} for cid, name, _ in columns if cid not in fixed]
     return html.Div(
-        [html.Label("Ver también", htmlFor=picker_id, className="form-label small mb-0"),
-         dbc.Select(id=picker_id, options=options, value=picked, size="sm",
-                    className="phone-columns-select")],
-        className="phone-columns d-sm-none", id=f"{table_id}-phone-columns",
+        [
+            html.Label("Ver también", htmlFor=picker_id, className="form-label small mb-0"),
+            dbc.Select(
+                id=picker_id,
+                options=options,
+                value=picked,
+                size="sm",
+                className="phone-columns-select",
+            ),
+        ],
+        className="phone-columns d-sm-none",
+        id=f"{table_id}-phone-columns",
     )
 
 
@@ -570,11 +697,21 @@ def _column(column_id: str, name: str, numeric: bool | str) -> dict:
     # Case-insensitive filters compare as text (`>1000` kept 961): numbers filter as numbers.
     as_number = {"case": "sensitive"}
     if numeric == "money":
-        return {"id": column_id, "name": name, "type": "numeric", "format": MONEY_FORMAT,
-                "filter_options": as_number}
+        return {
+            "id": column_id,
+            "name": name,
+            "type": "numeric",
+            "format": MONEY_FORMAT,
+            "filter_options": as_number,
+        }
     if numeric:
-        return {"id": column_id, "name": name, "type": "numeric", "format": NUMBER_FORMAT,
-                "filter_options": as_number}
+        return {
+            "id": column_id,
+            "name": name,
+            "type": "numeric",
+            "format": NUMBER_FORMAT,
+            "filter_options": as_number,
+        }
     return {"id": column_id, "name": name, "type": "text"}
 
 
@@ -586,8 +723,10 @@ def item_list(items: Sequence[dict], class_name: str) -> html.Ul:
     line) and, for a link at its end, `link` and `href`. A long list costs Dash one component
     instead of six per item.
     """
-    return html.Ul(className=f"{class_name} list-group list-group-flush",
-                   **{"data-items": json.dumps(list(items), ensure_ascii=False)})
+    return html.Ul(
+        className=f"{class_name} list-group list-group-flush",
+        **{"data-items": json.dumps(list(items), ensure_ascii=False)},
+    )
 
 
 def empty_state(message: str = EMPTY_MESSAGE) -> html.Div:
@@ -595,14 +734,14 @@ def empty_state(message: str = EMPTY_MESSAGE) -> html.Div:
     return html.Div(message, className="empty-state text-muted text-center py-3")
 
 
-def name_on_tap(graph_id: str, describe: Callable[[dict], tuple],
-                clear_with: str | None = None) -> None:
+def name_on_tap(
+    graph_id: str, describe: Callable[[dict], tuple], clear_with: str | None = None
+) -> None:
     """Register the callback that fills tap_panel(graph_id) with describe(point) (a tapped()
     tuple) when a bar is tapped; a new search of the page URL `clear_with` empties it in the
     browser (assets/45-charts.js), without a request."""
 
-    @dash.callback(*tap_outputs(graph_id), Input(graph_id, "clickData"),
-                   prevent_initial_call=True)
+    @dash.callback(*tap_outputs(graph_id), Input(graph_id, "clickData"), prevent_initial_call=True)
     def name_tapped_bar(click):
         point = tapped_point(click)
         return NO_TAP if point is None else describe(point)
@@ -610,15 +749,18 @@ def name_on_tap(graph_id: str, describe: Callable[[dict], tuple],
     if clear_with:
         dash.clientside_callback(
             dash.ClientsideFunction("charts", "clearTap"),
-            *(Output(o.component_id, o.component_property, allow_duplicate=True)
-              for o in tap_outputs(graph_id)),
+            *(
+                Output(o.component_id, o.component_property, allow_duplicate=True)
+                for o in tap_outputs(graph_id)
+            ),
             Input(clear_with, "search"),
             prevent_initial_call=True,
         )
 
 
-def filter_on_request(url_id: str, graph_id: str, field: int,
-                      with_provider: Callable[[str | None, str], str]) -> None:
+def filter_on_request(
+    url_id: str, graph_id: str, field: int, with_provider: Callable[[str | None, str], str]
+) -> None:
     """Register the callback of a chart's «Filtrar por …» button (see tap_panel): pressing it
     writes the page URL `with_provider(search, name)`, the name being the tapped bar's
     customdata[field]; a tap alone never filters."""

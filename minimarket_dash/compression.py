@@ -13,8 +13,13 @@ from flask import Flask, Request, Response, request
 from flask_compress import Compress
 
 BUNDLE_PREFIX = "/_dash-component-suites/"
-COMPRESSED_PREFIXES = (BUNDLE_PREFIX, "/assets/", "/api/", "/_dash-update-component",
-                       "/_dash-dependencies")
+COMPRESSED_PREFIXES = (
+    BUNDLE_PREFIX,
+    "/assets/",
+    "/api/",
+    "/_dash-update-component",
+    "/_dash-dependencies",
+)
 IMMUTABLE = "public, max-age=31536000, immutable"
 # Brotli 6 is ~10 % smaller than 4 for plotly.js at about the same CPU; gzip for old clients.
 COMPRESS_CONFIG = {
@@ -51,7 +56,7 @@ def is_fingerprinted_bundle(path: str) -> bool:
     """Tell whether path is a Dash component bundle whose file name carries its version."""
     if not path.startswith(BUNDLE_PREFIX):
         return False
-    return check_fingerprint(path[len(BUNDLE_PREFIX):])[1]
+    return check_fingerprint(path[len(BUNDLE_PREFIX) :])[1]
 
 
 def bundle_key(req: Request) -> str:

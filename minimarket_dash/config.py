@@ -349,9 +349,7 @@ class Settings:
     secret_key: str | None = field(
         default=None, **_spec("DASHBOARD_SECRET_KEY", _parse_secret_key, secret=True)
     )
-    session_hours: int = field(
-        default=12, **_spec("DASHBOARD_SESSION_HOURS", _int_parser(1, 168))
-    )
+    session_hours: int = field(default=12, **_spec("DASHBOARD_SESSION_HOURS", _int_parser(1, 168)))
     auth_proxy_header: str | None = field(
         default=None, **_spec("DASHBOARD_AUTH_PROXY_HEADER", _parse_header_name)
     )
@@ -382,12 +380,8 @@ class Settings:
     smtp_url: str | None = field(
         default=None, **_spec("DASHBOARD_SMTP_URL", _parse_smtp_url, secret=True)
     )
-    report_from: str | None = field(
-        default=None, **_spec("DASHBOARD_REPORT_FROM", _parse_sender)
-    )
-    report_to: tuple[str, ...] = field(
-        default=(), **_spec("DASHBOARD_REPORT_TO", parse_addresses)
-    )
+    report_from: str | None = field(default=None, **_spec("DASHBOARD_REPORT_FROM", _parse_sender))
+    report_to: tuple[str, ...] = field(default=(), **_spec("DASHBOARD_REPORT_TO", parse_addresses))
     public_url: str = field(
         default="http://localhost:8080", **_spec("DASHBOARD_PUBLIC_URL", _parse_public_url)
     )

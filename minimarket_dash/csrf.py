@@ -47,8 +47,7 @@ def bound_token(key: str, mode: str, identity: str) -> str:
 class PageCsrf:
     """Set the cookie on the pages and check the header on callbacks, for one server."""
 
-    def __init__(self, mode: str, key: str | None,
-                 identity: Callable[[], str | None]) -> None:
+    def __init__(self, mode: str, key: str | None, identity: Callable[[], str | None]) -> None:
         self.mode = mode
         self.key = key
         self.identity = identity  # () -> session id / proxy user, None when nobody
@@ -68,8 +67,11 @@ class PageCsrf:
         wanted = request.cookies.get(COOKIE_NAME, "") if self.mode == "none" else self.expected()
         if wanted and given and hmac.compare_digest(given.encode(), wanted.encode()):
             return None
-        log.warning("callback rechazado sin token anti-falsificación válido: usuario=%s ip=%s",
-                    g.get("user") or "-", client_address())
+        log.warning(
+            "callback rechazado sin token anti-falsificación válido: usuario=%s ip=%s",
+            g.get("user") or "-",
+            client_address(),
+        )
         return errors.json_error(403, "csrf_failed", REFUSED_MESSAGE)
 
     def set_cookie(self, response: Response) -> Response:
@@ -79,8 +81,14 @@ class PageCsrf:
         current = request.cookies.get(COOKIE_NAME, "")
         wanted = self.expected() if self.mode != "none" else (current or secrets.token_hex(32))
         if wanted and wanted != current:
-            response.set_cookie(COOKIE_NAME, wanted, httponly=False, samesite="Strict",
-                                secure=request.is_secure, path="/")
+            response.set_cookie(
+                COOKIE_NAME,
+                wanted,
+                httponly=False,
+                samesite="Strict",
+                secure=request.is_secure,
+                path="/",
+            )
         return response
 
 
@@ -89,11 +97,11 @@ def _page_like(response: Response) -> bool:
     if request.path == "/_dash-layout":
         return True
     return response.mimetype == "text/html" and not request.path.startswith(
-        ("/api", "/assets/", "/login"))
+        ("/api", "/assets/", "/login")
+    )
 
 
-def init_app(server: Flask, mode: str, key: str | None,
-             identity: Callable[[], str | None]) -> None:
+def init_app(server: Flask, mode: str, key: str | None, identity: Callable[[], str | None]) -> None:
     """Install the check (after the sign-in gate, whose hook is already registered) and the
     cookie."""
     guard = PageCsrf(mode, key, identity)

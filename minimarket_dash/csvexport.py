@@ -29,8 +29,7 @@ def neutralise(value: object) -> object:
     return value
 
 
-def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]], *, bom: bool = False
-              ) -> str:
+def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]], *, bom: bool = False) -> str:
     """Write a header and rows of cells, quoted only where RFC 4180 needs it; `bom` puts the
     UTF-8 byte order mark first."""
     buffer = io.StringIO()
@@ -42,8 +41,9 @@ def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]], *, bom: b
     return buffer.getvalue()
 
 
-def to_csv(fields: Sequence[str], rows: Iterable[Mapping[str, object]], *, bom: bool = False
-           ) -> str:
+def to_csv(
+    fields: Sequence[str], rows: Iterable[Mapping[str, object]], *, bom: bool = False
+) -> str:
     """Write one row per mapping, its values in the order of `fields` (the API's CSV)."""
     return write_csv(fields, ([row.get(field) for field in fields] for row in rows), bom=bom)
 
@@ -56,8 +56,9 @@ def frame_to_csv(frame: pd.DataFrame, *, bom: bool = True) -> str:
         if pd.api.types.is_datetime64_any_dtype(cells[column]):
             cells[column] = cells[column].astype(str).where(cells[column].notna())
     cells = cells.astype(object).where(cells.notna(), None)
-    return write_csv([str(name) for name in frame.columns],
-                     cells.itertuples(index=False, name=None), bom=bom)
+    return write_csv(
+        [str(name) for name in frame.columns], cells.itertuples(index=False, name=None), bom=bom
+    )
 
 
 def slug(text: str) -> str:

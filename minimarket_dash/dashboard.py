@@ -16,11 +16,14 @@ from .config import app_folder
 from .filters import Filters, clean_proveedor
 from .queries.catalog import search_products
 
-INDEX_STRING = """<!DOCTYPE html>
+INDEX_STRING = (
+    """<!DOCTYPE html>
 <html lang="es-AR">
     <head>
         {%metas%}
-        """ + webapp.HEAD_TAGS + """
+        """
+    + webapp.HEAD_TAGS
+    + """
         <title>{%title%}</title>
         {%favicon%}
         {%css%}
@@ -34,6 +37,7 @@ INDEX_STRING = """<!DOCTYPE html>
         </div>
     </body>
 </html>"""
+)
 
 
 # Dash keeps the pages and their `dash.callback`s in module globals and hands them to the app
@@ -101,10 +105,12 @@ def shell() -> html.Div:
             # Not drawn: makes the browser fetch plotly.js while the page's data is queried,
             # since the charts themselves only appear with their figures (in Inicio's layout
             # response, or from the callbacks of the other pages).
-            dcc.Graph(id="plotly-preload", style={"display": "none"},
-                      config={"displayModeBar": False}),
-            dbc.Container(dash.page_container, fluid="xl", className="page py-3", id="main",
-                          tag="main"),
+            dcc.Graph(
+                id="plotly-preload", style={"display": "none"}, config={"displayModeBar": False}
+            ),
+            dbc.Container(
+                dash.page_container, fluid="xl", className="page py-3", id="main", tag="main"
+            ),
             html.Footer(
                 "Mini Market · datos de pedidos, proveedores y stock",
                 className="text-muted small text-center py-3",
@@ -145,7 +151,8 @@ def _shell_callbacks(app: dash.Dash) -> None:
             return []
         try:
             found = data.run_query(
-                "products", lambda conn, now: search_products(conn, text, SUGGESTIONS))
+                "products", lambda conn, now: search_products(conn, text, SUGGESTIONS)
+            )
         except data.DatabaseUnavailable:
             found = None
         return search_suggestions(found)

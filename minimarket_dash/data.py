@@ -28,6 +28,7 @@ T = TypeVar("T")
 
 REDIS_CACHE_OPTIONS = {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
 
+
 class DatabaseUnavailable(RuntimeError):
     """The database could not answer; the cause is logged, never shown to clients."""
 
@@ -49,9 +50,7 @@ def init_app(server: Flask) -> None:
     engine = make_engine(settings)
     flask_cache = Cache(config=_cache_config(settings))
     flask_cache.init_app(server)
-    cache = ResilientCache(
-        flask_cache, timeout=settings.cache_ttl, shared=bool(settings.cache_url)
-    )
+    cache = ResilientCache(flask_cache, timeout=settings.cache_ttl, shared=bool(settings.cache_url))
     path = sqlite_path(settings.database_url)
     watch = FileWatch(path.resolve()) if path is not None else None
     state = DataState(engine=engine, settings=settings, missing=None, cache=cache, watch=watch)
@@ -101,9 +100,12 @@ def check_schema(state: DataState) -> list[str] | None:
         from .masking import mask_url
         from .startup import database_reason
 
-        log.error("base de datos inaccesible (DASHBOARD_DATABASE_URL=%s): %s; /health responde "
-                  "503 hasta que vuelva", mask_url(state.settings.database_url),
-                  database_reason(exc)[0])
+        log.error(
+            "base de datos inaccesible (DASHBOARD_DATABASE_URL=%s): %s; /health responde "
+            "503 hasta que vuelva",
+            mask_url(state.settings.database_url),
+            database_reason(exc)[0],
+        )
         return None
     if missing:
         log.error("faltan tablas o columnas en la base: %s", ", ".join(missing))

@@ -244,8 +244,8 @@ def _sqlite_engine(settings: Settings, *, writer: bool) -> Engine:
 
 def sqlite_pragmas(settings: Settings, *, writer: bool) -> tuple[tuple[str, str], ...]:
     """Return the (name, value) PRAGMAs every SQLite connection of these settings runs."""
-    mode = (("journal_mode", "WAL"), ("synchronous", "NORMAL")) if writer else (
-        ("query_only", "ON"),
+    mode = (
+        (("journal_mode", "WAL"), ("synchronous", "NORMAL")) if writer else (("query_only", "ON"),)
     )
     return (
         ("busy_timeout", "5000"),

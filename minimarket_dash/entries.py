@@ -148,13 +148,15 @@ def entries_engine(settings: Settings) -> Engine:
         return make_engine(settings, writer=True)
     path = entries_file(settings)
     if path is None:  # an in-memory database: marks live as long as the process
-        engine = create_engine("sqlite://", poolclass=StaticPool,
-                               connect_args={"check_same_thread": False})
+        engine = create_engine(
+            "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
+        )
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
         _create_private(path)
-        engine = create_engine(f"sqlite:///{path}", connect_args={
-            "timeout": 10, "check_same_thread": False})
+        engine = create_engine(
+            f"sqlite:///{path}", connect_args={"timeout": 10, "check_same_thread": False}
+        )
     engine = engine.execution_options(schema_translate_map={ENTRIES_SCHEMA: None})
 
     @event.listens_for(engine, "connect")
@@ -215,8 +217,11 @@ class EntriesStore:
             try:
                 _create_tables(self.engine)
             except SQLAlchemyError as exc:
-                log.error("no se pudo preparar el almacén de marcas (%s): %s",
-                          ENTRIES_SCHEMA, type(exc).__name__)
+                log.error(
+                    "no se pudo preparar el almacén de marcas (%s): %s",
+                    ENTRIES_SCHEMA,
+                    type(exc).__name__,
+                )
                 raise EntriesUnavailable(ENTRIES_SCHEMA) from exc
             self._ready = True
 
@@ -252,11 +257,23 @@ class EntriesStore:
                 if text is None:
                     conn.execute(delete(mm_marcas).where(key))
                 else:
-                    conn.execute(_upsert(conn.dialect.name, {
-                        "tipo": tipo, "clave": clave, "valor": text, "usuario": usuario,
-                        "cuando": when}))
-                conn.execute(insert(mm_historial).values(
-                    tipo=tipo, clave=clave, valor=text, usuario=usuario, cuando=when))
+                    conn.execute(
+                        _upsert(
+                            conn.dialect.name,
+                            {
+                                "tipo": tipo,
+                                "clave": clave,
+                                "valor": text,
+                                "usuario": usuario,
+                                "cuando": when,
+                            },
+                        )
+                    )
+                conn.execute(
+                    insert(mm_historial).values(
+                        tipo=tipo, clave=clave, valor=text, usuario=usuario, cuando=when
+                    )
+                )
         except SQLAlchemyError as exc:
             raise self._unavailable("guardar", exc) from exc
         return None if valor is None else Mark(tipo, clave, json.loads(text), usuario, when)
@@ -288,7 +305,8 @@ def _create_tables(engine: Engine) -> None:
         try:
             with engine.begin() as conn:
                 if conn.dialect.name == "postgresql" and not inspect(conn).has_schema(
-                        ENTRIES_SCHEMA):
+                    ENTRIES_SCHEMA
+                ):
                     conn.exec_driver_sql(f"CREATE SCHEMA IF NOT EXISTS {ENTRIES_SCHEMA}")
                 for table in ENTRY_TABLES:
                     conn.execute(CreateTable(table, if_not_exists=True))
@@ -309,7 +327,8 @@ def _upsert(dialect: str, row: dict):
     statement = insert_of(mm_marcas).values(**row)
     return statement.on_conflict_do_update(
         index_elements=["tipo", "clave"],
-        set_={name: statement.excluded[name] for name in ("valor", "usuario", "cuando")})
+        set_={name: statement.excluded[name] for name in ("valor", "usuario", "cuando")},
+    )
 
 
 def _dumps(valor: dict[str, Any]) -> str:
@@ -331,9 +350,12 @@ def init_app(server: Flask) -> None:
     try:
         engine = entries_engine(settings)
     except OSError as exc:
-        log.error("no se pudo crear el archivo de marcas en DASHBOARD_STATE_DIR=%s (%s): las "
-                  "marcas de los encargados no se pueden leer ni guardar",
-                  settings.state_dir, exc.strerror or type(exc).__name__)
+        log.error(
+            "no se pudo crear el archivo de marcas en DASHBOARD_STATE_DIR=%s (%s): las "
+            "marcas de los encargados no se pueden leer ni guardar",
+            settings.state_dir,
+            exc.strerror or type(exc).__name__,
+        )
         engine = None
     server.extensions["minimarket_entries"] = EntriesStore(engine, settings.now)
 

@@ -40,8 +40,10 @@ PAGE_TITLES = {
     404: ("Página no encontrada", "La página que buscás no existe o cambió de dirección."),
     405: ("Acción no permitida", "Esta dirección no admite ese tipo de solicitud."),
     413: ("Solicitud demasiado grande", "Los datos enviados superan el tamaño permitido."),
-    429: ("Demasiadas solicitudes", "Hay muchas consultas en curso. Esperá unos segundos y "
-          "volvé a intentar."),
+    429: (
+        "Demasiadas solicitudes",
+        "Hay muchas consultas en curso. Esperá unos segundos y volvé a intentar.",
+    ),
     500: ("Algo salió mal", "Ocurrió un error inesperado. Probá de nuevo en unos minutos."),
     503: ("Servicio no disponible", "Los datos no están disponibles. Probá más tarde."),
 }
@@ -129,8 +131,11 @@ def handle_entries(exc: EntriesUnavailable) -> Response:
     log.warning("almacén de marcas no disponible en %s", request.path)
     if not wants_json(request.path):
         return error_page(503)
-    return json_error(503, "entries_unavailable",
-                      "No se pueden leer ni guardar las marcas ahora; probá de nuevo en un rato.")
+    return json_error(
+        503,
+        "entries_unavailable",
+        "No se pueden leer ni guardar las marcas ahora; probá de nuevo en un rato.",
+    )
 
 
 def handle_unexpected(exc: Exception) -> Response:

@@ -134,6 +134,8 @@ def parse_bool(name: str, raw: str | None) -> bool:
     if text in _FALSE_WORDS:
         return False
     raise ParamError(name, f"El parámetro '{name}' debe ser true o false.")
+
+
 def parse_decimal(name: str, raw: str | None) -> float:
     """Parse a decimal parameter (`2`, `2.5` or `2,5`) and clamp it; 400 when not a number."""
     default, minimum, maximum = NUMBER_RANGES[name]
@@ -161,8 +163,9 @@ def parse_date(name: str, raw: str | None) -> date | None:
         ) from None
     if not DATE_MIN <= value <= DATE_MAX:
         raise DateOutOfRange(
-            name, f"El parámetro '{name}' debe ser una fecha entre {DATE_MIN.isoformat()} y "
-            f"{DATE_MAX.isoformat()}."
+            name,
+            f"El parámetro '{name}' debe ser una fecha entre {DATE_MIN.isoformat()} y "
+            f"{DATE_MAX.isoformat()}.",
         )
     return value
 
@@ -225,8 +228,9 @@ def _parse_one(name: str, raw: str | None, notices: list[str] | None):
         return parse_decimal(name, raw)
     if name in _DATE_LABELS:
         # A page's control or link may leave a field empty: that is "no date", not an error.
-        return parse_date(name, raw) if raw is not None and (raw.strip() or notices is None) \
-            else None
+        return (
+            parse_date(name, raw) if raw is not None and (raw.strip() or notices is None) else None
+        )
     if name in BOOL_PARAMS:
         return parse_bool(name, raw)
     cleaned = clean_proveedor(raw)
@@ -238,11 +242,14 @@ def _parse_one(name: str, raw: str | None, notices: list[str] | None):
 def _ignored(name: str, raw: str, exc: ParamError) -> str:
     """The notice of a value the lenient policy ignored."""
     if isinstance(exc, DateOutOfRange):
-        return (f"Se ignoró la fecha «{_DATE_LABELS[name]}» del enlace ({raw[:20]}): está fuera "
-                f"de lo admitido ({DATE_MIN:%d/%m/%Y} a {DATE_MAX:%d/%m/%Y}).")
+        return (
+            f"Se ignoró la fecha «{_DATE_LABELS[name]}» del enlace ({raw[:20]}): está fuera "
+            f"de lo admitido ({DATE_MIN:%d/%m/%Y} a {DATE_MAX:%d/%m/%Y})."
+        )
     if name in _DATE_LABELS:
-        return (f"Se ignoró la fecha «{_DATE_LABELS[name]}» del enlace ({raw[:20]}): "
-                "no es AAAA-MM-DD.")
+        return (
+            f"Se ignoró la fecha «{_DATE_LABELS[name]}» del enlace ({raw[:20]}): no es AAAA-MM-DD."
+        )
     if name in BOOL_PARAMS:
         return f"Se ignoró «{name}» del enlace: usá true o false."
     return f"Se ignoró «{name}» del enlace ({raw[:20]}): no es un número."

@@ -7,8 +7,18 @@ import re
 from datetime import date, datetime, timedelta
 
 MONTHS = (
-    "enero", "febrero", "marzo", "abril", "mayo", "junio",
-    "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
 )
 MONTHS_SHORT = tuple(name[:3] for name in MONTHS)
 WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
@@ -70,9 +80,10 @@ def numeric_filter_query(query: str | None, numeric_columns) -> str | None:
         column = _CLAUSE_COLUMN.search(clause)
         if column and column.group(1) in numeric_columns:
             # The table files a typed value that is not a plain number under `s=` (text).
-            value = re.sub(r"^\s*s=\s*(?=[\d.,]+\s*$)", " = ", clause[column.end():])
-            clauses[index] = clause[:column.end()] + _AR_NUMBER.sub(
-                lambda match: plain_number(match.group(1)), value)
+            value = re.sub(r"^\s*s=\s*(?=[\d.,]+\s*$)", " = ", clause[column.end() :])
+            clauses[index] = clause[: column.end()] + _AR_NUMBER.sub(
+                lambda match: plain_number(match.group(1)), value
+            )
     return " && ".join(clauses)
 
 

@@ -37,8 +37,12 @@ def _load():
             sys.exit(2)
         print("Se conserva la configuración anterior (recarga rechazada).", file=sys.stderr)
         running = load_settings()
-        logs.log_once(running, logging.ERROR, "minimarket_dash.gunicorn",
-                      f"recarga rechazada, se conserva la configuración anterior: {exc}")
+        logs.log_once(
+            running,
+            logging.ERROR,
+            "minimarket_dash.gunicorn",
+            f"recarga rechazada, se conserva la configuración anterior: {exc}",
+        )
         return running
     for warning in warnings:
         print(f"Aviso: {warning}", file=sys.stderr)

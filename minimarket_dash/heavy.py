@@ -35,7 +35,8 @@ from .limits import client_address
 
 HEAVY_ENDPOINTS = ("invoices", "reorder", "price-changes")
 HEAVY_PATH_RE = re.compile(
-    r"/api/(?:export/)?(?:" + "|".join(map(re.escape, HEAVY_ENDPOINTS)) + r")(?:\.(?:csv|xlsx))?")
+    r"/api/(?:export/)?(?:" + "|".join(map(re.escape, HEAVY_ENDPOINTS)) + r")(?:\.(?:csv|xlsx))?"
+)
 PER_KEY = 2  # heavy API requests of one key at once, per worker
 PER_USER = 3  # heavy computations of one person's pages at once (a page loads up to three)
 RETRY_AFTER_SECONDS = 5

@@ -24,34 +24,62 @@ def change_bars(report: PriceReport, selected: str | None = None) -> Figure:
     values = [p.cambio_pct for p in ranked]
     colors = [PALETTE[3] if (p.diferencia_pp or 0) > 0 else PALETTE[0] for p in ranked]
     bar = {
-        "type": "bar", "orientation": "h", "x": values, "y": names,
-        "marker": {"color": colors, "line": {"width": [3 if n == selected else 0 for n in names],
-                                             "color": "#000"}},
-        "customdata": [[p.proveedor, fmt_number(p.cambio_pct, 1),
-                        fmt_number(p.diferencia_pp or 0, 1)] for p in ranked],
+        "type": "bar",
+        "orientation": "h",
+        "x": values,
+        "y": names,
+        "marker": {
+            "color": colors,
+            "line": {"width": [3 if n == selected else 0 for n in names], "color": "#000"},
+        },
+        "customdata": [
+            [p.proveedor, fmt_number(p.cambio_pct, 1), fmt_number(p.diferencia_pp or 0, 1)]
+            for p in ranked
+        ],
         # The name as plotly text (never markup); customdata keeps it as stored, for a tap.
         "hovertext": [as_text(name) for name in names],
         "hovertemplate": "%{hovertext}<br>Aumento: %{customdata[1]} %"
-                         "<br>vs. mercado: %{customdata[2]} pp<extra></extra>",
+        "<br>vs. mercado: %{customdata[2]} pp<extra></extra>",
         "name": "Aumento %",
     }
     ticktext = [_short(name) for name in names]
     left = 12 + 7 * max(len(unescape(text)) for text in ticktext)
     market, note = _market_line(report.mercado)
-    return {"data": [bar], "layout": layout(
-        max(240, 34 * len(names) + 60),
-        yaxis=_axis(autorange="reversed", type="category", tickvals=names, ticktext=ticktext),
-        xaxis=_axis(ticksuffix=" %", zeroline=True),
-        margin=_margin(left=left, right=16, top=24), shapes=[market], annotations=[note],
-    )}
+    return {
+        "data": [bar],
+        "layout": layout(
+            max(240, 34 * len(names) + 60),
+            yaxis=_axis(autorange="reversed", type="category", tickvals=names, ticktext=ticktext),
+            xaxis=_axis(ticksuffix=" %", zeroline=True),
+            margin=_margin(left=left, right=16, top=24),
+            shapes=[market],
+            annotations=[note],
+        ),
+    }
 
 
 def _market_line(mercado: float) -> tuple[dict, dict]:
     """Return the dashed vertical line at the market median and its label."""
-    line = {"type": "line", "xref": "x", "yref": "paper", "x0": mercado, "x1": mercado,
-            "y0": 0, "y1": 1, "line": {"color": "#000", "width": 2, "dash": "dash"}}
-    note = {"text": f"Mercado {fmt_number(mercado, 1)} %", "x": mercado, "y": 1, "xref": "x",
-            "yref": "paper", "showarrow": False, "yanchor": "bottom", "font": {"size": 11}}
+    line = {
+        "type": "line",
+        "xref": "x",
+        "yref": "paper",
+        "x0": mercado,
+        "x1": mercado,
+        "y0": 0,
+        "y1": 1,
+        "line": {"color": "#000", "width": 2, "dash": "dash"},
+    }
+    note = {
+        "text": f"Mercado {fmt_number(mercado, 1)} %",
+        "x": mercado,
+        "y": 1,
+        "xref": "x",
+        "yref": "paper",
+        "showarrow": False,
+        "yanchor": "bottom",
+        "font": {"size": 11},
+    }
     return line, note
 
 
@@ -63,15 +91,19 @@ def index_lines(report: PriceReport, provider_ids: list[int]) -> Figure:
         points = [p for p in report.indice if p["proveedor_id"] == provider_id]
         if not points:
             continue
-        traces.append({
-            "type": "scatter", "mode": "lines+markers", "name": _short(names[provider_id]),
-            "x": [month_label(p["mes"], short=True) for p in points],
-            "y": [p["indice"] for p in points],
-            "line": {"color": PALETTE[number % len(PALETTE)], "width": 2},
-            # The name goes in as data, never into the template (where `%{…}` is read).
-            "hovertext": [as_text(names[provider_id])] * len(points),
-            "hovertemplate": "%{hovertext}<br>%{x}: %{y:,.1f}<extra></extra>",
-        })
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": _short(names[provider_id]),
+                "x": [month_label(p["mes"], short=True) for p in points],
+                "y": [p["indice"] for p in points],
+                "line": {"color": PALETTE[number % len(PALETTE)], "width": 2},
+                # The name goes in as data, never into the template (where `%{…}` is read).
+                "hovertext": [as_text(names[provider_id])] * len(points),
+                "hovertemplate": "%{hovertext}<br>%{x}: %{y:,.1f}<extra></extra>",
+            }
+        )
     if not traces:
         return empty_figure("Elegí uno o más proveedores")
     return {"data": traces, "layout": layout(320, legend=True, xaxis=_axis(type="category"))}

@@ -24,8 +24,12 @@ PENDIENTE = "pendiente"
 ESTADOS = (PENDIENTE, "reclamada", "acreditada", "ignorada")
 # Settled: the money was given back or the manager decided to let it go.
 SETTLED = ("acreditada", "ignorada")
-ESTADO_LABELS = {"pendiente": "Pendiente", "reclamada": "Reclamada", "acreditada": "Acreditada",
-                 "ignorada": "Ignorada"}
+ESTADO_LABELS = {
+    "pendiente": "Pendiente",
+    "reclamada": "Reclamada",
+    "acreditada": "Acreditada",
+    "ignorada": "Ignorada",
+}
 ESTADO_COLUMNS = ("estado", "estado_usuario", "estado_cuando")
 
 
@@ -37,8 +41,13 @@ def read_marks(store: EntriesStore) -> dict[str, Mark]:
 def marks_digest(marks: Mapping[str, Mark]) -> str:
     """A short digest of every invoice's mark (value, who, when): part of the cache key of an
     answer that shows states, so any change of a state is a new key."""
-    text = json.dumps(sorted((key, mark.valor, mark.usuario, mark.cuando.isoformat())
-                             for key, mark in marks.items()), sort_keys=True, default=str)
+    text = json.dumps(
+        sorted(
+            (key, mark.valor, mark.usuario, mark.cuando.isoformat()) for key, mark in marks.items()
+        ),
+        sort_keys=True,
+        default=str,
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -61,6 +70,7 @@ def with_states(frame: pd.DataFrame, marks: Mapping[str, Mark]) -> pd.DataFrame:
 def state_of(marks: Mapping[str, Mark]):
     """Return state(factura_id) -> (estado, estado_usuario, estado_cuando), as with_states
     writes them."""
+
     def state(factura_id: int) -> tuple[str, str | None, str | None]:
         mark = marks.get(str(factura_id))
         if mark is None:
@@ -85,8 +95,16 @@ def open_overcharge(frame: pd.DataFrame) -> float:
     if frame is None or not len(frame):
         return 0.0
     estados = frame["estado"] if "estado" in frame else [PENDIENTE] * len(frame)
-    return round(float(sum(float(extra or 0) for extra, estado in zip(
-        frame["cobrado_de_mas"], estados, strict=True) if counts(estado))), 2)
+    return round(
+        float(
+            sum(
+                float(extra or 0)
+                for extra, estado in zip(frame["cobrado_de_mas"], estados, strict=True)
+                if counts(estado)
+            )
+        ),
+        2,
+    )
 
 
 def set_state(store: EntriesStore, factura_id: int, estado: str, usuario: str) -> Mark:
@@ -121,4 +139,3 @@ def invoice_marks(settings) -> dict[str, str]:
         return {key: _estado(mark) for key, mark in (marks or {}).items()}
     finally:
         engine.dispose()
-

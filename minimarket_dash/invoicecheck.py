@@ -113,8 +113,9 @@ class OrderLines(Mapping[str, Line]):
 
     __slots__ = ("_names", "_rows", "_merged")
 
-    def __init__(self, names: Iterable[str],
-                 rows: Iterable[tuple[str, float, float | None]] | None = None) -> None:
+    def __init__(
+        self, names: Iterable[str], rows: Iterable[tuple[str, float, float | None]] | None = None
+    ) -> None:
         self._names = frozenset(names)
         self._rows = None if rows is None else list(rows)
         self._merged: dict[str, Line] | None = None
@@ -182,8 +183,11 @@ def pick_order(
             if not shared:
                 continue
             ordered = known_total(order.total)
-            apart = (0, abs(ordered - billed)) if billed is not None and ordered is not None else (
-                _UNKNOWN)
+            apart = (
+                (0, abs(ordered - billed))
+                if billed is not None and ordered is not None
+                else (_UNKNOWN)
+            )
             rank = (-shared, len(keys) - shared, apart, gap, order.id)
             if best is None or rank < best:
                 best, chosen = rank, order
@@ -288,11 +292,14 @@ def match_orders_read(
     read_until: date | None = None
     for invoice in sorted(invoices, key=matching_key):
         day = invoice.fecha_factura
-        if day is not None and invoice.proveedor_id is not None and invoice.items and (
-                read_until is None or day + _GAP > read_until):
+        if (
+            day is not None
+            and invoice.proveedor_id is not None
+            and invoice.items
+            and (read_until is None or day + _GAP > read_until)
+        ):
             first = day - _GAP if read_until is None else max(read_until + _ONE_DAY, day - _GAP)
-            read_until = date.max if read_days is None else (
-                day + _GAP + timedelta(days=read_days))
+            read_until = date.max if read_days is None else (day + _GAP + timedelta(days=read_days))
             for key in [key for key in by_day if key[1] < day - _GAP]:
                 del by_day[key]
             for order in read(first, read_until):
@@ -302,7 +309,6 @@ def match_orders_read(
             taken.add(order.id)
         pairs.append((invoice, order))
     return pairs
-
 
 
 def matching_key(invoice: Invoice) -> tuple:
@@ -324,8 +330,8 @@ def check_matched(
     results = []
     for invoice, order in pairs:
         key = (invoice.proveedor_id, invoice.numero_factura)
-        duplicate = invoice.proveedor_id is not None and bool(invoice.numero_factura) and (
-            key in seen
+        duplicate = (
+            invoice.proveedor_id is not None and bool(invoice.numero_factura) and (key in seen)
         )
         seen.add(key)
         results.append(check_one(invoice, order, duplicate, tolerancia))

@@ -29,7 +29,8 @@ _ITEM_MARKS = re.compile(r"(?<=[0-9])([.,])(?=[0-9])|[^\w\s]|_", re.UNICODE)
 ITEM_UNITS = ("g", "kg", "ml", "cc", "l", "lt", "u", "x")
 _UNITS = "|".join(sorted(ITEM_UNITS, key=len, reverse=True))
 _JOINED = re.compile(
-    rf"(?<=[0-9]) (?=(?:{_UNITS})(?: |$)|x[0-9])|(?:(?<=^x)|(?<=[ 0-9]x)) (?=[0-9])")
+    rf"(?<=[0-9]) (?=(?:{_UNITS})(?: |$)|x[0-9])|(?:(?<=^x)|(?<=[ 0-9]x)) (?=[0-9])"
+)
 _PLAIN = re.compile(r"[0-9]+(\.[0-9]+)?|\.[0-9]+")
 # es-AR: dots between groups of three, an optional decimal comma (1.234,56 · 1.234 · 12,5).
 _ES_AR = re.compile(r"[1-9][0-9]{0,2}(\.[0-9]{3})+(,[0-9]+)?|[0-9]+,[0-9]+")
@@ -170,6 +171,8 @@ def read_items(productos_json: object) -> list[Item] | None:
 # stored text always reads the same (Items are frozen): ~3,000 items parsed per request were a
 # tenth of its time. 4,096 texts of at most 16 KB: more than a year of a shop's invoices.
 _MAX_REMEMBERED = 16_384
+
+
 @lru_cache(maxsize=4_096)
 def _read_text(productos_json: str) -> tuple[Item, ...] | None:
     try:

@@ -57,14 +57,18 @@ class StoreCounters:
         self.entries.ensure_tables()
         try:
             with self.entries.engine.begin() as conn:
-                counts = [conn.execute(_upsert(conn.dialect.name, key, window, amount)).scalar_one()
-                          for key in keys]
+                counts = [
+                    conn.execute(_upsert(conn.dialect.name, key, window, amount)).scalar_one()
+                    for key in keys
+                ]
                 if amount > 0:
                     conn.execute(delete(mm_intentos).where(mm_intentos.c.ventana < window - 1))
                 return counts
         except SQLAlchemyError as exc:
-            log.error("no se pudieron contar los intentos de ingreso (mm_intentos): %s",
-                      type(exc).__name__)
+            log.error(
+                "no se pudieron contar los intentos de ingreso (mm_intentos): %s",
+                type(exc).__name__,
+            )
             raise EntriesUnavailable("intentos") from exc
 
     def clear(self, key: str, windows: tuple[int, ...]) -> None:
@@ -72,8 +76,11 @@ class StoreCounters:
         self.entries.ensure_tables()
         try:
             with self.entries.engine.begin() as conn:
-                conn.execute(delete(mm_intentos).where(
-                    (mm_intentos.c.clave == key) & mm_intentos.c.ventana.in_(windows)))
+                conn.execute(
+                    delete(mm_intentos).where(
+                        (mm_intentos.c.clave == key) & mm_intentos.c.ventana.in_(windows)
+                    )
+                )
         except SQLAlchemyError as exc:
             raise EntriesUnavailable("intentos") from exc
 
@@ -181,8 +188,11 @@ class Lockout:
         now = time.monotonic()
         if now - self._last_warning >= FALLBACK_WARNING_SECONDS:
             self._last_warning = now
-            log.warning("Redis no responde (%s): los intentos de ingreso se cuentan en el "
-                        "almacén propio del tablero", type(exc).__name__)
+            log.warning(
+                "Redis no responde (%s): los intentos de ingreso se cuentan en el "
+                "almacén propio del tablero",
+                type(exc).__name__,
+            )
 
 
 def attempt_keys(address: str, username: str) -> tuple[str, ...]:

@@ -14,8 +14,8 @@ _HEAD = (
     '<!DOCTYPE html>\n<html lang="es-AR"><head><meta charset="utf-8">'
     '<meta name="viewport" content="width=device-width, initial-scale=1">'
     '<meta name="robots" content="noindex">'
-    + HEAD_TAGS +  # the theme (device or stored choice) before the first paint, the manifest
-    "<title>{title} · Mini Market</title>"
+    + HEAD_TAGS  # the theme (device or stored choice) before the first paint, the manifest
+    + "<title>{title} · Mini Market</title>"
     '<link rel="stylesheet" href="/assets/00-bootstrap.min.css">'
     '<link rel="stylesheet" href="/assets/10-dashboard.css">'
     '<link rel="stylesheet" href="/assets/50-theme.css"></head>'
@@ -59,10 +59,10 @@ def first_user_page() -> str:
     inner = (
         "<p>Todavía no hay ningún usuario. Quien administra el servidor tiene que crear el "
         "primero, en la carpeta donde corre el tablero:</p>"
-        "<pre class=\"signin-code\">minimarket-dash users add NOMBRE</pre>"
+        '<pre class="signin-code">minimarket-dash users add NOMBRE</pre>'
         "<p>El comando pide la clave (al menos 10 caracteres, difícil de adivinar: mejor una "
         "frase de tres o cuatro palabras) sin mostrarla. Después, "
-        'recargá esta página e ingresá. Más detalles en el README, sección «Usuarios».</p>'
+        "recargá esta página e ingresá. Más detalles en el README, sección «Usuarios».</p>"
     )
     return _page("Crear el primer usuario", inner)
 

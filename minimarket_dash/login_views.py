@@ -72,8 +72,9 @@ def login() -> Response:
 def _start_session(account) -> Response:
     gate = signin.gate()
     gate.sessions.purge_expired()
-    token = gate.sessions.start(account.name, client_address(),
-                                request.headers.get("User-Agent", ""))
+    token = gate.sessions.start(
+        account.name, client_address(), request.headers.get("User-Agent", "")
+    )
     session.clear()  # a new session id and token after sign-in (no fixation)
     session.permanent = True
     session["u"] = {"n": account.name, "v": account.session_version, "s": token}
@@ -107,7 +108,8 @@ def locked_response(wait_seconds: int) -> Response:
     _count("locked")
     log.warning(
         "inicio de sesión bloqueado por intentos fallidos: usuario=%s ip=%s",
-        attempted_username(), client_address(),
+        attempted_username(),
+        client_address(),
     )
     response = _html(login_page.locked_page(wait_seconds), 429)
     response.headers["Retry-After"] = str(wait_seconds)
@@ -119,6 +121,7 @@ def register(server: Flask) -> None:
     by workers and instances) and /logout."""
     settings = server.config["SETTINGS"]
     server.extensions["minimarket_lockout"] = lockout_for(
-        entries_of(server), settings.ratelimit_storage_uri)
+        entries_of(server), settings.ratelimit_storage_uri
+    )
     server.add_url_rule(signin.LOGIN_PATH, "login", login, methods=["GET", "POST"])
     server.add_url_rule(signin.LOGOUT_PATH, "logout", logout, methods=["POST"])

@@ -22,8 +22,16 @@ LOG_FILE = "dashboard.log"
 REQUEST_ID_HEADER = "X-Request-ID"
 REQUEST_ID_RE = re.compile(r"[A-Za-z0-9._-]{1,128}")
 REQUEST_FIELDS = (
-    "request_id", "method", "route", "path", "status", "duration_ms", "client_ip",
-    "user_agent", "key_id", "user",
+    "request_id",
+    "method",
+    "route",
+    "path",
+    "status",
+    "duration_ms",
+    "client_ip",
+    "user_agent",
+    "key_id",
+    "user",
 )
 LOG_FILE_MODE = 0o640  # client IPs are personal data: not world-readable
 USER_AGENT_MAX = 256

@@ -108,8 +108,13 @@ SCHEMAS: dict[str, Any] = {
             "error": {
                 "type": "string",
                 "enum": [
-                    "bad_request", "unauthorized", "not_found", "method_not_allowed",
-                    "rate_limited", "internal_error", "database_unavailable",
+                    "bad_request",
+                    "unauthorized",
+                    "not_found",
+                    "method_not_allowed",
+                    "rate_limited",
+                    "internal_error",
+                    "database_unavailable",
                 ],
             },
             "message": TEXT,
@@ -117,10 +122,16 @@ SCHEMAS: dict[str, Any] = {
         },
     },
     # The JSON nests the CSV's proveedor_top_nombre and proveedor_top_pedidos.
-    "Summary": object_schema((*queries.SUMMARY.fields[:-2], Field(
-        "proveedor_top", _obj(nombre=TEXT, pedidos=INT),
-        "Proveedor activo con más pedidos en 30 días (N/A y 0 si no hay).",
-    ))),
+    "Summary": object_schema(
+        (
+            *queries.SUMMARY.fields[:-2],
+            Field(
+                "proveedor_top",
+                _obj(nombre=TEXT, pedidos=INT),
+                "Proveedor activo con más pedidos en 30 días (N/A y 0 si no hay).",
+            ),
+        )
+    ),
     "Provider": queries.PROVIDERS.item_schema(),
     "StockDay": queries.STOCK_TIMELINE.item_schema(),
     "TopProduct": queries.TOP_PRODUCTS.item_schema(),
@@ -137,49 +148,103 @@ NUMBER = {"type": "number"}
 NULLABLE_NUMBER = {"type": "number", "nullable": True}
 NULLABLE_TEXT = {"type": "string", "nullable": True}
 MONTH = {"type": "string", "pattern": r"^\d{4}-\d{2}$"}
-SCHEMAS.update({
-    "InvoiceItem": _obj(
-        descripcion=TEXT, cantidad=NUMBER, precio_unitario=NUMBER,
-        cantidad_pedida=NULLABLE_NUMBER, precio_pedido=NULLABLE_NUMBER,
-    ),
-    "Invoices": _obj(
-        facturas={"type": "array", "items": _obj(
-            factura_id=INT, numero_factura=NULLABLE_TEXT,
-            # null: the OCR read no date (listed only with start_date=1900-01-01 and no end).
-            fecha_factura={"type": "string", "format": "date", "nullable": True},
-            proveedor=NULLABLE_TEXT,
-            pedido=NULLABLE_TEXT, total=NULLABLE_NUMBER,
-            flags={"type": "array", "items": {"type": "string", "enum": [
-                "ok", "sin_pedido", "precio_mayor", "cantidad_distinta", "no_pedido",
-                "sin_proveedor", "ilegible", "pendiente", "duplicada"]}},
-            cobrado_de_mas=NUMBER,
-            estado={"type": "string", "enum": ["pendiente", "reclamada", "acreditada",
-                                               "ignorada"],
-                    "description": "Estado que le puso un encargado (pendiente si nadie)."},
-            estado_usuario={**NULLABLE_TEXT, "description": "Quién puso el estado."},
-            estado_cuando={**NULLABLE_TEXT, "description":
-                           "Cuándo se puso el estado (AAAA-MM-DD HH:MM:SS, hora local)."},
-            items={"type": "array", "items": {"$ref": "#/components/schemas/InvoiceItem"}},
-        )},
-        proveedores={"type": "array", "items": _obj(
-            proveedor_id=INT, proveedor=TEXT, facturas=INT, con_problemas=INT,
-            cobrado_de_mas={**NUMBER, "description": "Cobrado de más en sus facturas que no "
-                            "están acreditadas ni ignoradas."},
-        )},
-    ),
-    "PriceChanges": _obj(
-        mes_base=MONTH, mes_actual=MONTH, mercado=NULLABLE_NUMBER,
-        proveedores={"type": "array", "items": _obj(
-            proveedor_id=INT, proveedor=TEXT, cambio_pct=NULLABLE_NUMBER,
-            diferencia_pp=NULLABLE_NUMBER, productos_comparados=INT,
-            estado={"type": "string", "enum": ["ranked", "insuficiente"]},
-            productos={"type": "array", "items": _obj(
-                producto=TEXT, precio_base=NUMBER, precio_actual=NUMBER, cambio_pct=NUMBER,
-            )},
-        )},
-        indice={"type": "array", "items": _obj(proveedor_id=INT, mes=MONTH, indice=NUMBER)},
-    ),
-})
+SCHEMAS.update(
+    {
+        "InvoiceItem": _obj(
+            descripcion=TEXT,
+            cantidad=NUMBER,
+            precio_unitario=NUMBER,
+            cantidad_pedida=NULLABLE_NUMBER,
+            precio_pedido=NULLABLE_NUMBER,
+        ),
+        "Invoices": _obj(
+            facturas={
+                "type": "array",
+                "items": _obj(
+                    factura_id=INT,
+                    numero_factura=NULLABLE_TEXT,
+                    # null: the OCR read no date (listed only with start_date=1900-01-01 and
+                    # no end).
+                    fecha_factura={"type": "string", "format": "date", "nullable": True},
+                    proveedor=NULLABLE_TEXT,
+                    pedido=NULLABLE_TEXT,
+                    total=NULLABLE_NUMBER,
+                    flags={
+                        "type": "array",
+                        "items": {
+                            "type": "string",
+                            "enum": [
+                                "ok",
+                                "sin_pedido",
+                                "precio_mayor",
+                                "cantidad_distinta",
+                                "no_pedido",
+                                "sin_proveedor",
+                                "ilegible",
+                                "pendiente",
+                                "duplicada",
+                            ],
+                        },
+                    },
+                    cobrado_de_mas=NUMBER,
+                    estado={
+                        "type": "string",
+                        "enum": ["pendiente", "reclamada", "acreditada", "ignorada"],
+                        "description": "Estado que le puso un encargado (pendiente si nadie).",
+                    },
+                    estado_usuario={**NULLABLE_TEXT, "description": "Quién puso el estado."},
+                    estado_cuando={
+                        **NULLABLE_TEXT,
+                        "description": (
+                            "Cuándo se puso el estado (AAAA-MM-DD HH:MM:SS, hora local)."
+                        ),
+                    },
+                    items={"type": "array", "items": {"$ref": "#/components/schemas/InvoiceItem"}},
+                ),
+            },
+            proveedores={
+                "type": "array",
+                "items": _obj(
+                    proveedor_id=INT,
+                    proveedor=TEXT,
+                    facturas=INT,
+                    con_problemas=INT,
+                    cobrado_de_mas={
+                        **NUMBER,
+                        "description": "Cobrado de más en sus facturas que no "
+                        "están acreditadas ni ignoradas.",
+                    },
+                ),
+            },
+        ),
+        "PriceChanges": _obj(
+            mes_base=MONTH,
+            mes_actual=MONTH,
+            mercado=NULLABLE_NUMBER,
+            proveedores={
+                "type": "array",
+                "items": _obj(
+                    proveedor_id=INT,
+                    proveedor=TEXT,
+                    cambio_pct=NULLABLE_NUMBER,
+                    diferencia_pp=NULLABLE_NUMBER,
+                    productos_comparados=INT,
+                    estado={"type": "string", "enum": ["ranked", "insuficiente"]},
+                    productos={
+                        "type": "array",
+                        "items": _obj(
+                            producto=TEXT,
+                            precio_base=NUMBER,
+                            precio_actual=NUMBER,
+                            cambio_pct=NUMBER,
+                        ),
+                    },
+                ),
+            },
+            indice={"type": "array", "items": _obj(proveedor_id=INT, mes=MONTH, indice=NUMBER)},
+        ),
+    }
+)
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -231,8 +296,10 @@ INVOICE_PARAMS = [
     PROVEEDOR_PARAM,
     _number_param("tolerancia", "Porcentaje sobre el precio del pedido que se acepta"),
 ]
-PRICE_PARAMS = [_int_param("meses", "Meses entre el mes base y el último mes completo"),
-                PROVEEDOR_PARAM]
+PRICE_PARAMS = [
+    _int_param("meses", "Meses entre el mes base y el último mes completo"),
+    PROVEEDOR_PARAM,
+]
 
 SOLO_HOY_PARAM = {
     "name": "solo_hoy",
@@ -242,7 +309,9 @@ SOLO_HOY_PARAM = {
     "schema": {"type": "boolean", "default": False},
 }
 REORDER_PARAMS = [
-    _int_param("dias", "Días de ventas para el consumo diario"), PROVEEDOR_PARAM, SOLO_HOY_PARAM
+    _int_param("dias", "Días de ventas para el consumo diario"),
+    PROVEEDOR_PARAM,
+    SOLO_HOY_PARAM,
 ]
 
 PATHS: dict[str, Any] = {
@@ -269,9 +338,7 @@ PATHS: dict[str, Any] = {
         _list("WeekSales"),
         [_int_param("weeks", "Últimas N semanas")],
     ),
-    "/api/order-status": _operation(
-        "Pedidos por estado", _list("OrderStatus"), DATE_PARAMS
-    ),
+    "/api/order-status": _operation("Pedidos por estado", _list("OrderStatus"), DATE_PARAMS),
     "/api/export/order-status.csv": _operation(
         "Pedidos por estado (CSV)", CSV_TEXT, DATE_PARAMS, CSV
     ),
@@ -315,8 +382,11 @@ MANAGER_SCHEMAS: dict[str, Any] = {
     "DueOrder": object_schema(today.DUE),
     "LateOrder": object_schema(today.LATE),
     "Today": _obj(
-        hoy=DAY, entregas_hoy=_list("DueOrder"), atrasados=_list("LateOrder"),
-        pendientes=INT, facturas_sin_procesar=INT,
+        hoy=DAY,
+        entregas_hoy=_list("DueOrder"),
+        atrasados=_list("LateOrder"),
+        pendientes=INT,
+        facturas_sin_procesar=INT,
     ),
     "Product": object_schema(catalog.PRODUCT),
 }
@@ -342,22 +412,28 @@ PRODUCT_PARAMS = [
 ]
 SPENDING_SUMMARY = "Compras en pesos por mes y por proveedor, sin pedidos cancelados"
 SCHEMAS.update(MANAGER_SCHEMAS)
-PATHS.update({
-    "/api/low-stock": _operation(
-        "Productos activos bajo su stock mínimo", _list("LowStock"), []
-    ),
-    "/api/export/low-stock.csv": _operation(
-        "Productos bajo su stock mínimo (CSV)", CSV_TEXT, [], CSV
-    ),
-    "/api/spending": _operation(SPENDING_SUMMARY, _ref("Spending"), DATE_PARAMS),
-    "/api/export/spending.csv": _operation(f"{SPENDING_SUMMARY} (CSV)", CSV_TEXT, DATE_PARAMS, CSV),
-    "/api/today": _operation(
-        "Entregas de hoy, pedidos atrasados, pendientes y facturas sin procesar", _ref("Today"), []
-    ),
-    "/api/products": _operation(
-        "Búsqueda de productos por nombre o código de barras", _list("Product"), PRODUCT_PARAMS
-    ),
-})
+PATHS.update(
+    {
+        "/api/low-stock": _operation(
+            "Productos activos bajo su stock mínimo", _list("LowStock"), []
+        ),
+        "/api/export/low-stock.csv": _operation(
+            "Productos bajo su stock mínimo (CSV)", CSV_TEXT, [], CSV
+        ),
+        "/api/spending": _operation(SPENDING_SUMMARY, _ref("Spending"), DATE_PARAMS),
+        "/api/export/spending.csv": _operation(
+            f"{SPENDING_SUMMARY} (CSV)", CSV_TEXT, DATE_PARAMS, CSV
+        ),
+        "/api/today": _operation(
+            "Entregas de hoy, pedidos atrasados, pendientes y facturas sin procesar",
+            _ref("Today"),
+            [],
+        ),
+        "/api/products": _operation(
+            "Búsqueda de productos por nombre o código de barras", _list("Product"), PRODUCT_PARAMS
+        ),
+    }
+)
 
 # Every CSV export has its Excel twin: same parameters and errors, an .xlsx body.
 XLSX_FILE = {
@@ -368,13 +444,15 @@ XLSX_FILE = {
         "como celdas numéricas y de fecha, texto siempre como texto."
     ),
 }
-PATHS.update({
-    path.removesuffix(".csv") + ".xlsx": _operation(
-        operation["summary"].replace("(CSV", "(Excel"), XLSX_FILE, operation["parameters"], XLSX
-    )
-    for path, operation in list(PATHS.items())
-    if path.startswith("/api/export/") and path.endswith(".csv")
-})
+PATHS.update(
+    {
+        path.removesuffix(".csv") + ".xlsx": _operation(
+            operation["summary"].replace("(CSV", "(Excel"), XLSX_FILE, operation["parameters"], XLSX
+        )
+        for path, operation in list(PATHS.items())
+        if path.startswith("/api/export/") and path.endswith(".csv")
+    }
+)
 
 DOCUMENT: dict[str, Any] = {
     "openapi": "3.0.3",

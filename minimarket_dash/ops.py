@@ -269,5 +269,6 @@ def init_app(server: Flask) -> None:
     server.after_request(recorder(metrics))
     hit, miss = metrics.cache_lookups.labels("hit"), metrics.cache_lookups.labels("miss")
     server.extensions["minimarket_data"].cache.on_lookup = lambda found: (
-        hit if found else miss).inc()
+        hit if found else miss
+    ).inc()
     server.extensions["minimarket_metrics"] = metrics

@@ -71,8 +71,14 @@ INDEXES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (
         "ix_mm_pedidos_sin_entrega",
         "pedidos",
-        ("fecha_entrega_real", "fecha_entrega_esperada", "estado", "proveedor_id",
-         "numero_pedido", "total"),
+        (
+            "fecha_entrega_real",
+            "fecha_entrega_esperada",
+            "estado",
+            "proveedor_id",
+            "numero_pedido",
+            "total",
+        ),
     ),
 )
 

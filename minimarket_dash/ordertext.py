@@ -41,13 +41,15 @@ def order_text(contacto: str | None, entrega: date, lines: Sequence[Line]) -> st
     kept = [line for line in lines if line.cantidad > 0]
     greeting = f"Hola {contacto.strip()}!" if contacto and contacto.strip() else "Hola!"
     rows = [f"• {line.cantidad} × {line.producto}" for line in kept]
-    return "\n".join([
-        greeting,
-        f"Pedido de {SHOP} para entregar el {fmt_date(entrega)}:",
-        *rows,
-        f"Total estimado {fmt_money(total(kept))}.",
-        "Gracias!",
-    ])
+    return "\n".join(
+        [
+            greeting,
+            f"Pedido de {SHOP} para entregar el {fmt_date(entrega)}:",
+            *rows,
+            f"Total estimado {fmt_money(total(kept))}.",
+            "Gracias!",
+        ]
+    )
 
 
 def whatsapp_link(number: str, text: str) -> str:
@@ -72,8 +74,10 @@ def mail_link(email: str | None, subject: str, text: str) -> str | None:
     address = safe_email(email)
     if address is None:
         return None
-    return (f"mailto:{quote(address, safe='@')}?subject={quote(subject, safe='')}"
-            f"&body={quote(text, safe='')}")
+    return (
+        f"mailto:{quote(address, safe='@')}?subject={quote(subject, safe='')}"
+        f"&body={quote(text, safe='')}"
+    )
 
 
 def mailto_link(email: str | None, entrega: date, text: str) -> str | None:

@@ -84,7 +84,8 @@ def week_filters(filters: Filters) -> list[tuple[str, Filters]]:
     while day is not None and filters.end_date is not None and day <= filters.end_date:
         sunday = day + timedelta(days=6 - day.weekday())
         last = min(sunday, filters.end_date)
-        weeks.append((iso_week(day), Filters(start_date=day, end_date=last,
-                                             proveedor=filters.proveedor)))
+        weeks.append(
+            (iso_week(day), Filters(start_date=day, end_date=last, proveedor=filters.proveedor))
+        )
         day = last + timedelta(days=1)
     return weeks

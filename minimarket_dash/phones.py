@@ -63,8 +63,8 @@ def _drop_mobile_prefix(digits: str, hint: str | None) -> str:
     else:
         lengths = [2] if digits.startswith("11") else [3, 4]
     for length in lengths:
-        if digits[length:length + 2] == MOBILE_PREFIX:
-            return digits[:length] + digits[length + 2:]
+        if digits[length : length + 2] == MOBILE_PREFIX:
+            return digits[:length] + digits[length + 2 :]
     return digits
 
 

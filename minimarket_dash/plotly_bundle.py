@@ -31,8 +31,9 @@ def bundle_version(text: str) -> str:
 def init_app(server: Flask) -> None:
     """Answer dcc.Graph's plotly.js URL with the basic bundle (after every before_request hook:
     the view is wrapped, not a hook added)."""
-    endpoint = next(rule.endpoint for rule in server.url_map.iter_rules()
-                    if rule.rule.endswith(SUITES_RULE))
+    endpoint = next(
+        rule.endpoint for rule in server.url_map.iter_rules() if rule.rule.endswith(SUITES_RULE)
+    )
     serve_package_file = server.view_functions[endpoint]
     body = BASIC_BUNDLE.read_bytes()
     etag = hashlib.sha256(body).hexdigest()[:32]

@@ -27,8 +27,12 @@ def ensure_mode(path: Path, mode: int = OWNER_ONLY) -> None:
         if current & ~mode:
             os.chmod(path, current & mode)
     except OSError as exc:
-        log.warning("no se pudo dejar %s con permisos %o: %s", path, mode,
-                    exc.strerror or type(exc).__name__)
+        log.warning(
+            "no se pudo dejar %s con permisos %o: %s",
+            path,
+            mode,
+            exc.strerror or type(exc).__name__,
+        )
 
 
 def open_private(path: Path, flags: int, mode: int = OWNER_ONLY) -> int:

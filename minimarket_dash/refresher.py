@@ -148,8 +148,11 @@ class Refresher:
             handle.close()
             return False
         self._lock_handle = handle
-        log.info("este proceso (pid %d) refresca los resúmenes cada %s min",
-                 os.getpid(), _minutes(self.settings.refresh_minutes))
+        log.info(
+            "este proceso (pid %d) refresca los resúmenes cada %s min",
+            os.getpid(),
+            _minutes(self.settings.refresh_minutes),
+        )
         return True
 
     def start(self) -> None:
@@ -176,8 +179,13 @@ class Refresher:
                 due = is_due(summaries.read_state(conn), self.settings.now(), self.interval)
             if not due:
                 return None
-            _write_status(self.settings, pid=os.getpid(), en_curso=True,
-                          desde=_stamp(), **_last(self.settings))
+            _write_status(
+                self.settings,
+                pid=os.getpid(),
+                en_curso=True,
+                desde=_stamp(),
+                **_last(self.settings),
+            )
             outcome = refresh(self.settings, engine)
         except Exception as exc:  # noqa: BLE001 - any failure keeps the old summaries
             self._failed(exc)
@@ -185,18 +193,34 @@ class Refresher:
         finally:
             # The next look opens the database again: a restored file is read, never the old.
             engine.dispose()
-        log.info("resúmenes actualizados (%s) en %.1f s",
-                 "completo" if outcome.full else "incremental", outcome.seconds)
-        _write_status(self.settings, pid=os.getpid(), en_curso=False, ultimo_ok=_stamp(),
-                      segundos=round(outcome.seconds, 1), completo=outcome.full)
+        log.info(
+            "resúmenes actualizados (%s) en %.1f s",
+            "completo" if outcome.full else "incremental",
+            outcome.seconds,
+        )
+        _write_status(
+            self.settings,
+            pid=os.getpid(),
+            en_curso=False,
+            ultimo_ok=_stamp(),
+            segundos=round(outcome.seconds, 1),
+            completo=outcome.full,
+        )
         return outcome
 
     def _failed(self, exc: Exception) -> None:
         reason = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
-        log.warning("no se pudieron actualizar los resúmenes; se siguen usando los anteriores "
-                    "(%s)", reason)
-        _write_status(self.settings, pid=os.getpid(), en_curso=False, ultimo_error=reason,
-                      error_a_las=_stamp(), **_last(self.settings))
+        log.warning(
+            "no se pudieron actualizar los resúmenes; se siguen usando los anteriores (%s)", reason
+        )
+        _write_status(
+            self.settings,
+            pid=os.getpid(),
+            en_curso=False,
+            ultimo_error=reason,
+            error_a_las=_stamp(),
+            **_last(self.settings),
+        )
 
 
 def _last(settings: Settings) -> dict:

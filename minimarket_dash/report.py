@@ -142,8 +142,9 @@ class MorningReport:
     def overcharged(self) -> float:
         """Money charged above the orders' prices in the window's invoices that are neither
         acreditada nor ignorada (as the page's «Te cobraron de más»)."""
-        return round(sum(item.cobrado_de_mas for item in self.invoice_problems
-                         if counts(item.estado)), 2)
+        return round(
+            sum(item.cobrado_de_mas for item in self.invoice_problems if counts(item.estado)), 2
+        )
 
 
 def gather(conn: Connection, settings: Settings, now: datetime) -> MorningReport:
@@ -151,8 +152,11 @@ def gather(conn: Connection, settings: Settings, now: datetime) -> MorningReport
     yesterday = now.date() - timedelta(days=1)
     monthly = monthly_prices(conn, Filters(), now)
     prices = price_changes(monthly, now, Filters().meses)
-    invoices = invoice_check(conn, Filters(start_date=now.date() - timedelta(
-        days=INVOICE_DAYS - 1), end_date=now.date()), now)
+    invoices = invoice_check(
+        conn,
+        Filters(start_date=now.date() - timedelta(days=INVOICE_DAYS - 1), end_date=now.date()),
+        now,
+    )
     return MorningReport(
         now=now,
         yesterday=day_figures(conn, yesterday, now),
@@ -164,10 +168,16 @@ def gather(conn: Connection, settings: Settings, now: datetime) -> MorningReport
         mercado=prices.mercado,
         mes_base=prices.mes_base,
         mes_actual=prices.mes_actual,
-        rises=[PriceRise(c.proveedor, c.cambio_pct, c.diferencia_pp,
-                         link_text(conn, c.proveedor_id, c.proveedor))
-               for c in prices.proveedores[:RISES_SHOWN]
-               if c.estado == "ranked" and c.diferencia_pp is not None and c.diferencia_pp > 0],
+        rises=[
+            PriceRise(
+                c.proveedor,
+                c.cambio_pct,
+                c.diferencia_pp,
+                link_text(conn, c.proveedor_id, c.proveedor),
+            )
+            for c in prices.proveedores[:RISES_SHOWN]
+            if c.estado == "ranked" and c.diferencia_pp is not None and c.diferencia_pp > 0
+        ],
     )
 
 
@@ -176,16 +186,22 @@ def day_figures(conn: Connection, day: date, now: datetime) -> DayFigures:
     one_day = Filters(start_date=day, end_date=day)
     orders = weekly_sales(conn, one_day, now)
     moves = stock_timeline(conn, one_day, now)
-    return DayFigures(day, int(orders["pedidos"].sum()), int(orders["productos"].sum()),
-                      int(moves["movimientos"].sum()))
+    return DayFigures(
+        day,
+        int(orders["pedidos"].sum()),
+        int(orders["productos"].sum()),
+        int(moves["movimientos"].sum()),
+    )
 
 
 def _out_of_stock(conn: Connection, now: datetime) -> list[tuple[int, str, str | None]]:
     """Active products with no stock left (the low-stock list, stock at or below zero)."""
     low = low_stock_all(conn, Filters(), now)
     empty = low[low["stock_actual"] <= 0].sort_values(["producto", "producto_id"])
-    return [(int(row.producto_id), str(row.producto), _text(row.proveedor))
-            for row in empty.itertuples()]
+    return [
+        (int(row.producto_id), str(row.producto), _text(row.proveedor))
+        for row in empty.itertuples()
+    ]
 
 
 def _providers_today(conn: Connection, now: datetime, lead_days: int) -> list[ProviderOrder]:
@@ -196,13 +212,19 @@ def _providers_today(conn: Connection, now: datetime, lead_days: int) -> list[Pr
     orders = []
     for row in due.itertuples():
         mine = items[items["proveedor_id"] == row.proveedor_id]
-        orders.append(ProviderOrder(
-            proveedor_id=int(row.proveedor_id), proveedor=str(row.proveedor),
-            lineas=int(row.lineas), importe_estimado=_number(row.importe_estimado),
-            items=[(str(line.producto), int(line.sugerido), _number(line.importe_estimado))
-                   for line in mine.itertuples()],
-            filtro=link_text(conn, int(row.proveedor_id), str(row.proveedor)),
-        ))
+        orders.append(
+            ProviderOrder(
+                proveedor_id=int(row.proveedor_id),
+                proveedor=str(row.proveedor),
+                lineas=int(row.lineas),
+                importe_estimado=_number(row.importe_estimado),
+                items=[
+                    (str(line.producto), int(line.sugerido), _number(line.importe_estimado))
+                    for line in mine.itertuples()
+                ],
+                filtro=link_text(conn, int(row.proveedor_id), str(row.proveedor)),
+            )
+        )
     orders.sort(key=lambda order: (-(order.importe_estimado or 0), order.proveedor))
     return orders
 
@@ -214,8 +236,10 @@ def link_text(conn: Connection, provider_id: int, name: str) -> str | None:
     commas…), so `Martínez, Hijos y Cía.` is found by its longest clean piece, not by itself.
     """
     pieces = re.split(r"[^\w\s\-./]+", name)
-    candidates = [clean_proveedor(name), *sorted((clean_proveedor(p) for p in pieces),
-                                                 key=lambda text: -len(text or ""))]
+    candidates = [
+        clean_proveedor(name),
+        *sorted((clean_proveedor(p) for p in pieces), key=lambda text: -len(text or "")),
+    ]
     for text in candidates:
         if text and provider_ids(conn, text) == [provider_id]:
             return text
@@ -226,11 +250,17 @@ def _invoice_problems(invoices: pd.DataFrame, marks: dict | None = None) -> list
     """Invoices with a problem, most money charged above the order first, then newest."""
     marks = marks or {}
     problems = [
-        InvoiceProblem(row["numero_factura"], row["fecha_factura"], row["proveedor"],
-                       list(row["flags"]), _number(row["total"]),
-                       float(row["cobrado_de_mas"] or 0),
-                       marks.get(str(row["factura_id"]), PENDIENTE))
-        for row in invoices.to_dict("records") if has_problem(row["flags"])
+        InvoiceProblem(
+            row["numero_factura"],
+            row["fecha_factura"],
+            row["proveedor"],
+            list(row["flags"]),
+            _number(row["total"]),
+            float(row["cobrado_de_mas"] or 0),
+            marks.get(str(row["factura_id"]), PENDIENTE),
+        )
+        for row in invoices.to_dict("records")
+        if has_problem(row["flags"])
     ]
     problems.sort(key=lambda item: item.fecha_factura, reverse=True)
     problems.sort(key=lambda item: -item.cobrado_de_mas)  # stable: newest first among equals
@@ -271,8 +301,9 @@ class Links:
         return self.page("/productos", id=product_id)
 
     def invoices(self, first: date, last: date) -> str:
-        return self.page("/facturas", start_date=first.isoformat(), end_date=last.isoformat(),
-                         marca="problemas")
+        return self.page(
+            "/facturas", start_date=first.isoformat(), end_date=last.isoformat(), marca="problemas"
+        )
 
     def prices(self, rise: PriceRise) -> str:
         return self.page("/facturas", proveedor=rise.filtro)
@@ -304,12 +335,20 @@ def _flag_words(flags: list[str]) -> str:
 
 
 def _comparison_rows(report: MorningReport) -> list[tuple[str, str, str, str]]:
-    pairs = (("Pedidos", "pedidos"), ("Unidades pedidas", "unidades"),
-             ("Movimientos de stock", "movimientos"))
-    return [(label, fmt_int(getattr(report.yesterday, name)),
-             fmt_int(getattr(report.week_before, name)),
-             change_text(getattr(report.yesterday, name), getattr(report.week_before, name)))
-            for label, name in pairs]
+    pairs = (
+        ("Pedidos", "pedidos"),
+        ("Unidades pedidas", "unidades"),
+        ("Movimientos de stock", "movimientos"),
+    )
+    return [
+        (
+            label,
+            fmt_int(getattr(report.yesterday, name)),
+            fmt_int(getattr(report.week_before, name)),
+            change_text(getattr(report.yesterday, name), getattr(report.week_before, name)),
+        )
+        for label, name in pairs
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -320,46 +359,59 @@ def _comparison_rows(report: MorningReport) -> list[tuple[str, str, str, str]]:
 def render_text(report: MorningReport, links: Links) -> str:
     """Return the plain-text alternative: the same sections and figures as the HTML."""
     lines = [subject(report), ""]
-    lines.append(f"Ayer ({day_name(report.yesterday.day)}) contra el "
-                 f"{day_name(report.week_before.day)}:")
-    lines += [f"  {label}: {now} (antes {before}) {change}"
-              for label, now, before, change in _comparison_rows(report)]
+    lines.append(
+        f"Ayer ({day_name(report.yesterday.day)}) contra el {day_name(report.week_before.day)}:"
+    )
+    lines += [
+        f"  {label}: {now} (antes {before}) {change}"
+        for label, now, before, change in _comparison_rows(report)
+    ]
     lines += ["", f"Hoy le pedís a ({len(report.providers_today)}):"]
     if not report.providers_today:
         lines.append("  Nadie: hoy no es el día habitual de ningún proveedor con sugerencias.")
     for order in report.providers_today:
-        lines.append(f"  {order.proveedor}: {_lines_word(order.lineas)}, total estimado "
-                     f"{fmt_money(order.importe_estimado)}")
-        lines += [f"    - {name}: {fmt_int(units)} u. ({fmt_money(amount)})"
-                  for name, units, amount in order.items[:ITEMS_SHOWN]]
+        lines.append(
+            f"  {order.proveedor}: {_lines_word(order.lineas)}, total estimado "
+            f"{fmt_money(order.importe_estimado)}"
+        )
+        lines += [
+            f"    - {name}: {fmt_int(units)} u. ({fmt_money(amount)})"
+            for name, units, amount in order.items[:ITEMS_SHOWN]
+        ]
         if len(order.items) > ITEMS_SHOWN:
             lines.append(f"    … y {len(order.items) - ITEMS_SHOWN} más")
         lines.append(f"    {links.provider_order(order)}")
     lines += ["", f"Sin stock ({len(report.out_of_stock)} productos):"]
     if not report.out_of_stock:
         lines.append("  Ninguno.")
-    lines += [f"  - {name}" + (f" ({provider})" if provider else "")
-              for _, name, provider in report.out_of_stock[:OUT_OF_STOCK_SHOWN]]
+    lines += [
+        f"  - {name}" + (f" ({provider})" if provider else "")
+        for _, name, provider in report.out_of_stock[:OUT_OF_STOCK_SHOWN]
+    ]
     if len(report.out_of_stock) > OUT_OF_STOCK_SHOWN:
-        lines.append(f"  … y {len(report.out_of_stock) - OUT_OF_STOCK_SHOWN} más en Inicio: "
-                     f"{links.page('/')}")
+        lines.append(
+            f"  … y {len(report.out_of_stock) - OUT_OF_STOCK_SHOWN} más en Inicio: "
+            f"{links.page('/')}"
+        )
     lines += ["", _invoice_heading(report) + ":"]
     if not report.invoice_problems:
         lines.append("  Ninguna.")
     for item in report.invoice_problems[:INVOICES_SHOWN]:
-        lines.append(f"  - {item.numero_factura or 'sin número'} del {_iso_day(item.fecha_factura)}"
-                     f", {item.proveedor or 'sin proveedor'}: {_flag_words(item.flags)}"
-                     + (f"; cobrado de más {fmt_money(item.cobrado_de_mas)}"
-                        if item.cobrado_de_mas else "")
-                     + (f" ({ESTADO_LABELS[item.estado].lower()})"
-                        if item.estado != PENDIENTE else ""))
+        lines.append(
+            f"  - {item.numero_factura or 'sin número'} del {_iso_day(item.fecha_factura)}"
+            f", {item.proveedor or 'sin proveedor'}: {_flag_words(item.flags)}"
+            + (f"; cobrado de más {fmt_money(item.cobrado_de_mas)}" if item.cobrado_de_mas else "")
+            + (f" ({ESTADO_LABELS[item.estado].lower()})" if item.estado != PENDIENTE else "")
+        )
     lines.append(f"  {links.invoices(report.invoice_first_day, report.today)}")
     lines += ["", _prices_heading(report) + ":"]
     if not report.rises:
         lines.append("  Ningún proveedor subió más que el mercado.")
     for rise in report.rises:
-        lines.append(f"  - {rise.proveedor}: {_signed_pct(rise.cambio_pct)} "
-                     f"({_signed_number(rise.diferencia_pp)} puntos sobre el mercado)")
+        lines.append(
+            f"  - {rise.proveedor}: {_signed_pct(rise.cambio_pct)} "
+            f"({_signed_number(rise.diferencia_pp)} puntos sobre el mercado)"
+        )
     lines += ["", f"Dashboard: {links.page('/')}", ""]
     return "\n".join(lines)
 
@@ -374,15 +426,19 @@ def _iso_day(text: str) -> str:
 
 def _invoice_heading(report: MorningReport) -> str:
     count = len(report.invoice_problems)
-    return (f"Facturas con problemas del {fmt_date(report.invoice_first_day)} al "
-            f"{fmt_date(report.today)}: {fmt_int(count)} de {fmt_int(report.invoices_checked)}, "
-            f"cobrado de más {fmt_money(report.overcharged)}")
+    return (
+        f"Facturas con problemas del {fmt_date(report.invoice_first_day)} al "
+        f"{fmt_date(report.today)}: {fmt_int(count)} de {fmt_int(report.invoices_checked)}, "
+        f"cobrado de más {fmt_money(report.overcharged)}"
+    )
 
 
 def _prices_heading(report: MorningReport) -> str:
     market = _signed_pct(report.mercado) if report.mercado is not None else "sin datos"
-    return (f"Los que más subieron contra el mercado ({_month(report.mes_base)} a "
-            f"{_month(report.mes_actual)}; mercado {market})")
+    return (
+        f"Los que más subieron contra el mercado ({_month(report.mes_base)} a "
+        f"{_month(report.mes_actual)}; mercado {market})"
+    )
 
 
 def _month(year_month: str) -> str:
@@ -419,14 +475,23 @@ def _a(url: str, text: str) -> str:
 
 def _table(head: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int]) -> str:
     """A table whose cells are already HTML; `numeric` columns are right-aligned."""
-    header = "".join(f'<th scope="col" style="{_NUM if i in numeric else _CELL}">{_e(h)}</th>'
-                     for i, h in enumerate(head))
+    header = "".join(
+        f'<th scope="col" style="{_NUM if i in numeric else _CELL}">{_e(h)}</th>'
+        for i, h in enumerate(head)
+    )
     body = "".join(
-        "<tr>" + "".join(f'<td style="{_NUM if i in numeric else _CELL}">{cell}</td>'
-                         for i, cell in enumerate(row)) + "</tr>"
-        for row in rows)
-    return (f'<table style="border-collapse:collapse;width:100%;font-size:14px">'
-            f"<thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>")
+        "<tr>"
+        + "".join(
+            f'<td style="{_NUM if i in numeric else _CELL}">{cell}</td>'
+            for i, cell in enumerate(row)
+        )
+        + "</tr>"
+        for row in rows
+    )
+    return (
+        f'<table style="border-collapse:collapse;width:100%;font-size:14px">'
+        f"<thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>"
+    )
 
 
 def _arrow_html(text: str) -> str:
@@ -439,12 +504,21 @@ def render_html(report: MorningReport, links: Links) -> str:
     parts = [
         '<h1 style="font-size:21px;margin:0 0 4px">Informe de la mañana</h1>',
         f'<p style="margin:0 0 12px;color:#555">{_e(day_name(report.today).capitalize())} · '
-        f'{_a(links.page("/"), "Abrir el dashboard")}</p>',
+        f"{_a(links.page('/'), 'Abrir el dashboard')}</p>",
         f'<h2 style="{_H2}">Ayer contra el mismo día de la semana pasada</h2>',
-        _table(("", f"Ayer ({day_name(report.yesterday.day)})",
-                f"{day_name(report.week_before.day).capitalize()}", "Cambio"),
-               [(_e(label), _e(now), _e(before), _arrow_html(change))
-                for label, now, before, change in _comparison_rows(report)], (1, 2, 3)),
+        _table(
+            (
+                "",
+                f"Ayer ({day_name(report.yesterday.day)})",
+                f"{day_name(report.week_before.day).capitalize()}",
+                "Cambio",
+            ),
+            [
+                (_e(label), _e(now), _e(before), _arrow_html(change))
+                for label, now, before, change in _comparison_rows(report)
+            ],
+            (1, 2, 3),
+        ),
         f'<h2 style="{_H2}">Hoy le pedís a</h2>',
         _providers_html(report, links),
         f'<h2 style="{_H2}">Sin stock ({fmt_int(len(report.out_of_stock))})</h2>',
@@ -457,10 +531,12 @@ def render_html(report: MorningReport, links: Links) -> str:
         "<code>minimarket-dash report</code>. Las cifras son las mismas que muestra el "
         "dashboard a esta hora.</p>",
     ]
-    return ('<!DOCTYPE html><html lang="es-AR"><head><meta charset="utf-8">'
-            f"<title>{_e(subject(report))}</title></head>"
-            '<body style="font-family:Arial,Helvetica,sans-serif;color:#212529;'
-            'max-width:720px;margin:0 auto;padding:16px">' + "".join(parts) + "</body></html>")
+    return (
+        '<!DOCTYPE html><html lang="es-AR"><head><meta charset="utf-8">'
+        f"<title>{_e(subject(report))}</title></head>"
+        '<body style="font-family:Arial,Helvetica,sans-serif;color:#212529;'
+        'max-width:720px;margin:0 auto;padding:16px">' + "".join(parts) + "</body></html>"
+    )
 
 
 def _providers_html(report: MorningReport, links: Links) -> str:
@@ -468,50 +544,79 @@ def _providers_html(report: MorningReport, links: Links) -> str:
         return "<p>Nadie: hoy no es el día habitual de ningún proveedor con sugerencias.</p>"
     blocks = []
     for order in report.providers_today:
-        rows = [(_e(name), _e(fmt_int(units)), _e(fmt_money(amount)))
-                for name, units, amount in order.items[:ITEMS_SHOWN]]
-        more = (f'<p style="margin:4px 0;color:#555">… y {len(order.items) - ITEMS_SHOWN} más</p>'
-                if len(order.items) > ITEMS_SHOWN else "")
+        rows = [
+            (_e(name), _e(fmt_int(units)), _e(fmt_money(amount)))
+            for name, units, amount in order.items[:ITEMS_SHOWN]
+        ]
+        more = (
+            f'<p style="margin:4px 0;color:#555">… y {len(order.items) - ITEMS_SHOWN} más</p>'
+            if len(order.items) > ITEMS_SHOWN
+            else ""
+        )
         blocks.append(
             f'<h3 style="font-size:15px;margin:14px 0 4px">'
             f"{_a(links.provider_order(order), order.proveedor)} · "
             f"{_e(_lines_word(order.lineas))} · total estimado "
             f"<strong>{_e(fmt_money(order.importe_estimado))}</strong></h3>"
-            + _table(("Producto", "Unidades", "Importe estimado"), rows, (1, 2)) + more)
+            + _table(("Producto", "Unidades", "Importe estimado"), rows, (1, 2))
+            + more
+        )
     return "".join(blocks)
 
 
 def _out_of_stock_html(report: MorningReport, links: Links) -> str:
     if not report.out_of_stock:
         return "<p>Ningún producto activo está en cero.</p>"
-    rows = [(_a(links.product(pid), name), _e(provider or "—"))
-            for pid, name, provider in report.out_of_stock[:OUT_OF_STOCK_SHOWN]]
+    rows = [
+        (_a(links.product(pid), name), _e(provider or "—"))
+        for pid, name, provider in report.out_of_stock[:OUT_OF_STOCK_SHOWN]
+    ]
     more = len(report.out_of_stock) - OUT_OF_STOCK_SHOWN
-    tail = (f'<p style="margin:4px 0">… y {more} más en '
-            f'{_a(links.page("/"), "Inicio")}</p>' if more > 0 else "")
+    tail = (
+        f'<p style="margin:4px 0">… y {more} más en {_a(links.page("/"), "Inicio")}</p>'
+        if more > 0
+        else ""
+    )
     return _table(("Producto", "Proveedor"), rows, ()) + tail
 
 
 def _invoices_html(report: MorningReport, links: Links) -> str:
-    link = (f'<p style="margin:6px 0">'
-            f"{_a(links.invoices(report.invoice_first_day, report.today), 'Ver en Facturas')}</p>")
+    link = (
+        f'<p style="margin:6px 0">'
+        f"{_a(links.invoices(report.invoice_first_day, report.today), 'Ver en Facturas')}</p>"
+    )
     if not report.invoice_problems:
         return "<p>Ninguna factura con problemas.</p>" + link
-    rows = [(_e(item.numero_factura or "sin número"), _e(_iso_day(item.fecha_factura)),
-             _e(item.proveedor or "sin proveedor"), _e(_flag_words(item.flags)),
-             _e(fmt_money(item.total)),
-             _e(fmt_money(item.cobrado_de_mas)) if item.cobrado_de_mas else "—")
-            for item in report.invoice_problems[:INVOICES_SHOWN]]
-    return _table(("Factura", "Fecha", "Proveedor", "Problema", "Total", "Cobrado de más"),
-                  rows, (4, 5)) + link
+    rows = [
+        (
+            _e(item.numero_factura or "sin número"),
+            _e(_iso_day(item.fecha_factura)),
+            _e(item.proveedor or "sin proveedor"),
+            _e(_flag_words(item.flags)),
+            _e(fmt_money(item.total)),
+            _e(fmt_money(item.cobrado_de_mas)) if item.cobrado_de_mas else "—",
+        )
+        for item in report.invoice_problems[:INVOICES_SHOWN]
+    ]
+    return (
+        _table(
+            ("Factura", "Fecha", "Proveedor", "Problema", "Total", "Cobrado de más"), rows, (4, 5)
+        )
+        + link
+    )
 
 
 def _rises_html(report: MorningReport, links: Links) -> str:
     if not report.rises:
         return "<p>Ningún proveedor subió más que el mercado.</p>"
-    rows = [(_a(links.prices(rise), rise.proveedor), _e(_signed_pct(rise.cambio_pct)),
-             _e(_signed_number(rise.diferencia_pp)))
-            for rise in report.rises]
+    rows = [
+        (
+            _a(links.prices(rise), rise.proveedor),
+            _e(_signed_pct(rise.cambio_pct)),
+            _e(_signed_number(rise.diferencia_pp)),
+        )
+        for rise in report.rises
+    ]
     return _table(("Proveedor", "Aumento", "Puntos sobre el mercado"), rows, (1, 2))
 
 
@@ -520,8 +625,9 @@ def _rises_html(report: MorningReport, links: Links) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def build_message(report: MorningReport, settings: Settings, sender: str,
-                  recipients: Sequence[str]) -> EmailMessage:
+def build_message(
+    report: MorningReport, settings: Settings, sender: str, recipients: Sequence[str]
+) -> EmailMessage:
     """Return the RFC 5322 message: text first, then its HTML alternative."""
     links = Links(settings.public_url)
     message = EmailMessage()
@@ -550,17 +656,20 @@ class SmtpServer:
     @classmethod
     def from_url(cls, url: str) -> SmtpServer:
         parts = urlsplit(url)
-        return cls(parts.scheme, parts.hostname or "", parts.port or DEFAULT_PORTS[parts.scheme],
-                   unquote(parts.username) if parts.username else None,
-                   unquote(parts.password) if parts.password is not None else None)
+        return cls(
+            parts.scheme,
+            parts.hostname or "",
+            parts.port or DEFAULT_PORTS[parts.scheme],
+            unquote(parts.username) if parts.username else None,
+            unquote(parts.password) if parts.password is not None else None,
+        )
 
     @property
     def where(self) -> str:
         return f"{self.host}:{self.port}"
 
 
-def send(message: EmailMessage, server: SmtpServer,
-         timeout: float = SMTP_TIMEOUT_SECONDS) -> None:
+def send(message: EmailMessage, server: SmtpServer, timeout: float = SMTP_TIMEOUT_SECONDS) -> None:
     """Deliver the message; any failure is a ReportError naming the server (never the password)."""
     context = ssl.create_default_context()
     try:
@@ -570,8 +679,9 @@ def send(message: EmailMessage, server: SmtpServer,
         raise ReportError(f"No se pudo enviar el informe por {server.where}: {reason}") from None
 
 
-def _deliver(message: EmailMessage, server: SmtpServer, context: ssl.SSLContext,
-             timeout: float) -> None:
+def _deliver(
+    message: EmailMessage, server: SmtpServer, context: ssl.SSLContext, timeout: float
+) -> None:
     if server.scheme == "smtps":
         client = smtplib.SMTP_SSL(server.host, server.port, timeout=timeout, context=context)
     else:
@@ -597,13 +707,18 @@ class ClearTextLogin(smtplib.SMTPException):
 
 
 _REASONS: tuple[tuple[type | tuple[type, ...], str], ...] = (
-    (ClearTextLogin, "el servidor no ofrece STARTTLS y la clave no se manda sin cifrar "
-                     "(usá smtps:// o un servidor con STARTTLS)"),
+    (
+        ClearTextLogin,
+        "el servidor no ofrece STARTTLS y la clave no se manda sin cifrar "
+        "(usá smtps:// o un servidor con STARTTLS)",
+    ),
     (ConnectionRefusedError, "conexión rechazada"),
     (TimeoutError, "el servidor no respondió a tiempo"),
     (socket.gaierror, "no se encontró el servidor (nombre desconocido)"),
-    (ssl.SSLCertVerificationError,
-     "su certificado TLS no es válido para este nombre o no es de confianza"),
+    (
+        ssl.SSLCertVerificationError,
+        "su certificado TLS no es válido para este nombre o no es de confianza",
+    ),
     (ssl.SSLError, "falló la conexión TLS (¿smtps:// en un puerto sin TLS, o al revés?)"),
     (smtplib.SMTPNotSupportedError, "el servidor no acepta usuario y clave en esta conexión"),
     (smtplib.SMTPServerDisconnected, "el servidor cortó la conexión"),
@@ -635,9 +750,14 @@ def _reason(exc: BaseException) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def run_report(settings: Settings, *, recipients: Sequence[str] | None = None,
-               dry_run: bool = False, out: TextIO | None = None,
-               err: TextIO | None = None) -> int:
+def run_report(
+    settings: Settings,
+    *,
+    recipients: Sequence[str] | None = None,
+    dry_run: bool = False,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
     """`minimarket-dash report`: build the report and send it (or print it); return the exit
     code: 0 sent or printed, 1 database unreachable, 2 configuration or SMTP."""
     out, err = out or sys.stdout, err or sys.stderr
@@ -657,18 +777,28 @@ def run_report(settings: Settings, *, recipients: Sequence[str] | None = None,
     return 0
 
 
-def _addressing(settings: Settings, recipients: Sequence[str] | None,
-                dry_run: bool) -> tuple[str, list[str], SmtpServer | None]:
+def _addressing(
+    settings: Settings, recipients: Sequence[str] | None, dry_run: bool
+) -> tuple[str, list[str], SmtpServer | None]:
     """Sender, recipients and server; what sending needs and is missing is a config error."""
     to = list(recipients or settings.report_to)
     if dry_run:
         return settings.report_from or DRY_RUN_SENDER, to, None
-    missing = [name for name, value in (("DASHBOARD_SMTP_URL", settings.smtp_url),
-                                        ("DASHBOARD_REPORT_FROM", settings.report_from),
-                                        ("DASHBOARD_REPORT_TO o --to", to)) if not value]
+    missing = [
+        name
+        for name, value in (
+            ("DASHBOARD_SMTP_URL", settings.smtp_url),
+            ("DASHBOARD_REPORT_FROM", settings.report_from),
+            ("DASHBOARD_REPORT_TO o --to", to),
+        )
+        if not value
+    ]
     if missing:
-        raise ReportError("Error de configuración: para enviar el informe falta "
-                          + ", ".join(missing) + " (o use --dry-run)")
+        raise ReportError(
+            "Error de configuración: para enviar el informe falta "
+            + ", ".join(missing)
+            + " (o use --dry-run)"
+        )
     return settings.report_from, to, SmtpServer.from_url(settings.smtp_url)
 
 
@@ -680,8 +810,9 @@ def _read(settings: Settings) -> MorningReport:
         with engine.connect() as conn:
             return gather(conn, settings, settings.now())
     except SQLAlchemyError as exc:
-        raise ReportError(f"No se pudo leer la base para el informe ({type(exc).__name__}).",
-                          EXIT_NO_DATA) from None
+        raise ReportError(
+            f"No se pudo leer la base para el informe ({type(exc).__name__}).", EXIT_NO_DATA
+        ) from None
     finally:
         engine.dispose()
 
@@ -694,8 +825,7 @@ def seconds_until(at: time, zone: str, now: datetime | None = None) -> int:
     if target <= current:
         target = datetime.combine(current.date() + timedelta(days=1), at, tzinfo=tz)
     # Aware datetimes of one zone subtract as wall clocks: compare in UTC (DST days).
-    return max(1, round((target.astimezone(UTC)
-                         - current.astimezone(UTC)).total_seconds()))
+    return max(1, round((target.astimezone(UTC) - current.astimezone(UTC)).total_seconds()))
 
 
 def _main(argv: list[str] | None = None) -> int:

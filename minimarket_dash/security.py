@@ -78,8 +78,9 @@ class TrustedProxies:
     def __init__(self, app, networks: tuple, hops: int) -> None:
         self.app = app
         self.networks = networks
-        self.fixed = (ProxyFix(app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
-                      if hops else app)
+        self.fixed = (
+            ProxyFix(app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops) if hops else app
+        )
 
     def __call__(self, environ, start_response):
         """Serve one request with or without the forwarded headers."""

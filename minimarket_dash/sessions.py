@@ -53,8 +53,9 @@ def digest(token: str) -> str:
 
 
 # Built once: every page request runs it, and building a statement costs more than running it.
-_LOOKUP = (select(mm_sesiones.c.usuario, mm_sesiones.c.creada, mm_sesiones.c.vista)
-           .where(mm_sesiones.c.id == bindparam("key")))
+_LOOKUP = select(mm_sesiones.c.usuario, mm_sesiones.c.creada, mm_sesiones.c.vista).where(
+    mm_sesiones.c.id == bindparam("key")
+)
 
 
 @dataclass
@@ -68,9 +69,17 @@ class SessionStore:
         """Open a session and return its id for the cookie (only its digest is stored)."""
         token = secrets.token_urlsafe(32)
         now = time.time()
-        self._run(insert(mm_sesiones).values(
-            id=digest(token), usuario=usuario, creada=now, vista=now,
-            ip=(ip or "")[:ADDRESS_MAX], agente=(agente or "")[:AGENT_MAX]), "guardar")
+        self._run(
+            insert(mm_sesiones).values(
+                id=digest(token),
+                usuario=usuario,
+                creada=now,
+                vista=now,
+                ip=(ip or "")[:ADDRESS_MAX],
+                agente=(agente or "")[:AGENT_MAX],
+            ),
+            "guardar",
+        )
         return token
 
     def check(self, token: str, usuario: str) -> bool:
@@ -85,8 +94,9 @@ class SessionStore:
             self._run(delete(mm_sesiones).where(mm_sesiones.c.id == key), "borrar")
             return False
         if now - row.vista > SEEN_REFRESH_SECONDS:
-            self._run(update(mm_sesiones).where(mm_sesiones.c.id == key).values(vista=now),
-                      "guardar")
+            self._run(
+                update(mm_sesiones).where(mm_sesiones.c.id == key).values(vista=now), "guardar"
+            )
         return True
 
     def end(self, token: str) -> None:
@@ -104,15 +114,19 @@ class SessionStore:
     def of_user(self, usuario: str) -> list[Session]:
         """Return the open sessions of `usuario`, most recently used first."""
         self.purge_expired()
-        statement = (select(mm_sesiones).where(mm_sesiones.c.usuario == usuario)
-                     .order_by(mm_sesiones.c.vista.desc()))
+        statement = (
+            select(mm_sesiones)
+            .where(mm_sesiones.c.usuario == usuario)
+            .order_by(mm_sesiones.c.vista.desc())
+        )
         return [Session(*row) for row in self._all(statement)]
 
     def purge_expired(self) -> int:
         """Delete the rows of sessions that expired (idle or absolute); return how many."""
         now = time.time()
-        expired = ((mm_sesiones.c.vista < now - self.idle_seconds)
-                   | (mm_sesiones.c.creada < now - ABSOLUTE_LIFETIME_SECONDS))
+        expired = (mm_sesiones.c.vista < now - self.idle_seconds) | (
+            mm_sesiones.c.creada < now - ABSOLUTE_LIFETIME_SECONDS
+        )
         return self._run(delete(mm_sesiones).where(expired), "borrar")
 
     def _first(self, statement, parameters: dict):
@@ -141,6 +155,7 @@ class SessionStore:
 
 
 def _unavailable(action: str, exc: SQLAlchemyError) -> EntriesUnavailable:
-    log.error("no se pudo %s una sesión en el almacén (mm_sesiones): %s", action,
-              type(exc).__name__)
+    log.error(
+        "no se pudo %s una sesión en el almacén (mm_sesiones): %s", action, type(exc).__name__
+    )
     return EntriesUnavailable(action)

@@ -30,8 +30,9 @@ SESSION_COOKIE = "mm_session"
 LOGIN_PATH = "/login"
 LOGOUT_PATH = "/logout"
 # The web app manifest too (webapp.py): browsers fetch it without the session cookie.
-PUBLIC_PATHS = frozenset({LOGIN_PATH, "/health", "/favicon.ico", "/_favicon.ico",
-                          "/manifest.webmanifest"})
+PUBLIC_PATHS = frozenset(
+    {LOGIN_PATH, "/health", "/favicon.ico", "/_favicon.ico", "/manifest.webmanifest"}
+)
 # Static files: the same for everyone, no data in them.
 PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
 DASH_JSON_PREFIX = "/_dash-"
@@ -109,8 +110,9 @@ def session_cookie_fields() -> tuple[str, str, str] | None:
 class Gate:
     """The sign-in rule of one server: who the current user is, and what to answer otherwise."""
 
-    def __init__(self, settings: Settings, store: UserStore | None,
-                 sessions: SessionStore | None = None) -> None:
+    def __init__(
+        self, settings: Settings, store: UserStore | None, sessions: SessionStore | None = None
+    ) -> None:
         self.settings = settings
         self.store = store
         self.sessions = sessions
@@ -119,8 +121,9 @@ class Gate:
         """Return the signed-in user of this request (None when nobody is); the session is
         looked up once per request."""
         if "signin_user" not in g:
-            g.signin_user = (self._proxy_user() if self.settings.auth == "proxy"
-                             else self._session_user())
+            g.signin_user = (
+                self._proxy_user() if self.settings.auth == "proxy" else self._session_user()
+            )
         return g.signin_user
 
     def forget_user(self) -> None:
@@ -181,7 +184,9 @@ class Gate:
         say anything, since only a peer in DASHBOARD_TRUSTED_PROXY_IPS is the proxy."""
         log.warning(
             "solicitud directa rechazada en modo proxy: ip=%s no está en "
-            "DASHBOARD_TRUSTED_PROXY_IPS (%s)", request.remote_addr, path,
+            "DASHBOARD_TRUSTED_PROXY_IPS (%s)",
+            request.remote_addr,
+            path,
         )
         if path.startswith(DASH_JSON_PREFIX):
             return errors.json_error(403, "forbidden", DIRECT_MESSAGE)
@@ -250,7 +255,9 @@ def login_counter(server: Flask):
     metrics = server.extensions.get("minimarket_metrics")
     registry = metrics.registry if metrics is not None else None
     counter = Counter(
-        "dashboard_logins", "Intentos de inicio de sesión por resultado", ("result",),
+        "dashboard_logins",
+        "Intentos de inicio de sesión por resultado",
+        ("result",),
         registry=registry,
     )
     for result in LOGIN_RESULTS:
@@ -265,8 +272,11 @@ def init_app(server: Flask) -> None:
 
     settings: Settings = server.config["SETTINGS"]
     store = UserStore(settings.users_file) if settings.auth == "users" else None
-    sessions = (SessionStore(entries_of(server), settings.session_hours * 3600)
-                if store is not None else None)
+    sessions = (
+        SessionStore(entries_of(server), settings.session_hours * 3600)
+        if store is not None
+        else None
+    )
     gate = Gate(settings, store, sessions)
     server.extensions["minimarket_signin"] = gate
     server.extensions["minimarket_logins"] = login_counter(server)
@@ -287,6 +297,7 @@ def init_app(server: Flask) -> None:
     if not store.accounts():
         log.warning(
             "no hay usuarios en %s: las páginas piden crear el primero con "
-            "'minimarket-dash users add NOMBRE'", settings.users_file,
+            "'minimarket-dash users add NOMBRE'",
+            settings.users_file,
         )
     login_views.register(server)

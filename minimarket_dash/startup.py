@@ -30,8 +30,8 @@ DATABASE_REASONS = (
     ("password authentication failed", "usuario o clave rechazados", True),
     ("no password supplied", "falta la clave", True),
     ("authentication failed", "usuario o clave rechazados", True),
-    ("database \"", "la base no existe", True),  # database "x" does not exist
-    ("role \"", "el usuario no existe", True),  # role "x" does not exist
+    ('database "', "la base no existe", True),  # database "x" does not exist
+    ('role "', "el usuario no existe", True),  # role "x" does not exist
     ("file is not a database", "el archivo no es una base SQLite", True),
     ("unable to open database file", "no se puede abrir el archivo", True),
     ("connection refused", "conexión rechazada", False),
@@ -68,10 +68,12 @@ def check_log_dir(settings: Settings) -> None:
         ) from None
     target = folder / LOG_FILE
     writable = os.access(folder, os.W_OK | os.X_OK) and (
-        not target.exists() or os.access(target, os.W_OK))
+        not target.exists() or os.access(target, os.W_OK)
+    )
     if not writable:
-        raise SettingsError(f"DASHBOARD_LOG_DIR: no se puede escribir en {folder} "
-                            "(permiso denegado)")
+        raise SettingsError(
+            f"DASHBOARD_LOG_DIR: no se puede escribir en {folder} (permiso denegado)"
+        )
 
 
 def check_database(settings: Settings) -> str | None:
@@ -87,8 +89,10 @@ def check_database(settings: Settings) -> str | None:
         reason, permanent = database_reason(exc)
         if permanent:
             raise SettingsError(f"{shown}: {reason}") from None
-        return (f"{shown}: la base no responde ({reason}); el servicio arranca igual y /health "
-                "responde 503 hasta que vuelva")
+        return (
+            f"{shown}: la base no responde ({reason}); el servicio arranca igual y /health "
+            "responde 503 hasta que vuelva"
+        )
     return None
 
 

@@ -64,7 +64,8 @@ def attach_target(settings: Settings) -> str:
     except OSError as exc:
         log.warning(
             "no se pudo crear DASHBOARD_STATE_DIR=%s (%s): sin resúmenes, se lee todo en vivo",
-            path.parent, exc.strerror or type(exc).__name__,
+            path.parent,
+            exc.strerror or type(exc).__name__,
         )
         return IN_MEMORY
     ensure_mode(path)  # the summaries are the shop's figures: the service user's alone

@@ -163,8 +163,9 @@ mm_movimientos_dia = Table(
     Column("tipo_movimiento", String(20), nullable=False),
     Column("movimientos", Integer, nullable=False),
     Column("unidades", BigInteger, nullable=False),
-    Index("ix_mm_movimientos_dia", "dia", "tipo_movimiento", "proveedor_id", "movimientos",
-          "unidades"),
+    Index(
+        "ix_mm_movimientos_dia", "dia", "tipo_movimiento", "proveedor_id", "movimientos", "unidades"
+    ),
 )
 
 # The first and last id of each day's rows (pedidos by fecha_pedido, their lines by their
@@ -238,9 +239,20 @@ mm_cruce_abiertos = Table(
 )
 
 SUMMARY_TABLES = (
-    mm_pedidos_dia, mm_producto_mes, mm_movimientos_mes, mm_precio_mes, mm_importe_mes,
-    mm_ids_dia, mm_producto_dia, mm_movimientos_dia, mm_importe_pedido, mm_importe_dia,
-    mm_pedidos_abiertos, mm_factura_cruce, mm_cruce_estado, mm_cruce_abiertos,
+    mm_pedidos_dia,
+    mm_producto_mes,
+    mm_movimientos_mes,
+    mm_precio_mes,
+    mm_importe_mes,
+    mm_ids_dia,
+    mm_producto_dia,
+    mm_movimientos_dia,
+    mm_importe_pedido,
+    mm_importe_dia,
+    mm_pedidos_abiertos,
+    mm_factura_cruce,
+    mm_cruce_estado,
+    mm_cruce_abiertos,
 )
 EARLIEST = datetime(1900, 1, 1)
 STATE_KEYS = ("hasta", "hasta_dia", "actualizado")
@@ -280,7 +292,8 @@ def source_identity(conn: Connection, attached: dict[str, str] | None = None) ->
     if conn.dialect.name != "sqlite":
         oids = conn.exec_driver_sql(
             "SELECT to_regclass('pedidos')::oid, to_regclass('detalle_pedidos')::oid, "
-            "to_regclass('movimientos_stock')::oid").one()
+            "to_regclass('movimientos_stock')::oid"
+        ).one()
         return "pg:" + ":".join(str(oid) for oid in oids)
     path = (attached if attached is not None else _attached(conn)).get("main")
     try:
@@ -323,9 +336,13 @@ def _has_state_table(conn: Connection) -> bool:
     """True when the store has its mm_estado table (read on every request: on SQLite one
     catalogue lookup instead of SQLAlchemy's reflection)."""
     if conn.dialect.name == "sqlite":
-        return conn.exec_driver_sql(
-            f"SELECT 1 FROM {STORE_SCHEMA}.sqlite_master WHERE type = 'table'"
-            " AND name = 'mm_estado'").first() is not None
+        return (
+            conn.exec_driver_sql(
+                f"SELECT 1 FROM {STORE_SCHEMA}.sqlite_master WHERE type = 'table'"
+                " AND name = 'mm_estado'"
+            ).first()
+            is not None
+        )
     return inspect(conn).has_table("mm_estado", STORE_SCHEMA)
 
 
@@ -402,19 +419,21 @@ def build(engine: Engine, now: datetime, *, full: bool = False) -> SummaryState:
         state = read_state(conn)
         if full or state is None or _later(state, target):
             state = SummaryState(EARLIEST, EARLIEST, EARLIEST)
-            target = SummaryState(target.hasta, target.hasta_dia, target.actualizado,
-                                  completo=target.actualizado)
+            target = SummaryState(
+                target.hasta, target.hasta_dia, target.actualizado, completo=target.actualizado
+            )
         else:
-            target = SummaryState(target.hasta, target.hasta_dia, target.actualizado,
-                                  completo=state.completo)
+            target = SummaryState(
+                target.hasta, target.hasta_dia, target.actualizado, completo=state.completo
+            )
         dialect = conn.dialect.name
         conn.execute(delete(mm_pedidos_dia).where(mm_pedidos_dia.c.dia >= state.hasta_dia.date()))
         conn.execute(_orders_per_day(state.hasta_dia, target.hasta_dia, dialect))
-        conn.execute(delete(mm_producto_dia).where(
-            mm_producto_dia.c.dia >= state.hasta_dia.date()))
+        conn.execute(delete(mm_producto_dia).where(mm_producto_dia.c.dia >= state.hasta_dia.date()))
         conn.execute(_products_per_day(state.hasta_dia, target.hasta_dia, dialect))
-        conn.execute(delete(mm_movimientos_dia).where(
-            mm_movimientos_dia.c.dia >= state.hasta_dia.date()))
+        conn.execute(
+            delete(mm_movimientos_dia).where(mm_movimientos_dia.c.dia >= state.hasta_dia.date())
+        )
         conn.execute(_movements_per_day(state.hasta_dia, target.hasta_dia, dialect))
         for table in (mm_importe_pedido, mm_importe_dia):
             conn.execute(delete(table).where(table.c.dia >= state.hasta_dia.date()))
@@ -447,7 +466,9 @@ def _prepare_tables(conn: Connection) -> bool:
     inspector = inspect(conn)
     existing = set(inspector.get_table_names(STORE_SCHEMA))
     changed = [
-        table for table in SUMMARY_TABLES if table.name in existing
+        table
+        for table in SUMMARY_TABLES
+        if table.name in existing
         and {column["name"] for column in inspector.get_columns(table.name, STORE_SCHEMA)}
         != set(table.c.keys())
     ]
@@ -551,8 +572,13 @@ def _movements_per(key, label, table, period: str, start: datetime, end: datetim
     kind, of the movements in [start, end), into `table`."""
     moves = movimientos_stock.c
     source = (
-        select(label, moves.proveedor_id, moves.tipo_movimiento, func.count(),
-               func.coalesce(func.sum(moves.cantidad), 0))
+        select(
+            label,
+            moves.proveedor_id,
+            moves.tipo_movimiento,
+            func.count(),
+            func.coalesce(func.sum(moves.cantidad), 0),
+        )
         .where(_in_range(moves.fecha_movimiento, start, end))
         .group_by(key, moves.proveedor_id, moves.tipo_movimiento)
     )
@@ -600,14 +626,19 @@ def _money_per_month(start: datetime, end: datetime, dialect: str):
         select(
             detalle_pedidos.c.pedido_id,
             func.sum(detalle_pedidos.c.cantidad * detalle_pedidos.c.precio_unitario).label(
-                "importe"),
+                "importe"
+            ),
         )
         .group_by(detalle_pedidos.c.pedido_id)
         .subquery()
     )
     source = (
-        select(label, pedidos.c.proveedor_id, func.count(),
-               func.coalesce(func.sum(per_order.c.importe), 0.0))
+        select(
+            label,
+            pedidos.c.proveedor_id,
+            func.count(),
+            func.coalesce(func.sum(per_order.c.importe), 0.0),
+        )
         .select_from(pedidos.outerjoin(per_order, per_order.c.pedido_id == pedidos.c.id))
         .where(_in_range(pedidos.c.fecha_pedido, start, end))
         .group_by(month, pedidos.c.proveedor_id)
@@ -637,8 +668,12 @@ def _money_per_day(start: datetime, end: datetime, dialect: str):
     day = day_value(pedidos.c.fecha_pedido, dialect)
     per_order = mm_importe_pedido.c
     source = (
-        select(day, pedidos.c.proveedor_id, func.count(),
-               func.coalesce(func.sum(per_order.importe), 0.0))
+        select(
+            day,
+            pedidos.c.proveedor_id,
+            func.count(),
+            func.coalesce(func.sum(per_order.importe), 0.0),
+        )
         .select_from(pedidos.outerjoin(mm_importe_pedido, per_order.pedido_id == pedidos.c.id))
         .where(_in_range(pedidos.c.fecha_pedido, start, end))
         .group_by(day, pedidos.c.proveedor_id)
@@ -652,9 +687,13 @@ def _open_order_ids():
     or with an estado missing or neither entregado nor cancelado (the whole table: orders
     close in any order)."""
     estado = pedidos.c.estado
-    return select(pedidos.c.id).where(or_(
-        and_(pedidos.c.fecha_entrega_real.is_(None), estado != CLOSED_ORDER_STATES[1]),
-        estado.is_(None), estado.not_in(CLOSED_ORDER_STATES)))
+    return select(pedidos.c.id).where(
+        or_(
+            and_(pedidos.c.fecha_entrega_real.is_(None), estado != CLOSED_ORDER_STATES[1]),
+            estado.is_(None),
+            estado.not_in(CLOSED_ORDER_STATES),
+        )
+    )
 
 
 def _ids_per_day(start: datetime, dialect: str) -> list:
@@ -664,15 +703,29 @@ def _ids_per_day(start: datetime, dialect: str) -> list:
     lines = detalle_pedidos.c
     sources = (
         ("pedidos", order_day, pedidos.c.id, pedidos, pedidos.c.fecha_pedido),
-        ("detalle_pedidos", order_day, lines.id,
-         detalle_pedidos.join(pedidos, pedidos.c.id == lines.pedido_id), pedidos.c.fecha_pedido),
-        ("movimientos_stock", move_day, movimientos_stock.c.id, movimientos_stock,
-         movimientos_stock.c.fecha_movimiento),
+        (
+            "detalle_pedidos",
+            order_day,
+            lines.id,
+            detalle_pedidos.join(pedidos, pedidos.c.id == lines.pedido_id),
+            pedidos.c.fecha_pedido,
+        ),
+        (
+            "movimientos_stock",
+            move_day,
+            movimientos_stock.c.id,
+            movimientos_stock,
+            movimientos_stock.c.fecha_movimiento,
+        ),
     )
     columns = ["tabla", "dia", "primero", "ultimo"]
     return [
-        insert(mm_ids_dia).from_select(columns, select(
-            literal(name), day, func.min(key), func.max(key)
-        ).select_from(source).where(date_column >= start, day.is_not(None)).group_by(day))
+        insert(mm_ids_dia).from_select(
+            columns,
+            select(literal(name), day, func.min(key), func.max(key))
+            .select_from(source)
+            .where(date_column >= start, day.is_not(None))
+            .group_by(day),
+        )
         for name, day, key, source, date_column in sources
     ]

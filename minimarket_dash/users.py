@@ -58,8 +58,20 @@ def normalise_username(raw: str) -> str:
 MIN_STRENGTH = 3
 STRENGTH_MAX_CHARS = 72  # zxcvbn's own limit; a longer password is judged by its start
 # Words a guesser tries first here; the username is added per account.
-SITE_WORDS = ("minimarket", "mini market", "tablero", "dashboard", "almacen", "almacén",
-              "proveedor", "proveedores", "pedidos", "stock", "clave", "contraseña")
+SITE_WORDS = (
+    "minimarket",
+    "mini market",
+    "tablero",
+    "dashboard",
+    "almacen",
+    "almacén",
+    "proveedor",
+    "proveedores",
+    "pedidos",
+    "stock",
+    "clave",
+    "contraseña",
+)
 # zxcvbn's warnings (English), in Spanish; an unknown one falls back to WEAK_DEFAULT.
 WEAK_REASONS = {
     "Straight rows of keys are easy to guess.": "las filas seguidas del teclado se adivinan "
@@ -67,8 +79,9 @@ WEAK_REASONS = {
     "Short keyboard patterns are easy to guess.": "los dibujos cortos en el teclado se "
     "adivinan enseguida",
     'Repeats like "aaa" are easy to guess.': "las repeticiones como «aaa» se adivinan enseguida",
-    'Repeats like "abcabcabc" are only slightly harder to guess than "abc".':
-        "las repeticiones como «abcabcabc» son apenas más difíciles que «abc»",
+    'Repeats like "abcabcabc" are only slightly harder to guess than "abc".': (
+        "las repeticiones como «abcabcabc» son apenas más difíciles que «abc»"
+    ),
     'Sequences like "abc" or "6543" are easy to guess.': "las secuencias como «abc» o «6543» "
     "se adivinan enseguida",
     "Recent years are easy to guess.": "los años recientes se adivinan enseguida",
@@ -85,8 +98,7 @@ WEAK_REASONS = {
 }
 WEAK_DEFAULT = "es fácil de adivinar"
 _ZXCVBN = threading.Lock()
-WEAK_ADVICE = ("usá una frase de tres o cuatro palabras poco comunes, sin datos tuyos ni del "
-               "negocio")
+WEAK_ADVICE = "usá una frase de tres o cuatro palabras poco comunes, sin datos tuyos ni del negocio"
 
 
 def check_password_rules(password: str, username: str = "") -> None:
@@ -112,8 +124,9 @@ def weakness(password: str, username: str = "") -> str | None:
     if result["score"] >= MIN_STRENGTH:
         return None
     warning = result["feedback"].get("warning") or ""
-    if not warning and any(m.get("dictionary_name") == "user_inputs"
-                           for m in result.get("sequence", [])):
+    if not warning and any(
+        m.get("dictionary_name") == "user_inputs" for m in result.get("sequence", [])
+    ):
         return "contiene tu nombre de usuario o palabras del negocio"
     return WEAK_REASONS.get(warning, WEAK_DEFAULT)
 
@@ -209,7 +222,9 @@ def _parse_accounts(text: str, path: Path) -> dict[str, Account]:
         users = json.loads(text)["users"]
         return {
             str(name): Account(
-                str(name), str(entry["hash"]), str(entry.get("created", "")),
+                str(name),
+                str(entry["hash"]),
+                str(entry.get("created", "")),
                 str(entry["session_version"]),
             )
             for name, entry in users.items()

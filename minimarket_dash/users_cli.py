@@ -29,20 +29,27 @@ def add_parser(commands) -> None:
         action = actions.add_parser(name, help=text)
         action.add_argument("name", metavar="NOMBRE")
         action.add_argument(
-            "--password-stdin", action="store_true",
+            "--password-stdin",
+            action="store_true",
             help="lee la clave de la entrada estándar (una línea) en vez de la terminal",
         )
     remove = actions.add_parser("remove", help="borra un usuario (sus sesiones terminan)")
     remove.add_argument("name", metavar="NOMBRE")
     actions.add_parser("list", help="lista los usuarios")
     unlock = actions.add_parser(
-        "unlock", help="borra los intentos fallidos de un usuario o de una IP (destraba /login)")
+        "unlock", help="borra los intentos fallidos de un usuario o de una IP (destraba /login)"
+    )
     unlock.add_argument("name", metavar="NOMBRE|IP")
     sessions = actions.add_parser(
-        "sessions", help="lista las sesiones abiertas de un usuario y las cierra (--cerrar)")
+        "sessions", help="lista las sesiones abiertas de un usuario y las cierra (--cerrar)"
+    )
     sessions.add_argument("name", metavar="NOMBRE")
     sessions.add_argument(
-        "--cerrar", nargs="?", const="todas", default=None, metavar="ID",
+        "--cerrar",
+        nargs="?",
+        const="todas",
+        default=None,
+        metavar="ID",
         help="cierra todas sus sesiones, o sólo la del ID que muestra el listado",
     )
 
@@ -63,8 +70,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"Error: {exc}", file=sys.stderr)
         return 1
     except EntriesUnavailable:
-        print("Error: no se pudo abrir el almacén de sesiones (DASHBOARD_STATE_DIR o la base "
-              "de PostgreSQL); ver el log", file=sys.stderr)
+        print(
+            "Error: no se pudo abrir el almacén de sesiones (DASHBOARD_STATE_DIR o la base "
+            "de PostgreSQL); ver el log",
+            file=sys.stderr,
+        )
         return 1
     except OSError as exc:
         print(f"Error: no se pudo escribir {settings.users_file} ({exc.strerror})", file=sys.stderr)
@@ -108,8 +118,9 @@ def session_store(settings: Settings) -> SessionStore:
     """Return the sessions of the store the server uses (same DASHBOARD_* settings)."""
     from .entries import EntriesStore, entries_engine
 
-    return SessionStore(EntriesStore(entries_engine(settings), settings.now),
-                        settings.session_hours * 3600)
+    return SessionStore(
+        EntriesStore(entries_engine(settings), settings.now), settings.session_hours * 3600
+    )
 
 
 def _end_sessions(settings: Settings, name: str) -> None:
@@ -118,8 +129,11 @@ def _end_sessions(settings: Settings, name: str) -> None:
     try:
         session_store(settings).end_user(name)
     except (EntriesUnavailable, OSError):
-        print("Aviso: no se pudo abrir el almacén de sesiones; las sesiones igual quedan "
-              "cerradas por el cambio en el archivo de usuarios.", file=sys.stderr)
+        print(
+            "Aviso: no se pudo abrir el almacén de sesiones; las sesiones igual quedan "
+            "cerradas por el cambio en el archivo de usuarios.",
+            file=sys.stderr,
+        )
 
 
 def _sessions(store: UserStore, args, settings: Settings) -> int:
@@ -143,8 +157,10 @@ def _sessions(store: UserStore, args, settings: Settings) -> int:
         return 0
     print("ID\tINICIO\tÚLTIMO USO\tIP\tNAVEGADOR")
     for row in rows:
-        print(f"{row.shown_id}\t{_local(row.creada, settings)}\t{_local(row.vista, settings)}"
-              f"\t{row.ip or '-'}\t{row.agente[:60] or '-'}")
+        print(
+            f"{row.shown_id}\t{_local(row.creada, settings)}\t{_local(row.vista, settings)}"
+            f"\t{row.ip or '-'}\t{row.agente[:60] or '-'}"
+        )
     print(f"Para cerrarlas: minimarket-dash users sessions {name} --cerrar [ID]")
     return 0
 
@@ -161,8 +177,9 @@ def _unlock(_store: UserStore, args, settings: Settings) -> int:
         key = f"ip:{ipaddress.ip_address(value)}"
     except ValueError:
         key = f"usuario:{value.lower()}"
-    lockout = lockout_for(EntriesStore(entries_engine(settings), settings.now),
-                          settings.ratelimit_storage_uri)
+    lockout = lockout_for(
+        EntriesStore(entries_engine(settings), settings.now), settings.ratelimit_storage_uri
+    )
     lockout.clear(key)
     print(f"Intentos fallidos de {key.split(':', 1)[1]} borrados: ya puede volver a ingresar.")
     return 0
@@ -186,8 +203,14 @@ def _list(store: UserStore, _args, settings: Settings) -> int:
     return 0
 
 
-_ACTIONS = {"add": _add, "passwd": _passwd, "remove": _remove, "list": _list,
-            "sessions": _sessions, "unlock": _unlock}
+_ACTIONS = {
+    "add": _add,
+    "passwd": _passwd,
+    "remove": _remove,
+    "list": _list,
+    "sessions": _sessions,
+    "unlock": _unlock,
+}
 
 
 DEMO_PASSWORD_FILE = "demo-clave.txt"

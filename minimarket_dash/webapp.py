@@ -32,12 +32,14 @@ MANIFEST = {
     "theme_color": NAVBAR_COLOR,
     "background_color": NAVBAR_COLOR,
     "icons": [
-        {"src": f"{ICONS}/icon-192.png", "sizes": "192x192", "type": "image/png",
-         "purpose": "any"},
-        {"src": f"{ICONS}/icon-512.png", "sizes": "512x512", "type": "image/png",
-         "purpose": "any"},
-        {"src": f"{ICONS}/icon-maskable-512.png", "sizes": "512x512", "type": "image/png",
-         "purpose": "maskable"},
+        {"src": f"{ICONS}/icon-192.png", "sizes": "192x192", "type": "image/png", "purpose": "any"},
+        {"src": f"{ICONS}/icon-512.png", "sizes": "512x512", "type": "image/png", "purpose": "any"},
+        {
+            "src": f"{ICONS}/icon-maskable-512.png",
+            "sizes": "512x512",
+            "type": "image/png",
+            "purpose": "maskable",
+        },
     ],
 }
 

@@ -162,8 +162,11 @@ def dated_kind(values: Sequence[object]) -> Kind | None:
     moments = [as_datetime(value) for value in values]
     if not moments or any(moment is None for moment in moments):
         return None
-    timed = any(isinstance(value, datetime | pd.Timestamp | np.datetime64)
-                or (isinstance(value, str) and len(value) > 10) for value in values)
+    timed = any(
+        isinstance(value, datetime | pd.Timestamp | np.datetime64)
+        or (isinstance(value, str) and len(value) > 10)
+        for value in values
+    )
     midnight = all(moment.time() == datetime.min.time() for moment in moments)
     return Kind.DATETIME if timed and not midnight else Kind.DATE
 
@@ -183,8 +186,11 @@ def guess_kind(name: str, values: Iterable[object]) -> Kind:
     return Kind.TEXT
 
 
-def columns_for(names: Sequence[str], rows: Sequence[Sequence[object]],
-                declared: Mapping[str, Kind] | None = None) -> list[Column]:
+def columns_for(
+    names: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    declared: Mapping[str, Kind] | None = None,
+) -> list[Column]:
     """Return the columns of `rows`: declared kinds where given, guessed from the values else."""
     declared = declared or {}
     return [
@@ -243,8 +249,11 @@ class Sheet:
             sheet.write_boolean(row, col, bool(value))
             return len("VERDADERO")
         if is_number(value):
-            number_kind = kind if kind in NUMERIC_KINDS else numeric_kind(
-                self.columns[col].name, isinstance(value, int | np.integer))
+            number_kind = (
+                kind
+                if kind in NUMERIC_KINDS
+                else numeric_kind(self.columns[col].name, isinstance(value, int | np.integer))
+            )
             sheet.write_number(row, col, float(value), self.number_format(number_kind))
             return shown_number_length(float(value), number_kind)
         moment = as_datetime(value) if kind in DATED_KINDS or not isinstance(value, str) else None
@@ -293,8 +302,11 @@ def write_xlsx(columns: Sequence[Column], rows: Iterable[Sequence[object]]) -> b
     return buffer.getvalue()
 
 
-def to_xlsx(fields: Sequence[str], rows: Iterable[Mapping[str, object]],
-            declared: Mapping[str, Kind] | None = None) -> bytes:
+def to_xlsx(
+    fields: Sequence[str],
+    rows: Iterable[Mapping[str, object]],
+    declared: Mapping[str, Kind] | None = None,
+) -> bytes:
     """Write one row per mapping, its values in the order of `fields` (the API's .xlsx)."""
     cells = [[row.get(field) for field in fields] for row in rows]
     return write_xlsx(columns_for(fields, cells, declared), cells)

@@ -30,8 +30,12 @@ dash.register_page(__name__, path="/analytics", title="Análisis · Mini Market"
 
 PAGE = "analytics"
 PRESETS = (
-    ("hoy", "Hoy"), ("7d", "7 días"), ("30d", "30 días"),
-    ("mes", "Este mes"), ("mes-anterior", "Mes anterior"), ("12m", "12 meses"),
+    ("hoy", "Hoy"),
+    ("7d", "7 días"),
+    ("30d", "30 días"),
+    ("mes", "Este mes"),
+    ("mes-anterior", "Mes anterior"),
+    ("12m", "12 meses"),
 )
 TOP_LIMIT = 20
 DEFAULT_WEEKS = 12
@@ -51,15 +55,19 @@ def layout(start_date=None, end_date=None, proveedor=None, **_other):
         [
             # The URL's filters as the initial `search`: the charts start loading as soon as the
             # page renders, instead of after the location reports itself.
-            dcc.Location(id="analytics-url", refresh=False,
-                         search=search_from_filters(state.filters)),
-            components.page_header("Análisis", "Filtrá por fechas y proveedor; el enlace "
-                                   "guarda la vista para compartirla."),
+            dcc.Location(
+                id="analytics-url", refresh=False, search=search_from_filters(state.filters)
+            ),
+            components.page_header(
+                "Análisis",
+                "Filtrá por fechas y proveedor; el enlace guarda la vista para compartirla.",
+            ),
             components.db_banner(PAGE),
             html.Div(components.notice(state.notices), id="analytics-notice"),
             filter_bar(state.filters),
-            html.Div(id="analytics-summary", className="small text-muted mb-2",
-                     **{"aria-live": "polite"}),
+            html.Div(
+                id="analytics-summary", className="small text-muted mb-2", **{"aria-live": "polite"}
+            ),
             _charts(),
             components.url_chart_stores("analytics-url", CHARTS),
         ]
@@ -73,56 +81,129 @@ def _iso(value: date | None) -> str | None:
 def filter_bar(filters: Filters) -> dbc.Card:
     """Return the date range, provider and preset controls, each with a label."""
     presets = html.Div(
-        [dbc.Button(label, id={"type": "preset", "key": key}, outline=True, color="primary",
-                    size="sm") for key, label in PRESETS],
-        className="presets d-flex flex-wrap", role="group", id="analytics-filter-presets",
+        [
+            dbc.Button(
+                label, id={"type": "preset", "key": key}, outline=True, color="primary", size="sm"
+            )
+            for key, label in PRESETS
+        ],
+        className="presets d-flex flex-wrap",
+        role="group",
+        id="analytics-filter-presets",
         **{"aria-label": "Períodos rápidos"},
     )
     fields = [
         _field("Desde", components.date_picker("analytics-start", _iso(filters.start_date))),
         _field("Hasta", components.date_picker("analytics-end", _iso(filters.end_date))),
-        _field("Proveedor", dcc.Input(
-            id="analytics-proveedor", type="search", list="analytics-proveedores",
-            value=filters.proveedor or "", placeholder="Todos (elegí o escribí)",
-            debounce=True, className="form-control", autoComplete="off",
-        ), md=4),
+        _field(
+            "Proveedor",
+            dcc.Input(
+                id="analytics-proveedor",
+                type="search",
+                list="analytics-proveedores",
+                value=filters.proveedor or "",
+                placeholder="Todos (elegí o escribí)",
+                debounce=True,
+                className="form-control",
+                autoComplete="off",
+            ),
+            md=4,
+        ),
     ]
-    clear = dbc.Col(dbc.Button("Limpiar", id="analytics-clear", color="secondary",
-                               outline=True, className="w-100"), xs=12, md=2,
-                    className="d-flex align-items-end mb-2")
-    return dbc.Card(dbc.CardBody([
-        dbc.Row([*fields, clear], className="g-2"),
-        html.Datalist(id="analytics-proveedores"),
-        presets,
-    ]), className="mb-3 filter-bar")
+    clear = dbc.Col(
+        dbc.Button(
+            "Limpiar", id="analytics-clear", color="secondary", outline=True, className="w-100"
+        ),
+        xs=12,
+        md=2,
+        className="d-flex align-items-end mb-2",
+    )
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                dbc.Row([*fields, clear], className="g-2"),
+                html.Datalist(id="analytics-proveedores"),
+                presets,
+            ]
+        ),
+        className="mb-3 filter-bar",
+    )
 
 
 def _field(label: str, control, md: int = 3) -> dbc.Col:
     html_for = control.id
-    return dbc.Col([html.Label(label, htmlFor=html_for, className="form-label small mb-1"),
-                    control], xs=6 if md == 3 else 12, md=md, className="mb-2")
+    return dbc.Col(
+        [html.Label(label, htmlFor=html_for, className="form-label small mb-1"), control],
+        xs=6 if md == 3 else 12,
+        md=md,
+        className="mb-2",
+    )
 
 
-PERIOD_CAPTION = "Por mes (por semana si el rango tiene menos de 2 meses); sin fechas: " \
-                 "últimos 12 meses"
+PERIOD_CAPTION = (
+    "Por mes (por semana si el rango tiene menos de 2 meses); sin fechas: últimos 12 meses"
+)
 
 
 # The filtered charts, two per row on a desktop: (CSV name, title, graph id, caption, help key).
 CHART_ROWS = (
-    (("tendencia", "Pedidos y proveedores con pedidos", "analytics-trends", PERIOD_CAPTION,
-      "tendencia"),
-     ("movimientos", "Movimientos de stock por tipo", "analytics-movements", PERIOD_CAPTION,
-      "movimientos_mes")),
-    (("compras-mes", "Compras en $", "analytics-money",
-      PERIOD_CAPTION + " · sin pedidos cancelados", "compras_mes"),
-     ("compras-proveedor", "Compras en $ por proveedor", "analytics-money-providers",
-      "Los 10 con más compras del período (sin fechas: últimos 12 meses)", "compras_proveedor")),
-    (("semanas", "Pedidos por semana ISO", "analytics-weekly",
-      "Semanas de lunes a domingo del período (sin fechas: últimas 12)", "semanas_iso"),
-     ("estados", "Pedidos por estado", "analytics-states",
-      "Período elegido (sin fechas: todas) · cancelados aparte", "estados")),
-    (("linea-stock", "Línea de tiempo de movimientos de stock", "analytics-timeline",
-      "Unidades por día del período (sin fechas: últimos 30 días)", "linea_stock"),),
+    (
+        (
+            "tendencia",
+            "Pedidos y proveedores con pedidos",
+            "analytics-trends",
+            PERIOD_CAPTION,
+            "tendencia",
+        ),
+        (
+            "movimientos",
+            "Movimientos de stock por tipo",
+            "analytics-movements",
+            PERIOD_CAPTION,
+            "movimientos_mes",
+        ),
+    ),
+    (
+        (
+            "compras-mes",
+            "Compras en $",
+            "analytics-money",
+            PERIOD_CAPTION + " · sin pedidos cancelados",
+            "compras_mes",
+        ),
+        (
+            "compras-proveedor",
+            "Compras en $ por proveedor",
+            "analytics-money-providers",
+            "Los 10 con más compras del período (sin fechas: últimos 12 meses)",
+            "compras_proveedor",
+        ),
+    ),
+    (
+        (
+            "semanas",
+            "Pedidos por semana ISO",
+            "analytics-weekly",
+            "Semanas de lunes a domingo del período (sin fechas: últimas 12)",
+            "semanas_iso",
+        ),
+        (
+            "estados",
+            "Pedidos por estado",
+            "analytics-states",
+            "Período elegido (sin fechas: todas) · cancelados aparte",
+            "estados",
+        ),
+    ),
+    (
+        (
+            "linea-stock",
+            "Línea de tiempo de movimientos de stock",
+            "analytics-timeline",
+            "Unidades por día del período (sin fechas: últimos 30 días)",
+            "linea_stock",
+        ),
+    ),
 )
 
 
@@ -132,40 +213,88 @@ def _col(content, **width) -> dbc.Col:
 
 def _chart_row(specs) -> dbc.Row:
     width = {"lg": 6} if len(specs) > 1 else {}
-    return dbc.Row([
-        _col(components.graph_card(PAGE, name, title, graph_id, caption, help_text=HELP[key]),
-             **width)
-        for name, title, graph_id, caption, key in specs
-    ])
+    return dbc.Row(
+        [
+            _col(
+                components.graph_card(PAGE, name, title, graph_id, caption, help_text=HELP[key]),
+                **width,
+            )
+            for name, title, graph_id, caption, key in specs
+        ]
+    )
 
 
 def _top_products_row() -> dbc.Row:
-    return dbc.Row([
-        _col(components.graph_card(
-            PAGE, "productos", "Productos más pedidos", "analytics-top",
-            "Unidades en el período · tocá una barra para ver su nombre y filtrar por su "
-            "proveedor", help_text=HELP["productos_top"], tap=True), lg=6),
-        _col(components.card(
-            "Productos más pedidos (tabla)",
-            html.Div([components.phone_columns("analytics-top-table", PRODUCT_COLUMNS,
-                                               ("producto", "cantidad_total"), "proveedor"),
-                      components.data_table("analytics-top-table", PRODUCT_COLUMNS, 5),
-                      html.Div(id="analytics-top-empty")]),
-            PAGE, "productos-tabla", f"Los {TOP_LIMIT} primeros, de a 5 por página",
-            HELP["productos_top"]), lg=6),
-    ])
+    return dbc.Row(
+        [
+            _col(
+                components.graph_card(
+                    PAGE,
+                    "productos",
+                    "Productos más pedidos",
+                    "analytics-top",
+                    "Unidades en el período · tocá una barra para ver su nombre y filtrar por su "
+                    "proveedor",
+                    help_text=HELP["productos_top"],
+                    tap=True,
+                ),
+                lg=6,
+            ),
+            _col(
+                components.card(
+                    "Productos más pedidos (tabla)",
+                    html.Div(
+                        [
+                            components.phone_columns(
+                                "analytics-top-table",
+                                PRODUCT_COLUMNS,
+                                ("producto", "cantidad_total"),
+                                "proveedor",
+                            ),
+                            components.data_table("analytics-top-table", PRODUCT_COLUMNS, 5),
+                            html.Div(id="analytics-top-empty"),
+                        ]
+                    ),
+                    PAGE,
+                    "productos-tabla",
+                    f"Los {TOP_LIMIT} primeros, de a 5 por página",
+                    HELP["productos_top"],
+                ),
+                lg=6,
+            ),
+        ]
+    )
 
 
 def _outside_filter() -> html.Div:
-    return html.Div([
-        html.H2("Fuera del filtro", className="section-title"),
-        html.P("No depende de las fechas ni del proveedor elegidos.",
-               className="small text-muted mb-2"),
-        dbc.Row([_col(components.graph_card(
-            PAGE, "stock-proveedor", "Stock neto por proveedor", "analytics-stock",
-            "Entradas − salidas + ajustes, histórico · tocá una barra para ver su nombre y "
-            "filtrar por él", help_text=HELP["stock_proveedor"], tap=True), lg=6)]),
-    ], className="outside-filter", id="analytics-outside-filter")
+    return html.Div(
+        [
+            html.H2("Fuera del filtro", className="section-title"),
+            html.P(
+                "No depende de las fechas ni del proveedor elegidos.",
+                className="small text-muted mb-2",
+            ),
+            dbc.Row(
+                [
+                    _col(
+                        components.graph_card(
+                            PAGE,
+                            "stock-proveedor",
+                            "Stock neto por proveedor",
+                            "analytics-stock",
+                            "Entradas − salidas + ajustes, histórico · tocá una barra para ver "
+                            "su nombre y filtrar por él",
+                            help_text=HELP["stock_proveedor"],
+                            tap=True,
+                        ),
+                        lg=6,
+                    )
+                ]
+            ),
+        ],
+        className="outside-filter",
+        id="analytics-outside-filter",
+    )
 
 
 def _charts() -> html.Div:
@@ -198,8 +327,13 @@ def sync(search, start, end, proveedor, _presets, _clear):
     if trigger == "analytics-url":
         state = read_filters(query_from_search(search))
         filters = state.filters
-        return (dash.no_update, _iso(filters.start_date), _iso(filters.end_date),
-                filters.proveedor or "", components.notice(state.notices))
+        return (
+            dash.no_update,
+            _iso(filters.start_date),
+            _iso(filters.end_date),
+            filters.proveedor or "",
+            components.notice(state.notices),
+        )
     controls = read_filters({"start_date": start, "end_date": end, "proveedor": proveedor})
     filters = _apply(trigger, controls.filters)
     new_search = search_from_filters(filters)
@@ -210,10 +344,13 @@ def sync(search, start, end, proveedor, _presets, _clear):
     # A control is written back only when its value changes (a preset, «Limpiar», a value
     # dropped): rewriting every control wiped what the manager was typing in another one
     # while this answer was on its way.
-    return (new_search if changed else dash.no_update,
-            _changed(_iso(filters.start_date), start), _changed(_iso(filters.end_date), end),
-            _changed(filters.proveedor or "", proveedor or ""),
-            notice if changed or controls.notices else dash.no_update)
+    return (
+        new_search if changed else dash.no_update,
+        _changed(_iso(filters.start_date), start),
+        _changed(_iso(filters.end_date), end),
+        _changed(filters.proveedor or "", proveedor or ""),
+        notice if changed or controls.notices else dash.no_update,
+    )
 
 
 def _changed(new, current):
@@ -237,8 +374,11 @@ def _apply(trigger, filters: Filters) -> Filters:
 def _tapped_product(point: dict) -> tuple:
     """Name the tapped product with its figures and offer to filter by its main provider."""
     orders, provider, product = point["customdata"]
-    figures = [f"{fmt_int(point['x'])} unidades", f"{fmt_int(orders)} pedidos",
-               f"proveedor principal: {provider}"]
+    figures = [
+        f"{fmt_int(point['x'])} unidades",
+        f"{fmt_int(orders)} pedidos",
+        f"proveedor principal: {provider}",
+    ]
     action = None if provider == charts.NO_PROVIDER else f"Filtrar por {provider}"
     return components.tapped(product, figures, action)
 
@@ -246,8 +386,9 @@ def _tapped_product(point: dict) -> tuple:
 def _tapped_provider(point: dict) -> tuple:
     """Name the tapped provider with its net stock and offer to filter by it."""
     provider = point["customdata"][0]
-    return components.tapped(provider, [f"stock neto {fmt_int(point['x'])} u."],
-                             f"Filtrar por {provider}")
+    return components.tapped(
+        provider, [f"stock neto {fmt_int(point['x'])} u."], f"Filtrar por {provider}"
+    )
 
 
 components.name_on_tap("analytics-top", _tapped_product, clear_with="analytics-url")
@@ -289,12 +430,14 @@ def describe(search):
     filters = read_filters(query_from_search(search)).filters
     start, end = filters.start_date, filters.end_date
     if start or end:
-        period = f"Del {fmt_date(start) if start else 'inicio'} al " \
-                 f"{fmt_date(end) if end else 'hoy'}"
+        period = (
+            f"Del {fmt_date(start) if start else 'inicio'} al {fmt_date(end) if end else 'hoy'}"
+        )
     else:
         period = "Todas las fechas (tendencias: últimos 12 meses)"
-    provider = f" · proveedor «{filters.proveedor}»" if filters.proveedor else " · todos los " \
-        "proveedores"
+    provider = (
+        f" · proveedor «{filters.proveedor}»" if filters.proveedor else " · todos los proveedores"
+    )
     return period + provider
 
 
@@ -378,14 +521,16 @@ def stock_frame(_filters: Filters):
 
 def weekly_frame(filters: Filters):
     """ISO weeks of the chosen dates and provider (the last 12 weeks without dates)."""
-    return components.fetch_or_none(PAGE, queries.WEEKLY_SALES,
-                                    replace(filters, weeks=DEFAULT_WEEKS))
+    return components.fetch_or_none(
+        PAGE, queries.WEEKLY_SALES, replace(filters, weeks=DEFAULT_WEEKS)
+    )
 
 
 def timeline_frame(filters: Filters):
     """Movements per day of the chosen dates and provider (the last 30 days without dates)."""
-    frame = components.fetch_or_none(PAGE, queries.STOCK_TIMELINE,
-                                     replace(filters, days=DEFAULT_DAYS))
+    frame = components.fetch_or_none(
+        PAGE, queries.STOCK_TIMELINE, replace(filters, days=DEFAULT_DAYS)
+    )
     if frame is None:
         return None
     return frame.sort_values(["fecha", "tipo"]).reset_index(drop=True)
@@ -404,9 +549,13 @@ def top_chart(search):
 
 # What the first column of each chart's «Ver como tabla» lists.
 TABLE_LABELS = {
-    "analytics-trends": "Período", "analytics-movements": "Período",
-    "analytics-money": "Período", "analytics-money-providers": "Proveedor",
-    "analytics-states": "Estado", "analytics-stock": "Proveedor", "analytics-timeline": "Día",
+    "analytics-trends": "Período",
+    "analytics-movements": "Período",
+    "analytics-money": "Período",
+    "analytics-money-providers": "Proveedor",
+    "analytics-states": "Estado",
+    "analytics-stock": "Proveedor",
+    "analytics-timeline": "Día",
 }
 
 
@@ -434,22 +583,23 @@ def _period_figure(graph_id: str, builder, frame, filters: Filters) -> tuple:
 def trends_chart(search):
     """Draw orders and ordering providers per month (orders per week for short ranges)."""
     filters = _filters(search)
-    return _period_figure("analytics-trends", charts.orders_per_period, trends_frame(filters),
-                          filters)
+    return _period_figure(
+        "analytics-trends", charts.orders_per_period, trends_frame(filters), filters
+    )
 
 
 def movements_chart(search):
     """Draw movements per month (or week) and kind."""
     filters = _filters(search)
-    return _period_figure("analytics-movements", charts.movements_per_period,
-                          movements_frame(filters), filters)
+    return _period_figure(
+        "analytics-movements", charts.movements_per_period, movements_frame(filters), filters
+    )
 
 
 def money_chart(search):
     """Draw money per month (or week), partial periods marked."""
     filters = _filters(search)
-    return _period_figure("analytics-money", charts.money_per_period, money_frame(filters),
-                          filters)
+    return _period_figure("analytics-money", charts.money_per_period, money_frame(filters), filters)
 
 
 def money_providers_chart(search):
@@ -489,8 +639,11 @@ def timeline_chart(search):
 
 # Every chart follows the URL (the stock one only outlines the filtered provider).
 CHARTS = (
-    components.UrlChart("analytics-top", top_chart, (Output("analytics-top-table", "data"),
-                                                     Output("analytics-top-empty", "children"))),
+    components.UrlChart(
+        "analytics-top",
+        top_chart,
+        (Output("analytics-top-table", "data"), Output("analytics-top-empty", "children")),
+    ),
     components.UrlChart("analytics-trends", trends_chart),
     components.UrlChart("analytics-movements", movements_chart),
     components.UrlChart("analytics-money", money_chart),

@@ -45,45 +45,97 @@ def layout(proveedor=None, solo_hoy=None, dias=None, **_other):
     filters, notices = read_query(proveedor, solo_hoy, dias)
     failures: list[str] = []
     body = _body(filters, failures) if has_request_context() else []
-    return html.Div([
-        dcc.Location(id="compras-nav", refresh="callback-nav"),
-        components.page_header(
-            "Qué pedir hoy", "Sugerencias por proveedor, listas para mandar por WhatsApp.",
-            components.download_button(PAGE, "todo", "CSV de todo", "todas las sugerencias"),
-        ),
-        components.db_banner(PAGE, is_open=bool(failures)),
-        components.notice(notices),
-        filter_bar(filters),
-        html.Details([html.Summary("¿Cómo se calcula?"), html.P(HOW, className="small mb-0")],
-                     className="how mb-3 small text-muted"),
-        html.Div(body, id="compras-body"),
-    ])
+    return html.Div(
+        [
+            dcc.Location(id="compras-nav", refresh="callback-nav"),
+            components.page_header(
+                "Qué pedir hoy",
+                "Sugerencias por proveedor, listas para mandar por WhatsApp.",
+                components.download_button(PAGE, "todo", "CSV de todo", "todas las sugerencias"),
+            ),
+            components.db_banner(PAGE, is_open=bool(failures)),
+            components.notice(notices),
+            filter_bar(filters),
+            html.Details(
+                [html.Summary("¿Cómo se calcula?"), html.P(HOW, className="small mb-0")],
+                className="how mb-3 small text-muted",
+            ),
+            html.Div(body, id="compras-body"),
+        ]
+    )
 
 
 def read_query(proveedor, solo_hoy, dias) -> tuple[Filters, list[str]]:
     """Read the URL leniently: bad values are ignored with a notice, never an error page."""
-    reading = read_filters({"proveedor": proveedor, "solo_hoy": solo_hoy, "dias": dias},
-                           ("proveedor", "solo_hoy", "dias"))
+    reading = read_filters(
+        {"proveedor": proveedor, "solo_hoy": solo_hoy, "dias": dias},
+        ("proveedor", "solo_hoy", "dias"),
+    )
     return reading.filters, reading.notices
 
 
 def filter_bar(filters: Filters) -> dbc.Card:
     """Return the provider, days and «only today» controls."""
-    return dbc.Card(dbc.CardBody(dbc.Row([
-        dbc.Col([html.Label("Proveedor", htmlFor="compras-proveedor", className="form-label"
-                            " small mb-1"),
-                 dcc.Input(id="compras-proveedor", type="search", value=filters.proveedor or "",
-                           placeholder="Todos", debounce=True, className="form-control")],
-                xs=12, md=5),
-        dbc.Col([html.Label("Días de ventas", htmlFor="compras-dias",
-                            className="form-label small mb-1"),
-                 dcc.Input(id="compras-dias", type="number", min=7, max=90, step=1,
-                           value=filters.dias, debounce=True, className="form-control")],
-                xs=6, md=3),
-        dbc.Col(dbc.Checkbox(id="compras-solo-hoy", value=filters.solo_hoy,
-                             label="Sólo los que pido hoy"),
-                xs=6, md=4, className="d-flex align-items-end pb-2"),
-    ], className="g-2")), className="mb-3 filter-bar no-print")
+    return dbc.Card(
+        dbc.CardBody(
+            dbc.Row(
+                [
+                    dbc.Col(
+                        [
+                            html.Label(
+                                "Proveedor",
+                                htmlFor="compras-proveedor",
+                                className="form-label small mb-1",
+                            ),
+                            dcc.Input(
+                                id="compras-proveedor",
+                                type="search",
+                                value=filters.proveedor or "",
+                                placeholder="Todos",
+                                debounce=True,
+                                className="form-control",
+                            ),
+                        ],
+                        xs=12,
+                        md=5,
+                    ),
+                    dbc.Col(
+                        [
+                            html.Label(
+                                "Días de ventas",
+                                htmlFor="compras-dias",
+                                className="form-label small mb-1",
+                            ),
+                            dcc.Input(
+                                id="compras-dias",
+                                type="number",
+                                min=7,
+                                max=90,
+                                step=1,
+                                value=filters.dias,
+                                debounce=True,
+                                className="form-control",
+                            ),
+                        ],
+                        xs=6,
+                        md=3,
+                    ),
+                    dbc.Col(
+                        dbc.Checkbox(
+                            id="compras-solo-hoy",
+                            value=filters.solo_hoy,
+                            label="Sólo los que pido hoy",
+                        ),
+                        xs=6,
+                        md=4,
+                        className="d-flex align-items-end pb-2",
+                    ),
+                ],
+                className="g-2",
+            )
+        ),
+        className="mb-3 filter-bar no-print",
+    )
 
 
 @callback(
@@ -118,8 +170,10 @@ def _body(filters: Filters, failures: list[str]) -> list:
     if items.empty:
         return [_empty(filters, today, failures)]
     providers = providers_of(items)
-    cards = [provider_card(row, items[items["proveedor_id"] == row.proveedor_id], today)
-             for row in providers.itertuples()]
+    cards = [
+        provider_card(row, items[items["proveedor_id"] == row.proveedor_id], today)
+        for row in providers.itertuples()
+    ]
     return [_today_line(providers), *cards]
 
 
@@ -132,15 +186,26 @@ def _today_line(providers: pd.DataFrame) -> html.P:
 
 def _empty(filters: Filters, today, failures: list[str]) -> html.Div:
     schedule = components.fetch_or_none(PAGE, queries.REORDER_SCHEDULE, filters, failures=failures)
-    pairs = [] if schedule is None else zip(schedule["proveedor"], schedule["dia_habitual"],
-                                            strict=True)
+    pairs = (
+        []
+        if schedule is None
+        else zip(schedule["proveedor"], schedule["dia_habitual"], strict=True)
+    )
     upcoming = ordertext.next_usual_days(today, pairs)
-    return html.Div([
-        html.H2("Nada para pedir hoy", className="h5"),
-        html.P("Próximos días habituales de pedido:" if upcoming else
-               "Todavía no hay pedidos para saber los días habituales.", className="mb-1"),
-        html.Ul([html.Li(text) for text in upcoming]),
-    ], id="compras-empty", className="empty-state text-muted py-3")
+    return html.Div(
+        [
+            html.H2("Nada para pedir hoy", className="h5"),
+            html.P(
+                "Próximos días habituales de pedido:"
+                if upcoming
+                else "Todavía no hay pedidos para saber los días habituales.",
+                className="mb-1",
+            ),
+            html.Ul([html.Li(text) for text in upcoming]),
+        ],
+        id="compras-empty",
+        className="empty-state text-muted py-3",
+    )
 
 
 def provider_card(row, items: pd.DataFrame, today) -> dbc.Card:
@@ -149,37 +214,67 @@ def provider_card(row, items: pd.DataFrame, today) -> dbc.Card:
     entrega = ordertext.delivery_date(today, float(row.plazo_dias))
     lines = [_line_data(item) for item in items.itertuples()]
     text = ordertext.order_text(row.contacto, entrega, [_as_line(x) for x in lines])
-    meta = {"contacto": row.contacto, "entrega": entrega.isoformat(),
-            "email": ordertext.safe_email(row.email), "whatsapp": row.whatsapp,
-            "proveedor": row.proveedor}
-    return dbc.Card([
-        dbc.CardHeader(_card_header(row, entrega)),
-        dbc.CardBody([
-            dcc.Store(id={"type": "compras-lines", "prov": pid}, data=lines),
-            dcc.Store(id={"type": "compras-meta", "prov": pid}, data=meta),
-            html.Div(lines_table(pid, items), className="table-responsive"),
-            html.Div(["Total estimado: ", html.Strong(
-                fmt_money(ordertext.total(_as_line(x) for x in lines)),
-                id={"type": "compras-total", "prov": pid})], className="text-end mb-2"),
-            html.Pre(text, id={"type": "compras-text", "prov": pid}, className="order-text"),
-            send_buttons(pid, row, text, entrega),
-        ], className="p-2"),
-    ], className="provider-card chart-card mb-3", id=f"compras-card-{pid}")
+    meta = {
+        "contacto": row.contacto,
+        "entrega": entrega.isoformat(),
+        "email": ordertext.safe_email(row.email),
+        "whatsapp": row.whatsapp,
+        "proveedor": row.proveedor,
+    }
+    return dbc.Card(
+        [
+            dbc.CardHeader(_card_header(row, entrega)),
+            dbc.CardBody(
+                [
+                    dcc.Store(id={"type": "compras-lines", "prov": pid}, data=lines),
+                    dcc.Store(id={"type": "compras-meta", "prov": pid}, data=meta),
+                    html.Div(lines_table(pid, items), className="table-responsive"),
+                    html.Div(
+                        [
+                            "Total estimado: ",
+                            html.Strong(
+                                fmt_money(ordertext.total(_as_line(x) for x in lines)),
+                                id={"type": "compras-total", "prov": pid},
+                            ),
+                        ],
+                        className="text-end mb-2",
+                    ),
+                    html.Pre(
+                        text, id={"type": "compras-text", "prov": pid}, className="order-text"
+                    ),
+                    send_buttons(pid, row, text, entrega),
+                ],
+                className="p-2",
+            ),
+        ],
+        className="provider-card chart-card mb-3",
+        id=f"compras-card-{pid}",
+    )
 
 
 def _card_header(row, entrega) -> html.Div:
     day = f"pedís los {row.dia_habitual}" if row.dia_habitual else "sin día habitual"
-    note = (f"{day} · entrega en {ordertext.days(row.plazo_dias)} días "
-            f"({fmt_date(entrega)}) · cada {ordertext.days(row.ciclo_dias)} días")
+    note = (
+        f"{day} · entrega en {ordertext.days(row.plazo_dias)} días "
+        f"({fmt_date(entrega)}) · cada {ordertext.days(row.ciclo_dias)} días"
+    )
     badge = [dbc.Badge("Hoy", color="primary", className="ms-2")] if row.pide_hoy else []
-    return html.Div([html.H2([row.proveedor, *badge], className="h6 mb-0"),
-                     html.Div(note, className="small text-muted")])
+    return html.Div(
+        [
+            html.H2([row.proveedor, *badge], className="h6 mb-0"),
+            html.Div(note, className="small text-muted"),
+        ]
+    )
 
 
 def _line_data(item) -> dict:
-    return {"id": int(item.producto_id), "producto": item.producto, "pack": int(item.pack),
-            "sugerido": int(item.sugerido),
-            "precio": None if pd.isna(item.precio_compra) else float(item.precio_compra)}
+    return {
+        "id": int(item.producto_id),
+        "producto": item.producto,
+        "pack": int(item.pack),
+        "sugerido": int(item.sugerido),
+        "precio": None if pd.isna(item.precio_compra) else float(item.precio_compra),
+    }
 
 
 def _as_line(data: dict, cantidad: int | None = None) -> ordertext.Line:
@@ -189,10 +284,18 @@ def _as_line(data: dict, cantidad: int | None = None) -> ordertext.Line:
 
 def lines_table(pid: int, items: pd.DataFrame) -> html.Table:
     """Return the table of one provider's lines with an editable quantity each."""
-    head = html.Thead(html.Tr([html.Th(t) for t in (
-        "Producto", "Stock", "En camino", "Cobertura", "Pedir", "Importe")]))
-    return html.Table([head, html.Tbody([_row(pid, item) for item in items.itertuples()])],
-                      className="table table-sm align-middle mb-2 order-lines")
+    head = html.Thead(
+        html.Tr(
+            [
+                html.Th(t)
+                for t in ("Producto", "Stock", "En camino", "Cobertura", "Pedir", "Importe")
+            ]
+        )
+    )
+    return html.Table(
+        [head, html.Tbody([_row(pid, item) for item in items.itertuples()])],
+        className="table table-sm align-middle mb-2 order-lines",
+    )
 
 
 def _row(pid: int, item) -> html.Tr:
@@ -201,45 +304,92 @@ def _row(pid: int, item) -> html.Tr:
     why = ordertext.why(item.cobertura_dias, float(item.plazo_dias), float(item.ciclo_dias))
     key = {"prov": pid, "prod": int(item.producto_id)}
     amount = None if pd.isna(item.importe_estimado) else fmt_money(item.importe_estimado)
-    return html.Tr([
-        html.Td([html.Div([item.producto, dbc.Badge(label, color=color, className="ms-1")]),
-                 html.Div(why, className="why small text-muted")], title=why),
-        html.Td(fmt_int(item.stock_actual)),
-        html.Td(fmt_int(item.en_camino)),
-        html.Td(cover),
-        html.Td(html.Label([
-            html.Span(f"Cantidad de {item.producto}", className="visually-hidden"),
-            # Text with a numeric keypad: a number input would report a non-multiple of its
-            # step as empty; the callback rounds what is typed up to the pack instead.
-            dcc.Input(id={"type": "compras-qty", **key}, type="text", inputMode="numeric",
-                      value=str(int(item.sugerido)), debounce=True,
-                      className="form-control form-control-sm qty"),
-            html.Div(f"bulto de {int(item.pack)}", className="small text-muted"),
-        ], className="mb-0")),
-        html.Td(amount or "–", id={"type": "compras-amount", **key}),
-    ])
+    return html.Tr(
+        [
+            html.Td(
+                [
+                    html.Div([item.producto, dbc.Badge(label, color=color, className="ms-1")]),
+                    html.Div(why, className="why small text-muted"),
+                ],
+                title=why,
+            ),
+            html.Td(fmt_int(item.stock_actual)),
+            html.Td(fmt_int(item.en_camino)),
+            html.Td(cover),
+            html.Td(
+                html.Label(
+                    [
+                        html.Span(f"Cantidad de {item.producto}", className="visually-hidden"),
+                        # Text with a numeric keypad: a number input would report a
+                        # non-multiple of its step as empty; the callback rounds what is typed
+                        # up to the pack instead.
+                        dcc.Input(
+                            id={"type": "compras-qty", **key},
+                            type="text",
+                            inputMode="numeric",
+                            value=str(int(item.sugerido)),
+                            debounce=True,
+                            className="form-control form-control-sm qty",
+                        ),
+                        html.Div(f"bulto de {int(item.pack)}", className="small text-muted"),
+                    ],
+                    className="mb-0",
+                )
+            ),
+            html.Td(amount or "–", id={"type": "compras-amount", **key}),
+        ]
+    )
 
 
 def send_buttons(pid: int, row, text: str, entrega) -> html.Div:
     """Return Copiar, Enviar por WhatsApp (or why not), Email and CSV for one provider."""
-    copy = dcc.Clipboard(id={"type": "compras-copy", "prov": pid}, content=text,
-                         title="Copiar el pedido", className="copy")
-    parts = [html.Span([copy, html.Span("Copiar", className="ms-3")],
-                       className="btn btn-outline-secondary btn-sm copy-wrap")]
+    copy = dcc.Clipboard(
+        id={"type": "compras-copy", "prov": pid},
+        content=text,
+        title="Copiar el pedido",
+        className="copy",
+    )
+    parts = [
+        html.Span(
+            [copy, html.Span("Copiar", className="ms-3")],
+            className="btn btn-outline-secondary btn-sm copy-wrap",
+        )
+    ]
     if row.whatsapp:
-        parts.append(html.A("Enviar por WhatsApp", id={"type": "compras-wa", "prov": pid},
-                            href=ordertext.whatsapp_link(row.whatsapp, text), target="_blank",
-                            rel="noopener", className="btn btn-success btn-sm"))
+        parts.append(
+            html.A(
+                "Enviar por WhatsApp",
+                id={"type": "compras-wa", "prov": pid},
+                href=ordertext.whatsapp_link(row.whatsapp, text),
+                target="_blank",
+                rel="noopener",
+                className="btn btn-success btn-sm",
+            )
+        )
     else:
-        parts.append(html.Span(f"Sin WhatsApp: el teléfono «{row.telefono or ''}» "
-                               f"{row.whatsapp_motivo}.", className="small text-muted no-wa"))
+        parts.append(
+            html.Span(
+                f"Sin WhatsApp: el teléfono «{row.telefono or ''}» {row.whatsapp_motivo}.",
+                className="small text-muted no-wa",
+            )
+        )
     mail = ordertext.mailto_link(row.email, entrega, text)
     if mail:
-        parts.append(html.A("Email", id={"type": "compras-mail", "prov": pid}, href=mail,
-                            className="btn btn-outline-primary btn-sm"))
+        parts.append(
+            html.A(
+                "Email",
+                id={"type": "compras-mail", "prov": pid},
+                href=mail,
+                className="btn btn-outline-primary btn-sm",
+            )
+        )
     elif row.email:
-        parts.append(html.Span(f"Sin email: «{row.email}» no es una dirección válida.",
-                               className="small text-muted no-mail"))
+        parts.append(
+            html.Span(
+                f"Sin email: «{row.email}» no es una dirección válida.",
+                className="small text-muted no-mail",
+            )
+        )
     parts.append(components.download_button(PAGE, str(pid), "CSV", f"el pedido a {row.proveedor}"))
     return html.Div(parts, className="d-flex flex-wrap gap-2 align-items-center no-print")
 
@@ -263,8 +413,10 @@ def edit_order(values, lines, meta):
     quantities = [ordertext.round_to_pack(v, x["pack"]) for v, x in zip(values, lines, strict=True)]
     order = [_as_line(x, q) for x, q in zip(lines, quantities, strict=True)]
     text = _text_of(meta, order)
-    amounts = [fmt_money(q * x["precio"]) if x["precio"] is not None else "–"
-               for q, x in zip(quantities, lines, strict=True)]
+    amounts = [
+        fmt_money(q * x["precio"]) if x["precio"] is not None else "–"
+        for q, x in zip(quantities, lines, strict=True)
+    ]
     _set_links(meta, text)
     return text, text, fmt_money(ordertext.total(order)), amounts
 
@@ -281,12 +433,16 @@ def _set_links(meta: dict, text: str) -> None:
 
     prov = dash.ctx.outputs_list[0]["id"]["prov"]
     if meta["whatsapp"]:
-        dash.set_props({"type": "compras-wa", "prov": prov},
-                       {"href": ordertext.whatsapp_link(meta["whatsapp"], text)})
+        dash.set_props(
+            {"type": "compras-wa", "prov": prov},
+            {"href": ordertext.whatsapp_link(meta["whatsapp"], text)},
+        )
     if meta["email"]:
         entrega = date.fromisoformat(meta["entrega"])
-        dash.set_props({"type": "compras-mail", "prov": prov},
-                       {"href": ordertext.mailto_link(meta["email"], entrega, text)})
+        dash.set_props(
+            {"type": "compras-mail", "prov": prov},
+            {"href": ordertext.mailto_link(meta["email"], entrega, text)},
+        )
 
 
 @callback(
@@ -305,9 +461,14 @@ def download(_clicks, _excel_clicks, values, ids, search):
     if items is None:
         return dash.no_update
     edited = {i["prod"]: v for i, v in zip(ids, values, strict=True)}
-    items = items.assign(sugerido=[ordertext.round_to_pack(edited.get(pid, s), p) for pid, s, p
-                                   in zip(items["producto_id"], items["sugerido"],
-                                          items["pack"], strict=True)])
+    items = items.assign(
+        sugerido=[
+            ordertext.round_to_pack(edited.get(pid, s), p)
+            for pid, s, p in zip(
+                items["producto_id"], items["sugerido"], items["pack"], strict=True
+            )
+        ]
+    )
     items["importe_estimado"] = (items["sugerido"] * items["precio_compra"]).round(2)
     name = dash.ctx.triggered_id["name"]
     parts: list = []
@@ -315,8 +476,7 @@ def download(_clicks, _excel_clicks, values, ids, search):
         items = items[items["proveedor_id"] == int(name)]
         parts = list(items["proveedor"].head(1))
     filename = file_name("pedido-sugerido", *parts, clock.today())
-    return components.table_download(items[list(PRODUCT_FIELDS)], filename,
-                                     dash.ctx.triggered_id)
+    return components.table_download(items[list(PRODUCT_FIELDS)], filename, dash.ctx.triggered_id)
 
 
 def _query_of(search: str | None) -> dict:

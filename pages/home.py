@@ -40,8 +40,17 @@ DAYS = 30
 REFRESH_MS = 5 * 60 * 1000
 DELIVERIES_SHOWN = 100  # in the page; the CSV has every one
 # The panels the layout fills and the auto-refresh rebuilds, in the refresh callback's order.
-PANELS = ("today", "deliveries", "alerts", "recent", "kpis", "updated", "weekly", "movements",
-          "providers")
+PANELS = (
+    "today",
+    "deliveries",
+    "alerts",
+    "recent",
+    "kpis",
+    "updated",
+    "weekly",
+    "movements",
+    "providers",
+)
 # name -> (metric, filters, file stem) of each CSV download of this page.
 DOWNLOADS = {
     "resumen": (queries.SUMMARY, Filters(), "resumen"),
@@ -49,8 +58,11 @@ DOWNLOADS = {
     "entregas": (queries.UNDELIVERED, Filters(), "entregas-hoy-y-atrasadas"),
     "semanas": (queries.WEEKLY_SALES, Filters(weeks=WEEKS), "pedidos-por-semana_12-semanas"),
     "movimientos": (queries.STOCK_TIMELINE, Filters(days=DAYS), "movimientos-por-dia_30-dias"),
-    "proveedores": (queries.ORDERS_BY_PROVIDER, Filters(days=DAYS, limit=10),
-                    "proveedores-top_30-dias"),
+    "proveedores": (
+        queries.ORDERS_BY_PROVIDER,
+        Filters(days=DAYS, limit=10),
+        "proveedores-top_30-dias",
+    ),
 }
 
 
@@ -68,16 +80,21 @@ def layout(**_query):
     refresh = html.Div(
         [
             html.Span(panels["updated"], id="home-updated", className="text-muted small me-3"),
-            dbc.Switch(id="home-auto", label="Actualizar cada 5 min", value=False,
-                       className="d-inline-block small mb-0"),
+            dbc.Switch(
+                id="home-auto",
+                label="Actualizar cada 5 min",
+                value=False,
+                className="d-inline-block small mb-0",
+            ),
         ],
         className="d-flex align-items-center flex-wrap",
     )
     return html.Div(
         [
             dcc.Interval(id="home-refresh", interval=REFRESH_MS, disabled=True),
-            components.page_header("Inicio", "Lo de hoy primero; después los últimos días y "
-                                   "los totales", refresh),
+            components.page_header(
+                "Inicio", "Lo de hoy primero; después los últimos días y los totales", refresh
+            ),
             components.db_banner(PAGE, is_open=bool(failures)),
             *_today_section(panels),
             *_recent_section(panels),
@@ -87,24 +104,36 @@ def layout(**_query):
 
 
 def _section(title: str, extra=None) -> html.Div:
-    return html.Div([html.H2(title, className="section-title mb-0"), extra or []],
-                    className="d-flex justify-content-between align-items-end mt-2 mb-2")
+    return html.Div(
+        [html.H2(title, className="section-title mb-0"), extra or []],
+        className="d-flex justify-content-between align-items-end mt-2 mb-2",
+    )
 
 
 def _today_section(panels) -> list:
     deliveries = components.card(
         "Entregas de hoy y atrasadas",
         dcc.Loading(html.Div(panels["deliveries"], id="home-deliveries"), delay_show=150),
-        PAGE, "entregas", help_text=HELP["entregas_lista"])
+        PAGE,
+        "entregas",
+        help_text=HELP["entregas_lista"],
+    )
     low_stock = components.card(
         "Stock bajo el mínimo",
         dcc.Loading(html.Div(panels["alerts"], id="home-alerts"), delay_show=150),
-        PAGE, "alertas", help_text=HELP["stock_bajo"])
+        PAGE,
+        "alertas",
+        help_text=HELP["stock_bajo"],
+    )
     return [
         _section("Hoy"),
         dbc.Row(panels["today"], id="home-today", className="g-2"),
-        dbc.Row([dbc.Col(deliveries, lg=6, className="mb-3"),
-                 dbc.Col(low_stock, lg=6, className="mb-3")]),
+        dbc.Row(
+            [
+                dbc.Col(deliveries, lg=6, className="mb-3"),
+                dbc.Col(low_stock, lg=6, className="mb-3"),
+            ]
+        ),
     ]
 
 
@@ -113,19 +142,52 @@ def _recent_section(panels) -> list:
     return [
         _section("Últimos días"),
         dbc.Row(panels["recent"], id="home-recent", className="g-2"),
-        dbc.Row([
-            dbc.Col(card(PAGE, "semanas", "Pedidos por semana", "home-weekly",
-                         f"Últimas {WEEKS} semanas (lunes a domingo)", panels["weekly"],
-                         HELP["pedidos_semana"]), lg=7, className="mb-3"),
-            dbc.Col(card(PAGE, "proveedores", "Proveedores con más pedidos", "home-providers",
-                         "Últimos 30 días móviles", panels["providers"],
-                         HELP["proveedores_top_30d"]), lg=5, className="mb-3"),
-        ]),
-        dbc.Row([
-            dbc.Col(card(PAGE, "movimientos", "Movimientos de stock por día", "home-movements",
-                         f"Últimos {DAYS} días de calendario, por tipo", panels["movements"],
-                         HELP["movimientos_dia"]), className="mb-3"),
-        ]),
+        dbc.Row(
+            [
+                dbc.Col(
+                    card(
+                        PAGE,
+                        "semanas",
+                        "Pedidos por semana",
+                        "home-weekly",
+                        f"Últimas {WEEKS} semanas (lunes a domingo)",
+                        panels["weekly"],
+                        HELP["pedidos_semana"],
+                    ),
+                    lg=7,
+                    className="mb-3",
+                ),
+                dbc.Col(
+                    card(
+                        PAGE,
+                        "proveedores",
+                        "Proveedores con más pedidos",
+                        "home-providers",
+                        "Últimos 30 días móviles",
+                        panels["providers"],
+                        HELP["proveedores_top_30d"],
+                    ),
+                    lg=5,
+                    className="mb-3",
+                ),
+            ]
+        ),
+        dbc.Row(
+            [
+                dbc.Col(
+                    card(
+                        PAGE,
+                        "movimientos",
+                        "Movimientos de stock por día",
+                        "home-movements",
+                        f"Últimos {DAYS} días de calendario, por tipo",
+                        panels["movements"],
+                        HELP["movimientos_dia"],
+                    ),
+                    className="mb-3",
+                ),
+            ]
+        ),
     ]
 
 
@@ -155,8 +217,9 @@ def build_panels(fetch) -> dict:
     }
 
 
-@callback(Output("home-refresh", "disabled"), Input("home-auto", "value"),
-          prevent_initial_call=True)
+@callback(
+    Output("home-refresh", "disabled"), Input("home-auto", "value"), prevent_initial_call=True
+)
 def toggle_refresh(enabled):
     """Turn the 5-minute auto-refresh on or off."""
     return not enabled
@@ -203,21 +266,47 @@ def today_cards(fetch, low_stock, undelivered) -> list:
     worst = f"el más atrasado: {fmt_int(late['dias_atraso'].max())} días" if len(late) else None
     return [
         _today_card("Entregas para hoy", fmt_int(len(due)), "entregas_hoy", "home-today-due"),
-        _today_card("Pedidos atrasados", fmt_int(len(late)), "atrasados", "home-today-late",
-                    worst, alert=len(late) > 0),
-        _today_card("Productos sin stock", fmt_int(out), "sin_stock", "home-today-out",
-                    alert=out > 0),
-        _today_card("Facturas por procesar",
-                    html.A(fmt_int(counts["facturas_sin_procesar"]),
-                           # The same invoices listed: every unprocessed one, whatever its date.
-                           href=UNPROCESSED_VIEW, id="home-today-invoices-link",
-                           **{"aria-label": f"{fmt_int(counts['facturas_sin_procesar'])} "
-                                            "facturas por procesar: ver en «Facturas»"}),
-                    "facturas_sin_procesar", "home-today-invoices", "ver en «Facturas»"),
-        _today_card("Pedidos pendientes", fmt_int(counts["pendientes"]), "pendientes",
-                    "home-today-pending", "ni entregados ni cancelados"),
-        _today_card("Qué pedir hoy", html.A("Ver →", href="/compras"), "que_pedir",
-                    "home-today-order", f"{fmt_int(len(low_stock))} productos bajo el mínimo"),
+        _today_card(
+            "Pedidos atrasados",
+            fmt_int(len(late)),
+            "atrasados",
+            "home-today-late",
+            worst,
+            alert=len(late) > 0,
+        ),
+        _today_card(
+            "Productos sin stock", fmt_int(out), "sin_stock", "home-today-out", alert=out > 0
+        ),
+        _today_card(
+            "Facturas por procesar",
+            html.A(
+                fmt_int(counts["facturas_sin_procesar"]),
+                # The same invoices listed: every unprocessed one, whatever its date.
+                href=UNPROCESSED_VIEW,
+                id="home-today-invoices-link",
+                **{
+                    "aria-label": f"{fmt_int(counts['facturas_sin_procesar'])} "
+                    "facturas por procesar: ver en «Facturas»"
+                },
+            ),
+            "facturas_sin_procesar",
+            "home-today-invoices",
+            "ver en «Facturas»",
+        ),
+        _today_card(
+            "Pedidos pendientes",
+            fmt_int(counts["pendientes"]),
+            "pendientes",
+            "home-today-pending",
+            "ni entregados ni cancelados",
+        ),
+        _today_card(
+            "Qué pedir hoy",
+            html.A("Ver →", href="/compras"),
+            "que_pedir",
+            "home-today-order",
+            f"{fmt_int(len(low_stock))} productos bajo el mínimo",
+        ),
     ]
 
 
@@ -241,19 +330,24 @@ def deliveries(orders):
     listing = components.item_list(items, "alerts low-stock-list")
     if len(ordered) <= DELIVERIES_SHOWN:
         return listing
-    note = (f"Se muestran {fmt_int(DELIVERIES_SHOWN)} de {fmt_int(len(ordered))}: "
-            "el CSV de este panel tiene todos.")
+    note = (
+        f"Se muestran {fmt_int(DELIVERIES_SHOWN)} de {fmt_int(len(ordered))}: "
+        "el CSV de este panel tiene todos."
+    )
     return [listing, html.Div(note, className="small text-muted mt-1", id="home-deliveries-more")]
 
 
 def _delivery_item(row) -> dict:
     late = row.dias_atraso > 0
     expected = fmt_date(date.fromisoformat(row.fecha_entrega_esperada))
-    return {"cls": "delivery-item", "title": row.numero_pedido,
-            "after": f" · {row.proveedor or 'Sin proveedor'}",
-            "badge": f"{fmt_int(row.dias_atraso)} días de atraso" if late else "hoy",
-            "tone": "danger" if late else "primary",
-            "detail": f"esperado el {expected} · {fmt_money(row.total)}"}
+    return {
+        "cls": "delivery-item",
+        "title": row.numero_pedido,
+        "after": f" · {row.proveedor or 'Sin proveedor'}",
+        "badge": f"{fmt_int(row.dias_atraso)} días de atraso" if late else "hoy",
+        "tone": "danger" if late else "primary",
+        "detail": f"esperado el {expected} · {fmt_money(row.total)}",
+    }
 
 
 def alerts(frame):
@@ -262,10 +356,17 @@ def alerts(frame):
         text = "Sin datos." if frame is None else "Ningún producto está bajo su stock mínimo."
         return components.empty_state(text)
     out = int((frame["stock_actual"] <= 0).sum())
-    count = html.Div([html.Span(f"{fmt_int(len(frame))} productos", className="low-stock-count",
-                                id="home-low-stock-count"),
-                      f" bajo el mínimo · {fmt_int(out)} sin stock"],
-                     className="small mb-1")
+    count = html.Div(
+        [
+            html.Span(
+                f"{fmt_int(len(frame))} productos",
+                className="low-stock-count",
+                id="home-low-stock-count",
+            ),
+            f" bajo el mínimo · {fmt_int(out)} sin stock",
+        ],
+        className="small mb-1",
+    )
     items = [_alert_item(row) for row in frame.itertuples()]
     return [count, components.item_list(items, "alerts low-stock-list")]
 
@@ -276,12 +377,16 @@ def order_href(proveedor: str | None) -> str:
 
 
 def _alert_item(row) -> dict:
-    return {"cls": "low-stock-item", "title": row.producto,
-            "badge": f"faltan {fmt_int(row.faltan)}",
-            "tone": "danger" if row.stock_actual <= 0 else "warning",
-            "detail": f"{row.proveedor or 'Sin proveedor'} · stock {fmt_int(row.stock_actual)}"
-                      f" de mínimo {fmt_int(row.stock_minimo)} · ",
-            "link": "Qué pedir →", "href": order_href(row.proveedor)}
+    return {
+        "cls": "low-stock-item",
+        "title": row.producto,
+        "badge": f"faltan {fmt_int(row.faltan)}",
+        "tone": "danger" if row.stock_actual <= 0 else "warning",
+        "detail": f"{row.proveedor or 'Sin proveedor'} · stock {fmt_int(row.stock_actual)}"
+        f" de mínimo {fmt_int(row.stock_minimo)} · ",
+        "link": "Qué pedir →",
+        "href": order_href(row.proveedor),
+    }
 
 
 # ---- The last days: money and orders with their change, then the all-time totals.
@@ -301,22 +406,35 @@ def recent_cards(fetch, today) -> list:
     top_note = f"{fmt_int(row['proveedor_top_pedidos'])} pedidos en 30 días"
     return [
         components.kpi_card(
-            "Compras · últimos 30 días", fmt_money(money, short=True),
+            "Compras · últimos 30 días",
+            fmt_money(money, short=True),
             f"{fmt_money(money)} · vs. 30 días anteriores",
-            components.delta_badge(_change(money, before)), HELP["compras_30d"],
-            "home-money"),
-        components.kpi_card("Pedidos · últimos 30 días", fmt_int(row["pedidos_mes"]),
-                            "vs. 30 días anteriores",
-                            components.delta_badge(_change(row["pedidos_mes"],
-                                                           _previous(fetch, 30, "pedidos"))),
-                            HELP["pedidos_30d"]),
-        components.kpi_card("Movimientos · últimos 7 días", fmt_int(row["movimientos_semana"]),
-                            "vs. 7 días anteriores",
-                            components.delta_badge(_change(row["movimientos_semana"],
-                                                           _previous(fetch, 7, "movimientos"))),
-                            HELP["movimientos_7d"]),
-        components.kpi_card("Proveedor con más pedidos", top,
-                            top_note if top != "N/A" else None, help_text=HELP["proveedor_top"]),
+            components.delta_badge(_change(money, before)),
+            HELP["compras_30d"],
+            "home-money",
+        ),
+        components.kpi_card(
+            "Pedidos · últimos 30 días",
+            fmt_int(row["pedidos_mes"]),
+            "vs. 30 días anteriores",
+            components.delta_badge(_change(row["pedidos_mes"], _previous(fetch, 30, "pedidos"))),
+            HELP["pedidos_30d"],
+        ),
+        components.kpi_card(
+            "Movimientos · últimos 7 días",
+            fmt_int(row["movimientos_semana"]),
+            "vs. 7 días anteriores",
+            components.delta_badge(
+                _change(row["movimientos_semana"], _previous(fetch, 7, "movimientos"))
+            ),
+            HELP["movimientos_7d"],
+        ),
+        components.kpi_card(
+            "Proveedor con más pedidos",
+            top,
+            top_note if top != "N/A" else None,
+            help_text=HELP["proveedor_top"],
+        ),
     ]
 
 
@@ -358,8 +476,10 @@ TOTALS = (
 
 def kpi_cards(row) -> list:
     """Return the all-time cards of the summary, each with its definition."""
-    cards = [components.kpi_card(title, fmt_int(row[column]), help_text=HELP[key])
-             for title, column, key in TOTALS]
+    cards = [
+        components.kpi_card(title, fmt_int(row[column]), help_text=HELP[key])
+        for title, column, key in TOTALS
+    ]
     for card in cards:
         card.xl = True  # five equal cards in one row on a desktop
     return cards
@@ -377,8 +497,7 @@ def weekly_chart(fetch):
     today = clock.today()
     weeks = iso_weeks(today - timedelta(weeks=WEEKS - 1), today)
     marked = periods(weeks, None, today, today)  # the running week is partial
-    return components.chart("home-weekly", charts.orders_per_week(frame, weeks, marked),
-                            "Semana")
+    return components.chart("home-weekly", charts.orders_per_week(frame, weeks, marked), "Semana")
 
 
 def movements_chart(fetch):

@@ -18,10 +18,20 @@ def layout(**_query):
             html.Div(
                 [
                     dbc.Button("Ir al inicio", href="/", color="primary", className="me-2 mb-2"),
-                    dbc.Button("Proveedores", href="/providers", outline=True, color="primary",
-                               className="me-2 mb-2"),
-                    dbc.Button("Análisis", href="/analytics", outline=True, color="primary",
-                               className="mb-2"),
+                    dbc.Button(
+                        "Proveedores",
+                        href="/providers",
+                        outline=True,
+                        color="primary",
+                        className="me-2 mb-2",
+                    ),
+                    dbc.Button(
+                        "Análisis",
+                        href="/analytics",
+                        outline=True,
+                        color="primary",
+                        className="mb-2",
+                    ),
                 ]
             ),
         ],

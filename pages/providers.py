@@ -43,14 +43,20 @@ def layout(**_query):
     """Return the providers page; its callbacks fill the table and the chart."""
     table = components.data_table("providers-table", COLUMNS, page_size=10)
     table.style_data_conditional = [
-        {"if": {"column_id": "nombre"}, "color": "var(--mm-link)", "textDecoration": "underline",
-         "cursor": "pointer"},
+        {
+            "if": {"column_id": "nombre"},
+            "color": "var(--mm-link)",
+            "textDecoration": "underline",
+            "cursor": "pointer",
+        },
     ]
-    table_body = html.Div([
-        components.phone_columns("providers-table", COLUMNS, PHONE_FIXED, "compras_30d"),
-        dcc.Loading(table, delay_show=150),
-        html.Div(id="providers-empty"),
-    ])
+    table_body = html.Div(
+        [
+            components.phone_columns("providers-table", COLUMNS, PHONE_FIXED, "compras_30d"),
+            dcc.Loading(table, delay_show=150),
+            html.Div(id="providers-empty"),
+        ]
+    )
     return html.Div(
         [
             dcc.Location(id="providers-nav", refresh="callback-nav"),
@@ -60,19 +66,37 @@ def layout(**_query):
                 "Proveedores activos con sus pedidos. Tocá un nombre para analizarlo.",
             ),
             components.db_banner(PAGE),
-            dbc.Row([
-                dbc.Col(components.card(
-                    "Proveedores activos", table_body, PAGE, "proveedores",
-                    "Ordená con los encabezados; filtrá con la fila «Filtrar…» (números: "
-                    ">1.000, <10, 1.000). El CSV baja lo que muestra la tabla.",
-                    HELP["tabla_proveedores"],
-                ), lg=7, className="mb-3"),
-                dbc.Col(components.graph_card(
-                    PAGE, "grafico", "Pedidos por proveedor", "providers-chart",
-                    "Los 15 con más pedidos (histórico) · tocá una barra para ver su nombre y "
-                    "analizarlo", help_text=HELP["pedidos_por_proveedor"], tap=True,
-                ), lg=5, className="mb-3"),
-            ]),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        components.card(
+                            "Proveedores activos",
+                            table_body,
+                            PAGE,
+                            "proveedores",
+                            "Ordená con los encabezados; filtrá con la fila «Filtrar…» (números: "
+                            ">1.000, <10, 1.000). El CSV baja lo que muestra la tabla.",
+                            HELP["tabla_proveedores"],
+                        ),
+                        lg=7,
+                        className="mb-3",
+                    ),
+                    dbc.Col(
+                        components.graph_card(
+                            PAGE,
+                            "grafico",
+                            "Pedidos por proveedor",
+                            "providers-chart",
+                            "Los 15 con más pedidos (histórico) · tocá una barra para ver su "
+                            "nombre y analizarlo",
+                            help_text=HELP["pedidos_por_proveedor"],
+                            tap=True,
+                        ),
+                        lg=5,
+                        className="mb-3",
+                    ),
+                ]
+            ),
         ]
     )
 
@@ -89,8 +113,7 @@ def _providers():
     window, _ = last_30_days(clock.today())
     cells = components.fetch_or_none(PAGE, queries.SPENDING, window)
     totals = by_provider(cells) if cells is not None else None
-    money = {} if totals is None else dict(zip(totals["proveedor"], totals["importe"],
-                                               strict=True))
+    money = {} if totals is None else dict(zip(totals["proveedor"], totals["importe"], strict=True))
     return frame.assign(compras_30d=[float(money.get(name, 0.0)) for name in frame["nombre"]])
 
 
@@ -185,8 +208,9 @@ def download(_clicks, _excel_clicks, shown, filter_query):
         return dash.no_update
     today = clock.today()
     if dash.ctx.triggered_id["name"] == "grafico":
-        return components.table_download(frame, file_name("pedidos-por-proveedor", today),
-                                         dash.ctx.triggered_id)
+        return components.table_download(
+            frame, file_name("pedidos-por-proveedor", today), dash.ctx.triggered_id
+        )
     if shown is not None:
         frame = pd.DataFrame(shown, columns=frame.columns)
     stem = "proveedores-filtrado" if filter_query else "proveedores"

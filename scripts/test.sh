@@ -12,7 +12,7 @@ case "${1:-}" in
 Uso: test.sh [OPCIONES DE PYTEST...]
 
 Instala lo que usan las pruebas (scripts/setup.sh --test: .venv, paquetes de Python y de
-Debian), corre ruff y después pytest con las opciones dadas, p. ej.:
+Debian), corre ruff (reglas y formato) y después pytest con las opciones dadas, p. ej.:
   bash scripts/test.sh -q tests/unit/test_config.py
   bash scripts/test.sh -m "not browser"
 
@@ -25,4 +25,5 @@ esac
 bash scripts/setup.sh --test
 
 .venv/bin/ruff check .
+.venv/bin/ruff format --check .
 .venv/bin/python -m pytest "$@"

@@ -67,7 +67,10 @@ class AppProcess:
         with open(self.output, "wb") as output:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "tests.app_process", argument, str(self.port)],
-                cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+                cwd=PROJECT_ROOT,
+                env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
             )
         self.wait_until_up(wait)
 

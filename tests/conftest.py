@@ -115,9 +115,14 @@ def pages_app(tiny_sqlite_url, tmp_path_factory):
     """The one in-process server with the Dash pages: tiny SQLite fixture, the test key,
     no cache, no rate limit, 64 KiB body limit, a store of summaries of its own (empty: the
     pages read live). Other configurations: `app_servers`."""
-    overrides = {"database_url": tiny_sqlite_url, "api_keys": (API_KEY,), "cache_ttl": 0,
-                 "ratelimit_enabled": False, "max_body_kb": 64,
-                 "state_dir": str(tmp_path_factory.mktemp("pages-app-state"))}
+    overrides = {
+        "database_url": tiny_sqlite_url,
+        "api_keys": (API_KEY,),
+        "cache_ttl": 0,
+        "ratelimit_enabled": False,
+        "max_body_kb": 64,
+        "state_dir": str(tmp_path_factory.mktemp("pages-app-state")),
+    }
     return create_app(load_settings(_test_overrides(overrides), environ={}))
 
 

@@ -84,8 +84,13 @@ def insert_all(conn: Connection) -> None:
     conn.execute(
         proveedores.insert(),
         [
-            {"id": i, "codigo": c, "nombre": n, "activo": a,
-             "fecha_registro": ts("2024-01-01 00:00:00")}
+            {
+                "id": i,
+                "codigo": c,
+                "nombre": n,
+                "activo": a,
+                "fecha_registro": ts("2024-01-01 00:00:00"),
+            }
             for i, c, n, a in PROVIDERS
         ],
     )
@@ -93,33 +98,62 @@ def insert_all(conn: Connection) -> None:
     conn.execute(
         productos.insert(),
         [
-            {"id": i, "nombre": n, "categoria_id": 1, "proveedor_id": p, "stock_actual": s,
-             "stock_minimo": m, "activo": 1, "precio_compra": 100.0, "precio_venta": 150.0}
+            {
+                "id": i,
+                "nombre": n,
+                "categoria_id": 1,
+                "proveedor_id": p,
+                "stock_actual": s,
+                "stock_minimo": m,
+                "activo": 1,
+                "precio_compra": 100.0,
+                "precio_venta": 150.0,
+            }
             for i, n, p, s, m in PRODUCTS
         ],
     )
     conn.execute(
         pedidos.insert(),
         [
-            {"id": i, "proveedor_id": p, "numero_pedido": f"PED-{i}", "fecha_pedido": ts(f),
-             "estado": "recibido", "total": 0.0, "fecha_entrega_esperada": date(2026, 3, 20)}
+            {
+                "id": i,
+                "proveedor_id": p,
+                "numero_pedido": f"PED-{i}",
+                "fecha_pedido": ts(f),
+                "estado": "recibido",
+                "total": 0.0,
+                "fecha_entrega_esperada": date(2026, 3, 20),
+            }
             for i, p, f in ORDERS
         ],
     )
     conn.execute(
         detalle_pedidos.insert(),
         [
-            {"id": k + 1, "pedido_id": o, "producto_nombre": n, "cantidad": q,
-             "precio_unitario": 100.0, "subtotal": 100.0 * q}
+            {
+                "id": k + 1,
+                "pedido_id": o,
+                "producto_nombre": n,
+                "cantidad": q,
+                "precio_unitario": 100.0,
+                "subtotal": 100.0 * q,
+            }
             for k, (o, n, q) in enumerate(LINES)
         ],
     )
     conn.execute(
         movimientos_stock.insert(),
         [
-            {"id": k + 1, "producto_id": p, "producto_nombre": PRODUCTS[p - 1][1],
-             "tipo_movimiento": t, "cantidad": q, "proveedor_id": v, "fecha_movimiento": ts(f),
-             "usuario": "test"}
+            {
+                "id": k + 1,
+                "producto_id": p,
+                "producto_nombre": PRODUCTS[p - 1][1],
+                "tipo_movimiento": t,
+                "cantidad": q,
+                "proveedor_id": v,
+                "fecha_movimiento": ts(f),
+                "usuario": "test",
+            }
             for k, (p, t, q, v, f) in enumerate(MOVEMENTS)
         ],
     )

@@ -34,11 +34,19 @@ PROVIDERS = [
 # Orders an invoice may match: id -> (provider, estado, delivered, lines (name, qty, price)).
 AGUA, GASEOSA = "Agua mineral 2 L", "Gaseosa cola"
 INVOICE_ORDERS = {
-    1: (1, "entregado", "2026-03-02", [("Leche entera 1 L", 10, 100.0), ("Yogur frutilla", 5, 50.0),
-                                       ("Queso rallado", 2, 300.0)]),
+    1: (
+        1,
+        "entregado",
+        "2026-03-02",
+        [("Leche entera 1 L", 10, 100.0), ("Yogur frutilla", 5, 50.0), ("Queso rallado", 2, 300.0)],
+    ),
     2: (1, "entregado", "2026-03-04", [("Leche entera 1 L", 10, 100.0)]),
-    3: (1, "entregado", "2026-03-07", [("Queso cremoso", 2, 1200.0),
-                                       ("Dulce de leche 400 g", 3, 1000.0)]),
+    3: (
+        1,
+        "entregado",
+        "2026-03-07",
+        [("Queso cremoso", 2, 1200.0), ("Dulce de leche 400 g", 3, 1000.0)],
+    ),
     5: (2, "entregado", "2026-03-08", [(AGUA, 12, 1234.56), (GASEOSA, 6, 1234.0)]),
     6: (2, "entregado", "2026-03-11", [(AGUA, 10, 1200.0), (GASEOSA, 4, 500.0)]),
     7: (2, "entregado", "2026-03-12", [(AGUA, 8, 1200.0), (GASEOSA, 2, 500.0)]),
@@ -54,62 +62,160 @@ def _items(*entries: dict) -> str:
 # id -> (numero, proveedor_original, asignado, fecha, total, productos_json, procesado)
 INVOICES = {
     # Matches order 1 (2 shared names) over order 2 (1); leche billed 3,5 % above: 35,00.
-    1: ("A-0001-00000101", "Lacteos del Sur", 1, "2026-03-03", 1284.0, _items(
-        {"descripcion": "LECHE ENTERA 1 L.", "cantidad": "10", "precio_unitario": "$ 103,50"},
-        {"descripcion": "Yogur Frutilla", "cantidad": 5, "precio_unitario": 50},
-    ), 1),
+    1: (
+        "A-0001-00000101",
+        "Lacteos del Sur",
+        1,
+        "2026-03-03",
+        1284.0,
+        _items(
+            {"descripcion": "LECHE ENTERA 1 L.", "cantidad": "10", "precio_unitario": "$ 103,50"},
+            {"descripcion": "Yogur Frutilla", "cantidad": 5, "precio_unitario": 50},
+        ),
+        1,
+    ),
     # Order 1 is taken (3 days away): order 2; 12 units instead of 10 and butter not ordered.
-    2: ("A-0001-00000102", "Lacteos del Sur", 1, "2026-03-05", 1500.0, _items(
-        {"descripcion": "Leche entera 1 L", "cantidad": 12, "precio_unitario": 100},
-        {"descripcion": "Manteca 200 g", "cantidad": 1, "precio_unitario": 300, "codigo": "M1"},
-    ), 1),
+    2: (
+        "A-0001-00000102",
+        "Lacteos del Sur",
+        1,
+        "2026-03-05",
+        1500.0,
+        _items(
+            {"descripcion": "Leche entera 1 L", "cantidad": 12, "precio_unitario": 100},
+            {"descripcion": "Manteca 200 g", "cantidad": 1, "precio_unitario": 300, "codigo": "M1"},
+        ),
+        1,
+    ),
     # Orders 5 (2 days), 6 (1 day), 7 (2 days) share 2 names: the closest, 6. Gaseosa at
     # exactly +2 %: not above the tolerance.
-    3: ("B-0002-00000500", "Bebidas Norte", 2, "2026-03-10", 14040.0, _items(
-        {"descripcion": "Agua mineral 2 L", "cantidad": 10, "precio_unitario": 1200},
-        {"descripcion": "Gaseosa cola", "cantidad": 4, "precio_unitario": "510"},
-    ), 1),
+    3: (
+        "B-0002-00000500",
+        "Bebidas Norte",
+        2,
+        "2026-03-10",
+        14040.0,
+        _items(
+            {"descripcion": "Agua mineral 2 L", "cantidad": 10, "precio_unitario": 1200},
+            {"descripcion": "Gaseosa cola", "cantidad": 4, "precio_unitario": "510"},
+        ),
+        1,
+    ),
     # Same day, later id: 5 and 7 are 2 days away with 2 names each: the lower id, 5.
     # Plain "1234.56", the key `producto` and `precio`, es-AR thousands "1.234".
-    4: ("B-0002-00000501", "Bebidas Norte", 2, "2026-03-10", 22218.72, _items(
-        {"descripcion": "Agua mineral 2 L", "cantidad": "12", "precio_unitario": "1234.56",
-         "raw_line": "AGUA 12 x 1234.56"},
-        {"producto": "Gaseosa cola", "cantidad": "6", "precio": "1.234"},
-    ), 1),
+    4: (
+        "B-0002-00000501",
+        "Bebidas Norte",
+        2,
+        "2026-03-10",
+        22218.72,
+        _items(
+            {
+                "descripcion": "Agua mineral 2 L",
+                "cantidad": "12",
+                "precio_unitario": "1234.56",
+                "raw_line": "AGUA 12 x 1234.56",
+            },
+            {"producto": "Gaseosa cola", "cantidad": "6", "precio": "1.234"},
+        ),
+        1,
+    ),
     # Almacén has no delivered order within 3 days (8 is «enviado», 9 is 9 days before).
-    5: ("C-0003-00000001", "Almacen Central", 3, "2026-03-01", 4500.0, _items(
-        {"nombre": "Arroz largo fino 1 kg", "cantidad": 5, "precio": 900},
-    ), 0),
+    5: (
+        "C-0003-00000001",
+        "Almacen Central",
+        3,
+        "2026-03-01",
+        4500.0,
+        _items(
+            {"nombre": "Arroz largo fino 1 kg", "cantidad": 5, "precio": 900},
+        ),
+        0,
+    ),
     # Nobody is called like this: no provider, hence no order either.
-    6: ("X-0000-00000001", "Distribuidora Desconocida", None, "2026-03-06", 100.0, _items(
-        {"descripcion": "Fideos", "cantidad": 1, "precio_unitario": 100},
-    ), 1),
+    6: (
+        "X-0000-00000001",
+        "Distribuidora Desconocida",
+        None,
+        "2026-03-06",
+        100.0,
+        _items(
+            {"descripcion": "Fideos", "cantidad": 1, "precio_unitario": 100},
+        ),
+        1,
+    ),
     # OCR-noisy, unassigned: «DISTRIB. LACTEOS DEL SUR S A» -> Lácteos (not «Sur»): order 3.
     # descripcion beats producto, precio_unitario beats precio; queso billed 2,88 % above.
-    7: ("A-0001-00000103", "DISTRIB. LACTEOS DEL SUR S A", None, "2026-03-07", 5469.12, _items(
-        {"descripcion": "Queso cremoso", "cantidad": "2", "precio": "$ 1.234,56"},
-        {"descripcion": "Dulce de leche 400 g", "producto": "OTRA COSA", "cantidad": 3,
-         "precio_unitario": 1000, "precio": 5000, "proveedor_sugerido": "x"},
-    ), 0),
+    7: (
+        "A-0001-00000103",
+        "DISTRIB. LACTEOS DEL SUR S A",
+        None,
+        "2026-03-07",
+        5469.12,
+        _items(
+            {"descripcion": "Queso cremoso", "cantidad": "2", "precio": "$ 1.234,56"},
+            {
+                "descripcion": "Dulce de leche 400 g",
+                "producto": "OTRA COSA",
+                "cantidad": 3,
+                "precio_unitario": 1000,
+                "precio": 5000,
+                "proveedor_sugerido": "x",
+            },
+        ),
+        0,
+    ),
     # Unreadable: broken JSON; an object, not a list; a list with nothing usable (qty 0).
     8: ("B-0002-00000502", "BEBIDAS NORTE S.A.", None, "2026-03-02", 10.0, "{no es json", 0),
     9: ("B-0002-00000503", "Bebidas Norte", 2, "2026-03-09", 10.0, '{"descripcion": "Agua"}', 1),
-    10: ("B-0002-00000504", "Bebidas Norte", 2, "2026-03-09", 10.0, _items(
-        {"descripcion": "Agua mineral 2 L", "cantidad": 0, "precio_unitario": 1200},
-        {"cantidad": 3, "precio_unitario": 10},
-    ), 1),
+    10: (
+        "B-0002-00000504",
+        "Bebidas Norte",
+        2,
+        "2026-03-09",
+        10.0,
+        _items(
+            {"descripcion": "Agua mineral 2 L", "cantidad": 0, "precio_unitario": 1200},
+            {"cantidad": 3, "precio_unitario": 10},
+        ),
+        1,
+    ),
     # The number of invoice 3 again, later: duplicada; it still takes its order (7).
-    11: ("B-0002-00000500", "Bebidas Norte", 2, "2026-03-12", 10600.0, _items(
-        {"descripcion": "Agua mineral 2 L", "cantidad": 8, "precio_unitario": "$ 1.200,00"},
-        {"descripcion": "Gaseosa cola", "cantidad": 2, "precio_unitario": 500.0},
-    ), 1),
+    11: (
+        "B-0002-00000500",
+        "Bebidas Norte",
+        2,
+        "2026-03-12",
+        10600.0,
+        _items(
+            {"descripcion": "Agua mineral 2 L", "cantidad": 8, "precio_unitario": "$ 1.200,00"},
+            {"descripcion": "Gaseosa cola", "cantidad": 2, "precio_unitario": 500.0},
+        ),
+        1,
+    ),
     # Outside the default window (before 2025-12-15), and its repeat inside it: duplicada.
-    12: ("C-0003-00000009", "Almacén Central", 3, "2025-11-01", 50.0, _items(
-        {"descripcion": "Sal fina", "cantidad": 1, "precio_unitario": 50},
-    ), 1),
-    13: ("C-0003-00000009", "ALMACEN CENTRAL S.R.L.", None, "2026-01-10", 50.0, _items(
-        {"descripcion": "Sal fina", "cantidad": 1, "precio_unitario": 50},
-    ), 1),
+    12: (
+        "C-0003-00000009",
+        "Almacén Central",
+        3,
+        "2025-11-01",
+        50.0,
+        _items(
+            {"descripcion": "Sal fina", "cantidad": 1, "precio_unitario": 50},
+        ),
+        1,
+    ),
+    13: (
+        "C-0003-00000009",
+        "ALMACEN CENTRAL S.R.L.",
+        None,
+        "2026-01-10",
+        50.0,
+        _items(
+            {"descripcion": "Sal fina", "cantidad": 1, "precio_unitario": 50},
+        ),
+        1,
+    ),
 }
 
 # What /api/invoices answers by default (tolerancia 2): id -> (proveedor, pedido, flags, extra).
@@ -207,36 +313,79 @@ def fill_database(url: str) -> None:
 
 def insert_all(conn: Connection) -> None:
     """Insert every row of this fixture."""
-    conn.execute(proveedores.insert(), [
-        {"id": i, "codigo": c, "nombre": n, "activo": 1} for i, c, n in PROVIDERS
-    ])
+    conn.execute(
+        proveedores.insert(),
+        [{"id": i, "codigo": c, "nombre": n, "activo": 1} for i, c, n in PROVIDERS],
+    )
     orders, lines = _orders()
     conn.execute(pedidos.insert(), orders)
     conn.execute(detalle_pedidos.insert(), lines)
-    conn.execute(facturas_ocr.insert(), [
-        {"id": i, "numero_factura": num, "proveedor_original": orig,
-         "proveedor_asignado_id": asig, "fecha_factura": date.fromisoformat(day), "total": total,
-         "contenido_ocr": "", "productos_json": items, "procesado": done}
-        for i, (num, orig, asig, day, total, items, done) in INVOICES.items()
-    ])
+    conn.execute(
+        facturas_ocr.insert(),
+        [
+            {
+                "id": i,
+                "numero_factura": num,
+                "proveedor_original": orig,
+                "proveedor_asignado_id": asig,
+                "fecha_factura": date.fromisoformat(day),
+                "total": total,
+                "contenido_ocr": "",
+                "productos_json": items,
+                "procesado": done,
+            }
+            for i, (num, orig, asig, day, total, items, done) in INVOICES.items()
+        ],
+    )
 
 
 def _orders() -> tuple[list[dict], list[dict]]:
     orders, lines = [], []
     for order_id, (provider, estado, delivered, order_lines) in INVOICE_ORDERS.items():
         day = date.fromisoformat(delivered)
-        orders.append({"id": order_id, "proveedor_id": provider, "numero_pedido": f"PED-{order_id}",
-                       "fecha_pedido": datetime(day.year, day.month, 1, 9), "estado": estado,
-                       "total": 0.0, "fecha_entrega_real": day})
-        lines += [{"pedido_id": order_id, "producto_nombre": n, "cantidad": q,
-                   "precio_unitario": p, "subtotal": q * p} for n, q, p in order_lines]
+        orders.append(
+            {
+                "id": order_id,
+                "proveedor_id": provider,
+                "numero_pedido": f"PED-{order_id}",
+                "fecha_pedido": datetime(day.year, day.month, 1, 9),
+                "estado": estado,
+                "total": 0.0,
+                "fecha_entrega_real": day,
+            }
+        )
+        lines += [
+            {
+                "pedido_id": order_id,
+                "producto_nombre": n,
+                "cantidad": q,
+                "precio_unitario": p,
+                "subtotal": q * p,
+            }
+            for n, q, p in order_lines
+        ]
     for offset, (provider, estado, stamp, name, qty, price) in enumerate(PRICE_LINES):
         order_id = 100 + offset
-        orders.append({"id": order_id, "proveedor_id": provider, "numero_pedido": f"PP-{order_id}",
-                       "fecha_pedido": datetime.fromisoformat(stamp), "estado": estado,
-                       "total": qty * price, "fecha_entrega_real": None})
-        lines.append({"pedido_id": order_id, "producto_nombre": name, "cantidad": qty,
-                      "precio_unitario": price, "subtotal": qty * price})
+        orders.append(
+            {
+                "id": order_id,
+                "proveedor_id": provider,
+                "numero_pedido": f"PP-{order_id}",
+                "fecha_pedido": datetime.fromisoformat(stamp),
+                "estado": estado,
+                "total": qty * price,
+                "fecha_entrega_real": None,
+            }
+        )
+        lines.append(
+            {
+                "pedido_id": order_id,
+                "producto_nombre": name,
+                "cantidad": qty,
+                "precio_unitario": price,
+                "subtotal": qty * price,
+            }
+        )
     for number, line in enumerate(lines, start=1):
         line["id"] = number
     return orders, lines
@@ -258,16 +407,29 @@ SMALL_LINES = [(f"Producto {n}", 1, 100.0) for n in range(1, 12)]
 # id -> (provider, delivered, pedidos.total, lines (name, qty, price)).
 MATCHING_ORDERS = {
     # 36.000 + 90.000 + 18.000 + 25.000 = 169.000.
-    10: (1, "2026-03-02", 169000.0, [(DOGUI_S, 4, 9000.0), (DOGUI_L, 2, 45000.0),
-                                     ("Whiskas 500 g", 6, 3000.0), ("Whiskas 5 kg", 1, 25000.0)]),
+    10: (
+        1,
+        "2026-03-02",
+        169000.0,
+        [
+            (DOGUI_S, 4, 9000.0),
+            (DOGUI_L, 2, 45000.0),
+            ("Whiskas 500 g", 6, 3000.0),
+            ("Whiskas 5 kg", 1, 25000.0),
+        ],
+    ),
     11: (1, "2026-03-09", 99000.0, [("Dogui 1,5 kg", 1, 9000.0), (DOGUI_L, 2, 45000.0)]),
     12: (1, "2026-03-12", 1000.0, [("Piedras sanitarias 4 kg", 2, 500.0)]),
     13: (1, "2026-03-13", 999999.0, [("Piedras sanitarias 4 kg", 2, 500.0)]),
     20: (2, "2026-03-09", 2000.0, [("Agua 2 L", 10, 100.0), ("Soda 1,5 L", 5, 200.0)]),
     21: (2, "2026-03-09", 2400.0, [("Agua 2 L", 12, 100.0), ("Soda 1,5 L", 6, 200.0)]),
     # 13 lines: 4.500 + 7.000 + 11 × 100 = 12.600; and the 2 lines alone: 11.500.
-    30: (3, "2026-03-05", 12600.0, [("Arroz 1 kg", 5, 900.0), ("Fideos 500 g", 10, 700.0),
-                                    *SMALL_LINES]),
+    30: (
+        3,
+        "2026-03-05",
+        12600.0,
+        [("Arroz 1 kg", 5, 900.0), ("Fideos 500 g", 10, 700.0), *SMALL_LINES],
+    ),
     31: (3, "2026-03-06", 11500.0, [("Arroz 1 kg", 5, 900.0), ("Fideos 500 g", 10, 700.0)]),
     32: (3, "2026-03-12", None, [("Harina 1 kg", 10, 500.0)]),
     33: (3, "2026-03-14", 5000.0, [("Harina 1 kg", 10, 500.0)]),
@@ -278,45 +440,87 @@ MATCHING_INVOICES = {
     # whiskas 5kg, as the order's: ok. (Older rule: «dogui 15 kg» twice, 6 units at
     # 126.000 / 6 = 21.000, so 15 kg at 45.000 was «precio_mayor», 48.000 de más; and
     # «whiskas 500g» was not «whiskas 500 g»: «no_pedido».)
-    1: ("A-0012-00005653", 1, "2026-03-03", 169000.0, _items(
-        {"descripcion": DOGUI_S, "cantidad": 4, "precio_unitario": 9000},
-        {"descripcion": DOGUI_L, "cantidad": 2, "precio_unitario": 45000},
-        {"descripcion": "WHISKAS 500G", "cantidad": 6, "precio_unitario": "$ 3.000,00"},
-        {"descripcion": "Whiskas 5 Kg.", "cantidad": 1, "precio_unitario": 25000},
-    )),
+    1: (
+        "A-0012-00005653",
+        1,
+        "2026-03-03",
+        169000.0,
+        _items(
+            {"descripcion": DOGUI_S, "cantidad": 4, "precio_unitario": 9000},
+            {"descripcion": DOGUI_L, "cantidad": 2, "precio_unitario": 45000},
+            {"descripcion": "WHISKAS 500G", "cantidad": 6, "precio_unitario": "$ 3.000,00"},
+            {"descripcion": "Whiskas 5 Kg.", "cantidad": 1, "precio_unitario": 25000},
+        ),
+    ),
     # Order 11 spells «Dogui 1,5 kg»: the same name. 15 kg billed 46.350, +3 %: (46.350 −
     # 45.000) × 2 = 2.700 de más; 1.5 kg at its price.
-    2: ("A-0012-00005660", 1, "2026-03-09", 101700.0, _items(
-        {"descripcion": "DOGUI 1.5KG", "cantidad": 1, "precio_unitario": 9000},
-        {"descripcion": "Dogui 15 KG", "cantidad": 2, "precio_unitario": "46350"},
-    )),
+    2: (
+        "A-0012-00005660",
+        1,
+        "2026-03-09",
+        101700.0,
+        _items(
+            {"descripcion": "DOGUI 1.5KG", "cantidad": 1, "precio_unitario": 9000},
+            {"descripcion": "Dogui 15 KG", "cantidad": 2, "precio_unitario": "46350"},
+        ),
+    ),
     # Orders 20 and 21, same day, same names. Invoice 3 (processed first, lower id): |2.000 −
     # 2.400| = 400 against 0: order 21. Invoice 4: order 20, the one left. (Older rule: «agua
     # 2l» was not «agua 2 l», so 3 had no order; with equal names it took 20, the lower id.)
-    3: ("B-0002-00000900", 2, "2026-03-09", 2400.0, _items(
-        {"descripcion": "AGUA 2L", "cantidad": 12, "precio_unitario": 100},
-        {"descripcion": "SODA 1,5L", "cantidad": 6, "precio_unitario": 200},
-    )),
-    4: ("B-0002-00000901", 2, "2026-03-09", 2000.0, _items(
-        {"descripcion": "Agua 2 L", "cantidad": 10, "precio_unitario": 100},
-        {"descripcion": "Soda 1.5 L", "cantidad": 5, "precio_unitario": 200},
-    )),
+    3: (
+        "B-0002-00000900",
+        2,
+        "2026-03-09",
+        2400.0,
+        _items(
+            {"descripcion": "AGUA 2L", "cantidad": 12, "precio_unitario": 100},
+            {"descripcion": "SODA 1,5L", "cantidad": 6, "precio_unitario": 200},
+        ),
+    ),
+    4: (
+        "B-0002-00000901",
+        2,
+        "2026-03-09",
+        2000.0,
+        _items(
+            {"descripcion": "Agua 2 L", "cantidad": 10, "precio_unitario": 100},
+            {"descripcion": "Soda 1.5 L", "cantidad": 5, "precio_unitario": 200},
+        ),
+    ),
     # Orders 30 (13 lines, same day) and 31 (its 2 lines, a day later) share both names; 30 has
     # 11 lines the invoice lacks, 31 none: order 31. (Older rule: 30, the closest.)
-    5: ("C-0003-00000100", 3, "2026-03-05", 11500.0, _items(
-        {"descripcion": "ARROZ 1 KG", "cantidad": 5, "precio_unitario": 900},
-        {"descripcion": "Fideos 500g", "cantidad": 10, "precio_unitario": 700},
-    )),
+    5: (
+        "C-0003-00000100",
+        3,
+        "2026-03-05",
+        11500.0,
+        _items(
+            {"descripcion": "ARROZ 1 KG", "cantidad": 5, "precio_unitario": 900},
+            {"descripcion": "Fideos 500g", "cantidad": 10, "precio_unitario": 700},
+        ),
+    ),
     # Orders 32 (same day, total NULL) and 33 (2 days, total 5.000 = the invoice's): a known
     # difference beats an unknown one: order 33. (Older rule: 32, the closest.)
-    6: ("C-0003-00000101", 3, "2026-03-12", 5000.0, _items(
-        {"descripcion": "Harina 1 kg", "cantidad": 10, "precio_unitario": 500},
-    )),
+    6: (
+        "C-0003-00000101",
+        3,
+        "2026-03-12",
+        5000.0,
+        _items(
+            {"descripcion": "Harina 1 kg", "cantidad": 10, "precio_unitario": 500},
+        ),
+    ),
     # No invoice total: neither difference is known (not |1.000 − 0| < |999.999 − 0|); the
     # closest delivery decides: order 13, the same day. (Older rule: «4kg» was not «4 kg».)
-    7: ("A-0012-00005670", 1, "2026-03-13", None, _items(
-        {"descripcion": "Piedras Sanitarias 4kg", "cantidad": 2, "precio_unitario": 500},
-    )),
+    7: (
+        "A-0012-00005670",
+        1,
+        "2026-03-13",
+        None,
+        _items(
+            {"descripcion": "Piedras Sanitarias 4kg", "cantidad": 2, "precio_unitario": 500},
+        ),
+    ),
 }
 # What /api/invoices answers by default (tolerancia 2): id -> (proveedor, pedido, flags, extra).
 MATCHING_EXPECTED = {
@@ -336,25 +540,53 @@ def fill_matching_database(url: str) -> None:
     engine = make_engine(load_settings({"database_url": url}), writer=True)
     create_schema(engine)
     with engine.begin() as conn:
-        conn.execute(proveedores.insert(), [
-            {"id": i, "codigo": c, "nombre": n, "activo": 1} for i, c, n in MATCHING_PROVIDERS])
+        conn.execute(
+            proveedores.insert(),
+            [{"id": i, "codigo": c, "nombre": n, "activo": 1} for i, c, n in MATCHING_PROVIDERS],
+        )
         orders, lines = [], []
         for order_id, (provider, delivered, total, order_lines) in MATCHING_ORDERS.items():
             day = date.fromisoformat(delivered)
-            orders.append({"id": order_id, "proveedor_id": provider,
-                           "numero_pedido": f"PED-{order_id}",
-                           "fecha_pedido": datetime(day.year, day.month, 1, 9),
-                           "estado": "entregado", "total": total, "fecha_entrega_real": day})
-            lines += [{"pedido_id": order_id, "producto_nombre": n, "cantidad": q,
-                       "precio_unitario": p, "subtotal": q * p} for n, q, p in order_lines]
+            orders.append(
+                {
+                    "id": order_id,
+                    "proveedor_id": provider,
+                    "numero_pedido": f"PED-{order_id}",
+                    "fecha_pedido": datetime(day.year, day.month, 1, 9),
+                    "estado": "entregado",
+                    "total": total,
+                    "fecha_entrega_real": day,
+                }
+            )
+            lines += [
+                {
+                    "pedido_id": order_id,
+                    "producto_nombre": n,
+                    "cantidad": q,
+                    "precio_unitario": p,
+                    "subtotal": q * p,
+                }
+                for n, q, p in order_lines
+            ]
         for number, line in enumerate(lines, start=1):
             line["id"] = number
         conn.execute(pedidos.insert(), orders)
         conn.execute(detalle_pedidos.insert(), lines)
-        conn.execute(facturas_ocr.insert(), [
-            {"id": i, "numero_factura": num, "proveedor_original": None,
-             "proveedor_asignado_id": provider, "fecha_factura": date.fromisoformat(day),
-             "total": total, "contenido_ocr": "", "productos_json": items, "procesado": 1}
-            for i, (num, provider, day, total, items) in MATCHING_INVOICES.items()
-        ])
+        conn.execute(
+            facturas_ocr.insert(),
+            [
+                {
+                    "id": i,
+                    "numero_factura": num,
+                    "proveedor_original": None,
+                    "proveedor_asignado_id": provider,
+                    "fecha_factura": date.fromisoformat(day),
+                    "total": total,
+                    "contenido_ocr": "",
+                    "productos_json": items,
+                    "procesado": 1,
+                }
+                for i, (num, provider, day, total, items) in MATCHING_INVOICES.items()
+            ],
+        )
     engine.dispose()

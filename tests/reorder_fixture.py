@@ -172,34 +172,86 @@ def ts(text: str) -> datetime:
 
 def insert_all(conn: Connection) -> None:
     """Insert every row of the reorder fixture."""
-    conn.execute(proveedores.insert(), [
-        {"id": i, "codigo": c, "nombre": n, "activo": a, "contacto": k, "telefono": t,
-         "email": e, "fecha_registro": ts("2024-01-01 00:00:00")}
-        for i, c, n, a, k, t, e in PROVIDERS
-    ])
+    conn.execute(
+        proveedores.insert(),
+        [
+            {
+                "id": i,
+                "codigo": c,
+                "nombre": n,
+                "activo": a,
+                "contacto": k,
+                "telefono": t,
+                "email": e,
+                "fecha_registro": ts("2024-01-01 00:00:00"),
+            }
+            for i, c, n, a, k, t, e in PROVIDERS
+        ],
+    )
     conn.execute(categorias.insert(), [{"id": 1, "nombre": "Almacén", "activo": 1}])
-    conn.execute(productos.insert(), [
-        {"id": i, "nombre": n, "categoria_id": 1, "proveedor_id": p, "stock_actual": s,
-         "stock_minimo": m, "precio_compra": c, "precio_venta": c * 1.5, "activo": a}
-        for i, n, p, s, m, c, a in PRODUCTS
-    ])
-    conn.execute(pedidos.insert(), [
-        {"id": i, "proveedor_id": p, "numero_pedido": f"PED-{i}", "fecha_pedido": ts(f),
-         "estado": e, "total": 0.0, "fecha_entrega_esperada": date(2026, 3, 20),
-         "fecha_entrega_real": date.fromisoformat(r) if r else None}
-        for i, p, f, e, r in ORDERS
-    ])
-    conn.execute(detalle_pedidos.insert(), [
-        {"id": k + 1, "pedido_id": o, "producto_nombre": n, "cantidad": q,
-         "precio_unitario": 100.0, "subtotal": 100.0 * q}
-        for k, (o, n, q) in enumerate(LINES)
-    ])
-    conn.execute(movimientos_stock.insert(), [
-        {"id": k + 1, "producto_id": p, "producto_nombre": PRODUCTS[p - 1][1],
-         "tipo_movimiento": t, "cantidad": q, "proveedor_id": PRODUCTS[p - 1][2],
-         "fecha_movimiento": ts(f), "usuario": "test"}
-        for k, (p, t, q, f) in enumerate(MOVEMENTS)
-    ])
+    conn.execute(
+        productos.insert(),
+        [
+            {
+                "id": i,
+                "nombre": n,
+                "categoria_id": 1,
+                "proveedor_id": p,
+                "stock_actual": s,
+                "stock_minimo": m,
+                "precio_compra": c,
+                "precio_venta": c * 1.5,
+                "activo": a,
+            }
+            for i, n, p, s, m, c, a in PRODUCTS
+        ],
+    )
+    conn.execute(
+        pedidos.insert(),
+        [
+            {
+                "id": i,
+                "proveedor_id": p,
+                "numero_pedido": f"PED-{i}",
+                "fecha_pedido": ts(f),
+                "estado": e,
+                "total": 0.0,
+                "fecha_entrega_esperada": date(2026, 3, 20),
+                "fecha_entrega_real": date.fromisoformat(r) if r else None,
+            }
+            for i, p, f, e, r in ORDERS
+        ],
+    )
+    conn.execute(
+        detalle_pedidos.insert(),
+        [
+            {
+                "id": k + 1,
+                "pedido_id": o,
+                "producto_nombre": n,
+                "cantidad": q,
+                "precio_unitario": 100.0,
+                "subtotal": 100.0 * q,
+            }
+            for k, (o, n, q) in enumerate(LINES)
+        ],
+    )
+    conn.execute(
+        movimientos_stock.insert(),
+        [
+            {
+                "id": k + 1,
+                "producto_id": p,
+                "producto_nombre": PRODUCTS[p - 1][1],
+                "tipo_movimiento": t,
+                "cantidad": q,
+                "proveedor_id": PRODUCTS[p - 1][2],
+                "fecha_movimiento": ts(f),
+                "usuario": "test",
+            }
+            for k, (p, t, q, f) in enumerate(MOVEMENTS)
+        ],
+    )
 
 
 def fill(url: str) -> None:

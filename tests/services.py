@@ -102,20 +102,51 @@ class PostgresServer:
         """Create the cluster and start it; return self once it accepts connections."""
         data, log = self.root / "data", self.root / "postgres.log"
         self._as_owner(self.root)
-        self._run([str(self.bin / "initdb"), "-D", str(data), "-U", "postgres",
-                   "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"])
+        self._run(
+            [
+                str(self.bin / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
+                "--no-sync",
+            ]
+        )
         self.port = free_port()
         command = [
-            str(self.bin / "postgres"), "-D", str(data), "-p", str(self.port),
-            "-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={self.root}",
+            str(self.bin / "postgres"),
+            "-D",
+            str(data),
+            "-p",
+            str(self.port),
+            "-c",
+            "listen_addresses=127.0.0.1",
+            "-c",
+            f"unix_socket_directories={self.root}",
             # Throwaway data: nothing is worth an fsync.
-            "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-            "-c", "max_connections=300", "-c", "shared_buffers=64MB",
+            "-c",
+            "fsync=off",
+            "-c",
+            "synchronous_commit=off",
+            "-c",
+            "full_page_writes=off",
+            "-c",
+            "max_connections=300",
+            "-c",
+            "shared_buffers=64MB",
         ]
         with open(log, "ab") as output:
             self.process = subprocess.Popen(
-                command, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                **self._user_options(), **_spawn_options())
+                command,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                **self._user_options(),
+                **_spawn_options(),
+            )
         _wait(lambda: self._ready(), self.process, "PostgreSQL", log)
         return self
 
@@ -133,7 +164,9 @@ class PostgresServer:
     def _ready(self) -> bool:
         probe = subprocess.run(
             [str(self.bin / "pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(self.port)],
-            check=False, capture_output=True)
+            check=False,
+            capture_output=True,
+        )
         return probe.returncode == 0
 
     def _as_owner(self, folder: Path) -> None:
@@ -144,12 +177,22 @@ class PostgresServer:
         if self.user is None:
             return {}
         entry = pwd.getpwnam(self.user)
-        return {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": [],
-                "env": {"PATH": "/usr/bin:/bin", "HOME": str(self.root), "LC_ALL": "C.UTF-8"}}
+        return {
+            "user": entry.pw_uid,
+            "group": entry.pw_gid,
+            "extra_groups": [],
+            "env": {"PATH": "/usr/bin:/bin", "HOME": str(self.root), "LC_ALL": "C.UTF-8"},
+        }
 
     def _run(self, command: list[str]) -> None:
-        done = subprocess.run(command, capture_output=True, text=True, check=False,
-                              cwd=self.root, **self._user_options())
+        done = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=self.root,
+            **self._user_options(),
+        )
         if done.returncode != 0:
             raise RuntimeError(f"{command[0]} falló:\n{done.stdout}{done.stderr}")
 
@@ -160,8 +203,10 @@ def _postgres_bin() -> Path:
         return Path(chosen)
     folders = sorted(glob.glob(POSTGRES_BIN_GLOB), key=lambda p: int(Path(p).parent.name))
     if not folders:
-        raise RuntimeError("no hay binarios de PostgreSQL en /usr/lib/postgresql: "
-                           "bash scripts/setup.sh --test los instala")
+        raise RuntimeError(
+            "no hay binarios de PostgreSQL en /usr/lib/postgresql: "
+            "bash scripts/setup.sh --test los instala"
+        )
     return Path(folders[-1])
 
 
@@ -181,12 +226,28 @@ class RedisServer:
     def start(self) -> RedisServer:
         """Start it (again) on its port; return self once it answers."""
         log = self.root / "redis.log"
-        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
-                   "--save", "", "--appendonly", "no", "--dir", str(self.root),
-                   "--logfile", str(log)]
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
-                                        **_spawn_options())
+        command = [
+            "redis-server",
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(self.root),
+            "--logfile",
+            str(log),
+        ]
+        self.process = subprocess.Popen(
+            command,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+            **_spawn_options(),
+        )
         _wait(lambda: _answers(self.port), self.process, "redis-server", log)
         return self
 

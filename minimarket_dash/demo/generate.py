@@ -47,13 +47,15 @@ from .purchases import (
 Columns = dict[str, np.ndarray]
 
 
-def generate_demo_data(*, lines: int, seed: int, today: date,
-                       every_delivery: bool = False) -> dict[str, Columns]:
+def generate_demo_data(
+    *, lines: int, seed: int, today: date, every_delivery: bool = False
+) -> dict[str, Columns]:
     """Build every table as column arrays, in foreign-key order; deterministic for the inputs.
 
     `every_delivery`: an invoice for every delivered order, not for every fifth one."""
-    return generate_demo_and_plants(lines=lines, seed=seed, today=today,
-                                    every_delivery=every_delivery)[0]
+    return generate_demo_and_plants(
+        lines=lines, seed=seed, today=today, every_delivery=every_delivery
+    )[0]
 
 
 def generate_demo_and_plants(*, lines: int, seed: int, today: date, every_delivery: bool = False):
@@ -76,8 +78,14 @@ def generate_demo_and_plants(*, lines: int, seed: int, today: date, every_delive
         np.random.default_rng(next(streams)), calendar, products, order_lines, order_info
     )
     invoices, planted = make_invoices(
-        np.random.default_rng(next(streams)), calendar, products, sampler,
-        (orders, order_lines, order_info), lines, planted_orders, every_delivery,
+        np.random.default_rng(next(streams)),
+        calendar,
+        products,
+        sampler,
+        (orders, order_lines, order_info),
+        lines,
+        planted_orders,
+        every_delivery,
     )
     settle_stock(np.random.default_rng(next(streams)), products.columns, movements, calendar.today)
     return {

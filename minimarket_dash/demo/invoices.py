@@ -64,8 +64,9 @@ def price_factor(provider_idx: np.ndarray, age_days: np.ndarray) -> np.ndarray:
     return np.where(pace == PACES.index(None), steps, smooth)
 
 
-def drift_prices(calendar: _Calendar, products: _Products, orders: Columns, lines: Columns,
-                 info: _OrderInfo) -> None:
+def drift_prices(
+    calendar: _Calendar, products: _Products, orders: Columns, lines: Columns, info: _OrderInfo
+) -> None:
     """Set each line's unit price for its order's date; subtotals and order totals follow."""
     days = orders["fecha_pedido"].astype("<U10").astype("datetime64[D]")
     age = (calendar.today - days).astype(np.int64)[info.line_order]
@@ -74,7 +75,8 @@ def drift_prices(calendar: _Calendar, products: _Products, orders: Columns, line
     lines["precio_unitario"] = unit
     lines["subtotal"] = np.round(lines["cantidad"] * unit, 2)
     orders["total"] = np.round(
-        np.bincount(info.line_order, weights=lines["subtotal"], minlength=len(days)), 2)
+        np.bincount(info.line_order, weights=lines["subtotal"], minlength=len(days)), 2
+    )
 
 
 def ocr_variants(name: str) -> list[str]:
@@ -96,13 +98,21 @@ def item_entry(style: int, name: str, quantity: int, price: float) -> dict:
     if style == 0:
         return {"producto": name, "cantidad": quantity, "precio_unitario": price}
     if style == 1:
-        return {"descripcion": name, "cantidad": quantity, "precio_unitario": es_ar(price, True),
-                "importe": es_ar(quantity * price, True)}
+        return {
+            "descripcion": name,
+            "cantidad": quantity,
+            "precio_unitario": es_ar(price, True),
+            "importe": es_ar(quantity * price, True),
+        }
     if style == 2:
         return {"nombre": name, "cantidad": str(quantity), "precio": f"{price:.2f}"}
-    return {"descripcion": name, "codigo": f"{zlib.crc32(name.encode()) % 10**6:06d}",
-            "raw_line": f"{quantity} x {name.upper()} {es_ar(price)}",
-            "cantidad": quantity, "precio": es_ar(price)}
+    return {
+        "descripcion": name,
+        "codigo": f"{zlib.crc32(name.encode()) % 10**6:06d}",
+        "raw_line": f"{quantity} x {name.upper()} {es_ar(price)}",
+        "cantidad": quantity,
+        "precio": es_ar(price),
+    }
 
 
 def _invoice_numbers(rng: np.random.Generator, providers: np.ndarray) -> list[str]:
@@ -113,12 +123,14 @@ def _invoice_numbers(rng: np.random.Generator, providers: np.ndarray) -> list[st
     return [f"{k}-{p:04d}-{s:08d}" for k, p, s in zip(kind, point, serial, strict=True)]
 
 
-def _repeat_numbers(rng: np.random.Generator, numbers: list[str], providers: np.ndarray,
-                    clean: np.ndarray) -> None:
+def _repeat_numbers(
+    rng: np.random.Generator, numbers: list[str], providers: np.ndarray, clean: np.ndarray
+) -> None:
     """Give a few invoices (at least three) the number of an earlier one of the same provider;
     never those marked `clean`."""
-    for index in rng.choice(np.arange(1, len(numbers)), size=max(3, len(numbers) // 100),
-                            replace=False).tolist():
+    for index in rng.choice(
+        np.arange(1, len(numbers)), size=max(3, len(numbers) // 100), replace=False
+    ).tolist():
         earlier = np.flatnonzero(providers[:index] == providers[index])
         if len(earlier) and not clean[index]:
             numbers[index] = numbers[int(earlier[-1])]
@@ -127,12 +139,22 @@ def _repeat_numbers(rng: np.random.Generator, numbers: list[str], providers: np.
 def _order_items(order: int, lines: Columns, info: _OrderInfo) -> list[list]:
     start = np.searchsorted(info.line_order, order)
     end = np.searchsorted(info.line_order, order, side="right")
-    return [[str(lines["producto_nombre"][i]), int(lines["cantidad"][i]),
-             float(lines["precio_unitario"][i])] for i in range(start, end)]
+    return [
+        [
+            str(lines["producto_nombre"][i]),
+            int(lines["cantidad"][i]),
+            float(lines["precio_unitario"][i]),
+        ]
+        for i in range(start, end)
+    ]
 
 
-def _plant(rng: np.random.Generator, items: list[list], other: tuple[str, float],
-           others: list[frozenset[str]]) -> tuple[list[list], float]:
+def _plant(
+    rng: np.random.Generator,
+    items: list[list],
+    other: tuple[str, float],
+    others: list[frozenset[str]],
+) -> tuple[list[list], float]:
     """Maybe read part of the invoice, and plant one difference with the order; return the
     items and the money billed above the order's prices on purpose.
 
@@ -162,12 +184,19 @@ def _inside(names: set[str], others: list[frozenset[str]]) -> bool:
     return any(names <= names_of_other for names_of_other in others)
 
 
-def _random_items(rng, sampler: _ProductSampler, products: _Products, provider: int,
-                  age: int) -> list[list]:
+def _random_items(
+    rng, sampler: _ProductSampler, products: _Products, provider: int, age: int
+) -> list[list]:
     picked = sampler.sample(rng, np.full(int(rng.integers(1, 5)), provider))
     factor = float(price_factor(np.array([provider]), np.array([float(age)]))[0])
-    return [[str(products.names[p]), int(rng.geometric(0.15)),
-             round(float(products.cost[p]) * factor, 2)] for p in dict.fromkeys(picked.tolist())]
+    return [
+        [
+            str(products.names[p]),
+            int(rng.geometric(0.15)),
+            round(float(products.cost[p]) * factor, 2),
+        ]
+        for p in dict.fromkeys(picked.tolist())
+    ]
 
 
 @dataclass
@@ -181,8 +210,9 @@ class _Drafts:
     sources: list[int | None] = field(default_factory=list)
     extra: list[float] = field(default_factory=list)
 
-    def add(self, provider: int, day, items: list[list], source: int | None,
-            extra: float = 0.0) -> None:
+    def add(
+        self, provider: int, day, items: list[list], source: int | None, extra: float = 0.0
+    ) -> None:
         self.providers.append(provider)
         self.days.append(day)
         self.items.append(items)
@@ -190,8 +220,12 @@ class _Drafts:
         self.extra.append(extra)
 
     def __add__(self, other: _Drafts) -> _Drafts:
-        return _Drafts(*(getattr(self, name) + getattr(other, name)
-                         for name in ("providers", "days", "items", "sources", "extra")))
+        return _Drafts(
+            *(
+                getattr(self, name) + getattr(other, name)
+                for name in ("providers", "days", "items", "sources", "extra")
+            )
+        )
 
     def __len__(self) -> int:
         return len(self.days)
@@ -203,21 +237,25 @@ def _day_number(day: np.datetime64) -> int:
 
 def _others(book: Book, provider: int, day, order: int | None = None) -> list[frozenset[str]]:
     """Names of the provider's delivered orders (but `order`) an invoice of `day` could get."""
-    return [book.names(other) for other in book.near(provider, _day_number(day))
-            if other != order]
+    return [book.names(other) for other in book.near(provider, _day_number(day)) if other != order]
 
 
 def _planted_drafts(book: Book, planted: PlantedOrders, lines, info) -> _Drafts:
     """The invoices of the planted orders (demo/plants.py): exact copies, on the delivery day."""
     drafts = _Drafts()
     for order in planted.invoiced():
-        drafts.add(int(info.provider_idx[order]), info.delivered[order],
-                   _order_items(order, lines, info), order + 1)
+        drafts.add(
+            int(info.provider_idx[order]),
+            info.delivered[order],
+            _order_items(order, lines, info),
+            order + 1,
+        )
     return drafts
 
 
-def _from_orders(rng, calendar: _Calendar, products, sampler, book: Book, planted: PlantedOrders,
-                 size: int) -> _Drafts:
+def _from_orders(
+    rng, calendar: _Calendar, products, sampler, book: Book, planted: PlantedOrders, size: int
+) -> _Drafts:
     """Invoices copying random delivered orders (but the planted ones), with a few planted
     differences. An order that another candidate holds all the names of is left uninvoiced:
     the invoice could not tell them apart."""
@@ -234,8 +272,7 @@ def _from_orders(rng, calendar: _Calendar, products, sampler, book: Book, plante
         others = _others(book, provider, day, order)
         if _inside(set(book.names(order)), others):
             continue
-        items, extra = _plant(rng, _order_items(order, lines, info), (other[0], other[2]),
-                              others)
+        items, extra = _plant(rng, _order_items(order, lines, info), (other[0], other[2]), others)
         drafts.add(provider, day, items, order + 1, extra)
     _overcharge_last_week(rng, calendar, drafts)
     return drafts
@@ -245,8 +282,11 @@ def _overcharge_last_week(rng, calendar: _Calendar, drafts: _Drafts) -> None:
     """Make sure the last RECENT_DAYS have an invoice billed above its order (the morning
     report's «cobrado de más»): if none has, the latest of them has its first item's price
     raised 3–10 %."""
-    recent = [k for k, day in enumerate(drafts.days)
-              if day > calendar.today - np.timedelta64(RECENT_DAYS, "D")]
+    recent = [
+        k
+        for k, day in enumerate(drafts.days)
+        if day > calendar.today - np.timedelta64(RECENT_DAYS, "D")
+    ]
     if not recent or any(drafts.extra[k] for k in recent):
         return
     latest = max(recent, key=lambda k: (drafts.days[k], k))
@@ -256,8 +296,7 @@ def _overcharge_last_week(rng, calendar: _Calendar, drafts: _Drafts) -> None:
     drafts.extra[latest] = (item[2] - price) * item[1]
 
 
-def _without_orders(rng, calendar: _Calendar, products, sampler, book: Book,
-                    size: int) -> _Drafts:
+def _without_orders(rng, calendar: _Calendar, products, sampler, book: Book, size: int) -> _Drafts:
     """Invoices of no order: their items are in no order the page could match them to."""
     active = PROVIDER_ACTIVE & (sampler.counts > 0)
     weight = np.where(active, sampler.provider_weight, 0.0)
@@ -266,31 +305,40 @@ def _without_orders(rng, calendar: _Calendar, products, sampler, book: Book,
     drafts = _Drafts()
     for provider, day in zip(providers, days, strict=True):
         near = set().union(*_others(book, provider, day))
-        items = _random_items(rng, sampler, products, provider,
-                              int((calendar.today - day).astype(int)))
+        items = _random_items(
+            rng, sampler, products, provider, int((calendar.today - day).astype(int))
+        )
         items = [item for item in items if item[0] not in near]
         for _ in range(FREE_TRIES):
             if items:
                 break
             product = int(sampler.sample_uniform(rng, np.array([provider]))[0])
             if products.names[product] not in near:
-                factor = price_factor(np.array([provider]),
-                                      np.array([float((calendar.today - day).astype(int))]))
-                items = [[str(products.names[product]), int(rng.geometric(0.15)),
-                          round(float(products.cost[product] * factor[0]), 2)]]
+                factor = price_factor(
+                    np.array([provider]), np.array([float((calendar.today - day).astype(int))])
+                )
+                items = [
+                    [
+                        str(products.names[product]),
+                        int(rng.geometric(0.15)),
+                        round(float(products.cost[product] * factor[0]), 2),
+                    ]
+                ]
         if items:
             drafts.add(provider, day, items, None)
     return drafts
 
 
-def _productos_json(rng: np.random.Generator, items: list[list[list]], keep: np.ndarray
-                    ) -> list[str]:
+def _productos_json(
+    rng: np.random.Generator, items: list[list[list]], keep: np.ndarray
+) -> list[str]:
     """The items as the OCR wrote them; about 1 % unreadable, never those marked `keep`."""
     styles = rng.choice(4, size=len(items), p=[0.5, 0.2, 0.15, 0.15]).tolist()
     unreadable = (rng.random(len(items)) < 0.01) & ~keep
     return [
-        ILLEGIBLE[index % len(ILLEGIBLE)] if bad else json.dumps(
-            [item_entry(style, *item) for item in entry], ensure_ascii=False)
+        ILLEGIBLE[index % len(ILLEGIBLE)]
+        if bad
+        else json.dumps([item_entry(style, *item) for item in entry], ensure_ascii=False)
         for index, (style, bad, entry) in enumerate(zip(styles, unreadable, items, strict=True))
     ]
 
@@ -315,10 +363,16 @@ class Planted:
         return round(sum(self.overcharge.values()), 2)
 
 
-def make_invoices(rng, calendar: _Calendar, products: _Products, sampler: _ProductSampler,
-                  tables: tuple[Columns, Columns, _OrderInfo], lines: int,
-                  planted: PlantedOrders | None = None,
-                  every_delivery: bool = False) -> tuple[Columns, Planted]:
+def make_invoices(
+    rng,
+    calendar: _Calendar,
+    products: _Products,
+    sampler: _ProductSampler,
+    tables: tuple[Columns, Columns, _OrderInfo],
+    lines: int,
+    planted: PlantedOrders | None = None,
+    every_delivery: bool = False,
+) -> tuple[Columns, Planted]:
     """Build facturas_ocr: most invoices copy a delivered order, a few plant differences.
 
     The planted orders' invoices (demo/plants.py) come first, as exact copies, readable,
@@ -343,15 +397,23 @@ def make_invoices(rng, calendar: _Calendar, products: _Products, sampler: _Produ
     position[order] = np.arange(len(order))  # draft -> row
     extra = np.array(drafts.extra)[order]
     clean = np.zeros(len(order), dtype=bool)
-    clean[position[:len(special)]] = True
-    columns = _columns(rng, calendar, days[order], np.array(drafts.providers)[order],
-                       [drafts.items[i] for i in order.tolist()], extra > 0, clean)
+    clean[position[: len(special)]] = True
+    columns = _columns(
+        rng,
+        calendar,
+        days[order],
+        np.array(drafts.providers)[order],
+        [drafts.items[i] for i in order.tolist()],
+        extra > 0,
+        clean,
+    )
     ids = (position + 1).tolist()  # invoice id of each draft
     kept = _cases(planted, ids)
     return columns, Planted(
         source={ids[k]: source for k, source in enumerate(drafts.sources) if source is not None},
-        overcharge={ids[k]: round(float(money), 2) for k, money in enumerate(drafts.extra)
-                    if money},
+        overcharge={
+            ids[k]: round(float(money), 2) for k, money in enumerate(drafts.extra) if money
+        },
         **kept,
     )
 
@@ -369,8 +431,15 @@ def _cases(planted: PlantedOrders, ids: list[int]) -> dict:
     return cases
 
 
-def _columns(rng, calendar: _Calendar, days, providers: np.ndarray, items,
-             keep: np.ndarray, clean: np.ndarray) -> Columns:
+def _columns(
+    rng,
+    calendar: _Calendar,
+    days,
+    providers: np.ndarray,
+    items,
+    keep: np.ndarray,
+    clean: np.ndarray,
+) -> Columns:
     """The facturas_ocr columns. `keep`: invoices that stay readable with a provider the page
     can tell; `clean`: those also processed and with a number of their own."""
     n = len(days)
@@ -384,13 +453,15 @@ def _columns(rng, calendar: _Calendar, days, providers: np.ndarray, items,
     pick = pick.tolist()
     original = [variants[p][v] for p, v in zip(providers.tolist(), pick, strict=True)]
     shown = [day.strftime("%d/%m/%Y") for day in days.astype(object)]
-    content = [f"FACTURA {num[0]} N° {num[2:]}\n{name}\nFecha: {day}\nTotal: $ {total:.2f}"
-               for num, name, day, total in zip(numbers, original, shown, totals.tolist(),
-                                                strict=True)]
+    content = [
+        f"FACTURA {num[0]} N° {num[2:]}\n{name}\nFecha: {day}\nTotal: $ {total:.2f}"
+        for num, name, day, total in zip(numbers, original, shown, totals.tolist(), strict=True)
+    ]
     processed = (rng.random(n) < 0.85) | clean
     delay = rng.integers(0, 5, n).astype("timedelta64[D]")
-    processing = _format_timestamps(calendar.business_times(
-        rng, np.minimum(days + delay, calendar.today)))
+    processing = _format_timestamps(
+        calendar.business_times(rng, np.minimum(days + delay, calendar.today))
+    )
     return {
         "id": np.arange(1, n + 1),
         "numero_factura": np.array(numbers, dtype=object),

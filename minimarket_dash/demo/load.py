@@ -74,8 +74,9 @@ def seed_database(
     plan = _prepare(engine, force=force)
     progress = _Progress(show)
     try:
-        tables = generate_demo_data(lines=lines, seed=seed, today=today,
-                                    every_delivery=every_delivery)
+        tables = generate_demo_data(
+            lines=lines, seed=seed, today=today, every_delivery=every_delivery
+        )
         progress.start(sum(_row_count(columns) for columns in tables.values()))
         _load(engine, tables, plan, progress)
     finally:

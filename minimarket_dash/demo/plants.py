@@ -69,30 +69,37 @@ class Book:
         return int(self.end[order] - self.start[order])
 
     def names(self, order: int) -> frozenset[str]:
-        return frozenset(self.lines["producto_nombre"][self.start[order]:self.end[order]].tolist())
+        return frozenset(
+            self.lines["producto_nombre"][self.start[order] : self.end[order]].tolist()
+        )
 
     def near(self, provider: int, day: int, days: int = MATCH_DAYS) -> list[int]:
         """Delivered orders of the provider within `days` of `day` (days since 1970)."""
-        return [order for shift in range(-days, days + 1)
-                for order in self.by_key.get((provider, day + shift), ())]
+        return [
+            order
+            for shift in range(-days, days + 1)
+            for order in self.by_key.get((provider, day + shift), ())
+        ]
 
     def set_products(self, order: int, chosen: list[int]) -> None:
         """Give the first lines of `order` these products (prices are set later)."""
         first = int(self.start[order])
-        self.info.line_product[first:first + len(chosen)] = chosen
-        self.lines["producto_nombre"][first:first + len(chosen)] = self.products.names[chosen]
+        self.info.line_product[first : first + len(chosen)] = chosen
+        self.lines["producto_nombre"][first : first + len(chosen)] = self.products.names[chosen]
 
     def fresh(self, provider: int, day: int, leaving: set[int]) -> list[int]:
         """The provider's products in no order delivered within MATCH_DAYS of `day`, except
         the orders in `leaving` (whose lines are about to change)."""
-        taken = set().union(*(self.names(order) for order in self.near(provider, day)
-                              if order not in leaving))
+        taken = set().union(
+            *(self.names(order) for order in self.near(provider, day) if order not in leaving)
+        )
         own = np.flatnonzero(self.products.provider_idx == provider)
         return [int(p) for p in own if self.products.names[p] not in taken]
 
 
-def plant_orders(today: np.datetime64, products: _Products, lines: Columns,
-                 info: _OrderInfo) -> PlantedOrders:
+def plant_orders(
+    today: np.datetime64, products: _Products, lines: Columns, info: _OrderInfo
+) -> PlantedOrders:
     """Change the products of a few delivered orders to plant the three cases (module doc)."""
     book = Book(products, lines, info)
     last = int(today.astype("datetime64[D]").astype(np.int64))
@@ -108,8 +115,12 @@ def plant_orders(today: np.datetime64, products: _Products, lines: Columns,
 def _near_names(book: Book, days: list[int]) -> int | None:
     """An order of the near names' provider that takes all of them (its other lines kept)."""
     names = book.products.names
-    forced = [int(np.flatnonzero(names == name)[0]) for pair in NEAR_NAMES for name in pair
-              if (names == name).any()]
+    forced = [
+        int(np.flatnonzero(names == name)[0])
+        for pair in NEAR_NAMES
+        for name in pair
+        if (names == name).any()
+    ]
     if len(forced) != 2 * len(NEAR_NAMES):
         return None
     wanted = frozenset(names[forced].tolist())
@@ -118,11 +129,15 @@ def _near_names(book: Book, days: list[int]) -> int | None:
         for order in book.by_key.get((provider, day), ()):
             if book.size(order) < len(forced):
                 continue
-            rest = frozenset(book.lines["producto_nombre"][
-                book.start[order] + len(forced):book.end[order]].tolist())
+            rest = frozenset(
+                book.lines["producto_nombre"][
+                    book.start[order] + len(forced) : book.end[order]
+                ].tolist()
+            )
             whole = wanted | rest
-            if rest & wanted or any(whole <= book.names(other)
-                                    for other in book.near(provider, day) if other != order):
+            if rest & wanted or any(
+                whole <= book.names(other) for other in book.near(provider, day) if other != order
+            ):
                 continue
             book.set_products(order, forced)
             return order
@@ -147,8 +162,8 @@ def _same_day(book: Book, days: list[int], used: set[int]) -> tuple[int, int] | 
             fresh = book.fresh(provider, day, {a, b})
             if len(fresh) < max(book.size(a), book.size(b)):
                 continue
-            book.set_products(a, fresh[:book.size(a)])
-            book.set_products(b, fresh[:book.size(b)])
+            book.set_products(a, fresh[: book.size(a)])
+            book.set_products(b, fresh[: book.size(b)])
             if equal:
                 _differ(book, a, b)
                 return max(a, b), min(a, b)
@@ -160,7 +175,7 @@ def _differ(book: Book, a: int, b: int) -> None:
     """Make two orders with the same products differ in quantity (so in total)."""
     quantity = book.lines["cantidad"]
     first_a, first_b, size = int(book.start[a]), int(book.start[b]), book.size(a)
-    if (quantity[first_a:first_a + size] == quantity[first_b:first_b + size]).all():
+    if (quantity[first_a : first_a + size] == quantity[first_b : first_b + size]).all():
         quantity[first_b] += 1
 
 
@@ -173,7 +188,7 @@ def _exact(book: Book, days: list[int], used: set[int]) -> tuple[int, int] | Non
             fresh = book.fresh(provider, day, {small, large})
             if len(fresh) < book.size(large):
                 continue
-            book.set_products(small, fresh[:book.size(small)])
-            book.set_products(large, fresh[:book.size(large)])
+            book.set_products(small, fresh[: book.size(small)])
+            book.set_products(large, fresh[: book.size(large)])
             return small, large
     return None

@@ -87,9 +87,11 @@ def settle_stock(rng, columns: dict, movements: dict, today: np.datetime64) -> N
     n = len(columns["id"])
     stamps = movements["fecha_movimiento"].astype("datetime64[s]")
     recent = (movements["tipo_movimiento"] == "salida") & (
-        stamps >= (today - np.timedelta64(SALES_DAYS, "D")).astype("datetime64[s]"))
-    sold = np.bincount(movements["producto_id"][recent] - 1,
-                       weights=movements["cantidad"][recent], minlength=n)
+        stamps >= (today - np.timedelta64(SALES_DAYS, "D")).astype("datetime64[s]")
+    )
+    sold = np.bincount(
+        movements["producto_id"][recent] - 1, weights=movements["cantidad"][recent], minlength=n
+    )
     daily = sold / SALES_DAYS
     selling = daily > 0
     minimum = columns["stock_minimo"].copy()

@@ -33,8 +33,14 @@ def union_of(parts: list):
     return union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
 
 
-def stored_and_live(state: SummaryState | None, start: datetime | None, end: datetime | None,
-                    grain: str, live, stored):
+def stored_and_live(
+    state: SummaryState | None,
+    start: datetime | None,
+    end: datetime | None,
+    grain: str,
+    live,
+    stored,
+):
     """Return [start, end) as one subquery: closed periods stored, the rest read live.
 
     `grain` is "day" (the daily summary, watermark `hasta_dia`) or "month" (the monthly ones,
@@ -45,8 +51,9 @@ def stored_and_live(state: SummaryState | None, start: datetime | None, end: dat
     """
     if state is None:
         return union_of(_listed(live(start, end)))
-    split, watermark = (split_days, state.hasta_dia) if grain == "day" else (split_months,
-                                                                            state.hasta)
+    split, watermark = (
+        (split_days, state.hasta_dia) if grain == "day" else (split_months, state.hasta)
+    )
     covered, raw = split(start, end, watermark)
     parts = [part for date_range in raw for part in _listed(live(*date_range))]
     if covered:
@@ -55,8 +62,13 @@ def stored_and_live(state: SummaryState | None, start: datetime | None, end: dat
     return union_of(parts)
 
 
-def id_narrowing(conn: Connection, state: SummaryState | None, table,
-                 start: datetime | None, end: datetime | None) -> list:
+def id_narrowing(
+    conn: Connection,
+    state: SummaryState | None,
+    table,
+    start: datetime | None,
+    end: datetime | None,
+) -> list:
     """Return conditions on `table.id` that keep the rows of [start, end) (by the day of its
     date) using the store's first and last id per day (summaries.mm_ids_dia).
 
@@ -69,9 +81,9 @@ def id_narrowing(conn: Connection, state: SummaryState | None, table,
     if state is None:
         return []
     last_day = (end - timedelta(microseconds=1)).date() if end is not None else None
-    lo, hi, newest_day, newest_id = _id_range(conn, state, table.name,
-                                              start.date() if start is not None else None,
-                                              last_day)
+    lo, hi, newest_day, newest_id = _id_range(
+        conn, state, table.name, start.date() if start is not None else None, last_day
+    )
     if newest_id is None:
         return []
     key = table.c.id
@@ -108,15 +120,25 @@ def _id_range(conn: Connection, state: SummaryState, table_name: str, first_day,
     dated first_day..last_day (None: open), remembered per store generation."""
     ids = mm_ids_dia.c
     of_table = [ids.tabla == table_name]
-    in_range = [*of_table, *([ids.dia >= first_day] if first_day is not None else []),
-                *([ids.dia <= last_day] if last_day is not None else [])]
-    return _per_build(state, ("ids", table_name, first_day, last_day), lambda: tuple(
-        conn.execute(select(
-            select(func.min(ids.primero)).where(*in_range).scalar_subquery(),
-            select(func.max(ids.ultimo)).where(*in_range).scalar_subquery(),
-            select(func.max(ids.dia)).where(*of_table).scalar_subquery(),
-            select(func.max(ids.ultimo)).where(*of_table).scalar_subquery(),
-        )).one()))
+    in_range = [
+        *of_table,
+        *([ids.dia >= first_day] if first_day is not None else []),
+        *([ids.dia <= last_day] if last_day is not None else []),
+    ]
+    return _per_build(
+        state,
+        ("ids", table_name, first_day, last_day),
+        lambda: tuple(
+            conn.execute(
+                select(
+                    select(func.min(ids.primero)).where(*in_range).scalar_subquery(),
+                    select(func.max(ids.ultimo)).where(*in_range).scalar_subquery(),
+                    select(func.max(ids.dia)).where(*of_table).scalar_subquery(),
+                    select(func.max(ids.ultimo)).where(*of_table).scalar_subquery(),
+                )
+            ).one()
+        ),
+    )
 
 
 def _listed(selects) -> list:
@@ -142,8 +164,9 @@ def has_table(conn: Connection, table, state: SummaryState | None = None) -> boo
     summary table until its next full build, and the queries read live meanwhile. With the
     store's `state`, the answer is remembered until the next build (tables appear or go only
     in a build)."""
-    return _per_build(state, ("table", table.name),
-                      lambda: inspect(conn).has_table(table.name, table.schema))
+    return _per_build(
+        state, ("table", table.name), lambda: inspect(conn).has_table(table.name, table.schema)
+    )
 
 
 def has_index(conn: Connection, name: str) -> bool:
@@ -154,11 +177,13 @@ def has_index(conn: Connection, name: str) -> bool:
     """
     if conn.dialect.name == "sqlite":
         found = conn.exec_driver_sql(
-            "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (name,))
+            "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)
+        )
     else:
         found = conn.exec_driver_sql(
             "SELECT 1 FROM pg_indexes WHERE schemaname = current_schema() AND indexname = %s",
-            (name,))
+            (name,),
+        )
     return found.first() is not None
 
 
@@ -174,10 +199,14 @@ def summary_freshness(conn: Connection, filters: Filters, now: datetime) -> pd.D
     return pd.DataFrame(rows, columns=["actualizado", "hasta_dia"])
 
 
-SUMMARY_FRESHNESS = Metric("summary_freshness", summary_freshness, (
-    Field("actualizado", TEXT, "Cuándo se actualizaron los resúmenes por última vez."),
-    Field("hasta_dia", DAY, "Primer día que todavía se lee en vivo."),
-))
+SUMMARY_FRESHNESS = Metric(
+    "summary_freshness",
+    summary_freshness,
+    (
+        Field("actualizado", TEXT, "Cuándo se actualizaron los resúmenes por última vez."),
+        Field("hasta_dia", DAY, "Primer día que todavía se lee en vivo."),
+    ),
+)
 
 
 def provider_ids(conn: Connection, text: str | None) -> list[int] | None:

@@ -15,13 +15,19 @@ from . import fields
 from ._common import frame, ints
 
 LOW_STOCK = (
-    fields.PRODUCTO_ID, fields.PRODUCTO, fields.PROVEEDOR_NOMBRE, *fields.STOCK,
+    fields.PRODUCTO_ID,
+    fields.PRODUCTO,
+    fields.PROVEEDOR_NOMBRE,
+    *fields.STOCK,
     Field("faltan", INT, "stock_minimo − stock_actual."),
 )
 PRODUCT = (
-    fields.PRODUCTO_ID, Field("nombre", TEXT, "Nombre del producto."),
-    Field("codigo_barras", NULLABLE_TEXT, "Código de barras."), fields.PROVEEDOR_NOMBRE,
-    *fields.STOCK, *fields.PRECIOS,
+    fields.PRODUCTO_ID,
+    Field("nombre", TEXT, "Nombre del producto."),
+    Field("codigo_barras", NULLABLE_TEXT, "Código de barras."),
+    fields.PROVEEDOR_NOMBRE,
+    *fields.STOCK,
+    *fields.PRECIOS,
 )
 LOW_STOCK_FIELDS = names(LOW_STOCK)
 PRODUCT_FIELDS = names(PRODUCT)

@@ -117,9 +117,13 @@ class Changes:
 def read_marks(conn: Connection) -> dict[str, int] | None:
     """The ids the matches were built up to; None when the store holds no matches."""
     if conn.dialect.name == "sqlite":
-        present = conn.exec_driver_sql(
-            f"SELECT 1 FROM {STORE_SCHEMA}.sqlite_master WHERE type = 'table'"
-            " AND name = 'mm_cruce_estado'").first() is not None
+        present = (
+            conn.exec_driver_sql(
+                f"SELECT 1 FROM {STORE_SCHEMA}.sqlite_master WHERE type = 'table'"
+                " AND name = 'mm_cruce_estado'"
+            ).first()
+            is not None
+        )
     else:
         present = inspect(conn).has_table("mm_cruce_estado", STORE_SCHEMA)
     if not present:
@@ -138,8 +142,7 @@ def items_text(items: list[Item] | None) -> str | None:
     """The items as the store keeps them (None: ilegible)."""
     if items is None:
         return None
-    return json.dumps([list(item) for item in items], ensure_ascii=False,
-                      separators=(",", ":"))
+    return json.dumps([list(item) for item in items], ensure_ascii=False, separators=(",", ":"))
 
 
 def stored_items(text: str | None) -> list[Item] | None:
@@ -149,8 +152,13 @@ def stored_items(text: str | None) -> list[Item] | None:
     return [Item(*values) for values in json.loads(text)]
 
 
-def row_of(invoice: Invoice, order: Order | None, duplicate: bool, names: dict[int, str],
-           origen: str | None) -> dict:
+def row_of(
+    invoice: Invoice,
+    order: Order | None,
+    duplicate: bool,
+    names: dict[int, str],
+    origen: str | None,
+) -> dict:
     """The store's row of one matched invoice (mm_factura_cruce); `origen`: origin() of it."""
     lines = {}
     if order is not None:
@@ -202,8 +210,9 @@ def _billed_above(invoice: Invoice, order: Order | None) -> list[list[float]]:
         line = order.lines.get(item.clave)
         if line is None or line.precio is None:
             continue
-        if any(price_above(item.precio_unitario, line.precio, bound)
-               for bound in (0.0, TOLERANCE_MAX)):
+        if any(
+            price_above(item.precio_unitario, line.precio, bound) for bound in (0.0, TOLERANCE_MAX)
+        ):
             found.append([item.precio_unitario, line.precio, item.cantidad])
     return found
 
@@ -222,13 +231,15 @@ def record_items(result: Checked) -> list[dict]:
     out = []
     for item in result.invoice.items or []:
         line = lines_of.get(item.clave)
-        out.append({
-            "descripcion": item.descripcion,
-            "cantidad": number(item.cantidad),
-            "precio_unitario": number(item.precio_unitario, 2),
-            "cantidad_pedida": number(line.cantidad) if line else None,
-            "precio_pedido": number(line.precio, 2) if line else None,
-        })
+        out.append(
+            {
+                "descripcion": item.descripcion,
+                "cantidad": number(item.cantidad),
+                "precio_unitario": number(item.precio_unitario, 2),
+                "cantidad_pedida": number(line.cantidad) if line else None,
+                "precio_pedido": number(line.precio, 2) if line else None,
+            }
+        )
     return out
 
 
@@ -250,27 +261,49 @@ def record(result: Checked, names: dict[int, str], originals: dict) -> dict:
     }
 
 
-
 def stored_order(row: Stored) -> Order | None:
     """The matched order of a stored invoice, with its lines for the invoice's products."""
     if row.pedido_id is None:
         return None
-    rows = [(key, float(quantity), None if price is None else float(price))
-            for key, (quantity, price) in row.lineas.items()]
-    return Order(row.pedido_id, row.numero_pedido, row.proveedor_id or 0, row.fecha_factura,
-                 OrderLines.of(rows))
+    rows = [
+        (key, float(quantity), None if price is None else float(price))
+        for key, (quantity, price) in row.lineas.items()
+    ]
+    return Order(
+        row.pedido_id,
+        row.numero_pedido,
+        row.proveedor_id or 0,
+        row.fecha_factura,
+        OrderLines.of(rows),
+    )
 
 
 def read_stored(conn: Connection, conditions: list) -> dict[int, Stored]:
     """Stored invoices meeting `conditions` (on mm_factura_cruce), by id."""
     columns = mm_factura_cruce.c
-    rows = conn.execute(select(
-        columns.factura_id, columns.proveedor_id, columns.fecha_factura, columns.total,
-        columns["items"], columns.pedido_id, columns.numero_pedido, columns.lineas,
-    ).where(*conditions)).fetchall()
+    rows = conn.execute(
+        select(
+            columns.factura_id,
+            columns.proveedor_id,
+            columns.fecha_factura,
+            columns.total,
+            columns["items"],
+            columns.pedido_id,
+            columns.numero_pedido,
+            columns.lineas,
+        ).where(*conditions)
+    ).fetchall()
     return {
-        row[0]: Stored(row[0], row[1], row[2], row[3], stored_items(row[4]), row[5], row[6],
-                       json.loads(row[7]) if row[7] else {})
+        row[0]: Stored(
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            stored_items(row[4]),
+            row[5],
+            row[6],
+            json.loads(row[7]) if row[7] else {},
+        )
         for row in rows
     }
 
@@ -286,40 +319,58 @@ class Key(NamedTuple):
 def stored_keys(conn: Connection) -> dict[int, Key]:
     """Every stored invoice's Key, by id (a build compares the whole table)."""
     columns = mm_factura_cruce.c
-    return {row[0]: Key(*row[1:]) for row in conn.execute(select(
-        columns.factura_id, columns.proveedor_id, columns.fecha_factura, columns.total))}
+    return {
+        row[0]: Key(*row[1:])
+        for row in conn.execute(
+            select(columns.factura_id, columns.proveedor_id, columns.fecha_factura, columns.total)
+        )
+    }
 
 
 def differs(stored: Stored | Key, invoice: Invoice) -> bool:
     """True when what the invoice's match was computed from (provider, day, total) changed."""
-    return (stored.proveedor_id != invoice.proveedor_id
-            or stored.fecha_factura != invoice.fecha_factura
-            or stored.total != known_total(invoice.total))
+    return (
+        stored.proveedor_id != invoice.proveedor_id
+        or stored.fecha_factura != invoice.fecha_factura
+        or stored.total != known_total(invoice.total)
+    )
 
 
-def newer_changes(conn: Connection, marks: dict[str, int], names: dict[int, str],
-                  changes: Changes) -> None:
+def newer_changes(
+    conn: Connection, marks: dict[str, int], names: dict[int, str], changes: Changes
+) -> None:
     """Add the invoices and the candidate orders that appeared since the build."""
     columns = facturas_ocr.c
-    for assigned, original, day in conn.execute(select(
-            columns.proveedor_asignado_id, columns.proveedor_original, columns.fecha_factura,
-    ).where(columns.id > marks["factura_max"])):
+    for assigned, original, day in conn.execute(
+        select(
+            columns.proveedor_asignado_id,
+            columns.proveedor_original,
+            columns.fecha_factura,
+        ).where(columns.id > marks["factura_max"])
+    ):
         changes.add(resolve_provider(assigned, original, names), day)
     delivered = (pedidos.c.estado == DELIVERED, pedidos.c.fecha_entrega_real.is_not(None))
     newly = select(pedidos.c.proveedor_id, pedidos.c.fecha_entrega_real).where(
-        pedidos.c.id > marks["pedido_max"], *delivered)
+        pedidos.c.id > marks["pedido_max"], *delivered
+    )
     # IN, not a join: SQLite then reads those orders by primary key instead of scanning.
     opened = select(pedidos.c.proveedor_id, pedidos.c.fecha_entrega_real).where(
-        pedidos.c.id.in_(select(mm_cruce_abiertos.c.id)), *delivered)
+        pedidos.c.id.in_(select(mm_cruce_abiertos.c.id)), *delivered
+    )
     for statement in (newly, opened):
         for provider, day in conn.execute(statement):
             # An invoice dated up to MATCH_DAYS before the delivery may now take it.
             changes.add(provider, day - timedelta(days=MATCH_DAYS))
 
 
-def window_changes(conn: Connection, marks: dict[str, int], names: dict[int, str],
-                   live: dict[int, Invoice], stored: dict[int, Stored],
-                   keep: set[int] | None) -> tuple[Changes, list[int]]:
+def window_changes(
+    conn: Connection,
+    marks: dict[str, int],
+    names: dict[int, str],
+    live: dict[int, Invoice],
+    stored: dict[int, Stored],
+    keep: set[int] | None,
+) -> tuple[Changes, list[int]]:
     """What changed since the build, for a window whose invoices are `live` as read now and
     `stored` as the store has them; and the window's invoices to match again. `keep`: the
     providers asked for (None: all)."""
@@ -336,9 +387,13 @@ def window_changes(conn: Connection, marks: dict[str, int], names: dict[int, str
             changes.add(row.proveedor_id, row.fecha_factura)
     if keep is not None:
         changes.since = {p: day for p, day in changes.since.items() if p in keep}
-    redo = [key for key, invoice in live.items() if key not in stored
-            or differs(stored[key], invoice)
-            or changes.covers(invoice.proveedor_id, invoice.fecha_factura)]
+    redo = [
+        key
+        for key, invoice in live.items()
+        if key not in stored
+        or differs(stored[key], invoice)
+        or changes.covers(invoice.proveedor_id, invoice.fecha_factura)
+    ]
     return changes, redo
 
 
@@ -348,19 +403,33 @@ def taken_before(conn: Connection, changes: Changes) -> set[int]:
     columns = mm_factura_cruce.c
     taken: set[int] = set()
     for provider, since in changes.since.items():
-        taken.update(order_id for (order_id,) in conn.execute(
-            select(columns.pedido_id).where(
-                columns.proveedor_id == provider, columns.fecha_factura >= since - REACH,
-                columns.fecha_factura < since, columns.pedido_id.is_not(None))))
+        taken.update(
+            order_id
+            for (order_id,) in conn.execute(
+                select(columns.pedido_id).where(
+                    columns.proveedor_id == provider,
+                    columns.fecha_factura >= since - REACH,
+                    columns.fecha_factura < since,
+                    columns.pedido_id.is_not(None),
+                )
+            )
+        )
     return taken
 
 
 def invoice_rows(conn: Connection, conditions: list, with_items: bool = True) -> list:
     """Invoice rows meeting `conditions` (on facturas_ocr)."""
     columns = facturas_ocr.c
-    wanted = [columns.id, columns.numero_factura, columns.proveedor_original,
-              columns.proveedor_asignado_id, columns.fecha_factura, columns.total,
-              is_true(columns.procesado).label("procesado"), origin().label("origen")]
+    wanted = [
+        columns.id,
+        columns.numero_factura,
+        columns.proveedor_original,
+        columns.proveedor_asignado_id,
+        columns.fecha_factura,
+        columns.total,
+        is_true(columns.procesado).label("procesado"),
+        origin().label("origen"),
+    ]
     if with_items:
         wanted.append(columns.productos_json)
     return conn.execute(select(*wanted).where(*conditions)).fetchall()
@@ -371,9 +440,15 @@ def origin():
     day, total, assigned provider and provider name as read. The store keeps it; a request
     compares it in SQL with the invoice as it is now (answer_rows)."""
     columns = facturas_ocr.c
-    parts = [func.coalesce(cast(column, Text), "") for column in (
-        columns.fecha_factura, columns.total, columns.proveedor_asignado_id,
-        columns.proveedor_original)]
+    parts = [
+        func.coalesce(cast(column, Text), "")
+        for column in (
+            columns.fecha_factura,
+            columns.total,
+            columns.proveedor_asignado_id,
+            columns.proveedor_original,
+        )
+    ]
     joined = parts[0]
     for part in parts[1:]:
         joined = joined.concat("\x1f").concat(part)
@@ -396,7 +471,7 @@ def as_invoice(row, names: dict[int, str], items: list[Item] | None | str = "rea
 def by_ids(conn: Connection, ids: list[int]) -> list:
     rows = []
     for start in range(0, len(ids), CHUNK):
-        part = ids[start:start + CHUNK]
+        part = ids[start : start + CHUNK]
         rows += invoice_rows(conn, [one_of_ids(facturas_ocr.c.id, part, conn.dialect.name)])
     return rows
 
@@ -407,29 +482,40 @@ def keep_matches(conn: Connection, full: bool, match: Matcher, names: dict[int, 
     Runs inside summaries.build's transaction; `match` is queries/invoices.py's match_again."""
     marks = read_marks(conn)
     newest = {
-        "factura_max": conn.execute(select(func.coalesce(func.max(facturas_ocr.c.id), 0)))
-        .scalar_one(),
-        "pedido_max": conn.execute(select(func.coalesce(func.max(pedidos.c.id), 0)))
-        .scalar_one(),
+        "factura_max": conn.execute(
+            select(func.coalesce(func.max(facturas_ocr.c.id), 0))
+        ).scalar_one(),
+        "pedido_max": conn.execute(select(func.coalesce(func.max(pedidos.c.id), 0))).scalar_one(),
         "nombres": names_digest(names),
     }
     # The orders that may still become a candidate, read before matching: one delivered in
     # between is then both open here and maybe matched, and a later request recomputes it.
-    open_ids = [order_id for (order_id,) in conn.execute(select(pedidos.c.id).where(
-        pedidos.c.id <= newest["pedido_max"],
-        pedidos.c.estado.is_(None) | pedidos.c.estado.not_in((DELIVERED, CANCELLED))
-        | ((pedidos.c.estado == DELIVERED) & pedidos.c.fecha_entrega_real.is_(None))))]
+    open_ids = [
+        order_id
+        for (order_id,) in conn.execute(
+            select(pedidos.c.id).where(
+                pedidos.c.id <= newest["pedido_max"],
+                pedidos.c.estado.is_(None)
+                | pedidos.c.estado.not_in((DELIVERED, CANCELLED))
+                | ((pedidos.c.estado == DELIVERED) & pedidos.c.fecha_entrega_real.is_(None)),
+            )
+        )
+    ]
     if full or marks is None:
         _match_everything(conn, match, names)
     else:
         _match_changed(conn, marks, match, names)
     conn.execute(delete(mm_cruce_abiertos))
     for start in range(0, len(open_ids), CHUNK):
-        conn.execute(insert(mm_cruce_abiertos),
-                     [{"id": order_id} for order_id in open_ids[start:start + CHUNK]])
+        conn.execute(
+            insert(mm_cruce_abiertos),
+            [{"id": order_id} for order_id in open_ids[start : start + CHUNK]],
+        )
     conn.execute(delete(mm_cruce_estado))
-    conn.execute(insert(mm_cruce_estado),
-                 [{"clave": key, "valor": int(value)} for key, value in newest.items()])
+    conn.execute(
+        insert(mm_cruce_estado),
+        [{"clave": key, "valor": int(value)} for key, value in newest.items()],
+    )
 
 
 def _match_everything(conn: Connection, match: Matcher, names: dict[int, str]) -> None:
@@ -448,15 +534,18 @@ def _match_everything(conn: Connection, match: Matcher, names: dict[int, str]) -
     recent: list[tuple[date, int]] = []
     seen: set[tuple[int, str]] = set()
     for start in range(0, len(ordered), CHUNK):
-        rows = by_ids(conn, ordered[start:start + CHUNK])
+        rows = by_ids(conn, ordered[start : start + CHUNK])
         origins = {row.id: row.origen for row in rows}
         invoices = sorted((as_invoice(row, names) for row in rows), key=matching_key)
         first_day = next((inv.fecha_factura for inv in invoices if inv.fecha_factura), None)
         if first_day is not None:
             recent = [(day, order_id) for day, order_id in recent if day >= first_day - REACH]
         pairs = match(conn, invoices, {order_id for _, order_id in recent})
-        recent += [(inv.fecha_factura, order.id) for inv, order in pairs
-                   if order is not None and inv.fecha_factura is not None]
+        recent += [
+            (inv.fecha_factura, order.id)
+            for inv, order in pairs
+            if order is not None and inv.fecha_factura is not None
+        ]
         _write(conn, pairs, repeated_numbers(pairs, seen), names, origins)
 
 
@@ -474,12 +563,19 @@ def repeated_numbers(pairs: Pairs, seen: set[tuple[int, str]]) -> set[int]:
     return found
 
 
-def _write(conn: Connection, pairs: Pairs, repeated: set[int], names: dict[int, str],
-           origins: dict[int, str]) -> None:
-    rows = [row_of(invoice, order, invoice.id in repeated, names, origins.get(invoice.id))
-            for invoice, order in pairs]
+def _write(
+    conn: Connection,
+    pairs: Pairs,
+    repeated: set[int],
+    names: dict[int, str],
+    origins: dict[int, str],
+) -> None:
+    rows = [
+        row_of(invoice, order, invoice.id in repeated, names, origins.get(invoice.id))
+        for invoice, order in pairs
+    ]
     for start in range(0, len(rows), CHUNK):
-        conn.execute(insert(mm_factura_cruce), rows[start:start + CHUNK])
+        conn.execute(insert(mm_factura_cruce), rows[start : start + CHUNK])
 
 
 def numbers_before(conn: Connection, invoices: list[Invoice], again: set[int]) -> set:
@@ -488,8 +584,7 @@ def numbers_before(conn: Connection, invoices: list[Invoice], again: set[int]) -
     first: dict[tuple[int, str], tuple] = {}
     for invoice in invoices:
         if invoice.proveedor_id is not None and invoice.numero_factura:
-            first.setdefault((invoice.proveedor_id, invoice.numero_factura),
-                             matching_key(invoice))
+            first.setdefault((invoice.proveedor_id, invoice.numero_factura), matching_key(invoice))
     columns = mm_factura_cruce.c
     seen = set()
     by_provider: dict[int, list[str]] = {}
@@ -497,10 +592,16 @@ def numbers_before(conn: Connection, invoices: list[Invoice], again: set[int]) -
         by_provider.setdefault(provider, []).append(numero)
     for provider, numbers in by_provider.items():
         for start in range(0, len(numbers), CHUNK):
-            rows = conn.execute(select(
-                columns.factura_id, columns.fecha_factura, columns.numero_factura,
-            ).where(columns.proveedor_id == provider,
-                    columns.numero_factura.in_(numbers[start:start + CHUNK])))
+            rows = conn.execute(
+                select(
+                    columns.factura_id,
+                    columns.fecha_factura,
+                    columns.numero_factura,
+                ).where(
+                    columns.proveedor_id == provider,
+                    columns.numero_factura.in_(numbers[start : start + CHUNK]),
+                )
+            )
             for invoice_id, day, numero in rows:
                 key = (day is None, day or date.min, invoice_id)
                 if invoice_id not in again and key < first[(provider, numero)]:
@@ -508,15 +609,19 @@ def numbers_before(conn: Connection, invoices: list[Invoice], again: set[int]) -
     return seen
 
 
-def _match_changed(conn: Connection, marks: dict[str, int], match: Matcher,
-                   names: dict[int, str]) -> None:
+def _match_changed(
+    conn: Connection, marks: dict[str, int], match: Matcher, names: dict[int, str]
+) -> None:
     """The invoices that are new or changed, and every later one of their providers."""
     changes = Changes()
     newer_changes(conn, marks, names, changes)
     live = {row.id: as_invoice(row, names, None) for row in invoice_rows(conn, [], False)}
     stored = stored_keys(conn)
-    again = [invoice_id for invoice_id, invoice in live.items()
-             if invoice_id not in stored or differs(stored[invoice_id], invoice)]
+    again = [
+        invoice_id
+        for invoice_id, invoice in live.items()
+        if invoice_id not in stored or differs(stored[invoice_id], invoice)
+    ]
     for invoice_id in again:
         changes.add(live[invoice_id].proveedor_id, live[invoice_id].fecha_factura)
         if invoice_id in stored:
@@ -524,9 +629,14 @@ def _match_changed(conn: Connection, marks: dict[str, int], match: Matcher,
     gone = [invoice_id for invoice_id in stored if invoice_id not in live]
     for invoice_id in gone:
         changes.add(stored[invoice_id].proveedor_id, stored[invoice_id].fecha_factura)
-    redo = sorted(set(again) | {
-        invoice_id for invoice_id, invoice in live.items()
-        if changes.covers(invoice.proveedor_id, invoice.fecha_factura)})
+    redo = sorted(
+        set(again)
+        | {
+            invoice_id
+            for invoice_id, invoice in live.items()
+            if changes.covers(invoice.proveedor_id, invoice.fecha_factura)
+        }
+    )
     if not redo and not gone:
         return
     taken = taken_before(conn, changes)
@@ -537,8 +647,11 @@ def _match_changed(conn: Connection, marks: dict[str, int], match: Matcher,
     dropped = sorted(set(redo) | set(gone))
     cruce = mm_factura_cruce.c
     for start in range(0, len(dropped), CHUNK):
-        conn.execute(delete(mm_factura_cruce).where(
-            one_of_ids(cruce.factura_id, dropped[start:start + CHUNK], conn.dialect.name)))
+        conn.execute(
+            delete(mm_factura_cruce).where(
+                one_of_ids(cruce.factura_id, dropped[start : start + CHUNK], conn.dialect.name)
+            )
+        )
     _write(conn, pairs, repeated, names, {row.id: row.origen for row in rows})
 
 
@@ -552,8 +665,16 @@ class Answer(NamedTuple):
 
 # The answer's parts of one invoice read from the store (or made by row_of for one matched
 # again): RENDER_COLUMNS in this order.
-RENDER_COLUMNS = ("factura_id", "proveedor_id", "fecha_factura", "duplicada", "marcas",
-                  "exceso", "cabeza", "detalle")
+RENDER_COLUMNS = (
+    "factura_id",
+    "proveedor_id",
+    "fecha_factura",
+    "duplicada",
+    "marcas",
+    "exceso",
+    "cabeza",
+    "detalle",
+)
 # state(factura_id) -> (estado, estado_usuario, estado_cuando) of the invoice.
 StateOf = Callable[[int], tuple[str, str | None, str | None]]
 
@@ -568,8 +689,9 @@ def answer_rows(conn: Connection, conditions: list) -> list:
     if conn.dialect.name == "sqlite":
         # The day as stored text: the answer sorts by it and never needs a date object.
         columns[2] = type_coerce(cruce.fecha_factura, String).label("fecha_factura")
-    same = case((and_(invoice.id.is_not(None), origin().is_not_distinct_from(cruce.origen)),
-                 1), else_=0)
+    same = case(
+        (and_(invoice.id.is_not(None), origin().is_not_distinct_from(cruce.origen)), 1), else_=0
+    )
     statement = (
         select(*columns, same.label("same"), is_true(invoice.procesado).label("procesado"))
         .select_from(mm_factura_cruce.outerjoin(facturas_ocr, invoice.id == cruce.factura_id))
@@ -578,8 +700,14 @@ def answer_rows(conn: Connection, conditions: list) -> list:
     return conn.execute(statement).fetchall()
 
 
-def render(rows: Iterable[tuple], pending: set[int], tolerancia: float, state: StateOf,
-           names: dict[int, str], counted: Callable[[str], bool]) -> Answer:
+def render(
+    rows: Iterable[tuple],
+    pending: set[int],
+    tolerancia: float,
+    state: StateOf,
+    names: dict[int, str],
+    counted: Callable[[str], bool],
+) -> Answer:
     """The invoices' JSON as api.dumps(invoice_report.invoices_body(...)) writes it, from
     the store's ready parts: only the flags, the money above the order and the state are
     made here (`pending`: ids of the invoices not processed). The providers' totals add up
@@ -598,17 +726,23 @@ def render(rows: Iterable[tuple], pending: set[int], tolerancia: float, state: S
         text, flags = flags_text[key]
         estado = state(invoice_id)
         if estado not in states_text:
-            states_text[estado] = ('"estado":{},"estado_usuario":{},"estado_cuando":{}'
-                                   .format(*map(_compact, estado)))
+            states_text[estado] = '"estado":{},"estado_usuario":{},"estado_cuando":{}'.format(
+                *map(_compact, estado)
+            )
         parts.append(
             f'{{"factura_id":{invoice_id},{cabeza},"flags":{text},'
-            f'"cobrado_de_mas":{_money(extra)},{states_text[estado]},"items":{detalle}}}')
+            f'"cobrado_de_mas":{_money(extra)},{states_text[estado]},"items":{detalle}}}'
+        )
         if provider is not None:
             entry = totals.get(provider)
             if entry is None:
                 entry = totals[provider] = {
-                    "proveedor_id": provider, "proveedor": names.get(provider), "facturas": 0,
-                    "con_problemas": 0, "cobrado_de_mas": 0.0}
+                    "proveedor_id": provider,
+                    "proveedor": names.get(provider),
+                    "facturas": 0,
+                    "con_problemas": 0,
+                    "cobrado_de_mas": 0.0,
+                }
             entry["facturas"] += 1
             entry["con_problemas"] += flags != [OK]
             if counted(estado[0]):

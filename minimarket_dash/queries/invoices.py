@@ -55,8 +55,17 @@ NAME_SEPARATOR = "\x1f"
 # `optimize`'s covering index of the lines by order (minimarket_dash/optimize.py).
 LINES_BY_ORDER = "ix_mm_detalle_precio"
 COLUMNS = [
-    "factura_id", "numero_factura", "fecha_factura", "proveedor_id", "proveedor",
-    "proveedor_original", "pedido", "total", "flags", "cobrado_de_mas", "items",
+    "factura_id",
+    "numero_factura",
+    "fecha_factura",
+    "proveedor_id",
+    "proveedor",
+    "proveedor_original",
+    "pedido",
+    "total",
+    "flags",
+    "cobrado_de_mas",
+    "items",
 ]
 
 
@@ -100,8 +109,10 @@ def _near_days(invoices: list[Invoice]) -> set[tuple[int, date]]:
     near: set[tuple[int, date]] = set()
     for inv in invoices:
         if inv.proveedor_id is not None and inv.items and inv.fecha_factura is not None:
-            near.update((inv.proveedor_id, inv.fecha_factura + timedelta(days=shift))
-                        for shift in range(-MATCH_DAYS, MATCH_DAYS + 1))
+            near.update(
+                (inv.proveedor_id, inv.fecha_factura + timedelta(days=shift))
+                for shift in range(-MATCH_DAYS, MATCH_DAYS + 1)
+            )
     return near
 
 
@@ -114,8 +125,11 @@ def _candidates(conn: Connection, near: set[tuple[int, date]], *columns):
     # (_Days): LocalDate's conversion of every one of ~14,000 rows cost ~10 ms.
     delivered = day_value(pedidos.c.fecha_entrega_real, dialect)
     return select(
-        pedidos.c.id, pedidos.c.numero_pedido, pedidos.c.proveedor_id,
-        type_coerce(delivered, String) if dialect == "sqlite" else delivered, pedidos.c.total,
+        pedidos.c.id,
+        pedidos.c.numero_pedido,
+        pedidos.c.proveedor_id,
+        type_coerce(delivered, String) if dialect == "sqlite" else delivered,
+        pedidos.c.total,
         *columns,
     ).where(
         pedidos.c.estado == DELIVERED,
@@ -153,16 +167,24 @@ def _orders_indexed(
     names of their lines in one statement, each order's names gathered by a subquery that
     reads only that index (a third less time than _order_heads and _orders, which a database
     as found needs: there every subquery would scan all the lines)."""
-    names = (select(_joined_names("sqlite")).where(lines.c.pedido_id == pedidos.c.id)
-             .scalar_subquery())
+    names = (
+        select(_joined_names("sqlite")).where(lines.c.pedido_id == pedidos.c.id).scalar_subquery()
+    )
     day_of = _Days()
     normalised = key_of.__getitem__
     # No check against `near` here: on SQLite _candidates already keeps only those pairs.
     return [
-        Order(order_id, numero, provider, day_of[day], OrderLines(
-            map(normalised, joined.split(NAME_SEPARATOR)) if joined else ()), total=total)
+        Order(
+            order_id,
+            numero,
+            provider,
+            day_of[day],
+            OrderLines(map(normalised, joined.split(NAME_SEPARATOR)) if joined else ()),
+            total=total,
+        )
         for order_id, numero, provider, day, total, joined in conn.execute(
-            _candidates(conn, near, names)).fetchall()
+            _candidates(conn, near, names)
+        ).fetchall()
     ]
 
 
@@ -195,12 +217,20 @@ def _near_in_sqlite(dialect: str, near: set[tuple[int, date]]) -> list:
     after it stays the rule; elsewhere it is the only one."""
     if dialect != "sqlite":
         return []
-    pairs = func.json_each(bindparam(None, json.dumps(
-        [[provider, day.isoformat()] for provider, day in sorted(near)]), String))
-    wanted = select(func.json_extract(literal_column("value"), "$[0]"),
-                    func.json_extract(literal_column("value"), "$[1]")).select_from(pairs)
-    return [tuple_(pedidos.c.proveedor_id,
-                   func.substr(pedidos.c.fecha_entrega_real, 1, 10)).in_(wanted)]
+    pairs = func.json_each(
+        bindparam(
+            None,
+            json.dumps([[provider, day.isoformat()] for provider, day in sorted(near)]),
+            String,
+        )
+    )
+    wanted = select(
+        func.json_extract(literal_column("value"), "$[0]"),
+        func.json_extract(literal_column("value"), "$[1]"),
+    ).select_from(pairs)
+    return [
+        tuple_(pedidos.c.proveedor_id, func.substr(pedidos.c.fecha_entrega_real, 1, 10)).in_(wanted)
+    ]
 
 
 def _orders(conn: Connection, heads: list[tuple], key_of: _NormalisedNames) -> list[Order]:
@@ -214,22 +244,27 @@ def _orders(conn: Connection, heads: list[tuple], key_of: _NormalisedNames) -> l
     narrow = narrower(conn, summary_state(conn, True))
     names = _joined_names(conn.dialect.name)
     for chunk in range(0, len(by_day), ID_CHUNK):
-        part = by_day[chunk:chunk + ID_CHUNK]
+        part = by_day[chunk : chunk + ID_CHUNK]
         # One row per order with its line names joined: the database walks the ~10 lines of
         # each order, Python splits one string instead of building ten rows.
         statement = (
             select(lines.c.pedido_id, names)
-            .where(one_of_ids(lines.c.pedido_id, [head[0] for head in part], conn.dialect.name),
-                   *narrow(lines, _midnight(part[0][4]), _midnight(part[-1][4], 1)))
+            .where(
+                one_of_ids(lines.c.pedido_id, [head[0] for head in part], conn.dialect.name),
+                *narrow(lines, _midnight(part[0][4]), _midnight(part[-1][4], 1)),
+            )
             .group_by(lines.c.pedido_id)
         )
         normalised = key_of.__getitem__
         for order_id, joined in conn.execute(statement).fetchall():
             if joined:
                 names_of[order_id] = frozenset(map(normalised, joined.split(NAME_SEPARATOR)))
-    return [Order(order_id, numero, provider, day, OrderLines(names_of.get(order_id, ())), placed,
-                  total)
-            for order_id, numero, provider, day, placed, total in heads]
+    return [
+        Order(
+            order_id, numero, provider, day, OrderLines(names_of.get(order_id, ())), placed, total
+        )
+        for order_id, numero, provider, day, placed, total in heads
+    ]
 
 
 class _NormalisedNames(dict):
@@ -263,17 +298,25 @@ def _load_lines(conn: Connection, orders: list[Order], narrowed: bool) -> None:
     ids = sorted(rows_of)
     narrow = narrower(conn, summary_state(conn, True)) if narrowed else None
     for chunk in range(0, len(ids), ID_CHUNK):
-        part = ids[chunk:chunk + ID_CHUNK]
+        part = ids[chunk : chunk + ID_CHUNK]
         conditions = [one_of_ids(lines.c.pedido_id, part, conn.dialect.name)]
         if narrow is not None:
             days = [placed[order_id] for order_id in part]  # as _order_heads reads them
             conditions += narrow(lines, _midnight(min(days)), _midnight(max(days), 1))
         statement = select(
-            lines.c.pedido_id, lines.c.producto_nombre, lines.c.cantidad, lines.c.precio_unitario,
+            lines.c.pedido_id,
+            lines.c.producto_nombre,
+            lines.c.cantidad,
+            lines.c.precio_unitario,
         ).where(*conditions)
         for order_id, name, quantity, price in conn.execute(statement).fetchall():
-            rows_of[order_id].append((normalise_item(name), float(quantity or 0),
-                                      None if price is None else float(price)))
+            rows_of[order_id].append(
+                (
+                    normalise_item(name),
+                    float(quantity or 0),
+                    None if price is None else float(price),
+                )
+            )
     for order in orders:
         order.lines.load(rows_of[order.id])
 
@@ -288,8 +331,10 @@ def _seen_before(conn: Connection, invoices: list[Invoice], first, names) -> set
         columns.numero_factura, columns.proveedor_asignado_id, columns.proveedor_original
     ).where(and_(columns.numero_factura.in_(numbers), columns.fecha_factura < first))
     return {
-        (resolve_provider(row.proveedor_asignado_id, row.proveedor_original, names),
-         row.numero_factura)
+        (
+            resolve_provider(row.proveedor_asignado_id, row.proveedor_original, names),
+            row.numero_factura,
+        )
         for row in conn.execute(statement)
     }
 
@@ -298,8 +343,9 @@ def match_again(conn: Connection, invoices: list[Invoice], taken: set[int]) -> l
     """Match `invoices` (in matching order) with their orders, `taken` already used; the
     picked orders' lines read."""
     indexed = _lines_indexed(conn)
-    pairs = match_orders_read(invoices, _candidate_reader(conn, _near_days(invoices), indexed),
-                              READ_DAYS, taken)
+    pairs = match_orders_read(
+        invoices, _candidate_reader(conn, _near_days(invoices), indexed), READ_DAYS, taken
+    )
     _load_lines(conn, [order for _, order in pairs if order is not None], not indexed)
     return pairs
 
@@ -328,12 +374,15 @@ def _stored_pairs(conn: Connection, first, last, wanted, names, marks) -> tuple[
     if keep is not None:
         live = {key: inv for key, inv in live.items() if inv.proveedor_id in keep}
     stored = matches.read_stored(
-        conn, _day_conditions(matches.mm_factura_cruce.c.fecha_factura, first, last))
+        conn, _day_conditions(matches.mm_factura_cruce.c.fecha_factura, first, last)
+    )
     if keep is not None:
         stored = {key: row for key, row in stored.items() if row.proveedor_id in keep}
     changes, redo = matches.window_changes(conn, marks, names, live, stored, keep)
-    again = {invoice.id: (invoice, order) for invoice, order in _rematched(
-        conn, redo, changes, first, names)}
+    again = {
+        invoice.id: (invoice, order)
+        for invoice, order in _rematched(conn, redo, changes, first, names)
+    }
     pairs = []
     for key, invoice in live.items():
         if key in again:
@@ -358,11 +407,19 @@ def _rematched(conn: Connection, redo: list[int], changes, first, names) -> list
     rows = matches.by_ids(conn, sorted(redo))
     start = min(changes.since.values(), default=None)
     if changes and first is not None and start < first:
-        earlier = matches.invoice_rows(conn, _day_conditions(
-            facturas_ocr.c.fecha_factura, start, first - timedelta(days=1)), False)
-        ids = [row.id for row in earlier if changes.covers(
-            resolve_provider(row.proveedor_asignado_id, row.proveedor_original, names),
-            row.fecha_factura)]
+        earlier = matches.invoice_rows(
+            conn,
+            _day_conditions(facturas_ocr.c.fecha_factura, start, first - timedelta(days=1)),
+            False,
+        )
+        ids = [
+            row.id
+            for row in earlier
+            if changes.covers(
+                resolve_provider(row.proveedor_asignado_id, row.proveedor_original, names),
+                row.fecha_factura,
+            )
+        ]
         rows += matches.by_ids(conn, ids)
     invoices = sorted((matches.as_invoice(row, names) for row in rows), key=matching_key)
     return match_again(conn, invoices, matches.taken_before(conn, changes))
@@ -386,8 +443,9 @@ def invoice_check(conn: Connection, filters: Filters, now: datetime) -> pd.DataF
     return pd.DataFrame(records, columns=COLUMNS, dtype=object)
 
 
-def invoices_answer(conn: Connection, filters: Filters, now: datetime,
-                    state: matches.StateOf, counted) -> matches.Answer | None:
+def invoices_answer(
+    conn: Connection, filters: Filters, now: datetime, state: matches.StateOf, counted
+) -> matches.Answer | None:
     """/api/invoices' invoices from the store's ready parts (invoice_matches.render), those
     changed since its build matched again here; None when the store cannot answer (none yet,
     built from another database, or a provider renamed since), and invoice_check must."""
@@ -401,8 +459,12 @@ def invoices_answer(conn: Connection, filters: Filters, now: datetime,
     wanted = provider_ids(conn, filters.proveedor)
     keep = set(wanted) if wanted is not None else None
     # Plain tuples (RENDER_COLUMNS, same, procesado): 16,000 rows are read by index.
-    rows = [tuple(row) for row in matches.answer_rows(conn, _day_conditions(
-        matches.mm_factura_cruce.c.fecha_factura, first, last))]
+    rows = [
+        tuple(row)
+        for row in matches.answer_rows(
+            conn, _day_conditions(matches.mm_factura_cruce.c.fecha_factura, first, last)
+        )
+    ]
     if keep is not None:
         rows = [row for row in rows if row[1] in keep]
     width = len(matches.RENDER_COLUMNS)
@@ -419,8 +481,14 @@ def invoices_answer(conn: Connection, filters: Filters, now: datetime,
         changes.add(invoice.proveedor_id, invoice.fecha_factura)
     if keep is not None:
         changes.since = {p: day for p, day in changes.since.items() if p in keep}
-    redo = [*live, *(row[0] for row in kept if row[1] in changes.since
-                     and changes.covers(row[1], _as_day(row[2])))]
+    redo = [
+        *live,
+        *(
+            row[0]
+            for row in kept
+            if row[1] in changes.since and changes.covers(row[1], _as_day(row[2]))
+        ),
+    ]
     fresh = _fresh_rows(conn, redo, changes, first, names)
     answer = [row[:width] for row in kept if row[0] not in fresh]
     answer += [tuple(row[name] for name in matches.RENDER_COLUMNS) for row in fresh.values()]
@@ -435,13 +503,17 @@ def _fresh_rows(conn: Connection, redo: list[int], changes, first, names) -> dic
     if not redo and not changes:
         return {}
     wanted = set(redo)
-    pairs = [pair for pair in _rematched(conn, redo, changes, first, names)
-             if pair[0].id in wanted]
-    repeated = matches.repeated_numbers(pairs, matches.numbers_before(
-        conn, [invoice for invoice, _ in pairs], wanted))
-    return {invoice.id: {**matches.row_of(invoice, order, invoice.id in repeated, names, None),
-                         "procesado": invoice.procesado}
-            for invoice, order in pairs}
+    pairs = [pair for pair in _rematched(conn, redo, changes, first, names) if pair[0].id in wanted]
+    repeated = matches.repeated_numbers(
+        pairs, matches.numbers_before(conn, [invoice for invoice, _ in pairs], wanted)
+    )
+    return {
+        invoice.id: {
+            **matches.row_of(invoice, order, invoice.id in repeated, names, None),
+            "procesado": invoice.procesado,
+        }
+        for invoice, order in pairs
+    }
 
 
 def _as_day(value) -> date | None:
@@ -457,12 +529,21 @@ def _live_of(conn: Connection, names, ids: list[int], marks, window: tuple) -> d
     first, last, wanted = window
     rows = []
     for start in range(0, len(ids), ID_CHUNK):
-        rows += matches.invoice_rows(conn, [one_of_ids(
-            facturas_ocr.c.id, ids[start:start + ID_CHUNK], conn.dialect.name)], False)
-    rows += matches.invoice_rows(conn, [facturas_ocr.c.id > marks["factura_max"],
-                                        *_window_conditions(first, last, wanted)], False)
-    return {row.id: matches.as_invoice(row, names, None) for row in rows
-            if _in_window(row.fecha_factura, first, last)}
+        rows += matches.invoice_rows(
+            conn,
+            [one_of_ids(facturas_ocr.c.id, ids[start : start + ID_CHUNK], conn.dialect.name)],
+            False,
+        )
+    rows += matches.invoice_rows(
+        conn,
+        [facturas_ocr.c.id > marks["factura_max"], *_window_conditions(first, last, wanted)],
+        False,
+    )
+    return {
+        row.id: matches.as_invoice(row, names, None)
+        for row in rows
+        if _in_window(row.fecha_factura, first, last)
+    }
 
 
 def _in_window(day: date | None, first: date | None, last: date | None) -> bool:

@@ -49,20 +49,31 @@ def summary(
     week_start, week_end = last_days(now, 7)
     lines_total = _line_totals(state, narrow)
     counts = [
-        select(func.count()).where(is_true(proveedores.c.activo)).scalar_subquery()
+        select(func.count())
+        .where(is_true(proveedores.c.activo))
+        .scalar_subquery()
         .label("total_proveedores"),
         func.coalesce(lines_total.c.pedidos, 0).label("total_pedidos"),
         func.coalesce(lines_total.c.unidades, 0).label("total_productos_pedidos"),
         _movement_count(state, narrow).label("total_movimientos"),
-        select(func.count()).where(is_true(facturas_ocr.c.procesado)).scalar_subquery()
-        .label("facturas_procesadas"),
-        select(func.count()).where(*window(pedidos.c.fecha_pedido, month_start, month_end),
-                                   *narrow(pedidos, month_start, month_end))
-        .scalar_subquery().label("pedidos_mes"),
         select(func.count())
-        .where(*window(movimientos_stock.c.fecha_movimiento, week_start, week_end),
-               *narrow(movimientos_stock, week_start, week_end))
-        .scalar_subquery().label("movimientos_semana"),
+        .where(is_true(facturas_ocr.c.procesado))
+        .scalar_subquery()
+        .label("facturas_procesadas"),
+        select(func.count())
+        .where(
+            *window(pedidos.c.fecha_pedido, month_start, month_end),
+            *narrow(pedidos, month_start, month_end),
+        )
+        .scalar_subquery()
+        .label("pedidos_mes"),
+        select(func.count())
+        .where(
+            *window(movimientos_stock.c.fecha_movimiento, week_start, week_end),
+            *narrow(movimientos_stock, week_start, week_end),
+        )
+        .scalar_subquery()
+        .label("movimientos_semana"),
     ]
     data = dict(conn.execute(select(*counts).select_from(lines_total)).one()._mapping)
     top = _orders_by_provider(conn, month_start, month_end, 1, narrow)
@@ -82,8 +93,11 @@ def _line_totals(state: SummaryState | None, narrow):
                 func.sum(lines.c.cantidad).label("unidades"),
             )
             .join(pedidos, pedidos.c.id == lines.c.pedido_id)
-            .where(*window(pedidos.c.fecha_pedido, start, end), *narrow(lines, start, end),
-                   *narrow(pedidos, start, end))
+            .where(
+                *window(pedidos.c.fecha_pedido, start, end),
+                *narrow(lines, start, end),
+                *narrow(pedidos, start, end),
+            )
         )
 
     def stored(first, last):
@@ -106,9 +120,13 @@ def _movement_count(state: SummaryState | None, narrow):
     """All stock movements: the monthly summary plus the live tail."""
 
     def live(start, end):
-        return select(func.count().label("movimientos")).select_from(movimientos_stock).where(
-            *window(movimientos_stock.c.fecha_movimiento, start, end),
-            *narrow(movimientos_stock, start, end),
+        return (
+            select(func.count().label("movimientos"))
+            .select_from(movimientos_stock)
+            .where(
+                *window(movimientos_stock.c.fecha_movimiento, start, end),
+                *narrow(movimientos_stock, start, end),
+            )
         )
 
     def stored(first, last):
@@ -137,8 +155,11 @@ def _orders_by_provider(
     statement = (
         select(proveedores.c.nombre, proveedores.c.codigo, count)
         .join(pedidos, pedidos.c.proveedor_id == proveedores.c.id)
-        .where(is_true(proveedores.c.activo), *window(pedidos.c.fecha_pedido, start, end),
-               *narrow(pedidos, start, end))
+        .where(
+            is_true(proveedores.c.activo),
+            *window(pedidos.c.fecha_pedido, start, end),
+            *narrow(pedidos, start, end),
+        )
         .group_by(proveedores.c.id, proveedores.c.nombre, proveedores.c.codigo)
         .order_by(count.desc(), sort_text(proveedores.c.nombre, dialect))
         .limit(limit)
@@ -170,8 +191,14 @@ def providers(
         .where(is_true(proveedores.c.activo))
         .order_by(total_pedidos.desc(), sort_text(proveedores.c.nombre, dialect))
     )
-    columns = ["codigo", "nombre", "total_pedidos", "total_productos", "pedidos_semana",
-               "pedidos_mes"]
+    columns = [
+        "codigo",
+        "nombre",
+        "total_pedidos",
+        "total_productos",
+        "pedidos_semana",
+        "pedidos_mes",
+    ]
     return ints(frame(conn, statement, columns), columns[2:])
 
 
@@ -182,27 +209,40 @@ def _provider_totals(state: SummaryState | None, narrow):
         # Orders and units apart: lines are reached by their own ids (an outer join from the
         # orders would look them up by pedido_id, unindexed in a database as found).
         orders = (
-            select(pedidos.c.proveedor_id, func.count().label("total_pedidos"),
-                   literal(0).label("total_productos"))
+            select(
+                pedidos.c.proveedor_id,
+                func.count().label("total_pedidos"),
+                literal(0).label("total_productos"),
+            )
             .where(*window(pedidos.c.fecha_pedido, start, end), *narrow(pedidos, start, end))
             .group_by(pedidos.c.proveedor_id)
         )
         units = (
-            select(pedidos.c.proveedor_id, literal(0).label("total_pedidos"),
-                   func.coalesce(func.sum(lines.c.cantidad), 0).label("total_productos"))
+            select(
+                pedidos.c.proveedor_id,
+                literal(0).label("total_pedidos"),
+                func.coalesce(func.sum(lines.c.cantidad), 0).label("total_productos"),
+            )
             .join(pedidos, pedidos.c.id == lines.c.pedido_id)
-            .where(*window(pedidos.c.fecha_pedido, start, end), *narrow(lines, start, end),
-                   *narrow(pedidos, start, end))
+            .where(
+                *window(pedidos.c.fecha_pedido, start, end),
+                *narrow(lines, start, end),
+                *narrow(pedidos, start, end),
+            )
             .group_by(pedidos.c.proveedor_id)
         )
         return [orders, units]
 
     def stored(first, last):
-        return select(
-            mm_pedidos_dia.c.proveedor_id,
-            func.sum(mm_pedidos_dia.c.pedidos).label("total_pedidos"),
-            func.sum(mm_pedidos_dia.c.unidades).label("total_productos"),
-        ).where(*_stored_day_range(first, last)).group_by(mm_pedidos_dia.c.proveedor_id)
+        return (
+            select(
+                mm_pedidos_dia.c.proveedor_id,
+                func.sum(mm_pedidos_dia.c.pedidos).label("total_pedidos"),
+                func.sum(mm_pedidos_dia.c.unidades).label("total_productos"),
+            )
+            .where(*_stored_day_range(first, last))
+            .group_by(mm_pedidos_dia.c.proveedor_id)
+        )
 
     both = stored_and_live(state, None, None, "day", live, stored)
     return regrouped(both, ["proveedor_id"], ["total_pedidos", "total_productos"]).subquery()
@@ -220,8 +260,9 @@ def _recent_orders(now: datetime, narrow):
             func.sum(case((in_week, 1), else_=0)).label("pedidos_semana"),
             func.count().label("pedidos_mes"),
         )
-        .where(*window(pedidos.c.fecha_pedido, month_start, end),
-               *narrow(pedidos, month_start, end))
+        .where(
+            *window(pedidos.c.fecha_pedido, month_start, end), *narrow(pedidos, month_start, end)
+        )
         .group_by(pedidos.c.proveedor_id)
         .subquery()
     )
@@ -272,15 +313,20 @@ def _units_per_product_provider(conn, filters: Filters, ids, use_summaries: bool
         # The parts of the window that are not whole months: whole days from the daily
         # summary, the rest (a partial first day, today) from the lines.
         within = stored_and_live(
-            state, start, end, "day",
+            state,
+            start,
+            end,
+            "day",
             lambda first, last: _live_units(first, last, ids, narrow),
             lambda first, last: _stored_unit_days(first, last, ids),
         )
-        return select(within.c.producto, within.c.proveedor_id, within.c.unidades,
-                      within.c.ordenes)
+        return select(within.c.producto, within.c.proveedor_id, within.c.unidades, within.c.ordenes)
 
     both = stored_and_live(
-        state, *filters.date_bounds(), "month", days,
+        state,
+        *filters.date_bounds(),
+        "month",
+        days,
         lambda first, last: _stored_units(first, last, ids),
     )
     return regrouped(both, ["producto", "proveedor_id"], ["unidades", "ordenes"]).subquery()
@@ -295,9 +341,12 @@ def _live_units(start, end, ids, narrow):
             func.count(func.distinct(lines.c.pedido_id)).label("ordenes"),
         )
         .join(pedidos, pedidos.c.id == lines.c.pedido_id)
-        .where(*window(pedidos.c.fecha_pedido, start, end),
-               *provider_condition(pedidos.c.proveedor_id, ids),
-               *narrow(lines, start, end), *narrow(pedidos, start, end))
+        .where(
+            *window(pedidos.c.fecha_pedido, start, end),
+            *provider_condition(pedidos.c.proveedor_id, ids),
+            *narrow(lines, start, end),
+            *narrow(pedidos, start, end),
+        )
         .group_by(lines.c.producto_nombre, pedidos.c.proveedor_id)
     )
 
@@ -311,8 +360,11 @@ def _stored_unit_days(first, last, ids):
             func.sum(daily.unidades).label("unidades"),
             func.sum(daily.ordenes).label("ordenes"),
         )
-        .where(daily.dia >= first.date(), daily.dia < last.date(),
-               *provider_condition(daily.proveedor_id, ids))
+        .where(
+            daily.dia >= first.date(),
+            daily.dia < last.date(),
+            *provider_condition(daily.proveedor_id, ids),
+        )
         .group_by(daily.producto_nombre, daily.proveedor_id)
     )
 
@@ -352,9 +404,11 @@ def monthly_orders(
         month, label = grouped(pedidos.c.fecha_pedido, "month", dialect)
         return (
             select(label.label("mes"), pedidos.c.proveedor_id, func.count().label("pedidos"))
-            .where(*window(pedidos.c.fecha_pedido, first, last),
-                   *provider_condition(pedidos.c.proveedor_id, ids),
-                   *narrow(pedidos, first, last))
+            .where(
+                *window(pedidos.c.fecha_pedido, first, last),
+                *provider_condition(pedidos.c.proveedor_id, ids),
+                *narrow(pedidos, first, last),
+            )
             .group_by(month, pedidos.c.proveedor_id)
         )
 
@@ -363,8 +417,7 @@ def monthly_orders(
         month, label = grouped(daily.dia, "month", dialect)
         return (
             select(label.label("mes"), daily.proveedor_id, func.sum(daily.pedidos).label("pedidos"))
-            .where(*_stored_day_range(first, last),
-                   *provider_condition(daily.proveedor_id, ids))
+            .where(*_stored_day_range(first, last), *provider_condition(daily.proveedor_id, ids))
             .group_by(month, daily.proveedor_id)
         )
 
@@ -396,7 +449,10 @@ def weekly_sales(
     state = summary_state(conn, use_summaries)
     narrow = narrower(conn, state)
     days = stored_and_live(
-        state, start, end, "day",
+        state,
+        start,
+        end,
+        "day",
         lambda first, last: _live_days(first, last, ids, dialect, narrow),
         lambda first, last: _stored_days(first, last, ids),
     )
@@ -418,16 +474,22 @@ def weekly_sales(
 def _live_days(start, end, ids, dialect: str, narrow):
     """Orders and units per day, apart (lines reached by their own ids, see _provider_totals)."""
     dia = day_value(pedidos.c.fecha_pedido, dialect).label("dia")
-    in_range = [*window(pedidos.c.fecha_pedido, start, end),
-                *provider_condition(pedidos.c.proveedor_id, ids), *narrow(pedidos, start, end)]
+    in_range = [
+        *window(pedidos.c.fecha_pedido, start, end),
+        *provider_condition(pedidos.c.proveedor_id, ids),
+        *narrow(pedidos, start, end),
+    ]
     orders = (
         select(dia, func.count().label("pedidos"), literal(0).label("productos"))
         .where(*in_range)
         .group_by(dia)
     )
     units = (
-        select(dia, literal(0).label("pedidos"),
-               func.coalesce(func.sum(lines.c.cantidad), 0).label("productos"))
+        select(
+            dia,
+            literal(0).label("pedidos"),
+            func.coalesce(func.sum(lines.c.cantidad), 0).label("productos"),
+        )
         .join(pedidos, pedidos.c.id == lines.c.pedido_id)
         .where(*in_range, *narrow(lines, start, end))
         .group_by(dia)
@@ -442,8 +504,9 @@ def _stored_days(first, last, ids):
             func.sum(mm_pedidos_dia.c.pedidos).label("pedidos"),
             func.sum(mm_pedidos_dia.c.unidades).label("productos"),
         )
-        .where(*_stored_day_range(first, last),
-               *provider_condition(mm_pedidos_dia.c.proveedor_id, ids))
+        .where(
+            *_stored_day_range(first, last), *provider_condition(mm_pedidos_dia.c.proveedor_id, ids)
+        )
         .group_by(mm_pedidos_dia.c.dia)
     )
 
@@ -454,57 +517,92 @@ def activity_counts(conn: Connection, filters: Filters, now: datetime) -> pd.Dat
     start, end = last_days(now, filters.days)
     narrow = narrower(conn, summary_state(conn, True))
     statement = select(
-        select(func.count()).where(*window(pedidos.c.fecha_pedido, start, end),
-                                   *narrow(pedidos, start, end))
-        .scalar_subquery().label("pedidos"),
-        select(func.count()).where(*window(movimientos_stock.c.fecha_movimiento, start, end),
-                                   *narrow(movimientos_stock, start, end))
-        .scalar_subquery().label("movimientos"),
+        select(func.count())
+        .where(*window(pedidos.c.fecha_pedido, start, end), *narrow(pedidos, start, end))
+        .scalar_subquery()
+        .label("pedidos"),
+        select(func.count())
+        .where(
+            *window(movimientos_stock.c.fecha_movimiento, start, end),
+            *narrow(movimientos_stock, start, end),
+        )
+        .scalar_subquery()
+        .label("movimientos"),
     )
     return ints(frame(conn, statement, ["pedidos", "movimientos"]), ["pedidos", "movimientos"])
 
 
-
 # ---- Declarations: each metric above with its published fields (docs/architecture.md).
 
-SUMMARY = Metric("summary", summary, (
-    Field("total_proveedores", INT, "Proveedores activos."),
-    Field("total_pedidos", INT, "Pedidos con al menos una línea, desde el principio."),
-    Field("total_productos_pedidos", INT, "Unidades pedidas, desde el principio."),
-    Field("total_movimientos", INT, "Movimientos de stock, desde el principio."),
-    Field("facturas_procesadas", INT, "Facturas con procesado = 1."),
-    Field("pedidos_mes", INT, "Pedidos de los últimos 30 días (ventana móvil hasta ahora)."),
-    Field("movimientos_semana", INT, "Movimientos de los últimos 7 días (ventana móvil)."),
-    Field("proveedor_top_nombre", TEXT, "Proveedor activo con más pedidos en 30 días (N/A)."),
-    Field("proveedor_top_pedidos", INT, "Sus pedidos en esos 30 días (0 sin proveedor)."),
-))
-PROVIDERS = Metric("providers", providers, (
-    *fields.PROVIDER,
-    Field("total_pedidos", INT, "Pedidos desde el principio."),
-    Field("total_productos", INT, "Unidades pedidas desde el principio."),
-    Field("pedidos_semana", INT, "Pedidos de los últimos 7 días (ventana móvil)."),
-    Field("pedidos_mes", INT, "Pedidos de los últimos 30 días (ventana móvil)."),
-))
-TOP_PRODUCTS = Metric("top_products", top_products, (
-    Field("producto", TEXT, "Nombre del producto en la línea de pedido."),
-    Field("cantidad_total", INT, "Unidades pedidas en el período."),
-    Field("pedidos", INT, "Pedidos distintos que lo incluyen."),
-    Field("proveedor", NULLABLE_TEXT, "Proveedor de la mayoría de sus unidades."),
-))
-MONTHLY_ORDERS = Metric("monthly_orders", monthly_orders, (
-    fields.MES,
-    Field("pedidos", INT, "Pedidos del mes (incluye cancelados)."),
-    Field("proveedores_activos", INT, "Proveedores con al menos un pedido en el mes."),
-))
-WEEKLY_SALES = Metric("weekly_sales", weekly_sales, (
-    Field("semana", WEEK, "Semana ISO (lunes a domingo), AAAA-Www."),
-    Field("pedidos", INT, "Pedidos de la semana."),
-    Field("productos", INT, "Unidades pedidas en la semana."),
-))
-ORDERS_BY_PROVIDER = Metric("orders_by_provider", orders_by_provider, (
-    fields.NOMBRE, fields.CODIGO, Field("pedidos", INT, "Pedidos en la ventana."),
-), Filters(days=30))
-ACTIVITY = Metric("activity_counts", activity_counts, (
-    Field("pedidos", INT, "Pedidos de los últimos `days` días."),
-    Field("movimientos", INT, "Movimientos de stock de los últimos `days` días."),
-))
+SUMMARY = Metric(
+    "summary",
+    summary,
+    (
+        Field("total_proveedores", INT, "Proveedores activos."),
+        Field("total_pedidos", INT, "Pedidos con al menos una línea, desde el principio."),
+        Field("total_productos_pedidos", INT, "Unidades pedidas, desde el principio."),
+        Field("total_movimientos", INT, "Movimientos de stock, desde el principio."),
+        Field("facturas_procesadas", INT, "Facturas con procesado = 1."),
+        Field("pedidos_mes", INT, "Pedidos de los últimos 30 días (ventana móvil hasta ahora)."),
+        Field("movimientos_semana", INT, "Movimientos de los últimos 7 días (ventana móvil)."),
+        Field("proveedor_top_nombre", TEXT, "Proveedor activo con más pedidos en 30 días (N/A)."),
+        Field("proveedor_top_pedidos", INT, "Sus pedidos en esos 30 días (0 sin proveedor)."),
+    ),
+)
+PROVIDERS = Metric(
+    "providers",
+    providers,
+    (
+        *fields.PROVIDER,
+        Field("total_pedidos", INT, "Pedidos desde el principio."),
+        Field("total_productos", INT, "Unidades pedidas desde el principio."),
+        Field("pedidos_semana", INT, "Pedidos de los últimos 7 días (ventana móvil)."),
+        Field("pedidos_mes", INT, "Pedidos de los últimos 30 días (ventana móvil)."),
+    ),
+)
+TOP_PRODUCTS = Metric(
+    "top_products",
+    top_products,
+    (
+        Field("producto", TEXT, "Nombre del producto en la línea de pedido."),
+        Field("cantidad_total", INT, "Unidades pedidas en el período."),
+        Field("pedidos", INT, "Pedidos distintos que lo incluyen."),
+        Field("proveedor", NULLABLE_TEXT, "Proveedor de la mayoría de sus unidades."),
+    ),
+)
+MONTHLY_ORDERS = Metric(
+    "monthly_orders",
+    monthly_orders,
+    (
+        fields.MES,
+        Field("pedidos", INT, "Pedidos del mes (incluye cancelados)."),
+        Field("proveedores_activos", INT, "Proveedores con al menos un pedido en el mes."),
+    ),
+)
+WEEKLY_SALES = Metric(
+    "weekly_sales",
+    weekly_sales,
+    (
+        Field("semana", WEEK, "Semana ISO (lunes a domingo), AAAA-Www."),
+        Field("pedidos", INT, "Pedidos de la semana."),
+        Field("productos", INT, "Unidades pedidas en la semana."),
+    ),
+)
+ORDERS_BY_PROVIDER = Metric(
+    "orders_by_provider",
+    orders_by_provider,
+    (
+        fields.NOMBRE,
+        fields.CODIGO,
+        Field("pedidos", INT, "Pedidos en la ventana."),
+    ),
+    Filters(days=30),
+)
+ACTIVITY = Metric(
+    "activity_counts",
+    activity_counts,
+    (
+        Field("pedidos", INT, "Pedidos de los últimos `days` días."),
+        Field("movimientos", INT, "Movimientos de stock de los últimos `days` días."),
+    ),
+)

@@ -63,18 +63,26 @@ def monthly_prices(
     state = summary_state(conn, use_summaries)
     narrow = narrower(conn, state)
     months = stored_and_live(
-        state, start, end, "month",
-        lambda first, last: price_months(first, last, conn.dialect.name)
-        .where(*provider_condition(pedidos.c.proveedor_id, ids),
-               *narrow(detalle_pedidos, first, last), *narrow(pedidos, first, last)),
+        state,
+        start,
+        end,
+        "month",
+        lambda first, last: price_months(first, last, conn.dialect.name).where(
+            *provider_condition(pedidos.c.proveedor_id, ids),
+            *narrow(detalle_pedidos, first, last),
+            *narrow(pedidos, first, last),
+        ),
         lambda first, last: _stored(first, last, ids),
     )
     # Each month comes from exactly one part, so the union needs no second GROUP BY.
     rows = conn.execute(select(months)).fetchall()
     names = dict(conn.execute(select(proveedores.c.id, proveedores.c.nombre)).all())
     data = pd.DataFrame(
-        [(provider, names.get(provider, ""), product, mes, gasto, cantidad)
-         for mes, provider, product, gasto, cantidad in rows if provider is not None],
+        [
+            (provider, names.get(provider, ""), product, mes, gasto, cantidad)
+            for mes, provider, product, gasto, cantidad in rows
+            if provider is not None
+        ],
         columns=MONTHLY_COLUMNS,
     )
     data["gasto"] = data["gasto"].astype(float)
@@ -84,9 +92,11 @@ def monthly_prices(
 
 def _stored(first: datetime, last: datetime, ids: list[int] | None):
     table = mm_precio_mes.c
-    return select(table.mes, table.proveedor_id, table.producto_nombre, table.gasto,
-                  table.cantidad).where(
-        table.mes >= month_key(first), table.mes < month_key(last),
+    return select(
+        table.mes, table.proveedor_id, table.producto_nombre, table.gasto, table.cantidad
+    ).where(
+        table.mes >= month_key(first),
+        table.mes < month_key(last),
         *provider_condition(table.proveedor_id, ids),
     )
 
@@ -189,8 +199,9 @@ def chained_index(months: dict[str, Prices], labels: list[str]) -> list[float]:
 def _ranked_order(changes: list[ProviderChange]) -> list[ProviderChange]:
     ranked = [c for c in changes if c.estado == "ranked"]
     ranked.sort(key=lambda c: (-c.cambio_pct, c.proveedor, c.proveedor_id))
-    rest = sorted((c for c in changes if c.estado != "ranked"),
-                  key=lambda c: (c.proveedor, c.proveedor_id))
+    rest = sorted(
+        (c for c in changes if c.estado != "ranked"), key=lambda c: (c.proveedor, c.proveedor_id)
+    )
     return ranked + rest
 
 
@@ -216,7 +227,8 @@ def price_changes(monthly: pd.DataFrame, now: datetime, meses: int) -> PriceRepo
     report.indice = [
         {"proveedor_id": c.proveedor_id, "mes": label, "indice": round(value, 1)}
         for c in report.proveedores
-        for label, value in zip(labels, chained_index(months_of[c.proveedor_id], labels),
-                                strict=True)
+        for label, value in zip(
+            labels, chained_index(months_of[c.proveedor_id], labels), strict=True
+        )
     ]
     return report

@@ -25,8 +25,17 @@ CONSUMPTION_DAYS = INT_RANGES["dias"][0]  # the same default window as «Qué pe
 HISTORY_MONTHS = 12
 ORDERS_SHOWN = 10
 DETAIL_FIELDS = (
-    "producto_id", "nombre", "codigo_barras", "categoria", "proveedor", "activo",
-    "stock_actual", "stock_minimo", "precio_compra", "precio_venta", "vendido",
+    "producto_id",
+    "nombre",
+    "codigo_barras",
+    "categoria",
+    "proveedor",
+    "activo",
+    "stock_actual",
+    "stock_minimo",
+    "precio_compra",
+    "precio_venta",
+    "vendido",
     "consumo_diario",
 )
 ORDER_FIELDS = ("numero_pedido", "fecha_pedido", "proveedor", "estado", "cantidad", "precio")
@@ -48,14 +57,28 @@ def product_detail(conn: Connection, product_id: int, now: datetime) -> pd.DataF
     end = datetime.combine(now.date(), time.min)
     sold = (
         select(func.coalesce(func.sum(moves.c.cantidad), 0))
-        .where(moves.c.producto_id == product_id, moves.c.tipo_movimiento == "salida",
-               *window(moves.c.fecha_movimiento, end - timedelta(days=CONSUMPTION_DAYS), end))
+        .where(
+            moves.c.producto_id == product_id,
+            moves.c.tipo_movimiento == "salida",
+            *window(moves.c.fecha_movimiento, end - timedelta(days=CONSUMPTION_DAYS), end),
+        )
         .scalar_subquery()
     )
     p = productos.c
     statement = (
-        select(p.id, p.nombre, p.codigo_barras, categorias.c.nombre, proveedores.c.nombre,
-               p.activo, p.stock_actual, p.stock_minimo, p.precio_compra, p.precio_venta, sold)
+        select(
+            p.id,
+            p.nombre,
+            p.codigo_barras,
+            categorias.c.nombre,
+            proveedores.c.nombre,
+            p.activo,
+            p.stock_actual,
+            p.stock_minimo,
+            p.precio_compra,
+            p.precio_venta,
+            sold,
+        )
         .outerjoin(proveedores, proveedores.c.id == p.proveedor_id)
         .outerjoin(categorias, categorias.c.id == p.categoria_id)
         .where(p.id == product_id)
@@ -78,15 +101,29 @@ def product_orders(conn: Connection, product_id: int, limit: int = ORDERS_SHOWN)
     units = func.sum(lines.c.cantidad)
     price = func.sum(lines.c.cantidad * lines.c.precio_unitario) / func.nullif(units, 0)
     statement = (
-        select(pedidos.c.numero_pedido, pedidos.c.fecha_pedido, proveedores.c.nombre,
-               pedidos.c.estado, units, price)
+        select(
+            pedidos.c.numero_pedido,
+            pedidos.c.fecha_pedido,
+            proveedores.c.nombre,
+            pedidos.c.estado,
+            units,
+            price,
+        )
         .join(lines, lines.c.pedido_id == pedidos.c.id)
         .outerjoin(proveedores, proveedores.c.id == pedidos.c.proveedor_id)
         .where(lines.c.producto_nombre == _name_of(product_id))
-        .group_by(pedidos.c.id, pedidos.c.numero_pedido, pedidos.c.fecha_pedido,
-                  proveedores.c.nombre, pedidos.c.estado)
-        .order_by(pedidos.c.fecha_pedido.desc(), pedidos.c.id.desc(),
-                  sort_text(pedidos.c.numero_pedido, dialect))
+        .group_by(
+            pedidos.c.id,
+            pedidos.c.numero_pedido,
+            pedidos.c.fecha_pedido,
+            proveedores.c.nombre,
+            pedidos.c.estado,
+        )
+        .order_by(
+            pedidos.c.fecha_pedido.desc(),
+            pedidos.c.id.desc(),
+            sort_text(pedidos.c.numero_pedido, dialect),
+        )
         .limit(limit)
     )
     data = ints(frame(conn, statement, list(ORDER_FIELDS)), ["cantidad"])
@@ -106,10 +143,16 @@ def product_prices(conn: Connection, product_id: int, now: datetime) -> pd.DataF
     statement = (
         select(label, spend, units)
         .join(lines, lines.c.pedido_id == pedidos.c.id)
-        .where(lines.c.producto_nombre == _name_of(product_id), not_cancelled(),
-               lines.c.precio_unitario.is_not(None),
-               *window(pedidos.c.fecha_pedido, month_window_start(now, HISTORY_MONTHS),
-                       now + timedelta(seconds=1)))
+        .where(
+            lines.c.producto_nombre == _name_of(product_id),
+            not_cancelled(),
+            lines.c.precio_unitario.is_not(None),
+            *window(
+                pedidos.c.fecha_pedido,
+                month_window_start(now, HISTORY_MONTHS),
+                now + timedelta(seconds=1),
+            ),
+        )
         .group_by(key)
         .having(units > 0)
         .order_by(key)
@@ -125,9 +168,14 @@ def product_movements(conn: Connection, product_id: int, now: datetime) -> pd.Da
     kind = func.lower(moves.c.tipo_movimiento)
     statement = (
         select(label, kind, func.sum(moves.c.cantidad), func.count())
-        .where(moves.c.producto_id == product_id,
-               *window(moves.c.fecha_movimiento, month_window_start(now, HISTORY_MONTHS),
-                       now + timedelta(seconds=1)))
+        .where(
+            moves.c.producto_id == product_id,
+            *window(
+                moves.c.fecha_movimiento,
+                month_window_start(now, HISTORY_MONTHS),
+                now + timedelta(seconds=1),
+            ),
+        )
         .group_by(key, kind)
         .order_by(key, kind)
     )

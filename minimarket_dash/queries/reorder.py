@@ -46,7 +46,8 @@ URGENCY = ("agotado", "critico", "reponer")
 MICRO = 1_000_000
 
 PRODUCT = (
-    fields.PRODUCTO_ID, fields.PRODUCTO,
+    fields.PRODUCTO_ID,
+    fields.PRODUCTO,
     Field("proveedor_id", INT, "Id de su proveedor."),
     Field("proveedor", TEXT, "Nombre de su proveedor."),
     *fields.STOCK,
@@ -64,13 +65,19 @@ PROVIDER = (
     Field("proveedor", TEXT, "Nombre del proveedor."),
     Field("plazo_dias", NUMBER, "Mediana de días entre pedido y entrega (180 días)."),
     Field("ciclo_dias", NUMBER, "Mediana de días entre fechas de pedido (90 días)."),
-    Field("dia_habitual", {"type": "string", "nullable": True, "enum": [*WEEKDAYS, None]},
-          "Día de la semana en que más se le pide."),
+    Field(
+        "dia_habitual",
+        {"type": "string", "nullable": True, "enum": [*WEEKDAYS, None]},
+        "Día de la semana en que más se le pide.",
+    ),
     Field("pide_hoy", {"type": "boolean"}, "Hoy es su día habitual."),
     Field("lineas", INT, "Productos sugeridos."),
     Field("importe_estimado", NULLABLE_NUMBER, "Suma de los importes estimados."),
-    Field("whatsapp", {"type": "string", "nullable": True, "pattern": r"^549\d{10}$"},
-          "Número de WhatsApp del vendedor (549 + 10 dígitos)."),
+    Field(
+        "whatsapp",
+        {"type": "string", "nullable": True, "pattern": r"^549\d{10}$"},
+        "Número de WhatsApp del vendedor (549 + 10 dígitos).",
+    ),
 )
 PRODUCT_FIELDS = names(PRODUCT)
 PROVIDER_FIELDS = names(PROVIDER)
@@ -90,7 +97,11 @@ def configured_lead_days() -> int:
 
 
 def reorder(
-    conn: Connection, filters: Filters, now: datetime, lead_days: int | None = None, *,
+    conn: Connection,
+    filters: Filters,
+    now: datetime,
+    lead_days: int | None = None,
+    *,
     use_summaries: bool = True,
 ) -> pd.DataFrame:
     """Return the products to order today, most urgent first, with their provider's figures.
@@ -147,25 +158,29 @@ def providers_of(items: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=[*PROVIDER_FIELDS, *CONTACT_FIELDS[1:]])
     grouped = items.groupby("proveedor_id", sort=False)
     first = items.drop_duplicates("proveedor_id").set_index("proveedor_id")
-    result = pd.DataFrame({
-        **{name: first[name] for name in ("proveedor", "plazo_dias", "ciclo_dias")},
-        "dia_habitual": first["dia_habitual"],
-        "pide_hoy": first["pide_hoy"].astype(bool),
-        "lineas": grouped.size(),
-        "importe_estimado": grouped["importe_estimado"].sum(min_count=1).round(2),
-        **{name: first[name] for name in CONTACT_FIELDS[1:]},
-    })
+    result = pd.DataFrame(
+        {
+            **{name: first[name] for name in ("proveedor", "plazo_dias", "ciclo_dias")},
+            "dia_habitual": first["dia_habitual"],
+            "pide_hoy": first["pide_hoy"].astype(bool),
+            "lineas": grouped.size(),
+            "importe_estimado": grouped["importe_estimado"].sum(min_count=1).round(2),
+            **{name: first[name] for name in CONTACT_FIELDS[1:]},
+        }
+    )
     return _tidy(result.reset_index())
 
 
 def _tidy(items: pd.DataFrame) -> pd.DataFrame:
     """Keep whole days as int and put None (not NaN) in empty text columns."""
     for column in ("plazo_dias", "ciclo_dias"):
-        items[column] = pd.Series([_whole(v) for v in items[column]], dtype=object,
-                                  index=items.index)
+        items[column] = pd.Series(
+            [_whole(v) for v in items[column]], dtype=object, index=items.index
+        )
     for column in ("dia_habitual", *CONTACT_FIELDS[1:]):
-        items[column] = pd.Series([None if _missing(v) else v for v in items[column]],
-                                  dtype=object, index=items.index)
+        items[column] = pd.Series(
+            [None if _missing(v) else v for v in items[column]], dtype=object, index=items.index
+        )
     return items
 
 
@@ -178,13 +193,33 @@ def _products(conn: Connection, ids: list[int] | None) -> pd.DataFrame:
     """Active products of active providers, with the provider's contact and WhatsApp number."""
     p, v = productos.c, proveedores.c
     statement = (
-        select(p.id, p.nombre, p.proveedor_id, v.nombre, p.stock_actual, p.stock_minimo,
-               p.precio_compra, v.contacto, v.telefono, v.email)
+        select(
+            p.id,
+            p.nombre,
+            p.proveedor_id,
+            v.nombre,
+            p.stock_actual,
+            p.stock_minimo,
+            p.precio_compra,
+            v.contacto,
+            v.telefono,
+            v.email,
+        )
         .join(proveedores, v.id == p.proveedor_id)
         .where(is_true(p.activo), is_true(v.activo), *provider_condition(v.id, ids))
     )
-    columns = ["producto_id", "producto", "proveedor_id", "proveedor", "stock_actual",
-               "stock_minimo", "precio_compra", "contacto", "telefono", "email"]
+    columns = [
+        "producto_id",
+        "producto",
+        "proveedor_id",
+        "proveedor",
+        "stock_actual",
+        "stock_minimo",
+        "precio_compra",
+        "contacto",
+        "telefono",
+        "email",
+    ]
     items = frame(conn, statement, columns)
     known = {raw: normalise_phone(raw) for raw in set(items["telefono"])}
     phones = [known[raw] for raw in items["telefono"]]
@@ -197,7 +232,11 @@ def _products(conn: Connection, ids: list[int] | None) -> pd.DataFrame:
 
 
 def provider_schedule(
-    conn: Connection, now: datetime, lead_days: int, ids: list[int] | None, *,
+    conn: Connection,
+    now: datetime,
+    lead_days: int,
+    ids: list[int] | None,
+    *,
     use_summaries: bool = True,
 ) -> pd.DataFrame:
     """Return plazo_dias, ciclo_dias and dia_habitual of every provider with recent orders.
@@ -230,9 +269,11 @@ def _order_days(conn: Connection, now: datetime, ids, use_summaries: bool) -> pd
     def live(first, last):
         return (
             select(pedidos.c.proveedor_id, day.label("dia"), func.count().label("pedidos"))
-            .where(*window(pedidos.c.fecha_pedido, first, last),
-                   *provider_condition(pedidos.c.proveedor_id, ids),
-                   *narrow(pedidos, first, last))
+            .where(
+                *window(pedidos.c.fecha_pedido, first, last),
+                *provider_condition(pedidos.c.proveedor_id, ids),
+                *narrow(pedidos, first, last),
+            )
             .group_by(pedidos.c.proveedor_id, day)
         )
 
@@ -240,8 +281,11 @@ def _order_days(conn: Connection, now: datetime, ids, use_summaries: bool) -> pd
         daily = mm_pedidos_dia.c
         return (
             select(daily.proveedor_id, daily.dia, func.sum(daily.pedidos).label("pedidos"))
-            .where(daily.dia >= first.date(), daily.dia < last.date(),
-                   *provider_condition(daily.proveedor_id, ids))
+            .where(
+                daily.dia >= first.date(),
+                daily.dia < last.date(),
+                *provider_condition(daily.proveedor_id, ids),
+            )
             .group_by(daily.proveedor_id, daily.dia)
         )
 
@@ -261,10 +305,12 @@ def _lead_times(conn: Connection, now: datetime, ids) -> pd.DataFrame:
     start, end = last_days(now, LEAD_WINDOW_DAYS)
     statement = (
         select(pedidos.c.proveedor_id, lead, func.count())
-        .where(pedidos.c.fecha_entrega_real.is_not(None),
-               *window(pedidos.c.fecha_pedido, start, end),
-               *provider_condition(pedidos.c.proveedor_id, ids),
-               *_narrow(conn)(pedidos, start, end))
+        .where(
+            pedidos.c.fecha_entrega_real.is_not(None),
+            *window(pedidos.c.fecha_pedido, start, end),
+            *provider_condition(pedidos.c.proveedor_id, ids),
+            *_narrow(conn)(pedidos, start, end),
+        )
         .group_by(pedidos.c.proveedor_id, lead)
     )
     result = frame(conn, statement, ["proveedor_id", "dias", "pedidos"])
@@ -276,7 +322,8 @@ def _days_to_delivery(dialect: str):
     ordered, real = pedidos.c.fecha_pedido, pedidos.c.fecha_entrega_real
     if dialect == "sqlite":
         days = func.julianday(func.substr(real, 1, 10)) - func.julianday(
-            func.substr(ordered, 1, 10))
+            func.substr(ordered, 1, 10)
+        )
         return cast(func.round(days), Integer)
     return cast(real, Date) - cast(ordered, Date)
 
@@ -332,7 +379,8 @@ def _with_history(conn, items: pd.DataFrame, filters: Filters, now: datetime) ->
 def _merge_lines(items: pd.DataFrame, found: pd.DataFrame, column: str) -> pd.DataFrame:
     """Join per (provider, exact product name) values of order lines onto the products."""
     found = found.rename(columns={"producto_nombre": "producto"})[
-        ["proveedor_id", "producto", column]]
+        ["proveedor_id", "producto", column]
+    ]
     return items.merge(found, on=["proveedor_id", "producto"], how="left")
 
 
@@ -342,8 +390,11 @@ def _sales(conn: Connection, today: date, dias: int) -> pd.DataFrame:
     end = datetime.combine(today, time.min)
     statement = (
         select(moves.c.producto_id, func.sum(moves.c.cantidad))
-        .where(moves.c.tipo_movimiento == "salida", *window(moves.c.fecha_movimiento, start, end),
-               *_narrow(conn)(moves, start, end))
+        .where(
+            moves.c.tipo_movimiento == "salida",
+            *window(moves.c.fecha_movimiento, start, end),
+            *_narrow(conn)(moves, start, end),
+        )
         .group_by(moves.c.producto_id)
     )
     sold = frame(conn, statement, ["producto_id", "vendido"])
@@ -359,10 +410,13 @@ def _on_the_way(conn: Connection, now: datetime) -> pd.DataFrame:
         select(pedidos.c.proveedor_id, lines.c.producto_nombre, func.sum(lines.c.cantidad))
         .select_from(lines)
         .join(pedidos, lines.c.pedido_id == pedidos.c.id)
-        .where(*window(pedidos.c.fecha_pedido, start, end),
-               *narrow(pedidos, start, end), *narrow(lines, start, end),
-               pedidos.c.fecha_entrega_real.is_(None),
-               or_(pedidos.c.estado.is_(None), pedidos.c.estado.not_in(CLOSED_ORDER_STATES)))
+        .where(
+            *window(pedidos.c.fecha_pedido, start, end),
+            *narrow(pedidos, start, end),
+            *narrow(lines, start, end),
+            pedidos.c.fecha_entrega_real.is_(None),
+            or_(pedidos.c.estado.is_(None), pedidos.c.estado.not_in(CLOSED_ORDER_STATES)),
+        )
         .group_by(pedidos.c.proveedor_id, lines.c.producto_nombre)
     )
     found = frame(conn, statement, ["proveedor_id", "producto_nombre", "en_camino"])
@@ -379,13 +433,18 @@ def _packs(conn: Connection, now: datetime, names: list[str]) -> pd.DataFrame:
     narrow = _narrow(conn)
     in_window = [*window(pedidos.c.fecha_pedido, start, end), *narrow(pedidos, start, end)]
     first, last = conn.execute(
-        select(func.min(pedidos.c.id), func.max(pedidos.c.id)).where(*in_window)).one()
+        select(func.min(pedidos.c.id), func.max(pedidos.c.id)).where(*in_window)
+    ).one()
     statement = (
         select(pedidos.c.proveedor_id, lines.c.producto_nombre, lines.c.cantidad)
         .join(pedidos, pedidos.c.id == lines.c.pedido_id)
         # The id ranges only narrow the index scans; the date condition decides.
-        .where(lines.c.producto_nombre.in_(names), lines.c.pedido_id.between(first, last),
-               *in_window, *narrow(lines, start, end))
+        .where(
+            lines.c.producto_nombre.in_(names),
+            lines.c.pedido_id.between(first, last),
+            *in_window,
+            *narrow(lines, start, end),
+        )
         .group_by(pedidos.c.proveedor_id, lines.c.producto_nombre, lines.c.cantidad)
     )
     found = frame(conn, statement, columns)

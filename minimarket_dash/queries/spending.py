@@ -28,8 +28,9 @@ from ._common import (
 
 CANCELLED = "cancelado"
 SPENDING_MONTHS = 12
-IMPORTE = Field("importe", MONEY, "Σ cantidad × precio_unitario de pedidos no cancelados (2 "
-                                  "decimales).")
+IMPORTE = Field(
+    "importe", MONEY, "Σ cantidad × precio_unitario de pedidos no cancelados (2 decimales)."
+)
 PEDIDOS = Field("pedidos", INT, "Pedidos no cancelados.")
 PER_MONTH = (Field("mes", MONTH, "Mes calendario, AAAA-MM."), IMPORTE, PEDIDOS)
 PER_PROVIDER = (
@@ -74,7 +75,8 @@ def spending_cells(
     found = summary_state(conn, use_summaries)
     state = found if found is not None and has_table(conn, mm_importe_mes, found) else None
     daily = state is not None and all(
-        has_table(conn, table, state) for table in (mm_importe_pedido, mm_importe_dia))
+        has_table(conn, table, state) for table in (mm_importe_pedido, mm_importe_dia)
+    )
     dialect = conn.dialect.name
     narrow = narrower(conn, state)
 
@@ -90,11 +92,16 @@ def spending_cells(
         # A store built before the daily tables: months only, the cancelled orders' lines
         # summed live.
         cancelled = pedidos.c.estado == CANCELLED
-        return [_stored_money(first, last, ids),
-                *_live_money(first, last, ids, dialect, cancelled, -1, narrow)]
+        return [
+            _stored_money(first, last, ids),
+            *_live_money(first, last, ids, dialect, cancelled, -1, narrow),
+        ]
 
     cells = stored_and_live(
-        state, start, end, "day" if daily else "month",
+        state,
+        start,
+        end,
+        "day" if daily else "month",
         lambda first, last: _live_money(first, last, ids, dialect, not_cancelled(), 1, narrow),
         stored_days if daily else stored_months,
     )
@@ -120,11 +127,19 @@ def _cancelled_money(first, last, ids, dialect: str, narrow) -> list:
     month, label = grouped(pedidos.c.fecha_pedido, "month", dialect)
     stored = mm_importe_pedido.c
     return [
-        select(label.label("mes"), pedidos.c.proveedor_id, (-func.count()).label("pedidos"),
-               (-func.coalesce(func.sum(stored.importe), 0.0)).label("importe"))
+        select(
+            label.label("mes"),
+            pedidos.c.proveedor_id,
+            (-func.count()).label("pedidos"),
+            (-func.coalesce(func.sum(stored.importe), 0.0)).label("importe"),
+        )
         .select_from(pedidos.outerjoin(mm_importe_pedido, stored.pedido_id == pedidos.c.id))
-        .where(*window(pedidos.c.fecha_pedido, first, last), pedidos.c.estado == CANCELLED,
-               *provider_condition(pedidos.c.proveedor_id, ids), *narrow(pedidos, first, last))
+        .where(
+            *window(pedidos.c.fecha_pedido, first, last),
+            pedidos.c.estado == CANCELLED,
+            *provider_condition(pedidos.c.proveedor_id, ids),
+            *narrow(pedidos, first, last),
+        )
         .group_by(month, pedidos.c.proveedor_id)
     ]
 
@@ -138,18 +153,30 @@ def _live_money(start, end, ids, dialect: str, condition, sign: int, narrow) -> 
     as found does not index.
     """
     month, label = grouped(pedidos.c.fecha_pedido, "month", dialect)
-    in_range = [*window(pedidos.c.fecha_pedido, start, end), condition,
-                *provider_condition(pedidos.c.proveedor_id, ids), *narrow(pedidos, start, end)]
+    in_range = [
+        *window(pedidos.c.fecha_pedido, start, end),
+        condition,
+        *provider_condition(pedidos.c.proveedor_id, ids),
+        *narrow(pedidos, start, end),
+    ]
     orders = (
-        select(label.label("mes"), pedidos.c.proveedor_id,
-               (func.count() * sign).label("pedidos"), literal(0.0).label("importe"))
+        select(
+            label.label("mes"),
+            pedidos.c.proveedor_id,
+            (func.count() * sign).label("pedidos"),
+            literal(0.0).label("importe"),
+        )
         .where(*in_range)
         .group_by(month, pedidos.c.proveedor_id)
     )
     amount = func.sum(lines.c.cantidad * lines.c.precio_unitario)
     money = (
-        select(label.label("mes"), pedidos.c.proveedor_id, literal(0).label("pedidos"),
-               (func.coalesce(amount, 0.0) * sign).label("importe"))
+        select(
+            label.label("mes"),
+            pedidos.c.proveedor_id,
+            literal(0).label("pedidos"),
+            (func.coalesce(amount, 0.0) * sign).label("importe"),
+        )
         .join(pedidos, pedidos.c.id == lines.c.pedido_id)
         .where(*in_range, *narrow(lines, start, end))
         .group_by(month, pedidos.c.proveedor_id)
@@ -161,20 +188,28 @@ def _stored_money_days(first, last, ids, dialect: str):
     table = mm_importe_dia
     month = stored_label(table.c.dia, "month", dialect)
     return (
-        select(month.label("mes"), table.c.proveedor_id, func.sum(table.c.pedidos).label(
-            "pedidos"), func.sum(table.c.importe).label("importe"))
-        .where(table.c.dia >= first.date(), table.c.dia < last.date(),
-               *provider_condition(table.c.proveedor_id, ids))
+        select(
+            month.label("mes"),
+            table.c.proveedor_id,
+            func.sum(table.c.pedidos).label("pedidos"),
+            func.sum(table.c.importe).label("importe"),
+        )
+        .where(
+            table.c.dia >= first.date(),
+            table.c.dia < last.date(),
+            *provider_condition(table.c.proveedor_id, ids),
+        )
         .group_by(month, table.c.proveedor_id)
     )
 
 
 def _stored_money(first, last, ids):
     table = mm_importe_mes
-    return select(
-        table.c.mes, table.c.proveedor_id, table.c.pedidos, table.c.importe
-    ).where(table.c.mes >= month_key(first), table.c.mes < month_key(last),
-            *provider_condition(table.c.proveedor_id, ids))
+    return select(table.c.mes, table.c.proveedor_id, table.c.pedidos, table.c.importe).where(
+        table.c.mes >= month_key(first),
+        table.c.mes < month_key(last),
+        *provider_condition(table.c.proveedor_id, ids),
+    )
 
 
 def by_month(cells: pd.DataFrame) -> pd.DataFrame:
@@ -190,13 +225,15 @@ def by_provider(cells: pd.DataFrame) -> pd.DataFrame:
     keyed = cells.assign(
         proveedor_id=cells["proveedor_id"].astype("Int64"), sin_nombre=cells["proveedor"].isna()
     )
-    totals = keyed.groupby(["proveedor_id", "proveedor", "sin_nombre"], as_index=False,
-                           dropna=False).agg(importe=("importe", "sum"),
-                                             pedidos=("pedidos", "sum"))
+    totals = keyed.groupby(
+        ["proveedor_id", "proveedor", "sin_nombre"], as_index=False, dropna=False
+    ).agg(importe=("importe", "sum"), pedidos=("pedidos", "sum"))
     totals = _money(totals)
     ordered = totals.sort_values(
         ["importe", "sin_nombre", "proveedor", "proveedor_id"],
-        ascending=[False, True, True, True], na_position="last", kind="stable",
+        ascending=[False, True, True, True],
+        na_position="last",
+        kind="stable",
     )
     return ordered[list(PROVIDER_FIELDS)]
 

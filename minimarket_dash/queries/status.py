@@ -27,15 +27,21 @@ def order_status(conn: Connection, filters: Filters, now: datetime) -> pd.DataFr
     count = func.count().label("pedidos")
     statement = (
         select(estado, count)
-        .where(*window(pedidos.c.fecha_pedido, start, end),
-               *provider_condition(pedidos.c.proveedor_id, ids))
+        .where(
+            *window(pedidos.c.fecha_pedido, start, end),
+            *provider_condition(pedidos.c.proveedor_id, ids),
+        )
         .group_by(estado)
         .order_by(count.desc(), estado)
     )
     return ints(frame(conn, statement, ["estado", "pedidos"]), ["pedidos"])
 
 
-ORDER_STATUS = Metric("order_status", order_status, (
-    Field("estado", TEXT, "Estado del pedido («sin estado» si falta)."),
-    Field("pedidos", INT, "Pedidos con ese estado en el período (cancelados incluidos)."),
-))
+ORDER_STATUS = Metric(
+    "order_status",
+    order_status,
+    (
+        Field("estado", TEXT, "Estado del pedido («sin estado» si falta)."),
+        Field("pedidos", INT, "Pedidos con ese estado en el período (cancelados incluidos)."),
+    ),
+)

@@ -50,29 +50,41 @@ def stock_timeline(
     def live(first, last):
         day, label = grouped(moves.c.fecha_movimiento, "day", dialect)
         return (
-            select(label.label("fecha"), moves.c.tipo_movimiento.label("tipo"),
-                   func.count().label("movimientos"),
-                   func.coalesce(func.sum(moves.c.cantidad), 0).label("productos"))
-            .where(*window(moves.c.fecha_movimiento, first, last),
-                   *provider_condition(moves.c.proveedor_id, ids), *narrow(moves, first, last))
+            select(
+                label.label("fecha"),
+                moves.c.tipo_movimiento.label("tipo"),
+                func.count().label("movimientos"),
+                func.coalesce(func.sum(moves.c.cantidad), 0).label("productos"),
+            )
+            .where(
+                *window(moves.c.fecha_movimiento, first, last),
+                *provider_condition(moves.c.proveedor_id, ids),
+                *narrow(moves, first, last),
+            )
             .group_by(day, moves.c.tipo_movimiento)
         )
 
     def stored(first, last):
         daily = mm_movimientos_dia.c
         return (
-            select(stored_label(daily.dia, "day", dialect).label("fecha"),
-                   daily.tipo_movimiento.label("tipo"),
-                   func.sum(daily.movimientos).label("movimientos"),
-                   func.sum(daily.unidades).label("productos"))
-            .where(daily.dia >= first.date(), daily.dia < last.date(),
-                   *provider_condition(daily.proveedor_id, ids))
+            select(
+                stored_label(daily.dia, "day", dialect).label("fecha"),
+                daily.tipo_movimiento.label("tipo"),
+                func.sum(daily.movimientos).label("movimientos"),
+                func.sum(daily.unidades).label("productos"),
+            )
+            .where(
+                daily.dia >= first.date(),
+                daily.dia < last.date(),
+                *provider_condition(daily.proveedor_id, ids),
+            )
             .group_by(daily.dia, daily.tipo_movimiento)
         )
 
     both = stored_and_live(state, start, end, "day", live, stored)
     statement = regrouped(both, ["fecha", "tipo"], ["movimientos", "productos"]).order_by(
-        both.c.fecha.desc(), sort_text(both.c.tipo, dialect))
+        both.c.fecha.desc(), sort_text(both.c.tipo, dialect)
+    )
     columns = ["fecha", "tipo", "movimientos", "productos"]
     return ints(frame(conn, statement, columns), ["movimientos", "productos"])
 
@@ -126,7 +138,10 @@ def _movements(conn, start, end, ids, use_summaries: bool, *, by_month: bool):
     state = summary_state(conn, use_summaries)
     narrow = narrower(conn, state)
     return stored_and_live(
-        state, start, end, "month",
+        state,
+        start,
+        end,
+        "month",
         lambda first, last: _live_moves(first, last, ids, conn.dialect.name, by_month, narrow),
         lambda first, last: _stored_moves(first, last, ids, by_month),
     )
@@ -146,8 +161,11 @@ def _live_moves(start, end, ids, dialect: str, by_month: bool, narrow):
             func.count().label("movimientos"),
             func.coalesce(func.sum(moves.c.cantidad), 0).label("productos"),
         )
-        .where(*window(moves.c.fecha_movimiento, start, end),
-               *provider_condition(moves.c.proveedor_id, ids), *narrow(moves, start, end))
+        .where(
+            *window(moves.c.fecha_movimiento, start, end),
+            *provider_condition(moves.c.proveedor_id, ids),
+            *narrow(moves, start, end),
+        )
         .group_by(key, tipo)
     )
 
@@ -163,8 +181,11 @@ def _stored_moves(first, last, ids, by_month: bool):
             func.sum(table.c.movimientos).label("movimientos"),
             func.sum(table.c.unidades).label("productos"),
         )
-        .where(table.c.mes >= month_key(first), table.c.mes < month_key(last),
-               *provider_condition(table.c.proveedor_id, ids))
+        .where(
+            table.c.mes >= month_key(first),
+            table.c.mes < month_key(last),
+            *provider_condition(table.c.proveedor_id, ids),
+        )
         .group_by(key, tipo)
     )
 
@@ -204,22 +225,43 @@ def provider_names(conn: Connection, filters: Filters, now: datetime) -> pd.Data
 
 # ---- Declarations: each metric above with its published fields (docs/architecture.md).
 
-STOCK_TIMELINE = Metric("stock_timeline", stock_timeline, (
-    fields.DIA, fields.TIPO,
-    Field("movimientos", INT, "Movimientos de ese día y tipo."),
-    fields.UNIDADES_MOVIDAS,
-))
-MONTHLY_MOVEMENTS = Metric("monthly_movements", monthly_movements, (
-    fields.MES, fields.TIPO,
-    Field("movimientos", INT, "Movimientos del mes y tipo."),
-    fields.UNIDADES_MOVIDAS,
-))
-STOCK_BY_PROVIDER = Metric("stock_by_provider", stock_by_provider, (
-    *fields.PROVIDER,
-    Field("stock_total", INT, "Entradas − salidas + ajustes, desde el principio."),
-))
-LOW_STOCK = Metric("low_stock", low_stock, (
-    fields.PRODUCTO, fields.PROVEEDOR_NOMBRE, *fields.STOCK,
-    Field("faltante", INT, "stock_minimo − stock_actual."),
-), Filters(limit=50))
+STOCK_TIMELINE = Metric(
+    "stock_timeline",
+    stock_timeline,
+    (
+        fields.DIA,
+        fields.TIPO,
+        Field("movimientos", INT, "Movimientos de ese día y tipo."),
+        fields.UNIDADES_MOVIDAS,
+    ),
+)
+MONTHLY_MOVEMENTS = Metric(
+    "monthly_movements",
+    monthly_movements,
+    (
+        fields.MES,
+        fields.TIPO,
+        Field("movimientos", INT, "Movimientos del mes y tipo."),
+        fields.UNIDADES_MOVIDAS,
+    ),
+)
+STOCK_BY_PROVIDER = Metric(
+    "stock_by_provider",
+    stock_by_provider,
+    (
+        *fields.PROVIDER,
+        Field("stock_total", INT, "Entradas − salidas + ajustes, desde el principio."),
+    ),
+)
+LOW_STOCK = Metric(
+    "low_stock",
+    low_stock,
+    (
+        fields.PRODUCTO,
+        fields.PROVEEDOR_NOMBRE,
+        *fields.STOCK,
+        Field("faltante", INT, "stock_minimo − stock_actual."),
+    ),
+    Filters(limit=50),
+)
 PROVIDER_NAMES = Metric("provider_names", provider_names, fields.PROVIDER)

@@ -23,8 +23,14 @@ DUE = (
     Field("fecha_entrega_esperada", DAY, "Día de entrega esperado."),
     Field("total", NULLABLE_MONEY, "Total del pedido en pesos (2 decimales)."),
 )
-LATE = (*DUE, Field("dias_atraso", {"type": "integer", "minimum": 1},
-                    "Días desde la entrega esperada hasta hoy."))
+LATE = (
+    *DUE,
+    Field(
+        "dias_atraso",
+        {"type": "integer", "minimum": 1},
+        "Días desde la entrega esperada hasta hoy.",
+    ),
+)
 DELIVERY_FIELDS = names(DUE)
 LATE_FIELDS = names(LATE)
 _ORDER_COLUMNS = list(DELIVERY_FIELDS)
@@ -49,13 +55,17 @@ def open_candidates(conn: Connection, state: SummaryState | None) -> list:
     """
     if state is None or not has_table(conn, mm_pedidos_abiertos, state):
         return []
-    newest = (select(func.coalesce(func.max(mm_ids_dia.c.ultimo), 0))
-              .where(mm_ids_dia.c.tabla == pedidos.name).scalar_subquery())
+    newest = (
+        select(func.coalesce(func.max(mm_ids_dia.c.ultimo), 0))
+        .where(mm_ids_dia.c.tabla == pedidos.name)
+        .scalar_subquery()
+    )
     return [or_(pedidos.c.id.in_(select(mm_pedidos_abiertos.c.id)), pedidos.c.id > newest)]
 
 
-def undelivered(conn: Connection, filters: Filters, now: datetime, *,
-                use_summaries: bool = True) -> pd.DataFrame:
+def undelivered(
+    conn: Connection, filters: Filters, now: datetime, *, use_summaries: bool = True
+) -> pd.DataFrame:
     """Return orders not cancelled, without fecha_entrega_real, expected today or before.
 
     Most days late first (dias_atraso = today − fecha_entrega_esperada; 0 = due today), then
@@ -64,8 +74,11 @@ def undelivered(conn: Connection, filters: Filters, now: datetime, *,
     """
     today = now.date()
     dialect = conn.dialect.name
-    candidates = [] if not use_summaries or has_index(conn, UNDELIVERED_INDEX) else (
-        open_candidates(conn, summary_state(conn, True)))
+    candidates = (
+        []
+        if not use_summaries or has_index(conn, UNDELIVERED_INDEX)
+        else (open_candidates(conn, summary_state(conn, True)))
+    )
     expected = _expected_day(dialect)
     condition = expected <= _day_param(today, dialect)
     statement = (
@@ -73,16 +86,19 @@ def undelivered(conn: Connection, filters: Filters, now: datetime, *,
             pedidos.c.numero_pedido,
             proveedores.c.nombre.label("proveedor"),
             # SQLite's text as it is: turned into a day column-wise below, not row by row.
-            type_coerce(pedidos.c.fecha_entrega_esperada, String) if dialect == "sqlite"
+            type_coerce(pedidos.c.fecha_entrega_esperada, String)
+            if dialect == "sqlite"
             else pedidos.c.fecha_entrega_esperada,
             pedidos.c.total,
         )
         .outerjoin(proveedores, proveedores.c.id == pedidos.c.proveedor_id)
         .where(not_cancelled(), pedidos.c.fecha_entrega_real.is_(None), condition, *candidates)
         .order_by(
-            expected, sort_text(proveedores.c.nombre, dialect).is_(None),
+            expected,
+            sort_text(proveedores.c.nombre, dialect).is_(None),
             sort_text(proveedores.c.nombre, dialect),
-            sort_text(pedidos.c.numero_pedido, dialect), pedidos.c.id,
+            sort_text(pedidos.c.numero_pedido, dialect),
+            pedidos.c.id,
         )
     )
     rows = frame(conn, statement, _ORDER_COLUMNS)
@@ -110,26 +126,33 @@ def _open_orders(indexed: bool, candidates: list):
     """
     estado = pedidos.c.estado
     if not indexed:
-        return _count(or_(estado.is_(None), estado.not_in(sorted(CLOSED_ORDER_STATES))),
-                      *candidates)
+        return _count(
+            or_(estado.is_(None), estado.not_in(sorted(CLOSED_ORDER_STATES))), *candidates
+        )
     low, high = sorted(CLOSED_ORDER_STATES)  # "cancelado" < "entregado" in every collation
     return (
-        _count(estado.is_(None)) + _count(estado < low)
-        + _count(estado > low, estado < high) + _count(estado > high)
+        _count(estado.is_(None))
+        + _count(estado < low)
+        + _count(estado > low, estado < high)
+        + _count(estado > high)
     )
 
 
-def today_counts(conn: Connection, filters: Filters, now: datetime, *,
-                 use_summaries: bool = True) -> pd.DataFrame:
+def today_counts(
+    conn: Connection, filters: Filters, now: datetime, *, use_summaries: bool = True
+) -> pd.DataFrame:
     """Return one row: pendientes (orders neither entregado nor cancelado) and invoices to do."""
     indexed = has_index(conn, STATE_INDEX)
-    candidates = [] if indexed or not use_summaries else (
-        open_candidates(conn, summary_state(conn, True)))
+    candidates = (
+        [] if indexed or not use_summaries else (open_candidates(conn, summary_state(conn, True)))
+    )
     statement = select(
         _open_orders(indexed, candidates).label("pendientes"),
-        select(func.count()).select_from(facturas_ocr)
+        select(func.count())
+        .select_from(facturas_ocr)
         .where(cast(facturas_ocr.c.procesado, Integer) == 0)
-        .scalar_subquery().label("facturas_sin_procesar"),
+        .scalar_subquery()
+        .label("facturas_sin_procesar"),
     )
     columns = ["pendientes", "facturas_sin_procesar"]
     return ints(frame(conn, statement, columns), columns)
@@ -137,7 +160,11 @@ def today_counts(conn: Connection, filters: Filters, now: datetime, *,
 
 # ---- Declarations (docs/architecture.md): /api/today's rows are LATE/DUE fields of these.
 UNDELIVERED = Metric("undelivered", undelivered, LATE)
-TODAY_COUNTS = Metric("today_counts", today_counts, (
-    Field("pendientes", INT, "Pedidos ni entregados ni cancelados."),
-    Field("facturas_sin_procesar", INT, "Facturas con procesado = 0."),
-))
+TODAY_COUNTS = Metric(
+    "today_counts",
+    today_counts,
+    (
+        Field("pendientes", INT, "Pedidos ni entregados ni cancelados."),
+        Field("facturas_sin_procesar", INT, "Facturas con procesado = 0."),
+    ),
+)

@@ -65,8 +65,9 @@ def _seed(url: str) -> None:
     from minimarket_dash.demo import seed_database
 
     engine = make_engine(load_settings({"database_url": url}), writer=True)
-    report = seed_database(engine, lines=SEEDED_LINES, seed=11, today=SEEDED_NOW.date(),
-                           progress=False)
+    report = seed_database(
+        engine, lines=SEEDED_LINES, seed=11, today=SEEDED_NOW.date(), progress=False
+    )
     assert report.lines == SEEDED_LINES
     engine.dispose()
 
@@ -90,7 +91,9 @@ def seeded_url(request, tmp_path_factory) -> Iterator[str]:
 def seeded(make_app, seeded_url):
     """(test client without rate limit, read engine) over the seeded database."""
     app = make_app(
-        database_url=seeded_url, api_keys=(API_KEY,), fixed_now=SEEDED_NOW,
+        database_url=seeded_url,
+        api_keys=(API_KEY,),
+        fixed_now=SEEDED_NOW,
         ratelimit_enabled=False,
     )
     engine = make_engine(load_settings({"database_url": seeded_url}))

@@ -26,7 +26,7 @@ PRODUCTS = [
     (2, "Yógur frutilla", 1, "7790001000028", 0, 5, 1, 333.33, 500.0),  # faltan 5
     (3, "Agua mineral 2 L", 2, "7790002000010", 50, 10, 1, 400.0, 650.0),
     (4, "Gaseosa cola", 2, None, 4, 5, 1, 1000.0, None),  # faltan 1
-    (5, "=HYPERLINK(\"x\")", None, "7790009000017", 0, 8, 1, None, None),  # faltan 8, no provider
+    (5, '=HYPERLINK("x")', None, "7790009000017", 0, 8, 1, None, None),  # faltan 8, no provider
     (6, "Leche descremada", 4, "7790001000035", 1, 6, 1, 700.0, 990.0),  # faltan 5
     (7, "Queso cremoso", 1, "7790001000042", 0, 10, 0, 2000.0, 2800.0),  # inactive
     (8, "leche en polvo", 3, "7790003000019", 10, 10, 1, 3000.0, 4100.0),  # not under
@@ -91,38 +91,104 @@ SPENDING_DEFAULT = {
     ],
 }
 LOW_STOCK = [
-    {"producto_id": 5, "producto": "=HYPERLINK(\"x\")", "proveedor": None, "stock_actual": 0,
-     "stock_minimo": 8, "faltan": 8},
-    {"producto_id": 1, "producto": "Leche entera 1 L", "proveedor": "Lácteos del Sur",
-     "stock_actual": 2, "stock_minimo": 10, "faltan": 8},
-    {"producto_id": 6, "producto": "Leche descremada", "proveedor": "Viejo Proveedor",
-     "stock_actual": 1, "stock_minimo": 6, "faltan": 5},
-    {"producto_id": 2, "producto": "Yógur frutilla", "proveedor": "Lácteos del Sur",
-     "stock_actual": 0, "stock_minimo": 5, "faltan": 5},
-    {"producto_id": 4, "producto": "Gaseosa cola", "proveedor": "Bebidas Norte",
-     "stock_actual": 4, "stock_minimo": 5, "faltan": 1},
+    {
+        "producto_id": 5,
+        "producto": '=HYPERLINK("x")',
+        "proveedor": None,
+        "stock_actual": 0,
+        "stock_minimo": 8,
+        "faltan": 8,
+    },
+    {
+        "producto_id": 1,
+        "producto": "Leche entera 1 L",
+        "proveedor": "Lácteos del Sur",
+        "stock_actual": 2,
+        "stock_minimo": 10,
+        "faltan": 8,
+    },
+    {
+        "producto_id": 6,
+        "producto": "Leche descremada",
+        "proveedor": "Viejo Proveedor",
+        "stock_actual": 1,
+        "stock_minimo": 6,
+        "faltan": 5,
+    },
+    {
+        "producto_id": 2,
+        "producto": "Yógur frutilla",
+        "proveedor": "Lácteos del Sur",
+        "stock_actual": 0,
+        "stock_minimo": 5,
+        "faltan": 5,
+    },
+    {
+        "producto_id": 4,
+        "producto": "Gaseosa cola",
+        "proveedor": "Bebidas Norte",
+        "stock_actual": 4,
+        "stock_minimo": 5,
+        "faltan": 1,
+    },
 ]
 TODAY = {
     "hoy": "2026-03-15",
     "entregas_hoy": [
-        {"numero_pedido": "PED-14", "proveedor": "-Almacén Fórmula",
-         "fecha_entrega_esperada": "2026-03-15", "total": 50.0},
-        {"numero_pedido": "PED-11", "proveedor": "Bebidas Norte",
-         "fecha_entrega_esperada": "2026-03-15", "total": 400.0},
-        {"numero_pedido": "PED-2", "proveedor": "Bebidas Norte",
-         "fecha_entrega_esperada": "2026-03-15", "total": 3.0},
-        {"numero_pedido": "PED-1", "proveedor": "Lácteos del Sur",
-         "fecha_entrega_esperada": "2026-03-15", "total": 9504.99},
+        {
+            "numero_pedido": "PED-14",
+            "proveedor": "-Almacén Fórmula",
+            "fecha_entrega_esperada": "2026-03-15",
+            "total": 50.0,
+        },
+        {
+            "numero_pedido": "PED-11",
+            "proveedor": "Bebidas Norte",
+            "fecha_entrega_esperada": "2026-03-15",
+            "total": 400.0,
+        },
+        {
+            "numero_pedido": "PED-2",
+            "proveedor": "Bebidas Norte",
+            "fecha_entrega_esperada": "2026-03-15",
+            "total": 3.0,
+        },
+        {
+            "numero_pedido": "PED-1",
+            "proveedor": "Lácteos del Sur",
+            "fecha_entrega_esperada": "2026-03-15",
+            "total": 9504.99,
+        },
     ],
     "atrasados": [
-        {"numero_pedido": "PED-12", "proveedor": "Lácteos del Sur",
-         "fecha_entrega_esperada": "2026-01-25", "total": 600.0, "dias_atraso": 49},
-        {"numero_pedido": "PED-3", "proveedor": "Lácteos del Sur",
-         "fecha_entrega_esperada": "2026-03-05", "total": None, "dias_atraso": 10},
-        {"numero_pedido": "PED-4", "proveedor": "Bebidas Norte",
-         "fecha_entrega_esperada": "2026-03-13", "total": 10800.0, "dias_atraso": 2},
-        {"numero_pedido": "PED-8", "proveedor": None,
-         "fecha_entrega_esperada": "2026-03-14", "total": 2000.0, "dias_atraso": 1},
+        {
+            "numero_pedido": "PED-12",
+            "proveedor": "Lácteos del Sur",
+            "fecha_entrega_esperada": "2026-01-25",
+            "total": 600.0,
+            "dias_atraso": 49,
+        },
+        {
+            "numero_pedido": "PED-3",
+            "proveedor": "Lácteos del Sur",
+            "fecha_entrega_esperada": "2026-03-05",
+            "total": None,
+            "dias_atraso": 10,
+        },
+        {
+            "numero_pedido": "PED-4",
+            "proveedor": "Bebidas Norte",
+            "fecha_entrega_esperada": "2026-03-13",
+            "total": 10800.0,
+            "dias_atraso": 2,
+        },
+        {
+            "numero_pedido": "PED-8",
+            "proveedor": None,
+            "fecha_entrega_esperada": "2026-03-14",
+            "total": 2000.0,
+            "dias_atraso": 1,
+        },
     ],
     "pendientes": 8,  # orders 1, 2, 3, 4, 7, 8 (no estado), 11, 12 (recibido is not entregado)
     "facturas_sin_procesar": 2,
@@ -171,25 +237,58 @@ def _day(text: str | None) -> date | None:
 
 def insert_all(conn: Connection) -> None:
     """Insert every row."""
-    conn.execute(proveedores.insert(), [
-        {"id": i, "codigo": c, "nombre": n, "activo": a} for i, c, n, a in PROVIDERS
-    ])
-    conn.execute(productos.insert(), [
-        {"id": i, "nombre": n, "proveedor_id": p, "codigo_barras": b, "stock_actual": s,
-         "stock_minimo": m, "activo": a, "precio_compra": pc, "precio_venta": pv}
-        for i, n, p, b, s, m, a, pc, pv in PRODUCTS
-    ])
-    conn.execute(pedidos.insert(), [
-        {"id": i, "proveedor_id": p, "numero_pedido": f"PED-{i}",
-         "fecha_pedido": datetime.fromisoformat(f), "estado": e, "total": t,
-         "fecha_entrega_esperada": _day(x), "fecha_entrega_real": _day(r)}
-        for i, p, f, e, t, x, r in ORDERS
-    ])
-    conn.execute(detalle_pedidos.insert(), [
-        {"id": k + 1, "pedido_id": o, "producto_nombre": n, "cantidad": q, "precio_unitario": u,
-         "subtotal": None if u is None else q * u}
-        for k, (o, n, q, u) in enumerate(LINES)
-    ])
-    conn.execute(facturas_ocr.insert(), [
-        {"id": i, "numero_factura": f"F-{i}", "procesado": p, "total": 1.0} for i, p in INVOICES
-    ])
+    conn.execute(
+        proveedores.insert(),
+        [{"id": i, "codigo": c, "nombre": n, "activo": a} for i, c, n, a in PROVIDERS],
+    )
+    conn.execute(
+        productos.insert(),
+        [
+            {
+                "id": i,
+                "nombre": n,
+                "proveedor_id": p,
+                "codigo_barras": b,
+                "stock_actual": s,
+                "stock_minimo": m,
+                "activo": a,
+                "precio_compra": pc,
+                "precio_venta": pv,
+            }
+            for i, n, p, b, s, m, a, pc, pv in PRODUCTS
+        ],
+    )
+    conn.execute(
+        pedidos.insert(),
+        [
+            {
+                "id": i,
+                "proveedor_id": p,
+                "numero_pedido": f"PED-{i}",
+                "fecha_pedido": datetime.fromisoformat(f),
+                "estado": e,
+                "total": t,
+                "fecha_entrega_esperada": _day(x),
+                "fecha_entrega_real": _day(r),
+            }
+            for i, p, f, e, t, x, r in ORDERS
+        ],
+    )
+    conn.execute(
+        detalle_pedidos.insert(),
+        [
+            {
+                "id": k + 1,
+                "pedido_id": o,
+                "producto_nombre": n,
+                "cantidad": q,
+                "precio_unitario": u,
+                "subtotal": None if u is None else q * u,
+            }
+            for k, (o, n, q, u) in enumerate(LINES)
+        ],
+    )
+    conn.execute(
+        facturas_ocr.insert(),
+        [{"id": i, "numero_factura": f"F-{i}", "procesado": p, "total": 1.0} for i, p in INVOICES],
+    )

@@ -41,8 +41,14 @@ def expected_low_stock(engine: Engine) -> list[dict]:
         " WHERE p.activo = 1 AND p.stock_actual < p.stock_minimo",
     )
     items = [
-        {"producto_id": pid, "producto": name, "proveedor": provider, "stock_actual": stock,
-         "stock_minimo": minimum, "faltan": minimum - stock}
+        {
+            "producto_id": pid,
+            "producto": name,
+            "proveedor": provider,
+            "stock_actual": stock,
+            "stock_minimo": minimum,
+            "faltan": minimum - stock,
+        }
         for pid, name, provider, stock, minimum in found
     ]
     return sorted(items, key=lambda r: (-r["faltan"], r["producto"], r["producto_id"]))
@@ -50,23 +56,32 @@ def expected_low_stock(engine: Engine) -> list[dict]:
 
 def matching_provider_ids(engine: Engine, word: str) -> set[int]:
     needle = fold(word)
-    return {pid for pid, name, code in rows(engine, "SELECT id, nombre, codigo FROM proveedores")
-            if needle in fold(name) or needle in fold(code)}
+    return {
+        pid
+        for pid, name, code in rows(engine, "SELECT id, nombre, codigo FROM proveedores")
+        if needle in fold(name) or needle in fold(code)
+    }
 
 
-def expected_spending(engine: Engine, start: datetime | None, end: datetime | None,
-                      provider_ids: set[int] | None = None) -> dict:
+def expected_spending(
+    engine: Engine,
+    start: datetime | None,
+    end: datetime | None,
+    provider_ids: set[int] | None = None,
+) -> dict:
     """[start, end) window; provider_ids None means no provider filter."""
     orders = rows(
         engine,
         "SELECT p.id, p.proveedor_id, pr.nombre, p.fecha_pedido, p.estado"
         " FROM pedidos p LEFT JOIN proveedores pr ON pr.id = p.proveedor_id",
     )
-    money = dict(rows(
-        engine,
-        "SELECT pedido_id, SUM(cantidad * precio_unitario) FROM detalle_pedidos"
-        " WHERE precio_unitario IS NOT NULL GROUP BY pedido_id",
-    ))
+    money = dict(
+        rows(
+            engine,
+            "SELECT pedido_id, SUM(cantidad * precio_unitario) FROM detalle_pedidos"
+            " WHERE precio_unitario IS NOT NULL GROUP BY pedido_id",
+        )
+    )
     months, providers = defaultdict(lambda: [0.0, 0]), defaultdict(lambda: [0.0, 0])
     for oid, pid, name, when, estado in orders:
         when = stamp(when)
@@ -77,14 +92,21 @@ def expected_spending(engine: Engine, start: datetime | None, end: datetime | No
         for bucket in (months[when.strftime("%Y-%m")], providers[(pid, name)]):
             bucket[0] += float(money.get(oid) or 0)
             bucket[1] += 1
-    por_mes = [{"mes": m, "importe": round(v[0], 2), "pedidos": v[1]}
-               for m, v in sorted(months.items())]
+    por_mes = [
+        {"mes": m, "importe": round(v[0], 2), "pedidos": v[1]} for m, v in sorted(months.items())
+    ]
     por_proveedor = [
         {"proveedor_id": pid, "proveedor": name, "importe": round(v[0], 2), "pedidos": v[1]}
         for (pid, name), v in providers.items()
     ]
-    por_proveedor.sort(key=lambda r: (-r["importe"], r["proveedor"] is None,
-                                      r["proveedor"] or "", r["proveedor_id"] or 0))
+    por_proveedor.sort(
+        key=lambda r: (
+            -r["importe"],
+            r["proveedor"] is None,
+            r["proveedor"] or "",
+            r["proveedor_id"] or 0,
+        )
+    )
     return {"por_mes": por_mes, "por_proveedor": por_proveedor}
 
 
@@ -105,17 +127,23 @@ def expected_today(engine: Engine, today: date) -> dict:
     due, late = [], []
     for number, provider, expected, total, oid in found:
         expected = day(expected)
-        row = {"numero_pedido": number, "proveedor": provider,
-               "fecha_entrega_esperada": expected.isoformat(),
-               "total": None if total is None else round(float(total), 2)}
+        row = {
+            "numero_pedido": number,
+            "proveedor": provider,
+            "fecha_entrega_esperada": expected.isoformat(),
+            "total": None if total is None else round(float(total), 2),
+        }
         key = (expected, provider is None, provider or "", number or "", oid)
         if expected == today:
             due.append((key, row))
         elif expected < today:
             late.append((key, {**row, "dias_atraso": (today - expected).days}))
-    (pending,), = rows(engine, "SELECT COUNT(*) FROM pedidos WHERE estado IS NULL"
-                               " OR estado NOT IN ('entregado', 'cancelado')")
-    (invoices,), = rows(engine, "SELECT COUNT(*) FROM facturas_ocr WHERE procesado = 0")
+    ((pending,),) = rows(
+        engine,
+        "SELECT COUNT(*) FROM pedidos WHERE estado IS NULL"
+        " OR estado NOT IN ('entregado', 'cancelado')",
+    )
+    ((invoices,),) = rows(engine, "SELECT COUNT(*) FROM facturas_ocr WHERE procesado = 0")
     return {
         "hoy": today.isoformat(),
         "entregas_hoy": [row for _, row in sorted(due, key=lambda kv: kv[0])],
@@ -134,11 +162,24 @@ def products_containing(engine: Engine, word: str) -> list[dict]:
         " p.precio_compra, p.precio_venta"
         " FROM productos p LEFT JOIN proveedores pr ON pr.id = p.proveedor_id",
     )
-    keys = ("producto_id", "nombre", "codigo_barras", "proveedor", "stock_actual",
-            "stock_minimo", "precio_compra", "precio_venta")
+    keys = (
+        "producto_id",
+        "nombre",
+        "codigo_barras",
+        "proveedor",
+        "stock_actual",
+        "stock_minimo",
+        "precio_compra",
+        "precio_venta",
+    )
     return [
-        dict(zip(keys, (*row[:6], *(None if v is None else round(float(v), 2) for v in row[6:])),
-                 strict=True))
+        dict(
+            zip(
+                keys,
+                (*row[:6], *(None if v is None else round(float(v), 2) for v in row[6:])),
+                strict=True,
+            )
+        )
         for row in found
         if needle in fold(row[1]) or needle in fold(row[2] or "")
     ]

@@ -52,17 +52,28 @@ def test_providers_csv(client):
 @pytest.mark.parametrize(
     ("query", "name", "body"),
     [
-        ("", "top-products_2026-03-15.csv",
-         "Agua mineral 2 L,20,3,Bebidas Norte\r\nLeche entera 1 L,18,4,Lácteos del Sur\r\n"
-         "Yogur frutilla,12,2,Lácteos del Sur\r\n"),
+        (
+            "",
+            "top-products_2026-03-15.csv",
+            "Agua mineral 2 L,20,3,Bebidas Norte\r\nLeche entera 1 L,18,4,Lácteos del Sur\r\n"
+            "Yogur frutilla,12,2,Lácteos del Sur\r\n",
+        ),
         ("?limit=1", "top-products_2026-03-15.csv", "Agua mineral 2 L,20,3,Bebidas Norte\r\n"),
-        ("?start_date=2026-03-01&end_date=2026-03-14&proveedor=L%C3%A1cteos",
-         "top-products_2026-03-01_2026-03-14_lacteos_2026-03-15.csv",
-         "Leche entera 1 L,4,1,Lácteos del Sur\r\n"),
-        ("?start_date=2026-03-15", "top-products_desde-2026-03-15_2026-03-15.csv",
-         "Leche entera 1 L,11,2,Lácteos del Sur\r\nYogur frutilla,5,1,Lácteos del Sur\r\n"),
-        ("?end_date=2026-01-31&proveedor=del%20sur/../x", "top-products_hasta-2026-01-31_del-sur-x"
-         "_2026-03-15.csv", ""),
+        (
+            "?start_date=2026-03-01&end_date=2026-03-14&proveedor=L%C3%A1cteos",
+            "top-products_2026-03-01_2026-03-14_lacteos_2026-03-15.csv",
+            "Leche entera 1 L,4,1,Lácteos del Sur\r\n",
+        ),
+        (
+            "?start_date=2026-03-15",
+            "top-products_desde-2026-03-15_2026-03-15.csv",
+            "Leche entera 1 L,11,2,Lácteos del Sur\r\nYogur frutilla,5,1,Lácteos del Sur\r\n",
+        ),
+        (
+            "?end_date=2026-01-31&proveedor=del%20sur/../x",
+            "top-products_hasta-2026-01-31_del-sur-x_2026-03-15.csv",
+            "",
+        ),
         ("?proveedor=nadie", "top-products_nadie_2026-03-15.csv", ""),
     ],
 )
@@ -92,7 +103,7 @@ def test_csv_head(client):
 
 
 TRICKY_PROVIDER = 'Frigorífico "El Toro", S.A.'
-FORMULA_PROVIDER = "=HYPERLINK(\"http://evil\",\"x\")"
+FORMULA_PROVIDER = '=HYPERLINK("http://evil","x")'
 TRICKY_PRODUCTS = [
     # name, quantity (a negative line is a return: numbers must stay numbers)
     ('Queso "cremoso", 1 kg', 9),
@@ -107,18 +118,27 @@ TRICKY_PRODUCTS = [
 
 
 def _fill_tricky(conn) -> None:
-    conn.execute(proveedores.insert(), [
-        {"id": 1, "codigo": "T,01", "nombre": TRICKY_PROVIDER, "activo": 1},
-        {"id": 2, "codigo": "-T02", "nombre": FORMULA_PROVIDER, "activo": 1},
-    ])
-    conn.execute(pedidos.insert(), [
-        {"id": k + 1, "proveedor_id": 1 + k % 2, "fecha_pedido": datetime(2026, 3, 1 + k)}
-        for k in range(len(TRICKY_PRODUCTS))
-    ])
-    conn.execute(detalle_pedidos.insert(), [
-        {"id": k + 1, "pedido_id": k + 1, "producto_nombre": name, "cantidad": qty}
-        for k, (name, qty) in enumerate(TRICKY_PRODUCTS)
-    ])
+    conn.execute(
+        proveedores.insert(),
+        [
+            {"id": 1, "codigo": "T,01", "nombre": TRICKY_PROVIDER, "activo": 1},
+            {"id": 2, "codigo": "-T02", "nombre": FORMULA_PROVIDER, "activo": 1},
+        ],
+    )
+    conn.execute(
+        pedidos.insert(),
+        [
+            {"id": k + 1, "proveedor_id": 1 + k % 2, "fecha_pedido": datetime(2026, 3, 1 + k)}
+            for k in range(len(TRICKY_PRODUCTS))
+        ],
+    )
+    conn.execute(
+        detalle_pedidos.insert(),
+        [
+            {"id": k + 1, "pedido_id": k + 1, "producto_nombre": name, "cantidad": qty}
+            for k, (name, qty) in enumerate(TRICKY_PRODUCTS)
+        ],
+    )
 
 
 @pytest.fixture
@@ -132,8 +152,8 @@ def test_rfc4180_quoting_and_formula_neutralisation(tricky_client):
     lines = text.split("\r\n")
     assert lines[0] == "producto,cantidad_total,pedidos,proveedor"
     assert lines[1] == '"Queso ""cremoso"", 1 kg",9,1,"Frigorífico ""El Toro"", S.A."'
-    assert lines[2] == "'=1+1,8,1,\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\""
-    assert lines[3] == "'+54 11 5555,7,1,\"Frigorífico \"\"El Toro\"\", S.A.\""
+    assert lines[2] == '\'=1+1,8,1,"\'=HYPERLINK(""http://evil"",""x"")"'
+    assert lines[3] == '\'+54 11 5555,7,1,"Frigorífico ""El Toro"", S.A."'
     assert lines[4].startswith("'-Pan rallado,6,1,")
     assert lines[5].startswith("'@SUM(A1:A2),5,1,")
     assert lines[6].startswith("'\tTabulado,4,1,")
@@ -141,8 +161,14 @@ def test_rfc4180_quoting_and_formula_neutralisation(tricky_client):
     assert lines[9].startswith("Devolución,-2,1,")  # a negative number is left alone
     parsed = list(csv.reader(io.StringIO(text, newline="")))
     assert [row[0] for row in parsed[1:]] == [
-        'Queso "cremoso", 1 kg', "'=1+1", "'+54 11 5555", "'-Pan rallado", "'@SUM(A1:A2)",
-        "'\tTabulado", "Línea\r\ncon salto", "Devolución",
+        'Queso "cremoso", 1 kg',
+        "'=1+1",
+        "'+54 11 5555",
+        "'-Pan rallado",
+        "'@SUM(A1:A2)",
+        "'\tTabulado",
+        "Línea\r\ncon salto",
+        "Devolución",
     ]
     assert [row[1] for row in parsed[1:]] == [str(q) for _, q in TRICKY_PRODUCTS]
 
@@ -166,8 +192,18 @@ def test_json_keeps_the_raw_names(tricky_client):
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@a", "'@a"), ("\tx", "'\tx"),
-        ("\rx", "'\rx"), ("a=b", "a=b"), ("", ""), (-5, -5), (3, 3), (None, None), (1.5, 1.5),
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@a", "'@a"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("a=b", "a=b"),
+        ("", ""),
+        (-5, -5),
+        (3, 3),
+        (None, None),
+        (1.5, 1.5),
     ],
 )
 def test_neutralise(value, expected):
@@ -178,8 +214,10 @@ def test_neutralise(value, expected):
     ("filters", "parts"),
     [
         (Filters(), []),
-        (Filters(start_date=date(2026, 3, 1), end_date=date(2026, 3, 14)),
-         ["2026-03-01", "2026-03-14"]),
+        (
+            Filters(start_date=date(2026, 3, 1), end_date=date(2026, 3, 14)),
+            ["2026-03-01", "2026-03-14"],
+        ),
         (Filters(proveedor="Lácteos del Sur"), ["lacteos-del-sur"]),
         (Filters(proveedor="../../etc/passwd"), ["etc-passwd"]),
         (Filters(proveedor='a"b;c\\d'), ["a-b-c-d"]),

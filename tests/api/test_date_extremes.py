@@ -18,12 +18,19 @@ from minimarket_dash.store import store_engine
 from tests.constants import AUTH, TINY_NOW
 
 EXTREMES = (
-    date(1, 1, 1), date(9999, 12, 31), date(1677, 9, 21), date(2262, 4, 12),
-    DATE_MIN, DATE_MAX, DATE_MIN - timedelta(days=1), DATE_MAX + timedelta(days=1),
+    date(1, 1, 1),
+    date(9999, 12, 31),
+    date(1677, 9, 21),
+    date(2262, 4, 12),
+    DATE_MIN,
+    DATE_MAX,
+    DATE_MIN - timedelta(days=1),
+    DATE_MAX + timedelta(days=1),
     TINY_NOW.date(),
 )
 DATED_PATHS = sorted(
-    path for path, operations in openapi.document()["paths"].items()
+    path
+    for path, operations in openapi.document()["paths"].items()
     if any(p["name"] == "start_date" for p in operations.get("get", {}).get("parameters", []))
 )
 a_date = st.one_of(st.sampled_from(EXTREMES), st.dates(min_value=date(1, 1, 1)), st.none())
@@ -33,11 +40,17 @@ a_date = st.one_of(st.sampled_from(EXTREMES), st.dates(min_value=date(1, 1, 1)),
 def summarised(tmp_path_factory, tiny_sqlite_url):
     """An API app over the tiny fixture whose store of summaries is built (queries take the
     stored-and-live path, where a day after 9999-12-31 used to overflow)."""
-    overrides = {"database_url": tiny_sqlite_url, "api_keys": (AUTH["X-API-Key"],),
-                 "fixed_now": TINY_NOW, "auth": "none", "cache_ttl": 0,
-                 "ratelimit_enabled": False, "refresh_minutes": 0,
-                 "state_dir": str(tmp_path_factory.mktemp("extremes-state")),
-                 "log_dir": str(tmp_path_factory.mktemp("extremes-logs"))}
+    overrides = {
+        "database_url": tiny_sqlite_url,
+        "api_keys": (AUTH["X-API-Key"],),
+        "fixed_now": TINY_NOW,
+        "auth": "none",
+        "cache_ttl": 0,
+        "ratelimit_enabled": False,
+        "refresh_minutes": 0,
+        "state_dir": str(tmp_path_factory.mktemp("extremes-state")),
+        "log_dir": str(tmp_path_factory.mktemp("extremes-logs")),
+    }
     settings = load_settings(overrides, environ={})
     assert refresh(settings, store_engine(settings), full=True).state is not None
     return create_app(settings, pages=False).test_client()
@@ -45,8 +58,14 @@ def summarised(tmp_path_factory, tiny_sqlite_url):
 
 def test_every_dated_endpoint_is_fuzzed():
     assert len(DATED_PATHS) >= 10
-    assert {"/api/top-products", "/api/trends", "/api/invoices", "/api/export/invoices.csv",
-            "/api/spending", "/api/export/top-products.xlsx"} <= set(DATED_PATHS)
+    assert {
+        "/api/top-products",
+        "/api/trends",
+        "/api/invoices",
+        "/api/export/invoices.csv",
+        "/api/spending",
+        "/api/export/top-products.xlsx",
+    } <= set(DATED_PATHS)
 
 
 def expected(start: date | None, end: date | None) -> tuple[int, str | None]:
@@ -63,8 +82,11 @@ def expected(start: date | None, end: date | None) -> tuple[int, str | None]:
 @settings(max_examples=250, deadline=None)
 @given(path=st.sampled_from(DATED_PATHS), start=a_date, end=a_date)
 def test_extreme_dates_get_a_400_naming_them_or_an_answer(summarised, path, start, end):
-    query = "&".join(f"{name}={value.isoformat()}" for name, value in
-                     (("start_date", start), ("end_date", end)) if value is not None)
+    query = "&".join(
+        f"{name}={value.isoformat()}"
+        for name, value in (("start_date", start), ("end_date", end))
+        if value is not None
+    )
     response = summarised.get(f"{path}?{query}", headers=AUTH)
     status, param = expected(start, end)
     assert response.status_code == status, (path, query, response.get_data()[:200])
@@ -78,14 +100,19 @@ def test_extreme_dates_get_a_400_naming_them_or_an_answer(summarised, path, star
 @given(start=a_date, end=a_date)
 @settings(max_examples=200, deadline=None)
 def test_page_links_ignore_out_of_range_dates_with_a_notice(start, end):
-    args = {name: value.isoformat() for name, value in (("start_date", start), ("end_date", end))
-            if value is not None}
+    args = {
+        name: value.isoformat()
+        for name, value in (("start_date", start), ("end_date", end))
+        if value is not None
+    }
     reading = read_filters(args)
     for name, value in (("start_date", start), ("end_date", end)):
         kept = getattr(reading.filters, name)
         if value is not None and not DATE_MIN <= value <= DATE_MAX:
             assert kept is None
-            assert any(value.isoformat() in notice and "fuera de lo admitido" in notice
-                       for notice in reading.notices)
+            assert any(
+                value.isoformat() in notice and "fuera de lo admitido" in notice
+                for notice in reading.notices
+            )
     for kept in (reading.filters.start_date, reading.filters.end_date):
         assert kept is None or DATE_MIN <= kept <= DATE_MAX

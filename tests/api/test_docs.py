@@ -17,7 +17,7 @@ def sections() -> dict[str, str]:
     """Return path -> the text of its '### `GET path`' section."""
     found = list(HEADING.finditer(DOC))
     ends = [match.start() for match in found[1:]] + [len(DOC)]
-    return {match["path"]: DOC[match.end():end] for match, end in zip(found, ends, strict=True)}
+    return {match["path"]: DOC[match.end() : end] for match, end in zip(found, ends, strict=True)}
 
 
 def schema_fields(schema: dict, components: dict) -> set[str]:

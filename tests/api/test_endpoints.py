@@ -18,12 +18,30 @@ SUMMARY = {
     "proveedor_top": {"nombre": "Bebidas Norte", "pedidos": 3},
 }
 PROVIDERS = [
-    {"codigo": "P01", "nombre": "Lácteos del Sur", "total_pedidos": 4, "total_productos": 27,
-     "pedidos_semana": 2, "pedidos_mes": 2},
-    {"codigo": "P02", "nombre": "Bebidas Norte", "total_pedidos": 3, "total_productos": 21,
-     "pedidos_semana": 1, "pedidos_mes": 3},
-    {"codigo": "P03", "nombre": "Almacén Central", "total_pedidos": 0, "total_productos": 0,
-     "pedidos_semana": 0, "pedidos_mes": 0},
+    {
+        "codigo": "P01",
+        "nombre": "Lácteos del Sur",
+        "total_pedidos": 4,
+        "total_productos": 27,
+        "pedidos_semana": 2,
+        "pedidos_mes": 2,
+    },
+    {
+        "codigo": "P02",
+        "nombre": "Bebidas Norte",
+        "total_pedidos": 3,
+        "total_productos": 21,
+        "pedidos_semana": 1,
+        "pedidos_mes": 3,
+    },
+    {
+        "codigo": "P03",
+        "nombre": "Almacén Central",
+        "total_pedidos": 0,
+        "total_productos": 0,
+        "pedidos_semana": 0,
+        "pedidos_mes": 0,
+    },
 ]
 TIMELINE_7 = [
     {"fecha": "2026-03-15", "tipo": "entrada", "movimientos": 1, "productos": 20},
@@ -33,18 +51,38 @@ TIMELINE_7 = [
     {"fecha": "2026-03-08", "tipo": "salida", "movimientos": 1, "productos": 10},
 ]
 TOP_ALL = [
-    {"producto": "Agua mineral 2 L", "cantidad_total": 20, "pedidos": 3,
-     "proveedor": "Bebidas Norte"},
-    {"producto": "Leche entera 1 L", "cantidad_total": 18, "pedidos": 4,
-     "proveedor": "Lácteos del Sur"},
-    {"producto": "Yogur frutilla", "cantidad_total": 12, "pedidos": 2,
-     "proveedor": "Lácteos del Sur"},
+    {
+        "producto": "Agua mineral 2 L",
+        "cantidad_total": 20,
+        "pedidos": 3,
+        "proveedor": "Bebidas Norte",
+    },
+    {
+        "producto": "Leche entera 1 L",
+        "cantidad_total": 18,
+        "pedidos": 4,
+        "proveedor": "Lácteos del Sur",
+    },
+    {
+        "producto": "Yogur frutilla",
+        "cantidad_total": 12,
+        "pedidos": 2,
+        "proveedor": "Lácteos del Sur",
+    },
 ]
 LACTEOS = [
-    {"producto": "Leche entera 1 L", "cantidad_total": 15, "pedidos": 3,
-     "proveedor": "Lácteos del Sur"},
-    {"producto": "Yogur frutilla", "cantidad_total": 12, "pedidos": 2,
-     "proveedor": "Lácteos del Sur"},
+    {
+        "producto": "Leche entera 1 L",
+        "cantidad_total": 15,
+        "pedidos": 3,
+        "proveedor": "Lácteos del Sur",
+    },
+    {
+        "producto": "Yogur frutilla",
+        "cantidad_total": 12,
+        "pedidos": 2,
+        "proveedor": "Lácteos del Sur",
+    },
 ]
 MONTHLY_ORDERS_6 = [
     {"mes": "2026-01", "pedidos": 1, "proveedores_activos": 1},
@@ -102,10 +140,14 @@ def test_providers_values_and_order(client):
         ("?days=7", TIMELINE_7),
         ("?days=1", TIMELINE_7[:2]),  # since 2026-03-14 12:00: the 10:00 adjustment is older
         ("?days=0", TIMELINE_7[:2]),  # clamped to 1
-        ("?days=90", TIMELINE_7 + [
-            {"fecha": "2026-02-01", "tipo": "entrada", "movimientos": 1, "productos": 7},
-            {"fecha": "2026-01-15", "tipo": "ajuste", "movimientos": 1, "productos": 3},
-        ]),
+        (
+            "?days=90",
+            TIMELINE_7
+            + [
+                {"fecha": "2026-02-01", "tipo": "entrada", "movimientos": 1, "productos": 7},
+                {"fecha": "2026-01-15", "tipo": "ajuste", "movimientos": 1, "productos": 3},
+            ],
+        ),
         ("?days=100000", None),  # clamped to 90: same as days=90
     ],
 )
@@ -128,10 +170,17 @@ def test_stock_timeline(client, query, expected):
         ("?limit=1&limit=3", TOP_ALL[:1]),  # a repeated parameter: the first wins
         ("?limit=+2", TOP_ALL[:2]),
         ("?unknown=1&LIMIT=1", TOP_ALL),  # unknown names are ignored (names are case-sensitive)
-        ("?start_date=2026-03-01&end_date=2026-03-14&limit=1", [
-            {"producto": "Agua mineral 2 L", "cantidad_total": 14, "pedidos": 2,
-             "proveedor": "Bebidas Norte"},
-        ]),
+        (
+            "?start_date=2026-03-01&end_date=2026-03-14&limit=1",
+            [
+                {
+                    "producto": "Agua mineral 2 L",
+                    "cantidad_total": 14,
+                    "pedidos": 2,
+                    "proveedor": "Bebidas Norte",
+                },
+            ],
+        ),
     ],
 )
 def test_top_products(client, query, expected):
@@ -143,8 +192,14 @@ def test_top_products(client, query, expected):
 def test_top_products_end_date_is_inclusive(client):
     # Order 2 is on 2026-03-10 at 09:00: a one-day range must include it.
     body = get_json(client, "/api/top-products?start_date=2026-03-10&end_date=2026-03-10")
-    assert body == [{"producto": "Leche entera 1 L", "cantidad_total": 4, "pedidos": 1,
-                     "proveedor": "Lácteos del Sur"}]
+    assert body == [
+        {
+            "producto": "Leche entera 1 L",
+            "cantidad_total": 4,
+            "pedidos": 1,
+            "proveedor": "Lácteos del Sur",
+        }
+    ]
     # Orders 1 (10:00) and 8 (13:00, after now) of March 15: explicit days include the whole day.
     body = get_json(client, "/api/top-products?start_date=2026-03-15&end_date=2026-03-15")
     assert [(r["producto"], r["cantidad_total"], r["pedidos"]) for r in body] == [
@@ -157,19 +212,40 @@ def test_top_products_ties_are_ordered_by_name(client):
     # Up to 2026-03-14: Agua 12+6+2 (3 orders); Leche 4+3 and Yogur 7 tie at 7 units.
     body = get_json(client, "/api/top-products?end_date=2026-03-14")
     assert body == [
-        {"producto": "Agua mineral 2 L", "cantidad_total": 20, "pedidos": 3,
-         "proveedor": "Bebidas Norte"},  # Bebidas 18 units vs 2 of the inactive provider
-        {"producto": "Leche entera 1 L", "cantidad_total": 7, "pedidos": 2,
-         "proveedor": "Lácteos del Sur"},  # Lácteos 4 vs Bebidas 3
-        {"producto": "Yogur frutilla", "cantidad_total": 7, "pedidos": 1,
-         "proveedor": "Lácteos del Sur"},
+        {
+            "producto": "Agua mineral 2 L",
+            "cantidad_total": 20,
+            "pedidos": 3,
+            "proveedor": "Bebidas Norte",
+        },  # Bebidas 18 units vs 2 of the inactive provider
+        {
+            "producto": "Leche entera 1 L",
+            "cantidad_total": 7,
+            "pedidos": 2,
+            "proveedor": "Lácteos del Sur",
+        },  # Lácteos 4 vs Bebidas 3
+        {
+            "producto": "Yogur frutilla",
+            "cantidad_total": 7,
+            "pedidos": 1,
+            "proveedor": "Lácteos del Sur",
+        },
     ]
 
 
 @pytest.mark.parametrize(
     "text",
-    ["lacteos", "LÁCTEOS", "Lácteos", "lácteos del sur", "del%20sur", "p01", "%20%20Lacteos%20",
-     "L%C3%A1cteos!!", "LA%CC%81CTEOS"],  # the last one: A + combining acute (NFD)
+    [
+        "lacteos",
+        "LÁCTEOS",
+        "Lácteos",
+        "lácteos del sur",
+        "del%20sur",
+        "p01",
+        "%20%20Lacteos%20",
+        "L%C3%A1cteos!!",
+        "LA%CC%81CTEOS",
+    ],  # the last one: A + combining acute (NFD)
 )
 def test_provider_filter_ignores_case_and_accents(client, text):
     assert get_json(client, f"/api/top-products?proveedor={text}") == LACTEOS
@@ -218,9 +294,7 @@ def test_trends_months_window_starts_on_first_day(client, months, first):
 
 
 def test_trends_with_dates_and_provider(client):
-    body = get_json(
-        client, "/api/trends?start_date=2026-01-01&end_date=2026-03-31&proveedor=sur"
-    )
+    body = get_json(client, "/api/trends?start_date=2026-01-01&end_date=2026-03-31&proveedor=sur")
     # explicit dates include order 8 (after now) since the range ends on March 31
     assert body == {
         "pedidos_mensuales": [
@@ -291,8 +365,18 @@ DATE_ENDPOINTS = ["/api/top-products", "/api/trends", "/api/export/top-products.
 @pytest.mark.parametrize("param", ["start_date", "end_date"])
 @pytest.mark.parametrize(
     "value",
-    ["2026-02-30", "2026-13-01", "26-01-01", "", "2026-3-1", "2026-03-01T00:00",
-     "20260301", "2026/03/01", "hoy", "2025-02-29"],
+    [
+        "2026-02-30",
+        "2026-13-01",
+        "26-01-01",
+        "",
+        "2026-3-1",
+        "2026-03-01T00:00",
+        "20260301",
+        "2026/03/01",
+        "hoy",
+        "2025-02-29",
+    ],
 )
 def test_bad_date_is_400_naming_the_parameter(sqlite_client, path, param, value):
     response = sqlite_client.get(f"{path}?{param}={value}", headers=AUTH)
@@ -308,9 +392,12 @@ def test_start_after_end_is_400(client, path):
 @pytest.mark.parametrize("path", ["/api/top-products", "/api/trends"])
 @pytest.mark.parametrize(
     ("query", "param"),
-    [("end_date=9999-12-31", "end_date"), ("start_date=0001-01-01", "start_date"),
-     ("start_date=9999-12-31&end_date=9999-12-31", "start_date"),
-     ("start_date=2000-01-01&end_date=9999-12-31", "end_date")],
+    [
+        ("end_date=9999-12-31", "end_date"),
+        ("start_date=0001-01-01", "start_date"),
+        ("start_date=9999-12-31&end_date=9999-12-31", "start_date"),
+        ("start_date=2000-01-01&end_date=9999-12-31", "end_date"),
+    ],
 )
 def test_dates_beyond_the_supported_range_get_400_naming_them(client, path, query, param):
     response = client.get(f"{path}?{query}", headers=AUTH)

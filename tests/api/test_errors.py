@@ -17,8 +17,17 @@ from tests.constants import API_KEY, AUTH
 from tests.databases import postgres_database
 
 SECRET = "SELECT secreto FROM /etc/passwd"
-INTERNALS = ("Traceback", "sqlite", "postgres", "OperationalError", "SELECT", "/nonexistent",
-             "psycopg", "sqlalchemy", "File \"")
+INTERNALS = (
+    "Traceback",
+    "sqlite",
+    "postgres",
+    "OperationalError",
+    "SELECT",
+    "/nonexistent",
+    "psycopg",
+    "sqlalchemy",
+    'File "',
+)
 
 
 @pytest.fixture
@@ -34,8 +43,17 @@ def assert_no_internals(response) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", ["/api/nope", "/api", "/api/", "/api/summary/", "/api/export/nope.csv", "/api/SUMMARY",
-             "/api/export/weekly-sales.csv", "/api/%00"],
+    "path",
+    [
+        "/api/nope",
+        "/api",
+        "/api/",
+        "/api/summary/",
+        "/api/export/nope.csv",
+        "/api/SUMMARY",
+        "/api/export/weekly-sales.csv",
+        "/api/%00",
+    ],
 )
 def test_unknown_api_path_is_json_404(client, path):
     response = client.get(path, headers=AUTH)
@@ -63,9 +81,7 @@ def test_missing_sqlite_file_is_503_without_internals(make_app, path):
 
 
 def test_unreachable_postgres_is_503(make_app):
-    app = make_app(
-        database_url="postgresql://postgres@127.0.0.1:1/nadie", api_keys=(API_KEY,)
-    )
+    app = make_app(database_url="postgresql://postgres@127.0.0.1:1/nadie", api_keys=(API_KEY,))
     response = app.test_client().get("/api/top-products", headers=AUTH)
     assert_error(response, 503, "database_unavailable")
     assert_no_internals(response)

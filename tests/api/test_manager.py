@@ -86,7 +86,9 @@ def test_low_stock_on_the_tiny_fixture(tiny):
     client, engine = tiny
     body = get_json(client, "/api/low-stock")
     assert [row["producto"] for row in body] == [
-        "Leche entera 1 L", "Yogur frutilla", "Gaseosa cola"  # faltan 8, 5, 1
+        "Leche entera 1 L",
+        "Yogur frutilla",
+        "Gaseosa cola",  # faltan 8, 5, 1
     ]
     assert body == manager_sql.expected_low_stock(engine)
 
@@ -95,9 +97,15 @@ def test_low_stock_csv_rows_match_json_and_are_neutralised(manager):
     client, _ = manager
     parsed, name = get_csv(client, "/api/export/low-stock.csv")
     assert name == "low-stock_2026-03-15.csv"
-    assert parsed[0] == ["producto_id", "producto", "proveedor", "stock_actual", "stock_minimo",
-                         "faltan"]
-    assert parsed[1] == ["5", "'=HYPERLINK(\"x\")", "", "0", "8", "8"]  # formula cell defused
+    assert parsed[0] == [
+        "producto_id",
+        "producto",
+        "proveedor",
+        "stock_actual",
+        "stock_minimo",
+        "faltan",
+    ]
+    assert parsed[1] == ["5", '\'=HYPERLINK("x")', "", "0", "8", "8"]  # formula cell defused
     items = get_json(client, "/api/low-stock")
     assert len(parsed) - 1 == len(items)
     for row, item in zip(parsed[2:], items[1:], strict=True):
@@ -126,8 +134,12 @@ def test_spending_default_window_hand_values_and_sql(manager):
         ("?start_date=2025-03-31", date(2025, 3, 31), None, None),
         ("?end_date=2026-02-28", None, date(2026, 2, 28), None),
         ("?proveedor=BEBIDAS", None, None, "bebidas"),
-        ("?proveedor=lacteos&start_date=2026-01-01&end_date=2026-12-31",
-         date(2026, 1, 1), date(2026, 12, 31), "lácteos"),
+        (
+            "?proveedor=lacteos&start_date=2026-01-01&end_date=2026-12-31",
+            date(2026, 1, 1),
+            date(2026, 12, 31),
+            "lácteos",
+        ),
         ("?proveedor=P0", None, None, "p0"),  # by code: every provider
     ],
 )
@@ -184,10 +196,12 @@ def test_spending_csv_is_flat_and_neutralised(manager):
     months = [line for line in lines if line[0] == "mes"]
     providers = [line for line in lines if line[0] == "proveedor"]
     assert lines == months + providers
-    assert months == [["mes", r["mes"], "", "", str(r["importe"]), str(r["pedidos"])]
-                      for r in body["por_mes"]]
-    assert [line[3] for line in providers] == [_csv_text(r["proveedor"])
-                                              for r in body["por_proveedor"]]
+    assert months == [
+        ["mes", r["mes"], "", "", str(r["importe"]), str(r["pedidos"])] for r in body["por_mes"]
+    ]
+    assert [line[3] for line in providers] == [
+        _csv_text(r["proveedor"]) for r in body["por_proveedor"]
+    ]
     assert "'-Almacén Fórmula" in [line[3] for line in providers]
 
 
@@ -206,10 +220,14 @@ def test_today_hand_values_and_sql(manager):
     body = get_json(client, "/api/today")
     assert body == manager_data.TODAY
     assert body == manager_sql.expected_today(engine, TODAY)
-    assert list(body) == ["hoy", "entregas_hoy", "atrasados", "pendientes",
-                          "facturas_sin_procesar"]
-    assert list(body["atrasados"][0]) == ["numero_pedido", "proveedor",
-                                          "fecha_entrega_esperada", "total", "dias_atraso"]
+    assert list(body) == ["hoy", "entregas_hoy", "atrasados", "pendientes", "facturas_sin_procesar"]
+    assert list(body["atrasados"][0]) == [
+        "numero_pedido",
+        "proveedor",
+        "fecha_entrega_esperada",
+        "total",
+        "dias_atraso",
+    ]
 
 
 def test_today_follows_the_configured_now(make_app, manager_url):
@@ -280,8 +298,16 @@ def test_products_fields_and_sql(manager):
     assert sorted(body, key=lambda r: r["producto_id"]) == sorted(
         expected, key=lambda r: r["producto_id"]
     )
-    assert list(body[0]) == ["producto_id", "nombre", "codigo_barras", "proveedor",
-                             "stock_actual", "stock_minimo", "precio_compra", "precio_venta"]
+    assert list(body[0]) == [
+        "producto_id",
+        "nombre",
+        "codigo_barras",
+        "proveedor",
+        "stock_actual",
+        "stock_minimo",
+        "precio_compra",
+        "precio_venta",
+    ]
 
 
 def test_products_empty_q_lists_by_name(manager):
@@ -318,8 +344,14 @@ def test_bad_parameters_are_400_naming_them(sqlite_client, path, param):
     assert_error(sqlite_client.get(path, headers=AUTH), 400, "bad_request", param=param)
 
 
-NEW_ENDPOINTS = ["/api/low-stock", "/api/export/low-stock.csv", "/api/spending",
-                 "/api/export/spending.csv", "/api/today", "/api/products"]
+NEW_ENDPOINTS = [
+    "/api/low-stock",
+    "/api/export/low-stock.csv",
+    "/api/spending",
+    "/api/export/spending.csv",
+    "/api/today",
+    "/api/products",
+]
 
 
 @pytest.mark.parametrize("path", NEW_ENDPOINTS)
@@ -338,7 +370,10 @@ def test_empty_database_answers_empty(make_app, sqlite_builder):
     assert get_json(client, "/api/low-stock") == []
     assert get_json(client, "/api/spending") == {"por_mes": [], "por_proveedor": []}
     assert get_json(client, "/api/today") == {
-        "hoy": "2026-03-15", "entregas_hoy": [], "atrasados": [], "pendientes": 0,
+        "hoy": "2026-03-15",
+        "entregas_hoy": [],
+        "atrasados": [],
+        "pendientes": 0,
         "facturas_sin_procesar": 0,
     }
     assert get_json(client, "/api/products?q=x") == []

@@ -17,7 +17,7 @@ def test_low_stock_is_every_product_under_its_minimum(seeded):
     client, engine = seeded
     body = get_json(client, "/api/low-stock")
     assert body == manager_sql.expected_low_stock(engine)
-    (count,), = manager_sql.rows(
+    ((count,),) = manager_sql.rows(
         engine, "SELECT COUNT(*) FROM productos WHERE activo = 1 AND stock_actual < stock_minimo"
     )
     assert len(body) == count > 100  # more than any page size: nothing is cut
@@ -30,9 +30,12 @@ def test_spending_default_window(seeded):
     assert body == manager_sql.expected_spending(engine, start, end)
     assert [row["mes"] for row in body["por_mes"]][0] == "2025-04"
     assert len(body["por_mes"]) == 12
-    (cancelled,), = manager_sql.rows(
-        engine, "SELECT COUNT(*) FROM pedidos WHERE estado = 'cancelado'"
-        " AND fecha_pedido >= :start AND fecha_pedido < :end", start=start, end=end,
+    ((cancelled,),) = manager_sql.rows(
+        engine,
+        "SELECT COUNT(*) FROM pedidos WHERE estado = 'cancelado'"
+        " AND fecha_pedido >= :start AND fecha_pedido < :end",
+        start=start,
+        end=end,
     )
     assert cancelled > 0  # the exclusion is exercised
 
@@ -70,7 +73,7 @@ def test_products_default_limit_and_clamp(seeded, size):
 
 def test_products_search_finds_every_match(seeded):
     client, engine = seeded
-    (name, code), = manager_sql.rows(
+    ((name, code),) = manager_sql.rows(
         engine, "SELECT nombre, codigo_barras FROM productos ORDER BY id LIMIT 1"
     )
     word = max(name.split(), key=len)

@@ -106,12 +106,22 @@ def test_unauthorized_response_validates(client, path):
 def test_validator_really_rejects_wrong_shapes():
     schema = resolve(DOCUMENT["components"]["schemas"]["Summary"])
     validator = jsonschema_rs.Draft4Validator(schema)
-    good = {"total_proveedores": 1, "total_pedidos": 1, "total_productos_pedidos": 1,
-            "total_movimientos": 1, "facturas_procesadas": 1, "pedidos_mes": 1,
-            "movimientos_semana": 1, "proveedor_top": {"nombre": "x", "pedidos": 1}}
+    good = {
+        "total_proveedores": 1,
+        "total_pedidos": 1,
+        "total_productos_pedidos": 1,
+        "total_movimientos": 1,
+        "facturas_procesadas": 1,
+        "pedidos_mes": 1,
+        "movimientos_semana": 1,
+        "proveedor_top": {"nombre": "x", "pedidos": 1},
+    }
     assert validator.is_valid(good)
-    for broken in ({**good, "pedidos_mes": 1.5}, {**good, "extra": 1},
-                   {k: v for k, v in good.items() if k != "total_pedidos"}):
+    for broken in (
+        {**good, "pedidos_mes": 1.5},
+        {**good, "extra": 1},
+        {k: v for k, v in good.items() if k != "total_pedidos"},
+    ):
         assert not validator.is_valid(broken)
 
 
@@ -180,8 +190,13 @@ def test_fuzzing_reaches_the_views_with_hostile_text(make_app, tiny_sqlite_url):
     strategy = operation.as_strategy(generation_mode=schemathesis.GenerationMode.POSITIVE)
     seen = []
 
-    @settings(max_examples=60, deadline=None, database=None, derandomize=True,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=60,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(case=strategy)
     def run(case):
         response = case.call(headers=FUZZ_HEADERS)

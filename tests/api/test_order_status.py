@@ -43,8 +43,9 @@ def states_url(request, tmp_path_factory) -> Iterator[str]:
 @pytest.fixture
 def states(make_app, states_url):
     """(test client, read engine) over the manager fixture, without rate limit or cache."""
-    app = make_app(database_url=states_url, api_keys=(API_KEY,), ratelimit_enabled=False,
-                   cache_ttl=0)
+    app = make_app(
+        database_url=states_url, api_keys=(API_KEY,), ratelimit_enabled=False, cache_ttl=0
+    )
     engine = make_engine(load_settings({"database_url": states_url}))
     yield app.test_client(), engine
     engine.dispose()
@@ -69,8 +70,11 @@ def test_hand_counts(states, query):
 def test_all_time_equals_plain_sql(states):
     client, engine = states
     with engine.connect() as conn:
-        counted = dict(conn.execute(text(
-            "SELECT COALESCE(estado, 'sin estado'), COUNT(*) FROM pedidos GROUP BY 1")).all())
+        counted = dict(
+            conn.execute(
+                text("SELECT COALESCE(estado, 'sin estado'), COUNT(*) FROM pedidos GROUP BY 1")
+            ).all()
+        )
     body = get_json(client, "/api/order-status")
     assert {row["estado"]: row["pedidos"] for row in body} == counted
     assert sum(row["pedidos"] for row in body) == len(manager_data.ORDERS)
@@ -91,8 +95,9 @@ def test_csv_has_the_json_rows_and_names_the_filter(states):
     rows, name = get_csv(client, f"/api/export/order-status.csv?{query}")
     assert name == "order-status_2026-03-01_2026-03-14_2026-03-15.csv"
     assert rows[0] == ["estado", "pedidos"]
-    assert rows[1:] == [[row["estado"], str(row["pedidos"])]
-                        for row in manager_data.ORDER_STATUS[query]]
+    assert rows[1:] == [
+        [row["estado"], str(row["pedidos"])] for row in manager_data.ORDER_STATUS[query]
+    ]
     _rows, name = get_csv(client, "/api/export/order-status.csv?proveedor=Lácteos")
     assert name == "order-status_lacteos_2026-03-15.csv"
     _rows, name = get_csv(client, "/api/export/order-status.csv")
@@ -102,18 +107,23 @@ def test_csv_has_the_json_rows_and_names_the_filter(states):
 def test_tiny_fixture_files_every_order_as_recibido(client):
     # tests/fixture_data.py: 8 orders, all «recibido» (any date: 8 after now counts too).
     assert get_json(client, "/api/order-status") == [
-        {"estado": "recibido", "pedidos": len(fixture_data.ORDERS)}]
+        {"estado": "recibido", "pedidos": len(fixture_data.ORDERS)}
+    ]
     body = get_json(client, "/api/order-status?start_date=2026-03-01&end_date=2026-03-14")
     assert body == [{"estado": "recibido", "pedidos": 4}]  # orders 2, 3, 6, 7
     body = get_json(
-        client, "/api/order-status?start_date=2026-03-01&end_date=2026-03-14&proveedor=lacteos")
+        client, "/api/order-status?start_date=2026-03-01&end_date=2026-03-14&proveedor=lacteos"
+    )
     assert body == [{"estado": "recibido", "pedidos": 1}]  # order 2
 
 
 @pytest.mark.parametrize(
     ("query", "param"),
-    [("start_date=2026-02-30", "start_date"), ("end_date=x", "end_date"),
-     ("start_date=2026-03-14&end_date=2026-03-01", "start_date")],
+    [
+        ("start_date=2026-02-30", "start_date"),
+        ("end_date=x", "end_date"),
+        ("start_date=2026-03-14&end_date=2026-03-01", "start_date"),
+    ],
 )
 @pytest.mark.parametrize("path", ["/api/order-status", "/api/export/order-status.csv"])
 def test_bad_parameters_are_400(sqlite_client, path, query, param):

@@ -14,18 +14,52 @@ from tests.constants import API_KEY, AUTH
 from tests.reorder_fixture import EXPECTED_PRODUCTS, EXPECTED_PROVIDERS, NOW
 
 PRODUCT_FIELDS = [
-    "producto_id", "producto", "proveedor_id", "proveedor", "stock_actual", "stock_minimo",
-    "en_camino", "consumo_diario", "cobertura_dias", "pack", "sugerido", "urgencia",
-    "precio_compra", "importe_estimado",
+    "producto_id",
+    "producto",
+    "proveedor_id",
+    "proveedor",
+    "stock_actual",
+    "stock_minimo",
+    "en_camino",
+    "consumo_diario",
+    "cobertura_dias",
+    "pack",
+    "sugerido",
+    "urgencia",
+    "precio_compra",
+    "importe_estimado",
 ]
 PROVIDER_FIELDS = [
-    "proveedor_id", "proveedor", "plazo_dias", "ciclo_dias", "dia_habitual", "pide_hoy",
-    "lineas", "importe_estimado", "whatsapp",
+    "proveedor_id",
+    "proveedor",
+    "plazo_dias",
+    "ciclo_dias",
+    "dia_habitual",
+    "pide_hoy",
+    "lineas",
+    "importe_estimado",
+    "whatsapp",
 ]
-CHECKED = ("producto_id", "en_camino", "consumo_diario", "cobertura_dias", "pack", "sugerido",
-           "urgencia", "importe_estimado")
-PROVIDER_CHECKED = ("proveedor_id", "plazo_dias", "ciclo_dias", "dia_habitual", "pide_hoy",
-                    "lineas", "importe_estimado", "whatsapp")
+CHECKED = (
+    "producto_id",
+    "en_camino",
+    "consumo_diario",
+    "cobertura_dias",
+    "pack",
+    "sugerido",
+    "urgencia",
+    "importe_estimado",
+)
+PROVIDER_CHECKED = (
+    "proveedor_id",
+    "plazo_dias",
+    "ciclo_dias",
+    "dia_habitual",
+    "pide_hoy",
+    "lineas",
+    "importe_estimado",
+    "whatsapp",
+)
 
 
 @pytest.fixture
@@ -74,7 +108,8 @@ def test_filters(client, query, ids):
     body = get_json(client, f"/api/reorder?{query}")
     assert [row["producto_id"] for row in body["productos"]] == ids
     assert {row["proveedor_id"] for row in body["productos"]} == {
-        row["proveedor_id"] for row in body["proveedores"]}
+        row["proveedor_id"] for row in body["proveedores"]
+    }
 
 
 @pytest.mark.parametrize(("dias", "window"), [("3", 7), ("7", 7), ("500", 90), ("-2", 7)])
@@ -87,13 +122,21 @@ def test_dias_7_uses_the_last_seven_full_days(client):
     body = get_json(client, "/api/reorder?dias=7")
     gaseosa = next(row for row in body["productos"] if row["producto_id"] == 5)
     assert (gaseosa["consumo_diario"], gaseosa["sugerido"], gaseosa["urgencia"]) == (
-        2.0, 17, "critico")
+        2.0,
+        17,
+        "critico",
+    )
 
 
 @pytest.mark.parametrize(
     ("query", "param"),
-    [("solo_hoy=quizas", "solo_hoy"), ("solo_hoy=", "solo_hoy"), ("solo_hoy=2", "solo_hoy"),
-     ("dias=abc", "dias"), ("dias=1.5", "dias")],
+    [
+        ("solo_hoy=quizas", "solo_hoy"),
+        ("solo_hoy=", "solo_hoy"),
+        ("solo_hoy=2", "solo_hoy"),
+        ("dias=abc", "dias"),
+        ("dias=1.5", "dias"),
+    ],
 )
 def test_bad_parameters_are_400_naming_them(client, query, param):
     for path in ("/api/reorder", "/api/export/reorder.csv"):
@@ -118,12 +161,14 @@ def test_csv_has_the_json_rows(client):
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.headers["Content-Disposition"] == (
-        'attachment; filename="reorder_28-dias_solo-hoy_2026-03-18.csv"')
+        'attachment; filename="reorder_28-dias_solo-hoy_2026-03-18.csv"'
+    )
     table = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     body = get_json(client, "/api/reorder?solo_hoy=true")
     assert list(table[0]) == PRODUCT_FIELDS
     assert [row["producto_id"] for row in table] == [
-        str(row["producto_id"]) for row in body["productos"]]
+        str(row["producto_id"]) for row in body["productos"]
+    ]
     assert [row["sugerido"] for row in table] == ["12", "13"]
 
 

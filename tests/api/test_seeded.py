@@ -29,7 +29,7 @@ def fold(value: str) -> str:
 
 def test_seed_is_big_enough_to_mean_something(seeded):
     _, engine = seeded
-    (lines, orders, kinds), = rows(
+    ((lines, orders, kinds),) = rows(
         engine,
         "SELECT (SELECT COUNT(*) FROM detalle_pedidos), (SELECT COUNT(*) FROM pedidos),"
         " (SELECT COUNT(DISTINCT tipo_movimiento) FROM movimientos_stock)",
@@ -64,8 +64,12 @@ def expected_top_products(engine, start=None, end=None, provider_ids=None, limit
         by_provider[product][provider] += quantity
     ranked = sorted(units, key=lambda name: (-units[name], name))[:limit]
     return [
-        {"producto": name, "cantidad_total": units[name], "pedidos": len(orders[name]),
-         "proveedor": min(by_provider[name].items(), key=lambda kv: (-kv[1], kv[0]))[0]}
+        {
+            "producto": name,
+            "cantidad_total": units[name],
+            "pedidos": len(orders[name]),
+            "proveedor": min(by_provider[name].items(), key=lambda kv: (-kv[1], kv[0]))[0],
+        }
         for name in ranked
     ]
 
@@ -81,8 +85,7 @@ def test_top_products_with_dates_and_provider(seeded):
     word = max(providers[0][1].split(), key=len)  # a word of the first provider's name
     needle = fold(word)
     ids = {pid for pid, name in providers if needle in fold(name)}
-    query = (f"?limit=100&start_date=2025-09-01&end_date=2026-02-28"
-             f"&proveedor={word.upper()}")
+    query = f"?limit=100&start_date=2025-09-01&end_date=2026-02-28&proveedor={word.upper()}"
     expected = expected_top_products(engine, date(2025, 9, 1), date(2026, 2, 28), ids)
     assert expected, "the chosen provider should have orders in the range"
     assert get_json(client, f"/api/top-products{query}") == expected
@@ -101,12 +104,14 @@ def test_providers(seeded):
         " (SELECT COUNT(*) FROM pedidos p WHERE p.proveedor_id = pr.id"
         "    AND p.fecha_pedido >= :month AND p.fecha_pedido <= :now)"
         " FROM proveedores pr WHERE pr.activo = 1",
-        week=SEEDED_NOW - timedelta(days=7), month=SEEDED_NOW - timedelta(days=30), now=SEEDED_NOW,
+        week=SEEDED_NOW - timedelta(days=7),
+        month=SEEDED_NOW - timedelta(days=30),
+        now=SEEDED_NOW,
     )
-    keys = ("codigo", "nombre", "total_pedidos", "total_productos", "pedidos_semana",
-            "pedidos_mes")
-    expected = [dict(zip(keys, row, strict=True))
-                for row in sorted(found, key=lambda r: (-r[2], r[1]))]
+    keys = ("codigo", "nombre", "total_pedidos", "total_productos", "pedidos_semana", "pedidos_mes")
+    expected = [
+        dict(zip(keys, row, strict=True)) for row in sorted(found, key=lambda r: (-r[2], r[1]))
+    ]
     assert get_json(client, "/api/providers") == expected
     assert sum(row["pedidos_semana"] for row in expected) > 0
 
@@ -121,8 +126,10 @@ def test_stock_by_provider(seeded):
         " FROM proveedores pr LEFT JOIN movimientos_stock m ON m.proveedor_id = pr.id"
         " WHERE pr.activo = 1 GROUP BY pr.id, pr.codigo, pr.nombre",
     )
-    expected = [{"codigo": c, "nombre": n, "stock_total": s}
-                for c, n, s in sorted(found, key=lambda r: (-r[2], r[1]))]
+    expected = [
+        {"codigo": c, "nombre": n, "stock_total": s}
+        for c, n, s in sorted(found, key=lambda r: (-r[2], r[1]))
+    ]
     assert get_json(client, "/api/stock-by-provider?limit=100") == expected
     assert get_json(client, "/api/stock-by-provider?limit=3") == expected[:3]
     assert len({row["stock_total"] for row in expected}) > 1
@@ -139,7 +146,8 @@ def test_weekly_sales(seeded, weeks):
         " LEFT JOIN detalle_pedidos d ON d.pedido_id = p.id"
         " WHERE p.fecha_pedido >= :start AND p.fecha_pedido <= :now"
         " GROUP BY p.id, p.fecha_pedido",
-        start=start, now=SEEDED_NOW,
+        start=start,
+        now=SEEDED_NOW,
     )
     orders, units = defaultdict(int), defaultdict(int)
     for _, when, quantity in found:

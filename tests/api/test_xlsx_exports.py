@@ -20,8 +20,17 @@ from tests.api.helpers import DOCUMENT, assert_error
 from tests.constants import API_KEY, AUTH
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-EXPORTS = ["summary", "providers", "top-products", "order-status", "reorder", "invoices",
-           "price-changes", "low-stock", "spending"]
+EXPORTS = [
+    "summary",
+    "providers",
+    "top-products",
+    "order-status",
+    "reorder",
+    "invoices",
+    "price-changes",
+    "low-stock",
+    "spending",
+]
 # (export, query): the tiny fixture's exports with and without filters.
 TINY_CASES = [
     ("summary", ""),
@@ -127,8 +136,11 @@ def assert_twins(client, name: str, query: str) -> list[tuple]:
 
 
 def test_every_csv_export_has_an_xlsx_twin(sqlite_client):
-    routes = {rule.rule for rule in sqlite_client.application.url_map.iter_rules()
-              if rule.rule.startswith("/api/export/")}
+    routes = {
+        rule.rule
+        for rule in sqlite_client.application.url_map.iter_rules()
+        if rule.rule.startswith("/api/export/")
+    }
     csv_exports = {rule.removesuffix(".csv") for rule in routes if rule.endswith(".csv")}
     xlsx_exports = {rule.removesuffix(".xlsx") for rule in routes if rule.endswith(".xlsx")}
     assert csv_exports == xlsx_exports == {f"/api/export/{name}" for name in EXPORTS}
@@ -164,7 +176,8 @@ def test_head_is_a_download(sqlite_client):
     assert response.status_code == 200
     assert response.mimetype == XLSX
     assert response.headers["Content-Disposition"] == (
-        'attachment; filename="providers_2026-03-15.xlsx"')
+        'attachment; filename="providers_2026-03-15.xlsx"'
+    )
 
 
 def test_typed_cells_and_formats_hand_checked(sqlite_client):
@@ -193,9 +206,15 @@ def invoices_client(tmp_path_factory):
     """A client over the «Facturas y precios» fixture (invoices with dates, money, flags)."""
     url = f"sqlite:///{tmp_path_factory.mktemp('xlsx-invoices') / 'invoices.db'}"
     invoices_fixture.fill_database(url)
-    overrides = {"database_url": url, "api_keys": (API_KEY,), "fixed_now": invoices_fixture.NOW,
-                 "ratelimit_enabled": False, "cache_ttl": 0, "auth": "none",
-                 "log_dir": tempfile.mkdtemp(prefix="mmdash-xlsx-logs-")}
+    overrides = {
+        "database_url": url,
+        "api_keys": (API_KEY,),
+        "fixed_now": invoices_fixture.NOW,
+        "ratelimit_enabled": False,
+        "cache_ttl": 0,
+        "auth": "none",
+        "log_dir": tempfile.mkdtemp(prefix="mmdash-xlsx-logs-"),
+    }
     return create_app(load_settings(overrides, environ={}), pages=False).test_client()
 
 
@@ -218,7 +237,10 @@ def test_invoice_cells_are_dates_money_and_points(invoices_client):
     sheet = openpyxl.load_workbook(io.BytesIO(prices.get_data())).active
     # Almacén Central SRL: +13.3 % against a market median of 10.7 (tests/invoices/test_api.py).
     assert [sheet["B2"].value, sheet["C2"].value, sheet["J2"].value] == [
-        "Almacén Central SRL", 13.3, 10.7]
+        "Almacén Central SRL",
+        13.3,
+        10.7,
+    ]
     assert sheet["C2"].number_format == "#,##0.0" and sheet["E2"].number_format == "#,##0"
 
 
@@ -227,22 +249,32 @@ FORMULA_PRODUCTS = [("=1+2", 8), ("+54 9 11 5555-0000", 7), ("-5", 6), ("@SUM(A1
 
 
 def _fill_formulas(conn) -> None:
-    conn.execute(proveedores.insert(), [
-        {"id": 1, "codigo": "-T01", "nombre": FORMULA_PROVIDER, "activo": 1},
-    ])
-    conn.execute(pedidos.insert(), [
-        {"id": k + 1, "proveedor_id": 1, "fecha_pedido": datetime(2026, 3, 1 + k)}
-        for k in range(len(FORMULA_PRODUCTS))
-    ])
-    conn.execute(detalle_pedidos.insert(), [
-        {"id": k + 1, "pedido_id": k + 1, "producto_nombre": name, "cantidad": qty}
-        for k, (name, qty) in enumerate(FORMULA_PRODUCTS)
-    ])
+    conn.execute(
+        proveedores.insert(),
+        [
+            {"id": 1, "codigo": "-T01", "nombre": FORMULA_PROVIDER, "activo": 1},
+        ],
+    )
+    conn.execute(
+        pedidos.insert(),
+        [
+            {"id": k + 1, "proveedor_id": 1, "fecha_pedido": datetime(2026, 3, 1 + k)}
+            for k in range(len(FORMULA_PRODUCTS))
+        ],
+    )
+    conn.execute(
+        detalle_pedidos.insert(),
+        [
+            {"id": k + 1, "pedido_id": k + 1, "producto_nombre": name, "cantidad": qty}
+            for k, (name, qty) in enumerate(FORMULA_PRODUCTS)
+        ],
+    )
 
 
 def test_formula_looking_text_is_a_string_cell(make_app, sqlite_builder):
-    client = make_app(database_url=sqlite_builder(_fill_formulas),
-                      api_keys=(API_KEY,)).test_client()
+    client = make_app(
+        database_url=sqlite_builder(_fill_formulas), api_keys=(API_KEY,)
+    ).test_client()
     rows = assert_twins(client, "top-products", "")
     assert [row[0] for row in rows[1:]] == [name for name, _ in FORMULA_PRODUCTS]
     assert [row[1] for row in rows[1:]] == [qty for _, qty in FORMULA_PRODUCTS]

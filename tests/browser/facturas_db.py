@@ -26,14 +26,32 @@ ALMACEN_EMAIL = "compras@almacen-central.com.ar"
 ALMACEN_PHONE = "(0341) 15-456-7890"
 ALMACEN_WHATSAPP = "5493414567890"
 EXTRA_INVOICES = [
-    {"id": 14, "numero_factura": "C-0003-00000014", "proveedor_original": "Almacen Central",
-     "proveedor_asignado_id": 3, "fecha_factura": date(2026, 2, 21), "total": 5747.5,
-     "contenido_ocr": "", "procesado": 1, "productos_json": json.dumps([
-         {"descripcion": "Arroz largo fino 1 kg", "cantidad": 5, "precio_unitario": 950}])},
-    {"id": 15, "numero_factura": "C-0003-00000015", "proveedor_original": "Almacen Central",
-     "proveedor_asignado_id": 3, "fecha_factura": date(2025, 6, 1), "total": 100.0,
-     "contenido_ocr": "", "procesado": 0, "productos_json": json.dumps([
-         {"descripcion": "Sal fina", "cantidad": 2, "precio_unitario": 50}])},
+    {
+        "id": 14,
+        "numero_factura": "C-0003-00000014",
+        "proveedor_original": "Almacen Central",
+        "proveedor_asignado_id": 3,
+        "fecha_factura": date(2026, 2, 21),
+        "total": 5747.5,
+        "contenido_ocr": "",
+        "procesado": 1,
+        "productos_json": json.dumps(
+            [{"descripcion": "Arroz largo fino 1 kg", "cantidad": 5, "precio_unitario": 950}]
+        ),
+    },
+    {
+        "id": 15,
+        "numero_factura": "C-0003-00000015",
+        "proveedor_original": "Almacen Central",
+        "proveedor_asignado_id": 3,
+        "fecha_factura": date(2025, 6, 1),
+        "total": 100.0,
+        "contenido_ocr": "",
+        "procesado": 0,
+        "productos_json": json.dumps(
+            [{"descripcion": "Sal fina", "cantidad": 2, "precio_unitario": 50}]
+        ),
+    },
 ]
 
 
@@ -42,9 +60,15 @@ def fill(url: str) -> None:
     invoices_fixture.fill_database(url)
     engine = make_engine(load_settings({"database_url": url}), writer=True)
     with engine.begin() as conn:
-        conn.execute(update(proveedores).where(proveedores.c.id == 1).values(
-            telefono=None, email=HOSTILE_EMAIL, contacto="Marta"))
-        conn.execute(update(proveedores).where(proveedores.c.id == 3).values(
-            telefono=ALMACEN_PHONE, email=ALMACEN_EMAIL, contacto="Raúl"))
+        conn.execute(
+            update(proveedores)
+            .where(proveedores.c.id == 1)
+            .values(telefono=None, email=HOSTILE_EMAIL, contacto="Marta")
+        )
+        conn.execute(
+            update(proveedores)
+            .where(proveedores.c.id == 3)
+            .values(telefono=ALMACEN_PHONE, email=ALMACEN_EMAIL, contacto="Raúl")
+        )
         conn.execute(facturas_ocr.insert(), EXTRA_INVOICES)
     engine.dispose()

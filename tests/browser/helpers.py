@@ -128,7 +128,8 @@ def scroll_to(driver, element) -> None:
     """Bring element to the middle of the window at once (Bootstrap scrolls smoothly, and a
     click during the scroll lands on whatever passes under the pointer)."""
     driver.execute_script(
-        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element)
+        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element
+    )
 
 
 def type_text(target, text: str, pause: float = 0.05) -> None:

@@ -25,8 +25,11 @@ BLOCKING = ("serious", "critical")
 # axe-core 3.1.1 counts autocomplete="off" as wrong on any input but type=text (fixed upstream
 # in axe-core 3.1.2, dequelabs/axe-core#1109): "off" is allowed on every input type here.
 INPUT_TYPES = ["text", "search", "number", "tel", "email", "url", "password", "date"]
-AXE_CORRECTIONS = {"checks": [{"id": "autocomplete-appropriate",
-                               "options": {"off": INPUT_TYPES, "on": INPUT_TYPES}}]}
+AXE_CORRECTIONS = {
+    "checks": [
+        {"id": "autocomplete-appropriate", "options": {"off": INPUT_TYPES, "on": INPUT_TYPES}}
+    ]
+}
 DARK = [{"name": "prefers-color-scheme", "value": "dark"}]
 LIGHT = [{"name": "prefers-color-scheme", "value": "light"}]
 
@@ -45,15 +48,17 @@ PAGES = {
 
 def set_mode(driver, mode: str) -> None:
     """Emulate the device's colour preference (the app follows it unless the user chose)."""
-    driver.execute_cdp_cmd("Emulation.setEmulatedMedia",
-                           {"features": DARK if mode == "oscuro" else LIGHT})
+    driver.execute_cdp_cmd(
+        "Emulation.setEmulatedMedia", {"features": DARK if mode == "oscuro" else LIGHT}
+    )
 
 
 def assert_mode(driver, mode: str) -> None:
     theme = driver.execute_script("return document.documentElement.dataset.bsTheme || null")
     expected = "dark" if mode == "oscuro" else ("light", None)
     assert theme == expected if mode == "oscuro" else theme in expected, (
-        f"data-bs-theme is {theme!r} in mode {mode}")
+        f"data-bs-theme is {theme!r} in mode {mode}"
+    )
 
 
 def axe_violations(driver) -> list[dict]:
@@ -71,8 +76,10 @@ def readable(violations: list[dict]) -> str:
     for violation in violations:
         targets = [" ".join(node["target"]) for node in violation["nodes"][:3]]
         summary = (violation["nodes"][0].get("failureSummary") or "").replace("\n", " ")
-        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']} · "
-                     f"{len(violation['nodes'])} nodes: {targets} · {summary[:300]}")
+        lines.append(
+            f"{violation['id']} ({violation['impact']}): {violation['help']} · "
+            f"{len(violation['nodes'])} nodes: {targets} · {summary[:300]}"
+        )
     return "\n".join(lines)
 
 
@@ -112,8 +119,9 @@ def test_axe_finds_no_serious_violation(demo_app, page, mode):
 
 @pytest.mark.parametrize("mode", ["claro", "oscuro"])
 def test_axe_on_the_sign_in_page(dash_duo, start_dashboard, tmp_path, mode):
-    url = start_dashboard(dash_duo, navigate=False, auth="users",
-                          users_file=users_file(tmp_path, "ana"))
+    url = start_dashboard(
+        dash_duo, navigate=False, auth="users", users_file=users_file(tmp_path, "ana")
+    )
     set_mode(dash_duo.driver, mode)
     dash_duo.driver.get(url + "/login")
     dash_duo.wait_for_element("form.signin-form", timeout=10)
@@ -208,22 +216,23 @@ def qty_id(prod: int, prov: int = CUYO) -> str:
 
 def order_text(driver) -> str:
     text = driver.find_element(
-        By.CSS_SELECTOR, "[id='" + json.dumps({"prov": CUYO, "type": "compras-text"},
-                                              separators=(",", ":")) + "']")
+        By.CSS_SELECTOR,
+        "[id='" + json.dumps({"prov": CUYO, "type": "compras-text"}, separators=(",", ":")) + "']",
+    )
     return driver.execute_script("return arguments[0].textContent", text)
 
 
-def test_order_editor_works_with_the_keyboard_alone(dash_duo, start_dashboard,
-                                                   reorder_sqlite_url):
+def test_order_editor_works_with_the_keyboard_alone(dash_duo, start_dashboard, reorder_sqlite_url):
     from tests.reorder_fixture import NOW
 
-    url = start_dashboard(dash_duo, navigate=False, database_url=reorder_sqlite_url,
-                          fixed_now=NOW)
+    url = start_dashboard(dash_duo, navigate=False, database_url=reorder_sqlite_url, fixed_now=NOW)
     driver = dash_duo.driver
     driver.get(url + "/compras")
     dash_duo.wait_for_element(f"#compras-card-{CUYO}", timeout=15)
-    driver.execute_cdp_cmd("Browser.grantPermissions", {
-        "origin": url, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
+    driver.execute_cdp_cmd(
+        "Browser.grantPermissions",
+        {"origin": url, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]},
+    )
     tab_to(driver, qty_id(4))
     select_all_and_type(driver, "18")  # change a quantity
     wait_for(lambda: "• 18 × Agua mineral 2 L" in order_text(driver))
@@ -290,25 +299,39 @@ def test_every_chart_has_its_table_one_click_away(dash_duo, start_dashboard):
 
 # ---- Every control has a name, the one its label gives (as the browser computes it).
 
-CONTROL_ROLES = {"textbox", "searchbox", "combobox", "button", "link", "spinbutton", "checkbox",
-                 "listbox", "radio"}
+CONTROL_ROLES = {
+    "textbox",
+    "searchbox",
+    "combobox",
+    "button",
+    "link",
+    "spinbutton",
+    "checkbox",
+    "listbox",
+    "radio",
+}
 
 
 def accessible_name(driver, selector: str) -> str:
     """Return the accessible name Chromium computes for the first element matching selector."""
     root = driver.execute_cdp_cmd("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
     node = driver.execute_cdp_cmd("DOM.querySelector", {"nodeId": root, "selector": selector})
-    tree = driver.execute_cdp_cmd("Accessibility.getPartialAXTree",
-                                  {"nodeId": node["nodeId"], "fetchRelatives": False})
+    tree = driver.execute_cdp_cmd(
+        "Accessibility.getPartialAXTree", {"nodeId": node["nodeId"], "fetchRelatives": False}
+    )
     return tree["nodes"][0].get("name", {}).get("value", "")
 
 
 def unnamed_controls(driver) -> list[str]:
     """Return the role and DOM node of every control in the page without a name."""
     nodes = driver.execute_cdp_cmd("Accessibility.getFullAXTree", {})["nodes"]
-    return [f"{n['role']['value']} #{n.get('backendDOMNodeId')}" for n in nodes
-            if not n.get("ignored") and n.get("role", {}).get("value") in CONTROL_ROLES
-            and not n.get("name", {}).get("value", "").strip()]
+    return [
+        f"{n['role']['value']} #{n.get('backendDOMNodeId')}"
+        for n in nodes
+        if not n.get("ignored")
+        and n.get("role", {}).get("value") in CONTROL_ROLES
+        and not n.get("name", {}).get("value", "").strip()
+    ]
 
 
 @pytest.mark.parametrize("page", list(PAGES))
@@ -326,13 +349,16 @@ def test_controls_are_named_by_their_labels(demo_app):
     assert accessible_name(driver, "#analytics-end") == "Hasta (dd/mm/aaaa)"
     assert accessible_name(driver, "#analytics-proveedor") == "Proveedor"
     assert accessible_name(driver, "#analytics-top-table .dash-filter input[type=text]") == (
-        "Filtrar por Producto")
+        "Filtrar por Producto"
+    )
     assert accessible_name(driver, ".previous-next-container button.next-page") == (
-        "Página siguiente")
+        "Página siguiente"
+    )
     open_ready(duo, url, *PAGES["facturas"])
     wait_for(lambda: accessible_name(driver, "#facturas-meses").startswith("Meses"))
     picked = accessible_name(driver, "#facturas-index-pick")
     assert picked.startswith("Proveedores del índice") and "elegidos" in picked
     assert accessible_name(driver, "#facturas-product-pick").startswith(
-        "Proveedor de la tabla de productos")
+        "Proveedor de la tabla de productos"
+    )
     assert accessible_name(driver, ".dash-stepper-increment") == "Subir Tolerancia %"

@@ -48,13 +48,19 @@ def marked_copy(source_url: str, folder, statements: list[tuple[str, tuple]]) ->
 
 @pytest.fixture(scope="module")
 def marked_tiny(tiny_sqlite_url, tmp_path_factory) -> str:
-    return marked_copy(tiny_sqlite_url, tmp_path_factory.mktemp("marked-tiny"), [
-        ("UPDATE proveedores SET nombre = ? WHERE id = 1", (PROVIDER,)),
-        ("UPDATE productos SET nombre = ? WHERE id = 1", (PRODUCT,)),
-        ("UPDATE detalle_pedidos SET producto_nombre = ? WHERE producto_nombre = ?",
-         (PRODUCT, "Leche entera 1 L")),
-        ("UPDATE pedidos SET estado = ? WHERE id = 2", (STATE,)),
-    ])
+    return marked_copy(
+        tiny_sqlite_url,
+        tmp_path_factory.mktemp("marked-tiny"),
+        [
+            ("UPDATE proveedores SET nombre = ? WHERE id = 1", (PROVIDER,)),
+            ("UPDATE productos SET nombre = ? WHERE id = 1", (PRODUCT,)),
+            (
+                "UPDATE detalle_pedidos SET producto_nombre = ? WHERE producto_nombre = ?",
+                (PRODUCT, "Leche entera 1 L"),
+            ),
+            ("UPDATE pedidos SET estado = ? WHERE id = 2", (STATE,)),
+        ],
+    )
 
 
 @pytest.fixture(scope="module")
@@ -62,8 +68,11 @@ def marked_invoices(tmp_path_factory) -> str:
     folder = tmp_path_factory.mktemp("marked-invoices")
     url = f"sqlite:///{folder / 'invoices.db'}"
     invoices_fixture.fill_database(url)
-    return marked_copy(url, folder, [
-        ("UPDATE proveedores SET nombre = ? WHERE nombre = ?", (INVOICED, "Bebidas Norte"))])
+    return marked_copy(
+        url,
+        folder,
+        [("UPDATE proveedores SET nombre = ? WHERE nombre = ?", (INVOICED, "Bebidas Norte"))],
+    )
 
 
 def assert_shown_as_text(dash_duo, graph_id: str, *names: str) -> None:
@@ -88,9 +97,15 @@ def hover_texts(dash_duo, graph_id: str) -> list[str]:
 
 def serve(database_url: str, now: datetime):
     """A gunicorn (2 workers) over `database_url` with "now" pinned, pages open."""
-    return start_live_server({"DASHBOARD_DATABASE_URL": database_url, "DASHBOARD_CACHE_TTL": "0",
-                              "MMDASH_TEST_NOW": now.isoformat()},
-                             workers=2, app="tests.fixed_now_app:server")
+    return start_live_server(
+        {
+            "DASHBOARD_DATABASE_URL": database_url,
+            "DASHBOARD_CACHE_TTL": "0",
+            "MMDASH_TEST_NOW": now.isoformat(),
+        },
+        workers=2,
+        app="tests.fixed_now_app:server",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -120,16 +135,18 @@ def test_inicio_and_proveedores_draw_names_as_text(dash_duo, tiny_live):
 
 def test_analisis_draws_names_as_text(dash_duo, tiny_live):
     dash_duo.server_url = tiny_live
-    dash_duo.driver.get(f"{dash_duo.server_url}/analytics?start_date=2026-01-01"
-                        "&end_date=2026-03-15")
+    dash_duo.driver.get(
+        f"{dash_duo.server_url}/analytics?start_date=2026-01-01&end_date=2026-03-15"
+    )
     wait_for_charts(dash_duo, 8)
     assert_shown_as_text(dash_duo, "analytics-top", PRODUCT)
     assert_shown_as_text(dash_duo, "analytics-stock", PROVIDER)
     assert_shown_as_text(dash_duo, "analytics-money-providers", PROVIDER)
     assert_shown_as_text(dash_duo, "analytics-states", STATE)
     # The product and its main provider, in one hover.
-    assert any(PRODUCT in text and PROVIDER in text
-               for text in hover_texts(dash_duo, "analytics-top"))
+    assert any(
+        PRODUCT in text and PROVIDER in text for text in hover_texts(dash_duo, "analytics-top")
+    )
     assert dash_duo.get_logs() == []
 
 

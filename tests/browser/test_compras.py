@@ -51,7 +51,8 @@ def wait_until(condition, timeout: float = 10):
 
 def order_text(duo, prov: int = CUYO) -> str:
     return duo.driver.execute_script(
-        "return arguments[0].textContent", by_id(duo, "compras-text", prov=prov))
+        "return arguments[0].textContent", by_id(duo, "compras-text", prov=prov)
+    )
 
 
 def set_quantity(duo, prod: int, value: str, prov: int = CUYO) -> None:
@@ -67,11 +68,17 @@ def test_cards_order_text_and_links(compras):
     assert duo.find_element("#compras-hoy").text == "Hoy le pedís a: Bebidas Cuyo"
     cards = duo.driver.find_elements("css selector", ".provider-card")
     assert [c.get_attribute("id") for c in cards] == [
-        "compras-card-1", "compras-card-2", "compras-card-5", "compras-card-3"]
+        "compras-card-1",
+        "compras-card-2",
+        "compras-card-5",
+        "compras-card-3",
+    ]
     text = order_text(duo)
-    assert text == ("Hola Raúl!\nPedido de Mini Market para entregar el 19/03/2026:\n"
-                    "• 12 × Agua mineral 2 L\n• 13 × Gaseosa cola 1,5 L\n"
-                    "Total estimado $ 19.100,00.\nGracias!")
+    assert text == (
+        "Hola Raúl!\nPedido de Mini Market para entregar el 19/03/2026:\n"
+        "• 12 × Agua mineral 2 L\n• 13 × Gaseosa cola 1,5 L\n"
+        "Total estimado $ 19.100,00.\nGracias!"
+    )
     assert by_id(duo, "compras-total", prov=CUYO).text == "$ 19.100,00"
     link = urlparse(by_id(duo, "compras-wa", prov=CUYO).get_attribute("href"))
     assert (link.scheme, link.netloc, link.path) == ("https", "wa.me", "/5493414567890")
@@ -82,8 +89,10 @@ def test_cards_order_text_and_links(compras):
     assert links == []
     mail = by_id(duo, "compras-mail", prov=1).get_attribute("href")
     assert mail.startswith("mailto:ventas@andinos.com.ar?subject=")
-    assert "se agota en 0,7 días; entrega en 1; le pedís cada 2 días" in duo.find_element(
-        "#compras-card-2").text
+    assert (
+        "se agota en 0,7 días; entrega en 1; le pedís cada 2 días"
+        in duo.find_element("#compras-card-2").text
+    )
     assert duo.get_logs() == []
 
 
@@ -101,8 +110,11 @@ def test_editing_a_quantity_rewrites_text_total_and_whatsapp_link(compras):
     assert by_id(duo, "compras-amount", prov=CUYO, prod=4).text == "$ 4.800,00"
     text = order_text(duo)
     assert text.endswith("Total estimado $ 4.800,00.\nGracias!")
-    link = wait_until(lambda: (lambda h: h if unquote(h.split("text=")[1]) == text else None)(
-        by_id(duo, "compras-wa", prov=CUYO).get_attribute("href")))
+    link = wait_until(
+        lambda: (lambda h: h if unquote(h.split("text=")[1]) == text else None)(
+            by_id(duo, "compras-wa", prov=CUYO).get_attribute("href")
+        )
+    )
     assert link.startswith("https://wa.me/5493414567890?text=")
     assert "%0A" in link and " " not in link  # encoded, newlines included
     assert duo.get_logs() == []
@@ -110,10 +122,13 @@ def test_editing_a_quantity_rewrites_text_total_and_whatsapp_link(compras):
 
 def test_copiar_puts_the_edited_text_on_the_clipboard(compras):
     duo = compras()
-    duo.driver.execute_cdp_cmd("Browser.grantPermissions", {
-        "origin": duo.server_url,
-        "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"],
-    })
+    duo.driver.execute_cdp_cmd(
+        "Browser.grantPermissions",
+        {
+            "origin": duo.server_url,
+            "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"],
+        },
+    )
     set_quantity(duo, prod=4, value="24")
     wait_until(lambda: "• 24 × Agua mineral 2 L" in order_text(duo))
     time.sleep(0.3)  # the Clipboard's content prop arrives with the same callback answer
@@ -122,8 +137,9 @@ def test_copiar_puts_the_edited_text_on_the_clipboard(compras):
         const done = arguments[arguments.length - 1];
         navigator.clipboard.readText().then(done, e => done('ERROR ' + e));
     """
-    copied = wait_until(lambda: (lambda t: t if "24 ×" in t else None)(
-        duo.driver.execute_async_script(read)))
+    copied = wait_until(
+        lambda: (lambda t: t if "24 ×" in t else None)(duo.driver.execute_async_script(read))
+    )
     assert copied == order_text(duo)
 
 
@@ -139,8 +155,9 @@ def test_url_filters_and_empty_state_with_next_usual_days(compras):
 
 def test_only_today_filter_and_phone_width_and_print(compras):
     duo = compras("?solo_hoy=true")
-    assert [c.get_attribute("id") for c in duo.driver.find_elements(
-        "css selector", ".provider-card")] == ["compras-card-2"]
+    assert [
+        c.get_attribute("id") for c in duo.driver.find_elements("css selector", ".provider-card")
+    ] == ["compras-card-2"]
     duo.driver.set_window_size(390, 844)
     time.sleep(0.3)
     width = duo.driver.execute_script("return document.documentElement.scrollWidth")
@@ -166,12 +183,15 @@ def test_csv_per_provider_carries_the_edited_quantities(compras):
     set_quantity(duo, prod=5, value="20")
     wait_until(lambda: "• 20 × Gaseosa" in order_text(duo))
     button = duo.driver.find_element(
-        "css selector", '[id=\'{"name":"2","page":"compras","type":"dl-btn"}\']')
+        "css selector", '[id=\'{"name":"2","page":"compras","type":"dl-btn"}\']'
+    )
     scroll_to(duo.driver, button)
     button.click()
     target = Path(duo.download_path) / "pedido-sugerido_bebidas-cuyo_2026-03-18.csv"
     wait_until(target.exists)
     rows = list(csv.DictReader(io.StringIO(target.read_bytes().decode("utf-8-sig"))))
     assert [(r["producto_id"], r["sugerido"], r["importe_estimado"]) for r in rows] == [
-        ("4", "12", "4800.0"), ("5", "20", "22000.0")]
+        ("4", "12", "4800.0"),
+        ("5", "20", "22000.0"),
+    ]
     assert duo.get_logs() == []

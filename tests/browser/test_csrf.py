@@ -30,12 +30,16 @@ fetch('/_dash-update-component', {method: 'POST', body: JSON.stringify(arguments
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, tiny_sqlite_url):
     folder = tmp_path_factory.mktemp("csrf-browser")
-    live = start_live_server({
-        "DASHBOARD_DATABASE_URL": tiny_sqlite_url,
-        "DASHBOARD_AUTH": "users",
-        "DASHBOARD_USERS_FILE": users_file(folder, "ana"),
-        "MMDASH_TEST_NOW": "2026-03-15T12:00:00",
-    }, workers=2, app="tests.fixed_now_app:server")
+    live = start_live_server(
+        {
+            "DASHBOARD_DATABASE_URL": tiny_sqlite_url,
+            "DASHBOARD_AUTH": "users",
+            "DASHBOARD_USERS_FILE": users_file(folder, "ana"),
+            "MMDASH_TEST_NOW": "2026-03-15T12:00:00",
+        },
+        workers=2,
+        app="tests.fixed_now_app:server",
+    )
     yield live
     live.stop()
 
@@ -45,10 +49,12 @@ def attacker(server):
     """Another origin of the same site (127.0.0.1, other port) whose page posts a callback to
     the dashboard with a form, as a forged request would (no script can add the header)."""
     body = json.dumps(MENU_CALLBACK).replace('"', "&quot;")
-    page = (f'<form id="f" method="post" enctype="text/plain" '
-            f'action="{server.url}/_dash-update-component">'
-            f'<input type="hidden" name="{body}" value=""></form>'
-            "<script>document.getElementById('f').submit()</script>").encode()
+    page = (
+        f'<form id="f" method="post" enctype="text/plain" '
+        f'action="{server.url}/_dash-update-component">'
+        f'<input type="hidden" name="{body}" value=""></form>'
+        "<script>document.getElementById('f').submit()</script>"
+    ).encode()
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802 - http.server's name

@@ -29,8 +29,7 @@ def start_facturas(start_dashboard, invoices_db):
     """Return start(dash_duo): a server over the invoices fixture, its home page open."""
 
     def start(dash_duo) -> str:
-        return start_dashboard(dash_duo, database_url=invoices_db,
-                               fixed_now=invoices_fixture.NOW)
+        return start_dashboard(dash_duo, database_url=invoices_db, fixed_now=invoices_fixture.NOW)
 
     return start
 
@@ -60,8 +59,9 @@ def test_overcharge_kpis_badges_and_detail(dash_duo, start_facturas):
     assert "$ 35,00" in row.text and "03/03/2026" in row.text
     scroll_to(dash_duo.driver, row)
     click(dash_duo, cell(dash_duo, "A-0001-00000101"))
-    dash_duo.wait_for_text_to_equal("#facturas-detail-body h3",
-                                    "Factura A-0001-00000101 · pedido PED-1")
+    dash_duo.wait_for_text_to_equal(
+        "#facturas-detail-body h3", "Factura A-0001-00000101 · pedido PED-1"
+    )
     detail = dash_duo.find_element("#facturas-detail-body").text
     assert "LECHE ENTERA 1 L." in detail and "$ 103,50" in detail and "$ 100,00" in detail
     assert "+3,5 %" in detail
@@ -82,7 +82,10 @@ def test_flag_filter_in_url(dash_duo, start_facturas):
 def test_bars_market_line_and_filter_button_filters(dash_duo, start_facturas):
     open_facturas(dash_duo, start_facturas)
     assert bars(dash_duo, "facturas-bars") == {
-        "Almacén Central SRL": 13.3, "Bebidas Norte": 10.7, "Lácteos del Sur S.A.": 7.6}
+        "Almacén Central SRL": 13.3,
+        "Bebidas Norte": 10.7,
+        "Lácteos del Sur S.A.": 7.6,
+    }
     lines = {t["name"] for t in figure_data(dash_duo, "facturas-index")}
     assert lines == {"Almacén Central SRL", "Bebidas Norte", "Lácteos del Sur S.A."}
     bar = dash_duo.find_elements("#facturas-bars .point path")[1]  # Bebidas Norte
@@ -91,8 +94,11 @@ def test_bars_market_line_and_filter_button_filters(dash_duo, start_facturas):
     wait_for(lambda: action.text == "Filtrar por Bebidas Norte")
     click(dash_duo, action)  # the tap only named the bar; this filters
     wait_for(lambda: query(dash_duo).get("proveedor") == ["Bebidas Norte"])
-    wait_for(lambda: dash_duo.find_element("#facturas-proveedor").get_attribute("value")
-             == "Bebidas Norte")
+    wait_for(
+        lambda: (
+            dash_duo.find_element("#facturas-proveedor").get_attribute("value") == "Bebidas Norte"
+        )
+    )
     wait_for(lambda: len(dash_duo.find_elements(ROWS)) == 6)
     wait_for(lambda: "$ 0,00" in dash_duo.find_element("#facturas-kpis").text)
     assert dash_duo.get_logs() == []
@@ -109,11 +115,13 @@ def test_phone_width_has_no_horizontal_scroll(dash_duo, start_facturas):
     click(dash_duo, card)
     dash_duo.wait_for_element("#facturas-detail-body")
     widths = dash_duo.driver.execute_script(
-        "return [document.documentElement.scrollWidth, window.innerWidth]")
+        "return [document.documentElement.scrollWidth, window.innerWidth]"
+    )
     wide = dash_duo.driver.execute_script(
         "return Array.from(document.querySelectorAll('body *')).filter(e =>"
         " e.getBoundingClientRect().right > 391).slice(0, 6).map(e => e.tagName + '#' + e.id +"
-        " '.' + e.className + ':' + Math.round(e.getBoundingClientRect().right))")
+        " '.' + e.className + ':' + Math.round(e.getBoundingClientRect().right))"
+    )
     assert widths[1] == 390 and widths[0] <= 390, (widths, wide)
     assert dash_duo.find_element("label[for='facturas-marca']").text == "Mostrar"
     assert dash_duo.get_logs() == []
@@ -124,7 +132,8 @@ def test_empty_period(dash_duo, start_facturas):
     start_facturas(dash_duo)
     dash_duo.driver.get(dash_duo.server_url + open_facturas_empty)
     dash_duo.wait_for_text_to_equal(
-        "#facturas-table .empty-state", "No hay facturas con ese filtro en el período.")
+        "#facturas-table .empty-state", "No hay facturas con ese filtro en el período."
+    )
     assert dash_duo.find_elements(ROWS) == []
     assert "Te cobraron de más\n$ 0,00" in dash_duo.find_element("#facturas-kpis").text
     assert dash_duo.get_logs() == []

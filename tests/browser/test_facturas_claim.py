@@ -74,17 +74,19 @@ def open_invoice(dash_duo, driver, numero: str) -> None:
     scroll_to(driver, row)
     cell = row.find_element(By.CSS_SELECTOR, "td[data-dash-column='numero_factura']")
     driver.execute_script("arguments[0].click()", cell)
-    wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, "#facturas-detail-body h3")
-             and numero in driver.find_element(By.CSS_SELECTOR,
-                                               "#facturas-detail-body h3").text)
+    wait_for(
+        lambda: (
+            driver.find_elements(By.CSS_SELECTOR, "#facturas-detail-body h3")
+            and numero in driver.find_element(By.CSS_SELECTOR, "#facturas-detail-body h3").text
+        )
+    )
 
 
 def kpi(driver) -> str:
     return driver.find_element(By.CSS_SELECTOR, "#facturas-kpis").text
 
 
-def test_claim_text_whatsapp_and_a_hostile_email_gets_no_link(dash_duo, start_dashboard,
-                                                                claims_db):
+def test_claim_text_whatsapp_and_a_hostile_email_gets_no_link(dash_duo, start_dashboard, claims_db):
     start_dashboard(dash_duo, database_url=claims_db, fixed_now=invoices_fixture.NOW)
     driver = dash_duo.driver
     driver.get(dash_duo.server_url + "/facturas")
@@ -100,9 +102,11 @@ def test_claim_text_whatsapp_and_a_hostile_email_gets_no_link(dash_duo, start_da
     assert dash_duo.find_element("#facturas-claim-text").text.splitlines() == CLAIM_2
     # Lácteos: no phone, and an address that would add ?bcc= and &body= to the link.
     assert dash_duo.find_element("#facturas-claim-nowa").text == (
-        "Sin WhatsApp: el proveedor no tiene teléfono cargado.")
+        "Sin WhatsApp: el proveedor no tiene teléfono cargado."
+    )
     assert dash_duo.find_element("#facturas-claim-nomail").text == (
-        f"Sin email: «{facturas_db.HOSTILE_EMAIL}» no es una dirección válida.")
+        f"Sin email: «{facturas_db.HOSTILE_EMAIL}» no es una dirección válida."
+    )
     assert driver.find_elements(By.CSS_SELECTOR, "a[href^='mailto:']") == []
     assert driver.find_elements(By.CSS_SELECTOR, "#facturas-claim-wa") == []
 
@@ -117,7 +121,8 @@ def test_claim_text_whatsapp_and_a_hostile_email_gets_no_link(dash_duo, start_da
     assert (mail.scheme, mail.path) == ("mailto", facturas_db.ALMACEN_EMAIL)
     assert parse_qs(mail.query) == {
         "subject": ["Reclamo de Mini Market por la factura C-0003-00000014 del 21/02/2026"],
-        "body": [claim]}
+        "body": [claim],
+    }
     # Without a sign-in (DASHBOARD_AUTH=none) the state is shown but cannot be changed.
     assert not dash_duo.find_element("#facturas-estado-guardar").is_enabled()
     assert "tenés que iniciar sesión" in dash_duo.find_element("#facturas-estado-nota").text
@@ -140,58 +145,89 @@ def second_browser() -> webdriver.Chrome:
     return webdriver.Chrome(options=options)
 
 
-def test_state_set_in_one_browser_is_seen_from_another_session(dash_duo, start_dashboard,
-                                                                claims_db, tmp_path):
-    url = start_dashboard(dash_duo, navigate=False, auth="users", database_url=claims_db,
-                          fixed_now=invoices_fixture.NOW,
-                          users_file=users_file(tmp_path, "ana", "beto"))
+def test_state_set_in_one_browser_is_seen_from_another_session(
+    dash_duo, start_dashboard, claims_db, tmp_path
+):
+    url = start_dashboard(
+        dash_duo,
+        navigate=False,
+        auth="users",
+        database_url=claims_db,
+        fixed_now=invoices_fixture.NOW,
+        users_file=users_file(tmp_path, "ana", "beto"),
+    )
     driver = dash_duo.driver
     sign_in(driver, url, "ana")
     wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, ROWS))
     wait_for(lambda: f"Te cobraron de más\n{OVERCHARGE}" in kpi(driver))
     open_invoice(dash_duo, driver, "A-0001-00000101")
     assert dash_duo.find_element("#facturas-estado-nota").text == (
-        "Nadie le puso un estado todavía.")
+        "Nadie le puso un estado todavía."
+    )
     Select(dash_duo.find_element("#facturas-estado")).select_by_value("acreditada")
     click(dash_duo, dash_duo.find_element("#facturas-estado-guardar"))
     # The fixed clock of the server: 15/03/2026 12:00.
-    wait_for(lambda: dash_duo.find_element("#facturas-estado-nota").text == (
-        "Acreditada por ana el 15/03/2026 12:00. No cuenta en «Te cobraron de más»."))
+    wait_for(
+        lambda: (
+            dash_duo.find_element("#facturas-estado-nota").text
+            == ("Acreditada por ana el 15/03/2026 12:00. No cuenta en «Te cobraron de más».")
+        )
+    )
     # 354,12 − 35,00 of the credited invoice.
     wait_for(lambda: "Te cobraron de más\n$ 319,12" in kpi(driver))
-    wait_for(lambda: row_of(driver, "A-0001-00000101").find_element(
-        By.CSS_SELECTOR, "td[data-dash-column='estado']").text == "Acreditada")
+    wait_for(
+        lambda: (
+            row_of(driver, "A-0001-00000101")
+            .find_element(By.CSS_SELECTOR, "td[data-dash-column='estado']")
+            .text
+            == "Acreditada"
+        )
+    )
 
     other = second_browser()
     try:
         sign_in(other, url, "beto")
         wait_for(lambda: other.find_elements(By.CSS_SELECTOR, ROWS), timeout=20)
         wait_for(lambda: "Te cobraron de más\n$ 319,12" in kpi(other))
-        assert row_of(other, "A-0001-00000101").find_element(
-            By.CSS_SELECTOR, "td[data-dash-column='estado']").text == "Acreditada"
+        assert (
+            row_of(other, "A-0001-00000101")
+            .find_element(By.CSS_SELECTOR, "td[data-dash-column='estado']")
+            .text
+            == "Acreditada"
+        )
         open_invoice(dash_duo, other, "A-0001-00000101")
         assert other.find_element(By.CSS_SELECTOR, "#facturas-estado-nota").text.startswith(
-            "Acreditada por ana el 15/03/2026 12:00.")
+            "Acreditada por ana el 15/03/2026 12:00."
+        )
         # beto claims it again: the first browser sees it at its next read.
-        Select(other.find_element(By.CSS_SELECTOR, "#facturas-estado")).select_by_value(
-            "reclamada")
-        other.execute_script("arguments[0].click()",
-                             other.find_element(By.CSS_SELECTOR, "#facturas-estado-guardar"))
-        wait_for(lambda: other.find_element(By.CSS_SELECTOR, "#facturas-estado-nota").text
-                 == "Reclamada por beto el 15/03/2026 12:00.")
+        Select(other.find_element(By.CSS_SELECTOR, "#facturas-estado")).select_by_value("reclamada")
+        other.execute_script(
+            "arguments[0].click()", other.find_element(By.CSS_SELECTOR, "#facturas-estado-guardar")
+        )
+        wait_for(
+            lambda: (
+                other.find_element(By.CSS_SELECTOR, "#facturas-estado-nota").text
+                == "Reclamada por beto el 15/03/2026 12:00."
+            )
+        )
         wait_for(lambda: f"Te cobraron de más\n{OVERCHARGE}" in kpi(other))
     finally:
         other.quit()
     driver.refresh()
     wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, ROWS))
-    wait_for(lambda: row_of(driver, "A-0001-00000101").find_element(
-        By.CSS_SELECTOR, "td[data-dash-column='estado']").text == "Reclamada")
+    wait_for(
+        lambda: (
+            row_of(driver, "A-0001-00000101")
+            .find_element(By.CSS_SELECTOR, "td[data-dash-column='estado']")
+            .text
+            == "Reclamada"
+        )
+    )
     assert f"Te cobraron de más\n{OVERCHARGE}" in kpi(driver)
     assert dash_duo.get_logs() == []
 
 
-def test_inicio_unprocessed_count_equals_the_rows_of_its_view(dash_duo, start_dashboard,
-                                                               claims_db):
+def test_inicio_unprocessed_count_equals_the_rows_of_its_view(dash_duo, start_dashboard, claims_db):
     start_dashboard(dash_duo, database_url=claims_db, fixed_now=invoices_fixture.NOW)
     driver = dash_duo.driver
     link = dash_duo.wait_for_element("#home-today-invoices-link")
@@ -200,13 +236,19 @@ def test_inicio_unprocessed_count_equals_the_rows_of_its_view(dash_duo, start_da
     with engine.connect() as conn:
         direct = conn.execute(text("SELECT count(*) FROM facturas_ocr WHERE procesado = 0"))
         direct = direct.scalar_one()
-        numbers = {row[0] for row in conn.execute(text(
-            "SELECT numero_factura FROM facturas_ocr WHERE procesado = 0"))}
+        numbers = {
+            row[0]
+            for row in conn.execute(
+                text("SELECT numero_factura FROM facturas_ocr WHERE procesado = 0")
+            )
+        }
     engine.dispose()
     assert count == direct == 4  # invoices 5, 7, 8 and 15 (dated 2025-06-01)
     assert urlsplit(link.get_attribute("href")).path == "/facturas"
     assert parse_qs(urlsplit(link.get_attribute("href")).query) == {
-        "marca": ["pendiente"], "fechas": ["todas"]}
+        "marca": ["pendiente"],
+        "fechas": ["todas"],
+    }
     click(dash_duo, link)
     wait_for(lambda: "/facturas" in driver.current_url)
     wait_for(lambda: len(dash_duo.find_elements(ROWS)) == count)

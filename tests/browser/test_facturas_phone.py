@@ -36,8 +36,9 @@ def click(dash_duo, element) -> None:
 
 
 def card_of(dash_duo, numero: str):
-    return next(c for c in dash_duo.find_elements("#facturas-cards .invoice-card")
-                if numero in c.text)
+    return next(
+        c for c in dash_duo.find_elements("#facturas-cards .invoice-card") if numero in c.text
+    )
 
 
 def test_phone_cards_and_stacked_detail(dash_duo, start_dashboard, claims_db):
@@ -50,12 +51,19 @@ def test_phone_cards_and_stacked_detail(dash_duo, start_dashboard, claims_db):
     assert not dash_duo.find_element("#facturas-table-grid").is_displayed()
     card = card_of(dash_duo, "A-0001-00000101")
     assert card.text.splitlines() == [
-        "03/03/2026", "A-0001-00000101", "Lácteos del Sur S.A.", "Total $ 1.284,00",
-        "De más $ 35,00", "Precio mayor", "Estado: Pendiente"]
+        "03/03/2026",
+        "A-0001-00000101",
+        "Lácteos del Sur S.A.",
+        "Total $ 1.284,00",
+        "De más $ 35,00",
+        "Precio mayor",
+        "Estado: Pendiente",
+    ]
     scroll_to(driver, card)
     click(dash_duo, card_of(dash_duo, "A-0001-00000102"))
-    dash_duo.wait_for_text_to_equal("#facturas-detail-body h3",
-                                    "Factura A-0001-00000102 · pedido PED-2")
+    dash_duo.wait_for_text_to_equal(
+        "#facturas-detail-body h3", "Factura A-0001-00000102 · pedido PED-2"
+    )
     click(dash_duo, dash_duo.find_element("#facturas-claim-open"))
     wait_for(lambda: dash_duo.find_element("#facturas-claim-nowa").text != "")
     # Each line stacks: product on top, then one «label value» row per figure.
@@ -63,14 +71,28 @@ def test_phone_cards_and_stacked_detail(dash_duo, start_dashboard, claims_db):
     tops = [c.rect["y"] for c in cells]
     assert tops == sorted(tops) and len(set(tops)) == 6, tops
     assert [c.text for c in cells] == [
-        "Leche entera 1 L", "12", "10", "$ 100,00", "$ 100,00", "0,0 %"]
+        "Leche entera 1 L",
+        "12",
+        "10",
+        "$ 100,00",
+        "$ 100,00",
+        "0,0 %",
+    ]
     # The label before each figure (CSS ::before of data-label) is shown.
-    labels = [driver.execute_script(
-        "return getComputedStyle(arguments[0], '::before').content", c) for c in cells[1:]]
-    assert labels == ['"Cant. facturada"', '"Cant. pedida"', '"Precio facturado"',
-                      '"Precio pedido"', '"Dif."']
+    labels = [
+        driver.execute_script("return getComputedStyle(arguments[0], '::before').content", c)
+        for c in cells[1:]
+    ]
+    assert labels == [
+        '"Cant. facturada"',
+        '"Cant. pedida"',
+        '"Precio facturado"',
+        '"Precio pedido"',
+        '"Dif."',
+    ]
     widths = driver.execute_script(
-        "return [document.documentElement.scrollWidth, window.innerWidth]")
+        "return [document.documentElement.scrollWidth, window.innerWidth]"
+    )
     assert widths[1] == 390 and widths[0] <= widths[1], widths  # no sideways scroll
     cut = driver.execute_script(CUT, "#facturas-detail-body *, #facturas-cards *")
     assert cut == [], cut
@@ -87,23 +109,36 @@ def test_wide_detail_shows_every_column(dash_duo, start_dashboard, claims_db):
     driver = dash_duo.driver
     driver.get(dash_duo.server_url + "/facturas")
     wait_for_charts(dash_duo, 2)
-    cell = next(c for c in dash_duo.find_elements(
-        "#facturas-table-grid td[data-dash-column='numero_factura']")
-        if c.text == "A-0001-00000102")
+    cell = next(
+        c
+        for c in dash_duo.find_elements(
+            "#facturas-table-grid td[data-dash-column='numero_factura']"
+        )
+        if c.text == "A-0001-00000102"
+    )
     scroll_to(driver, cell)
     click(dash_duo, cell)
-    dash_duo.wait_for_text_to_equal("#facturas-detail-body h3",
-                                    "Factura A-0001-00000102 · pedido PED-2")
+    dash_duo.wait_for_text_to_equal(
+        "#facturas-detail-body h3", "Factura A-0001-00000102 · pedido PED-2"
+    )
     click(dash_duo, dash_duo.find_element("#facturas-claim-open"))
     wait_for(lambda: dash_duo.find_element("#facturas-claim-nowa").text != "")
     heads = [th.text for th in dash_duo.find_elements("#facturas-detail-body thead th")]
-    assert heads == ["Producto", "Cant. facturada", "Cant. pedida", "Precio facturado",
-                     "Precio pedido", "Dif."]
+    assert heads == [
+        "Producto",
+        "Cant. facturada",
+        "Cant. pedida",
+        "Precio facturado",
+        "Precio pedido",
+        "Dif.",
+    ]
     body = dash_duo.find_element("#facturas-detail-body")
     table = dash_duo.find_element("#facturas-detail-body table")
     assert table.size["width"] <= body.size["width"] + 1
-    right = max(th.rect["x"] + th.rect["width"]
-                for th in dash_duo.find_elements("#facturas-detail-body thead th"))
+    right = max(
+        th.rect["x"] + th.rect["width"]
+        for th in dash_duo.find_elements("#facturas-detail-body thead th")
+    )
     assert right <= 1366
     assert driver.execute_script(CUT, "#facturas-detail-body *") == []
     assert driver.execute_script("return document.documentElement.scrollWidth") <= 1366

@@ -20,17 +20,21 @@ def test_a_product_name_with_markup_shows_as_text(dash_duo, start_dashboard, tmp
     url = f"sqlite:///{tmp_path / 'markup.db'}"
     fill_database(url)
     with sqlite3.connect(tmp_path / "markup.db") as conn:
-        changed = conn.execute("UPDATE productos SET nombre = ? WHERE nombre = ?",
-                               (MARKUP, "Leche entera 1 L")).rowcount
+        changed = conn.execute(
+            "UPDATE productos SET nombre = ? WHERE nombre = ?", (MARKUP, "Leche entera 1 L")
+        ).rowcount
     assert changed == 1
     start_dashboard(dash_duo, database_url=url)
     wait_for_charts(dash_duo, 3)
     wait_for(lambda: dash_duo.find_elements("#home-alerts .low-stock-item"))
-    names = [item.text.split("\n")[0] for item in
-             dash_duo.find_elements("#home-alerts .low-stock-item strong")]
+    names = [
+        item.text.split("\n")[0]
+        for item in dash_duo.find_elements("#home-alerts .low-stock-item strong")
+    ]
     assert MARKUP in names
     assert not dash_duo.driver.execute_script(
-        "return document.querySelector('#home-alerts img, #home-alerts b')")
+        "return document.querySelector('#home-alerts img, #home-alerts b')"
+    )
     assert dash_duo.driver.execute_script("return window.__mmOwned") is None
     link = dash_duo.find_element("#home-alerts .low-stock-item a.order-link")
     assert link.get_attribute("href").startswith(dash_duo.server_url + "/compras")

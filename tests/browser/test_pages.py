@@ -77,8 +77,7 @@ def test_analytics_url_reproduces_the_view(dash_duo, start_dashboard):
     assert summary == "Del 01/03/2026 al 14/03/2026 · proveedor «lacteos»"
     # Two weeks: drawn per ISO week; the weeks the range cuts are partial.
     trend = figure_data(dash_duo, "analytics-trends")[0]
-    assert (trend["x"], trend["y"]) == (["23/02 (parcial)", "02/03", "09/03 (parcial)"],
-                                        [0, 0, 1])
+    assert (trend["x"], trend["y"]) == (["23/02 (parcial)", "02/03", "09/03 (parcial)"], [0, 0, 1])
     cells = dash_duo.find_elements("#analytics-top-table tbody td")
     assert [c.text for c in cells] == ["Leche entera 1 L", "4", "1", "Lácteos del Sur"]
     assert dash_duo.get_logs() == []
@@ -86,8 +85,7 @@ def test_analytics_url_reproduces_the_view(dash_duo, start_dashboard):
 
 def test_filters_change_charts_and_back_restores(dash_duo, start_dashboard):
     start_dashboard(dash_duo)
-    open_page(dash_duo, "/analytics?start_date=2026-03-01&end_date=2026-03-14",
-              ANALYTICS_CHARTS)
+    open_page(dash_duo, "/analytics?start_date=2026-03-01&end_date=2026-03-14", ANALYTICS_CHARTS)
     assert bars(dash_duo, "analytics-top") == {"Agua mineral 2 L": 14, "Leche entera 1 L": 7}
     box = dash_duo.find_element("#analytics-proveedor")
     box.send_keys("lacteos", Keys.ENTER)
@@ -106,7 +104,9 @@ def test_preset_sets_dates_in_url_and_charts(dash_duo, start_dashboard):
     start_dashboard(dash_duo)
     open_page(dash_duo, "/analytics", ANALYTICS_CHARTS)
     assert bars(dash_duo, "analytics-top") == {
-        "Agua mineral 2 L": 20, "Leche entera 1 L": 18, "Yogur frutilla": 12,
+        "Agua mineral 2 L": 20,
+        "Leche entera 1 L": 18,
+        "Yogur frutilla": 12,
     }
     dash_duo.find_element("#analytics-filter-presets button:nth-child(5)").click()  # Mes anterior
     wait_for(lambda: query(dash_duo).get("start_date") == ["2026-02-01"])
@@ -134,8 +134,11 @@ def test_filter_button_of_a_tapped_provider_bar_filters_the_rest(dash_duo, start
 
 def test_invalid_url_values_are_ignored_with_a_notice(dash_duo, start_dashboard):
     start_dashboard(dash_duo)
-    open_page(dash_duo, "/analytics?start_date=2026-02-30&end_date=ayer&proveedor=%3C%3E",
-              ANALYTICS_CHARTS)
+    open_page(
+        dash_duo,
+        "/analytics?start_date=2026-02-30&end_date=ayer&proveedor=%3C%3E",
+        ANALYTICS_CHARTS,
+    )
     notice = dash_duo.find_element("#analytics-notice").text
     assert "Se ignoró la fecha «desde»" in notice and "Se ignoró la fecha «hasta»" in notice
     assert "caracteres no permitidos" in notice
@@ -171,8 +174,7 @@ def test_unknown_path_shows_the_spanish_404(dash_duo, start_dashboard):
 def test_database_down_shows_banner_and_pages_still_work(dash_duo, start_dashboard):
     start_dashboard(dash_duo, database_url="sqlite:////nonexistent/x.db")
     dash_duo.wait_for_element("#home-db-banner")
-    assert "No se pudo consultar la base de datos" in dash_duo.find_element(
-        "#home-db-banner").text
+    assert "No se pudo consultar la base de datos" in dash_duo.find_element("#home-db-banner").text
     wait_for_charts(dash_duo, 3)
     assert empty_note(dash_duo, "home-weekly") == "Sin datos para el período elegido"
     dash_duo.find_element("a.nav-link[href='/analytics']").click()
@@ -201,6 +203,8 @@ def test_phone_width_has_no_horizontal_scroll(dash_duo, start_dashboard, path, c
         labelled = dash_duo.driver.execute_script(
             "const e = arguments[0]; return !!(e.labels && e.labels.length) ||"
             " !!e.getAttribute('aria-label') || !!e.textContent.trim() ||"
-            " !!e.getAttribute('placeholder') || e.type === 'hidden'", control)
+            " !!e.getAttribute('placeholder') || e.type === 'hidden'",
+            control,
+        )
         assert labelled, control.get_attribute("outerHTML")[:120]
     assert dash_duo.get_logs() == []

@@ -45,7 +45,8 @@ def open_at(dash_duo, url: str, width: int, path: str, charts: int) -> None:
 
 def center(dash_duo, element) -> None:
     dash_duo.driver.execute_script(
-        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element)
+        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element
+    )
 
 
 def tap(dash_duo, element, width: int) -> None:
@@ -56,12 +57,16 @@ def tap(dash_duo, element, width: int) -> None:
         return
     x, y = dash_duo.driver.execute_script(
         "const r = arguments[0].getBoundingClientRect();"
-        "return [r.x + r.width / 2, r.y + r.height / 2]", element)
+        "return [r.x + r.width / 2, r.y + r.height / 2]",
+        element,
+    )
     driver = dash_duo.driver
-    driver.execute_cdp_cmd("Emulation.setTouchEmulationEnabled",
-                           {"enabled": True, "maxTouchPoints": 1})
-    driver.execute_cdp_cmd("Input.dispatchTouchEvent",
-                           {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    driver.execute_cdp_cmd(
+        "Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 1}
+    )
+    driver.execute_cdp_cmd(
+        "Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]}
+    )
     driver.execute_cdp_cmd("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
 
 
@@ -76,7 +81,8 @@ def cut_bar(dash_duo) -> tuple[int, str]:
     layout = dash_duo.driver.execute_script(
         "const p = document.querySelector('#analytics-top .js-plotly-plot');"
         "return {ticks: Array.from(p._fullLayout.yaxis.ticktext), names: Array.from("
-        "p._fullData[0].y)}")
+        "p._fullData[0].y)}"
+    )
     pairs = list(zip(layout["ticks"], layout["names"], strict=True))
     index = next(i for i, (tick, name) in enumerate(pairs) if tick != name)
     return index, pairs[index][1]
@@ -84,13 +90,21 @@ def cut_bar(dash_duo) -> tuple[int, str]:
 
 def product_figures(url: str, product: str) -> tuple[int, int, str]:
     """Units, orders and the provider of most units of a product since SINCE (direct SQL)."""
-    window = ("FROM detalle_pedidos d JOIN pedidos o ON o.id = d.pedido_id "
-              "WHERE d.producto_nombre = ? AND o.fecha_pedido >= ?")
-    (units, orders), = sql(url, f"SELECT SUM(d.cantidad), COUNT(DISTINCT o.id) {window}",
-                           product, SINCE)
-    per_provider = sql(url, "SELECT p.nombre, SUM(d.cantidad) AS u " + window.replace(
-        "WHERE", "JOIN proveedores p ON p.id = o.proveedor_id WHERE")
-        + " GROUP BY p.nombre ORDER BY u DESC, p.nombre", product, SINCE)
+    window = (
+        "FROM detalle_pedidos d JOIN pedidos o ON o.id = d.pedido_id "
+        "WHERE d.producto_nombre = ? AND o.fecha_pedido >= ?"
+    )
+    ((units, orders),) = sql(
+        url, f"SELECT SUM(d.cantidad), COUNT(DISTINCT o.id) {window}", product, SINCE
+    )
+    per_provider = sql(
+        url,
+        "SELECT p.nombre, SUM(d.cantidad) AS u "
+        + window.replace("WHERE", "JOIN proveedores p ON p.id = o.proveedor_id WHERE")
+        + " GROUP BY p.nombre ORDER BY u DESC, p.nombre",
+        product,
+        SINCE,
+    )
     return units, orders, per_provider[0][0]
 
 
@@ -103,8 +117,10 @@ def test_a_tap_names_the_product_and_does_not_filter(dash_duo, start_dashboard, 
     units, orders, provider = product_figures(demo_url, name)
     tap(dash_duo, dash_duo.find_elements("#analytics-top .point path")[index], width)
     panel = dash_duo.find_element("#analytics-top-tap-text")
-    expected = (f"{name} · {es_int(units)} unidades · {es_int(orders)} pedidos · "
-                f"proveedor principal: {provider}")
+    expected = (
+        f"{name} · {es_int(units)} unidades · {es_int(orders)} pedidos · "
+        f"proveedor principal: {provider}"
+    )
     wait_for(lambda: panel.text == expected)
     hover = dash_duo.find_element("#analytics-top .hoverlayer .hovertext").text
     assert name in hover.replace("\n", " ")  # plotly's label shows on the tap as well
@@ -115,8 +131,9 @@ def test_a_tap_names_the_product_and_does_not_filter(dash_duo, start_dashboard, 
     assert dash_duo.get_logs() == []
 
 
-def test_the_filter_button_filters_by_the_tapped_products_provider(dash_duo, start_dashboard,
-                                                                   demo_url):
+def test_the_filter_button_filters_by_the_tapped_products_provider(
+    dash_duo, start_dashboard, demo_url
+):
     url = start_dashboard(dash_duo, navigate=False, database_url=demo_url)
     open_at(dash_duo, url, 390, TOP_PATH, ANALYTICS_CHARTS)
     index, name = cut_bar(dash_duo)
@@ -127,10 +144,17 @@ def test_the_filter_button_filters_by_the_tapped_products_provider(dash_duo, sta
     wait_for(lambda: query(dash_duo).get("proveedor") == [provider])
     assert query(dash_duo)["start_date"] == [SINCE]
     wait_for_charts(dash_duo, ANALYTICS_CHARTS)
-    units = dict(sql(demo_url, "SELECT d.producto_nombre, SUM(d.cantidad) FROM detalle_pedidos d"
-                     " JOIN pedidos o ON o.id = d.pedido_id JOIN proveedores p ON"
-                     " p.id = o.proveedor_id WHERE p.nombre = ? AND o.fecha_pedido >= ?"
-                     " GROUP BY d.producto_nombre", provider, SINCE))
+    units = dict(
+        sql(
+            demo_url,
+            "SELECT d.producto_nombre, SUM(d.cantidad) FROM detalle_pedidos d"
+            " JOIN pedidos o ON o.id = d.pedido_id JOIN proveedores p ON"
+            " p.id = o.proveedor_id WHERE p.nombre = ? AND o.fecha_pedido >= ?"
+            " GROUP BY d.producto_nombre",
+            provider,
+            SINCE,
+        )
+    )
     drawn = bars(dash_duo, "analytics-top")
     assert drawn and all(units[product] == value for product, value in drawn.items())
     assert sorted(drawn.values(), reverse=True) == sorted(units.values(), reverse=True)[:10]
@@ -141,8 +165,13 @@ def test_the_filter_button_filters_by_the_tapped_products_provider(dash_duo, sta
 def test_providers_chart_tap_names_then_analyses(dash_duo, start_dashboard, tiny_sqlite_url):
     url = start_dashboard(dash_duo, navigate=False)
     open_at(dash_duo, url, 390, "/providers", 1)
-    counts = dict(sql(tiny_sqlite_url, "SELECT p.nombre, COUNT(o.id) FROM proveedores p"
-                      " JOIN pedidos o ON o.proveedor_id = p.id GROUP BY p.nombre"))
+    counts = dict(
+        sql(
+            tiny_sqlite_url,
+            "SELECT p.nombre, COUNT(o.id) FROM proveedores p"
+            " JOIN pedidos o ON o.proveedor_id = p.id GROUP BY p.nombre",
+        )
+    )
     tap(dash_duo, dash_duo.find_elements("#providers-chart .point path")[1], 390)
     panel = dash_duo.find_element("#providers-chart-tap-text")
     wait_for(lambda: panel.text.startswith(f"Bebidas Norte · {counts['Bebidas Norte']} pedidos"))
@@ -154,24 +183,48 @@ def test_providers_chart_tap_names_then_analyses(dash_duo, start_dashboard, tiny
 
 
 def shown_headers(dash_duo, table: str) -> list[str]:
-    return [cell.get_attribute("data-dash-column") for cell in dash_duo.find_elements(
-        f"#{table} th.dash-header") if cell.is_displayed()]
+    return [
+        cell.get_attribute("data-dash-column")
+        for cell in dash_duo.find_elements(f"#{table} th.dash-header")
+        if cell.is_displayed()
+    ]
 
 
 def page_overflow(dash_duo) -> tuple[int, int]:
-    return tuple(dash_duo.driver.execute_script(
-        "return [document.documentElement.scrollWidth, window.innerWidth]"))
+    return tuple(
+        dash_duo.driver.execute_script(
+            "return [document.documentElement.scrollWidth, window.innerWidth]"
+        )
+    )
 
 
-@pytest.mark.parametrize(("path", "table", "charts", "fixed", "picked", "other", "columns"), [
-    ("/providers", "providers-table", 1, ["nombre", "total_pedidos"], "compras_30d",
-     "total_productos", 7),
-    (TOP_PATH, "analytics-top-table", ANALYTICS_CHARTS, ["producto", "cantidad_total"],
-     "proveedor", "pedidos", 4),
-])
+@pytest.mark.parametrize(
+    ("path", "table", "charts", "fixed", "picked", "other", "columns"),
+    [
+        (
+            "/providers",
+            "providers-table",
+            1,
+            ["nombre", "total_pedidos"],
+            "compras_30d",
+            "total_productos",
+            7,
+        ),
+        (
+            TOP_PATH,
+            "analytics-top-table",
+            ANALYTICS_CHARTS,
+            ["producto", "cantidad_total"],
+            "proveedor",
+            "pedidos",
+            4,
+        ),
+    ],
+)
 @pytest.mark.parametrize("width", [390, 1366])
-def test_tables_keep_three_columns_on_a_phone(dash_duo, start_dashboard, demo_url, width, path,
-                                              table, charts, fixed, picked, other, columns):
+def test_tables_keep_three_columns_on_a_phone(
+    dash_duo, start_dashboard, demo_url, width, path, table, charts, fixed, picked, other, columns
+):
     url = start_dashboard(dash_duo, navigate=False, database_url=demo_url)
     open_at(dash_duo, url, width, path, charts)
     wait_for(lambda: len(dash_duo.find_elements(f"#{table} tbody tr")) > 1)
@@ -216,14 +269,17 @@ def test_month_ticks_are_whole_on_a_phone(dash_duo, start_dashboard, demo_url, g
         assert left["right"] <= right["left"], (left, right)
     # The demo ends on the fixture's today: its month is running, so partial.
     assert ticks[-1]["lines"][-1] == "parcial"
-    first_year = sql(demo_url, "SELECT MIN(strftime('%Y', fecha_pedido)) FROM pedidos WHERE"
-                     " fecha_pedido >= '2025-04-01'")[0][0]
+    first_year = sql(
+        demo_url,
+        "SELECT MIN(strftime('%Y', fecha_pedido)) FROM pedidos WHERE fecha_pedido >= '2025-04-01'",
+    )[0][0]
     assert years[0] == first_year
     assert dash_duo.get_logs() == []
 
 
 def test_a_new_filter_empties_the_panel_and_the_same_bar_can_be_tapped_again(
-        dash_duo, start_dashboard, demo_url):
+    dash_duo, start_dashboard, demo_url
+):
     url = start_dashboard(dash_duo, navigate=False, database_url=demo_url)
     open_at(dash_duo, url, 1366, TOP_PATH, ANALYTICS_CHARTS)
     index, name = cut_bar(dash_duo)
@@ -242,8 +298,9 @@ def test_a_new_filter_empties_the_panel_and_the_same_bar_can_be_tapped_again(
     assert not dash_duo.find_element("#analytics-top-tap-action").is_displayed()
     dash_duo.driver.back()
     wait_for(lambda: "proveedor" not in query(dash_duo))
-    wait_for(lambda: figure_data(dash_duo, "analytics-top")
-             and bars(dash_duo, "analytics-top") == before)
+    wait_for(
+        lambda: figure_data(dash_duo, "analytics-top") and bars(dash_duo, "analytics-top") == before
+    )
     wait_for_charts(dash_duo, ANALYTICS_CHARTS)
     tap_named_bar()  # the same bar as before the filter: named again (clickData is new)
     assert dash_duo.get_logs() == []

@@ -43,7 +43,6 @@ def es_money(value: float) -> str:
     return "$ " + f"{value:,.2f}".replace(",", "@").replace(".", ",").replace("@", ".")
 
 
-
 @pytest.fixture(params=[1366, 390], ids=["1366px", "390px"])
 def width(request) -> int:
     return request.param
@@ -82,23 +81,30 @@ def test_search_finds_by_accentless_name_and_by_barcode(dash_duo, start_dashboar
     matches = [name for _, name, code in rows if code and barcode in str(code)]
     wait_for(lambda: shown() == matches)  # the new page's list, not the one being unloaded
     dash_duo.find_element("#productos-results > a").click()
-    wait_for(lambda: parse_qs(urlparse(dash_duo.driver.current_url).query).get("id")
-             == [str(barcode_id)])
+    wait_for(
+        lambda: parse_qs(urlparse(dash_duo.driver.current_url).query).get("id") == [str(barcode_id)]
+    )
     dash_duo.wait_for_text_to_equal("#producto-nombre", barcode_name)
     assert dash_duo.get_logs() == []
 
 
 def busiest_product(url: str) -> tuple[int, str]:
-    return sql(url, "SELECT p.id, p.nombre FROM productos p JOIN detalle_pedidos d"
-                    " ON d.producto_nombre = p.nombre GROUP BY p.id ORDER BY COUNT(*) DESC,"
-                    " p.id LIMIT 1")[0]
+    return sql(
+        url,
+        "SELECT p.id, p.nombre FROM productos p JOIN detalle_pedidos d"
+        " ON d.producto_nombre = p.nombre GROUP BY p.id ORDER BY COUNT(*) DESC,"
+        " p.id LIMIT 1",
+    )[0]
 
 
 def test_product_view_equals_direct_sql(dash_duo, start_dashboard, demo_url, width):
     product_id, name = busiest_product(demo_url)
     stock, minimum, buy, sell = sql(
-        demo_url, "SELECT stock_actual, stock_minimo, precio_compra, precio_venta FROM productos"
-                  " WHERE id = ?", product_id)[0]
+        demo_url,
+        "SELECT stock_actual, stock_minimo, precio_compra, precio_venta FROM productos"
+        " WHERE id = ?",
+        product_id,
+    )[0]
     url = start_dashboard(dash_duo, navigate=False, database_url=demo_url)
     open_at(dash_duo, url, width, f"/productos?id={product_id}")
     wait_for_charts(dash_duo, 2)
@@ -109,25 +115,35 @@ def test_product_view_equals_direct_sql(dash_duo, start_dashboard, demo_url, wid
     assert f"Precio de compra\n{es_money(buy)}" in cards
     assert f"Precio de venta\n{es_money(sell)}" in cards
     prices = sql(
-        demo_url, "SELECT substr(o.fecha_pedido, 1, 7), SUM(d.cantidad * d.precio_unitario)"
-                  " * 1.0 / SUM(d.cantidad) FROM detalle_pedidos d JOIN pedidos o"
-                  " ON o.id = d.pedido_id WHERE d.producto_nombre = ? AND (o.estado IS NULL OR"
-                  " o.estado <> 'cancelado') AND d.precio_unitario IS NOT NULL"
-                  " AND o.fecha_pedido >= ? AND o.fecha_pedido <= ? GROUP BY 1"
-                  " HAVING SUM(d.cantidad) > 0 ORDER BY 1", name, HISTORY_START, NOW_TEXT)
+        demo_url,
+        "SELECT substr(o.fecha_pedido, 1, 7), SUM(d.cantidad * d.precio_unitario)"
+        " * 1.0 / SUM(d.cantidad) FROM detalle_pedidos d JOIN pedidos o"
+        " ON o.id = d.pedido_id WHERE d.producto_nombre = ? AND (o.estado IS NULL OR"
+        " o.estado <> 'cancelado') AND d.precio_unitario IS NOT NULL"
+        " AND o.fecha_pedido >= ? AND o.fecha_pedido <= ? GROUP BY 1"
+        " HAVING SUM(d.cantidad) > 0 ORDER BY 1",
+        name,
+        HISTORY_START,
+        NOW_TEXT,
+    )
     drawn = dash_duo.driver.execute_script(
         "return Array.from(document.querySelector('#producto-precios .js-plotly-plot')"
-        "._fullData[0].y)")
+        "._fullData[0].y)"
+    )
     assert drawn == pytest.approx([round(price, 2) for _, price in prices], abs=0.005)
     orders = sql(
-        demo_url, "SELECT o.numero_pedido, SUM(d.cantidad) FROM pedidos o JOIN detalle_pedidos d"
-                  " ON d.pedido_id = o.id WHERE d.producto_nombre = ? GROUP BY o.id"
-                  " ORDER BY o.fecha_pedido DESC, o.id DESC LIMIT 10", name)
+        demo_url,
+        "SELECT o.numero_pedido, SUM(d.cantidad) FROM pedidos o JOIN detalle_pedidos d"
+        " ON d.pedido_id = o.id WHERE d.producto_nombre = ? GROUP BY o.id"
+        " ORDER BY o.fecha_pedido DESC, o.id DESC LIMIT 10",
+        name,
+    )
     # One script reads the table (the phone's column script may touch it meanwhile).
     rows = dash_duo.driver.execute_script(
         "return Array.from(document.querySelectorAll('#producto-pedidos tbody tr'), tr =>"
         " Object.fromEntries(Array.from(tr.querySelectorAll('td'), td =>"
-        " [td.getAttribute('data-label'), td.textContent])))")
+        " [td.getAttribute('data-label'), td.textContent])))"
+    )
     assert len(rows) == len(orders)
     first = rows[0]
     assert (first["Pedido"], first["Unidades"]) == (orders[0][0], es_int(orders[0][1]))
@@ -147,8 +163,10 @@ def test_database_down_opens_the_banner(dash_duo, start_dashboard):
     start_dashboard(dash_duo, database_url="sqlite:////nonexistent/x.db")
     dash_duo.driver.get(dash_duo.server_url + "/productos?id=1")
     dash_duo.wait_for_element("#productos-db-banner")
-    assert "No se pudo consultar la base de datos" in dash_duo.find_element(
-        "#productos-db-banner").text
+    assert (
+        "No se pudo consultar la base de datos"
+        in dash_duo.find_element("#productos-db-banner").text
+    )
     assert "Traceback" not in dash_duo.driver.page_source
     assert dash_duo.get_logs() == []
 
@@ -204,8 +222,9 @@ def test_inputs_fill_their_frames(dash_duo, start_dashboard, width):
 def english_browser() -> webdriver.Chrome:
     """Chromium as on an English phone: the options of conftest with --lang=en-US."""
     options = pytest_setup_options()
-    options.arguments[:] = [a for a in options.arguments
-                            if not a.startswith(("--lang=", "--user-data-dir="))]
+    options.arguments[:] = [
+        a for a in options.arguments if not a.startswith(("--lang=", "--user-data-dir="))
+    ]
     options.add_argument("--lang=en-US")
     options.add_argument(f"--user-data-dir={tempfile.mkdtemp(prefix='mmdash-chrome-en-')}")
     options.add_experimental_option("prefs", {"intl.accept_languages": "en-US,en"})
@@ -223,8 +242,10 @@ def test_dates_show_dd_mm_yyyy_and_spanish_months_in_an_english_browser(dash_duo
         wait_for(lambda: browser.find_elements("css selector", "#analytics-start"))
         day = browser.find_element("css selector", "#analytics-start")
         wait_for(lambda: day.get_attribute("value") == "01/03/2026")
-        assert browser.find_element("css selector", "#analytics-end").get_attribute(
-            "value") == "14/03/2026"
+        assert (
+            browser.find_element("css selector", "#analytics-end").get_attribute("value")
+            == "14/03/2026"
+        )
         day.click()
         calendar = browser.find_element("css selector", ".dash-datepicker-content")
         wait_for(lambda: "marzo" in calendar.text)
@@ -242,13 +263,17 @@ def test_no_two_bars_share_a_label_in_top_products(dash_duo, start_dashboard, de
     layout = dash_duo.driver.execute_script(
         "const p = document.querySelector('#analytics-top .js-plotly-plot');"
         "return {ticks: Array.from(p._fullLayout.yaxis.ticktext), names: Array.from("
-        "p._fullData[0].y)}")
+        "p._fullData[0].y)}"
+    )
     assert len(layout["ticks"]) == len(layout["names"]) == 10
     assert len(set(layout["ticks"])) == len(layout["ticks"])
     drawn = dash_duo.driver.execute_script(
         "return Array.from(document.querySelectorAll('#analytics-top .ytick text'))"
-        ".map(t => t.textContent)")
+        ".map(t => t.textContent)"
+    )
     assert len(set(drawn)) == len(drawn) == 10
-    assert not any(text.endswith("…") and "<br>" not in tick
-                   for text, tick in zip(drawn, layout["ticks"], strict=True))
+    assert not any(
+        text.endswith("…") and "<br>" not in tick
+        for text, tick in zip(drawn, layout["ticks"], strict=True)
+    )
     assert dash_duo.get_logs() == []

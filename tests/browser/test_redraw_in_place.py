@@ -15,9 +15,17 @@ from tests.browser.helpers import bars, figure_data, query, wait_for, wait_for_c
 pytestmark = pytest.mark.browser
 
 MARCH = "/analytics?start_date=2026-03-01&end_date=2026-03-14"
-GRAPH_IDS = ("analytics-top", "analytics-trends", "analytics-movements", "analytics-money",
-             "analytics-money-providers", "analytics-states", "analytics-stock",
-             "analytics-weekly", "analytics-timeline")
+GRAPH_IDS = (
+    "analytics-top",
+    "analytics-trends",
+    "analytics-movements",
+    "analytics-money",
+    "analytics-money-providers",
+    "analytics-states",
+    "analytics-stock",
+    "analytics-weekly",
+    "analytics-timeline",
+)
 
 # Marks each chart's plotly element, so a chart mounted anew (an unmarked element) shows.
 MARK_CHARTS_JS = """
@@ -58,7 +66,8 @@ window.fetch = function (resource, init) {
 def charts_on_page(dash_duo) -> int:
     """Return how many plotly charts the page holds, now (find_elements waits for one)."""
     return dash_duo.driver.execute_script(
-        "return document.querySelectorAll('#_pages_content .js-plotly-plot').length")
+        "return document.querySelectorAll('#_pages_content .js-plotly-plot').length"
+    )
 
 
 def top_bars(dash_duo) -> dict:
@@ -71,7 +80,9 @@ def data_table_rows(dash_duo, graph_id: str) -> list[list[str]]:
     """Return the rows of the chart's «Ver como tabla» (its data-table attribute)."""
     return dash_duo.driver.execute_script(
         "const body = document.querySelector('#' + arguments[0] + '-datos .chart-data-body');"
-        "return JSON.parse(body.getAttribute('data-table')).rows;", graph_id)
+        "return JSON.parse(body.getAttribute('data-table')).rows;",
+        graph_id,
+    )
 
 
 def test_a_filter_change_redraws_every_chart_in_place(dash_duo, start_dashboard):
@@ -109,27 +120,33 @@ def test_an_empty_result_then_data_again_keep_the_same_charts(dash_duo, start_da
     box = dash_duo.find_element("#analytics-proveedor")
     box.send_keys("nadie", Keys.ENTER)
     wait_for(lambda: query(dash_duo).get("proveedor") == ["nadie"])
-    top_note = ("return (document.querySelector('#analytics-top .js-plotly-plot')"
-                ".layout.annotations || []).map(a => a.text)")
+    top_note = (
+        "return (document.querySelector('#analytics-top .js-plotly-plot')"
+        ".layout.annotations || []).map(a => a.text)"
+    )
     wait_for(lambda: dash_duo.driver.execute_script(top_note) != [])
     wait_for_charts(dash_duo, len(GRAPH_IDS))
     # An empty chart says so, and has no table to open.
     assert not dash_duo.driver.execute_script(
-        "return document.querySelector('#analytics-top-datos')")
+        "return document.querySelector('#analytics-top-datos')"
+    )
     assert dash_duo.find_element("#analytics-top-empty").text
     dash_duo.driver.back()
     wait_for(lambda: top_bars(dash_duo) == {"Agua mineral 2 L": 14, "Leche entera 1 L": 7})
     wait_for_charts(dash_duo, len(GRAPH_IDS))
     assert dash_duo.driver.execute_script(UNMARKED_CHARTS_JS, GRAPH_IDS) == []
-    assert data_table_rows(dash_duo, "analytics-top") == [["Agua mineral 2 L", "14"],
-                                                          ["Leche entera 1 L", "7"]]
+    assert data_table_rows(dash_duo, "analytics-top") == [
+        ["Agua mineral 2 L", "14"],
+        ["Leche entera 1 L", "7"],
+    ]
     assert dash_duo.get_logs() == []
 
 
 def test_a_filter_changed_during_the_first_drawing_is_the_one_drawn(dash_duo, start_dashboard):
     url = start_dashboard(dash_duo, navigate=False)
-    dash_duo.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument",
-                                    {"source": SLOW_FIRST_DRAWING_JS})
+    dash_duo.driver.execute_cdp_cmd(
+        "Page.addScriptToEvaluateOnNewDocument", {"source": SLOW_FIRST_DRAWING_JS}
+    )
     dash_duo.driver.get(url + MARCH)
     box = dash_duo.wait_for_element("#analytics-proveedor")
     box.send_keys("lacteos", Keys.ENTER)  # the first charts are still on their way

@@ -74,8 +74,9 @@ def test_session_that_ends_mid_use_shows_the_spanish_notice(dash_duo, start_dash
 
 def test_proxy_mode_takes_the_user_from_the_trusted_hop(dash_duo, start_dashboard):
     header = "X-Forwarded-Email"
-    url = start_dashboard(dash_duo, navigate=False, auth="proxy", trusted_proxies=1,
-                          auth_proxy_header=header)
+    url = start_dashboard(
+        dash_duo, navigate=False, auth="proxy", trusted_proxies=1, auth_proxy_header=header
+    )
     dash_duo.driver.get(url + "/providers")
     assert "inicio de sesión de la empresa" in dash_duo.find_element("body").text
     # What the SSO proxy in front would add to every request:

@@ -16,10 +16,18 @@ from tests.signin.helpers import users_file
 pytestmark = pytest.mark.browser
 HOME_CHARTS = 3
 # Colours as the browser computes them: assets/50-theme.css and Bootstrap 5.3's dark theme.
-LIGHT = {"page": "rgb(245, 246, 248)", "card": "rgb(255, 255, 255)",
-         "chart_text": "rgb(42, 47, 54)", "grid": "rgb(230, 233, 238)"}
-DARK = {"page": "rgb(22, 25, 28)", "card": "rgb(33, 37, 41)",
-        "chart_text": "rgb(222, 226, 230)", "grid": "rgb(52, 58, 64)"}
+LIGHT = {
+    "page": "rgb(245, 246, 248)",
+    "card": "rgb(255, 255, 255)",
+    "chart_text": "rgb(42, 47, 54)",
+    "grid": "rgb(230, 233, 238)",
+}
+DARK = {
+    "page": "rgb(22, 25, 28)",
+    "card": "rgb(33, 37, 41)",
+    "chart_text": "rgb(222, 226, 230)",
+    "grid": "rgb(52, 58, 64)",
+}
 
 SEEN_JS = """
 const chart = document.querySelector('#home-weekly .js-plotly-plot');
@@ -42,7 +50,7 @@ return {
 
 def rgb(hex_colour: str) -> str:
     """Return '#0072B2' as the browser writes it: 'rgb(0, 114, 178)'."""
-    red, green, blue = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    red, green, blue = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgb({red}, {green}, {blue})"
 
 
@@ -50,7 +58,8 @@ def emulate_device(dash_duo, scheme: str) -> None:
     """Make Chromium report prefers-color-scheme: scheme (light or dark)."""
     dash_duo.driver.execute_cdp_cmd(
         "Emulation.setEmulatedMedia",
-        {"features": [{"name": "prefers-color-scheme", "value": scheme}]})
+        {"features": [{"name": "prefers-color-scheme", "value": scheme}]},
+    )
 
 
 def open_home(dash_duo, url: str) -> dict:
@@ -70,7 +79,8 @@ def stored_choice(dash_duo) -> str | None:
 
 def theme(dash_duo) -> str:
     return dash_duo.driver.execute_script(
-        "return document.documentElement.getAttribute('data-bs-theme');")
+        "return document.documentElement.getAttribute('data-bs-theme');"
+    )
 
 
 def assert_toggle_says(dash_duo, shown: str) -> None:
@@ -156,7 +166,8 @@ def test_chromium_finds_the_app_installable(dash_duo, home_url):
     open_home(dash_duo, home_url)
     driver = dash_duo.driver
     assert driver.execute_cdp_cmd("Page.getInstallabilityErrors", {}) == {
-        "installabilityErrors": []}
+        "installabilityErrors": []
+    }
     manifest = driver.execute_cdp_cmd("Page.getAppManifest", {})
     assert manifest["url"] == home_url + MANIFEST_PATH
     assert manifest["errors"] == []
@@ -169,12 +180,18 @@ def test_chromium_finds_the_app_installable(dash_duo, home_url):
 
 
 def test_sign_in_page_follows_the_device_and_the_manifest_needs_no_session(
-        dash_duo, start_dashboard, tmp_path):
-    url = start_dashboard(dash_duo, navigate=False, auth="users",
-                          users_file=users_file(tmp_path, "ana"))
+    dash_duo, start_dashboard, tmp_path
+):
+    url = start_dashboard(
+        dash_duo, navigate=False, auth="users", users_file=users_file(tmp_path, "ana")
+    )
     # What the browser fetches without the session cookie.
-    for path in (MANIFEST_PATH, *(icon["src"] for icon in MANIFEST["icons"]),
-                 "/assets/apple-touch-icon.png", "/assets/01-theme.js"):
+    for path in (
+        MANIFEST_PATH,
+        *(icon["src"] for icon in MANIFEST["icons"]),
+        "/assets/apple-touch-icon.png",
+        "/assets/01-theme.js",
+    ):
         response = requests.get(url + path, timeout=10, allow_redirects=False)
         assert response.status_code == 200, path
     assert requests.get(url + "/", timeout=10, allow_redirects=False).status_code == 303
@@ -185,5 +202,7 @@ def test_sign_in_page_follows_the_device_and_the_manifest_needs_no_session(
     assert theme(dash_duo) == "dark"
     assert dash_duo.driver.execute_script(
         "return [getComputedStyle(document.body).backgroundColor,"
-        " getComputedStyle(arguments[0]).backgroundColor]", card) == [DARK["page"], DARK["card"]]
+        " getComputedStyle(arguments[0]).backgroundColor]",
+        card,
+    ) == [DARK["page"], DARK["card"]]
     assert dash_duo.get_logs() == []

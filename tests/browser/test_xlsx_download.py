@@ -29,16 +29,24 @@ FORMULA_PRODUCTS = [("=1+2", 30), ("+54 9 11 5555-0000", 25), ("-5", 22)]
 def _insert_with_formulas(conn) -> None:
     """The tiny fixture plus a provider and products whose names look like formulas."""
     fixture_data.insert_all(conn)
-    conn.execute(proveedores.insert(), [
-        {"id": 90, "codigo": "-F90", "nombre": FORMULA_PROVIDER, "activo": 1}])
-    conn.execute(pedidos.insert(), [
-        {"id": 900 + k, "proveedor_id": 90, "fecha_pedido": datetime(2026, 3, 2 + k, 10)}
-        for k in range(len(FORMULA_PRODUCTS))
-    ])
-    conn.execute(detalle_pedidos.insert(), [
-        {"id": 900 + k, "pedido_id": 900 + k, "producto_nombre": name, "cantidad": quantity}
-        for k, (name, quantity) in enumerate(FORMULA_PRODUCTS)
-    ])
+    conn.execute(
+        proveedores.insert(),
+        [{"id": 90, "codigo": "-F90", "nombre": FORMULA_PROVIDER, "activo": 1}],
+    )
+    conn.execute(
+        pedidos.insert(),
+        [
+            {"id": 900 + k, "proveedor_id": 90, "fecha_pedido": datetime(2026, 3, 2 + k, 10)}
+            for k in range(len(FORMULA_PRODUCTS))
+        ],
+    )
+    conn.execute(
+        detalle_pedidos.insert(),
+        [
+            {"id": 900 + k, "pedido_id": 900 + k, "producto_nombre": name, "cantidad": quantity}
+            for k, (name, quantity) in enumerate(FORMULA_PRODUCTS)
+        ],
+    )
 
 
 @pytest.fixture(scope="module")
@@ -55,18 +63,19 @@ def unneutralised(text: str) -> str:
 
 def click_button(dash_duo, kind: str) -> None:
     button = dash_duo.find_element(
-        f'[id=\'{{"name":"productos","page":"analytics","type":"{kind}"}}\']')
+        f'[id=\'{{"name":"productos","page":"analytics","type":"{kind}"}}\']'
+    )
     scroll_to(dash_duo.driver, button)
     button.click()
 
 
-def test_excel_button_saves_the_csvs_rows_as_typed_cells(dash_duo, start_dashboard,
-                                                          formula_url):
+def test_excel_button_saves_the_csvs_rows_as_typed_cells(dash_duo, start_dashboard, formula_url):
     start_dashboard(dash_duo, database_url=formula_url)
     dash_duo.driver.get(dash_duo.server_url + MARCH)
     wait_for_charts(dash_duo, ANALYTICS_CHARTS)
     excel = dash_duo.find_element(
-        '[id=\'{"name":"productos","page":"analytics","type":"dl-xlsx"}\']')
+        '[id=\'{"name":"productos","page":"analytics","type":"dl-xlsx"}\']'
+    )
     assert excel.get_attribute("aria-label").endswith("como Excel")
     assert excel.text.endswith("Excel")
 

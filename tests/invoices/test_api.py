@@ -23,13 +23,28 @@ def test_invoices_default_window_flags_orders_and_money(client):
     for factura_id, (proveedor, pedido, flags, extra) in fx.EXPECTED.items():
         row = rows[factura_id]
         assert (row["proveedor"], row["pedido"], row["flags"], row["cobrado_de_mas"]) == (
-            proveedor, pedido, flags, extra), factura_id
+            proveedor,
+            pedido,
+            flags,
+            extra,
+        ), factura_id
     assert list(body["facturas"][0]) == [
-        "factura_id", "numero_factura", "fecha_factura", "proveedor", "pedido", "total",
-        "flags", "cobrado_de_mas", "estado", "estado_usuario", "estado_cuando", "items",
+        "factura_id",
+        "numero_factura",
+        "fecha_factura",
+        "proveedor",
+        "pedido",
+        "total",
+        "flags",
+        "cobrado_de_mas",
+        "estado",
+        "estado_usuario",
+        "estado_cuando",
+        "items",
     ]
-    assert {(row["estado"], row["estado_usuario"], row["estado_cuando"])
-            for row in body["facturas"]} == {("pendiente", None, None)}  # nobody marked any
+    assert {
+        (row["estado"], row["estado_usuario"], row["estado_cuando"]) for row in body["facturas"]
+    } == {("pendiente", None, None)}  # nobody marked any
 
 
 def test_invoices_newest_first(client):
@@ -42,20 +57,38 @@ def test_invoices_newest_first(client):
 def test_invoice_items_side_by_side_with_the_order(client):
     rows = by_id(get_json(client, "/api/invoices"))
     assert rows[1]["items"] == [
-        {"descripcion": "LECHE ENTERA 1 L.", "cantidad": 10, "precio_unitario": 103.5,
-         "cantidad_pedida": 10, "precio_pedido": 100},
-        {"descripcion": "Yogur Frutilla", "cantidad": 5, "precio_unitario": 50,
-         "cantidad_pedida": 5, "precio_pedido": 50},
+        {
+            "descripcion": "LECHE ENTERA 1 L.",
+            "cantidad": 10,
+            "precio_unitario": 103.5,
+            "cantidad_pedida": 10,
+            "precio_pedido": 100,
+        },
+        {
+            "descripcion": "Yogur Frutilla",
+            "cantidad": 5,
+            "precio_unitario": 50,
+            "cantidad_pedida": 5,
+            "precio_pedido": 50,
+        },
     ]
-    assert rows[2]["items"][1] == {"descripcion": "Manteca 200 g", "cantidad": 1,
-                                   "precio_unitario": 300, "cantidad_pedida": None,
-                                   "precio_pedido": None}
+    assert rows[2]["items"][1] == {
+        "descripcion": "Manteca 200 g",
+        "cantidad": 1,
+        "precio_unitario": 300,
+        "cantidad_pedida": None,
+        "precio_pedido": None,
+    }
     # descripcion beats producto; precio_unitario beats precio; es-AR "$ 1.234,56".
     assert [(i["descripcion"], i["precio_unitario"]) for i in rows[7]["items"]] == [
-        ("Queso cremoso", 1234.56), ("Dulce de leche 400 g", 1000)]
+        ("Queso cremoso", 1234.56),
+        ("Dulce de leche 400 g", 1000),
+    ]
     # plain "1234.56", `producto` + `precio`, "1.234" read as es-AR thousands.
     assert [(i["descripcion"], i["cantidad"], i["precio_unitario"]) for i in rows[4]["items"]] == [
-        ("Agua mineral 2 L", 12, 1234.56), ("Gaseosa cola", 6, 1234)]
+        ("Agua mineral 2 L", 12, 1234.56),
+        ("Gaseosa cola", 6, 1234),
+    ]
     assert rows[5]["items"][0]["descripcion"] == "Arroz largo fino 1 kg"  # the key `nombre`
     assert rows[5]["items"][0]["cantidad_pedida"] is None
     assert rows[8]["items"] == [] and rows[9]["items"] == [] and rows[10]["items"] == []
@@ -66,18 +99,23 @@ def test_invoice_providers(client):
     got = [tuple(row.values()) for row in body["proveedores"]]
     assert got == fx.EXPECTED_PROVIDERS
     assert list(body["proveedores"][0]) == [
-        "proveedor_id", "proveedor", "facturas", "con_problemas", "cobrado_de_mas"]
+        "proveedor_id",
+        "proveedor",
+        "facturas",
+        "con_problemas",
+        "cobrado_de_mas",
+    ]
 
 
 @pytest.mark.parametrize(
     ("tolerancia", "flagged", "total"),
     [
-        ("5", set(), 0.0),            # 3,5 % and 2,88 % are within 5 %
-        ("3", {1}, 35.0),             # only leche (3,5 %)
-        ("2,5", {1, 7}, 104.12),      # decimal comma accepted
+        ("5", set(), 0.0),  # 3,5 % and 2,88 % are within 5 %
+        ("3", {1}, 35.0),  # only leche (3,5 %)
+        ("2,5", {1, 7}, 104.12),  # decimal comma accepted
         ("0", {1, 3, 7}, 104.12 + 40.0),  # gaseosa at +2 %: (510 − 500) × 4
-        ("-4", {1, 3, 7}, 144.12),    # clamped to 0
-        ("80", set(), 0.0),           # clamped to 50
+        ("-4", {1, 3, 7}, 144.12),  # clamped to 0
+        ("80", set(), 0.0),  # clamped to 50
     ],
 )
 def test_tolerancia(client, tolerancia, flagged, total):
@@ -94,8 +132,7 @@ def test_dates_and_provider_filter(client):
     # The provider rule applies to the resolved provider (7 was unassigned, read from OCR).
     rows = get_json(client, "/api/invoices?proveedor=lacteos")["facturas"]
     assert sorted(r["factura_id"] for r in rows) == [1, 2, 7]
-    assert get_json(client, "/api/invoices?proveedor=nadie") == {"facturas": [],
-                                                                 "proveedores": []}
+    assert get_json(client, "/api/invoices?proveedor=nadie") == {"facturas": [], "proveedores": []}
 
 
 def test_narrow_window(client):
@@ -108,8 +145,12 @@ def test_narrow_window(client):
 
 @pytest.mark.parametrize(
     ("query", "param"),
-    [("tolerancia=x", "tolerancia"), ("tolerancia=1e3", "tolerancia"),
-     ("start_date=2026-02-30", "start_date"), ("end_date=ayer", "end_date")],
+    [
+        ("tolerancia=x", "tolerancia"),
+        ("tolerancia=1e3", "tolerancia"),
+        ("start_date=2026-02-30", "start_date"),
+        ("end_date=ayer", "end_date"),
+    ],
 )
 def test_invoices_bad_parameters(sqlite_client, query, param):
     response = sqlite_client.get(f"/api/invoices?{query}", headers=AUTH)
@@ -119,15 +160,33 @@ def test_invoices_bad_parameters(sqlite_client, query, param):
 def test_price_changes(client):
     body = get_json(client, "/api/price-changes")
     assert (body["mes_base"], body["mes_actual"], body["mercado"]) == (
-        "2025-11", "2026-02", fx.EXPECTED_MERCADO)
-    got = [(p["proveedor_id"], p["cambio_pct"], p["diferencia_pp"], p["productos_comparados"],
-            p["estado"]) for p in body["proveedores"]]
+        "2025-11",
+        "2026-02",
+        fx.EXPECTED_MERCADO,
+    )
+    got = [
+        (
+            p["proveedor_id"],
+            p["cambio_pct"],
+            p["diferencia_pp"],
+            p["productos_comparados"],
+            p["estado"],
+        )
+        for p in body["proveedores"]
+    ]
     assert got == fx.EXPECTED_CHANGES
     lacteos = next(p for p in body["proveedores"] if p["proveedor_id"] == 1)
     assert lacteos["proveedor"] == "Lácteos del Sur S.A."
     assert lacteos["productos"] == fx.EXPECTED_LACTEOS_PRODUCTS
-    assert list(lacteos) == ["proveedor_id", "proveedor", "cambio_pct", "diferencia_pp",
-                             "productos_comparados", "estado", "productos"]
+    assert list(lacteos) == [
+        "proveedor_id",
+        "proveedor",
+        "cambio_pct",
+        "diferencia_pp",
+        "productos_comparados",
+        "estado",
+        "productos",
+    ]
 
 
 def test_price_index_chained(client):
@@ -166,11 +225,13 @@ def test_price_changes_mes_1_bebidas(client):
 
 def test_price_changes_provider_filter(client):
     body = get_json(client, "/api/price-changes?proveedor=almacen")
-    assert [(p["proveedor_id"], p["cambio_pct"], p["diferencia_pp"]) for p in
-            body["proveedores"]] == [(3, 13.3, 0.0)]
+    assert [
+        (p["proveedor_id"], p["cambio_pct"], p["diferencia_pp"]) for p in body["proveedores"]
+    ] == [(3, 13.3, 0.0)]
     assert body["mercado"] == 13.3
-    assert_error(client.get("/api/price-changes?meses=tres", headers=AUTH), 400, "bad_request",
-                 "meses")
+    assert_error(
+        client.get("/api/price-changes?meses=tres", headers=AUTH), 400, "bad_request", "meses"
+    )
 
 
 def test_csv_exports_match_json(client):
@@ -191,8 +252,12 @@ def test_csv_exports_match_json(client):
 
 @pytest.mark.parametrize(
     "path",
-    ["/api/invoices", "/api/price-changes", "/api/export/invoices.csv",
-     "/api/export/price-changes.csv"],
+    [
+        "/api/invoices",
+        "/api/price-changes",
+        "/api/export/invoices.csv",
+        "/api/export/price-changes.csv",
+    ],
 )
 def test_key_required(sqlite_client, path):
     assert_error(sqlite_client.get(path), 401, "unauthorized")
@@ -223,7 +288,8 @@ def test_same_answers_after_optimize(tmp_path, database):
         report = optimize(engine, fx.NOW)
         with engine.connect() as conn:
             stored = conn.exec_driver_sql(
-                "SELECT COUNT(*) FROM mm_dashboard.mm_precio_mes").scalar()
+                "SELECT COUNT(*) FROM mm_dashboard.mm_precio_mes"
+            ).scalar()
             assert _lines_indexed(conn) == (database == "sqlite")
         engine.dispose()
         # (month, provider, product) before March: Lácteos 6, Bebidas 13, Almacén 6 + arroz

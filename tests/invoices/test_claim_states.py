@@ -29,8 +29,11 @@ LACTEOS = 1
 def app(invoices_url, tmp_path):
     """An API app over the fixture WITH a result cache (states must still be read live)."""
     overrides = {
-        "database_url": invoices_url, "api_keys": (API_KEY,),
-        "fixed_now": invoices_fixture.NOW, "ratelimit_enabled": False, "cache_ttl": 300,
+        "database_url": invoices_url,
+        "api_keys": (API_KEY,),
+        "fixed_now": invoices_fixture.NOW,
+        "ratelimit_enabled": False,
+        "cache_ttl": 300,
         "state_dir": str(tmp_path / "state"),
         "log_dir": tempfile.mkdtemp(prefix="mmdash-inv-logs-"),
     }
@@ -55,10 +58,16 @@ def test_states_show_live_and_settled_ones_leave_the_overcharge(app):
     body = get_json(client, "/api/invoices")  # the cached check, the states read now
     rows = {row["factura_id"]: row for row in body["facturas"]}
     assert (rows[1]["estado"], rows[1]["estado_usuario"], rows[1]["estado_cuando"]) == (
-        "acreditada", "ana", "2026-03-15 12:00:00")  # the fixed clock
+        "acreditada",
+        "ana",
+        "2026-03-15 12:00:00",
+    )  # the fixed clock
     assert (rows[7]["estado"], rows[7]["estado_usuario"]) == ("reclamada", "beto")
     assert (rows[2]["estado"], rows[2]["estado_usuario"], rows[2]["estado_cuando"]) == (
-        "pendiente", None, None)
+        "pendiente",
+        None,
+        None,
+    )
     assert rows[1]["cobrado_de_mas"] == 35.0  # the invoice's own figure is unchanged
     assert lacteos_total(body) == 69.12  # reclamada still counts; acreditada does not
     invoice_states.set_state(store, 7, "ignorada", "beto")
@@ -66,7 +75,9 @@ def test_states_show_live_and_settled_ones_leave_the_overcharge(app):
     invoice_states.set_state(store, 1, "pendiente", "ana")
     assert lacteos_total(get_json(client, "/api/invoices")) == 35.0
     assert [m.valor["estado"] for m in store.history(invoice_states.TIPO, "1")] == [
-        "pendiente", "acreditada"]
+        "pendiente",
+        "acreditada",
+    ]
 
 
 def test_csv_and_excel_carry_the_state(app):
@@ -78,8 +89,11 @@ def test_csv_and_excel_carry_the_state(app):
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     by_id = {row["factura_id"]: row for row in rows}
     assert list(rows[0])[8:11] == ["estado", "estado_usuario", "estado_cuando"]
-    assert (by_id["2"]["estado"], by_id["2"]["estado_usuario"], by_id["2"]["estado_cuando"]) \
-        == ("reclamada", "ana", "2026-03-15 12:00:00")
+    assert (by_id["2"]["estado"], by_id["2"]["estado_usuario"], by_id["2"]["estado_cuando"]) == (
+        "reclamada",
+        "ana",
+        "2026-03-15 12:00:00",
+    )
     assert by_id["1"]["estado"] == "pendiente" and by_id["1"]["estado_usuario"] == ""
     xlsx = client.get("/api/export/invoices.xlsx", headers=AUTH)
     sheet = pd.read_excel(io.BytesIO(xlsx.data))
@@ -93,21 +107,44 @@ def test_an_unknown_state_is_refused():
 
 
 def test_open_overcharge_counts_only_unsettled():
-    frame = pd.DataFrame({"factura_id": [1, 2, 3, 4], "cobrado_de_mas": [10.0, 20.5, 30.0, 0.25],
-                          "estado": ["pendiente", "reclamada", "acreditada", "ignorada"]})
+    frame = pd.DataFrame(
+        {
+            "factura_id": [1, 2, 3, 4],
+            "cobrado_de_mas": [10.0, 20.5, 30.0, 0.25],
+            "estado": ["pendiente", "reclamada", "acreditada", "ignorada"],
+        }
+    )
     assert invoice_states.open_overcharge(frame) == 30.5  # 10 + 20,5
 
 
 def test_morning_report_leaves_settled_invoices_out_of_its_figure(tmp_path):
-    invoices = pd.DataFrame([
-        {"factura_id": 1, "numero_factura": "A-1", "fecha_factura": "2026-03-14",
-         "proveedor": "X", "flags": ["precio_mayor"], "total": 100.0, "cobrado_de_mas": 12.5},
-        {"factura_id": 2, "numero_factura": "A-2", "fecha_factura": "2026-03-13",
-         "proveedor": "X", "flags": ["precio_mayor"], "total": 100.0, "cobrado_de_mas": 7.25},
-    ])
+    invoices = pd.DataFrame(
+        [
+            {
+                "factura_id": 1,
+                "numero_factura": "A-1",
+                "fecha_factura": "2026-03-14",
+                "proveedor": "X",
+                "flags": ["precio_mayor"],
+                "total": 100.0,
+                "cobrado_de_mas": 12.5,
+            },
+            {
+                "factura_id": 2,
+                "numero_factura": "A-2",
+                "fecha_factura": "2026-03-13",
+                "proveedor": "X",
+                "flags": ["precio_mayor"],
+                "total": 100.0,
+                "cobrado_de_mas": 7.25,
+            },
+        ]
+    )
     problems = _invoice_problems(invoices, {"1": "acreditada"})
     assert [(p.numero_factura, p.estado) for p in problems] == [
-        ("A-1", "acreditada"), ("A-2", "pendiente")]
+        ("A-1", "acreditada"),
+        ("A-2", "pendiente"),
+    ]
     from minimarket_dash.report import MorningReport
 
     report = MorningReport(datetime(2026, 3, 15), None, None, [], [], 2, problems, None, "", "")
@@ -117,8 +154,14 @@ def test_morning_report_leaves_settled_invoices_out_of_its_figure(tmp_path):
 
 def test_report_reads_the_states_of_its_database(tmp_path):
     url = f"sqlite:///{tmp_path / 'mm.db'}"
-    settings = load_settings({"database_url": url, "state_dir": str(tmp_path / "state"),
-                              "fixed_now": invoices_fixture.NOW}, environ={})
+    settings = load_settings(
+        {
+            "database_url": url,
+            "state_dir": str(tmp_path / "state"),
+            "fixed_now": invoices_fixture.NOW,
+        },
+        environ={},
+    )
     from minimarket_dash.entries import EntriesStore, entries_engine
 
     engine = entries_engine(settings)

@@ -54,10 +54,20 @@ def demo_url(request) -> str:
 
 @functools.cache
 def _client_app(url: str):
-    return create_app(load_settings({
-        "database_url": url, "api_keys": (API_KEY,), "fixed_now": datetime(2026, 3, 15, 12),
-        "ratelimit_enabled": False, "cache_ttl": 0,
-        "log_dir": tempfile.mkdtemp(prefix="mmdash-demo-inv-")}, environ={}), pages=False)
+    return create_app(
+        load_settings(
+            {
+                "database_url": url,
+                "api_keys": (API_KEY,),
+                "fixed_now": datetime(2026, 3, 15, 12),
+                "ratelimit_enabled": False,
+                "cache_ttl": 0,
+                "log_dir": tempfile.mkdtemp(prefix="mmdash-demo-inv-"),
+            },
+            environ={},
+        ),
+        pages=False,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -83,18 +93,31 @@ def _sql(url: str, statement: str, **params) -> list[tuple]:
 def _order(url: str, order_id: int) -> dict:
     """An order as the database holds it: number, provider, delivery day, estado, lines."""
     ((numero, provider, delivered, estado),) = _sql(
-        url, "SELECT numero_pedido, proveedor_id, fecha_entrega_real, estado FROM pedidos "
-        "WHERE id = :id", id=order_id)
-    lines = _sql(url, "SELECT producto_nombre, cantidad, precio_unitario FROM detalle_pedidos "
-                 "WHERE pedido_id = :id", id=order_id)
-    return {"id": order_id, "numero": numero, "provider": provider,
-            "day": date.fromisoformat(str(delivered)[:10]), "estado": estado,
-            "lines": sorted((name, float(qty), float(price)) for name, qty, price in lines)}
+        url,
+        "SELECT numero_pedido, proveedor_id, fecha_entrega_real, estado FROM pedidos "
+        "WHERE id = :id",
+        id=order_id,
+    )
+    lines = _sql(
+        url,
+        "SELECT producto_nombre, cantidad, precio_unitario FROM detalle_pedidos "
+        "WHERE pedido_id = :id",
+        id=order_id,
+    )
+    return {
+        "id": order_id,
+        "numero": numero,
+        "provider": provider,
+        "day": date.fromisoformat(str(delivered)[:10]),
+        "estado": estado,
+        "lines": sorted((name, float(qty), float(price)) for name, qty, price in lines),
+    }
 
 
 def _as_read(row: dict) -> list[tuple]:
-    return sorted((i["descripcion"], float(i["cantidad"]), float(i["precio_unitario"]))
-                  for i in row["items"])
+    return sorted(
+        (i["descripcion"], float(i["cantidad"]), float(i["precio_unitario"])) for i in row["items"]
+    )
 
 
 def _assert_own_exact_order(url: str, row: dict, order: dict) -> None:
@@ -105,8 +128,10 @@ def _assert_own_exact_order(url: str, row: dict, order: dict) -> None:
 
 
 def test_planted_near_names_are_not_one_product(demo_url, planted):
-    rows = {r["factura_id"]: r for r in get_json(_client_app(demo_url).test_client(),
-                                                  "/api/invoices")["facturas"]}
+    rows = {
+        r["factura_id"]: r
+        for r in get_json(_client_app(demo_url).test_client(), "/api/invoices")["facturas"]
+    }
     invoice = planted.near_names
     order = _order(demo_url, planted.source[invoice])
     prices = {name: price for name, _, price in order["lines"]}
@@ -116,8 +141,10 @@ def test_planted_near_names_are_not_one_product(demo_url, planted):
 
 
 def test_planted_same_day_orders_each_get_their_invoice(demo_url, planted):
-    rows = {r["factura_id"]: r for r in get_json(_client_app(demo_url).test_client(),
-                                                  "/api/invoices")["facturas"]}
+    rows = {
+        r["factura_id"]: r
+        for r in get_json(_client_app(demo_url).test_client(), "/api/invoices")["facturas"]
+    }
     first, second = planted.same_day
     a, b = (_order(demo_url, planted.source[inv]) for inv in (first, second))
     assert a["id"] != b["id"] and (a["provider"], a["day"]) == (b["provider"], b["day"])
@@ -129,8 +156,10 @@ def test_planted_same_day_orders_each_get_their_invoice(demo_url, planted):
 
 
 def test_planted_exact_order_beats_its_superset(demo_url, planted):
-    rows = {r["factura_id"]: r for r in get_json(_client_app(demo_url).test_client(),
-                                                  "/api/invoices")["facturas"]}
+    rows = {
+        r["factura_id"]: r
+        for r in get_json(_client_app(demo_url).test_client(), "/api/invoices")["facturas"]
+    }
     invoice, superset_id = planted.exact
     exact, superset = _order(demo_url, planted.source[invoice]), _order(demo_url, superset_id)
     names = {line[0] for line in exact["lines"]}
@@ -166,12 +195,22 @@ def test_every_flag_is_planted_and_most_invoices_match_an_order(demo_client):
     body = get_json(demo_client, "/api/invoices?start_date=2024-01-01")
     rows = body["facturas"]
     flags = Counter(flag for row in rows for flag in row["flags"])
-    assert set(flags) == {"ok", "sin_pedido", "precio_mayor", "cantidad_distinta", "no_pedido",
-                          "sin_proveedor", "ilegible", "pendiente", "duplicada"}
+    assert set(flags) == {
+        "ok",
+        "sin_pedido",
+        "precio_mayor",
+        "cantidad_distinta",
+        "no_pedido",
+        "sin_proveedor",
+        "ilegible",
+        "pendiente",
+        "duplicada",
+    }
     assert sum(row["pedido"] is not None for row in rows) > 0.7 * len(rows)
     ratios = sorted(
         item["precio_unitario"] / item["precio_pedido"]
-        for row in rows if "precio_mayor" in row["flags"]
+        for row in rows
+        if "precio_mayor" in row["flags"]
         for item in row["items"]
         if item["precio_pedido"] and item["precio_unitario"] > 1.02 * item["precio_pedido"]
     )
@@ -196,7 +235,8 @@ def test_key_variants_and_noisy_names_in_the_data(demo_client):
     engine = make_engine(load_settings({"database_url": url}))
     with engine.connect() as conn:
         stored = conn.exec_driver_sql(
-            "SELECT productos_json, proveedor_original FROM facturas_ocr").fetchall()
+            "SELECT productos_json, proveedor_original FROM facturas_ocr"
+        ).fetchall()
     engine.dispose()
     keys, prices = set(), []
     for raw, _ in stored:
@@ -207,12 +247,21 @@ def test_key_variants_and_noisy_names_in_the_data(demo_client):
         for item in items if isinstance(items, list) else []:
             keys.update(item)
             prices.append(item.get("precio_unitario", item.get("precio")))
-    assert {"descripcion", "producto", "nombre", "precio_unitario", "precio", "importe",
-            "codigo", "raw_line"} <= keys
+    assert {
+        "descripcion",
+        "producto",
+        "nombre",
+        "precio_unitario",
+        "precio",
+        "importe",
+        "codigo",
+        "raw_line",
+    } <= keys
     assert any(isinstance(p, str) and p.startswith("$ ") and "," in p for p in prices)
     assert any(isinstance(p, float) for p in prices)
-    assert any(original.startswith("DISTRIB. ") and original.endswith(" S A")
-               for _, original in stored)
+    assert any(
+        original.startswith("DISTRIB. ") and original.endswith(" S A") for _, original in stored
+    )
 
 
 def test_prices_rise_unevenly(demo_client):
@@ -228,9 +277,10 @@ def test_prices_rise_unevenly(demo_client):
 
 def test_price_factor_paces():
     ages = [0.0, 365.0]
-    factors = {pace: price_factor(np.array([pace, pace]),
-                                  np.array(ages)).tolist()
-               for pace in range(len(PACES))}
+    factors = {
+        pace: price_factor(np.array([pace, pace]), np.array(ages)).tolist()
+        for pace in range(len(PACES))
+    }
     assert all(values[0] == 1.0 for values in factors.values())
     fast, slow = factors[0][1], factors[1][1]
     assert fast < slow < 1.0  # a year ago the fast riser was cheaper relative to today

@@ -37,17 +37,21 @@ def test_each_invoice_gets_the_order_worked_by_hand(client):
     for factura_id, expected in fx.MATCHING_EXPECTED.items():
         row = rows[factura_id]
         assert (row["proveedor"], row["pedido"], row["flags"], row["cobrado_de_mas"]) == (
-            expected), factura_id
-    assert round(sum(row["cobrado_de_mas"] for row in rows.values()), 2) == (
-        fx.MATCHING_OVERCHARGE)
+            expected
+        ), factura_id
+    assert round(sum(row["cobrado_de_mas"] for row in rows.values()), 2) == (fx.MATCHING_OVERCHARGE)
 
 
 def test_near_names_are_compared_with_their_own_lines(client):
     rows = {row["factura_id"]: row for row in get_json(client, "/api/invoices")["facturas"]}
-    assert [(i["descripcion"], i["cantidad_pedida"], i["precio_pedido"])
-            for i in rows[1]["items"]] == [
-        ("Dogui 1.5 kg", 4, 9000), ("Dogui 15 kg", 2, 45000), ("WHISKAS 500G", 6, 3000),
-        ("Whiskas 5 Kg.", 1, 25000)]
-    assert [(i["descripcion"], i["cantidad_pedida"], i["precio_pedido"])
-            for i in rows[2]["items"]] == [("DOGUI 1.5KG", 1, 9000), ("Dogui 15 KG", 2, 45000)]
-
+    assert [
+        (i["descripcion"], i["cantidad_pedida"], i["precio_pedido"]) for i in rows[1]["items"]
+    ] == [
+        ("Dogui 1.5 kg", 4, 9000),
+        ("Dogui 15 kg", 2, 45000),
+        ("WHISKAS 500G", 6, 3000),
+        ("Whiskas 5 Kg.", 1, 25000),
+    ]
+    assert [
+        (i["descripcion"], i["cantidad_pedida"], i["precio_pedido"]) for i in rows[2]["items"]
+    ] == [("DOGUI 1.5KG", 1, 9000), ("Dogui 15 KG", 2, 45000)]

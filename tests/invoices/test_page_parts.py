@@ -24,10 +24,21 @@ def report() -> PriceReport:
 
 
 def test_url_state_round_trip_and_lenient_values():
-    state = ui.page_state({"start_date": "2026-01-01", "proveedor": "Lácteos", "tolerancia": "2,5",
-                           "meses": "99", "marca": "precio_mayor"})
-    assert (state.filters.start_date, state.filters.tolerancia, state.filters.meses,
-            state.marca) == (date(2026, 1, 1), 2.5, 12, "precio_mayor")
+    state = ui.page_state(
+        {
+            "start_date": "2026-01-01",
+            "proveedor": "Lácteos",
+            "tolerancia": "2,5",
+            "meses": "99",
+            "marca": "precio_mayor",
+        }
+    )
+    assert (
+        state.filters.start_date,
+        state.filters.tolerancia,
+        state.filters.meses,
+        state.marca,
+    ) == (date(2026, 1, 1), 2.5, 12, "precio_mayor")
     assert ui.state_from_search(ui.search_from_state(state)) == state
     bad = ui.page_state({"tolerancia": "x", "meses": "tres", "marca": "nada"})
     assert (bad.filters.tolerancia, bad.filters.meses, bad.marca) == (2.0, 3, "todas")
@@ -74,12 +85,27 @@ def test_kpis(flags, problems, pending):
 
 
 def test_detail_highlights_differences():
-    row = {"factura_id": 1, "numero_factura": "A-1", "pedido": "PED-1", "items": [
-        {"descripcion": "Leche", "cantidad": 12, "precio_unitario": 103.5,
-         "cantidad_pedida": 10, "precio_pedido": 100.0},
-        {"descripcion": "Manteca", "cantidad": 1, "precio_unitario": 300,
-         "cantidad_pedida": None, "precio_pedido": None},
-    ]}
+    row = {
+        "factura_id": 1,
+        "numero_factura": "A-1",
+        "pedido": "PED-1",
+        "items": [
+            {
+                "descripcion": "Leche",
+                "cantidad": 12,
+                "precio_unitario": 103.5,
+                "cantidad_pedida": 10,
+                "precio_pedido": 100.0,
+            },
+            {
+                "descripcion": "Manteca",
+                "cantidad": 1,
+                "precio_unitario": 300,
+                "cantidad_pedida": None,
+                "precio_pedido": None,
+            },
+        ],
+    }
     text = str(ui.detail(row, 2.0))
     assert "+3,5 %" in text and "$ 103,50" in text and "text-danger fw-bold" in text
     assert "Producto no pedido" in text and text.count("table-danger") == 2

@@ -28,8 +28,13 @@ from tests.databases import postgres_database
 
 HEADERS = {"X-API-Key": API_KEY}
 QUERIES = (
-    "", "tolerancia=0", "tolerancia=3.5", "tolerancia=50", "proveedor=bebidas",
-    "start_date=2026-03-05&end_date=2026-03-10", "start_date=1900-01-01",
+    "",
+    "tolerancia=0",
+    "tolerancia=3.5",
+    "tolerancia=50",
+    "proveedor=bebidas",
+    "start_date=2026-03-05&end_date=2026-03-10",
+    "start_date=1900-01-01",
 )
 TODAS = "start_date=1900-01-01"
 
@@ -48,11 +53,21 @@ def url(request, tmp_path) -> Iterator[str]:
 
 
 def _app(url: str) -> Flask:
-    return create_app(load_settings({
-        "database_url": url, "api_keys": (API_KEY,), "fixed_now": invoices_fixture.NOW,
-        "ratelimit_enabled": False, "cache_ttl": 0,
-        "state_dir": tempfile.mkdtemp(prefix="mmdash-stored-state-"),
-        "log_dir": tempfile.mkdtemp(prefix="mmdash-stored-logs-")}, environ={}), pages=False)
+    return create_app(
+        load_settings(
+            {
+                "database_url": url,
+                "api_keys": (API_KEY,),
+                "fixed_now": invoices_fixture.NOW,
+                "ratelimit_enabled": False,
+                "cache_ttl": 0,
+                "state_dir": tempfile.mkdtemp(prefix="mmdash-stored-state-"),
+                "log_dir": tempfile.mkdtemp(prefix="mmdash-stored-logs-"),
+            },
+            environ={},
+        ),
+        pages=False,
+    )
 
 
 def _build(app: Flask, *, full: bool) -> None:
@@ -66,8 +81,9 @@ def _stored_rows(app: Flask) -> list[tuple]:
     settings = app.config["SETTINGS"]
     engine = store_engine(settings)
     with engine.connect() as conn:
-        rows = conn.execute(select(summaries.mm_factura_cruce).order_by(
-            summaries.mm_factura_cruce.c.factura_id)).all()
+        rows = conn.execute(
+            select(summaries.mm_factura_cruce).order_by(summaries.mm_factura_cruce.c.factura_id)
+        ).all()
     engine.dispose()
     return [tuple(row) for row in rows]
 
@@ -83,7 +99,8 @@ def _frame_answer(app: Flask, query: str) -> str:
     with app.test_request_context(f"/api/invoices?{query}"):
         filters = api.request_filters(api.INVOICE_PARAMS)
         return api.invoice_answer(
-            "frame", filters, lambda frame: api.dumps(invoice_report.invoices_body(frame)))
+            "frame", filters, lambda frame: api.dumps(invoice_report.invoices_body(frame))
+        )
 
 
 def _execute(url: str, statement) -> None:
@@ -99,12 +116,21 @@ def test_the_store_answers_the_hand_computed_fixture(url):
     rows = _stored_rows(app)
     assert [row[0] for row in rows] == sorted(invoices_fixture.INVOICES)  # every invoice kept
     body = app.test_client().get("/api/invoices", headers=HEADERS).get_json()
-    got = {row["factura_id"]: (row["proveedor"], row["pedido"], row["flags"],
-                               row["cobrado_de_mas"]) for row in body["facturas"]}
+    got = {
+        row["factura_id"]: (row["proveedor"], row["pedido"], row["flags"], row["cobrado_de_mas"])
+        for row in body["facturas"]
+    }
     assert got == invoices_fixture.EXPECTED
-    assert [(row["proveedor_id"], row["proveedor"], row["facturas"], row["con_problemas"],
-             row["cobrado_de_mas"]) for row in body["proveedores"]] == (
-        invoices_fixture.EXPECTED_PROVIDERS)
+    assert [
+        (
+            row["proveedor_id"],
+            row["proveedor"],
+            row["facturas"],
+            row["con_problemas"],
+            row["cobrado_de_mas"],
+        )
+        for row in body["proveedores"]
+    ] == (invoices_fixture.EXPECTED_PROVIDERS)
 
 
 def test_the_store_answer_is_the_frame_answer_byte_for_byte(url):
@@ -130,17 +156,33 @@ def test_the_store_answer_is_the_frame_answer_byte_for_byte(url):
 def _change_the_shop(url: str) -> None:
     """A new invoice dated before one that matched (it takes that order, and the later ones
     move down the line), an order delivered since, and a provider assigned since."""
-    _execute(url, facturas_ocr.insert().values(
-        id=20, numero_factura="A-0001-00000100", proveedor_original="Lacteos del Sur",
-        proveedor_asignado_id=1, fecha_factura=date(2026, 3, 2), total=1750.0,
-        contenido_ocr="", procesado=1, productos_json=invoices_fixture._items(
-            {"descripcion": "Leche entera 1 L", "cantidad": 10, "precio_unitario": 100},
-            {"descripcion": "Yogur frutilla", "cantidad": 5, "precio_unitario": 50},
-            {"descripcion": "Queso rallado", "cantidad": 2, "precio_unitario": 300})))
-    _execute(url, update(pedidos).where(pedidos.c.id == 8).values(
-        estado="entregado", fecha_entrega_real=date(2026, 3, 1)))
-    _execute(url, update(facturas_ocr).where(facturas_ocr.c.id == 6).values(
-        proveedor_asignado_id=5))
+    _execute(
+        url,
+        facturas_ocr.insert().values(
+            id=20,
+            numero_factura="A-0001-00000100",
+            proveedor_original="Lacteos del Sur",
+            proveedor_asignado_id=1,
+            fecha_factura=date(2026, 3, 2),
+            total=1750.0,
+            contenido_ocr="",
+            procesado=1,
+            productos_json=invoices_fixture._items(
+                {"descripcion": "Leche entera 1 L", "cantidad": 10, "precio_unitario": 100},
+                {"descripcion": "Yogur frutilla", "cantidad": 5, "precio_unitario": 50},
+                {"descripcion": "Queso rallado", "cantidad": 2, "precio_unitario": 300},
+            ),
+        ),
+    )
+    _execute(
+        url,
+        update(pedidos)
+        .where(pedidos.c.id == 8)
+        .values(estado="entregado", fecha_entrega_real=date(2026, 3, 1)),
+    )
+    _execute(
+        url, update(facturas_ocr).where(facturas_ocr.c.id == 6).values(proveedor_asignado_id=5)
+    )
 
 
 def test_changes_show_at_once_and_every_build_keeps_them(url):
@@ -158,8 +200,10 @@ def test_changes_show_at_once_and_every_build_keeps_them(url):
     for query in QUERIES:
         assert after_full[query] == _frame_answer(app, query), query
     body = app.test_client().get(f"/api/invoices?{TODAS}", headers=HEADERS).get_json()
-    got = {row["factura_id"]: (row["proveedor"], row["pedido"], row["flags"])
-           for row in body["facturas"]}
+    got = {
+        row["factura_id"]: (row["proveedor"], row["pedido"], row["flags"])
+        for row in body["facturas"]
+    }
     # 20 (2 March) shares three names with order 1 and comes first: it takes it. Invoice 1
     # then gets order 2 (leche only: billed 103,50 against 100, yogur not ordered) and
     # invoice 2 has none left within 3 days.
@@ -173,8 +217,9 @@ def test_changes_show_at_once_and_every_build_keeps_them(url):
 def test_a_renamed_provider_is_answered_by_its_new_name(url):
     app = _app(url)
     _build(app, full=True)
-    _execute(url, proveedores.update().where(
-        proveedores.c.id == 2).values(nombre="Bebidas del Norte"))
+    _execute(
+        url, proveedores.update().where(proveedores.c.id == 2).values(nombre="Bebidas del Norte")
+    )
     body = app.test_client().get("/api/invoices", headers=HEADERS).get_json()
     names = {row["factura_id"]: row["proveedor"] for row in body["facturas"]}
     assert names[3] == names[4] == "Bebidas del Norte"

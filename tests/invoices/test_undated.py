@@ -27,15 +27,28 @@ def _fill_with_undated(url: str) -> None:
     invoices_fixture.fill_database(url)
     engine = make_engine(load_settings({"database_url": url}, environ={}), writer=True)
     with engine.begin() as conn:
-        conn.execute(facturas_ocr.insert(), [{
-            "id": UNDATED_ID, "numero_factura": "A-0009-00000001", "proveedor_original": "Lácteos",
-            "proveedor_asignado_id": None, "fecha_factura": None, "total": 80.0,
-            "contenido_ocr": "", "productos_json": "[]", "procesado": 0}])
+        conn.execute(
+            facturas_ocr.insert(),
+            [
+                {
+                    "id": UNDATED_ID,
+                    "numero_factura": "A-0009-00000001",
+                    "proveedor_original": "Lácteos",
+                    "proveedor_asignado_id": None,
+                    "fecha_factura": None,
+                    "total": 80.0,
+                    "contenido_ocr": "",
+                    "productos_json": "[]",
+                    "procesado": 0,
+                }
+            ],
+        )
     engine.dispose()
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres",
-                                                               marks=pytest.mark.postgres)])
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
 def undated_url(request, tmp_path_factory) -> Iterator[str]:
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('undated') / 'undated.db'}"
@@ -49,18 +62,29 @@ def undated_url(request, tmp_path_factory) -> Iterator[str]:
 
 @functools.cache
 def _app(url: str) -> Flask:
-    return create_app(load_settings({
-        "database_url": url, "api_keys": (API_KEY,), "fixed_now": invoices_fixture.NOW,
-        "ratelimit_enabled": False, "cache_ttl": 0,
-        "state_dir": tempfile.mkdtemp(prefix="mmdash-undated-state-"),
-        "log_dir": tempfile.mkdtemp(prefix="mmdash-undated-logs-")}, environ={}), pages=False)
+    return create_app(
+        load_settings(
+            {
+                "database_url": url,
+                "api_keys": (API_KEY,),
+                "fixed_now": invoices_fixture.NOW,
+                "ratelimit_enabled": False,
+                "cache_ttl": 0,
+                "state_dir": tempfile.mkdtemp(prefix="mmdash-undated-state-"),
+                "log_dir": tempfile.mkdtemp(prefix="mmdash-undated-logs-"),
+            },
+            environ={},
+        ),
+        pages=False,
+    )
 
 
 def _unprocessed_in_sql(url: str) -> int:
     engine = make_engine(load_settings({"database_url": url}, environ={}))
     with engine.connect() as conn:
-        count = conn.execute(select(func.count()).select_from(facturas_ocr).where(
-            facturas_ocr.c.procesado == 0)).scalar_one()
+        count = conn.execute(
+            select(func.count()).select_from(facturas_ocr).where(facturas_ocr.c.procesado == 0)
+        ).scalar_one()
     engine.dispose()
     return count
 
@@ -89,8 +113,9 @@ def test_the_api_lists_it_from_1900_on_and_not_in_a_window(undated_url):
     assert everything.status_code == 200
     rows = {row["factura_id"]: row for row in everything.get_json()["facturas"]}
     assert rows[UNDATED_ID]["fecha_factura"] is None
-    windowed = client.get("/api/invoices?start_date=1900-01-01&end_date=2026-03-15",
-                          headers=headers).get_json()["facturas"]
+    windowed = client.get(
+        "/api/invoices?start_date=1900-01-01&end_date=2026-03-15", headers=headers
+    ).get_json()["facturas"]
     assert UNDATED_ID not in {row["factura_id"] for row in windowed}
     assert set(rows) - {row["factura_id"] for row in windowed} == {UNDATED_ID}
     csv = client.get("/api/export/invoices.csv?start_date=1900-01-01", headers=headers)

@@ -69,9 +69,12 @@ def new_stage(folder: Path) -> Stage:
     """A fresh image: an empty root and a Python of its own (what python:3.11-slim gives)."""
     folder.mkdir(parents=True)
     venv.create(folder / "python", with_pip=True)
-    inherited = {k: v for k, v in os.environ.items()
-                 if not k.startswith(("DASHBOARD_", "PIP_REQUIRE_VIRTUALENV"))
-                 and k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")}
+    inherited = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DASHBOARD_", "PIP_REQUIRE_VIRTUALENV"))
+        and k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")
+    }
     stage = Stage(root=folder / "root", python_home=folder / "python", env=inherited)
     stage.env["PATH"] = f"{stage.bin}:{os.environ.get('PATH', '/usr/bin:/bin')}"
     stage.root.mkdir()
@@ -102,8 +105,14 @@ def run(stage: Stage, args: str) -> None:
         if part.split()[0] in USER_COMMANDS:
             continue
         command = ABSOLUTE_PATH.sub(f"{stage.root}/", part)
-        done = subprocess.run(["bash", "-c", command], cwd=stage.path(stage.workdir),
-                              env=stage.env, capture_output=True, text=True, timeout=900)
+        done = subprocess.run(
+            ["bash", "-c", command],
+            cwd=stage.path(stage.workdir),
+            env=stage.env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
         assert done.returncode == 0, f"RUN {part}\n{done.stdout}\n{done.stderr}"
 
 
@@ -135,4 +144,3 @@ def image_command(stage: Stage, command: list[str]) -> list[str]:
     program = stage.bin / first if (stage.bin / first).exists() else Path(first)
     rest = [str(stage.path(part)) if part.startswith("/") else part for part in command[1:]]
     return [str(program), *rest]
-

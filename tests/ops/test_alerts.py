@@ -16,8 +16,14 @@ ALERTS = PROMETHEUS_DIR / "alerts.yml"
 PROMTOOL = shutil.which("promtool") or "/usr/bin/promtool"
 
 EXPECTED = {
-    "DashboardCaido", "DashboardMetricasAusentes", "DashboardErrores5xx", "DashboardLatenciaP95",
-    "DashboardMuchos429", "DashboardBaseCaida", "DashboardResumenesViejos", "DashboardRedisCaido",
+    "DashboardCaido",
+    "DashboardMetricasAusentes",
+    "DashboardErrores5xx",
+    "DashboardLatenciaP95",
+    "DashboardMuchos429",
+    "DashboardBaseCaida",
+    "DashboardResumenesViejos",
+    "DashboardRedisCaido",
 }
 
 
@@ -42,15 +48,22 @@ def test_promtool_unit_tests_of_the_rules_pass():
 def test_promtool_fails_a_wrong_expectation(tmp_path):
     """The unit tests can fail: flip one expected instance and promtool must say so."""
     tests = (PROMETHEUS_DIR / "alerts.test.yml").read_text()
-    broken = tests.replace('instance: "b:8080"}\n            exp_annotations:\n'
-                           '              summary: "Más del 5% de respuestas 5xx en b:8080"',
-                           'instance: "a:8080"}\n            exp_annotations:\n'
-                           '              summary: "Más del 5% de respuestas 5xx en a:8080"')
+    broken = tests.replace(
+        'instance: "b:8080"}\n            exp_annotations:\n'
+        '              summary: "Más del 5% de respuestas 5xx en b:8080"',
+        'instance: "a:8080"}\n            exp_annotations:\n'
+        '              summary: "Más del 5% de respuestas 5xx en a:8080"',
+    )
     assert broken != tests
     shutil.copy(ALERTS, tmp_path / "alerts.yml")
     (tmp_path / "alerts.test.yml").write_text(broken)
-    result = subprocess.run([PROMTOOL, "test", "rules", "alerts.test.yml"], cwd=tmp_path,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [PROMTOOL, "test", "rules", "alerts.test.yml"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode != 0
 
 

@@ -38,24 +38,36 @@ def backends(url: str) -> tuple[str, str, str]:
 
 def gauges(url: str) -> dict[str, float]:
     text = requests.get(url + "/metrics", headers={"X-API-Key": KEY}, timeout=10).text
-    return {match.group(1): float(match.group(2)) for match in re.finditer(
-        r'^dashboard_backend_up\{backend="(\w+)"\} (\S+)$', text, re.MULTILINE)}
+    return {
+        match.group(1): float(match.group(2))
+        for match in re.finditer(
+            r'^dashboard_backend_up\{backend="(\w+)"\} (\S+)$', text, re.MULTILINE
+        )
+    }
 
 
 def preflight(url: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DASHBOARD_")}
-    return subprocess.run([str(SCRIPTS / "preflight_rc.sh"), "-u", url, "--key-stdin",
-                           "-p95", "5000"], input=KEY + "\n", env=env, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [str(SCRIPTS / "preflight_rc.sh"), "-u", url, "--key-stdin", "-p95", "5000"],
+        input=KEY + "\n",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_redis_down_and_back_is_seen_without_other_traffic(tiny_sqlite_url, private_redis):
-    server = start_live_server({
-        "DASHBOARD_DATABASE_URL": tiny_sqlite_url,
-        "DASHBOARD_API_KEY": KEY,
-        "DASHBOARD_CACHE_URL": private_redis.url(1),
-        "DASHBOARD_RATELIMIT_STORAGE_URI": private_redis.url(2),
-    }, workers=2)
+    server = start_live_server(
+        {
+            "DASHBOARD_DATABASE_URL": tiny_sqlite_url,
+            "DASHBOARD_API_KEY": KEY,
+            "DASHBOARD_CACHE_URL": private_redis.url(1),
+            "DASHBOARD_RATELIMIT_STORAGE_URI": private_redis.url(2),
+        },
+        workers=2,
+    )
     try:
         assert wait_for(lambda: steady(server.url, "ok"), 15, every=0.5), server.output()
         assert gauges(server.url) == {"cache": 1.0, "ratelimit": 1.0}
@@ -64,10 +76,16 @@ def test_redis_down_and_back_is_seen_without_other_traffic(tiny_sqlite_url, priv
         # Each worker re-asks Redis at most every 5 s, so for a few seconds one may still say
         # ok: wait until several answers in a row (both workers) say it, fields and gauges.
         assert wait_for(lambda: steady(server.url, "degraded"), 15, every=0.5)
-        assert wait_for(lambda: all(backends(server.url) == ("degraded", "degraded", "ok")
-                                    for _ in range(4)), 15, every=0.5), health(server.url)
-        assert wait_for(lambda: all(gauges(server.url) == {"cache": 0.0, "ratelimit": 0.0}
-                                    for _ in range(4)), 15, every=0.5), gauges(server.url)
+        assert wait_for(
+            lambda: all(backends(server.url) == ("degraded", "degraded", "ok") for _ in range(4)),
+            15,
+            every=0.5,
+        ), health(server.url)
+        assert wait_for(
+            lambda: all(gauges(server.url) == {"cache": 0.0, "ratelimit": 0.0} for _ in range(4)),
+            15,
+            every=0.5,
+        ), gauges(server.url)
         refused = preflight(server.url)
         assert refused.returncode == 1, refused.stdout + refused.stderr
         assert "[FALLA] 1. /health responde 200 pero status=degraded" in refused.stdout
@@ -81,8 +99,11 @@ def test_redis_down_and_back_is_seen_without_other_traffic(tiny_sqlite_url, priv
         recovered_in = time.monotonic() - back_at
         print(f"\n/health volvió a ok {recovered_in:.1f} s después de que volvió Redis")
         assert recovered_in <= RECOVERY_SECONDS
-        assert wait_for(lambda: all(gauges(server.url) == {"cache": 1.0, "ratelimit": 1.0}
-                                    for _ in range(4)), RECOVERY_SECONDS, every=0.5)
+        assert wait_for(
+            lambda: all(gauges(server.url) == {"cache": 1.0, "ratelimit": 1.0} for _ in range(4)),
+            RECOVERY_SECONDS,
+            every=0.5,
+        )
         passed = preflight(server.url)
         assert "[OK]    1. /health responde 200 (status ok)" in passed.stdout, passed.stdout
         assert "Traceback" not in server.output()

@@ -35,8 +35,9 @@ EXAMPLE = "respaldos/minimarket-20260301-0315"
 def sh(script: str, cwd: Path, env: dict[str, str] | None = None):
     full = {k: v for k, v in os.environ.items() if not k.startswith(("DASHBOARD_", "PG"))}
     full.update(env or {})
-    return subprocess.run(["bash", "-c", script], cwd=cwd, env=full, capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run(
+        ["bash", "-c", script], cwd=cwd, env=full, capture_output=True, text=True, timeout=300
+    )
 
 
 def lines_of(block: str, start: str) -> str:
@@ -70,8 +71,10 @@ def workdir(tmp_path, tiny_sqlite_url) -> Path:
     (tmp_path / ".venv").symlink_to(VENV_BIN.parent)
     data = tmp_path / "data"
     data.mkdir()
-    with sqlite3.connect(tiny_sqlite_url.removeprefix("sqlite:///")) as source, \
-            sqlite3.connect(data / "minimarket.db") as copy:
+    with (
+        sqlite3.connect(tiny_sqlite_url.removeprefix("sqlite:///")) as source,
+        sqlite3.connect(data / "minimarket.db") as copy,
+    ):
         source.backup(copy)
         copy.execute("PRAGMA journal_mode = WAL")
     os.chmod(data / "minimarket.db", 0o640)
@@ -79,27 +82,36 @@ def workdir(tmp_path, tiny_sqlite_url) -> Path:
         shutil.chown(data / "minimarket.db", "nobody", "nogroup")
     (tmp_path / "dashboard.env").write_text(
         f"DASHBOARD_DATABASE_URL=sqlite:///{data / 'minimarket.db'}\n"
-        f"DASHBOARD_STATE_DIR={data}\nDASHBOARD_API_KEY={KEY}\n")
+        f"DASHBOARD_STATE_DIR={data}\nDASHBOARD_API_KEY={KEY}\n"
+    )
     return tmp_path
 
 
 def test_sqlite_backup_and_restores_as_written(workdir):
     database = workdir / "data" / "minimarket.db"
     env_file = workdir / "dashboard.env"
-    settings = load_settings({"database_url": f"sqlite:///{database}",
-                              "state_dir": str(workdir / "data")}, environ={})
+    settings = load_settings(
+        {"database_url": f"sqlite:///{database}", "state_dir": str(workdir / "data")}, environ={}
+    )
     set_mark(settings, {"estado": "reclamada"})
-    block = block_with("(umask 077 && mkdir -p respaldos) && .venv/bin/minimarket-dash backup "
-                       "--to \"respaldos/minimarket-$(date +%Y%m%d-%H%M).db\"")
+    block = block_with(
+        "(umask 077 && mkdir -p respaldos) && .venv/bin/minimarket-dash backup "
+        '--to "respaldos/minimarket-$(date +%Y%m%d-%H%M).db"'
+    )
     done = sh(block.replace("/etc/minimarket-dash/dashboard.env", str(env_file)), workdir)
     assert done.returncode == 0, done.stderr
     (copy,) = (workdir / "respaldos").glob("minimarket-*[0-9].db")
     marks_copy = copy.with_name(copy.stem + ".marcas.sqlite")
     assert sorted(p.name for p in copy.parent.iterdir()) == sorted([copy.name, marks_copy.name])
     assert [line.split(":")[0] for line in done.stdout.splitlines()] == [
-        "Copia lista (base)", "Copia lista (marcas de los encargados)"]
-    assert (copy.parent.stat().st_mode & 0o777, copy.stat().st_mode & 0o777,
-            marks_copy.stat().st_mode & 0o777) == (0o700, 0o600, 0o600)
+        "Copia lista (base)",
+        "Copia lista (marcas de los encargados)",
+    ]
+    assert (
+        copy.parent.stat().st_mode & 0o777,
+        copy.stat().st_mode & 0o777,
+        marks_copy.stat().st_mode & 0o777,
+    ) == (0o700, 0o600, 0o600)
     assert not list(copy.parent.glob("resumenes*"))  # the summaries are rebuilt, not backed up
     backed_up = active_providers(copy)
 
@@ -111,8 +123,9 @@ def test_sqlite_backup_and_restores_as_written(workdir):
     server = start_live_server({"DASHBOARD_ENV_FILE": str(env_file)})
 
     def providers() -> int:
-        return requests.get(server.url + "/api/summary", headers={"X-API-Key": KEY},
-                            timeout=10).json()["total_proveedores"]
+        return requests.get(
+            server.url + "/api/summary", headers={"X-API-Key": KEY}, timeout=10
+        ).json()["total_proveedores"]
 
     try:
         assert providers() == backed_up + 1
@@ -122,11 +135,15 @@ def test_sqlite_backup_and_restores_as_written(workdir):
         after = database.stat()
         owner = "nobody:nogroup" if os.geteuid() == 0 else None
         assert (after.st_uid, after.st_gid, after.st_mode & 0o777) == (
-            before.st_uid, before.st_gid, 0o640)
+            before.st_uid,
+            before.st_gid,
+            0o640,
+        )
         assert after.st_ino != before.st_ino and header_journal(database) == "wal"
         assert done.stdout.strip() == (
             f"Restaurada {database} desde {copy} (dueño "
-            f"{owner or _owner(before)}, permisos 640, journal_mode wal)")
+            f"{owner or _owner(before)}, permisos 640, journal_mode wal)"
+        )
         assert wait_for(lambda: providers() == backed_up, 5, every=0.2)
         assert "el archivo de la base cambió" in server.output() + _log(server)
         assert requests.get(server.url + "/health", timeout=10).status_code == 200
@@ -176,9 +193,14 @@ def line_of_block(start: str, backup_file: Path, block: str | None = None) -> st
 
 
 def psql(sql: str, role: str, database: str, env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-U", role, "-d",
-                           database], input=sql, env=env, capture_output=True, text=True,
-                          timeout=60)
+    return subprocess.run(
+        ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-U", role, "-d", database],
+        input=sql,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 @pytest.fixture
@@ -186,8 +208,11 @@ def shop_on_postgres():
     """A database owned by a role that is no superuser (CREATEROLE only), with the tiny
     fixture's tables made by it; roles and database dropped afterwards."""
     suffix = uuid.uuid4().hex[:8]
-    names = {"owner": f"mm_dueno_{suffix}", "reader": f"mm_lector_{suffix}",
-             "database": f"mm_tienda_{suffix}"}
+    names = {
+        "owner": f"mm_dueno_{suffix}",
+        "reader": f"mm_lector_{suffix}",
+        "database": f"mm_tienda_{suffix}",
+    }
     admin = create_engine(admin_url(), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE ROLE "{names["owner"]}" LOGIN CREATEROLE'))
@@ -200,8 +225,10 @@ def shop_on_postgres():
     fill_database(names["owner_url"])
     yield names
     with admin.connect() as conn:
-        conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                          "WHERE datname = :n"), {"n": names["database"]})
+        conn.execute(
+            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+            {"n": names["database"]},
+        )
         conn.execute(text(f'DROP DATABASE IF EXISTS "{names["database"]}"'))
         for role in (names["reader"], names["owner"]):
             conn.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
@@ -226,19 +253,30 @@ def test_postgres_role_backup_and_restore_as_written(shop_on_postgres, tmp_path)
     reader = create_engine(names["reader_url"])
     with pytest.raises(Exception, match="read-only|permission denied"), reader.begin() as conn:
         conn.execute(text("INSERT INTO categorias (nombre, activo) VALUES ('X', 1)"))
-    server = start_live_server({"DASHBOARD_DATABASE_URL": names["reader_url"],
-                                "DASHBOARD_API_KEY": KEY}, workers=1)
+    server = start_live_server(
+        {"DASHBOARD_DATABASE_URL": names["reader_url"], "DASHBOARD_API_KEY": KEY}, workers=1
+    )
     try:  # the dashboard makes its two schemas itself and fills them
-        assert wait_for(lambda: requests.get(server.url + "/health", timeout=10).json()
-                        .get("summaries") == "ok", 60, every=0.5), server.output()
+        assert wait_for(
+            lambda: (
+                requests.get(server.url + "/health", timeout=10).json().get("summaries") == "ok"
+            ),
+            60,
+            every=0.5,
+        ), server.output()
     finally:
         server.stop()
     settings = load_settings({"database_url": names["reader_url"]}, environ={})
     set_mark(settings, {"estado": "reclamada"})
     with reader.connect() as conn:
-        owners = dict(conn.execute(text(
-            "SELECT schema_name, schema_owner FROM information_schema.schemata "
-            "WHERE schema_name IN ('mm_dashboard', 'mm_entradas')")).all())
+        owners = dict(
+            conn.execute(
+                text(
+                    "SELECT schema_name, schema_owner FROM information_schema.schemata "
+                    "WHERE schema_name IN ('mm_dashboard', 'mm_entradas')"
+                )
+            ).all()
+        )
         stored = conn.execute(text("SELECT COUNT(*) FROM mm_dashboard.mm_pedidos_dia"))
         assert stored.scalar_one() > 0
     assert owners == {"mm_dashboard": names["reader"], "mm_entradas": names["reader"]}
@@ -247,19 +285,26 @@ def test_postgres_role_backup_and_restore_as_written(shop_on_postgres, tmp_path)
     env_file = tmp_path / "dashboard.env"
     env_file.write_text(f"DASHBOARD_DATABASE_URL={names['reader_url']}\n")
     (tmp_path / ".venv").symlink_to(VENV_BIN.parent)
-    block = block_with("(umask 077 && mkdir -p respaldos) && .venv/bin/minimarket-dash backup "
-                       "--to \"respaldos/minimarket-$(date +%Y%m%d-%H%M).dump\"")
+    block = block_with(
+        "(umask 077 && mkdir -p respaldos) && .venv/bin/minimarket-dash backup "
+        '--to "respaldos/minimarket-$(date +%Y%m%d-%H%M).dump"'
+    )
     done = sh(block.replace("/etc/minimarket-dash/dashboard.env", str(env_file)), tmp_path)
     assert done.returncode == 0, done.stderr
     (dump,) = (tmp_path / "respaldos").glob("minimarket-*[0-9].dump")
     marks_dump = dump.with_name(dump.stem + ".marcas.dump")
     assert marks_dump.exists() and dump.stat().st_mode & 0o777 == 0o600
-    listed = subprocess.run(["pg_restore", "-l", str(dump)], capture_output=True, text=True,
-                            check=True).stdout
+    listed = subprocess.run(
+        ["pg_restore", "-l", str(dump)], capture_output=True, text=True, check=True
+    ).stdout
     assert "TABLE DATA public detalle_pedidos" in listed and "mm_dashboard" not in listed
     assert "mm_entradas" not in listed
-    assert "TABLE DATA mm_entradas mm_marcas" in subprocess.run(
-        ["pg_restore", "-l", str(marks_dump)], capture_output=True, text=True).stdout
+    assert (
+        "TABLE DATA mm_entradas mm_marcas"
+        in subprocess.run(
+            ["pg_restore", "-l", str(marks_dump)], capture_output=True, text=True
+        ).stdout
+    )
 
     # Data lost after the backup, then the restore as written.
     owner = create_engine(names["owner_url"])
@@ -267,13 +312,17 @@ def test_postgres_role_backup_and_restore_as_written(shop_on_postgres, tmp_path)
         lines = conn.execute(text("SELECT COUNT(*) FROM detalle_pedidos")).scalar_one()
         conn.execute(text("DELETE FROM detalle_pedidos"))
     set_mark(settings, {"estado": "acreditada"})
-    restore = block_with("pg_restore --clean --if-exists --no-owner --dbname=minimarket "
-                         "--username=minimarket respaldos/minimarket-20260301-0315.dump")
-    restore = (restore.replace("--username=minimarket_lector", f"--username={names['reader']}")
-               .replace("--username=minimarket ", f"--username={names['owner']} ")
-               .replace("--dbname=minimarket ", f"--dbname={names['database']} ")
-               .replace(f"{EXAMPLE}.marcas.dump", str(marks_dump))
-               .replace(f"{EXAMPLE}.dump", str(dump)))
+    restore = block_with(
+        "pg_restore --clean --if-exists --no-owner --dbname=minimarket "
+        "--username=minimarket respaldos/minimarket-20260301-0315.dump"
+    )
+    restore = (
+        restore.replace("--username=minimarket_lector", f"--username={names['reader']}")
+        .replace("--username=minimarket ", f"--username={names['owner']} ")
+        .replace("--dbname=minimarket ", f"--dbname={names['database']} ")
+        .replace(f"{EXAMPLE}.marcas.dump", str(marks_dump))
+        .replace(f"{EXAMPLE}.dump", str(dump))
+    )
     done = sh(restore, tmp_path, {"PGHOST": names["host"], "PGPORT": names["port"]})
     assert done.returncode == 0, done.stderr
     with reader.connect() as conn:
@@ -283,11 +332,17 @@ def test_postgres_role_backup_and_restore_as_written(shop_on_postgres, tmp_path)
 
     with reader.connect() as conn:  # new tables: the old summaries are not read
         assert read_state(conn) is None
-    server = start_live_server({"DASHBOARD_DATABASE_URL": names["reader_url"],
-                                "DASHBOARD_API_KEY": KEY}, workers=1)
+    server = start_live_server(
+        {"DASHBOARD_DATABASE_URL": names["reader_url"], "DASHBOARD_API_KEY": KEY}, workers=1
+    )
     try:
-        assert wait_for(lambda: requests.get(server.url + "/health", timeout=10).json()
-                        .get("summaries") == "ok", 60, every=0.5), server.output()
+        assert wait_for(
+            lambda: (
+                requests.get(server.url + "/health", timeout=10).json().get("summaries") == "ok"
+            ),
+            60,
+            every=0.5,
+        ), server.output()
         set_mark(settings, {"estado": "resuelta"})  # the dashboard's role still writes marks
     finally:
         server.stop()
@@ -303,10 +358,14 @@ def test_a_failing_pg_dump_exits_1_and_leaves_no_file(shop_on_postgres, tmp_path
     sql = "\n".join(line for line in role_sql(names).splitlines() if "SEQUENCES" not in line)
     assert psql(sql, names["owner"], names["database"], env).returncode == 0
     target = tmp_path / "minimarket.dump"
-    done = subprocess.run([sys.executable, "-m", "minimarket_dash.cli", "backup", "--to",
-                           str(target)], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                          env={"PATH": os.environ["PATH"],
-                               "DASHBOARD_DATABASE_URL": names["reader_url"]}, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "minimarket_dash.cli", "backup", "--to", str(target)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        env={"PATH": os.environ["PATH"], "DASHBOARD_DATABASE_URL": names["reader_url"]},
+        timeout=120,
+    )
     assert done.returncode == 1
     [line] = done.stderr.splitlines()
     assert line.startswith("Error: pg_dump falló (base): ") and "permission denied" in line

@@ -101,8 +101,14 @@ def test_unreachable_database_still_serves_and_reports_503():
 
 def test_gunicorn_refuses_to_start_on_a_bad_setting(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "gunicorn", "-c", "minimarket_dash/gunicorn_conf.py",
-         "minimarket_dash.wsgi:server"],
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            "minimarket_dash/gunicorn_conf.py",
+            "minimarket_dash.wsgi:server",
+        ],
         env={"DASHBOARD_WORKERS": "cero", "PATH": "/usr/bin:/bin"},
         capture_output=True,
         text=True,
@@ -134,13 +140,26 @@ def test_serve_demo_seeds_optimizes_creates_a_user_and_serves(tmp_path):
     port = free_port()
     env = {"PATH": "/usr/bin:/bin", "DASHBOARD_LOG_DIR": str(tmp_path / "logs")}
     process = subprocess.Popen(
-        [sys.executable, "-m", "minimarket_dash.cli", "serve", "--demo", "--port", str(port),
-         "--workers", "2"],
-        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "minimarket_dash.cli",
+            "serve",
+            "--demo",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+        ],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     lines: list[str] = []
-    threading.Thread(target=lambda: lines.extend(map(bytes.decode, process.stdout)),
-                     daemon=True).start()
+    threading.Thread(
+        target=lambda: lines.extend(map(bytes.decode, process.stdout)), daemon=True
+    ).start()
     base = f"http://127.0.0.1:{port}"
     try:
         status, body = _wait_for_health(f"{base}/health", process)
@@ -159,7 +178,8 @@ def test_serve_demo_seeds_optimizes_creates_a_user_and_serves(tmp_path):
     database = tmp_path / "data" / "minimarket.db"
     assert modes.pop("minimarket.db") == 0o640
     assert {modes.pop(name, 0o640) for name in ("minimarket.db-wal", "minimarket.db-shm")} == {
-        0o640}
+        0o640
+    }
     assert {"users.json", "secret_key", "demo-clave.txt"} <= set(modes)
     assert any(name.startswith("resumenes-") for name in modes)  # the store of summaries
     assert any(name.startswith("marcas-") for name in modes)  # marks and sessions

@@ -154,8 +154,9 @@ def test_compose_prometheus_reads_the_key_secret_the_config_names(compose):
     (secret,) = prometheus["secrets"]
     assert job["authorization"]["credentials_file"] == f"/run/secrets/{secret}"
     assert secret in compose["secrets"]
-    assert any("deploy/prometheus.yml:/etc/prometheus/prometheus.yml" in v
-               for v in prometheus["volumes"])
+    assert any(
+        "deploy/prometheus.yml:/etc/prometheus/prometheus.yml" in v for v in prometheus["volumes"]
+    )
     assert job["static_configs"][0]["targets"] == ["dashboard:8080"]
     assert job["metrics_path"] == "/metrics"
 
@@ -170,8 +171,9 @@ def test_prometheus_config_passes_promtool(tmp_path):
     config["rule_files"] = [str(DEPLOY / "prometheus" / "alerts.yml")]
     path = tmp_path / "prometheus.yml"
     path.write_text(yaml.safe_dump(config))
-    done = subprocess.run(["promtool", "check", "config", str(path)], capture_output=True,
-                          text=True, timeout=30)
+    done = subprocess.run(
+        ["promtool", "check", "config", str(path)], capture_output=True, text=True, timeout=30
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -227,8 +229,10 @@ def test_dockerfile():
     assert final[0] == ("FROM", "python:3.11-slim")
     users = [args for word, args in final if word == "USER"]
     assert users and users[-1] not in ("root", "0")
-    assert 'ENTRYPOINT ["gunicorn", "-c", "python:minimarket_dash.gunicorn_conf", ' \
+    assert (
+        'ENTRYPOINT ["gunicorn", "-c", "python:minimarket_dash.gunicorn_conf", '
         '"minimarket_dash.wsgi:server"]' in text
+    )
     assert "DASHBOARD_BIND=0.0.0.0:8080" in text
     assert "HEALTHCHECK" in text and "/app/deploy/healthcheck.py" in text
     assert ("WORKDIR", "/app") in final
@@ -242,15 +246,27 @@ def test_dockerfile():
 
 def test_dockerfile_copies_what_the_app_needs_and_dockerignore_keeps_it():
     build, final = dockerfile.stages_of(dockerfile.instructions())
-    from_context = [args.split()[:-1] for word, args in build + final
-                    if word == "COPY" and not args.startswith("--from=")]
+    from_context = [
+        args.split()[:-1]
+        for word, args in build + final
+        if word == "COPY" and not args.startswith("--from=")
+    ]
     sources = {source for group in from_context for source in group}
-    assert {"minimarket_dash", "pages", "assets", "pyproject.toml", "requirements/app.lock",
-            "deploy/healthcheck.py"} <= sources
+    assert {
+        "minimarket_dash",
+        "pages",
+        "assets",
+        "pyproject.toml",
+        "requirements/app.lock",
+        "deploy/healthcheck.py",
+    } <= sources
     final_sources = {args.split()[0] for word, args in final if word == "COPY"}
     assert not {"minimarket_dash", "pages", "assets"} & final_sources  # only in the wheel
-    ignored = {line.strip() for line in (PROJECT_ROOT / ".dockerignore").read_text().splitlines()
-               if line.strip() and not line.startswith("#")}
+    ignored = {
+        line.strip()
+        for line in (PROJECT_ROOT / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
     for source in sources:
         assert (PROJECT_ROOT / source).exists(), source
         assert source not in ignored and source.split("/")[0] not in ignored, source
@@ -299,16 +315,20 @@ def test_healthcheck_probe_passes_where_plain_requests_get_400(tiny_sqlite_url):
             urllib.request.urlopen(server.url + "/health", timeout=5)
         assert refused.value.code == 400
         probe_env = {**os.environ, **env, "DASHBOARD_BIND": server.env["DASHBOARD_BIND"]}
-        done = subprocess.run([sys.executable, str(DEPLOY / "healthcheck.py")], env=probe_env,
-                              capture_output=True, text=True, timeout=30)
+        done = subprocess.run(
+            [sys.executable, str(DEPLOY / "healthcheck.py")],
+            env=probe_env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
         assert done.returncode == 0, done.stderr
     finally:
         server.stop()
 
 
 @pytest.mark.live
-def test_image_played_from_the_dockerfile_serves_pages_assets_and_health(tmp_path,
-                                                                        tiny_sqlite_url):
+def test_image_played_from_the_dockerfile_serves_pages_assets_and_health(tmp_path, tiny_sqlite_url):
     """Without a Docker engine: play the Dockerfile (tests/ops/dockerfile.py: the wheel built
     in one stage, the lock and the wheel installed in a clean Python in the next), run its
     ENTRYPOINT from its WORKDIR with its ENV, and probe it with its HEALTHCHECK command."""
@@ -318,16 +338,31 @@ def test_image_played_from_the_dockerfile_serves_pages_assets_and_health(tmp_pat
     steps = dockerfile.instructions()
     assert image.env["DASHBOARD_BIND"] == "0.0.0.0:8080"
     port = free_port()
-    env = {**image.env, "DASHBOARD_BIND": f"127.0.0.1:{port}", "DASHBOARD_LOG_DIR": str(tmp_path),
-           "DASHBOARD_DATABASE_URL": tiny_sqlite_url, "DASHBOARD_WORKERS": "1"}
+    env = {
+        **image.env,
+        "DASHBOARD_BIND": f"127.0.0.1:{port}",
+        "DASHBOARD_LOG_DIR": str(tmp_path),
+        "DASHBOARD_DATABASE_URL": tiny_sqlite_url,
+        "DASHBOARD_WORKERS": "1",
+    }
     python = str(image.bin / "python")
-    folder = subprocess.run([python, "-c", "from minimarket_dash.config import app_folder; "
-                             "print(app_folder('pages'))"], cwd=app, env=env, text=True,
-                            capture_output=True, check=True).stdout.strip()
+    folder = subprocess.run(
+        [python, "-c", "from minimarket_dash.config import app_folder; print(app_folder('pages'))"],
+        cwd=app,
+        env=env,
+        text=True,
+        capture_output=True,
+        check=True,
+    ).stdout.strip()
     assert Path(folder).is_relative_to(image.python_home)  # pages from the installed wheel
     entrypoint = json.loads(next(args for word, args in steps if word == "ENTRYPOINT"))
-    server = subprocess.Popen(dockerfile.image_command(image, entrypoint), cwd=app, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        dockerfile.image_command(image, entrypoint),
+        cwd=app,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         probe = next(args for word, args in steps if word == "HEALTHCHECK")
         command = dockerfile.image_command(image, json.loads(probe.split(" CMD ", 1)[1]))
@@ -351,9 +386,15 @@ def _first_user_then_home(python: str, app: Path, env: dict, base: str) -> str:
     from tests.signin.helpers import PASSWORD, sign_in_live
 
     assert requests.get(f"{base}/", allow_redirects=False).status_code == 503  # no user yet
-    subprocess.run([python, "-m", "minimarket_dash.cli", "users", "add", "encargada",
-                    "--password-stdin"], cwd=app, env=env, input=PASSWORD, text=True,
-                   check=True, capture_output=True)
+    subprocess.run(
+        [python, "-m", "minimarket_dash.cli", "users", "add", "encargada", "--password-stdin"],
+        cwd=app,
+        env=env,
+        input=PASSWORD,
+        text=True,
+        check=True,
+        capture_output=True,
+    )
     browser = requests.Session()
     assert sign_in_live(browser, base, "encargada").status_code == 303
     page = browser.get(f"{base}/")
@@ -372,8 +413,9 @@ def test_runbook_names_every_setting_and_only_real_ones():
 
 
 def script_help(name: str) -> str:
-    done = subprocess.run([str(PROJECT_ROOT / "scripts" / name), "-h"], capture_output=True,
-                          text=True, timeout=30)
+    done = subprocess.run(
+        [str(PROJECT_ROOT / "scripts" / name), "-h"], capture_output=True, text=True, timeout=30
+    )
     assert done.returncode == 0, name
     return done.stdout
 
@@ -384,10 +426,14 @@ def test_runbook_script_invocations_use_existing_scripts_and_options():
         for at, token in enumerate(tokens):
             match = re.search(r"scripts/([a-z_]+\.sh)$", token)
             if match:
-                options = {t for t in tokens[at + 1:] if re.fullmatch(r"--?[a-z0-9][a-z0-9-]*", t)}
+                options = {t for t in tokens[at + 1 :] if re.fullmatch(r"--?[a-z0-9][a-z0-9-]*", t)}
                 used.setdefault(match.group(1), set()).update(options)
-    assert {"check_metrics_dashboard.sh", "check_security_headers.sh",
-            "rotate_dashboard_api_key.sh", "preflight_rc.sh"} <= set(used)
+    assert {
+        "check_metrics_dashboard.sh",
+        "check_security_headers.sh",
+        "rotate_dashboard_api_key.sh",
+        "preflight_rc.sh",
+    } <= set(used)
     for name, options in used.items():
         script = PROJECT_ROOT / "scripts" / name
         assert script.is_file() and os.access(script, os.X_OK), name
@@ -416,8 +462,8 @@ def test_runbook_compose_commands_name_real_services(compose):
     for tokens in runbook_commands():
         if "compose" not in tokens:
             continue
-        assert tokens[tokens.index("compose") + 1:][:2] == ["-f", "docker-compose.dashboard.yml"]
-        rest = tokens[tokens.index("compose") + 3:]
+        assert tokens[tokens.index("compose") + 1 :][:2] == ["-f", "docker-compose.dashboard.yml"]
+        rest = tokens[tokens.index("compose") + 3 :]
         if rest and rest[0] in takes_services:
             names = [t for t in rest[1:] if re.fullmatch(r"[a-z][a-z-]*", t)]
             assert set(names) <= services, tokens
@@ -435,15 +481,18 @@ def test_werkzeug_is_pinned_for_its_host_checks():
 
 def test_runbook_never_puts_a_key_on_a_command_line():
     text = RUNBOOK.read_text()
-    for pattern in (r'-k "\$', r"-k \$", r'X-API-Key: \$', r"Bearer \$", r"DASHBOARD_API_KEY=\$"):
+    for pattern in (r'-k "\$', r"-k \$", r"X-API-Key: \$", r"Bearer \$", r"DASHBOARD_API_KEY=\$"):
         assert not re.search(pattern, text), pattern
     assert "curl -s -K -" in text and "--key-stdin" in text
 
 
 def test_env_example_and_compose_list_the_monitoring_host_names():
     example = ENV_EXAMPLE.read_text()
-    hosts = next(line for line in example.splitlines()
-                 if line.startswith("DASHBOARD_ALLOWED_HOSTS=")).split("=", 1)[1].split(",")
+    hosts = (
+        next(line for line in example.splitlines() if line.startswith("DASHBOARD_ALLOWED_HOSTS="))
+        .split("=", 1)[1]
+        .split(",")
+    )
     assert {"dashboard", "localhost", "127.0.0.1"} <= set(hosts) and "*" not in hosts
     assert "DASHBOARD_ALLOWED_HOSTS" in COMPOSE.read_text() and "`dashboard`" in COMPOSE.read_text()
     assert "postgresql://minimarket_lector:" in example

@@ -57,7 +57,8 @@ def server(tiny_sqlite_url, redis_keys):
             "DASHBOARD_RATELIMIT_MAX": "5",
             "DASHBOARD_RATELIMIT_WINDOW": "60",
             "DASHBOARD_RATELIMIT_STORAGE_URI": "redis://127.0.0.1:{port}/0".format(
-                **redis_keys.connection_pool.connection_kwargs),
+                **redis_keys.connection_pool.connection_kwargs
+            ),
         },
         workers=2,
     )

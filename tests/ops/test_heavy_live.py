@@ -37,21 +37,26 @@ def heavy_paths() -> list[str]:
     paths = []
     for number in range(HEAVY_REQUESTS // 3):
         tolerance = f"{number}.5"
-        paths += [f"/api/invoices?start_date=2025-01-01&end_date={TODAY}&tolerancia={tolerance}",
-                  f"/api/reorder?dias={20 + number}",
-                  f"/api/export/invoices.xlsx?start_date=2025-03-01&tolerancia={tolerance}"]
+        paths += [
+            f"/api/invoices?start_date=2025-01-01&end_date={TODAY}&tolerancia={tolerance}",
+            f"/api/reorder?dias={20 + number}",
+            f"/api/export/invoices.xlsx?start_date=2025-03-01&tolerancia={tolerance}",
+        ]
     return paths
 
 
 def test_health_answers_while_one_key_fires_24_heavy_requests(demo_url):
-    server = start_live_server({
-        "DASHBOARD_DATABASE_URL": demo_url,
-        "DASHBOARD_API_KEY": API_KEY,
-        "DASHBOARD_THREADS": "4",
-        "DASHBOARD_CACHE_TTL": "0",
-        "DASHBOARD_REFRESH_MINUTES": "0",
-        "DASHBOARD_RATELIMIT_HEAVY_MAX": "100",  # the cap on running work, not the count
-    }, workers=2)
+    server = start_live_server(
+        {
+            "DASHBOARD_DATABASE_URL": demo_url,
+            "DASHBOARD_API_KEY": API_KEY,
+            "DASHBOARD_THREADS": "4",
+            "DASHBOARD_CACHE_TTL": "0",
+            "DASHBOARD_REFRESH_MINUTES": "0",
+            "DASHBOARD_RATELIMIT_HEAVY_MAX": "100",  # the cap on running work, not the count
+        },
+        workers=2,
+    )
     try:
         started = threading.Event()
         timings: list[float] = []
@@ -67,8 +72,7 @@ def test_health_answers_while_one_key_fires_24_heavy_requests(demo_url):
 
         def heavy(path: str) -> requests.Response:
             started.set()
-            return requests.get(f"{server.url}{path}", headers={"X-API-Key": API_KEY},
-                                timeout=120)
+            return requests.get(f"{server.url}{path}", headers={"X-API-Key": API_KEY}, timeout=120)
 
         prober = threading.Thread(target=probe_health)
         prober.start()

@@ -40,8 +40,11 @@ def test_each_lock_pins_every_dependency_of_pyproject_in_its_range():
     assert declared() <= set(pins(APP_LOCK))
     assert declared("test") <= set(pins(TEST_LOCK))
     locked = pins(TEST_LOCK)
-    outside = [str(requirement) for requirement in requirements("test")
-               if locked[canonicalize_name(requirement.name)] not in requirement.specifier]
+    outside = [
+        str(requirement)
+        for requirement in requirements("test")
+        if locked[canonicalize_name(requirement.name)] not in requirement.specifier
+    ]
     assert not outside, f"pyproject.toml changed: run bash scripts/lock.sh ({outside})"
 
 
@@ -62,8 +65,11 @@ def test_every_pin_carries_hashes_and_no_machine_index(lock):
 
 def test_the_installed_versions_are_the_locked_ones():
     """setup.sh installs requirements/test.lock: this interpreter (.venv) has exactly those."""
-    wrong = {name: (pinned, version(name)) for name, pinned in pins(TEST_LOCK).items()
-             if version(name) != pinned}
+    wrong = {
+        name: (pinned, version(name))
+        for name, pinned in pins(TEST_LOCK).items()
+        if version(name) != pinned
+    }
     assert not wrong, wrong
 
 
@@ -89,8 +95,11 @@ def third_party_imports(*folders: str) -> dict[str, Path]:
 def undeclared(modules: dict[str, Path], names: set[str]) -> dict[str, Path]:
     """The modules that no declared distribution provides."""
     providers = packages_distributions()
-    return {module: path for module, path in modules.items()
-            if not {canonicalize_name(d) for d in providers.get(module, [])} & names}
+    return {
+        module: path
+        for module, path in modules.items()
+        if not {canonicalize_name(d) for d in providers.get(module, [])} & names
+    }
 
 
 def test_the_package_imports_only_declared_dependencies():
@@ -136,9 +145,13 @@ def _lock_copy(tmp_path: Path) -> Path:
 
 
 def _run_lock(folder: Path, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["bash", str(folder / "scripts" / "lock.sh")], capture_output=True,
-                          text=True, timeout=60,
-                          env={"PATH": "/usr/bin:/bin", "CALLS": str(folder / "calls"), **env})
+    return subprocess.run(
+        ["bash", str(folder / "scripts" / "lock.sh")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "CALLS": str(folder / "calls"), **env},
+    )
 
 
 def test_an_interrupted_lock_run_leaves_both_locks_as_they_were(tmp_path):

@@ -82,7 +82,7 @@ def test_a_redis_stopped_mid_load_costs_no_5xx_and_recovers(sqlite_copy, private
         assert 1 <= warnings <= 2  # one per worker in the first minute, never one per request
         output = server.output()
         at = output.find("Traceback")
-        assert at < 0, output[max(0, at - 1500):at + 1500]
+        assert at < 0, output[max(0, at - 1500) : at + 1500]
     finally:
         server.stop()
 
@@ -245,10 +245,13 @@ def full_log_dir(tmp_path):
     """
     folder = tmp_path / "tiny-fs"
     folder.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64k,mode=0755", "tmpfs", str(folder)],
-        capture_output=True,
-    ).returncode == 0
+    mounted = (
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=64k,mode=0755", "tmpfs", str(folder)],
+            capture_output=True,
+        ).returncode
+        == 0
+    )
     if not mounted:
         (folder / "dashboard.log").symlink_to("/dev/full")
     try:

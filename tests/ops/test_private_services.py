@@ -37,11 +37,25 @@ SAMPLE = (
 def test_tests_never_connect_to_the_hosts_postgres_or_redis(tmp_path):
     record = tmp_path / "connections.txt"
     record.touch()
-    command = ["unshare", "--net", "--", sys.executable, "tests/ops/tripwire.py", str(record),
-               "--", sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-               "-p", "no:randomly", *SAMPLE]
-    done = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True,
-                          timeout=900)
+    command = [
+        "unshare",
+        "--net",
+        "--",
+        sys.executable,
+        "tests/ops/tripwire.py",
+        str(record),
+        "--",
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:randomly",
+        *SAMPLE,
+    ]
+    done = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=900)
     tail = done.stdout[-3000:] + done.stderr[-2000:]
     assert done.returncode == 0, tail
     assert " passed" in done.stdout and " failed" not in done.stdout, tail
@@ -87,8 +101,9 @@ def test_test_sh_help_prints_its_help_and_does_nothing_else(tmp_path):
     shutil.copy(PROJECT_ROOT / "scripts" / "test.sh", scripts / "test.sh")
     # A setup.sh that leaves a mark: -h must not get as far as installing anything.
     (scripts / "setup.sh").write_text(f"touch {tmp_path / 'instalado'}\n")
-    done = subprocess.run(["bash", str(scripts / "test.sh"), "-h"], capture_output=True,
-                          text=True, timeout=30)
+    done = subprocess.run(
+        ["bash", str(scripts / "test.sh"), "-h"], capture_output=True, text=True, timeout=30
+    )
     assert done.returncode == 0
     assert done.stdout.startswith("Uso: test.sh")
     assert not (tmp_path / "instalado").exists()
@@ -100,26 +115,40 @@ def _source_setup(script: str, *, path: str | None = None, **env: str):
     environment = {**os.environ, **env}
     if path:
         environment["PATH"] = path
-    return subprocess.run(["bash", "-c", f"source scripts/setup.sh && {script}"],
-                          cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120,
-                          env=environment)
+    return subprocess.run(
+        ["bash", "-c", f"source scripts/setup.sh && {script}"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=environment,
+    )
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="apt-get install needs root (CI runs as root)")
 def test_setup_waits_for_the_dpkg_lock_held_by_another_apt(tmp_path):
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import fcntl, os, sys, time\n"
-         "fd = os.open('/var/lib/dpkg/lock-frontend', os.O_RDWR | os.O_CREAT, 0o640)\n"
-         "fcntl.lockf(fd, fcntl.LOCK_EX)\n"
-         "print('held', flush=True)\n"
-         "time.sleep(4)\n"],
-        stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, os, sys, time\n"
+            "fd = os.open('/var/lib/dpkg/lock-frontend', os.O_RDWR | os.O_CREAT, 0o640)\n"
+            "fcntl.lockf(fd, fcntl.LOCK_EX)\n"
+            "print('held', flush=True)\n"
+            "time.sleep(4)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         # Without waiting, apt-get gives up at once while the lock is held.
-        refused = subprocess.run(["apt-get", "install", "-y", "-qq", "--no-upgrade", "jq"],
-                                 capture_output=True, text=True, timeout=60)
+        refused = subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "--no-upgrade", "jq"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert refused.returncode != 0 and "lock" in refused.stderr.lower()
         started = time.monotonic()
         waited = _source_setup("apt_install --no-upgrade jq")
@@ -138,9 +167,10 @@ def test_setup_tries_apt_get_update_again_while_its_lists_are_locked(tmp_path):
     # An apt-get whose lists are locked twice, then free.
     (fake / "apt-get").write_text(
         "#!/bin/sh\n"
-        f"echo \"$*\" >> {calls}\n"
+        f'echo "$*" >> {calls}\n'
         f"[ $(wc -l < {calls}) -ge 3 ] && exit 0\n"
-        "echo 'E: Could not get lock /var/lib/apt/lists/lock' >&2; exit 100\n")
+        "echo 'E: Could not get lock /var/lib/apt/lists/lock' >&2; exit 100\n"
+    )
     (fake / "apt-get").chmod(0o755)
     (fake / "sleep").write_text("#!/bin/sh\nexit 0\n")  # no real waiting in the test
     (fake / "sleep").chmod(0o755)
@@ -148,6 +178,5 @@ def test_setup_tries_apt_get_update_again_while_its_lists_are_locked(tmp_path):
     assert done.returncode == 0, done.stderr
     lines = calls.read_text().splitlines()
     assert len(lines) == 3
-    assert all("DPkg::Lock::Timeout=600" in line and line.endswith("update -qq")
-               for line in lines)
+    assert all("DPkg::Lock::Timeout=600" in line and line.endswith("update -qq") for line in lines)
     assert done.stderr.count("se reintenta en 5 s") == 2

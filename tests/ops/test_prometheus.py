@@ -22,8 +22,10 @@ from tests.ops.helpers import get
 
 pytestmark = [
     pytest.mark.live,
-    pytest.mark.skipif(not Path("/usr/bin/prometheus").exists() and not shutil.which("prometheus"),
-                       reason="Debian's prometheus is not installed (scripts/setup.sh --test)"),
+    pytest.mark.skipif(
+        not Path("/usr/bin/prometheus").exists() and not shutil.which("prometheus"),
+        reason="Debian's prometheus is not installed (scripts/setup.sh --test)",
+    ),
 ]
 
 KEY = "prometheus-scrape-key-0123456789"
@@ -31,8 +33,6 @@ JOB = "minimarket-dashboard"
 DASHBOARD_JSON = PROJECT_ROOT / "deploy" / "grafana" / "dashboards" / "minimarket-dashboard.json"
 ALERTS = PROJECT_ROOT / "deploy" / "prometheus" / "alerts.yml"
 GRAFANA_VARIABLES = {"$__rate_interval": "1m", "$instance": ".*"}
-
-
 
 
 def api(base: str, path: str, **params: str) -> dict:
@@ -78,12 +78,18 @@ def scrape_config(targets: list[str], key_file: Path, wrong_key_file: Path) -> d
 @pytest.fixture(scope="module")
 def servers(tiny_sqlite_url, tmp_path_factory):
     """A healthy server with a low rate limit (real 429s) and one without database (real 503s)."""
-    healthy = start_live_server({"DASHBOARD_DATABASE_URL": tiny_sqlite_url,
-                                 "DASHBOARD_API_KEY": KEY, "DASHBOARD_RATELIMIT_MAX": "5"})
+    healthy = start_live_server(
+        {
+            "DASHBOARD_DATABASE_URL": tiny_sqlite_url,
+            "DASHBOARD_API_KEY": KEY,
+            "DASHBOARD_RATELIMIT_MAX": "5",
+        }
+    )
     try:
         # A PostgreSQL that refuses connections (port 1): the server starts, answers 503.
-        degraded = start_live_server({"DASHBOARD_DATABASE_URL": DOWN_DATABASE,
-                                      "DASHBOARD_API_KEY": KEY}, workers=1)
+        degraded = start_live_server(
+            {"DASHBOARD_DATABASE_URL": DOWN_DATABASE, "DASHBOARD_API_KEY": KEY}, workers=1
+        )
     except Exception:
         healthy.stop()
         raise
@@ -122,9 +128,14 @@ def prometheus(servers, tmp_path_factory):
     port = free_port()
     output = open(folder / "prometheus.log", "wb")  # closed in the finally below
     process = subprocess.Popen(
-        [shutil.which("prometheus") or "/usr/bin/prometheus", f"--config.file={config}",
-         f"--storage.tsdb.path={folder / 'data'}", f"--web.listen-address=127.0.0.1:{port}"],
-        stdout=output, stderr=subprocess.STDOUT,
+        [
+            shutil.which("prometheus") or "/usr/bin/prometheus",
+            f"--config.file={config}",
+            f"--storage.tsdb.path={folder / 'data'}",
+            f"--web.listen-address=127.0.0.1:{port}",
+        ],
+        stdout=output,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -193,8 +204,9 @@ def test_targets_are_scraped_with_the_bearer_key(scraped):
     jobs = targets_by_job(scraped)
     assert [t["health"] for t in jobs[JOB]] == ["up", "up"]
     assert all(t["scrapeUrl"].endswith("/metrics") for t in jobs[JOB])
-    (wrong,) = wait_for(lambda: [t for t in targets_by_job(scraped)["wrong-key"]
-                                 if t["health"] == "down"])
+    (wrong,) = wait_for(
+        lambda: [t for t in targets_by_job(scraped)["wrong-key"] if t["health"] == "down"]
+    )
     assert "401" in wrong["lastError"]
 
 
@@ -210,8 +222,9 @@ def test_every_grafana_expression_returns_data(scraped, expr):
 def test_every_grafana_variable_query_returns_values(scraped):
     templating = json.loads(DASHBOARD_JSON.read_text())["templating"]["list"]
     for variable in templating:
-        metric, label = variable["definition"].removeprefix("label_values(").rstrip(")").rsplit(
-            ", ", 1)
+        metric, label = (
+            variable["definition"].removeprefix("label_values(").rstrip(")").rsplit(", ", 1)
+        )
         values = api(scraped, f"label/{label}/values", **{"match[]": metric})
         assert len(values) == 2, (variable["name"], values)
 
@@ -238,7 +251,8 @@ def test_alert_rules_load_and_see_the_server_without_database(scraped, servers):
     def base_alert():
         alerts = api(scraped, "alerts")["alerts"]
         return [
-            a for a in alerts
+            a
+            for a in alerts
             if a["labels"]["alertname"] == "DashboardBaseCaida"
             and a["labels"]["instance"] == instance
         ]
@@ -251,8 +265,11 @@ def test_the_runbook_target_check_prints_health_and_last_error(scraped):
     """RUNBOOK section 7's check, as written, against this Prometheus."""
     from tests.ops.helpers import block_with
 
-    check = next(line for line in block_with("curl -s http://127.0.0.1:9090/api/v1/targets")
-                 .splitlines() if line.startswith("curl -s http://127.0.0.1:9090/api/v1/targets"))
+    check = next(
+        line
+        for line in block_with("curl -s http://127.0.0.1:9090/api/v1/targets").splitlines()
+        if line.startswith("curl -s http://127.0.0.1:9090/api/v1/targets")
+    )
     check = check.replace("http://127.0.0.1:9090", scraped)
     done = subprocess.run(["bash", "-c", check], capture_output=True, text=True, timeout=30)
     assert done.returncode == 0, done.stderr

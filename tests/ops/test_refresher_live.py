@@ -38,9 +38,11 @@ def _health(server) -> tuple[int, dict]:
 
 
 def _environment(database, state_dir) -> dict[str, str]:
-    return {"DASHBOARD_DATABASE_URL": f"sqlite:///{database}",
-            "DASHBOARD_STATE_DIR": str(state_dir),
-            "DASHBOARD_REFRESH_MINUTES": EVERY_3_SECONDS}
+    return {
+        "DASHBOARD_DATABASE_URL": f"sqlite:///{database}",
+        "DASHBOARD_STATE_DIR": str(state_dir),
+        "DASHBOARD_REFRESH_MINUTES": EVERY_3_SECONDS,
+    }
 
 
 def test_two_instances_on_one_host_run_one_refresher(tmp_path, tiny_sqlite_url):
@@ -53,8 +55,16 @@ def test_two_instances_on_one_host_run_one_refresher(tmp_path, tiny_sqlite_url):
         for server in (first, second):
             assert wait_for(lambda s=server: _health(s)[1].get("summaries") == "ok", 30)
         # Several refreshes later, still one process in both instances' logs.
-        assert wait_for(lambda: sum("(incremental)" in r["msg"] or "(completo)" in r["msg"]
-                                    for r in _records(first) + _records(second)) >= 2, 30)
+        assert wait_for(
+            lambda: (
+                sum(
+                    "(incremental)" in r["msg"] or "(completo)" in r["msg"]
+                    for r in _records(first) + _records(second)
+                )
+                >= 2
+            ),
+            30,
+        )
         holders = _holders(first) | _holders(second)
         assert len(holders) == 1, holders
         holder_is_first = bool(_holders(first))
@@ -64,8 +74,9 @@ def test_two_instances_on_one_host_run_one_refresher(tmp_path, tiny_sqlite_url):
         assert wait_for(lambda: len(_holders(staying)) == 1, 30), staying.output()
         assert _holders(staying).isdisjoint(holders)
         before = len([r for r in _records(staying) if "actualizados" in r["msg"]])
-        assert wait_for(lambda: len([r for r in _records(staying)
-                                     if "actualizados" in r["msg"]]) > before, 30)
+        assert wait_for(
+            lambda: len([r for r in _records(staying) if "actualizados" in r["msg"]]) > before, 30
+        )
         assert _health(staying)[1]["summaries"] == "ok"
     finally:
         first.stop()
@@ -92,8 +103,9 @@ def test_a_database_gone_during_a_refresh_keeps_the_store(tmp_path, tiny_sqlite_
         with sqlite3.connect(store) as conn:  # the last good summaries are still there
             assert dict(conn.execute("SELECT clave, valor FROM mm_estado")) == built
         (tmp_path / "lejos.db").rename(database)  # back up: the next refresh clears the error
-        assert wait_for(lambda: _health(server)[0] == 200
-                        and "summaries_error" not in _health(server)[1], 30), server.output()
+        assert wait_for(
+            lambda: _health(server)[0] == 200 and "summaries_error" not in _health(server)[1], 30
+        ), server.output()
         assert _health(server)[1]["summaries"] == "ok"
     finally:
         server.stop()
@@ -112,12 +124,14 @@ def test_the_minimarket_file_is_left_as_it_was(tmp_path, tiny_sqlite_url):
     with sqlite3.connect(database) as conn:
         assert conn.execute("PRAGMA journal_mode = DELETE").fetchone() == ("delete",)
     before = (hashlib.sha256(database.read_bytes()).hexdigest(), database.stat().st_mtime_ns)
-    server = start_live_server({**_environment(database, tmp_path / "estado"),
-                                "DASHBOARD_API_KEY": API_KEY})
+    server = start_live_server(
+        {**_environment(database, tmp_path / "estado"), "DASHBOARD_API_KEY": API_KEY}
+    )
     try:
         assert wait_for(lambda: _health(server)[1].get("summaries") == "ok", 30)
-        assert wait_for(lambda: sum("actualizados" in r["msg"]
-                                    for r in _records(server)) >= 2, 30), server.output()
+        assert wait_for(
+            lambda: sum("actualizados" in r["msg"] for r in _records(server)) >= 2, 30
+        ), server.output()
         spec = requests.get(server.url + "/api/openapi.json", timeout=10).json()
         paths = [path for path in spec["paths"] if "{" not in path]
         assert len(paths) >= 15
@@ -126,6 +140,8 @@ def test_the_minimarket_file_is_left_as_it_was(tmp_path, tiny_sqlite_url):
             assert answer.status_code == 200, (path, answer.status_code)
     finally:
         server.stop()
-    assert (hashlib.sha256(database.read_bytes()).hexdigest(),
-            database.stat().st_mtime_ns) == before
+    assert (
+        hashlib.sha256(database.read_bytes()).hexdigest(),
+        database.stat().st_mtime_ns,
+    ) == before
     assert [p.name for p in folder.iterdir()] == ["tienda.db"]

@@ -19,22 +19,41 @@ SCRIPT = PROJECT_ROOT / "scripts" / "rotate_dashboard_api_key.sh"
 OLD = "old-key-0123456789abcdefghij"
 KEY_RE = re.compile(r"[A-Za-z0-9]{48}")
 # What the script needs besides gh (a PATH built from these has no gh even where gh exists).
-TOOLS = ("bash", "env", "head", "tr", "awk", "mktemp", "chmod", "mv", "rm", "dirname",
-         "basename", "sha256sum", "cut", "cat", "readlink", "stat", "chown")
+TOOLS = (
+    "bash",
+    "env",
+    "head",
+    "tr",
+    "awk",
+    "mktemp",
+    "chmod",
+    "mv",
+    "rm",
+    "dirname",
+    "basename",
+    "sha256sum",
+    "cut",
+    "cat",
+    "readlink",
+    "stat",
+    "chown",
+)
 
 
 def rotate(*args: str, path: str | None = None) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DASHBOARD_")}
     if path is not None:
         env["PATH"] = path
-    return subprocess.run([str(SCRIPT), *args], capture_output=True, text=True, env=env,
-                          timeout=30)
+    return subprocess.run([str(SCRIPT), *args], capture_output=True, text=True, env=env, timeout=30)
 
 
 def read_env(path: Path) -> dict[str, str]:
     """Parse KEY=value lines the way docker compose's env_file and systemd do (no quotes here)."""
-    pairs = (line.split("=", 1) for line in path.read_text().splitlines()
-             if line and not line.startswith("#"))
+    pairs = (
+        line.split("=", 1)
+        for line in path.read_text().splitlines()
+        if line and not line.startswith("#")
+    )
     return dict(pairs)
 
 
@@ -58,8 +77,10 @@ def status(url: str, key: str, bearer: bool = False) -> int:
 @pytest.fixture
 def env_file(tmp_path, tiny_sqlite_url) -> Path:
     path = tmp_path / ".env.dashboard"
-    path.write_text(f"# service settings\nDASHBOARD_DATABASE_URL={tiny_sqlite_url}\n"
-                    f"DASHBOARD_API_KEY={OLD}\nDASHBOARD_LOG_LEVEL=INFO\n")
+    path.write_text(
+        f"# service settings\nDASHBOARD_DATABASE_URL={tiny_sqlite_url}\n"
+        f"DASHBOARD_API_KEY={OLD}\nDASHBOARD_LOG_LEVEL=INFO\n"
+    )
     path.chmod(0o600)
     return path
 
@@ -95,8 +116,9 @@ def test_rotation_overlap_then_finish_and_restart(env_file):
         assert new not in finished.stdout + finished.stderr
     finally:
         server.stop()
-    logs = server.output() + "".join(p.read_text(errors="replace")
-                                     for p in server.log_dir.glob("*.log*"))
+    logs = server.output() + "".join(
+        p.read_text(errors="replace") for p in server.log_dir.glob("*.log*")
+    )
 
     # The restart: a new server with the environment read from the file again.
     server = start_live_server(read_env(env_file), workers=1)
@@ -138,8 +160,14 @@ def test_print_only_prints_a_fresh_strong_key():
 
 @pytest.mark.parametrize(
     "args",
-    [("--len", "31", "--print-only"), ("--len", "x", "--print-only"), ("--finish",),
-     ("--prod", "--print-only"), ("-r", "not a repo", "--print-only"), ()],
+    [
+        ("--len", "31", "--print-only"),
+        ("--len", "x", "--print-only"),
+        ("--finish",),
+        ("--prod", "--print-only"),
+        ("-r", "not a repo", "--print-only"),
+        (),
+    ],
 )
 def test_usage_errors(args):
     assert rotate(*args).returncode == 2
@@ -159,8 +187,9 @@ def tools_path(tmp_path: Path, fake_gh: str | None = None) -> str:
 
 def test_without_gh_nothing_changes(tmp_path, env_file):
     before = env_file.read_text()
-    done = rotate("-r", "miorg/minimarket-dash", "--env-file", str(env_file),
-                  path=tools_path(tmp_path))
+    done = rotate(
+        "-r", "miorg/minimarket-dash", "--env-file", str(env_file), path=tools_path(tmp_path)
+    )
     assert done.returncode == 6
     assert "gh" in done.stderr and "no se cambió nada" in done.stderr
     assert env_file.read_text() == before
@@ -174,24 +203,42 @@ exit {code}
 """
 
 
-@pytest.mark.parametrize(("flags", "secret"), [((), "STAGING_DASHBOARD_API_KEY"),
-                                                (("--prod",), "PROD_DASHBOARD_API_KEY")])
+@pytest.mark.parametrize(
+    ("flags", "secret"),
+    [((), "STAGING_DASHBOARD_API_KEY"), (("--prod",), "PROD_DASHBOARD_API_KEY")],
+)
 def test_gh_secret_gets_the_same_new_key_on_stdin(tmp_path, env_file, flags, secret):
     gh = FAKE_GH.format(log=tmp_path, code=0)
-    done = rotate("-r", "miorg/minimarket-dash", *flags, "--env-file", str(env_file),
-                  path=tools_path(tmp_path, gh))
+    done = rotate(
+        "-r",
+        "miorg/minimarket-dash",
+        *flags,
+        "--env-file",
+        str(env_file),
+        path=tools_path(tmp_path, gh),
+    )
     assert done.returncode == 0, done.stderr
     new = keys_in(env_file)[0]
     assert (tmp_path / "args").read_text().split() == [
-        "secret", "set", secret, "--repo", "miorg/minimarket-dash"]
+        "secret",
+        "set",
+        secret,
+        "--repo",
+        "miorg/minimarket-dash",
+    ]
     assert (tmp_path / "value").read_text() == new  # on stdin, never on the command line
     assert new not in done.stdout + done.stderr
 
 
 def test_gh_failure_leaves_the_env_file_alone(tmp_path, env_file):
     before = env_file.read_text()
-    done = rotate("-r", "miorg/minimarket-dash", "--env-file", str(env_file),
-                  path=tools_path(tmp_path, FAKE_GH.format(log=tmp_path, code=1)))
+    done = rotate(
+        "-r",
+        "miorg/minimarket-dash",
+        "--env-file",
+        str(env_file),
+        path=tools_path(tmp_path, FAKE_GH.format(log=tmp_path, code=1)),
+    )
     assert done.returncode == 6
     assert env_file.read_text() == before
 

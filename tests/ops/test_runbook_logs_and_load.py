@@ -21,8 +21,14 @@ def sh(script: str, cwd, env: dict[str, str] | None = None) -> subprocess.Comple
     full = {k: v for k, v in os.environ.items() if not k.startswith("DASHBOARD_")}
     full.update(env or {})
     # An operator's usual umask: what the command makes must not depend on it.
-    return subprocess.run(["bash", "-c", f"umask 022; {script}"], cwd=cwd, env=full,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        ["bash", "-c", f"umask 022; {script}"],
+        cwd=cwd,
+        env=full,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_the_log_archive_is_private_and_ignored_by_git(tmp_path):
@@ -38,18 +44,26 @@ def test_the_log_archive_is_private_and_ignored_by_git(tmp_path):
     assert (tmp_path / "respaldos").stat().st_mode & 0o777 == 0o700
     with tarfile.open(archive) as tar:
         assert "logs/dashboard.log" in tar.getnames()
-    ignored = subprocess.run(["git", "check-ignore", "-q", f"respaldos/{archive.name}"],
-                             cwd=PROJECT_ROOT)
+    ignored = subprocess.run(
+        ["git", "check-ignore", "-q", f"respaldos/{archive.name}"], cwd=PROJECT_ROOT
+    )
     assert ignored.returncode == 0  # never committed by accident from the checkout
 
 
 @pytest.mark.live
 def test_the_wrk_example_measures_the_api_not_a_redirect(tiny_sqlite_url):
-    server = start_live_server({"DASHBOARD_DATABASE_URL": tiny_sqlite_url,
-                                "DASHBOARD_API_KEY": KEY, "DASHBOARD_AUTH": "users",
-                                "DASHBOARD_RATELIMIT_MAX": "1000000"}, workers=2)
-    command = block_with("wrk -t2 -c20 -d30s --latency -s scripts/wrk_api.lua "
-                         "http://127.0.0.1:8080")
+    server = start_live_server(
+        {
+            "DASHBOARD_DATABASE_URL": tiny_sqlite_url,
+            "DASHBOARD_API_KEY": KEY,
+            "DASHBOARD_AUTH": "users",
+            "DASHBOARD_RATELIMIT_MAX": "1000000",
+        },
+        workers=2,
+    )
+    command = block_with(
+        "wrk -t2 -c20 -d30s --latency -s scripts/wrk_api.lua http://127.0.0.1:8080"
+    )
     command = command.replace("-d30s", "-d3s").replace("http://127.0.0.1:8080", server.url)
     try:
         done = sh(command, PROJECT_ROOT, {"DASHBOARD_API_KEY": f"{KEY},otra-clave-0123456789"})
@@ -60,13 +74,21 @@ def test_the_wrk_example_measures_the_api_not_a_redirect(tiny_sqlite_url):
     assert "Requests/sec" in done.stdout
     assert done.stdout.splitlines()[-1] == "respuestas distintas de 200: 0"
     assert KEY not in done.stdout + done.stderr
-    access = [json.loads(line) for line in (server.log_dir / "dashboard.log").read_text()
-              .splitlines() if '"minimarket_dash.access"' in line]
-    routes = {(line["route"], line["status"]) for line in access
-              if line["key_id"] == fingerprint(KEY)}  # the run with the key
-    assert routes == {("/api/summary", 200), ("/api/providers", 200),
-                      ("/api/top-products", 200), ("/api/stock-timeline", 200),
-                      ("/api/low-stock", 200)}
+    access = [
+        json.loads(line)
+        for line in (server.log_dir / "dashboard.log").read_text().splitlines()
+        if '"minimarket_dash.access"' in line
+    ]
+    routes = {
+        (line["route"], line["status"]) for line in access if line["key_id"] == fingerprint(KEY)
+    }  # the run with the key
+    assert routes == {
+        ("/api/summary", 200),
+        ("/api/providers", 200),
+        ("/api/top-products", 200),
+        ("/api/stock-timeline", 200),
+        ("/api/low-stock", 200),
+    }
     # Without the key every answer is a 401, and the last line says so.
     assert "falta DASHBOARD_API_KEY" in without_key.stderr
     last = without_key.stdout.splitlines()[-1]

@@ -41,13 +41,15 @@ def line_with(start: str) -> str:
 def sh(script: str, cwd: Path, env: dict[str, str] | None = None, shell: str = "bash"):
     full = {k: v for k, v in os.environ.items() if not k.startswith("DASHBOARD_")}
     full.update(env or {})
-    return subprocess.run([shell, "-c", script], cwd=cwd, env=full, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [shell, "-c", script], cwd=cwd, env=full, capture_output=True, text=True, timeout=120
+    )
 
 
 def keys_of(env_file: Path) -> list[str]:
-    line = next(ln for ln in env_file.read_text().splitlines()
-                if ln.startswith("DASHBOARD_API_KEY="))
+    line = next(
+        ln for ln in env_file.read_text().splitlines() if ln.startswith("DASHBOARD_API_KEY=")
+    )
     return line.split("=", 1)[1].split(",")
 
 
@@ -72,8 +74,11 @@ def workdir(tmp_path, tiny_sqlite_url) -> Path:
 def test_rotation_with_reloads_and_checks_as_written(workdir):
     env_file, pidfile = workdir / ".env.dashboard", workdir / "gunicorn.pid"
     server = start_live_server(
-        {"DASHBOARD_DATABASE_URL": f"sqlite:///{workdir / 'data' / 'minimarket.db'}",
-         "DASHBOARD_ENV_FILE": str(env_file), "GUNICORN_CMD_ARGS": f"--pid {pidfile}"},
+        {
+            "DASHBOARD_DATABASE_URL": f"sqlite:///{workdir / 'data' / 'minimarket.db'}",
+            "DASHBOARD_ENV_FILE": str(env_file),
+            "GUNICORN_CMD_ARGS": f"--pid {pidfile}",
+        },
         script=True,
     )
     url = server.url
@@ -87,11 +92,15 @@ def test_rotation_with_reloads_and_checks_as_written(workdir):
 
     reload_line = line_with('kill -HUP "$(cat /run/minimarket-dash/gunicorn.pid)"')
     check_loop = block_with(
-        "grep '^DASHBOARD_API_KEY=' .env.dashboard | cut -d= -f2 | cut -d, -f1 |")
+        "grep '^DASHBOARD_API_KEY=' .env.dashboard | cut -d= -f2 | cut -d, -f1 |"
+    )
     try:
         with Load(url, ("/health",), threads=2) as load:
-            started = run(block_with(
-                "scripts/rotate_dashboard_api_key.sh --env-file .env.dashboard", exact=True))
+            started = run(
+                block_with(
+                    "scripts/rotate_dashboard_api_key.sh --env-file .env.dashboard", exact=True
+                )
+            )
             new, old = keys_of(env_file)
             assert f"huella {fingerprint(new)}" in started
             assert f"huella {fingerprint(old)}" in started  # step 1: fingerprints to note
@@ -108,8 +117,11 @@ def test_rotation_with_reloads_and_checks_as_written(workdir):
             assert not (workdir / ".clave-anterior").exists()
             assert run(check_loop).splitlines() == ["nueva: 200", "anterior: 401"]
         assert load.refused == 0 and load.server_errors() == {}
-        who = run(block_with("jq -r 'select(.logger == \"minimarket_dash.access\"").replace(
-            "logs/dashboard.log", str(server.log_dir / "dashboard.log")))
+        who = run(
+            block_with('jq -r \'select(.logger == "minimarket_dash.access"').replace(
+                "logs/dashboard.log", str(server.log_dir / "dashboard.log")
+            )
+        )
         assert fingerprint(new) in who and fingerprint(OLD) in who
         assert "python-requests" in who and new not in who and OLD not in who
     finally:
@@ -119,12 +131,14 @@ def test_rotation_with_reloads_and_checks_as_written(workdir):
 def test_usr2_release_procedure_as_written(workdir):
     pidfile = workdir / "gunicorn.pid"
     server = start_live_server(
-        {"DASHBOARD_DATABASE_URL": f"sqlite:///{workdir / 'data' / 'minimarket.db'}",
-         "GUNICORN_CMD_ARGS": f"--pid {pidfile}"},
+        {
+            "DASHBOARD_DATABASE_URL": f"sqlite:///{workdir / 'data' / 'minimarket.db'}",
+            "GUNICORN_CMD_ARGS": f"--pid {pidfile}",
+        },
         script=True,
     )
     old_master = server.process.pid
-    procedure = block_with("PID=/run/minimarket-dash/gunicorn.pid; VIEJO=$(cat \"$PID\")")
+    procedure = block_with('PID=/run/minimarket-dash/gunicorn.pid; VIEJO=$(cat "$PID")')
     procedure = procedure.replace("/run/minimarket-dash/gunicorn.pid", str(pidfile))
     procedure = procedure.replace("http://127.0.0.1:8080", server.url)
     new_master = None
@@ -133,8 +147,9 @@ def test_usr2_release_procedure_as_written(workdir):
             done = sh(procedure, workdir)
             assert done.returncode == 0, done.stderr
             server.process.wait(timeout=40)
-            new_master = wait_for(lambda: _pid(pidfile) not in (None, old_master) and
-                                  _pid(pidfile), 20)
+            new_master = wait_for(
+                lambda: _pid(pidfile) not in (None, old_master) and _pid(pidfile), 20
+            )
             time.sleep(1)
         assert new_master
         assert load.refused == 0 and not load.other_errors
@@ -172,10 +187,19 @@ def test_refresh_as_written_reads_the_database_only(workdir):
     before = database.read_bytes()
     command = block_with(".venv/bin/minimarket-dash refresh")
     # The operator runs it in the service's folder with the service's environment.
-    env = {"PATH": "/usr/bin:/bin", "DASHBOARD_DATABASE_URL": f"sqlite:///{database}",
-           "DASHBOARD_STATE_DIR": str(workdir / "data")}
-    done = subprocess.run(["/bin/sh", "-c", command], env=env, cwd=workdir,
-                          capture_output=True, text=True, timeout=300)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DASHBOARD_DATABASE_URL": f"sqlite:///{database}",
+        "DASHBOARD_STATE_DIR": str(workdir / "data"),
+    }
+    done = subprocess.run(
+        ["/bin/sh", "-c", command],
+        env=env,
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     assert "Resúmenes reconstruidos en" in done.stdout and "Listo" in done.stdout
     stores = list((workdir / "data").glob("resumenes-minimarket-*.sqlite"))
@@ -191,7 +215,8 @@ def test_version_check_as_written(workdir):
     from minimarket_dash import __version__
 
     server = start_live_server(
-        {"DASHBOARD_DATABASE_URL": f"sqlite:///{workdir / 'data' / 'minimarket.db'}"})
+        {"DASHBOARD_DATABASE_URL": f"sqlite:///{workdir / 'data' / 'minimarket.db'}"}
+    )
     try:
         check = block_with('test "$(curl -s http://127.0.0.1:8080/health').splitlines()[0]
         check = check.replace("http://127.0.0.1:8080", server.url)

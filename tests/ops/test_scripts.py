@@ -15,8 +15,12 @@ from tests.live import free_port, start_live_server
 from tests.ops.helpers import SCRIPTS, get, runbook_commands
 
 KEY = "ops-scripts-key-0123456789abcdef"
-ALL = ("check_metrics_dashboard.sh", "check_security_headers.sh", "preflight_rc.sh",
-       "rotate_dashboard_api_key.sh")
+ALL = (
+    "check_metrics_dashboard.sh",
+    "check_security_headers.sh",
+    "preflight_rc.sh",
+    "rotate_dashboard_api_key.sh",
+)
 live = pytest.mark.live
 
 
@@ -24,15 +28,17 @@ def run(name: str, *args: str, env: dict[str, str] | None = None) -> subprocess.
     """Run scripts/NAME with a clean environment (no DASHBOARD_* unless given)."""
     full = {k: v for k, v in os.environ.items() if not k.startswith("DASHBOARD_")}
     full.update(env or {})
-    return subprocess.run([str(SCRIPTS / name), *args], capture_output=True, text=True,
-                          env=full, timeout=60)
+    return subprocess.run(
+        [str(SCRIPTS / name), *args], capture_output=True, text=True, env=full, timeout=60
+    )
 
 
 @pytest.fixture(scope="module")
 def healthy(tiny_sqlite_url):
     """A healthy server (no HSTS) that already served pages, API calls and a CSV export."""
-    server = start_live_server({"DASHBOARD_DATABASE_URL": tiny_sqlite_url,
-                                "DASHBOARD_API_KEY": KEY})
+    server = start_live_server(
+        {"DASHBOARD_DATABASE_URL": tiny_sqlite_url, "DASHBOARD_API_KEY": KEY}
+    )
     try:
         for path in ("/", "/providers", "/analytics", "/health"):
             get(server.url + path)
@@ -46,9 +52,14 @@ def healthy(tiny_sqlite_url):
 @pytest.fixture(scope="module")
 def degraded():
     """A server whose database refuses connections (its /api/* answer 503), with HSTS on."""
-    server = start_live_server({"DASHBOARD_DATABASE_URL": DOWN_DATABASE,
-                                "DASHBOARD_API_KEY": KEY, "DASHBOARD_ENABLE_HSTS": "true"},
-                               workers=1)
+    server = start_live_server(
+        {
+            "DASHBOARD_DATABASE_URL": DOWN_DATABASE,
+            "DASHBOARD_API_KEY": KEY,
+            "DASHBOARD_ENABLE_HSTS": "true",
+        },
+        workers=1,
+    )
     try:
         for _ in range(6):
             assert get(server.url + "/api/summary", KEY) == 503
@@ -148,21 +159,25 @@ def test_metrics_error_threshold_exceeded_by_real_5xx(degraded):
 
 
 # The p95 arithmetic, against a canned /metrics answer (no gunicorn needed).
-CANNED = """\
+CANNED = (
+    """\
 # TYPE dashboard_requests_total counter
 dashboard_requests_total{method="GET",route="/api/summary",status="200"} 90.0
 dashboard_requests_total{method="GET",route="/",status="200"} 110.0
 dashboard_errors_total{method="GET",route="/api/summary",status="503"} 4.0
 dashboard_rate_limited_total{route="/api/summary"} 3.0
 dashboard_uptime_seconds 42.0
-""" + "".join(
-    f'dashboard_request_duration_seconds_bucket{{le="{le}",method="GET",route="{route}",'
-    f'status="200"}} {count}\n'
-    for route, counts in (("/api/summary", (10, 80, 90, 90)), ("/", (0, 20, 100, 110)))
-    for le, count in zip(("0.1", "0.5", "1.0", "+Inf"), counts, strict=True)
-) + "".join(
-    f'dashboard_request_duration_seconds_count{{method="GET",route="{r}",status="200"}} {n}\n'
-    for r, n in (("/api/summary", 90), ("/", 110))
+"""
+    + "".join(
+        f'dashboard_request_duration_seconds_bucket{{le="{le}",method="GET",route="{route}",'
+        f'status="200"}} {count}\n'
+        for route, counts in (("/api/summary", (10, 80, 90, 90)), ("/", (0, 20, 100, 110)))
+        for le, count in zip(("0.1", "0.5", "1.0", "+Inf"), counts, strict=True)
+    )
+    + "".join(
+        f'dashboard_request_duration_seconds_count{{method="GET",route="{r}",status="200"}} {n}\n'
+        for r, n in (("/api/summary", 90), ("/", 110))
+    )
 )
 
 
@@ -196,8 +211,7 @@ def test_metrics_p95_interpolates_like_histogram_quantile(canned_url):
     # /: 0/20/100/110, rank 104.5 falls in +Inf -> last finite bound, 1000 ms.
     # /api/summary: 10/80/90/90, rank 85.5 -> 0.5 + 0.5 * (5.5 / 10) = 0.775 s.
     lines = [line.split() for line in done.stdout.splitlines() if line.startswith("    /")]
-    assert [(words[0], words[1]) for words in lines] == [("/", "1000.0"),
-                                                         ("/api/summary", "775.0")]
+    assert [(words[0], words[1]) for words in lines] == [("/", "1000.0"), ("/api/summary", "775.0")]
     assert "errores 5xx         : 4" in done.stdout
     assert "porcentaje de error : 2.00 %" in done.stdout
     assert "limitadas (429)     : 3" in done.stdout
@@ -258,7 +272,13 @@ def test_preflight_healthy_staging_passes(healthy):
     done = run("preflight_rc.sh", "-u", healthy.url, "-k", KEY, "-t", "5", "-p95", "3000")
     assert done.returncode == 0, done.stdout + done.stderr
     assert [line.split()[1] for line in done.stdout.splitlines() if line.startswith("[OK]")] == [
-        "1.", "2.", "3.", "4.", "5.", "6."]
+        "1.",
+        "2.",
+        "3.",
+        "4.",
+        "5.",
+        "6.",
+    ]
     assert "Preflight OK" in done.stdout
     assert KEY not in done.stdout + done.stderr
 
@@ -297,8 +317,11 @@ def test_preflight_unreachable_and_usage():
 def runbook_check_commands() -> list[list[str]]:
     """The RUNBOOK's invocations of the check and preflight scripts."""
     wanted = re.compile(r"scripts/(check_[a-z_]+|preflight_rc)\.sh$")
-    return [tokens for tokens in runbook_commands()
-            if any(wanted.search(t) for t in tokens) and "-u" in tokens]
+    return [
+        tokens
+        for tokens in runbook_commands()
+        if any(wanted.search(t) for t in tokens) and "-u" in tokens
+    ]
 
 
 @live
@@ -315,6 +338,7 @@ def test_runbook_check_commands_work_as_written(healthy, degraded, tmp_path):
         line = line.replace("$NUEVA", KEY)
         env = {k: v for k, v in os.environ.items() if not k.startswith("DASHBOARD_")}
         env["DASHBOARD_API_KEY"] = f"{KEY},old-key-0123456789abcdef"
-        done = subprocess.run(["bash", "-c", line], cwd=tmp_path, env=env, text=True,
-                              capture_output=True, timeout=60)
+        done = subprocess.run(
+            ["bash", "-c", line], cwd=tmp_path, env=env, text=True, capture_output=True, timeout=60
+        )
         assert done.returncode == 0, (line, done.stdout, done.stderr)

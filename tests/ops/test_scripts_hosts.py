@@ -19,9 +19,13 @@ PUBLIC = "tablero.example.com"
 @pytest.fixture(scope="module")
 def listed(tiny_sqlite_url):
     """A server that accepts only its public name and the internal one monitoring uses."""
-    server = start_live_server({"DASHBOARD_DATABASE_URL": tiny_sqlite_url,
-                                "DASHBOARD_API_KEY": KEY,
-                                "DASHBOARD_ALLOWED_HOSTS": f"{PUBLIC},dashboard"})
+    server = start_live_server(
+        {
+            "DASHBOARD_DATABASE_URL": tiny_sqlite_url,
+            "DASHBOARD_API_KEY": KEY,
+            "DASHBOARD_ALLOWED_HOSTS": f"{PUBLIC},dashboard",
+        }
+    )
     try:
         yield server
     finally:
@@ -32,8 +36,14 @@ def run(name: str, *args: str, stdin: str | None = None, key_env: bool = True):
     env = {k: v for k, v in os.environ.items() if not k.startswith("DASHBOARD_")}
     if key_env:
         env["DASHBOARD_API_KEY"] = KEY
-    return subprocess.run([str(SCRIPTS / name), *args], capture_output=True, text=True,
-                          env=env, input=stdin, timeout=90)
+    return subprocess.run(
+        [str(SCRIPTS / name), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        input=stdin,
+        timeout=90,
+    )
 
 
 def test_security_headers_fail_on_the_400_page_and_pass_with_host(listed):
@@ -52,17 +62,43 @@ def test_metrics_through_the_allow_list_with_the_key_from_the_environment(listed
 
 
 def test_metrics_key_from_stdin(listed):
-    done = run("check_metrics_dashboard.sh", "-u", listed.url, "--host", PUBLIC, "--key-stdin",
-               "-q", stdin=KEY + "\n", key_env=False)
+    done = run(
+        "check_metrics_dashboard.sh",
+        "-u",
+        listed.url,
+        "--host",
+        PUBLIC,
+        "--key-stdin",
+        "-q",
+        stdin=KEY + "\n",
+        key_env=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
-    wrong = run("check_metrics_dashboard.sh", "-u", listed.url, "--host", PUBLIC, "--key-stdin",
-                "-q", stdin="not-the-key-0123456789\n", key_env=False)
+    wrong = run(
+        "check_metrics_dashboard.sh",
+        "-u",
+        listed.url,
+        "--host",
+        PUBLIC,
+        "--key-stdin",
+        "-q",
+        stdin="not-the-key-0123456789\n",
+        key_env=False,
+    )
     assert wrong.returncode == 4
 
 
 def test_preflight_with_host_and_key_on_stdin(listed):
-    done = run("preflight_rc.sh", "-u", listed.url, "--host", PUBLIC, "--key-stdin",
-               stdin=KEY + "\n", key_env=False)
+    done = run(
+        "preflight_rc.sh",
+        "-u",
+        listed.url,
+        "--host",
+        PUBLIC,
+        "--key-stdin",
+        stdin=KEY + "\n",
+        key_env=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert KEY not in done.stdout + done.stderr
 

@@ -24,12 +24,22 @@ pytestmark = pytest.mark.live
 
 def start(env: dict[str, str], tmp_path) -> subprocess.CompletedProcess:
     """Run gunicorn as an operator would and return once it exits (it should, at once)."""
-    full = {"PATH": "/usr/bin:/bin", "DASHBOARD_BIND": f"127.0.0.1:{free_port()}",
-            "DASHBOARD_LOG_DIR": str(tmp_path / "logs"), "DASHBOARD_STATE_DIR": str(tmp_path),
-            "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prom"), **env}
-    return subprocess.run([sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF),
-                           "minimarket_dash.wsgi:server"], env=full, cwd=PROJECT_ROOT,
-                          capture_output=True, text=True, timeout=60)
+    full = {
+        "PATH": "/usr/bin:/bin",
+        "DASHBOARD_BIND": f"127.0.0.1:{free_port()}",
+        "DASHBOARD_LOG_DIR": str(tmp_path / "logs"),
+        "DASHBOARD_STATE_DIR": str(tmp_path),
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prom"),
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), "minimarket_dash.wsgi:server"],
+        env=full,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def assert_one_line(done: subprocess.CompletedProcess, expected: str) -> None:
@@ -41,34 +51,49 @@ def assert_one_line(done: subprocess.CompletedProcess, expected: str) -> None:
 def test_a_log_folder_that_cannot_be_made_stops_with_one_line(tmp_path, tiny_sqlite_url):
     (tmp_path / "archivo").write_text("no es una carpeta")
     folder = tmp_path / "archivo" / "logs"
-    done = start({"DASHBOARD_LOG_DIR": str(folder), "DASHBOARD_DATABASE_URL": tiny_sqlite_url},
-                 tmp_path)
-    assert_one_line(done, "Error de configuración: DASHBOARD_LOG_DIR: no se puede crear la "
-                          f"carpeta {folder} (una parte de la ruta no es una carpeta)")
+    done = start(
+        {"DASHBOARD_LOG_DIR": str(folder), "DASHBOARD_DATABASE_URL": tiny_sqlite_url}, tmp_path
+    )
+    assert_one_line(
+        done,
+        "Error de configuración: DASHBOARD_LOG_DIR: no se puede crear la "
+        f"carpeta {folder} (una parte de la ruta no es una carpeta)",
+    )
 
 
 def test_a_missing_sqlite_file_stops_with_one_line(tmp_path):
     missing = tmp_path / "datos" / "minimercado.db"
     done = start({"DASHBOARD_DATABASE_URL": f"sqlite:///{missing}"}, tmp_path)
-    assert_one_line(done, f"Error de configuración: DASHBOARD_DATABASE_URL=sqlite:///{missing}: "
-                          f"no existe el archivo {missing}")
+    assert_one_line(
+        done,
+        f"Error de configuración: DASHBOARD_DATABASE_URL=sqlite:///{missing}: "
+        f"no existe el archivo {missing}",
+    )
 
 
 def test_a_file_that_is_not_a_database_stops_with_one_line(tmp_path):
     bogus = tmp_path / "minimercado.db"
     bogus.write_bytes(b"esto no es SQLite " * 100)
     done = start({"DASHBOARD_DATABASE_URL": f"sqlite:///{bogus}"}, tmp_path)
-    assert_one_line(done, f"Error de configuración: DASHBOARD_DATABASE_URL=sqlite:///{bogus}: "
-                          "el archivo no es una base SQLite")
+    assert_one_line(
+        done,
+        f"Error de configuración: DASHBOARD_DATABASE_URL=sqlite:///{bogus}: "
+        "el archivo no es una base SQLite",
+    )
 
 
 @pytest.mark.postgres
 def test_a_postgres_database_that_does_not_exist_stops_with_the_password_masked(tmp_path):
     server = admin_url().rsplit("/", 1)[0].replace("postgres@", "postgres:s3cr3t-clave@")
-    done = start({"DASHBOARD_DATABASE_URL": server.replace("+psycopg", "") + "/no_existe"},
-                 tmp_path)
-    assert_one_line(done, "Error de configuración: DASHBOARD_DATABASE_URL="
-                          + server.replace("s3cr3t-clave", "***") + "/no_existe: la base no existe")
+    done = start(
+        {"DASHBOARD_DATABASE_URL": server.replace("+psycopg", "") + "/no_existe"}, tmp_path
+    )
+    assert_one_line(
+        done,
+        "Error de configuración: DASHBOARD_DATABASE_URL="
+        + server.replace("s3cr3t-clave", "***")
+        + "/no_existe: la base no existe",
+    )
     assert "s3cr3t" not in done.stderr
 
 
@@ -81,22 +106,28 @@ def test_a_postgres_that_does_not_answer_yet_starts_and_says_why(tmp_path):
         server.stop()
     shown = "DASHBOARD_DATABASE_URL=postgresql+psycopg://lector:***@127.0.0.1:1/minimercado"
     output = server.output()
-    assert (f"Aviso: {shown}: la base no responde (conexión rechazada); el servicio arranca "
-            "igual y /health responde 503 hasta que vuelva") in output.splitlines()
-    lines = [json.loads(line) for line in (server.log_dir / "dashboard.log").read_text()
-             .splitlines()]
+    assert (
+        f"Aviso: {shown}: la base no responde (conexión rechazada); el servicio arranca "
+        "igual y /health responde 503 hasta que vuelva"
+    ) in output.splitlines()
+    lines = [
+        json.loads(line) for line in (server.log_dir / "dashboard.log").read_text().splitlines()
+    ]
     errors = [line["msg"] for line in lines if line["logger"] == "minimarket_dash.data"]
-    assert errors and errors[0].startswith(f"base de datos inaccesible ({shown}): conexión "
-                                           "rechazada")
+    assert errors and errors[0].startswith(
+        f"base de datos inaccesible ({shown}): conexión rechazada"
+    )
     assert "s3cr3t" not in output and "Traceback" not in output
 
 
-@pytest.mark.parametrize("bad_line, named", [
-    ("DASHBOARD_RATELIMIT_MAX=muchas", "DASHBOARD_RATELIMIT_MAX"),
-    ("DASHBOARD_LOG_DIR=/proc/no-se-puede", "DASHBOARD_LOG_DIR"),
-])
-def test_a_rejected_reload_is_written_to_the_json_log(tmp_path, tiny_sqlite_url, bad_line,
-                                                      named):
+@pytest.mark.parametrize(
+    "bad_line, named",
+    [
+        ("DASHBOARD_RATELIMIT_MAX=muchas", "DASHBOARD_RATELIMIT_MAX"),
+        ("DASHBOARD_LOG_DIR=/proc/no-se-puede", "DASHBOARD_LOG_DIR"),
+    ],
+)
+def test_a_rejected_reload_is_written_to_the_json_log(tmp_path, tiny_sqlite_url, bad_line, named):
     env_file = tmp_path / "dashboard.env"
     env_file.write_text(f"DASHBOARD_DATABASE_URL={tiny_sqlite_url}\n")
     server = start_live_server({"DASHBOARD_ENV_FILE": str(env_file)}, workers=1)

@@ -28,8 +28,12 @@ UNITS = PROJECT_ROOT / "deploy" / "systemd"
 SERVICE = UNITS / "minimarket-dash.service"
 SOCKET = UNITS / "minimarket-dash.socket"
 HARDENING = {
-    "NoNewPrivileges": "yes", "ProtectSystem": "strict", "ProtectHome": "yes",
-    "PrivateTmp": "yes", "PrivateDevices": "yes", "CapabilityBoundingSet": "",
+    "NoNewPrivileges": "yes",
+    "ProtectSystem": "strict",
+    "ProtectHome": "yes",
+    "PrivateTmp": "yes",
+    "PrivateDevices": "yes",
+    "CapabilityBoundingSet": "",
     "RestrictSUIDSGID": "yes",
 }
 
@@ -73,7 +77,9 @@ def test_systemd_analyze_verify_finds_nothing(tmp_path):
         (tmp_path / path.name).write_text(text)
     result = subprocess.run(
         ["systemd-analyze", "verify", str(tmp_path / SOCKET.name), str(tmp_path / SERVICE.name)],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     complaints = [line for line in result.stderr.splitlines() if "minimarket-dash" in line]
     assert result.returncode == 0 and complaints == [], result.stderr
@@ -82,10 +88,16 @@ def test_systemd_analyze_verify_finds_nothing(tmp_path):
 def test_verify_does_catch_a_broken_unit(tmp_path):
     """The check above can fail: a misspelt key is reported."""
     broken = tmp_path / SERVICE.name
-    broken.write_text(SERVICE.read_text().replace("KillMode=", "KilMode=").replace(
-        "/srv/minimarket-dash/.venv/bin/gunicorn", str(Path(sys.executable).parent / "gunicorn")))
-    result = subprocess.run(["systemd-analyze", "verify", str(broken)],
-                            capture_output=True, text=True, timeout=60)
+    broken.write_text(
+        SERVICE.read_text()
+        .replace("KillMode=", "KilMode=")
+        .replace(
+            "/srv/minimarket-dash/.venv/bin/gunicorn", str(Path(sys.executable).parent / "gunicorn")
+        )
+    )
+    result = subprocess.run(
+        ["systemd-analyze", "verify", str(broken)], capture_output=True, text=True, timeout=60
+    )
     assert "Unknown key 'KilMode'" in result.stderr
 
 
@@ -93,10 +105,21 @@ def start_activated(listener: socket.socket, env: dict[str, str], output) -> sub
     """Start gunicorn the way systemd socket activation does (fd 3, LISTEN_FDS, LISTEN_PID)."""
     gunicorn = Path(sys.executable).parent / "gunicorn"
     return subprocess.Popen(
-        ["sh", "-c", 'LISTEN_PID=$$ exec "$0" "$@"', str(gunicorn), "-c", str(GUNICORN_CONF),
-         "minimarket_dash.wsgi:server"],
-        cwd=PROJECT_ROOT, env={**env, "LISTEN_FDS": "1"}, stdout=output, stderr=subprocess.STDOUT,
-        preexec_fn=lambda: os.dup2(listener.fileno(), 3), pass_fds=(listener.fileno(), 3),
+        [
+            "sh",
+            "-c",
+            'LISTEN_PID=$$ exec "$0" "$@"',
+            str(gunicorn),
+            "-c",
+            str(GUNICORN_CONF),
+            "minimarket_dash.wsgi:server",
+        ],
+        cwd=PROJECT_ROOT,
+        env={**env, "LISTEN_FDS": "1"},
+        stdout=output,
+        stderr=subprocess.STDOUT,
+        preexec_fn=lambda: os.dup2(listener.fileno(), 3),
+        pass_fds=(listener.fileno(), 3),
     )
 
 
@@ -108,12 +131,15 @@ def test_a_restart_behind_the_held_socket_refuses_no_connection(tiny_sqlite_url,
     listener.listen(1024)
     url = f"http://127.0.0.1:{listener.getsockname()[1]}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("DASHBOARD_")}
-    env.update({
-        "DASHBOARD_DATABASE_URL": tiny_sqlite_url, "DASHBOARD_WORKERS": "2",
-        "DASHBOARD_AUTH": "none",  # the load asks for "/" too: no sign-in in the way
-        "DASHBOARD_LOG_DIR": str(tmp_path / "logs"),
-        "PROMETHEUS_MULTIPROC_DIR": tempfile.mkdtemp(prefix="mmdash-prom-sd-"),
-    })
+    env.update(
+        {
+            "DASHBOARD_DATABASE_URL": tiny_sqlite_url,
+            "DASHBOARD_WORKERS": "2",
+            "DASHBOARD_AUTH": "none",  # the load asks for "/" too: no sign-in in the way
+            "DASHBOARD_LOG_DIR": str(tmp_path / "logs"),
+            "PROMETHEUS_MULTIPROC_DIR": tempfile.mkdtemp(prefix="mmdash-prom-sd-"),
+        }
+    )
     output = open(tmp_path / "gunicorn.txt", "wb")  # noqa: SIM115 - closed below
     first = start_activated(listener, env, output)
     second = None

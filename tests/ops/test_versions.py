@@ -16,17 +16,29 @@ from tests.live import PROJECT_ROOT
 
 
 def git(cwd, *args: str) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
-    return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True,
-                          text=True, timeout=120).stdout
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+    }
+    return subprocess.run(
+        ["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True, timeout=120
+    ).stdout
 
 
 def scm_version(cwd, **env: str) -> str:
     full = {k: v for k, v in os.environ.items() if not k.startswith("SETUPTOOLS_SCM")}
     full.update(env)
-    done = subprocess.run([sys.executable, "-m", "setuptools_scm"], cwd=cwd, env=full,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "setuptools_scm"],
+        cwd=cwd,
+        env=full,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
 
@@ -70,9 +82,20 @@ def test_the_wheel_of_a_tagged_clone_carries_the_tag(fresh_clone, tmp_path):
         git(fresh_clone, "tag", "-d", tag)
     git(fresh_clone, "tag", "-a", "v3.1.4", "-m", "v3.1.4")
     done = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
-         "-w", str(tmp_path), str(fresh_clone)],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(fresh_clone),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     (wheel,) = tmp_path.glob("minimarket_dash-*.whl")
@@ -87,12 +110,25 @@ def test_the_build_has_no_deprecation_warning(fresh_clone, tmp_path):
     # Built from a clone: a build in the checkout leaves minimarket_dash.egg-info there, whose
     # version a server started in the checkout would report.
     done = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-v", "-w", str(tmp_path),
-         str(fresh_clone)], capture_output=True, text=True, timeout=300)
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "-v",
+            "-w",
+            str(tmp_path),
+            str(fresh_clone),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     output = done.stdout + done.stderr
     for warning in ("Deprecat", "deprecated", "2027", "BuildBackendWarning"):
-        assert warning not in output, output[max(0, output.find(warning) - 800):][:1600]
+        assert warning not in output, output[max(0, output.find(warning) - 800) :][:1600]
     (wheel,) = tmp_path.glob("minimarket_dash-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         metadata = next(n for n in archive.namelist() if n.endswith("METADATA"))

@@ -31,16 +31,26 @@ ROUTER_OUTPUT = "_pages_content.children"
 
 
 def _run(*command, **kwargs):
-    return subprocess.run(command, check=True, capture_output=True, text=True, timeout=900,
-                          **kwargs)
+    return subprocess.run(
+        command, check=True, capture_output=True, text=True, timeout=900, **kwargs
+    )
 
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
     """Return the bin/ folder of a fresh venv with the wheel installed, and the wheel."""
     folder = tmp_path_factory.mktemp("wheel")
-    _run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(folder / "dist"),
-         str(PROJECT_ROOT))
+    _run(
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--no-deps",
+        "-q",
+        "-w",
+        str(folder / "dist"),
+        str(PROJECT_ROOT),
+    )
     [wheel] = (folder / "dist").glob("minimarket_dash-*.whl")
     _run(sys.executable, "-m", "venv", str(folder / "venv"))
     python = str(folder / "venv" / "bin" / "python")
@@ -59,15 +69,27 @@ def wheel_pages(wheel) -> dict[str, tuple[str, str, bool]]:
             source = archive.read(name).decode() if module else ""
             registered = module and REGISTERED.search(source)
             if registered and module.group(1) != "not_found_404":
-                found[registered.group(1)] = (module.group(1), registered.group(2),
-                                              "@callback" in source)
+                found[registered.group(1)] = (
+                    module.group(1),
+                    registered.group(2),
+                    "@callback" in source,
+                )
     return found
 
 
 def test_the_wheel_venv_has_the_locked_versions(installed):
     bin_folder, _wheel = installed
-    listed = json.loads(_run(str(bin_folder / "python"), "-m", "pip", "list", "--format=json",
-                             "--exclude", "minimarket-dash").stdout)
+    listed = json.loads(
+        _run(
+            str(bin_folder / "python"),
+            "-m",
+            "pip",
+            "list",
+            "--format=json",
+            "--exclude",
+            "minimarket-dash",
+        ).stdout
+    )
     versions = {canonicalize_name(item["name"]): item["version"] for item in listed}
     locked = pins(APP_LOCK)
     assert {name: versions.get(name) for name in locked} == locked
@@ -78,7 +100,8 @@ def test_the_wheel_carries_pages_and_assets(installed):
     names = zipfile.ZipFile(wheel).namelist()
     assert "minimarket_dash/pages/not_found_404.py" in names
     assert {"/", "/providers", "/analytics", "/compras", "/facturas", "/productos"} <= set(
-        wheel_pages(wheel))
+        wheel_pages(wheel)
+    )
     assert "minimarket_dash/assets/10-dashboard.css" in names
     assert not [name for name in names if name.startswith(("tests/", "bench/"))]
 
@@ -87,14 +110,24 @@ def test_serve_demo_from_the_wheel_in_an_empty_folder(installed, tmp_path):
     bin_folder, wheel = installed
     port = free_port()
     process = subprocess.Popen(
-        [str(bin_folder / "minimarket-dash"), "serve", "--demo", "--port", str(port),
-         "--workers", "1"],
-        cwd=tmp_path, env={"PATH": f"{bin_folder}:/usr/bin:/bin"},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            str(bin_folder / "minimarket-dash"),
+            "serve",
+            "--demo",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+        ],
+        cwd=tmp_path,
+        env={"PATH": f"{bin_folder}:/usr/bin:/bin"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     lines: list[str] = []
-    threading.Thread(target=lambda: lines.extend(map(bytes.decode, process.stdout)),
-                     daemon=True).start()
+    threading.Thread(
+        target=lambda: lines.extend(map(bytes.decode, process.stdout)), daemon=True
+    ).start()
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(base, process)
@@ -124,8 +157,11 @@ def _every_page_renders(browser: requests.Session, base: str, pages: dict) -> No
         assert page.status_code == 200 and "_dash-renderer" in page.text, path
         if has_callbacks:
             assert f"'{module}-" in str(dependencies), module  # the page's own callbacks
-        answer = browser.post(f"{base}/_dash-update-component", json=_router_request(router, path),
-                              headers={HEADER: browser.cookies.get(COOKIE, "")})
+        answer = browser.post(
+            f"{base}/_dash-update-component",
+            json=_router_request(router, path),
+            headers={HEADER: browser.cookies.get(COOKIE, "")},
+        )
         assert answer.status_code == 200, (path, answer.text[:300])
         rendered = answer.json()["response"]
         assert rendered["_pages_store"]["data"]["title"] == title, path
@@ -134,8 +170,10 @@ def _every_page_renders(browser: requests.Session, base: str, pages: dict) -> No
 
 def _router_request(router: dict, path: str) -> dict:
     """The body of the request Dash's renderer sends when the location becomes `path`."""
-    outputs = [dict(zip(("id", "property"), part.split("."), strict=True))
-               for part in router["output"].strip(".").split("...")]
+    outputs = [
+        dict(zip(("id", "property"), part.split("."), strict=True))
+        for part in router["output"].strip(".").split("...")
+    ]
     values = {"pathname": path, "search": ""}
     return {
         "output": router["output"],

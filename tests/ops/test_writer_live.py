@@ -27,8 +27,13 @@ pytestmark = pytest.mark.live
 
 KEY = "writer-key-0123456789abcdef"
 HEADERS = {"X-API-Key": KEY}
-PATHS = ("/api/summary", "/api/providers", "/api/top-products?limit=10",
-         "/api/stock-timeline", "/api/low-stock")
+PATHS = (
+    "/api/summary",
+    "/api/providers",
+    "/api/top-products?limit=10",
+    "/api/stock-timeline",
+    "/api/low-stock",
+)
 PHASE_SECONDS = 15
 PHASES = 4  # of each kind: 60 s with the writer, 60 s without
 WRITE_EVERY_SECONDS = 0.2
@@ -38,9 +43,21 @@ WRITE_EVERY_SECONDS = 0.2
 def shop_file(tmp_path_factory) -> Path:
     """A demo database of 20.000 order lines in rollback-journal mode, as a POS leaves it."""
     path = tmp_path_factory.mktemp("pos") / "pos.db"
-    done = subprocess.run([sys.executable, "-m", "minimarket_dash.cli", "seed", "--database-url",
-                           f"sqlite:///{path}", "--lines", "20000"], capture_output=True,
-                          text=True, timeout=300)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "minimarket_dash.cli",
+            "seed",
+            "--database-url",
+            f"sqlite:///{path}",
+            "--lines",
+            "20000",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     with sqlite3.connect(path) as conn:
         conn.execute("PRAGMA journal_mode = DELETE")
@@ -59,17 +76,20 @@ class Writer:
     def run(self) -> None:
         conn = sqlite3.connect(self.path, timeout=10)
         order, product = conn.execute(
-            "SELECT (SELECT MAX(id) FROM pedidos), (SELECT MAX(id) FROM productos)").fetchone()
+            "SELECT (SELECT MAX(id) FROM pedidos), (SELECT MAX(id) FROM productos)"
+        ).fetchone()
         while not self.stop.wait(WRITE_EVERY_SECONDS):
             with conn:
                 conn.execute(
                     "INSERT INTO detalle_pedidos (pedido_id, producto_nombre, cantidad, "
                     "precio_unitario, subtotal) VALUES (?, 'Venta de prueba', 1, 100, 100)",
-                    (order,))
+                    (order,),
+                )
                 conn.execute(
                     "INSERT INTO movimientos_stock (producto_id, tipo_movimiento, cantidad, "
                     "fecha_movimiento) VALUES (?, 'salida', 1, datetime('now', 'localtime'))",
-                    (product,))
+                    (product,),
+                )
             self.writes += 1
         conn.close()
 
@@ -84,8 +104,12 @@ class Writer:
 
 def cache_lookups(url: str) -> dict[str, float]:
     text = requests.get(url + "/metrics", headers=HEADERS, timeout=30).text
-    return {m.group(1): float(m.group(2)) for m in re.finditer(
-        r'^dashboard_cache_lookups_total\{result="(\w+)"\} (\S+)$', text, re.MULTILINE)}
+    return {
+        m.group(1): float(m.group(2))
+        for m in re.finditer(
+            r'^dashboard_cache_lookups_total\{result="(\w+)"\} (\S+)$', text, re.MULTILINE
+        )
+    }
 
 
 def phase(url: str, writing: bool, shop: Path) -> tuple[list[float], float, float, Load, int]:
@@ -106,13 +130,16 @@ def phase(url: str, writing: bool, shop: Path) -> tuple[list[float], float, floa
 
 
 def test_a_writing_point_of_sale_keeps_the_cache_and_the_latency(shop_file):
-    server = start_live_server({
-        "DASHBOARD_DATABASE_URL": f"sqlite:///{shop_file}",
-        "DASHBOARD_API_KEY": KEY,
-        "DASHBOARD_CACHE_TTL": "600",
-        "DASHBOARD_RATELIMIT_ENABLED": "false",
-        "DASHBOARD_REFRESH_MINUTES": "0",  # no store build competing for the two cores
-    }, workers=2)
+    server = start_live_server(
+        {
+            "DASHBOARD_DATABASE_URL": f"sqlite:///{shop_file}",
+            "DASHBOARD_API_KEY": KEY,
+            "DASHBOARD_CACHE_TTL": "600",
+            "DASHBOARD_RATELIMIT_ENABLED": "false",
+            "DASHBOARD_REFRESH_MINUTES": "0",  # no store build competing for the two cores
+        },
+        workers=2,
+    )
     try:
         with Load(server.url, PATHS, HEADERS, threads=4):
             time.sleep(5)  # warm: every path cached in both workers
@@ -133,11 +160,13 @@ def test_a_writing_point_of_sale_keeps_the_cache_and_the_latency(shop_file):
     without, with_writer = totals[False], totals[True]
     p50 = {writing: statistics.median(totals[writing][0]) * 1000 for writing in totals}
     ratio = {writing: totals[writing][1] / totals[writing][2] for writing in totals}
-    print(f"\nsin escritor: {len(without[0])} respuestas, p50 {p50[False]:.1f} ms, "
-          f"aciertos de caché {ratio[False]:.1%}\n"
-          f"con escritor: {len(with_writer[0])} respuestas, p50 {p50[True]:.1f} ms, "
-          f"aciertos de caché {ratio[True]:.1%}, {writes} ventas escritas\n"
-          f"p50 con / sin escritor: {p50[True] / p50[False]:.2f}")
+    print(
+        f"\nsin escritor: {len(without[0])} respuestas, p50 {p50[False]:.1f} ms, "
+        f"aciertos de caché {ratio[False]:.1%}\n"
+        f"con escritor: {len(with_writer[0])} respuestas, p50 {p50[True]:.1f} ms, "
+        f"aciertos de caché {ratio[True]:.1%}, {writes} ventas escritas\n"
+        f"p50 con / sin escritor: {p50[True] / p50[False]:.2f}"
+    )
     assert writes >= PHASES * PHASE_SECONDS / WRITE_EVERY_SECONDS * 0.8
     assert set(statuses) == {200}, statuses
     assert log.count("el archivo de la base cambió") == 0

@@ -91,8 +91,9 @@ def _serve(**options) -> Iterator[SmtpServer]:
     inbox = Inbox()
     port = free_port()
     authenticator = inbox.authenticate if options.pop("with_auth", False) else None
-    controller = Controller(inbox, hostname="127.0.0.1", port=port,
-                            authenticator=authenticator, **options)
+    controller = Controller(
+        inbox, hostname="127.0.0.1", port=port, authenticator=authenticator, **options
+    )
     controller.start()
     try:
         yield SmtpServer(inbox, port)
@@ -118,10 +119,28 @@ def certificate(tmp_path_factory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("tls")
     cert, key = folder / "cert.pem", folder / "key.pem"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-         "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1",
-         "-addext", "subjectAltName=IP:127.0.0.1"],
-        check=True, capture_output=True, timeout=60)
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     return cert, key
 
 
@@ -132,5 +151,6 @@ def starttls_server(certificate) -> Iterator[SmtpServer]:
 
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(*map(str, certificate))
-    yield from _serve(tls_context=context, require_starttls=True, with_auth=True,
-                      auth_require_tls=True)
+    yield from _serve(
+        tls_context=context, require_starttls=True, with_auth=True, auth_require_tls=True
+    )

@@ -35,18 +35,28 @@ def test_the_cron_line_sends_with_the_service_s_env_file(tmp_path, report_demo_u
     _, line = cron_block()
     command = " ".join(line.split()[5:])
     env_file = tmp_path / "dashboard.env"
-    env_file.write_text(f"DASHBOARD_DATABASE_URL={report_demo_url}\n"
-                        f"DASHBOARD_STATE_DIR={tmp_path}\n"
-                        "DASHBOARD_REPORT_FROM=Informe Mini Market <informe@mm.example>\n"
-                        "DASHBOARD_REPORT_TO=compras@mm.example\n")
+    env_file.write_text(
+        f"DASHBOARD_DATABASE_URL={report_demo_url}\n"
+        f"DASHBOARD_STATE_DIR={tmp_path}\n"
+        "DASHBOARD_REPORT_FROM=Informe Mini Market <informe@mm.example>\n"
+        "DASHBOARD_REPORT_TO=compras@mm.example\n"
+    )
     log = tmp_path / "informe.log"
-    command = (command.replace("/etc/minimarket-dash/dashboard.env", str(env_file))
-               .replace(INSTALLED, f"{VENV}/")
-               .replace("/srv/minimarket-dash/logs/informe.log", str(log))
-               .replace(" report ", " report --dry-run "))
+    command = (
+        command.replace("/etc/minimarket-dash/dashboard.env", str(env_file))
+        .replace(INSTALLED, f"{VENV}/")
+        .replace("/srv/minimarket-dash/logs/informe.log", str(log))
+        .replace(" report ", " report --dry-run ")
+    )
     assert str(env_file) in command and str(log) in command and "--dry-run" in command
-    done = subprocess.run(["sh", "-c", command], env={"PATH": "/usr/bin:/bin"},
-                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    done = subprocess.run(
+        ["sh", "-c", command],
+        env={"PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, log.read_text()
     message = email.message_from_string(log.read_text(), policy=email.policy.default)
     assert message["From"] == "Informe Mini Market <informe@mm.example>"
@@ -58,15 +68,20 @@ def test_the_compose_service_sleeps_until_seven_then_sends():
     service = yaml.safe_load(COMPOSE.read_text())["services"]["informe"]
     assert service["entrypoint"] == ["sh", "-c"]
     assert service["env_file"] == ".env.dashboard"
-    assert service["image"] == yaml.safe_load(COMPOSE.read_text())["services"]["dashboard"][
-        "image"]
+    assert service["image"] == yaml.safe_load(COMPOSE.read_text())["services"]["dashboard"]["image"]
     (loop,) = service["command"]
     script = loop.replace("$$", "$")  # Compose's escape of a literal $
     wait = re.search(r"\$\((python -m minimarket_dash\.report [^)]*)\)", script).group(1)
     assert wait.endswith("--seconds-until 07:00")
     assert re.search(r"; minimarket-dash report \|\|", script)
     tokens = shlex.split(wait)
-    done = subprocess.run([str(VENV / "python"), *tokens[1:]], capture_output=True, text=True,
-                          timeout=60, env={"PATH": "/usr/bin:/bin"}, cwd=PROJECT_ROOT)
+    done = subprocess.run(
+        [str(VENV / "python"), *tokens[1:]],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin"},
+        cwd=PROJECT_ROOT,
+    )
     assert done.returncode == 0, done.stderr
     assert 1 <= int(done.stdout) <= 24 * 3600

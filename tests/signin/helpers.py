@@ -37,8 +37,9 @@ def sign_in(client, username: str, password: str = PASSWORD, next_path: str = "/
     return client.post("/login", data=data, **kwargs)
 
 
-def sign_in_live(browser, base_url: str, username: str, password: str = PASSWORD,
-                 next_path: str = "/"):
+def sign_in_live(
+    browser, base_url: str, username: str, password: str = PASSWORD, next_path: str = "/"
+):
     """Sign a requests.Session in against a live server; return the POST's response."""
     token = form_token(browser.get(f"{base_url}/login").text)
     data = {"username": username, "password": password, "csrf_token": token, "next": next_path}
@@ -74,10 +75,15 @@ def stand_in_pages(server: Flask) -> Flask:
 # location and nav links in; menu state and product box out), as the browser posts it.
 MENU_CALLBACK = {
     "output": "..nav-collapse.is_open...nav-search.value..",
-    "outputs": [{"id": "nav-collapse", "property": "is_open"},
-                {"id": "nav-search", "property": "value"}],
-    "inputs": [{"id": "nav-toggler", "property": "n_clicks", "value": 1},
-               {"id": "_pages_location", "property": "href", "value": "http://x/"}, []],
+    "outputs": [
+        {"id": "nav-collapse", "property": "is_open"},
+        {"id": "nav-search", "property": "value"},
+    ],
+    "inputs": [
+        {"id": "nav-toggler", "property": "n_clicks", "value": 1},
+        {"id": "_pages_location", "property": "href", "value": "http://x/"},
+        [],
+    ],
     "state": [{"id": "nav-collapse", "property": "is_open", "value": False}],
     "changedPropIds": ["nav-toggler.n_clicks"],
 }

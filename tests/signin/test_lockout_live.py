@@ -22,22 +22,32 @@ ATTEMPTS = 30
 
 def users_command(server, *args: str, password: str | None = None):
     """Run `minimarket-dash users ...` with the server's own settings."""
-    env = {"PATH": "/usr/bin:/bin", **{k: v for k, v in server.env.items()
-                                       if k.startswith("DASHBOARD_")}}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        **{k: v for k, v in server.env.items() if k.startswith("DASHBOARD_")},
+    }
     return subprocess.run(
-        [sys.executable, "-m", "minimarket_dash.cli", "users", *args], input=password,
-        capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=60, env=env,
+        [sys.executable, "-m", "minimarket_dash.cli", "users", *args],
+        input=password,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=60,
+        env=env,
     )
 
 
 def start(tmp_path, database_url: str, storage_uri: str):
-    server = start_live_server({
-        "DASHBOARD_DATABASE_URL": database_url,
-        "DASHBOARD_AUTH": "users",
-        "DASHBOARD_USERS_FILE": str(tmp_path / "users.json"),
-        "DASHBOARD_RATELIMIT_STORAGE_URI": storage_uri,
-        "DASHBOARD_THREADS": "4",
-    }, workers=2)
+    server = start_live_server(
+        {
+            "DASHBOARD_DATABASE_URL": database_url,
+            "DASHBOARD_AUTH": "users",
+            "DASHBOARD_USERS_FILE": str(tmp_path / "users.json"),
+            "DASHBOARD_RATELIMIT_STORAGE_URI": storage_uri,
+            "DASHBOARD_THREADS": "4",
+        },
+        workers=2,
+    )
     made = users_command(server, "add", "ana", "--password-stdin", password=PASSWORD + "\n")
     assert made.returncode == 0, made.stderr
     return server
@@ -50,11 +60,18 @@ def concurrent_wrong_passwords(url: str, count: int = ATTEMPTS) -> Counter:
     ready = threading.Barrier(count)
 
     def attempt(number: int) -> int:
-        data = {"username": "ana", "password": f"equivocada-{number:04d}-xyz",
-                "csrf_token": tokens[number], "next": "/"}
+        data = {
+            "username": "ana",
+            "password": f"equivocada-{number:04d}-xyz",
+            "csrf_token": tokens[number],
+            "next": "/",
+        }
         ready.wait()
-        return browsers[number].post(f"{url}/login", data=data, allow_redirects=False,
-                                     timeout=60).status_code
+        return (
+            browsers[number]
+            .post(f"{url}/login", data=data, allow_redirects=False, timeout=60)
+            .status_code
+        )
 
     with ThreadPoolExecutor(max_workers=count) as pool:
         return Counter(pool.map(attempt, range(count)))
@@ -84,8 +101,7 @@ def test_thirty_at_once_check_ten_passwords_without_redis(tmp_path, tiny_sqlite_
     assert "Traceback" not in server.output()
 
 
-def test_thirty_at_once_check_ten_passwords_with_redis(tmp_path, tiny_sqlite_url,
-                                                        private_redis):
+def test_thirty_at_once_check_ten_passwords_with_redis(tmp_path, tiny_sqlite_url, private_redis):
     server = start(tmp_path, tiny_sqlite_url, private_redis.url(0))
     try:
         statuses = concurrent_wrong_passwords(server.url)
@@ -97,14 +113,17 @@ def test_thirty_at_once_check_ten_passwords_with_redis(tmp_path, tiny_sqlite_url
 
         keys = redis.Redis.from_url(private_redis.url(0)).keys("mmdash:login:*")
         assert {key.decode().rsplit(":", 1)[0] for key in keys} == {
-            "mmdash:login:ip:127.0.0.1", "mmdash:login:usuario:ana"}
+            "mmdash:login:ip:127.0.0.1",
+            "mmdash:login:usuario:ana",
+        }
     finally:
         server.stop()
     assert "Traceback" not in server.output()
 
 
-def test_a_redis_that_stops_answering_falls_back_to_the_store(tmp_path, tiny_sqlite_url,
-                                                               private_redis):
+def test_a_redis_that_stops_answering_falls_back_to_the_store(
+    tmp_path, tiny_sqlite_url, private_redis
+):
     server = start(tmp_path, tiny_sqlite_url, private_redis.url(0))
     try:
         private_redis.stop()
@@ -117,6 +136,9 @@ def test_a_redis_that_stops_answering_falls_back_to_the_store(tmp_path, tiny_sql
 def _sign_in_status(url: str) -> int:
     browser = requests.Session()
     token = form_token(browser.get(f"{url}/login", timeout=30).text)
-    return browser.post(f"{url}/login", data={"username": "ana", "password": PASSWORD,
-                                              "csrf_token": token, "next": "/"},
-                        allow_redirects=False, timeout=30).status_code
+    return browser.post(
+        f"{url}/login",
+        data={"username": "ana", "password": PASSWORD, "csrf_token": token, "next": "/"},
+        allow_redirects=False,
+        timeout=30,
+    ).status_code

@@ -15,10 +15,14 @@ HEADER = "X-Forwarded-Email"
 @pytest.fixture
 def proxy_client(app_server) -> HttpClient:
     """A client of a server with the pages in `proxy` mode (a process of its own)."""
-    return HttpClient(app_server(
-        auth="proxy", trusted_proxies=1,
-        auth_proxy_header=HEADER, auth_proxy_users=("ana@mini.ar", "beto@mini.ar"),
-    ))
+    return HttpClient(
+        app_server(
+            auth="proxy",
+            trusted_proxies=1,
+            auth_proxy_header=HEADER,
+            auth_proxy_users=("ana@mini.ar", "beto@mini.ar"),
+        )
+    )
 
 
 def test_proxy_user_from_the_header_sees_the_pages(proxy_client):
@@ -51,10 +55,14 @@ def test_proxy_without_allow_list_takes_any_user(app_server):
 @pytest.mark.parametrize(
     ("environ", "names"),
     [
-        ({"DASHBOARD_AUTH": "proxy", "DASHBOARD_AUTH_PROXY_HEADER": HEADER},
-         ("DASHBOARD_AUTH", "DASHBOARD_TRUSTED_PROXIES")),
-        ({"DASHBOARD_AUTH": "proxy", "DASHBOARD_TRUSTED_PROXIES": "1"},
-         ("DASHBOARD_AUTH", "DASHBOARD_AUTH_PROXY_HEADER")),
+        (
+            {"DASHBOARD_AUTH": "proxy", "DASHBOARD_AUTH_PROXY_HEADER": HEADER},
+            ("DASHBOARD_AUTH", "DASHBOARD_TRUSTED_PROXIES"),
+        ),
+        (
+            {"DASHBOARD_AUTH": "proxy", "DASHBOARD_TRUSTED_PROXIES": "1"},
+            ("DASHBOARD_AUTH", "DASHBOARD_AUTH_PROXY_HEADER"),
+        ),
         ({"DASHBOARD_AUTH": "ldap"}, ("DASHBOARD_AUTH",)),
         ({"DASHBOARD_SESSION_HOURS": "0"}, ("DASHBOARD_SESSION_HOURS",)),
         ({"DASHBOARD_SECRET_KEY": "corta"}, ("DASHBOARD_SECRET_KEY",)),
@@ -73,13 +81,14 @@ def test_wrong_auth_settings_stop_the_start_naming_them(environ, names):
 def test_auth_defaults():
     settings = load_settings(environ={})
     assert (settings.auth, settings.users_file, settings.session_hours) == (
-        "users", "data/users.json", 12,
+        "users",
+        "data/users.json",
+        12,
     )
     assert settings.max_body_kb == 1024 and settings.secret_key is None
 
 
-def test_none_mode_is_open_and_warns_at_every_start(make_app, pages_app, tiny_sqlite_url,
-                                                   caplog):
+def test_none_mode_is_open_and_warns_at_every_start(make_app, pages_app, tiny_sqlite_url, caplog):
     caplog.set_level(logging.WARNING, logger="minimarket_dash.signin")
     for _ in range(2):
         make_app(database_url=tiny_sqlite_url, auth="none")

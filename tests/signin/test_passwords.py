@@ -15,28 +15,39 @@ from minimarket_dash.users import UsersError, UserStore, check_password_rules, w
 ADVICE = "usá una frase de tres o cuatro palabras poco comunes, sin datos tuyos ni del negocio"
 
 
-@pytest.mark.parametrize(("password", "username", "reason"), [
-    (" " * 10, "", "las repeticiones como «aaa» se adivinan enseguida"),
-    ("password123", "", "es una clave muy usada"),
-    ("qwertyuiop", "", "es una de las 100 claves más usadas"),
-    ("1234567890", "", "es una de las 100 claves más usadas"),
-    ("Ana12345678", "ana", "se parece a una clave muy usada"),
-    ("minimarket2026", "", "contiene tu nombre de usuario o palabras del negocio"),
-    ("beto.sosa2026", "beto.sosa", "contiene tu nombre de usuario o palabras del negocio"),
-    ("abcabcabcabc", "", "las repeticiones como «abcabcabc» son apenas más difíciles que «abc»"),
-])
-def test_weak_and_common_passwords_are_refused_with_a_spanish_reason(password, username,
-                                                                     reason):
+@pytest.mark.parametrize(
+    ("password", "username", "reason"),
+    [
+        (" " * 10, "", "las repeticiones como «aaa» se adivinan enseguida"),
+        ("password123", "", "es una clave muy usada"),
+        ("qwertyuiop", "", "es una de las 100 claves más usadas"),
+        ("1234567890", "", "es una de las 100 claves más usadas"),
+        ("Ana12345678", "ana", "se parece a una clave muy usada"),
+        ("minimarket2026", "", "contiene tu nombre de usuario o palabras del negocio"),
+        ("beto.sosa2026", "beto.sosa", "contiene tu nombre de usuario o palabras del negocio"),
+        (
+            "abcabcabcabc",
+            "",
+            "las repeticiones como «abcabcabc» son apenas más difíciles que «abc»",
+        ),
+    ],
+)
+def test_weak_and_common_passwords_are_refused_with_a_spanish_reason(password, username, reason):
     with pytest.raises(UsersError) as caught:
         check_password_rules(password, username)
     assert str(caught.value) == f"la clave es débil: {reason}; {ADVICE}"
 
 
-@pytest.mark.parametrize("password", [
-    "clave-de-prueba-123", "correct horse battery staple", "yerba mate con bizcochitos",
-    # Long: judged by its first 72 characters.
-    "la yerba del almacén de la esquina se terminó otra vez el jueves por la tarde temprano",
-])
+@pytest.mark.parametrize(
+    "password",
+    [
+        "clave-de-prueba-123",
+        "correct horse battery staple",
+        "yerba mate con bizcochitos",
+        # Long: judged by its first 72 characters.
+        "la yerba del almacén de la esquina se terminó otra vez el jueves por la tarde temprano",
+    ],
+)
 def test_strong_passwords_pass(password):
     assert weakness(password) is None
     check_password_rules(password, "ana")
@@ -76,7 +87,8 @@ def demo_settings(tmp_path):
 
 
 def test_the_demo_password_goes_to_a_private_file_when_output_is_not_a_terminal(
-        tmp_path, monkeypatch):
+    tmp_path, monkeypatch
+):
     output = FakeOutput(terminal=False)
     monkeypatch.setattr("sys.stdout", output)
     users_cli.ensure_demo_user(demo_settings(tmp_path))

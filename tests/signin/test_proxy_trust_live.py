@@ -30,12 +30,20 @@ class Reply:
         self.text = response.read().decode("utf-8", "replace")
 
 
-def request(url: str, path: str, *, source: str, method: str = "GET",
-            headers: dict | None = None, body: str | None = None) -> Reply:
+def request(
+    url: str,
+    path: str,
+    *,
+    source: str,
+    method: str = "GET",
+    headers: dict | None = None,
+    body: str | None = None,
+) -> Reply:
     """One request to the server from the loopback address `source` (a new connection)."""
     parts = urlsplit(url)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30,
-                                            source_address=(source, 0))
+    connection = http.client.HTTPConnection(
+        parts.hostname, parts.port, timeout=30, source_address=(source, 0)
+    )
     try:
         connection.request(method, path, body=body, headers=headers or {})
         return Reply(connection.getresponse())
@@ -61,17 +69,20 @@ def users_server(tmp_path_factory, tiny_sqlite_url):
     workers in a Redis of the module's own."""
     folder = tmp_path_factory.mktemp("proxy-trust")
     limits = RedisServer().start()
-    server = start_live_server({
-        "DASHBOARD_DATABASE_URL": tiny_sqlite_url,
-        "DASHBOARD_AUTH": "users",
-        "DASHBOARD_USERS_FILE": users_file(folder, "ana"),
-        "DASHBOARD_API_KEY": API_KEY,
-        "DASHBOARD_TRUSTED_PROXIES": "1",
-        "DASHBOARD_TRUSTED_PROXY_IPS": PROXY_ADDRESS,
-        "DASHBOARD_RATELIMIT_MAX": "5",
-        "DASHBOARD_RATELIMIT_WINDOW": "60",
-        "DASHBOARD_RATELIMIT_STORAGE_URI": limits.url(0),
-    }, workers=2)
+    server = start_live_server(
+        {
+            "DASHBOARD_DATABASE_URL": tiny_sqlite_url,
+            "DASHBOARD_AUTH": "users",
+            "DASHBOARD_USERS_FILE": users_file(folder, "ana"),
+            "DASHBOARD_API_KEY": API_KEY,
+            "DASHBOARD_TRUSTED_PROXIES": "1",
+            "DASHBOARD_TRUSTED_PROXY_IPS": PROXY_ADDRESS,
+            "DASHBOARD_RATELIMIT_MAX": "5",
+            "DASHBOARD_RATELIMIT_WINDOW": "60",
+            "DASHBOARD_RATELIMIT_STORAGE_URI": limits.url(0),
+        },
+        workers=2,
+    )
     yield server
     server.stop()
     limits.stop(remove=True)
@@ -80,50 +91,89 @@ def users_server(tmp_path_factory, tiny_sqlite_url):
 def failed_sign_in(url: str, source: str, username: str, forwarded_for: str) -> int:
     page = request(url, "/login", source=source, headers={"X-Forwarded-For": forwarded_for})
     cookie = page.headers["Set-Cookie"].split(";", 1)[0]
-    body = urlencode({"username": username, "password": "clave-equivocada-123",
-                      "csrf_token": form_token(page.text), "next": "/"})
-    return request(url, "/login", source=source, method="POST", body=body, headers={
-        "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded",
-        "X-Forwarded-For": forwarded_for}).status
+    body = urlencode(
+        {
+            "username": username,
+            "password": "clave-equivocada-123",
+            "csrf_token": form_token(page.text),
+            "next": "/",
+        }
+    )
+    return request(
+        url,
+        "/login",
+        source=source,
+        method="POST",
+        body=body,
+        headers={
+            "Cookie": cookie,
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Forwarded-For": forwarded_for,
+        },
+    ).status
 
 
 def test_rotating_forwarded_for_from_a_client_does_not_escape_the_lockout(users_server):
     # Other usernames each time, so only the per-address counter can lock.
-    statuses = [failed_sign_in(users_server.url, DIRECT_ADDRESS, f"nadie{n}", f"198.51.100.{n}")
-                for n in range(14)]
+    statuses = [
+        failed_sign_in(users_server.url, DIRECT_ADDRESS, f"nadie{n}", f"198.51.100.{n}")
+        for n in range(14)
+    ]
     assert statuses == [401] * 10 + [429] * 4
 
 
 def test_rotating_forwarded_for_from_a_client_does_not_escape_the_api_limit(users_server):
-    statuses = [request(users_server.url, "/api/summary", source=DIRECT_ADDRESS, headers={
-        "X-API-Key": API_KEY, "X-Forwarded-For": f"203.0.113.{n}"}).status for n in range(8)]
+    statuses = [
+        request(
+            users_server.url,
+            "/api/summary",
+            source=DIRECT_ADDRESS,
+            headers={"X-API-Key": API_KEY, "X-Forwarded-For": f"203.0.113.{n}"},
+        ).status
+        for n in range(8)
+    ]
     assert statuses == [200] * 5 + [429] * 3
 
 
 def test_the_proxy_forwards_the_client_address(users_server):
     # Through the proxy each client has its own address: ten failures of one do not lock another.
-    statuses = [failed_sign_in(users_server.url, PROXY_ADDRESS, f"otro{n}", "192.0.2.44")
-                for n in range(11)]
+    statuses = [
+        failed_sign_in(users_server.url, PROXY_ADDRESS, f"otro{n}", "192.0.2.44") for n in range(11)
+    ]
     assert statuses == [401] * 10 + [429]
     assert failed_sign_in(users_server.url, PROXY_ADDRESS, "otro-mas", "192.0.2.45") == 401
     marker = "X-Request-ID"
-    request(users_server.url, "/health", source=PROXY_ADDRESS,
-            headers={"X-Forwarded-For": "192.0.2.99", marker: "via-proxy-1"})
-    request(users_server.url, "/health", source=DIRECT_ADDRESS,
-            headers={"X-Forwarded-For": "192.0.2.99", marker: "direct-1"})
-    seen = {line["request_id"]: line["client_ip"] for line in log_lines(users_server)
-            if line.get("request_id") in ("via-proxy-1", "direct-1")}
+    request(
+        users_server.url,
+        "/health",
+        source=PROXY_ADDRESS,
+        headers={"X-Forwarded-For": "192.0.2.99", marker: "via-proxy-1"},
+    )
+    request(
+        users_server.url,
+        "/health",
+        source=DIRECT_ADDRESS,
+        headers={"X-Forwarded-For": "192.0.2.99", marker: "direct-1"},
+    )
+    seen = {
+        line["request_id"]: line["client_ip"]
+        for line in log_lines(users_server)
+        if line.get("request_id") in ("via-proxy-1", "direct-1")
+    }
     assert seen == {"via-proxy-1": "192.0.2.99", "direct-1": DIRECT_ADDRESS}
 
 
 def test_forwarded_proto_counts_only_from_the_proxy(tiny_sqlite_url):
-    server = start_live_server({
-        "DASHBOARD_DATABASE_URL": tiny_sqlite_url,
-        "DASHBOARD_FORCE_HTTPS": "true",
-        "DASHBOARD_ALLOWED_HOSTS": "tablero.example,127.0.0.1",
-        "DASHBOARD_TRUSTED_PROXIES": "1",
-        "DASHBOARD_TRUSTED_PROXY_IPS": f"{PROXY_ADDRESS}/32",
-    }, workers=2)
+    server = start_live_server(
+        {
+            "DASHBOARD_DATABASE_URL": tiny_sqlite_url,
+            "DASHBOARD_FORCE_HTTPS": "true",
+            "DASHBOARD_ALLOWED_HOSTS": "tablero.example,127.0.0.1",
+            "DASHBOARD_TRUSTED_PROXIES": "1",
+            "DASHBOARD_TRUSTED_PROXY_IPS": f"{PROXY_ADDRESS}/32",
+        },
+        workers=2,
+    )
     try:
         https = {"X-Forwarded-Proto": "https", "Host": "tablero.example"}
         assert request(server.url, "/providers", source=PROXY_ADDRESS, headers=https).status == 200
@@ -138,14 +188,17 @@ def test_forwarded_proto_counts_only_from_the_proxy(tiny_sqlite_url):
 def proxy_server(tmp_path_factory, tiny_sqlite_url):
     """`proxy` mode whose sign-in proxy is 127.0.0.2."""
     folder = tmp_path_factory.mktemp("proxy-mode")
-    server = start_live_server({
-        "DASHBOARD_DATABASE_URL": tiny_sqlite_url,
-        "DASHBOARD_AUTH": "proxy",
-        "DASHBOARD_AUTH_PROXY_HEADER": "X-Forwarded-Email",
-        "DASHBOARD_TRUSTED_PROXIES": "1",
-        "DASHBOARD_TRUSTED_PROXY_IPS": PROXY_ADDRESS,
-        "DASHBOARD_USERS_FILE": str(folder / "users.json"),  # its session key's folder
-    }, workers=2)
+    server = start_live_server(
+        {
+            "DASHBOARD_DATABASE_URL": tiny_sqlite_url,
+            "DASHBOARD_AUTH": "proxy",
+            "DASHBOARD_AUTH_PROXY_HEADER": "X-Forwarded-Email",
+            "DASHBOARD_TRUSTED_PROXIES": "1",
+            "DASHBOARD_TRUSTED_PROXY_IPS": PROXY_ADDRESS,
+            "DASHBOARD_USERS_FILE": str(folder / "users.json"),  # its session key's folder
+        },
+        workers=2,
+    )
     yield server
     server.stop()
 
@@ -161,15 +214,21 @@ def test_proxy_mode_refuses_a_spoofed_user_from_anyone_but_the_proxy(proxy_serve
     assert request(proxy_server.url, "/health", source=DIRECT_ADDRESS).status == 200
     through = request(proxy_server.url, "/_dash-layout", source=PROXY_ADDRESS, headers=spoofed)
     assert through.status == 200 and "ana@minimarket.com.ar" in through.text
-    refusals = [line for line in log_lines(proxy_server)
-                if line["msg"].startswith("solicitud directa rechazada en modo proxy")]
+    refusals = [
+        line
+        for line in log_lines(proxy_server)
+        if line["msg"].startswith("solicitud directa rechazada en modo proxy")
+    ]
     assert len(refusals) == 4  # one line per refused request
     assert all(f"ip={DIRECT_ADDRESS}" in line["msg"] for line in refusals)
 
 
 def test_users_mode_ignores_an_identity_header(users_server):
-    answer = request(users_server.url, "/providers", source=PROXY_ADDRESS,
-                     headers={"X-Forwarded-Email": "ana@minimarket.com.ar",
-                              "X-Forwarded-User": "ana"})
+    answer = request(
+        users_server.url,
+        "/providers",
+        source=PROXY_ADDRESS,
+        headers={"X-Forwarded-Email": "ana@minimarket.com.ar", "X-Forwarded-User": "ana"},
+    )
     assert answer.status == 303 and answer.headers["Location"].startswith("/login")
     assert PASSWORD  # the users file exists; only a real sign-in opens the pages

@@ -25,11 +25,18 @@ TRIES = 12  # new connections each time: gunicorn spreads them over both workers
 
 def users_command(server, *args: str, password: str | None = None):
     """Run `minimarket-dash users ...` with the server's own settings (users file, store)."""
-    env = {"PATH": "/usr/bin:/bin", **{k: v for k, v in server.env.items()
-                                       if k.startswith("DASHBOARD_")}}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        **{k: v for k, v in server.env.items() if k.startswith("DASHBOARD_")},
+    }
     return subprocess.run(
-        [sys.executable, "-m", "minimarket_dash.cli", "users", *args], input=password,
-        capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=60, env=env,
+        [sys.executable, "-m", "minimarket_dash.cli", "users", *args],
+        input=password,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=60,
+        env=env,
     )
 
 
@@ -37,11 +44,14 @@ def users_command(server, *args: str, password: str | None = None):
 def live(tmp_path_factory, tiny_sqlite_url):
     folder = tmp_path_factory.mktemp("sessions-live")
     users_file = folder / "users.json"
-    server = start_live_server({
-        "DASHBOARD_DATABASE_URL": tiny_sqlite_url,
-        "DASHBOARD_AUTH": "users",
-        "DASHBOARD_USERS_FILE": str(users_file),
-    }, workers=2)
+    server = start_live_server(
+        {
+            "DASHBOARD_DATABASE_URL": tiny_sqlite_url,
+            "DASHBOARD_AUTH": "users",
+            "DASHBOARD_USERS_FILE": str(users_file),
+        },
+        workers=2,
+    )
     for name in ("ana", "beto", "carla"):
         made = users_command(server, "add", name, "--password-stdin", password=PASSWORD + "\n")
         assert made.returncode == 0, made.stderr
@@ -57,8 +67,12 @@ def signed_in(live, name: str) -> requests.Session:
 
 def statuses_with(live, cookie: str, path: str = "/_dash-layout") -> set[int]:
     """The statuses of TRIES fresh requests carrying only this session cookie."""
-    return {requests.get(f"{live.url}{path}", cookies={"mm_session": cookie},
-                         allow_redirects=False, timeout=30).status_code for _ in range(TRIES)}
+    return {
+        requests.get(
+            f"{live.url}{path}", cookies={"mm_session": cookie}, allow_redirects=False, timeout=30
+        ).status_code
+        for _ in range(TRIES)
+    }
 
 
 def test_a_cookie_copied_before_logout_gets_401_on_every_worker(live):
@@ -90,10 +104,12 @@ def test_users_sessions_lists_and_ends_them(live, signer):
     assert statuses_with(live, first.cookies["mm_session"]) == {401}
     assert statuses_with(live, second.cookies["mm_session"]) == {200}
     assert users_command(live, "sessions", "beto", "--cerrar").stdout.strip() == (
-        "Sesiones de beto cerradas: 1.")
+        "Sesiones de beto cerradas: 1."
+    )
     assert statuses_with(live, second.cookies["mm_session"]) == {401}
     assert users_command(live, "sessions", "beto").stdout.strip() == (
-        "beto no tiene sesiones abiertas.")
+        "beto no tiene sesiones abiertas."
+    )
     missing = users_command(live, "sessions", "nadie")
     assert missing.returncode == 1 and missing.stderr.strip() == "Error: el usuario nadie no existe"
 
@@ -115,23 +131,28 @@ def _digest_of(browser: requests.Session, signer) -> str:
 
 def test_a_password_change_ends_the_sessions_at_once(live):
     browser = signed_in(live, "carla")
-    changed = users_command(live, "passwd", "carla", "--password-stdin",
-                            password="otra-clave-larga-789\n")
+    changed = users_command(
+        live, "passwd", "carla", "--password-stdin", password="otra-clave-larga-789\n"
+    )
     assert changed.returncode == 0, changed.stderr
     assert statuses_with(live, browser.cookies["mm_session"]) == {401}
     assert users_command(live, "sessions", "carla").stdout.strip() == (
-        "carla no tiene sesiones abiertas.")
+        "carla no tiene sesiones abiertas."
+    )
 
 
-@pytest.mark.parametrize("fields", [
-    # ana's real session version: only the times are wrong (the old cookie's fields).
-    {"u": {"n": "ana", "v": "VERSION", "iat": "no-es-un-numero", "seen": "tampoco"}},
-    {"u": {"n": "ana", "v": "VERSION", "iat": None, "seen": [1]}},
-    {"u": {"n": "ana", "v": "VERSION", "s": ["lista"]}},
-    {"u": {"n": 7, "v": None, "s": {"a": 1}}},
-    {"u": ["ana"]},
-    {"u": "ana"},
-])
+@pytest.mark.parametrize(
+    "fields",
+    [
+        # ana's real session version: only the times are wrong (the old cookie's fields).
+        {"u": {"n": "ana", "v": "VERSION", "iat": "no-es-un-numero", "seen": "tampoco"}},
+        {"u": {"n": "ana", "v": "VERSION", "iat": None, "seen": [1]}},
+        {"u": {"n": "ana", "v": "VERSION", "s": ["lista"]}},
+        {"u": {"n": 7, "v": None, "s": {"a": 1}}},
+        {"u": ["ana"]},
+        {"u": "ana"},
+    ],
+)
 def test_odd_fields_in_a_validly_signed_cookie_get_401_not_500(live, signer, fields):
     accounts = json.loads(Path(live.env["DASHBOARD_USERS_FILE"]).read_text())["users"]
     version = accounts["ana"]["session_version"]
@@ -147,8 +168,9 @@ def test_odd_fields_in_a_validly_signed_cookie_get_401_not_500(live, signer, fie
 def test_pages_get_the_token_cookie_and_callbacks_need_it(live):
     browser = signed_in(live, "ana")
     page = browser.get(f"{live.url}/providers")
-    [cookie] = [line for line in page.raw.headers.getlist("Set-Cookie")
-                if line.startswith(f"{COOKIE}=")]
+    [cookie] = [
+        line for line in page.raw.headers.getlist("Set-Cookie") if line.startswith(f"{COOKIE}=")
+    ]
     assert "SameSite=Strict" in cookie and "Path=/" in cookie
     assert "HttpOnly" not in cookie and "Secure" not in cookie  # plain HTTP here
     headers = {HEADER: browser.cookies[COOKIE]}
@@ -178,11 +200,14 @@ def test_a_new_sign_in_gets_a_new_token(live):
     assert again.post(callback, json=MENU_CALLBACK, headers={HEADER: first}).status_code == 403
 
 
-@pytest.mark.parametrize(("password", "reason"), [
-    (" " * 10, "las repeticiones como «aaa» se adivinan enseguida"),
-    ("password123", "es una clave muy usada"),
-    ("dario.2026", "contiene tu nombre de usuario o palabras del negocio"),
-])
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        (" " * 10, "las repeticiones como «aaa» se adivinan enseguida"),
+        ("password123", "es una clave muy usada"),
+        ("dario.2026", "contiene tu nombre de usuario o palabras del negocio"),
+    ],
+)
 def test_weak_passwords_are_refused_and_open_nothing(live, password, reason):
     refused = users_command(live, "add", "dario", "--password-stdin", password=password + "\n")
     assert refused.returncode == 1

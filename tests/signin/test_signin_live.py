@@ -24,7 +24,11 @@ def users_command(users_file, *args: str, password: str | None = None):
     """Run `minimarket-dash users ...` as an operator would, the password on stdin."""
     return subprocess.run(
         [sys.executable, "-m", "minimarket_dash.cli", "users", *args],
-        input=password, capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=60,
+        input=password,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=60,
         env={"PATH": "/usr/bin:/bin", "DASHBOARD_USERS_FILE": str(users_file)},
     )
 
@@ -34,17 +38,21 @@ def live(tmp_path_factory, tiny_sqlite_url):
     folder = tmp_path_factory.mktemp("signin-live")
     users_file = folder / "users.json"
     for name in ("ana", "beto"):
-        result = users_command(users_file, "add", name, "--password-stdin",
-                               password=PASSWORD + "\n")
+        result = users_command(
+            users_file, "add", name, "--password-stdin", password=PASSWORD + "\n"
+        )
         assert result.returncode == 0, result.stderr
     lockouts = RedisServer().start()  # the module's own: its counters are flushed at will
-    server = start_live_server({
-        "DASHBOARD_DATABASE_URL": tiny_sqlite_url,
-        "DASHBOARD_AUTH": "users",
-        "DASHBOARD_USERS_FILE": str(users_file),
-        "DASHBOARD_RATELIMIT_STORAGE_URI": lockouts.url(),
-        "DASHBOARD_MAX_BODY_KB": "64",
-    }, workers=2)
+    server = start_live_server(
+        {
+            "DASHBOARD_DATABASE_URL": tiny_sqlite_url,
+            "DASHBOARD_AUTH": "users",
+            "DASHBOARD_USERS_FILE": str(users_file),
+            "DASHBOARD_RATELIMIT_STORAGE_URI": lockouts.url(),
+            "DASHBOARD_MAX_BODY_KB": "64",
+        },
+        workers=2,
+    )
     server.users_file = users_file
     server.redis_url = lockouts.url()
     yield server
@@ -82,8 +90,11 @@ def test_signed_in_callback_runs_and_cookie_flags(live):
     cookie = answer.headers["Set-Cookie"]
     assert cookie.startswith("mm_session=") and "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie and "Secure" not in cookie  # plain HTTP here
-    response = browser.post(f"{live.url}/_dash-update-component", json=MENU_CALLBACK,
-                            headers=csrf_headers(browser, live.url))
+    response = browser.post(
+        f"{live.url}/_dash-update-component",
+        json=MENU_CALLBACK,
+        headers=csrf_headers(browser, live.url),
+    )
     assert response.status_code == 200
     assert response.json()["response"]["nav-collapse"]["is_open"] is True
 
@@ -143,8 +154,11 @@ def test_a_streamed_body_over_the_limit_is_refused(live):
 def test_a_declared_body_over_the_limit_gets_413(live):
     browser = requests.Session()
     sign_in_live(browser, live.url, "ana")
-    response = browser.post(f"{live.url}/_dash-update-component", data=b" " * 70_000,
-                            headers={"Content-Type": "application/json"})
+    response = browser.post(
+        f"{live.url}/_dash-update-component",
+        data=b" " * 70_000,
+        headers={"Content-Type": "application/json"},
+    )
     assert response.status_code == 413
     assert response.json()["error"] == "payload_too_large"
     assert "Traceback" not in live.output()
@@ -165,11 +179,14 @@ def test_malformed_requests_get_400_and_404_without_a_traceback(live):
 
 
 def test_https_redirect_goes_to_the_first_allowed_host(tiny_sqlite_url):
-    server = start_live_server({
-        "DASHBOARD_DATABASE_URL": tiny_sqlite_url,
-        "DASHBOARD_FORCE_HTTPS": "true",
-        "DASHBOARD_ALLOWED_HOSTS": "tablero.example,127.0.0.1",
-    }, workers=1)
+    server = start_live_server(
+        {
+            "DASHBOARD_DATABASE_URL": tiny_sqlite_url,
+            "DASHBOARD_FORCE_HTTPS": "true",
+            "DASHBOARD_ALLOWED_HOSTS": "tablero.example,127.0.0.1",
+        },
+        workers=1,
+    )
     try:
         answer = requests.get(f"{server.url}/providers?x=1", allow_redirects=False)
         assert answer.status_code == 308
@@ -177,8 +194,11 @@ def test_https_redirect_goes_to_the_first_allowed_host(tiny_sqlite_url):
     finally:
         server.stop()
     refused = subprocess.run(
-        [sys.executable, "-m", "minimarket_dash.cli", "config"], capture_output=True, text=True,
-        env={"PATH": "/usr/bin:/bin", "DASHBOARD_FORCE_HTTPS": "true"}, timeout=60,
+        [sys.executable, "-m", "minimarket_dash.cli", "config"],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "DASHBOARD_FORCE_HTTPS": "true"},
+        timeout=60,
     )
     assert refused.returncode == 2
     assert "DASHBOARD_FORCE_HTTPS" in refused.stderr and "DASHBOARD_ALLOWED_HOSTS" in refused.stderr

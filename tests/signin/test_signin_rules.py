@@ -24,10 +24,15 @@ def accounts(tmp_path) -> str:
 def app(make_app, tiny_sqlite_url, accounts, tmp_path):
     """An API-only server in `users` mode with stand-in pages behind the gate, and a store of
     its own (sessions and failed attempts start empty)."""
-    return stand_in_pages(make_app(
-        database_url=tiny_sqlite_url, auth="users", users_file=accounts, api_keys=(API_KEY,),
-        state_dir=str(tmp_path / "state"),
-    ))
+    return stand_in_pages(
+        make_app(
+            database_url=tiny_sqlite_url,
+            auth="users",
+            users_file=accounts,
+            api_keys=(API_KEY,),
+            state_dir=str(tmp_path / "state"),
+        )
+    )
 
 
 @pytest.fixture
@@ -52,8 +57,13 @@ def test_dash_json_routes_answer_401_json_without_session(client, path):
 
 
 def test_a_callback_without_session_gets_401_and_no_data(client):
-    body = {"output": "home-kpis.children", "outputs": {"id": "home-kpis", "property": "children"},
-            "inputs": [], "state": [], "changedPropIds": []}
+    body = {
+        "output": "home-kpis.children",
+        "outputs": {"id": "home-kpis", "property": "children"},
+        "inputs": [],
+        "state": [],
+        "changedPropIds": [],
+    }
     response = client.post("/_dash-update-component", json=body)
     assert response.status_code == 401
     assert set(response.get_json()) == {"error", "message"}
@@ -154,11 +164,18 @@ def _clock(monkeypatch, start: float):
     return now
 
 
-def test_idle_expiry_after_session_hours(make_app, tiny_sqlite_url, accounts, monkeypatch,
-                                        tmp_path):
-    app = stand_in_pages(make_app(database_url=tiny_sqlite_url, auth="users",
-                                  users_file=accounts, session_hours=1,
-                                  state_dir=str(tmp_path / "state")))
+def test_idle_expiry_after_session_hours(
+    make_app, tiny_sqlite_url, accounts, monkeypatch, tmp_path
+):
+    app = stand_in_pages(
+        make_app(
+            database_url=tiny_sqlite_url,
+            auth="users",
+            users_file=accounts,
+            session_hours=1,
+            state_dir=str(tmp_path / "state"),
+        )
+    )
     client = app.test_client()
     now = _clock(monkeypatch, 1_000_000.0)
     sign_in(client, "ana")
@@ -236,8 +253,11 @@ def test_a_session_does_not_replace_the_api_key(client):
 
 
 def test_empty_users_file_shows_how_to_create_the_first_user(make_app, tiny_sqlite_url, tmp_path):
-    app = make_app(database_url=tiny_sqlite_url, auth="users",
-                   users_file=str(tmp_path / "vacio" / "users.json"))
+    app = make_app(
+        database_url=tiny_sqlite_url,
+        auth="users",
+        users_file=str(tmp_path / "vacio" / "users.json"),
+    )
     client = app.test_client()
     for path in ("/", "/login", "/analytics"):
         response = client.get(path)
@@ -252,7 +272,8 @@ def test_secret_key_is_created_once_beside_the_users_file(make_app, tiny_sqlite_
 
     first = make_app(database_url=tiny_sqlite_url, auth="users", users_file=accounts)
     second = stand_in_pages(
-        make_app(database_url=tiny_sqlite_url, auth="users", users_file=accounts))
+        make_app(database_url=tiny_sqlite_url, auth="users", users_file=accounts)
+    )
     key_file = Path(accounts).parent / "secret_key"
     assert first.secret_key == second.secret_key == key_file.read_text().strip()
     assert key_file.stat().st_mode & 0o777 == 0o600

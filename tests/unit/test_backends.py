@@ -14,8 +14,12 @@ from tests.constants import API_KEY, AUTH
 
 def backend_gauges(client) -> dict[str, float]:
     text = client.get("/metrics", headers=AUTH).get_data(as_text=True)
-    return {match.group(1): float(match.group(2)) for match in re.finditer(
-        r'^dashboard_backend_up\{backend="(\w+)"\} (\S+)$', text, re.MULTILINE)}
+    return {
+        match.group(1): float(match.group(2))
+        for match in re.finditer(
+            r'^dashboard_backend_up\{backend="(\w+)"\} (\S+)$', text, re.MULTILINE
+        )
+    }
 
 
 @pytest.fixture
@@ -26,10 +30,15 @@ def no_probe_wait(monkeypatch):
 
 
 def test_a_redis_down_from_the_start_degrades_health_before_any_request(
-        make_app, tiny_sqlite_url, private_redis):
+    make_app, tiny_sqlite_url, private_redis
+):
     private_redis.stop()  # configured, never reachable: no API request ever touched it
-    app = make_app(database_url=tiny_sqlite_url, api_keys=(API_KEY,),
-                   cache_url=private_redis.url(1), ratelimit_storage_uri=private_redis.url(2))
+    app = make_app(
+        database_url=tiny_sqlite_url,
+        api_keys=(API_KEY,),
+        cache_url=private_redis.url(1),
+        ratelimit_storage_uri=private_redis.url(2),
+    )
     response = app.test_client().get("/health")
     assert response.status_code == 200  # the database alone decides 503
     body = response.get_json()
@@ -38,9 +47,14 @@ def test_a_redis_down_from_the_start_degrades_health_before_any_request(
 
 
 def test_health_and_gauges_follow_redis_down_and_back(
-        make_app, tiny_sqlite_url, private_redis, no_probe_wait):
-    app = make_app(database_url=tiny_sqlite_url, api_keys=(API_KEY,),
-                   cache_url=private_redis.url(1), ratelimit_storage_uri=private_redis.url(2))
+    make_app, tiny_sqlite_url, private_redis, no_probe_wait
+):
+    app = make_app(
+        database_url=tiny_sqlite_url,
+        api_keys=(API_KEY,),
+        cache_url=private_redis.url(1),
+        ratelimit_storage_uri=private_redis.url(2),
+    )
     client = app.test_client()
     assert client.get("/health").get_json()["status"] == "ok"
     assert backend_gauges(client) == {"cache": 1.0, "ratelimit": 1.0}
@@ -55,9 +69,14 @@ def test_health_and_gauges_follow_redis_down_and_back(
 
 
 def test_only_the_cache_down_degrades_status_and_its_own_gauge(
-        make_app, tiny_sqlite_url, private_redis, no_probe_wait):
-    app = make_app(database_url=tiny_sqlite_url, api_keys=(API_KEY,),
-                   cache_url="redis://127.0.0.1:1/0", ratelimit_storage_uri=private_redis.url())
+    make_app, tiny_sqlite_url, private_redis, no_probe_wait
+):
+    app = make_app(
+        database_url=tiny_sqlite_url,
+        api_keys=(API_KEY,),
+        cache_url="redis://127.0.0.1:1/0",
+        ratelimit_storage_uri=private_redis.url(),
+    )
     client = app.test_client()
     body = client.get("/health").get_json()
     assert (body["status"], body["cache"], body["ratelimit"]) == ("degraded", "degraded", "ok")

@@ -14,7 +14,7 @@ from minimarket_dash.queries.prices import PriceReport, ProviderChange
 LINK = '<a href="https://ejemplo.invalid/x">Lácteos</a>'
 BOLD = "<b>Leche</b><br>1 L & más"
 STATE = "<i>raro</i>"
-SHOWN_LINK = "&lt;a href=\"https://ejemplo.invalid/x\"&gt;Lácteos&lt;/a&gt;"
+SHOWN_LINK = '&lt;a href="https://ejemplo.invalid/x"&gt;Lácteos&lt;/a&gt;'
 # Where plotly draws text from a figure (the template's own <br> and <extra> are ours).
 DRAWN = ("ticktext", "hovertext", "text", "name", "hovertemplate", "texttemplate")
 
@@ -43,26 +43,39 @@ def markup_of(figure: dict) -> list[str]:
 
 
 def report() -> PriceReport:
-    changes = [ProviderChange(1, LINK, 12.5, 3, "ranked", [], 4.0),
-               ProviderChange(2, "Bebidas %{y} Norte", 3.0, 3, "ranked", [], -5.5)]
-    index = [{"proveedor_id": pid, "mes": mes, "indice": value}
-             for pid in (1, 2) for mes, value in (("2026-01", 100.0), ("2026-02", 104.0))]
+    changes = [
+        ProviderChange(1, LINK, 12.5, 3, "ranked", [], 4.0),
+        ProviderChange(2, "Bebidas %{y} Norte", 3.0, 3, "ranked", [], -5.5),
+    ]
+    index = [
+        {"proveedor_id": pid, "mes": mes, "indice": value}
+        for pid in (1, 2)
+        for mes, value in (("2026-01", 100.0), ("2026-02", 104.0))
+    ]
     return PriceReport("2025-11", "2026-02", 8.5, changes, index)
 
 
 FIGURES = {
     "top_providers": lambda: charts.top_providers(
-        pd.DataFrame({"nombre": [LINK, "Sur"], "pedidos": [5, 3]})),
+        pd.DataFrame({"nombre": [LINK, "Sur"], "pedidos": [5, 3]})
+    ),
     "provider_orders": lambda: charts.provider_orders(
-        pd.DataFrame({"nombre": [LINK], "total_pedidos": [5], "pedidos_mes": [2]})),
-    "top_products": lambda: charts.top_products(pd.DataFrame({
-        "producto": [BOLD], "cantidad_total": [40], "pedidos": [4], "proveedor": [LINK]})),
+        pd.DataFrame({"nombre": [LINK], "total_pedidos": [5], "pedidos_mes": [2]})
+    ),
+    "top_products": lambda: charts.top_products(
+        pd.DataFrame(
+            {"producto": [BOLD], "cantidad_total": [40], "pedidos": [4], "proveedor": [LINK]}
+        )
+    ),
     "stock_by_provider": lambda: charts.stock_by_provider(
-        pd.DataFrame({"nombre": [LINK, "Sur"], "stock_total": [10, -3]})),
+        pd.DataFrame({"nombre": [LINK, "Sur"], "stock_total": [10, -3]})
+    ),
     "money_per_provider": lambda: charts.money_per_provider(
-        pd.DataFrame({"proveedor": [LINK], "importe": [1234.5], "pedidos": [2]})),
+        pd.DataFrame({"proveedor": [LINK], "importe": [1234.5], "pedidos": [2]})
+    ),
     "order_states": lambda: charts.order_states(
-        pd.DataFrame({"estado": ["entregado", STATE], "pedidos": [4, 1]})),
+        pd.DataFrame({"estado": ["entregado", STATE], "pedidos": [4, 1]})
+    ),
     "change_bars": lambda: invoice_charts.change_bars(report()),
     "index_lines": lambda: invoice_charts.index_lines(report(), [1, 2]),
 }
@@ -83,8 +96,11 @@ def test_the_hover_shows_the_whole_name_and_a_tap_reads_it_as_stored():
     assert bar["hovertext"] == [SHOWN_LINK]
     assert bar["customdata"] == [[LINK]]  # what «Filtrar por …» writes in the URL
     assert bar["hovertemplate"].startswith("%{hovertext}<br>")
-    products = charts.top_products(pd.DataFrame({
-        "producto": [BOLD], "cantidad_total": [40], "pedidos": [4], "proveedor": [LINK]}))
+    products = charts.top_products(
+        pd.DataFrame(
+            {"producto": [BOLD], "cantidad_total": [40], "pedidos": [4], "proveedor": [LINK]}
+        )
+    )
     trace = products["data"][0]
     assert trace["customdata"] == [[4, LINK, BOLD]]
     assert trace["hovertext"] == ["&lt;b&gt;Leche&lt;/b&gt;&lt;br&gt;1 L &amp; más"]

@@ -13,14 +13,21 @@ from minimarket_dash import charts
 from minimarket_dash.formatting import days_until, iso_weeks
 
 TIMELINE = pd.DataFrame(
-    [("2026-03-15", "entrada", 1, 20), ("2026-03-15", "salida", 1, 5),
-     ("2026-03-14", "ajuste", 1, -2), ("2026-03-09", "entrada", 1, 30),
-     ("2026-03-08", "salida", 1, 10)],
+    [
+        ("2026-03-15", "entrada", 1, 20),
+        ("2026-03-15", "salida", 1, 5),
+        ("2026-03-14", "ajuste", 1, -2),
+        ("2026-03-09", "entrada", 1, 30),
+        ("2026-03-08", "salida", 1, 10),
+    ],
     columns=["fecha", "tipo", "movimientos", "productos"],
 )
 TOP = pd.DataFrame(
-    [("Agua mineral 2 L", 20, 3, "Bebidas Norte"), ("Leche entera 1 L", 18, 4, "Lácteos del Sur"),
-     ("Yogur frutilla", 12, 2, "Lácteos del Sur")],
+    [
+        ("Agua mineral 2 L", 20, 3, "Bebidas Norte"),
+        ("Leche entera 1 L", 18, 4, "Lácteos del Sur"),
+        ("Yogur frutilla", 12, 2, "Lácteos del Sur"),
+    ],
     columns=["producto", "cantidad_total", "pedidos", "proveedor"],
 )
 MONTHLY = pd.DataFrame(
@@ -28,21 +35,36 @@ MONTHLY = pd.DataFrame(
     columns=["mes", "pedidos", "proveedores_activos"],
 )
 MOVES = pd.DataFrame(
-    [("2026-01", "ajuste", 1, 3), ("2026-02", "entrada", 1, 7), ("2026-03", "ajuste", 1, -2),
-     ("2026-03", "entrada", 2, 50), ("2026-03", "salida", 2, 15)],
+    [
+        ("2026-01", "ajuste", 1, 3),
+        ("2026-02", "entrada", 1, 7),
+        ("2026-03", "ajuste", 1, -2),
+        ("2026-03", "entrada", 2, 50),
+        ("2026-03", "salida", 2, 15),
+    ],
     columns=["mes", "tipo", "movimientos", "productos"],
 )
 STOCK = pd.DataFrame(
     [("P02", "Bebidas Norte", 23), ("P01", "Lácteos del Sur", 13), ("P05", "Otro", -4)],
     columns=["codigo", "nombre", "stock_total"],
 )
-WEEKLY = pd.DataFrame([("2026-W05", 1, 7), ("2026-W11", 3, 19)],
-                      columns=["semana", "pedidos", "productos"])
+WEEKLY = pd.DataFrame(
+    [("2026-W05", 1, 7), ("2026-W11", 3, 19)], columns=["semana", "pedidos", "productos"]
+)
 PROVIDERS = pd.DataFrame(
-    [("P01", "Lácteos del Sur", 4, 27, 2, 2), ("P02", "Bebidas Norte", 3, 21, 1, 3),
-     ("P03", "Almacén Central", 0, 0, 0, 0)],
-    columns=["codigo", "nombre", "total_pedidos", "total_productos", "pedidos_semana",
-             "pedidos_mes"],
+    [
+        ("P01", "Lácteos del Sur", 4, 27, 2, 2),
+        ("P02", "Bebidas Norte", 3, 21, 1, 3),
+        ("P03", "Almacén Central", 0, 0, 0, 0),
+    ],
+    columns=[
+        "codigo",
+        "nombre",
+        "total_pedidos",
+        "total_productos",
+        "pedidos_semana",
+        "pedidos_mes",
+    ],
 )
 
 
@@ -127,7 +149,10 @@ def test_stock_timeline_oldest_day_first():
     check_style(fig)
     assert list(fig.data[0].x) == ["08/03", "09/03", "14/03", "15/03"]
     assert {t.name: values(t) for t in fig.data} == {
-        "Entradas": [0, 30, 0, 20], "Salidas": [10, 0, 0, 5], "Ajustes": [0, 0, -2, 0]}
+        "Entradas": [0, 30, 0, 20],
+        "Salidas": [10, 0, 0, 5],
+        "Ajustes": [0, 0, -2, 0],
+    }
 
 
 def test_provider_orders_skips_providers_without_orders():
@@ -137,20 +162,30 @@ def test_provider_orders_skips_providers_without_orders():
 
 
 def test_top_providers():
-    frame = pd.DataFrame([("Bebidas Norte", "P02", 3), ("Lácteos del Sur", "P01", 2)],
-                         columns=["nombre", "codigo", "pedidos"])
+    frame = pd.DataFrame(
+        [("Bebidas Norte", "P02", 3), ("Lácteos del Sur", "P01", 2)],
+        columns=["nombre", "codigo", "pedidos"],
+    )
     fig = build(charts.top_providers, frame)
     assert dict(zip(fig.data[0].y, values(fig.data[0]), strict=True)) == {
-        "Bebidas Norte": 3, "Lácteos del Sur": 2}
+        "Bebidas Norte": 3,
+        "Lácteos del Sur": 2,
+    }
 
 
 @pytest.mark.parametrize(
     ("builder", "frame"),
-    [(charts.top_products, TOP), (charts.movements_per_day, TIMELINE),
-     (charts.orders_per_week, WEEKLY), (charts.monthly_orders, MONTHLY),
-     (charts.monthly_movements, MOVES), (charts.stock_by_provider, STOCK),
-     (charts.stock_timeline, TIMELINE), (charts.provider_orders, PROVIDERS),
-     (charts.top_providers, pd.DataFrame(columns=["nombre", "codigo", "pedidos"]))],
+    [
+        (charts.top_products, TOP),
+        (charts.movements_per_day, TIMELINE),
+        (charts.orders_per_week, WEEKLY),
+        (charts.monthly_orders, MONTHLY),
+        (charts.monthly_movements, MOVES),
+        (charts.stock_by_provider, STOCK),
+        (charts.stock_timeline, TIMELINE),
+        (charts.provider_orders, PROVIDERS),
+        (charts.top_providers, pd.DataFrame(columns=["nombre", "codigo", "pedidos"])),
+    ],
 )
 def test_empty_frames_give_the_empty_state(builder, frame):
     fig = build(builder, frame.iloc[0:0])
@@ -160,8 +195,10 @@ def test_empty_frames_give_the_empty_state(builder, frame):
 
 
 def test_long_names_wrap_on_the_axis_only():
-    frame = pd.DataFrame([("Almacén Mayorista Río de la Plata S.R.L.", "P03", 5)],
-                         columns=["nombre", "codigo", "pedidos"])
+    frame = pd.DataFrame(
+        [("Almacén Mayorista Río de la Plata S.R.L.", "P03", 5)],
+        columns=["nombre", "codigo", "pedidos"],
+    )
     fig = build(charts.top_providers, frame)
     assert list(fig.layout.yaxis.ticktext) == ["Almacén Mayorista Río<br>de la Plata S.R.L."]
     assert fig.data[0].customdata[0][0] == "Almacén Mayorista Río de la Plata S.R.L."

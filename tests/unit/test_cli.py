@@ -38,8 +38,13 @@ def test_invalid_setting_stops_with_one_line():
 
 @pytest.mark.parametrize(
     "argv",
-    [["serve", "--port", "abc"], ["serve", "--bogus"], ["seed", "--today", "2026-02-30"],
-     ["seed", "--lines", "0"], ["nada"]],
+    [
+        ["serve", "--port", "abc"],
+        ["serve", "--bogus"],
+        ["seed", "--today", "2026-02-30"],
+        ["seed", "--lines", "0"],
+        ["nada"],
+    ],
 )
 def test_bad_command_line_is_a_usage_error(argv, capsys):
     with pytest.raises(SystemExit) as stop:
@@ -49,19 +54,32 @@ def test_bad_command_line_is_a_usage_error(argv, capsys):
 
 
 def _cli(*args: str, env: dict[str, str], cwd=PROJECT_ROOT, stdin: str | None = None):
-    return subprocess.run([sys.executable, "-m", "minimarket_dash.cli", *args], input=stdin,
-                          env={"PATH": "/usr/bin:/bin", **env}, capture_output=True, text=True,
-                          cwd=cwd, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "minimarket_dash.cli", *args],
+        input=stdin,
+        env={"PATH": "/usr/bin:/bin", **env},
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+    )
 
 
 def test_config_reads_the_env_file_and_says_where_each_value_came_from(tmp_path):
     env_file = tmp_path / "dashboard.env"
-    env_file.write_text("DASHBOARD_API_KEY=clave-del-archivo-0123456789\n"
-                        "DASHBOARD_ALLOWED_HOSTS=tablero.example.com\n"
-                        "DASHBOARD_RATELIMIT_STORAGE_URI=redis://:secreto@cache:6379/0\n")
-    done = _cli("config", env={"DASHBOARD_ENV_FILE": str(env_file),
-                               "DASHBOARD_ALLOWED_HOSTS": "*",  # the file wins, as in gunicorn
-                               "DASHBOARD_CACHE_TTL": "30"})
+    env_file.write_text(
+        "DASHBOARD_API_KEY=clave-del-archivo-0123456789\n"
+        "DASHBOARD_ALLOWED_HOSTS=tablero.example.com\n"
+        "DASHBOARD_RATELIMIT_STORAGE_URI=redis://:secreto@cache:6379/0\n"
+    )
+    done = _cli(
+        "config",
+        env={
+            "DASHBOARD_ENV_FILE": str(env_file),
+            "DASHBOARD_ALLOWED_HOSTS": "*",  # the file wins, as in gunicorn
+            "DASHBOARD_CACHE_TTL": "30",
+        },
+    )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     origin = f"# archivo {env_file}"
@@ -77,11 +95,20 @@ def test_config_reads_the_env_file_and_says_where_each_value_came_from(tmp_path)
 def test_users_refresh_and_backup_read_the_env_file(tmp_path, tiny_sqlite_url):
     env_file = tmp_path / "dashboard.env"
     users_file, state = tmp_path / "cuentas" / "users.json", tmp_path / "estado"
-    env_file.write_text(f"DASHBOARD_USERS_FILE={users_file}\nDASHBOARD_STATE_DIR={state}\n"
-                        f"DASHBOARD_DATABASE_URL={tiny_sqlite_url}\n")
+    env_file.write_text(
+        f"DASHBOARD_USERS_FILE={users_file}\nDASHBOARD_STATE_DIR={state}\n"
+        f"DASHBOARD_DATABASE_URL={tiny_sqlite_url}\n"
+    )
     env = {"DASHBOARD_ENV_FILE": str(env_file)}
-    added = _cli("users", "add", "ana", "--password-stdin", env=env, cwd=tmp_path,
-                 stdin="una-clave-larga-123\n")
+    added = _cli(
+        "users",
+        "add",
+        "ana",
+        "--password-stdin",
+        env=env,
+        cwd=tmp_path,
+        stdin="una-clave-larga-123\n",
+    )
     assert added.returncode == 0, added.stderr
     assert users_file.exists() and not (tmp_path / "data").exists()
     refreshed = _cli("refresh", env=env, cwd=tmp_path)
@@ -99,4 +126,5 @@ def test_an_unreadable_env_file_stops_every_command_with_one_line(tmp_path):
         assert done.returncode == 2
         assert done.stderr.splitlines() == [
             f"Error de configuración: DASHBOARD_ENV_FILE: no se puede leer {missing}: "
-            "No such file or directory"]
+            "No such file or directory"
+        ]

@@ -99,8 +99,12 @@ def test_redacted_hides_secrets_and_lists_every_variable():
     assert "clave-secreta" not in text and "otra-clave" not in text
     assert "lector:***@db" in shown["DASHBOARD_DATABASE_URL"]
     assert shown["DASHBOARD_API_KEY"] == "(1 clave(s) configurada(s))"
-    for name in ("DASHBOARD_ALLOWED_HOSTS", "DASHBOARD_RATELIMIT_STORAGE_URI",
-                 "DASHBOARD_LOG_BACKUP_COUNT", "DASHBOARD_TIMEZONE"):
+    for name in (
+        "DASHBOARD_ALLOWED_HOSTS",
+        "DASHBOARD_RATELIMIT_STORAGE_URI",
+        "DASHBOARD_LOG_BACKUP_COUNT",
+        "DASHBOARD_TIMEZONE",
+    ):
         assert name in shown
 
 

@@ -31,8 +31,9 @@ def test_the_app_of_each_process_keeps_every_page_callback(pages_app, app_server
 def test_a_second_app_with_pages_in_one_process_is_refused(pages_app, tiny_sqlite_url, tmp_path):
     with pytest.raises(RuntimeError, match="una sola aplicación con páginas por proceso"):
         create_app(database_url=tiny_sqlite_url, auth="none", log_dir=str(tmp_path))
-    api_only = create_app(pages=False, database_url=tiny_sqlite_url, auth="none",
-                          log_dir=str(tmp_path))
+    api_only = create_app(
+        pages=False, database_url=tiny_sqlite_url, auth="none", log_dir=str(tmp_path)
+    )
     assert api_only.test_client().get("/analytics").status_code == 404
     assert api_only.test_client().get("/health").status_code == 200
 
@@ -40,8 +41,11 @@ def test_a_second_app_with_pages_in_one_process_is_refused(pages_app, tiny_sqlit
 @pytest.mark.parametrize(
     ("query", "filters", "notices"),
     [
-        ({"start_date": "2026-03-01", "end_date": "2026-03-14", "proveedor": " lacteos "},
-         Filters(date(2026, 3, 1), date(2026, 3, 14), "lacteos"), 0),
+        (
+            {"start_date": "2026-03-01", "end_date": "2026-03-14", "proveedor": " lacteos "},
+            Filters(date(2026, 3, 1), date(2026, 3, 14), "lacteos"),
+            0,
+        ),
         ({"start_date": "2026-02-30"}, Filters(), 1),
         ({"start_date": "2026-03-14", "end_date": "2026-03-01"}, Filters(), 1),
         ({"proveedor": "<script>"}, Filters(proveedor="script"), 1),
@@ -66,15 +70,21 @@ def test_search_round_trip():
 def _refresh_home(client) -> dict:
     """Fire Inicio's auto-refresh callback once, as the browser does on an interval tick."""
     deps = client.get("/_dash-dependencies").get_json()
-    dep = next(d for d in deps if d["inputs"] == [{"id": "home-refresh",
-                                                   "property": "n_intervals"}])
-    outputs = [dict(zip(("id", "property"), o.rsplit(".", 1), strict=True))
-               for o in dep["output"].strip(".").split("...")]
-    body = {"output": dep["output"], "outputs": outputs, "state": [],
-            "inputs": [{"id": "home-refresh", "property": "n_intervals", "value": 1}],
-            "changedPropIds": ["home-refresh.n_intervals"]}
-    response = client.post("/_dash-update-component", json=body,
-                           headers=csrf_headers(client))
+    dep = next(
+        d for d in deps if d["inputs"] == [{"id": "home-refresh", "property": "n_intervals"}]
+    )
+    outputs = [
+        dict(zip(("id", "property"), o.rsplit(".", 1), strict=True))
+        for o in dep["output"].strip(".").split("...")
+    ]
+    body = {
+        "output": dep["output"],
+        "outputs": outputs,
+        "state": [],
+        "inputs": [{"id": "home-refresh", "property": "n_intervals", "value": 1}],
+        "changedPropIds": ["home-refresh.n_intervals"],
+    }
+    response = client.post("/_dash-update-component", json=body, headers=csrf_headers(client))
     assert response.status_code == 200, response.data[:300]
     return response.get_json()
 
@@ -82,9 +92,17 @@ def _refresh_home(client) -> dict:
 def test_home_auto_refresh_rebuilds_every_panel(pages_app):
     reply = _refresh_home(pages_app.test_client())
     panels = reply["response"]
-    assert set(panels) == {"home-today", "home-deliveries", "home-alerts", "home-recent",
-                           "home-kpis", "home-updated", "home-weekly-box",
-                           "home-movements-box", "home-providers-box"}
+    assert set(panels) == {
+        "home-today",
+        "home-deliveries",
+        "home-alerts",
+        "home-recent",
+        "home-kpis",
+        "home-updated",
+        "home-weekly-box",
+        "home-movements-box",
+        "home-providers-box",
+    }
     assert panels["home-updated"]["children"] == "Actualizado 12:00"
     # Six cards of today, four of the last days, five all-time totals.
     assert len(panels["home-today"]["children"]) == 6
@@ -98,8 +116,9 @@ def test_home_auto_refresh_rebuilds_every_panel(pages_app):
 
 
 def test_home_auto_refresh_opens_the_banner_when_the_database_fails(app_server):
-    reply = _refresh_home(HttpClient(app_server(database_url="sqlite:////nonexistent/x.db",
-                                                cache_ttl=0)))
+    reply = _refresh_home(
+        HttpClient(app_server(database_url="sqlite:////nonexistent/x.db", cache_ttl=0))
+    )
     assert reply["sideUpdate"] == {"home-db-banner": {"is_open": True}}
     assert "Sin datos" in str(reply["response"]["home-alerts"]["children"])
 
@@ -121,9 +140,10 @@ def test_home_lists_todays_deliveries_first_and_at_most_a_hundred(pages_app):
     home = next(m for name, m in sys.modules.items() if name.endswith("pages.home"))
     late = [(f"PED-L{n}", "Norte", "2026-03-01", 10.0, 150 - n) for n in range(149)]
     today = [("PED-HOY", "Sur", "2026-03-15", 5.0, 0)]
-    orders = pd.DataFrame(late + today, columns=["numero_pedido", "proveedor",
-                                                 "fecha_entrega_esperada", "total",
-                                                 "dias_atraso"])
+    orders = pd.DataFrame(
+        late + today,
+        columns=["numero_pedido", "proveedor", "fecha_entrega_esperada", "total", "dias_atraso"],
+    )
     listing, note = home.deliveries(orders)
     items = json.loads(getattr(listing, "data-items"))  # drawn by assets/46-lists.js
     assert len(items) == home.DELIVERIES_SHOWN == 100
@@ -136,17 +156,30 @@ def _sync_analytics(client, start, end, proveedor, trigger: str) -> dict:
     """Fire Análisis' URL/controls callback as the browser does when one control changes."""
     deps = client.get("/_dash-dependencies").get_json()
     dep = next(d for d in deps if d["output"].startswith("..analytics-url.search"))
-    outputs = [dict(zip(("id", "property"), o.rsplit(".", 1), strict=True))
-               for o in dep["output"].strip(".").split("...")]
-    values = {"analytics-url": "", "analytics-start": start, "analytics-end": end,
-              "analytics-proveedor": proveedor}
-    inputs = [{"id": i["id"], "property": i["property"], "value": values.get(i["id"])}
-              for i in dep["inputs"] if not i["id"].startswith("{")]
+    outputs = [
+        dict(zip(("id", "property"), o.rsplit(".", 1), strict=True))
+        for o in dep["output"].strip(".").split("...")
+    ]
+    values = {
+        "analytics-url": "",
+        "analytics-start": start,
+        "analytics-end": end,
+        "analytics-proveedor": proveedor,
+    }
+    inputs = [
+        {"id": i["id"], "property": i["property"], "value": values.get(i["id"])}
+        for i in dep["inputs"]
+        if not i["id"].startswith("{")
+    ]
     inputs.insert(4, [])  # the presets (pattern-matching ids): none clicked
-    body = {"output": dep["output"], "outputs": outputs, "state": [], "inputs": inputs,
-            "changedPropIds": [trigger]}
-    response = client.post("/_dash-update-component", json=body,
-                           headers=csrf_headers(client))
+    body = {
+        "output": dep["output"],
+        "outputs": outputs,
+        "state": [],
+        "inputs": inputs,
+        "changedPropIds": [trigger],
+    }
+    response = client.post("/_dash-update-component", json=body, headers=csrf_headers(client))
     assert response.status_code == 200, response.data[:300]
     return response.get_json()["response"]
 

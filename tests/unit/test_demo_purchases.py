@@ -36,9 +36,12 @@ def test_providers_have_distinct_usual_days_and_lead_times(demo):
 def test_order_lines_come_in_packs_and_some_are_on_their_way(demo):
     with demo.connect() as conn:
         items = reorder(conn, Filters(), NOW, lead_days=2)
-        open_orders = conn.execute(text(
-            "SELECT COUNT(*) FROM pedidos WHERE fecha_entrega_real IS NULL"
-            " AND estado IN ('pendiente', 'enviado')")).scalar()
+        open_orders = conn.execute(
+            text(
+                "SELECT COUNT(*) FROM pedidos WHERE fecha_entrega_real IS NULL"
+                " AND estado IN ('pendiente', 'enviado')"
+            )
+        ).scalar()
     assert {6, 12, 24} <= set(items["pack"])
     assert (items["en_camino"] > 0).any() and open_orders > 0
     assert {"agotado", "critico", "reponer"} <= set(items["urgencia"])
@@ -46,9 +49,12 @@ def test_order_lines_come_in_packs_and_some_are_on_their_way(demo):
 
 def test_most_products_have_stock_and_most_providers_a_whatsapp(demo):
     with demo.connect() as conn:
-        stock = conn.execute(text(
-            "SELECT AVG(stock_actual > 0), AVG(stock_actual < stock_minimo) FROM productos"
-            " WHERE activo = 1")).one()
+        stock = conn.execute(
+            text(
+                "SELECT AVG(stock_actual > 0), AVG(stock_actual < stock_minimo) FROM productos"
+                " WHERE activo = 1"
+            )
+        ).one()
         items = reorder(conn, Filters(), NOW, lead_days=2)
     assert stock[0] > 0.9 and 0.03 <= stock[1] <= 0.15
     providers = providers_of(items)

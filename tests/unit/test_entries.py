@@ -50,7 +50,10 @@ def test_setting_again_replaces_and_none_removes_with_every_change_in_the_histor
     assert store.mark("factura", "17") is None
     history = store.history("factura", "17")
     assert [(m.valor, m.usuario) for m in history] == [
-        ({}, "ana"), ({"estado": "acreditada"}, "beto"), ({"estado": "reclamada"}, "ana")]
+        ({}, "ana"),
+        ({"estado": "acreditada"}, "beto"),
+        ({"estado": "reclamada"}, "ana"),
+    ]
 
 
 def test_marks_filter_by_key_and_kind(store):
@@ -107,8 +110,9 @@ def test_an_unreachable_store_raises_its_own_error(tiny_sqlite_url, tmp_path):
         broken.marks("factura")
     blocked = tmp_path / "archivo"
     blocked.write_text("no es una carpeta")
-    settings = load_settings({"database_url": tiny_sqlite_url,
-                              "state_dir": str(blocked / "sub")}, environ={})
+    settings = load_settings(
+        {"database_url": tiny_sqlite_url, "state_dir": str(blocked / "sub")}, environ={}
+    )
     with pytest.raises(OSError):
         entries_engine(settings)
 
@@ -118,8 +122,9 @@ def test_a_huge_value_is_refused(store):
         store.set("factura", "1", {"nota": "x" * (entries.MAX_VALUE_CHARS + 1)}, "ana")
 
 
-def test_many_writers_of_the_same_mark_end_with_one_value_and_every_change(tmp_path,
-                                                                           tiny_sqlite_url):
+def test_many_writers_of_the_same_mark_end_with_one_value_and_every_change(
+    tmp_path, tiny_sqlite_url
+):
     stores = [_store(tiny_sqlite_url, str(tmp_path)) for _ in range(4)]
 
     def write(index: int) -> None:

@@ -21,9 +21,16 @@ ALL = ("limit", "days", "months", "weeks", "start_date", "end_date", "proveedor"
 @pytest.mark.parametrize(
     ("name", "raw", "expected"),
     [
-        ("limit", "5", 5), ("limit", "0", 1), ("limit", "-3", 1), ("limit", "1000", 100),
-        ("limit", "99999999999999999999999", 100), ("days", "91", 90), ("days", " 3 ", 3),
-        ("months", "25", 24), ("weeks", "0", 1), ("weeks", "52", 52),
+        ("limit", "5", 5),
+        ("limit", "0", 1),
+        ("limit", "-3", 1),
+        ("limit", "1000", 100),
+        ("limit", "99999999999999999999999", 100),
+        ("days", "91", 90),
+        ("days", " 3 ", 3),
+        ("months", "25", 24),
+        ("weeks", "0", 1),
+        ("weeks", "52", 52),
     ],
 )
 def test_integers_are_clamped(name, raw, expected):
@@ -45,8 +52,18 @@ def test_defaults():
 
 
 @pytest.mark.parametrize(
-    "raw", ["2026-02-30", "2026-13-01", "26-01-01", "2026/01/01", "", "20260101", "2026-1-1",
-            "2026-01-01T00:00", "hoy"]
+    "raw",
+    [
+        "2026-02-30",
+        "2026-13-01",
+        "26-01-01",
+        "2026/01/01",
+        "",
+        "20260101",
+        "2026-1-1",
+        "2026-01-01T00:00",
+        "hoy",
+    ],
 )
 @pytest.mark.parametrize("name", ["start_date", "end_date"])
 def test_bad_dates_are_refused_naming_the_parameter(name, raw):
@@ -98,18 +115,22 @@ def test_cache_key_is_the_same_for_equal_filters():
     assert a.cache_key() == b.cache_key()
 
 
-@pytest.mark.parametrize(("args", "param"), [
-    ({"start_date": "0001-01-01"}, "start_date"),
-    ({"end_date": "9999-12-31"}, "end_date"),
-    ({"start_date": "1899-12-31", "end_date": "2200-01-01"}, "start_date"),
-    ({"start_date": "2026-01-01", "end_date": "2200-01-01"}, "end_date"),
-])
+@pytest.mark.parametrize(
+    ("args", "param"),
+    [
+        ({"start_date": "0001-01-01"}, "start_date"),
+        ({"end_date": "9999-12-31"}, "end_date"),
+        ({"start_date": "1899-12-31", "end_date": "2200-01-01"}, "start_date"),
+        ({"start_date": "2026-01-01", "end_date": "2200-01-01"}, "end_date"),
+    ],
+)
 def test_dates_beyond_the_supported_range_are_refused_naming_them(args, param):
     with pytest.raises(ParamError) as caught:
         parse_filters(args, ALL)
     assert caught.value.param == param
     assert caught.value.message == (
-        f"El parámetro '{param}' debe ser una fecha entre 1900-01-01 y 2199-12-31.")
+        f"El parámetro '{param}' debe ser una fecha entre 1900-01-01 y 2199-12-31."
+    )
 
 
 def test_the_edges_of_the_range_have_valid_bounds():

@@ -11,8 +11,16 @@ from minimarket_dash import formatting as fmt
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(0, "0"), (999, "999"), (1234, "1.234"), (1234567, "1.234.567"), (-45210, "-45.210"),
-     (1234.6, "1.235"), (None, "–"), (float("nan"), "–")],
+    [
+        (0, "0"),
+        (999, "999"),
+        (1234, "1.234"),
+        (1234567, "1.234.567"),
+        (-45210, "-45.210"),
+        (1234.6, "1.235"),
+        (None, "–"),
+        (float("nan"), "–"),
+    ],
 )
 def test_fmt_int(value, text):
     assert fmt.fmt_int(value) == text
@@ -20,8 +28,7 @@ def test_fmt_int(value, text):
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(1234.56, "$ 1.234,56"), (0, "$ 0,00"), (1234567.891, "$ 1.234.567,89"),
-     (-10.5, "-$ 10,50")],
+    [(1234.56, "$ 1.234,56"), (0, "$ 0,00"), (1234567.891, "$ 1.234.567,89"), (-10.5, "-$ 10,50")],
 )
 def test_fmt_money(value, text):
     assert fmt.fmt_money(value) == text
@@ -48,9 +55,15 @@ def test_iso_weeks_start_on_monday():
     assert fmt.week_monday("2026-W11") == date(2026, 3, 9)
     assert fmt.week_label("2026-W11") == "Semana 11 (desde el lunes 09/03)"
     assert fmt.iso_weeks(date(2025, 12, 31), date(2026, 1, 12)) == [
-        "2026-W01", "2026-W02", "2026-W03"]  # Dec 31, 2025 is in 2026-W01
+        "2026-W01",
+        "2026-W02",
+        "2026-W03",
+    ]  # Dec 31, 2025 is in 2026-W01
 
 
 def test_days_until_is_oldest_first_and_inclusive():
     assert fmt.days_until(date(2026, 3, 2), 3) == [
-        date(2026, 2, 28), date(2026, 3, 1), date(2026, 3, 2)]
+        date(2026, 2, 28),
+        date(2026, 3, 1),
+        date(2026, 3, 2),
+    ]

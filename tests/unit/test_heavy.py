@@ -10,20 +10,23 @@ from minimarket_dash.heavy import Slots, is_heavy_path
 from tests.constants import AUTH
 
 
-@pytest.mark.parametrize(("path", "expected"), [
-    ("/api/invoices", True),
-    ("/api/reorder", True),
-    ("/api/price-changes", True),
-    ("/api/export/invoices.csv", True),
-    ("/api/export/invoices.xlsx", True),
-    ("/api/export/reorder.xlsx", True),
-    ("/api/export/price-changes.csv", True),
-    ("/api/summary", False),
-    ("/api/export/providers.csv", False),
-    ("/api/invoices/x", False),
-    ("/api/export/invoices.pdf", False),
-    ("/facturas", False),
-])
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/api/invoices", True),
+        ("/api/reorder", True),
+        ("/api/price-changes", True),
+        ("/api/export/invoices.csv", True),
+        ("/api/export/invoices.xlsx", True),
+        ("/api/export/reorder.xlsx", True),
+        ("/api/export/price-changes.csv", True),
+        ("/api/summary", False),
+        ("/api/export/providers.csv", False),
+        ("/api/invoices/x", False),
+        ("/api/export/invoices.pdf", False),
+        ("/facturas", False),
+    ],
+)
 def test_heavy_paths(path, expected):
     assert is_heavy_path(path) is expected
 
@@ -43,8 +46,12 @@ def test_slots_per_identity_and_in_all():
 
 
 def test_a_heavy_request_without_a_slot_gets_429_at_once(make_app, tiny_sqlite_url):
-    app = make_app(database_url=tiny_sqlite_url, api_keys=(AUTH["X-API-Key"],), threads=4,
-                   ratelimit_enabled=False)
+    app = make_app(
+        database_url=tiny_sqlite_url,
+        api_keys=(AUTH["X-API-Key"],),
+        threads=4,
+        ratelimit_enabled=False,
+    )
     guard = app.extensions["minimarket_heavy"]
     assert guard.slots.total == 3
     client = app.test_client()
@@ -66,8 +73,12 @@ def test_a_heavy_request_without_a_slot_gets_429_at_once(make_app, tiny_sqlite_u
 
 
 def test_the_heavy_limit_is_lower_and_per_key(make_app, tiny_sqlite_url):
-    app = make_app(database_url=tiny_sqlite_url, api_keys=(AUTH["X-API-Key"],),
-                   ratelimit_heavy_max=3, ratelimit_max=100)
+    app = make_app(
+        database_url=tiny_sqlite_url,
+        api_keys=(AUTH["X-API-Key"],),
+        ratelimit_heavy_max=3,
+        ratelimit_max=100,
+    )
     client = app.test_client()
     statuses = [client.get("/api/reorder", headers=AUTH).status_code for _ in range(5)]
     assert statuses == [200, 200, 200, 429, 429]

@@ -83,6 +83,7 @@ def test_requests_waiting_for_the_same_heavy_answer_compute_it_once(make_app, ti
         def query(conn, filters, now):
             calls.append(overlap)
             return overlap.query(conn, filters, now)
+
         return query
 
     run_in_threads(app, Metric("heavy_cached_test", counted(heavy), heavy=True), use_cache=True)

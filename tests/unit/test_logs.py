@@ -19,9 +19,7 @@ from tests.constants import API_KEY, AUTH, LOG_FIELDS
 @pytest.fixture
 def app(make_app, tiny_sqlite_url, tmp_path):
     """An app logging to tmp_path with the test key."""
-    return make_app(
-        database_url=tiny_sqlite_url, api_keys=(API_KEY,), log_dir=str(tmp_path)
-    )
+    return make_app(database_url=tiny_sqlite_url, api_keys=(API_KEY,), log_dir=str(tmp_path))
 
 
 def log_lines(folder: Path) -> list[dict]:
@@ -79,9 +77,7 @@ def test_a_429_writes_exactly_one_line_the_access_line(make_app, tiny_sqlite_url
     assert refused.status_code == 429
     request_id = refused.headers["X-Request-ID"]
     mine = [line for line in log_lines(tmp_path) if line["request_id"] == request_id]
-    assert [(line["logger"], line["status"]) for line in mine] == [
-        ("minimarket_dash.access", 429)
-    ]
+    assert [(line["logger"], line["status"]) for line in mine] == [("minimarket_dash.access", 429)]
 
 
 def test_an_unexpected_error_is_logged_in_full_with_the_request_id(app, tmp_path):
@@ -129,10 +125,13 @@ def test_lines_outside_requests_have_null_request_fields(app, tmp_path):
 
 def test_logs_takes_the_route_label_without_importing_ops_auth_or_data():
     """The access log and the metrics share minimarket_dash/routes.py; logs stays light."""
-    code = ("import sys, minimarket_dash.logs; print(sorted(m for m in sys.modules "
-            "if m.startswith('minimarket_dash.')))")
-    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True).stdout
+    code = (
+        "import sys, minimarket_dash.logs; print(sorted(m for m in sys.modules "
+        "if m.startswith('minimarket_dash.')))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert "minimarket_dash.routes" in loaded
     for heavy in ("ops", "auth", "data", "errors"):
         assert f"'minimarket_dash.{heavy}'" not in loaded, heavy

@@ -16,8 +16,13 @@ from tests import fixture_data
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(544_123_456.78, "$ 544 M"), (5_430_000, "$ 5,4 M"), (12_500.4, "$ 12.500"),
-     (-2_000_000, "-$ 2,0 M"), (None, "–")],
+    [
+        (544_123_456.78, "$ 544 M"),
+        (5_430_000, "$ 5,4 M"),
+        (12_500.4, "$ 12.500"),
+        (-2_000_000, "-$ 2,0 M"),
+        (None, "–"),
+    ],
 )
 def test_fmt_money_short(value, text):
     assert fmt_money(value, short=True) == text
@@ -25,19 +30,28 @@ def test_fmt_money_short(value, text):
 
 @pytest.mark.parametrize(
     ("query", "fixed"),
-    [("{n} s= 1.000", "{n} = 1000"), ("{n} > 1.234,5", "{n} > 1234.5"), ("{n} < 10", "{n} < 10"),
-     ("{n} >= 12,5 && {t} icontains 1.000", "{n} >= 12.5 && {t} icontains 1.000"),
-     ("{n} s= abc", "{n} s= abc"), (None, None)],
+    [
+        ("{n} s= 1.000", "{n} = 1000"),
+        ("{n} > 1.234,5", "{n} > 1234.5"),
+        ("{n} < 10", "{n} < 10"),
+        ("{n} >= 12,5 && {t} icontains 1.000", "{n} >= 12.5 && {t} icontains 1.000"),
+        ("{n} s= abc", "{n} s= abc"),
+        (None, None),
+    ],
 )
 def test_numeric_filter_query_reads_argentine_numbers(query, fixed):
     assert numeric_filter_query(query, {"n"}) == fixed
 
 
 def test_periods_mark_cut_and_running_months():
-    marked = periods(["2026-01", "2026-02", "2026-03"], date(2026, 1, 10), date(2026, 3, 15),
-                     date(2026, 3, 15))
+    marked = periods(
+        ["2026-01", "2026-02", "2026-03"], date(2026, 1, 10), date(2026, 3, 15), date(2026, 3, 15)
+    )
     assert [(p.label, p.partial) for p in marked] == [
-        ("ene 2026 (parcial)", True), ("feb 2026", False), ("mar 2026 (parcial)", True)]
+        ("ene 2026 (parcial)", True),
+        ("feb 2026", False),
+        ("mar 2026 (parcial)", True),
+    ]
     closed = periods(["2026-02"], date(2026, 2, 1), date(2026, 2, 28), date(2026, 3, 15))
     assert not closed[0].partial
 
@@ -62,11 +76,13 @@ def test_order_status_counts_every_state(tiny_engine):
     with tiny_engine.connect() as conn:
         every = queries.ORDER_STATUS.query(conn, Filters(), fixture_data.NOW)
         march = queries.ORDER_STATUS.query(
-            conn, Filters(start_date=date(2026, 3, 1), end_date=date(2026, 3, 14),
-                          proveedor="lacteos"), fixture_data.NOW)
+            conn,
+            Filters(start_date=date(2026, 3, 1), end_date=date(2026, 3, 14), proveedor="lacteos"),
+            fixture_data.NOW,
+        )
     # The fixture files every order as «recibido».
-    assert every.to_dict("records") == [{"estado": "recibido",
-                                         "pedidos": len(fixture_data.ORDERS)}]
-    by_hand = Counter(p for _, p, f in fixture_data.ORDERS
-                      if "2026-03-01" <= f[:10] <= "2026-03-14" and p == 1)
+    assert every.to_dict("records") == [{"estado": "recibido", "pedidos": len(fixture_data.ORDERS)}]
+    by_hand = Counter(
+        p for _, p, f in fixture_data.ORDERS if "2026-03-01" <= f[:10] <= "2026-03-14" and p == 1
+    )
     assert march.to_dict("records") == [{"estado": "recibido", "pedidos": by_hand[1]}]

@@ -181,7 +181,8 @@ def test_mask_url_hides_the_secret(url, secret):
 
 def test_config_command_masks_every_url_setting(monkeypatch, capsys):
     monkeypatch.setenv(
-        "DASHBOARD_DATABASE_URL", "postgresql://lector@db:5432/mm?password=pgsecret1&sslmode=require"
+        "DASHBOARD_DATABASE_URL",
+        "postgresql://lector@db:5432/mm?password=pgsecret1&sslmode=require",
     )
     monkeypatch.setenv("DASHBOARD_RATELIMIT_STORAGE_URI", "redis://:limitsecret@redis:6379/0")
     monkeypatch.setenv("DASHBOARD_CACHE_URL", "redis://default:cache@secret@redis:6379/1")
@@ -250,14 +251,17 @@ def test_backup_on_postgres_prints_pg_dump_without_the_password(monkeypatch, cap
         "--exclude-schema=mm_entradas --file=/tmp/mm.dump --host=db --port=5433 "
         "--username=lector mm",
         "pg_dump --format=custom --no-owner --schema=mm_entradas --file=/tmp/mm.marcas.dump "
-        "--host=db --port=5433 --username=lector mm"]
+        "--host=db --port=5433 --username=lector mm",
+    ]
 
 
 def test_version_comes_from_the_installed_metadata(app):
     expected = version("minimarket-dash")
     out = subprocess.run(
         [sys.executable, "-m", "minimarket_dash.cli", "--version"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     assert out.strip() == f"minimarket-dash {expected}"
     assert app.test_client().get("/health").get_json()["version"] == expected
@@ -296,7 +300,12 @@ def test_flask_limiter_errors_are_throttled_and_lose_their_traceback(make_app, t
             raise ConnectionError("redis down")
         except ConnectionError:
             record = limiter_log.makeRecord(
-                "flask-limiter", logging.ERROR, __file__, 1, "Failed to rate limit", (),
+                "flask-limiter",
+                logging.ERROR,
+                __file__,
+                1,
+                "Failed to rate limit",
+                (),
                 sys.exc_info(),
             )
         if throttle.filter(record):
@@ -305,15 +314,18 @@ def test_flask_limiter_errors_are_throttled_and_lose_their_traceback(make_app, t
     assert records[0].exc_info is None and "ConnectionError" in records[0].getMessage()
 
 
-def test_writes_to_a_rollback_journal_file_are_not_a_replacement(tmp_path, monkeypatch, caplog,
-                                                                 make_app, tiny_sqlite_url):
+def test_writes_to_a_rollback_journal_file_are_not_a_replacement(
+    tmp_path, monkeypatch, caplog, make_app, tiny_sqlite_url
+):
     from minimarket_dash import data
 
     clock = [0.0]
     monkeypatch.setattr(dbfile.time, "monotonic", lambda: clock[0])
     target = tmp_path / "pos.db"
-    with sqlite3.connect(tiny_sqlite_url.removeprefix("sqlite:///")) as source, \
-            sqlite3.connect(target) as copy:
+    with (
+        sqlite3.connect(tiny_sqlite_url.removeprefix("sqlite:///")) as source,
+        sqlite3.connect(target) as copy,
+    ):
         source.backup(copy)
         copy.execute("PRAGMA journal_mode = DELETE")  # SQLite's default: a rollback journal
     app = make_app(database_url=f"sqlite:///{target}", api_keys=(API_KEY,), cache_ttl=300)
@@ -323,8 +335,10 @@ def test_writes_to_a_rollback_journal_file_are_not_a_replacement(tmp_path, monke
     writer = sqlite3.connect(target)
     for number in range(6):  # a sale and a stock movement, as a point of sale writes them
         before = target.stat()
-        writer.execute("INSERT INTO proveedores (codigo, nombre, activo) VALUES (?, 'Nuevo', 1)",
-                       (f"W{number}",))
+        writer.execute(
+            "INSERT INTO proveedores (codigo, nombre, activo) VALUES (?, 'Nuevo', 1)",
+            (f"W{number}",),
+        )
         writer.commit()
         after = target.stat()
         assert (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns)
@@ -340,5 +354,6 @@ def test_writes_to_a_rollback_journal_file_are_not_a_replacement(tmp_path, monke
     fresh.replace(target)
     clock[0] += 2
     assert client.get("/api/summary", headers=AUTH).get_json()["total_proveedores"] == (
-        first["total_proveedores"] + 6)
+        first["total_proveedores"] + 6
+    )
     assert len([r for r in caplog.records if "cambió" in r.message]) == 1

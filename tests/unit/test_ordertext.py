@@ -19,15 +19,20 @@ from minimarket_dash.ordertext import (
     why,
 )
 
-LINES = [Line("Leche entera SanCor 1 L", 24, 950.5), Line("Yogur & frutilla", 0, 100.0),
-         Line("Queso cremoso", 3, None)]
+LINES = [
+    Line("Leche entera SanCor 1 L", 24, 950.5),
+    Line("Yogur & frutilla", 0, 100.0),
+    Line("Queso cremoso", 3, None),
+]
 
 
 def test_order_text_leaves_out_zero_lines_and_adds_the_total():
     text = order_text("Marta", date(2026, 3, 20), LINES)
-    assert text == ("Hola Marta!\nPedido de Mini Market para entregar el 20/03/2026:\n"
-                    "• 24 × Leche entera SanCor 1 L\n• 3 × Queso cremoso\n"
-                    "Total estimado $ 22.812,00.\nGracias!")  # 24 × 950,50; no cost: 0
+    assert text == (
+        "Hola Marta!\nPedido de Mini Market para entregar el 20/03/2026:\n"
+        "• 24 × Leche entera SanCor 1 L\n• 3 × Queso cremoso\n"
+        "Total estimado $ 22.812,00.\nGracias!"
+    )  # 24 × 950,50; no cost: 0
 
 
 def test_greeting_without_contact():
@@ -53,14 +58,28 @@ def test_mailto_has_subject_and_body():
     parsed = urlparse(link)
     query = parse_qs(parsed.query)
     assert parsed.scheme == "mailto" and parsed.path == "ventas@x.com.ar"
-    assert query == {"subject": ["Pedido de Mini Market para el 20/03/2026"],
-                     "body": ["Hola!\n• 1 × A"]}
+    assert query == {
+        "subject": ["Pedido de Mini Market para el 20/03/2026"],
+        "body": ["Hola!\n• 1 × A"],
+    }
 
 
 @pytest.mark.parametrize(
     ("typed", "pack", "expected"),
-    [("7", 6, 12), ("12", 6, 12), (" 13 ", 12, 24), ("0", 6, 0), ("", 6, 0), ("abc", 6, 0),
-     ("-5", 6, 0), (None, 6, 0), ("2,5", 1, 3), ("1.200", 1, 1200), (18, 6, 18), ("5", 0, 5)],
+    [
+        ("7", 6, 12),
+        ("12", 6, 12),
+        (" 13 ", 12, 24),
+        ("0", 6, 0),
+        ("", 6, 0),
+        ("abc", 6, 0),
+        ("-5", 6, 0),
+        (None, 6, 0),
+        ("2,5", 1, 3),
+        ("1.200", 1, 1200),
+        (18, 6, 18),
+        ("5", 0, 5),
+    ],
 )
 def test_typed_quantities_round_up_to_the_pack(typed, pack, expected):
     assert round_to_pack(typed, pack) == expected
@@ -73,9 +92,11 @@ def test_delivery_date_rounds_the_lead_time_up():
 
 @pytest.mark.parametrize(
     ("cover", "expected"),
-    [(2.5, "se agota en 2,5 días; entrega en 2; le pedís cada 7 días"),
-     (0.0, "ya no hay stock; entrega en 2; le pedís cada 7 días"),
-     (None, "sin ventas recientes; entrega en 2; le pedís cada 7 días")],
+    [
+        (2.5, "se agota en 2,5 días; entrega en 2; le pedís cada 7 días"),
+        (0.0, "ya no hay stock; entrega en 2; le pedís cada 7 días"),
+        (None, "sin ventas recientes; entrega en 2; le pedís cada 7 días"),
+    ],
 )
 def test_why(cover, expected):
     assert why(cover, 2, 7) == expected
@@ -87,11 +108,16 @@ def test_next_usual_days_soonest_first_and_today_means_next_week():
     assert found == ["A: jueves 19/03/2026", "B: miércoles 25/03/2026"]
 
 
-@pytest.mark.parametrize("hostile", [
-    "ventas@x.com.ar?bcc=espia@otro.com", "ventas@x.com.ar&body=PAGUEN",
-    "ventas@x.com.ar\nCc: a@b.c",
-    "ventas@x.com.ar%0Abcc=a@b.c", "ventas@x.com.ar subject=hola",
-])
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "ventas@x.com.ar?bcc=espia@otro.com",
+        "ventas@x.com.ar&body=PAGUEN",
+        "ventas@x.com.ar\nCc: a@b.c",
+        "ventas@x.com.ar%0Abcc=a@b.c",
+        "ventas@x.com.ar subject=hola",
+    ],
+)
 def test_an_order_mail_to_a_hostile_address_gets_no_link(hostile):
     assert mailto_link(hostile, date(2026, 3, 20), "Hola") is None
 

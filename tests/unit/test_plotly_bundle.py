@@ -15,7 +15,8 @@ from minimarket_dash import plotly_bundle
 ROOT = Path(__file__).resolve().parents[2]
 PLOTLY_URL = "/_dash-component-suites/plotly/package_data/plotly.min.js"
 TRACE_NAMES = {
-    name.lower() for name in go.__all__
+    name.lower()
+    for name in go.__all__
     if isinstance(getattr(go, name), type) and issubclass(getattr(go, name), BaseTraceType)
 }
 

@@ -19,9 +19,16 @@ def test_detail_of_a_product_with_sales(tiny_engine):
     with tiny_engine.connect() as conn:
         row = rows(product_detail(conn, 3, NOW))[0]
     assert row == {
-        "producto_id": 3, "nombre": "Agua mineral 2 L", "codigo_barras": None,
-        "categoria": "Almacén", "proveedor": "Bebidas Norte", "activo": 1,
-        "stock_actual": 50, "stock_minimo": 10, "precio_compra": 100.0, "precio_venta": 150.0,
+        "producto_id": 3,
+        "nombre": "Agua mineral 2 L",
+        "codigo_barras": None,
+        "categoria": "Almacén",
+        "proveedor": "Bebidas Norte",
+        "activo": 1,
+        "stock_actual": 50,
+        "stock_minimo": 10,
+        "precio_compra": 100.0,
+        "precio_venta": 150.0,
         "vendido": 10,  # the salida of 08/03; 28 full days end at 15/03 00:00
         "consumo_diario": 0.36,  # 10 / 28
     }

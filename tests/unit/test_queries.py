@@ -45,12 +45,30 @@ def test_providers(tiny_engine):
     with tiny_engine.connect() as conn:
         rows = records(queries.PROVIDERS.query(conn, Filters(), NOW))
     assert rows == [
-        {"codigo": "P01", "nombre": "Lácteos del Sur", "total_pedidos": 4,
-         "total_productos": 27, "pedidos_semana": 2, "pedidos_mes": 2},
-        {"codigo": "P02", "nombre": "Bebidas Norte", "total_pedidos": 3,
-         "total_productos": 21, "pedidos_semana": 1, "pedidos_mes": 3},
-        {"codigo": "P03", "nombre": "Almacén Central", "total_pedidos": 0,
-         "total_productos": 0, "pedidos_semana": 0, "pedidos_mes": 0},
+        {
+            "codigo": "P01",
+            "nombre": "Lácteos del Sur",
+            "total_pedidos": 4,
+            "total_productos": 27,
+            "pedidos_semana": 2,
+            "pedidos_mes": 2,
+        },
+        {
+            "codigo": "P02",
+            "nombre": "Bebidas Norte",
+            "total_pedidos": 3,
+            "total_productos": 21,
+            "pedidos_semana": 1,
+            "pedidos_mes": 3,
+        },
+        {
+            "codigo": "P03",
+            "nombre": "Almacén Central",
+            "total_pedidos": 0,
+            "total_productos": 0,
+            "pedidos_semana": 0,
+            "pedidos_mes": 0,
+        },
     ]
 
 
@@ -70,12 +88,24 @@ def test_top_products_all_time(tiny_engine):
     with tiny_engine.connect() as conn:
         rows = records(queries.TOP_PRODUCTS.query(conn, Filters(), NOW))
     assert rows == [
-        {"producto": "Agua mineral 2 L", "cantidad_total": 20, "pedidos": 3,
-         "proveedor": "Bebidas Norte"},
-        {"producto": "Leche entera 1 L", "cantidad_total": 18, "pedidos": 4,
-         "proveedor": "Lácteos del Sur"},
-        {"producto": "Yogur frutilla", "cantidad_total": 12, "pedidos": 2,
-         "proveedor": "Lácteos del Sur"},
+        {
+            "producto": "Agua mineral 2 L",
+            "cantidad_total": 20,
+            "pedidos": 3,
+            "proveedor": "Bebidas Norte",
+        },
+        {
+            "producto": "Leche entera 1 L",
+            "cantidad_total": 18,
+            "pedidos": 4,
+            "proveedor": "Lácteos del Sur",
+        },
+        {
+            "producto": "Yogur frutilla",
+            "cantidad_total": 12,
+            "pedidos": 2,
+            "proveedor": "Lácteos del Sur",
+        },
     ]
 
 
@@ -84,8 +114,12 @@ def test_top_products_date_range_and_limit(tiny_engine):
     with tiny_engine.connect() as conn:
         rows = records(queries.TOP_PRODUCTS.query(conn, filters, NOW))
     assert rows == [
-        {"producto": "Agua mineral 2 L", "cantidad_total": 14, "pedidos": 2,
-         "proveedor": "Bebidas Norte"}
+        {
+            "producto": "Agua mineral 2 L",
+            "cantidad_total": 14,
+            "pedidos": 2,
+            "proveedor": "Bebidas Norte",
+        }
     ]
 
 
@@ -187,9 +221,7 @@ def test_low_stock_worst_first(tiny_engine):
 
 def test_activity_counts_window(tiny_engine):
     with tiny_engine.connect() as conn:
-        row = records(
-            queries.ACTIVITY.query(conn, Filters(days=7), datetime(2026, 3, 15))
-        )[0]
+        row = records(queries.ACTIVITY.query(conn, Filters(days=7), datetime(2026, 3, 15)))[0]
     assert row == {"pedidos": 3, "movimientos": 3}  # orders 2,3,7; movements m3,m4,m5
 
 

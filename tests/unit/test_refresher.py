@@ -31,8 +31,14 @@ def tiny_file(tmp_path):
 
 
 def _settings(path, tmp_path, **extra):
-    return load_settings({"database_url": f"sqlite:///{path}", "state_dir": str(tmp_path / "st"),
-                          "fixed_now": TINY_NOW, **extra})
+    return load_settings(
+        {
+            "database_url": f"sqlite:///{path}",
+            "state_dir": str(tmp_path / "st"),
+            "fixed_now": TINY_NOW,
+            **extra,
+        }
+    )
 
 
 def _digest(path) -> str:
@@ -82,8 +88,12 @@ def test_not_due_until_an_interval_passed(tiny_file, tmp_path):
 
 
 def test_full_rebuild_once_a_day_and_without_state():
-    built = SummaryState(datetime(2026, 3, 1), datetime(2026, 3, 18), datetime(2026, 3, 18, 9),
-                         completo=datetime(2026, 3, 18, 9))
+    built = SummaryState(
+        datetime(2026, 3, 1),
+        datetime(2026, 3, 18),
+        datetime(2026, 3, 18, 9),
+        completo=datetime(2026, 3, 18, 9),
+    )
     assert needs_full_build(None, datetime(2026, 3, 18, 10))
     assert not needs_full_build(built, datetime(2026, 3, 19, 8, 59))
     assert needs_full_build(built, datetime(2026, 3, 19, 9))
@@ -171,21 +181,51 @@ def test_rows_added_after_the_refresh_show_at_once(tiny_file, tmp_path):
     Refresher(settings).step()
     writer = make_engine(settings, writer=True)
     with writer.begin() as conn:
-        order = conn.execute(insert(pedidos).values(
-            proveedor_id=1, numero_pedido="NUEVO-1", fecha_pedido=TINY_NOW - timedelta(hours=1),
-            estado="pendiente", total=100.0)).inserted_primary_key[0]
-        conn.execute(insert(detalle_pedidos), [
-            {"pedido_id": order, "producto_nombre": "Producto recién pedido", "cantidad": 500,
-             "precio_unitario": 2.0}])
-        conn.execute(insert(movimientos_stock).values(
-            producto_id=1, tipo_movimiento="salida", cantidad=7, proveedor_id=1,
-            fecha_movimiento=TINY_NOW - timedelta(minutes=5)))
+        order = conn.execute(
+            insert(pedidos).values(
+                proveedor_id=1,
+                numero_pedido="NUEVO-1",
+                fecha_pedido=TINY_NOW - timedelta(hours=1),
+                estado="pendiente",
+                total=100.0,
+            )
+        ).inserted_primary_key[0]
+        conn.execute(
+            insert(detalle_pedidos),
+            [
+                {
+                    "pedido_id": order,
+                    "producto_nombre": "Producto recién pedido",
+                    "cantidad": 500,
+                    "precio_unitario": 2.0,
+                }
+            ],
+        )
+        conn.execute(
+            insert(movimientos_stock).values(
+                producto_id=1,
+                tipo_movimiento="salida",
+                cantidad=7,
+                proveedor_id=1,
+                fecha_movimiento=TINY_NOW - timedelta(minutes=5),
+            )
+        )
     writer.dispose()
     reader = make_engine(settings)
-    metrics = (queries.SUMMARY, queries.PROVIDERS, queries.TOP_PRODUCTS, queries.WEEKLY_SALES,
-               queries.MONTHLY_MOVEMENTS, queries.STOCK_BY_PROVIDER, queries.SPENDING,
-               queries.REORDER, queries.MONTHLY_ORDERS, queries.STOCK_TIMELINE,
-               queries.UNDELIVERED, queries.TODAY_COUNTS)
+    metrics = (
+        queries.SUMMARY,
+        queries.PROVIDERS,
+        queries.TOP_PRODUCTS,
+        queries.WEEKLY_SALES,
+        queries.MONTHLY_MOVEMENTS,
+        queries.STOCK_BY_PROVIDER,
+        queries.SPENDING,
+        queries.REORDER,
+        queries.MONTHLY_ORDERS,
+        queries.STOCK_TIMELINE,
+        queries.UNDELIVERED,
+        queries.TODAY_COUNTS,
+    )
     with reader.connect() as conn:
         assert read_state(conn) is not None
         top = queries.TOP_PRODUCTS.query(conn, Filters(limit=5), TINY_NOW)
@@ -197,8 +237,11 @@ def test_rows_added_after_the_refresh_show_at_once(tiny_file, tmp_path):
         for metric in (queries.STOCK_TIMELINE, queries.ACTIVITY):
             narrowed = metric.query(conn, metric.defaults, TINY_NOW)
             # The same query on a connection without the store reads the dates alone.
-            plain = make_engine(load_settings({"database_url": f"sqlite:///{tiny_file}",
-                                               "state_dir": str(tmp_path / "vacío")}))
+            plain = make_engine(
+                load_settings(
+                    {"database_url": f"sqlite:///{tiny_file}", "state_dir": str(tmp_path / "vacío")}
+                )
+            )
             with plain.connect() as bare:
                 assert read_state(bare) is None
                 alone = metric.query(bare, metric.defaults, TINY_NOW)
@@ -226,19 +269,30 @@ def test_remembered_id_ranges_follow_each_new_build(tiny_file, tmp_path):
         before = queries.ORDERS_BY_PROVIDER.query(conn, window, TINY_NOW)  # ranges remembered
     writer = make_engine(settings, writer=True)
     with writer.begin() as conn:
-        conn.execute(insert(pedidos).values(
-            proveedor_id=1, numero_pedido="TARDE-1", estado="pendiente", total=10.0,
-            fecha_pedido=datetime.combine(yesterday, datetime.min.time()) + timedelta(hours=9)))
+        conn.execute(
+            insert(pedidos).values(
+                proveedor_id=1,
+                numero_pedido="TARDE-1",
+                estado="pendiente",
+                total=10.0,
+                fecha_pedido=datetime.combine(yesterday, datetime.min.time()) + timedelta(hours=9),
+            )
+        )
     writer.dispose()
     refresh(settings, store.store_engine(settings), full=True)
     with reader.connect() as conn:
         second = read_state(conn)
         after = queries.ORDERS_BY_PROVIDER.query(conn, window, TINY_NOW)
-        direct = dict(conn.execute(text(
-            "SELECT pr.nombre, COUNT(*) FROM pedidos p JOIN proveedores pr"
-            " ON pr.id = p.proveedor_id WHERE pr.activo AND p.fecha_pedido >= :start"
-            " AND p.fecha_pedido < :end GROUP BY pr.nombre"),
-            {"start": str(yesterday - timedelta(days=9)), "end": str(TINY_NOW.date())}).all())
+        direct = dict(
+            conn.execute(
+                text(
+                    "SELECT pr.nombre, COUNT(*) FROM pedidos p JOIN proveedores pr"
+                    " ON pr.id = p.proveedor_id WHERE pr.activo AND p.fecha_pedido >= :start"
+                    " AND p.fecha_pedido < :end GROUP BY pr.nombre"
+                ),
+                {"start": str(yesterday - timedelta(days=9)), "end": str(TINY_NOW.date())},
+            ).all()
+        )
     reader.dispose()
     assert first.generacion and second.generacion and first.generacion != second.generacion
     counted = dict(zip(after["nombre"], after["pedidos"], strict=True))
@@ -257,42 +311,70 @@ def test_today_follows_orders_closed_and_written_after_the_refresh(tiny_file, tm
     settings = _settings(tiny_file, tmp_path)
     writer = make_engine(settings, writer=True)
     with writer.begin() as conn:  # two late orders, open when the store is built
-        conn.execute(insert(pedidos), [
-            {"proveedor_id": 1, "numero_pedido": number, "estado": "enviado", "total": 20.0,
-             "fecha_pedido": TINY_NOW - timedelta(days=8),
-             "fecha_entrega_esperada": TINY_NOW - timedelta(days=3)}
-            for number in ("ATRASADO-1", "ATRASADO-2")])
+        conn.execute(
+            insert(pedidos),
+            [
+                {
+                    "proveedor_id": 1,
+                    "numero_pedido": number,
+                    "estado": "enviado",
+                    "total": 20.0,
+                    "fecha_pedido": TINY_NOW - timedelta(days=8),
+                    "fecha_entrega_esperada": TINY_NOW - timedelta(days=3),
+                }
+                for number in ("ATRASADO-1", "ATRASADO-2")
+            ],
+        )
     Refresher(settings).step()
     reader = make_engine(settings)
 
     def counted(conn):
-        return conn.execute(text(
-            "SELECT COUNT(*) FROM pedidos WHERE (estado IS NULL OR estado NOT IN"
-            " ('entregado', 'cancelado'))")).scalar_one()
+        return conn.execute(
+            text(
+                "SELECT COUNT(*) FROM pedidos WHERE (estado IS NULL OR estado NOT IN"
+                " ('entregado', 'cancelado'))"
+            )
+        ).scalar_one()
 
     def late_numbers(conn):
-        return sorted(conn.execute(text(
-            "SELECT numero_pedido FROM pedidos WHERE fecha_entrega_real IS NULL"
-            " AND (estado IS NULL OR estado != 'cancelado')"
-            " AND substr(fecha_entrega_esperada, 1, 10) <= :today"),
-            {"today": TINY_NOW.date().isoformat()}).scalars())
+        return sorted(
+            conn.execute(
+                text(
+                    "SELECT numero_pedido FROM pedidos WHERE fecha_entrega_real IS NULL"
+                    " AND (estado IS NULL OR estado != 'cancelado')"
+                    " AND substr(fecha_entrega_esperada, 1, 10) <= :today"
+                ),
+                {"today": TINY_NOW.date().isoformat()},
+            ).scalars()
+        )
 
     with reader.connect() as conn:
         before = queries.UNDELIVERED.query(conn, Filters(), TINY_NOW)
         assert sorted(before["numero_pedido"]) == late_numbers(conn)
         assert {"ATRASADO-1", "ATRASADO-2"} <= set(before["numero_pedido"])
-        assert int(queries.TODAY_COUNTS.query(conn, Filters(), TINY_NOW)["pendientes"].iloc[0]) \
-            == counted(conn)
+        assert int(
+            queries.TODAY_COUNTS.query(conn, Filters(), TINY_NOW)["pendientes"].iloc[0]
+        ) == counted(conn)
     delivered, cancelled = "ATRASADO-1", "ATRASADO-2"
     with writer.begin() as conn:
-        conn.execute(update(pedidos).where(pedidos.c.numero_pedido == delivered).values(
-            estado="entregado", fecha_entrega_real=TINY_NOW - timedelta(hours=1)))
-        conn.execute(update(pedidos).where(pedidos.c.numero_pedido == cancelled).values(
-            estado="cancelado"))
-        conn.execute(insert(pedidos).values(
-            proveedor_id=1, numero_pedido="ATRASADO-NUEVO", estado="pendiente", total=50.0,
-            fecha_pedido=TINY_NOW - timedelta(days=9),
-            fecha_entrega_esperada=TINY_NOW - timedelta(days=2)))
+        conn.execute(
+            update(pedidos)
+            .where(pedidos.c.numero_pedido == delivered)
+            .values(estado="entregado", fecha_entrega_real=TINY_NOW - timedelta(hours=1))
+        )
+        conn.execute(
+            update(pedidos).where(pedidos.c.numero_pedido == cancelled).values(estado="cancelado")
+        )
+        conn.execute(
+            insert(pedidos).values(
+                proveedor_id=1,
+                numero_pedido="ATRASADO-NUEVO",
+                estado="pendiente",
+                total=50.0,
+                fecha_pedido=TINY_NOW - timedelta(days=9),
+                fecha_entrega_esperada=TINY_NOW - timedelta(days=2),
+            )
+        )
     writer.dispose()
     with reader.connect() as conn:
         after = queries.UNDELIVERED.query(conn, Filters(), TINY_NOW)
@@ -326,14 +408,33 @@ def test_an_order_cancelled_after_the_refresh_leaves_spending_at_once(tiny_file,
     settings = _settings(tiny_file, tmp_path)
     writer = make_engine(settings, writer=True)
     with writer.begin() as conn:  # a second order of Bebidas Norte (2) in February
-        conn.execute(insert(pedidos).values(
-            id=50, proveedor_id=2, numero_pedido="FEB-2", fecha_pedido=datetime(2026, 2, 22, 9),
-            estado="recibido", total=0.0))
-        conn.execute(insert(detalle_pedidos), [
-            {"pedido_id": 50, "producto_nombre": "Agua mineral 2 L", "cantidad": 3,
-             "precio_unitario": 250.0},
-            {"pedido_id": 50, "producto_nombre": "Soda 1,5 L", "cantidad": 2,
-             "precio_unitario": 80.5}])
+        conn.execute(
+            insert(pedidos).values(
+                id=50,
+                proveedor_id=2,
+                numero_pedido="FEB-2",
+                fecha_pedido=datetime(2026, 2, 22, 9),
+                estado="recibido",
+                total=0.0,
+            )
+        )
+        conn.execute(
+            insert(detalle_pedidos),
+            [
+                {
+                    "pedido_id": 50,
+                    "producto_nombre": "Agua mineral 2 L",
+                    "cantidad": 3,
+                    "precio_unitario": 250.0,
+                },
+                {
+                    "pedido_id": 50,
+                    "producto_nombre": "Soda 1,5 L",
+                    "cantidad": 2,
+                    "precio_unitario": 80.5,
+                },
+            ],
+        )
     Refresher(settings).step()
     reader = make_engine(settings)
 
@@ -341,19 +442,20 @@ def test_an_order_cancelled_after_the_refresh_leaves_spending_at_once(tiny_file,
         with reader.connect() as conn:
             cells = queries.SPENDING.query(conn, queries.SPENDING.defaults, TINY_NOW)
         return cells[(cells["mes"] == "2026-03") & (cells["proveedor_id"] == 1)][
-            ["importe", "pedidos"]].values.tolist()[0]
+            ["importe", "pedidos"]
+        ].values.tolist()[0]
 
     march_before = march_of_provider_1()
     # Order 4: 6 × 100 in February (a whole stored month), the provider of order 50. Order 2:
     # 4 × 100 on 10 March, a stored day of the month in course (the daily table).
     with writer.begin() as conn:
-        conn.execute(pedidos.update().where(pedidos.c.id.in_([4, 2])).values(
-            estado="cancelado"))
+        conn.execute(pedidos.update().where(pedidos.c.id.in_([4, 2])).values(estado="cancelado"))
     writer.dispose()
     with reader.connect() as conn:
         fast = queries.SPENDING.query(conn, queries.SPENDING.defaults, TINY_NOW)
-        slow = queries.SPENDING.query(conn, queries.SPENDING.defaults, TINY_NOW,
-                                      use_summaries=False)
+        slow = queries.SPENDING.query(
+            conn, queries.SPENDING.defaults, TINY_NOW, use_summaries=False
+        )
     assert_frame_equal(fast, slow)
     february = fast[(fast["mes"] == "2026-02") & (fast["proveedor_id"] == 2)]
     # 3 × 250 + 2 × 80,50 = 911 of order 50; order 4 (600) no longer counts.
@@ -372,16 +474,23 @@ def test_a_table_changed_by_a_newer_version_is_rebuilt_whole(tiny_file, tmp_path
     writer = store.store_engine(settings)
     with writer.begin() as conn:
         conn.execute(text("DROP TABLE mm_dashboard.mm_importe_pedido"))
-        conn.execute(text("CREATE TABLE mm_dashboard.mm_importe_pedido "
-                          "(pedido_id INTEGER PRIMARY KEY, mes VARCHAR(7), importe FLOAT)"))
+        conn.execute(
+            text(
+                "CREATE TABLE mm_dashboard.mm_importe_pedido "
+                "(pedido_id INTEGER PRIMARY KEY, mes VARCHAR(7), importe FLOAT)"
+            )
+        )
     started_from = build(writer, TINY_NOW + timedelta(minutes=20))
     assert started_from.hasta_dia == datetime(1900, 1, 1)  # a full rebuild
     with writer.connect() as conn:
-        columns = {row[1] for row in conn.execute(
-            text("PRAGMA mm_dashboard.table_info(mm_importe_pedido)"))}
+        columns = {
+            row[1]
+            for row in conn.execute(text("PRAGMA mm_dashboard.table_info(mm_importe_pedido)"))
+        }
         fast = queries.SPENDING.query(conn, queries.SPENDING.defaults, TINY_NOW)
-        slow = queries.SPENDING.query(conn, queries.SPENDING.defaults, TINY_NOW,
-                                      use_summaries=False)
+        slow = queries.SPENDING.query(
+            conn, queries.SPENDING.defaults, TINY_NOW, use_summaries=False
+        )
     writer.dispose()
     assert columns == set(mm_importe_pedido.c.keys())
     assert_frame_equal(fast, slow)

@@ -16,8 +16,16 @@ from minimarket_dash.queries.reorder import (
 )
 from tests.reorder_fixture import EXPECTED_PRODUCTS, EXPECTED_PROVIDERS, NOW, PRODUCTS
 
-PRODUCT_COLUMNS = ("producto_id", "en_camino", "consumo_diario", "cobertura_dias", "pack",
-                   "sugerido", "urgencia", "importe_estimado")
+PRODUCT_COLUMNS = (
+    "producto_id",
+    "en_camino",
+    "consumo_diario",
+    "cobertura_dias",
+    "pack",
+    "sugerido",
+    "urgencia",
+    "importe_estimado",
+)
 
 
 @pytest.fixture
@@ -46,13 +54,26 @@ def test_rows_carry_names_stock_and_prices_of_the_products(conn):
     by_id = {p[0]: p for p in PRODUCTS}
     for row in frame.itertuples():
         _, nombre, proveedor_id, stock, minimo, precio, _ = by_id[row.producto_id]
-        assert (row.producto, row.proveedor_id, row.stock_actual, row.stock_minimo,
-                row.precio_compra) == (nombre, proveedor_id, stock, minimo, precio)
+        assert (
+            row.producto,
+            row.proveedor_id,
+            row.stock_actual,
+            row.stock_minimo,
+            row.precio_compra,
+        ) == (nombre, proveedor_id, stock, minimo, precio)
 
 
 def test_providers_have_lead_time_cycle_usual_day_and_whatsapp(conn):
-    columns = ("proveedor_id", "plazo_dias", "ciclo_dias", "dia_habitual", "pide_hoy", "lineas",
-               "importe_estimado", "whatsapp")
+    columns = (
+        "proveedor_id",
+        "plazo_dias",
+        "ciclo_dias",
+        "dia_habitual",
+        "pide_hoy",
+        "lineas",
+        "importe_estimado",
+        "whatsapp",
+    )
     found = rows(providers_of(reorder(conn, Filters(), NOW, lead_days=2)), columns)
     assert found == EXPECTED_PROVIDERS
 
@@ -103,15 +124,17 @@ def test_dias_changes_the_sales_window(conn):
     gaseosa = frame[frame["producto_id"] == 5].iloc[0]
     # 14 units on 03-12 in [03-11, 03-18): 2/día; 2 × 3 + 12 − 1 = 17; cover 0.5 < 1.
     assert (gaseosa["consumo_diario"], gaseosa["sugerido"], gaseosa["urgencia"]) == (
-        2.0, 17, "critico")
+        2.0,
+        17,
+        "critico",
+    )
     leche = frame[frame["producto_id"] == 1].iloc[0]
     assert leche["consumo_diario"] == round(26 / 7, 2)
 
 
 def test_schedule_lists_every_active_provider_with_defaults(conn):
     schedule = reorder_schedule(conn, Filters(), NOW, lead_days=2)
-    found = rows(schedule, ("proveedor_id", "plazo_dias", "ciclo_dias", "dia_habitual",
-                            "pide_hoy"))
+    found = rows(schedule, ("proveedor_id", "plazo_dias", "ciclo_dias", "dia_habitual", "pide_hoy"))
     assert found == [
         (1, 2.5, 6, "martes", False),
         (2, 1, 2, "miércoles", True),

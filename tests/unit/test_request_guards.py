@@ -35,8 +35,9 @@ def _a_real_callback(app) -> tuple[str, dict]:
 
 
 def test_a_body_over_the_limit_gets_413_json_on_dash_routes(client):
-    response = client.post(CALLBACK, data=b"{" + b" " * 70_000 + b"}",
-                           content_type="application/json")
+    response = client.post(
+        CALLBACK, data=b"{" + b" " * 70_000 + b"}", content_type="application/json"
+    )
     assert response.status_code == 413
     assert response.get_json()["error"] == "payload_too_large"
 
@@ -63,8 +64,12 @@ def test_a_body_over_the_limit_gets_413_html_on_pages(client):
 def test_malformed_callback_bodies_get_400_without_a_traceback(app, client, caplog, body):
     output, _spec = _a_real_callback(app)
     caplog.set_level(logging.INFO)
-    response = client.post(CALLBACK, data=body.replace(b"OUT", output.encode()),
-                           content_type="application/json", headers=csrf_headers(client))
+    response = client.post(
+        CALLBACK,
+        data=body.replace(b"OUT", output.encode()),
+        content_type="application/json",
+        headers=csrf_headers(client),
+    )
     assert response.status_code == 400
     assert response.is_json
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]

@@ -177,7 +177,10 @@ def test_host_with_other_port_than_listed_is_refused(hosts_app):
 def https_app(make_app, tiny_sqlite_url):
     """An app that forces HTTPS behind one trusted proxy."""
     return make_app(
-        database_url=tiny_sqlite_url, api_keys=(API_KEY,), force_https=True, trusted_proxies=1,
+        database_url=tiny_sqlite_url,
+        api_keys=(API_KEY,),
+        force_https=True,
+        trusted_proxies=1,
         allowed_hosts=("dash.example", "localhost"),
     )
 
@@ -195,7 +198,8 @@ def test_health_is_never_redirected(https_app):
 
 def test_forwarded_proto_from_a_trusted_proxy_counts_as_https(https_app):
     response = https_app.test_client().get(
-        "/api/summary", headers={"X-Forwarded-Proto": "https", **AUTH})
+        "/api/summary", headers={"X-Forwarded-Proto": "https", **AUTH}
+    )
     assert response.status_code == 200
 
 
@@ -221,7 +225,8 @@ def test_forced_https_with_any_host_stops_the_start(make_app, tiny_sqlite_url):
 
 def test_https_request_is_not_redirected(https_app):
     response = https_app.test_client().get(
-        "/api/summary", base_url="https://dash.example", headers=AUTH)
+        "/api/summary", base_url="https://dash.example", headers=AUTH
+    )
     assert response.status_code == 200
 
 

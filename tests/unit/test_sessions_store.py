@@ -19,8 +19,7 @@ from minimarket_dash.sessions import ABSOLUTE_LIFETIME_SECONDS, SessionStore, di
 
 @pytest.fixture
 def entries(tiny_url, tmp_path):
-    settings = load_settings({"database_url": tiny_url, "state_dir": str(tmp_path)},
-                             environ={})
+    settings = load_settings({"database_url": tiny_url, "state_dir": str(tmp_path)}, environ={})
     store = EntriesStore(entries_engine(settings), settings.now)
     yield store
     store.engine.dispose()

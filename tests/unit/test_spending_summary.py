@@ -32,8 +32,10 @@ FILTERS = [
 def _answer(engine, filters: Filters, use_summaries: bool) -> dict:
     with engine.connect() as conn:
         cells = spending_cells(conn, filters, NOW, use_summaries=use_summaries)
-    return {"por_mes": by_month(cells).to_dict("records"),
-            "por_proveedor": by_provider(cells).astype(object).to_dict("records")}
+    return {
+        "por_mes": by_month(cells).to_dict("records"),
+        "por_proveedor": by_provider(cells).astype(object).to_dict("records"),
+    }
 
 
 def _optimized(url: str):
@@ -63,8 +65,11 @@ def engines(request, tmp_path_factory):
 def _normalise(answer: dict) -> dict:
     """Ids as plain ints or None (pandas gives NA for a missing provider)."""
     for row in answer["por_proveedor"]:
-        row["proveedor_id"] = None if row["proveedor_id"] is None or str(
-            row["proveedor_id"]) == "<NA>" else int(row["proveedor_id"])
+        row["proveedor_id"] = (
+            None
+            if row["proveedor_id"] is None or str(row["proveedor_id"]) == "<NA>"
+            else int(row["proveedor_id"])
+        )
         row["proveedor"] = None if not isinstance(row["proveedor"], str) else row["proveedor"]
     return answer
 
@@ -74,7 +79,7 @@ def test_summary_gives_the_raw_numbers(engines, filters):
     _, reader = engines
     with reader.connect() as conn:
         assert read_state(conn).hasta == datetime(2026, 3, 1)
-        (stored,), = conn.execute(text(f"SELECT COUNT(*) FROM {mm_importe_mes.fullname}")).all()
+        ((stored,),) = conn.execute(text(f"SELECT COUNT(*) FROM {mm_importe_mes.fullname}")).all()
     assert stored > 0
     fast, slow = _answer(reader, filters, True), _answer(reader, filters, False)
     assert _normalise(fast) == _normalise(slow)
@@ -83,8 +88,10 @@ def test_summary_gives_the_raw_numbers(engines, filters):
 
 def test_order_cancelled_after_optimize_is_excluded_at_once(engines):
     writer, reader = engines
-    sql = ("SELECT id, estado FROM pedidos WHERE estado <> 'cancelado' AND fecha_pedido >= :a"
-           " AND fecha_pedido < :b ORDER BY id LIMIT 3")
+    sql = (
+        "SELECT id, estado FROM pedidos WHERE estado <> 'cancelado' AND fecha_pedido >= :a"
+        " AND fecha_pedido < :b ORDER BY id LIMIT 3"
+    )
     states = dict(manager_sql.rows(reader, sql, a=datetime(2025, 11, 1), b=datetime(2025, 12, 1)))
     chosen = list(states)
     before = _answer(reader, Filters(), True)
@@ -92,9 +99,7 @@ def test_order_cancelled_after_optimize_is_excluded_at_once(engines):
         conn.execute(update(pedidos).where(pedidos.c.id.in_(chosen)).values(estado="cancelado"))
     try:
         after = _answer(reader, Filters(), True)
-        expected = manager_sql.expected_spending(
-            reader, *manager_sql.last_months_window(NOW)
-        )
+        expected = manager_sql.expected_spending(reader, *manager_sql.last_months_window(NOW))
         assert _normalise(after) == expected
         november = [row for row in after["por_mes"] if row["mes"] == "2025-11"][0]
         old = [row for row in before["por_mes"] if row["mes"] == "2025-11"][0]
@@ -113,7 +118,8 @@ def test_store_built_before_the_table_existed(tmp_path):
     assert _normalise(live) == _normalise(_answer(reader, Filters(), False))
     optimize(writer, NOW)  # incremental run: the new table is filled for every closed month
     assert inspect(reader).has_table(mm_importe_mes.name, mm_importe_mes.schema)
-    (months,), = manager_sql.rows(
-        reader, f"SELECT COUNT(DISTINCT mes) FROM {mm_importe_mes.fullname}")
+    ((months,),) = manager_sql.rows(
+        reader, f"SELECT COUNT(DISTINCT mes) FROM {mm_importe_mes.fullname}"
+    )
     assert months >= 24
     assert _normalise(_answer(reader, Filters(), True)) == _normalise(live)

@@ -53,10 +53,19 @@ def optimized_postgres():
 
 METRICS = {
     metric.name: partial(metric.query, now=NOW)
-    for metric in (queries.TOP_PRODUCTS, queries.WEEKLY_SALES, queries.MONTHLY_MOVEMENTS,
-                   queries.STOCK_BY_PROVIDER, queries.PROVIDERS, queries.SUMMARY,
-                   queries.SPENDING, queries.MONTHLY_PRICES, queries.REORDER,
-                   queries.MONTHLY_ORDERS, queries.STOCK_TIMELINE)
+    for metric in (
+        queries.TOP_PRODUCTS,
+        queries.WEEKLY_SALES,
+        queries.MONTHLY_MOVEMENTS,
+        queries.STOCK_BY_PROVIDER,
+        queries.PROVIDERS,
+        queries.SUMMARY,
+        queries.SPENDING,
+        queries.MONTHLY_PRICES,
+        queries.REORDER,
+        queries.MONTHLY_ORDERS,
+        queries.STOCK_TIMELINE,
+    )
 }
 
 # Cells their users roll up and sort themselves (no ORDER BY in SQL).
@@ -147,10 +156,14 @@ def test_split_months_keeps_whole_closed_months_only():
     hasta = datetime(2026, 3, 1)
     covered, raw = split_months(datetime(2025, 6, 15), datetime(2026, 3, 10), hasta)
     assert covered == (datetime(2025, 7, 1), datetime(2026, 3, 1))
-    assert raw == [(datetime(2025, 6, 15), datetime(2025, 7, 1)),
-                   (datetime(2026, 3, 1), datetime(2026, 3, 10))]
+    assert raw == [
+        (datetime(2025, 6, 15), datetime(2025, 7, 1)),
+        (datetime(2026, 3, 1), datetime(2026, 3, 10)),
+    ]
     assert split_months(datetime(2025, 6, 2), datetime(2025, 6, 20), hasta) == (
-        None, [(datetime(2025, 6, 2), datetime(2025, 6, 20))])
+        None,
+        [(datetime(2025, 6, 2), datetime(2025, 6, 20))],
+    )
 
 
 def test_split_days_covers_whole_days_before_the_watermark():
@@ -186,14 +199,18 @@ def test_today_reads_the_stored_open_orders_on_postgres_as_found():
         with reader.connect() as conn:
             assert open_candidates(conn, read_state(conn))
             stored = conn.exec_driver_sql(
-                "SELECT COUNT(*) FROM mm_dashboard.mm_pedidos_abiertos").scalar_one()
+                "SELECT COUNT(*) FROM mm_dashboard.mm_pedidos_abiertos"
+            ).scalar_one()
             direct = conn.exec_driver_sql(
                 "SELECT COUNT(*) FROM pedidos WHERE (fecha_entrega_real IS NULL AND"
                 " estado <> 'cancelado') OR estado IS NULL"
-                " OR estado NOT IN ('entregado', 'cancelado')").scalar_one()
+                " OR estado NOT IN ('entregado', 'cancelado')"
+            ).scalar_one()
             assert stored == direct > 0
             for metric in (queries.UNDELIVERED, queries.TODAY_COUNTS):
-                assert_frame_equal(metric.query(conn, Filters(), NOW),
-                                   metric.query(conn, Filters(), NOW, use_summaries=False))
+                assert_frame_equal(
+                    metric.query(conn, Filters(), NOW),
+                    metric.query(conn, Filters(), NOW, use_summaries=False),
+                )
         reader.dispose()
         writer.dispose()

@@ -14,8 +14,14 @@ import pytest
 from minimarket_dash import components, xlsxexport
 from minimarket_dash.metric import DAY, INT, MONEY, NULLABLE_NUMBER, TEXT, Field
 
-FORMULA_TEXTS = ["=1+2", '=HYPERLINK("http://evil","x")', "+54 9 11 5555-0000", "-5", "@SUMA(A1)",
-                 "\tTabulado"]
+FORMULA_TEXTS = [
+    "=1+2",
+    '=HYPERLINK("http://evil","x")',
+    "+54 9 11 5555-0000",
+    "-5",
+    "@SUMA(A1)",
+    "\tTabulado",
+]
 
 
 def read(content: bytes):
@@ -35,14 +41,37 @@ def widths(sheet) -> dict[str, float]:
 
 
 def test_api_rows_keep_their_types_and_formats():
-    fields = ("producto_id", "producto", "cantidad", "precio_compra", "cambio_pct",
-              "consumo_diario", "fecha", "pide_hoy")
+    fields = (
+        "producto_id",
+        "producto",
+        "cantidad",
+        "precio_compra",
+        "cambio_pct",
+        "consumo_diario",
+        "fecha",
+        "pide_hoy",
+    )
     rows = [
-        {"producto_id": 12345, "producto": "Leche entera 1 L", "cantidad": 1234,
-         "precio_compra": 1234.5, "cambio_pct": 12.5, "consumo_diario": 0.75,
-         "fecha": "2026-03-01", "pide_hoy": True},
-        {"producto_id": 7, "producto": None, "cantidad": -2, "precio_compra": None,
-         "cambio_pct": -3.0, "consumo_diario": 2, "fecha": "2026-03-15", "pide_hoy": False},
+        {
+            "producto_id": 12345,
+            "producto": "Leche entera 1 L",
+            "cantidad": 1234,
+            "precio_compra": 1234.5,
+            "cambio_pct": 12.5,
+            "consumo_diario": 0.75,
+            "fecha": "2026-03-01",
+            "pide_hoy": True,
+        },
+        {
+            "producto_id": 7,
+            "producto": None,
+            "cantidad": -2,
+            "precio_compra": None,
+            "cambio_pct": -3.0,
+            "consumo_diario": 2,
+            "fecha": "2026-03-15",
+            "pide_hoy": False,
+        },
     ]
     sheet = read(xlsxexport.to_xlsx(fields, rows))
     header = [cell.value for cell in sheet[1]]
@@ -50,10 +79,26 @@ def test_api_rows_keep_their_types_and_formats():
     assert all(cell.font.b for cell in sheet[1])
     first, second = sheet[2], sheet[3]
     assert [cell.value for cell in first] == [
-        12345, "Leche entera 1 L", 1234, 1234.5, 12.5, 0.75, datetime(2026, 3, 1), True]
+        12345,
+        "Leche entera 1 L",
+        1234,
+        1234.5,
+        12.5,
+        0.75,
+        datetime(2026, 3, 1),
+        True,
+    ]
     assert [cell.data_type for cell in first] == ["n", "s", "n", "n", "n", "n", "d", "b"]
     assert [cell.number_format for cell in first] == [
-        "0", "General", "#,##0", '"$ "#,##0.00', "#,##0.0", "#,##0.00", "dd/mm/yyyy", "General"]
+        "0",
+        "General",
+        "#,##0",
+        '"$ "#,##0.00',
+        "#,##0.0",
+        "#,##0.00",
+        "dd/mm/yyyy",
+        "General",
+    ]
     # None is an empty cell; an int in a decimal column keeps the column's format.
     assert second[1].value is None and second[3].value is None
     assert second[2].value == -2 and second[5].value == 2
@@ -96,17 +141,31 @@ def test_width_follows_the_longest_value():
 
 
 def test_declared_kinds_win_over_guessing():
-    fields = (Field("fecha", DAY, ""), Field("importe", MONEY, ""), Field("nombre", TEXT, ""),
-              Field("total_pedidos", INT, ""), Field("cobertura_dias", NULLABLE_NUMBER, ""))
+    fields = (
+        Field("fecha", DAY, ""),
+        Field("importe", MONEY, ""),
+        Field("nombre", TEXT, ""),
+        Field("total_pedidos", INT, ""),
+        Field("cobertura_dias", NULLABLE_NUMBER, ""),
+    )
     kinds = xlsxexport.field_kinds(fields)
     assert kinds == {
-        "fecha": xlsxexport.Kind.DATE, "importe": xlsxexport.Kind.MONEY,
-        "nombre": xlsxexport.Kind.TEXT, "total_pedidos": xlsxexport.Kind.COUNT,
+        "fecha": xlsxexport.Kind.DATE,
+        "importe": xlsxexport.Kind.MONEY,
+        "nombre": xlsxexport.Kind.TEXT,
+        "total_pedidos": xlsxexport.Kind.COUNT,
         "cobertura_dias": xlsxexport.Kind.DECIMAL,
     }
     # A text field holding an ISO date stays text; a declared date column reads it as a date.
-    rows = [{"nombre": "2026-03-01", "fecha": "2026-03-02", "importe": 10,
-             "total_pedidos": 3, "cobertura_dias": None}]
+    rows = [
+        {
+            "nombre": "2026-03-01",
+            "fecha": "2026-03-02",
+            "importe": 10,
+            "total_pedidos": 3,
+            "cobertura_dias": None,
+        }
+    ]
     sheet = read(xlsxexport.to_xlsx([f.name for f in fields], rows, kinds))
     assert sheet["A2"].value == datetime(2026, 3, 2)
     assert sheet["B2"].value == 10 and sheet["B2"].number_format == '"$ "#,##0.00'
@@ -122,27 +181,54 @@ def test_empty_table_is_a_header_only_sheet():
 
 
 def test_frame_uses_dtypes_and_names():
-    frame = pd.DataFrame({
-        "dia": pd.to_datetime(["2026-03-01", None]),
-        "hora": pd.to_datetime(["2026-03-01 10:30", "2026-03-02 00:00"]),
-        "importe_estimado": [1234.5, np.nan],
-        "unidades": [1000, 20],
-        "nombre": ["=SUMA(A1)", None],
-        "activo": [True, False],
-        "proveedor_id": pd.array([7, None], dtype="Int64"),
-        "mes": ["2026-03", "2026-02"],
-        "fecha_entrega": [date(2026, 3, 20), None],
-    })
+    frame = pd.DataFrame(
+        {
+            "dia": pd.to_datetime(["2026-03-01", None]),
+            "hora": pd.to_datetime(["2026-03-01 10:30", "2026-03-02 00:00"]),
+            "importe_estimado": [1234.5, np.nan],
+            "unidades": [1000, 20],
+            "nombre": ["=SUMA(A1)", None],
+            "activo": [True, False],
+            "proveedor_id": pd.array([7, None], dtype="Int64"),
+            "mes": ["2026-03", "2026-02"],
+            "fecha_entrega": [date(2026, 3, 20), None],
+        }
+    )
     sheet = read(xlsxexport.frame_to_xlsx(frame))
     assert [cell.value for cell in sheet[2]] == [
-        datetime(2026, 3, 1), datetime(2026, 3, 1, 10, 30), 1234.5, 1000, "=SUMA(A1)", True, 7,
-        "2026-03", datetime(2026, 3, 20)]
+        datetime(2026, 3, 1),
+        datetime(2026, 3, 1, 10, 30),
+        1234.5,
+        1000,
+        "=SUMA(A1)",
+        True,
+        7,
+        "2026-03",
+        datetime(2026, 3, 20),
+    ]
     assert [cell.number_format for cell in sheet[2]] == [
-        "dd/mm/yyyy", "dd/mm/yyyy hh:mm", '"$ "#,##0.00', "#,##0", "General", "General", "0",
-        "General", "dd/mm/yyyy"]
+        "dd/mm/yyyy",
+        "dd/mm/yyyy hh:mm",
+        '"$ "#,##0.00',
+        "#,##0",
+        "General",
+        "General",
+        "0",
+        "General",
+        "dd/mm/yyyy",
+    ]
     assert sheet["E2"].data_type == "s"
     assert [cell.value for cell in sheet[3]] == [
-        None, datetime(2026, 3, 2), None, 20, None, False, None, "2026-02", None]
+        None,
+        datetime(2026, 3, 2),
+        None,
+        20,
+        None,
+        False,
+        None,
+        "2026-02",
+        None,
+    ]
 
 
 def test_guessing_reads_iso_dates_only_in_date_columns():
@@ -178,5 +264,7 @@ def test_the_excel_button_says_what_its_csv_neighbour_says():
         return [button.children[1] for button in button_row.children[:2]]
 
     assert labels(components.download_button("p", "todo", "CSV de todo")) == [
-        "CSV de todo", "Excel de todo"]
+        "CSV de todo",
+        "Excel de todo",
+    ]
     assert labels(components.download_button("p", "x")) == ["CSV", "Excel"]
