@@ -45,8 +45,9 @@ def rounded_box(left: float, top: float, right: float, bottom: float, radius: fl
     return distance
 
 
-def trapezoid(top: float, bottom: float, top_half: float, bottom_half: float,
-              center: float = 0.5) -> Shape:
+def trapezoid(
+    top: float, bottom: float, top_half: float, bottom_half: float, center: float = 0.5
+) -> Shape:
     """Return the distance to a trapezoid symmetric about x = center (wide side on top)."""
     slope = (top_half - bottom_half) / (bottom - top)
     norm = math.hypot(1.0, slope)
@@ -117,8 +118,12 @@ def png(size: int, shapes: list[tuple[Shape, Color]]) -> bytes:
         return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
 
     header = struct.pack(">IIBBBBB", size, size, 8, 6, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(render(size, shapes), 9)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(render(size, shapes), 9))
+        + chunk(b"IEND", b"")
+    )
 
 
 def ico(png_file: bytes, size: int) -> bytes:

@@ -34,11 +34,22 @@ WIDTH = 760
 
 def report_html(folder: Path) -> str:
     url = f"sqlite:///{folder / 'demo.db'}"
-    seed_database(make_engine(load_settings({"database_url": url}), writer=True),
-                  lines=60_000, seed=7, today=date(2026, 3, 19), progress=False)
-    settings = load_settings({"database_url": url, "state_dir": str(folder),
-                              "fixed_now": datetime(2026, 3, 19, 7, 0),
-                              "public_url": "https://tablero.example.com"}, environ={})
+    seed_database(
+        make_engine(load_settings({"database_url": url}), writer=True),
+        lines=60_000,
+        seed=7,
+        today=date(2026, 3, 19),
+        progress=False,
+    )
+    settings = load_settings(
+        {
+            "database_url": url,
+            "state_dir": str(folder),
+            "fixed_now": datetime(2026, 3, 19, 7, 0),
+            "public_url": "https://tablero.example.com",
+        },
+        environ={},
+    )
     out = io.StringIO()
     if run_report(settings, recipients=["compras@minimarket.com.ar"], dry_run=True, out=out):
         raise SystemExit("no se pudo armar el informe")
@@ -49,8 +60,13 @@ def report_html(folder: Path) -> str:
 def screenshot(page: Path, out: Path) -> None:
     options = Options()
     options.binary_location = "/usr/bin/chromium"
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                     f"--window-size={WIDTH},900"):
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--hide-scrollbars",
+        f"--window-size={WIDTH},900",
+    ):
         options.add_argument(argument)
     driver = webdriver.Chrome(options=options)
     try:
