@@ -12,7 +12,8 @@ case "${1:-}" in
 Uso: test.sh [OPCIONES DE PYTEST...]
 
 Instala lo que usan las pruebas (scripts/setup.sh --test: .venv, paquetes de Python y de
-Debian), corre ruff (reglas y formato) y después pytest con las opciones dadas, p. ej.:
+Debian), corre ruff (reglas y formato) y después pytest con las opciones dadas, midiendo la
+cobertura del código (al final, el porcentaje de líneas de cada módulo y el total), p. ej.:
   bash scripts/test.sh -q tests/unit/test_config.py
   bash scripts/test.sh -m "not browser"
 
@@ -26,4 +27,5 @@ bash scripts/setup.sh --test
 
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
-.venv/bin/python -m pytest "$@"
+# Coverage of the dashboard's code by the tests that ran, printed at the end (pyproject.toml).
+.venv/bin/python -m pytest --cov --cov-report=term "$@"
