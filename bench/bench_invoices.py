@@ -12,6 +12,10 @@ with 2 workers each and no result cache (DASHBOARD_CACHE_TTL=0) on the same file
 - «en vivo»: no store (refresher off, a state folder of its own): each request matches the
   window's invoices against the orders, as every request did before the store kept them.
 
+`--antes DIR` replaces «en vivo» by «antes»: the same server run from another checkout (a
+`git worktree` of an earlier commit: `git worktree add /tmp/antes edee249`), its own store built
+by its own refresher, so the earlier code is measured as it ran, beside this one.
+
 Requests alternate between the two servers, round by round, so both see the same machine;
 the parameters vary (tolerancia) so no layer can answer from a previous request. Prints p50,
 p95 and their ratio, the answer's size and invoices, and the workers' memory.
@@ -44,9 +48,12 @@ def path_of(i: int, provider: str | None = None) -> str:
     return path + (f"&proveedor={provider}" if provider else "")
 
 
-def server_env(url: str, store: bool) -> dict[str, str]:
-    """The environment of one server; `store`: the refresher builds the store at start."""
+def server_env(url: str, store: bool, code: str | None = None) -> dict[str, str]:
+    """The environment of one server; `store`: the refresher builds the store at start;
+    `code`: a checkout whose minimarket_dash runs instead of this one."""
+    extra = {"PYTHONPATH": code} if code else {}
     return {
+        **extra,
         "DASHBOARD_DATABASE_URL": url,
         "DASHBOARD_API_KEY": API_KEY,
         "DASHBOARD_RATELIMIT_ENABLED": "false",
@@ -77,6 +84,12 @@ def main(argv: list[str] | None = None) -> int:
         help="the demo's density: an invoice for every fifth delivery",
     )
     parser.add_argument("--provider", default=None, help="also a provider filter (text)")
+    parser.add_argument(
+        "--antes",
+        default=None,
+        metavar="DIR",
+        help="compare with the code of this checkout (its own store)",
+    )
     args = parser.parse_args(argv)
     today = load_settings().now().date()
     url = ensure_dataset(
@@ -92,18 +105,26 @@ def main(argv: list[str] | None = None) -> int:
             f"desde el arranque)",
             flush=True,
         )
-        live = start_live_server(server_env(url, False), workers=2, wait=120)
+        other = "antes" if args.antes else "en vivo"
+        live = start_live_server(
+            server_env(url, bool(args.antes), args.antes),
+            workers=2,
+            wait=120,
+            root=Path(args.antes) if args.antes else ROOT,
+        )
+        if args.antes:
+            print(f"almacén de «antes» listo en {wait_for_summaries(live):.1f} s", flush=True)
         size, count = answer_size(stored.url)
         # A connection per request: gunicorn closes one idle for 5 s (keepalive), as the store's
         # is while the live server works.
-        urls = {"almacén": stored.url, "en vivo": live.url}
+        urls = {"almacén": stored.url, other: live.url}
         samples: dict[str, list[float]] = {name: [] for name in urls}
         for base in urls.values():
             Client(base, API_KEY).get(path_of(0, args.provider))  # imports, first connections
         for i in range(1, args.requests + 1):
             for name, base in urls.items():
                 samples[name].append(Client(base, API_KEY).get(path_of(i, args.provider)))
-        rss = {"almacén": worker_rss_mb(stored, "VmHWM"), "en vivo": worker_rss_mb(live, "VmHWM")}
+        rss = {"almacén": worker_rss_mb(stored, "VmHWM"), other: worker_rss_mb(live, "VmHWM")}
     finally:
         stored.stop()
         if live is not None:
@@ -119,8 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     for name, result in results.items():
         peak = " / ".join(f"{value:.0f}" for value in rss[name])
         print(f"{name:10} {result['p50']:7.1f}ms {result['p95']:7.1f}ms {peak:>19} MB")
-    ratio = results["en vivo"]["p50"] / results["almacén"]["p50"]
-    print(f"en vivo / almacén (p50, misma corrida): {ratio:.1f}×")
+    other = "antes" if args.antes else "en vivo"
+    ratio = results[other]["p50"] / results["almacén"]["p50"]
+    print(f"{other} / almacén (p50, misma corrida): {ratio:.1f}×")
     return 0
 
 

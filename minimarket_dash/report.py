@@ -315,7 +315,8 @@ def change_text(current: int, previous: int) -> str:
         return "= igual"
     arrow = "▲" if current > previous else "▼"
     change = pct_change(current, previous)
-    return f"{arrow} {fmt_pct(abs(change))}" if change is not None else f"{arrow} antes 0"
+    # From zero there is no percentage; the line already says «(antes 0)».
+    return f"{arrow} {fmt_pct(abs(change))}" if change is not None else f"{arrow} nuevo"
 
 
 def day_name(day: date) -> str:

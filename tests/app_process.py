@@ -53,6 +53,8 @@ def decode(argument: str) -> dict[str, Any]:
     overrides.setdefault("log_dir", tempfile.mkdtemp(prefix="mmdash-app-process-logs-"))
     # A store of summaries of its own: never one another test built for the same database.
     overrides.setdefault("state_dir", tempfile.mkdtemp(prefix="mmdash-app-process-state-"))
+    # Its session key is kept beside the users file: never in the checkout's data/.
+    overrides.setdefault("users_file", str(Path(overrides["state_dir"]) / "users.json"))
     return overrides
 
 

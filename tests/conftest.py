@@ -9,6 +9,7 @@ subprocess (tests/app_process.py), one per configuration, kept for the session.
 
 from __future__ import annotations
 
+import inspect
 import os
 import tempfile
 from collections.abc import Iterator
@@ -16,7 +17,7 @@ from collections.abc import Iterator
 import pytest
 
 from minimarket_dash import create_app
-from minimarket_dash.config import load_settings
+from minimarket_dash.config import Settings, load_settings
 from minimarket_dash.db import make_engine
 from tests.app_process import AppProcesses
 from tests.constants import API_KEY, AUTH, TINY_NOW
@@ -36,14 +37,50 @@ def _session_state_dir(tmp_path_factory) -> str:
     return str(tmp_path_factory.mktemp("state"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _stores_outside_the_checkout(_session_state_dir):
+    """Every store, marks file, users file and key the tests make goes to a temp folder, never the
+    checkout's data/: through DASHBOARD_STATE_DIR, and through Settings' own default too (a
+    test or a session fixture that builds its settings from no environment at all,
+    `load_settings(..., environ={})`, would otherwise write there). Session-wide, so the
+    session fixtures that fill the test databases are covered as well."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DASHBOARD_STATE_DIR", _session_state_dir)
+        patch.setattr(
+            Settings.__init__,
+            "__defaults__",
+            _defaults_with(
+                state_dir=_session_state_dir,
+                # The session key is written beside the users file
+                # (users.load_or_create_secret_key).
+                users_file=os.path.join(_session_state_dir, "users.json"),
+            ),
+        )
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _clean_dashboard_env(monkeypatch, _session_state_dir):
-    """Keep the runner's DASHBOARD_* variables out of every test; stores go to a temp folder,
-    not the checkout's data/."""
+    """Keep the runner's DASHBOARD_* variables out of every test; stores go to a temp folder
+    (_stores_outside_the_checkout)."""
     for name in list(os.environ):
         if name.startswith("DASHBOARD_"):
             monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DASHBOARD_STATE_DIR", _session_state_dir)
+
+
+def _defaults_with(**replaced: str) -> tuple:
+    """Settings.__init__'s default values with the named ones replaced."""
+    defaults = list(Settings.__init__.__defaults__)
+    with_default = [
+        parameter.name
+        for parameter in inspect.signature(Settings.__init__).parameters.values()
+        if parameter.default is not inspect.Parameter.empty
+    ]
+    assert len(with_default) == len(defaults)  # every default positional, in order
+    for name, value in replaced.items():
+        defaults[with_default.index(name)] = value
+    return tuple(defaults)
 
 
 @pytest.fixture(scope="session")

@@ -58,8 +58,12 @@ def start_live_server(
     wait: float = 60,
     app: str = "minimarket_dash.wsgi:server",
     script: bool = False,
+    root: Path = PROJECT_ROOT,
 ) -> LiveServer:
-    """Start gunicorn running `app` with `env` on a free port; wait until /health answers."""
+    """Start gunicorn running `app` with `env` on a free port; wait until /health answers.
+
+    `root`: the checkout whose code runs (bench/bench_invoices.py --antes runs an earlier
+    commit's worktree beside this one)."""
     port = free_port()
     log_dir = Path(tempfile.mkdtemp(prefix="mmdash-live-logs-"))
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("DASHBOARD_")}
@@ -79,8 +83,13 @@ def start_live_server(
     output_path = log_dir / "gunicorn-output.txt"
     with open(output_path, "wb") as output:
         process = subprocess.Popen(
-            [*gunicorn_command(script), "-c", str(GUNICORN_CONF), app],
-            cwd=PROJECT_ROOT,
+            [
+                *gunicorn_command(script),
+                "-c",
+                str(root / GUNICORN_CONF.relative_to(PROJECT_ROOT)),
+                app,
+            ],
+            cwd=root,
             env=full_env,
             stdout=output,
             stderr=subprocess.STDOUT,

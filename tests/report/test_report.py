@@ -446,3 +446,12 @@ def test_seconds_until_the_next_seven_o_clock(now, zone, seconds):
 
     at = now.replace(tzinfo=UTC)
     assert seconds_until(time(7, 0), zone, at) == seconds
+
+
+def test_a_figure_that_was_zero_is_new_not_antes_0_again():
+    # The report's line already reads «Pedidos: 5 (antes 0)»; the change said «antes 0» again.
+    from minimarket_dash.report import change_text
+
+    assert change_text(5, 0) == "▲ nuevo"
+    assert change_text(0, 4) == "▼ 100,0 %"
+    assert change_text(3, 3) == "= igual"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.client
 import subprocess
 import sys
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -29,7 +30,12 @@ def users_command(users_file, *args: str, password: str | None = None):
         text=True,
         cwd=PROJECT_ROOT,
         timeout=60,
-        env={"PATH": "/usr/bin:/bin", "DASHBOARD_USERS_FILE": str(users_file)},
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DASHBOARD_USERS_FILE": str(users_file),
+            # Its stores beside the users file, not in the checkout's data/.
+            "DASHBOARD_STATE_DIR": str(Path(users_file).parent),
+        },
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from minimarket_dash.config import Settings, SettingsError, load_settings
@@ -111,3 +113,13 @@ def test_redacted_hides_secrets_and_lists_every_variable():
 def test_unknown_override_is_refused():
     with pytest.raises(SettingsError):
         load_settings({"no_such_setting": 1}, environ={})
+
+
+def test_settings_from_no_environment_keep_their_stores_out_of_the_checkout():
+    # tests/conftest.py points Settings' default state_dir at the session's temp folder, so a
+    # test's stores and marks never land in the checkout's data/.
+    from pathlib import Path
+
+    folder = Path(load_settings({}, environ={}).state_dir).resolve()
+    assert folder != (Path(__file__).resolve().parents[2] / "data")
+    assert folder == Path(os.environ["DASHBOARD_STATE_DIR"]).resolve()
