@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 import tempfile
 import time
@@ -127,8 +128,11 @@ def main(argv: list[str] | None = None) -> int:
         rss = {"almacén": worker_rss_mb(stored, "VmHWM"), other: worker_rss_mb(live, "VmHWM")}
     finally:
         stored.stop()
+        # The stores run to hundreds of MB (a -wal as big after a full build): not kept.
+        shutil.rmtree(stored.env["DASHBOARD_STATE_DIR"], ignore_errors=True)
         if live is not None:
             live.stop()
+            shutil.rmtree(live.env["DASHBOARD_STATE_DIR"], ignore_errors=True)
     density = "una factura cada quinta entrega" if args.cada_quinta else "una factura por entrega"
     print(
         f"\n{args.lines:,} líneas · {args.db} tal como se encontró · {density} · "
