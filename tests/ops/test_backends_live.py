@@ -11,6 +11,7 @@ import time
 import pytest
 import requests
 
+from minimarket_dash.limits import PROBE_EVERY_SECONDS
 from tests.live import start_live_server
 from tests.ops.helpers import SCRIPTS, wait_for
 
@@ -24,6 +25,11 @@ def health(url: str) -> dict:
     response = requests.get(url + "/health", timeout=10)
     assert response.status_code == 200  # the database answers: never a 503 for Redis
     return response.json()
+
+
+def _wait_past(moment: float) -> None:
+    """Sleep until time.monotonic() passes `moment`."""
+    time.sleep(max(0.0, moment - time.monotonic()))
 
 
 def steady(url: str, status: str, times: int = 4) -> bool:
@@ -73,6 +79,7 @@ def test_redis_down_and_back_is_seen_without_other_traffic(tiny_sqlite_url, priv
         assert gauges(server.url) == {"cache": 1.0, "ratelimit": 1.0}
 
         private_redis.stop()
+        stopped_at = time.monotonic()
         # Each worker re-asks Redis at most every 5 s, so for a few seconds one may still say
         # ok: wait until several answers in a row (both workers) say it, fields and gauges.
         assert wait_for(lambda: steady(server.url, "degraded"), 15, every=0.5)
@@ -86,6 +93,9 @@ def test_redis_down_and_back_is_seen_without_other_traffic(tiny_sqlite_url, priv
             15,
             every=0.5,
         ), gauges(server.url)
+        # A worker that answered none of the requests above may still hold an «ok» probed just
+        # before the stop; every answer PROBE_EVERY_SECONDS after it comes from a new probe.
+        _wait_past(stopped_at + PROBE_EVERY_SECONDS + 1)
         refused = preflight(server.url)
         assert refused.returncode == 1, refused.stdout + refused.stderr
         assert "[FALLA] 1. /health responde 200 pero status=degraded" in refused.stdout
@@ -104,6 +114,7 @@ def test_redis_down_and_back_is_seen_without_other_traffic(tiny_sqlite_url, priv
             RECOVERY_SECONDS,
             every=0.5,
         )
+        _wait_past(back_at + PROBE_EVERY_SECONDS + 1)  # the same, for a cached «degraded»
         passed = preflight(server.url)
         assert "[OK]    1. /health responde 200 (status ok)" in passed.stdout, passed.stdout
         assert "Traceback" not in server.output()
